@@ -1,0 +1,146 @@
+"""The command line: a thin Typer layer over the library.
+
+Invariant: this is the only module that prints errors or chooses exit codes.
+Heavy modules (openai, tiktoken, the pipeline) are imported inside the commands
+that need them, so ``--help``, ``parse`` and ``check`` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import CnapsError, InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="Grounded answers about AI models: build a constrained prompt, draft with an LLM, reject anything the input does not contain.",
+)
+
+Files = Annotated[list[str], typer.Argument(help="Prompt files, JSON/JSONL datasets or folders; `-` reads stdin.")]
+
+
+@app.callback()
+def _root() -> None:
+    """Grounded answers about AI models."""
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"cnaps-llm: {message}\n")
+
+
+@app.command()
+def parse(files: Files) -> None:
+    """Print the parsed case(s) as JSON (one object, or a list for several).
+
+    A bad file is reported on stderr and the others still parse; the exit code is 2 if any failed.
+    """
+    from .inputs import expand_paths, iter_cases
+
+    cases, failed = [], 0
+    for path in expand_paths(files):
+        for item in iter_cases(path):
+            if isinstance(item, InputError):
+                _err(item.message)
+                failed += 1
+            else:
+                cases.append(item.model_dump(mode="json", exclude_none=True))
+    if cases:
+        out = cases[0] if len(cases) == 1 and not failed and len(files) == 1 else cases
+        sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    if failed:
+        raise typer.Exit(2)
+
+
+def _print_report(label: str, violations: list, *, as_json: bool) -> None:
+    if as_json:
+        return
+    if not violations:
+        sys.stdout.write(f"{label}: grounded\n")
+        return
+    sys.stdout.write(f"{label}: NOT grounded, {len(violations)} violation(s)\n")
+    for v in violations:
+        sys.stdout.write(f"  line {v.line:>3}  {v.kind:<9} {v.text!r}: {v.message}\n")
+
+
+@app.command()
+def check(
+    prompt_file: Annotated[str, typer.Argument(help="The prompt file (or a JSONL of {prompt, answer} pairs).")],
+    answer_file: Annotated[Optional[str], typer.Argument(help="The answer to check; `-` reads stdin.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print {grounded, violations} as JSON.")] = False,
+) -> None:
+    """Check an answer against its prompt file: every link, model, task and figure must come from the input.
+
+    Exit 0 when grounded, 1 when not, 2 on bad input. With one JSONL argument, each line is
+    {"prompt": <prompt text or structured case>, "answer": <text>, "id": optional} and all are checked.
+    """
+    from .grounding import check as run_check
+    from .inputs import case_from_object, load_case, normalise, read_text
+    from .models import CheckReport
+
+    if answer_file is None:
+        if not prompt_file.endswith(".jsonl"):
+            raise InputError("give an answer file too, or a .jsonl of {prompt, answer} pairs", path=prompt_file)
+        text = read_text(prompt_file, limit=256 * 1024 * 1024)
+        reports, bad, failed = [], 0, 0
+        for n, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
+                    raise InputError("each line needs a string `answer`", path=prompt_file, line=n)
+                prompt = obj.get("prompt")
+                case_obj = {"prompt": prompt} if isinstance(prompt, str) else prompt
+                case = case_from_object(case_obj, default_id=str(obj.get("id") or f"line-{n}"), path=prompt_file, line=n)
+            except json.JSONDecodeError as exc:
+                _err(f"{prompt_file}:{n}: not valid JSON ({exc.msg})")
+                bad += 1
+                continue
+            except InputError as exc:
+                _err(exc.message)
+                bad += 1
+                continue
+            violations = run_check(normalise(obj["answer"]), case)
+            failed += bool(violations)
+            label = str(obj.get("id") or f"line {n}")
+            reports.append({"id": label, **CheckReport(grounded=not violations, violations=violations).model_dump()})
+            _print_report(label, violations, as_json=as_json)
+        if as_json:
+            sys.stdout.write(json.dumps(reports, indent=2, ensure_ascii=False) + "\n")
+        raise typer.Exit(2 if bad else 1 if failed else 0)
+
+    case = load_case(prompt_file)
+    violations = run_check(read_text(answer_file), case)
+    if as_json:
+        report = CheckReport(grounded=not violations, violations=violations)
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        _print_report(answer_file, violations, as_json=False)
+    raise typer.Exit(1 if violations else 0)
+
+
+def main() -> None:
+    """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
+    try:
+        app()
+    except CnapsError as exc:
+        if os.environ.get("CNAPS_DEBUG") == "1":
+            raise
+        _err(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

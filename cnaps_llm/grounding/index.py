@@ -1,0 +1,86 @@
+"""What a case grounds: its links, names, tasks and figures, computed once per case.
+
+Invariant: built only from the ``Case`` (question, instruction, source names,
+links and summaries); the answer never adds to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Case
+from . import vocab
+from .links import canonical, find_links
+from .numbers import numbers_in
+from .tasks import tasks_in
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+WINDOW = 6  # longest run of input tokens a grounded name may span ("Swin Transformer V2 Large" …)
+
+
+@dataclass(frozen=True)
+class Grounding:
+    links: frozenset[str]  # canonical links
+    link_list: tuple[str, ...]  # the input's links as written, for messages
+    windows: frozenset[str]  # squashed runs of 1..WINDOW consecutive tokens
+    squashed: str  # the whole input squashed, for long names and titles
+    tasks: frozenset[int]  # indexes into vocab.tasks()
+    numbers: frozenset[float]
+    source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
+
+    def has_name(self, name: str) -> bool:
+        sq = vocab.squash(name)
+        if not sq:
+            return True
+        if sq in self.windows or (sq.endswith("s") and sq[:-1] in self.windows):
+            return True
+        return len(sq) >= 6 and sq in self.squashed
+
+    def has_number(self, value: float) -> bool:
+        return any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in self.numbers)
+
+
+def corpus(case: Case) -> str:
+    parts = [case.question, case.instruction]
+    for s in case.sources:
+        parts.append(s.name)
+        parts.extend(s.all_links())
+        parts.extend(f"{k}: {v}" for k, v in s.links.items())
+        if s.summary:
+            parts.append(s.summary)
+    return "\n".join(parts)
+
+
+def build(case: Case) -> Grounding:
+    text = corpus(case)
+    links = {canonical(u) for s in case.sources for u in s.all_links()}
+    links |= {canonical(raw) for _, _, raw in find_links(text)}
+    link_list = tuple(dict.fromkeys(u for s in case.sources for u in s.all_links()))
+
+    # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
+    split = _CAMEL.sub(" ", text)
+    windows: set[str] = set()
+    for variant in (text.lower(), split.lower()):
+        toks = _TOKEN.findall(variant)
+        for i in range(len(toks)):
+            acc = ""
+            for tok in toks[i : i + WINDOW]:
+                acc += tok
+                windows.add(acc)
+    task_ids = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)}
+    all_tasks, _ = vocab.tasks()
+    names = {all_tasks[t].name: t for t in range(len(all_tasks))}
+    for i, t in enumerate(all_tasks):
+        if any(names.get(n) in task_ids for n in t.implied_by):
+            task_ids.add(i)
+    return Grounding(
+        links=frozenset(links),
+        link_list=link_list,
+        windows=frozenset(windows),
+        squashed=vocab.squash(text),
+        tasks=frozenset(task_ids),
+        numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values),
+        source_names=tuple((s.id, s.name) for s in case.sources),
+    )

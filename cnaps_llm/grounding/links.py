@@ -1,0 +1,84 @@
+"""Find link-like references in text and reduce them to a canonical form.
+
+Two references are the same link when their canonical forms are equal: scheme,
+``www.``, trailing slash or punctuation, ``.git``, the letter case of a GitHub
+owner/repo, and arXiv ``abs``/``pdf``/``.pdf``/version variants do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+_TRAIL = ".,;:!?)]}>'\"*_`»”’"
+# Order matters: the first alternative that matches at a position wins.
+_LINK = re.compile(
+    r"""
+    (?P<url>\bhttps?://[^\s<>"'`\[\]{}|\\^]+)
+  | (?P<doi>\b(?:doi:\s*)?10\.\d{4,9}/[^\s"'<>`\[\](){}]+)
+  | (?P<arxiv>\barxiv:\s*\d{4}\.\d{4,5}(?:v\d+)?|(?<![\w./-])\d{4}\.\d{4,5}v\d+\b)
+  | (?P<www>\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>"'`\[\]{}|\\^]*)
+  | (?P<bare>(?<![\w@./-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,24})/[^\s<>"'`\[\]{}|\\^]*)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# file extensions that look like TLDs in `model.pth/…`-style text: not links
+_NOT_TLD = {
+    "py", "pdf", "txt", "md", "json", "yaml", "yml", "png", "jpg", "jpeg", "pth", "pt", "ckpt", "bin", "onnx",
+    "tar", "gz", "zip", "csv", "html", "htm", "js", "ts", "sh", "cfg", "ini", "toml", "npy", "npz", "safetensors",
+}
+_ARXIV_PATH = re.compile(r"^arxiv\.org/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+
+
+def _strip_trailing(raw: str) -> str:
+    # a closing paren belongs to the URL only when the URL opened one (wiki-style links)
+    while raw and raw[-1] in _TRAIL and not (raw[-1] == ")" and raw.count("(") >= raw.count(")")):
+        raw = raw[:-1]
+    return raw
+
+
+def find_links(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield ``(start, end, text)`` for every link-like reference, trailing punctuation removed."""
+    for m in _LINK.finditer(text):
+        if m.lastgroup == "bare" and m.group("tld").lower() in _NOT_TLD:
+            continue
+        raw = _strip_trailing(m.group(0))
+        if raw:
+            yield m.start(), m.start() + len(raw), raw
+
+
+def canonical(link: str) -> str:
+    """The canonical key of a link (see module docstring)."""
+    s = _strip_trailing(link.strip())
+    low = s.lower()
+    if low.startswith("arxiv:"):
+        m = _ARXIV_ID.search(s)
+        return f"arxiv:{m.group(1)}" if m else low
+    if re.match(r"^\d{4}\.\d{4,5}v\d+$", s, re.I):
+        return f"arxiv:{_ARXIV_ID.match(s).group(1)}"  # type: ignore[union-attr]
+    if low.startswith("doi:") or low.startswith("10."):
+        return "doi:" + low.removeprefix("doi:").strip()
+    s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", s, flags=re.I)
+    s = s.split("#", 1)[0]
+    host, _, path = s.partition("/")
+    host = host.lower().removeprefix("www.")
+    host = re.sub(r":(80|443)$", "", host)
+    path = unquote(path).rstrip("/")
+    if host in {"doi.org", "dx.doi.org"}:
+        return "doi:" + path.lower()
+    if host in {"arxiv.org", "export.arxiv.org"}:
+        m = _ARXIV_PATH.match(f"arxiv.org/{path}")
+        if m:
+            return f"arxiv:{m.group('id').lower()}"
+    if host == "github.com":
+        parts = path.split("/")
+        if len(parts) >= 2:
+            parts[0], parts[1] = parts[0].lower(), parts[1].lower().removesuffix(".git")
+        elif parts:
+            parts[0] = parts[0].lower()
+        path = "/".join(parts)
+    else:
+        path = path.removesuffix(".git")
+    return f"{host}/{path}" if path else host

@@ -1,0 +1,100 @@
+"""Find mentions of named models, methods, datasets and systems, and paper titles.
+
+A chunk of text is a name when the curated vocabulary lists it, or when its shape
+says so: an inner capital (``SwinIR``), letters with digits (``VGG16``), a
+hyphenated part in capitals (``Real-ESRGAN``) or a capitalised acronym (``RCAN``).
+Generic families and plain terms (CNN, U-Net, PSNR, GitHub) are never names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from . import vocab
+
+_CHUNK = re.compile(r"[A-Za-z0-9][A-Za-z0-9+._-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_INNER_CAP = re.compile(r"[a-z][A-Z]")
+_HAS_DIGIT = re.compile(r"\d")
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z]+_\d+$", re.I)  # 2nd, 1990s, node_1
+_SUFFIXES = {
+    "based", "like", "style", "driven", "inspired", "powered", "specific", "only", "free", "aware", "guided",
+    "conditioned", "level", "scale", "wise", "type", "class", "grade", "ready", "friendly", "compatible",
+    "enhanced", "generated", "trained", "pretrained", "tuned", "family", "series", "variant", "variants",
+    "model", "models", "architecture", "backbone", "network", "module", "stage", "step", "branch", "output",
+    "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
+}
+# text in *italics*, or "quoted" with a colon, and mostly capitalised, reads as a cited title
+_TITLE = re.compile(r"(?<![*\w])[*_](?![*_])(?P<a>[^*_\n]{12,200}?)[*_](?![*_\w])|[\"“](?P<b>[^\"”\n]{6,100}:[^\"”\n]{6,160})[\"”]")
+_FENCE = re.compile(r"^\s*```.*?^\s*```", re.M | re.S)
+
+
+def _strip_parts(chunk: str) -> str:
+    parts = chunk.split("-")
+    # "SwinIR-based", "GenIR-curated": a trailing plain lower-case word is not part of the name
+    while len(parts) > 1 and (parts[-1].lower() in _SUFFIXES or (parts[-1].isalpha() and parts[-1].islower())):
+        parts.pop()
+    return "-".join(parts).rstrip("._")
+
+
+def _shape_is_name(c: str) -> bool:
+    if _INNER_CAP.search(c):
+        return True
+    letters = sum(ch.isalpha() for ch in c)
+    if _HAS_DIGIT.search(c) and c[0].isalpha() and letters >= 2:
+        return True
+    parts = c.split("-")
+    if len(parts) > 1 and any(len(p) >= 2 and p.isupper() and p.isalpha() for p in parts):
+        return True
+    return False
+
+
+def names_in(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
+    v = vocab.names()
+    generic = vocab.generic()
+    chunks = list(_CHUNK.finditer(text))
+    skip_until = -1
+    for i, m in enumerate(chunks):
+        if m.start() < skip_until:
+            continue
+        raw = m.group()
+        # multi-word vocabulary names: "Stable Diffusion XL", "Segment Anything"
+        if raw[0].isupper() and vocab.squash(raw) in v.multi_first:
+            best = None
+            acc, end = vocab.squash(raw), m.end()
+            for nxt in chunks[i + 1 : i + v.max_words]:
+                if text[end : nxt.start()].strip() not in ("",):
+                    break
+                acc += vocab.squash(nxt.group())
+                end = nxt.end()
+                if acc in v.any_case:
+                    best = end
+            if best is not None:
+                skip_until = best
+                yield m.start(), text[m.start() : best]
+                continue
+        c = _strip_parts(raw)
+        if not c or _ORDINAL.match(c) or (m.start() > 0 and text[m.start() - 1] == "#"):
+            continue  # ordinals, and hex colours in diagram styles (#f9f)
+        sq = vocab.squash(c)
+        if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
+            continue
+        plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
+        in_vocab = c in v.exact or (
+            not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case))
+        )
+        if in_vocab or _shape_is_name(c):
+            yield m.start(), c
+
+
+def titles_in(text: str) -> Iterator[tuple[int, str]]:
+    """Yield ``(offset, title)`` for italic or quoted text that reads as a title."""
+    # diagrams in code fences label boxes, they do not cite papers
+    text = _FENCE.sub(lambda f: " " * len(f.group(0)), text)
+    for m in _TITLE.finditer(text):
+        t = (m.group("a") or m.group("b") or "").strip()
+        words = t.split()
+        caps = sum(w[:1].isupper() for w in words)
+        if len(words) >= 4 and caps >= 3 and caps / len(words) >= 0.5:
+            yield m.start(), t

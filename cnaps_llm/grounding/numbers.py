@@ -1,0 +1,89 @@
+"""Find figures (numbers with a unit or a metric) and every number's value.
+
+A figure in an answer is grounded when each of its values occurs in the input,
+compared as numbers: ``99%`` is grounded by "over 99%", ``1M images`` by
+"one million high-quality images".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_MULT = r"(?:k|K|M|B|thousand|million|billion)"
+_UNITS = (
+    r"%|percent|dB|ms|milliseconds?|seconds?|sec|s(?=\s*(?:per|/))|fps|FPS|GB|MB|KB|TB|G?FLOPs|MACs|"
+    r"images?|photos?|pictures?|samples?|pairs?|parameters|params|layers|blocks|stages|keypoints|joints|channels|frames|"
+    r"epochs|iterations|iters|classes|categories|annotators|workers|hours|days|GPUs?|tokens|pixels|px|words|"
+    r"speakers|videos|clips|datasets|experts|heads|steps|levels|times|x(?![a-z])|×"
+)
+_METRICS = (
+    r"PSNR|SSIM|MS-SSIM|LPIPS|FID|KID|NIQE|BRISQUE|accuracy|precision|recall|mAP|AP|IoU|mIoU|F1|BLEU|ROUGE|WER|CER|"
+    r"AUC|top-1|top-5|MOS|error rate|speed-?up|score"
+)
+_FIGURE = re.compile(
+    rf"""
+    (?P<shape>[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])])
+  | (?P<res>(?<![\w.]){_NUM}\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.]))
+  | (?P<scale>(?<![\w.])[x×]\s?\d+(?:\.\d+)?(?![\w.]))
+  | (?P<unit>(?<![\w.]){_NUM}(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z]))
+  | (?P<metric>(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?{_NUM}(?:\s*(?:%|dB))?)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_ANY = re.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
+_WORDS = {
+    "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
+}
+_WORD_MULT = re.compile(
+    r"\b(?P<n>" + "|".join(_WORDS) + r")\s+(?P<mult>hundred|thousand|million|billion)\b", re.IGNORECASE
+)
+_WORD_NUM = re.compile(r"\b(?P<n>" + "|".join(k for k in _WORDS if k != "a") + r")\b", re.IGNORECASE)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "hundred": 1e2}
+
+
+def _value(num: str) -> float:
+    return float(num.replace(",", ""))
+
+
+def _values(text: str, *, both: bool = False) -> list[float]:
+    """Every number in ``text``, scaled by a multiplier (``1.5M`` -> 1.5e6).
+
+    ``both`` also keeps the unscaled value: the input side is lenient, so that
+    "7B" in a source grounds an answer's "7B" however either is read.
+    """
+    out = []
+    for m in _ANY.finditer(text):
+        mult = m.group("mult")
+        raw = m.group(0)[: m.start("mult") - m.start()] if mult else m.group(0)
+        v = _value(raw.strip())
+        if mult:
+            out.append(v * _SCALE[mult.lower()])
+            if both:
+                out.append(v)
+        else:
+            out.append(v)
+    return out
+
+
+def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, str, list[float]]]:
+    """Yield ``(offset, text, values)``.
+
+    ``figures_only``: just figures with a unit or metric (what an answer is checked for);
+    otherwise every number, including those inside words (``Noise15``) and spelled out
+    (``one million``), which is what grounds them.
+    """
+    if figures_only:
+        for m in _FIGURE.finditer(text):
+            values = _values(m.group(0))
+            if values:
+                yield m.start(), m.group(0).strip(), values
+        return
+    for m in re.finditer(rf"{_NUM}(?:\s*{_MULT}(?![a-z]))?", text, re.IGNORECASE):
+        yield m.start(), m.group(0), _values(m.group(0), both=True)
+    for m in _WORD_MULT.finditer(text):
+        yield m.start(), m.group(0), [_WORDS[m.group("n").lower()] * _SCALE[m.group("mult").lower()]]
+    for m in _WORD_NUM.finditer(text):
+        yield m.start(), m.group(0), [float(_WORDS[m.group("n").lower()])]

@@ -1,0 +1,112 @@
+"""Pydantic models at every boundary of the pipeline.
+
+Invariant: every model forbids unknown fields, so a typo in a JSON input or a
+drifted record format fails loudly instead of being dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["recommended", "related"]
+ViolationKind = Literal["url", "model", "task", "number", "structure"]
+Status = Literal["grounded", "repaired", "failed"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Strict):
+    """One recommended model (``R1``…) or related paper (``P1``…) from the prompt file."""
+
+    id: str = Field(pattern=r"^[RP][0-9]+$")
+    role: Role
+    name: str = Field(min_length=1)
+    paper_url: str | None = None
+    github_url: str | None = None
+    summary: str | None = None
+    links: dict[str, str] = Field(default_factory=dict, description="Other `Key: URL` lines, e.g. HuggingFace.")
+
+    def all_links(self) -> list[str]:
+        out = [u for u in (self.paper_url, self.github_url) if u]
+        out.extend(self.links.values())
+        return out
+
+
+class Expectations(_Strict):
+    """What an eval case expects of a good answer (all optional)."""
+
+    task: str | None = None
+    must_cite: list[str] = Field(default_factory=list, description="Source ids the answer must cite.")
+
+
+class Case(_Strict):
+    """One question with the sources the recommender picked for it."""
+
+    id: str = Field(min_length=1)
+    question: str = Field(min_length=1)
+    instruction: str = ""
+    sources: list[Source] = Field(min_length=1)
+    expect: Expectations | None = None
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    @property
+    def recommended(self) -> list[Source]:
+        return [s for s in self.sources if s.role == "recommended"]
+
+
+class Violation(_Strict):
+    """Something in an answer that the input does not support."""
+
+    kind: ViolationKind
+    text: str
+    line: int
+    message: str
+
+
+class CheckReport(_Strict):
+    grounded: bool
+    violations: list[Violation]
+
+
+class Usage(_Strict):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Attempt(_Strict):
+    """One call to the model and what the validator made of it."""
+
+    number: int
+    mode: str
+    messages: list[dict[str, Any]]
+    raw: str | None
+    draft: dict[str, Any] | None = None
+    answer: str | None = None
+    violations: list[Violation] = Field(default_factory=list)
+    error: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+    latency_s: float = 0.0
+    finish_reason: str | None = None
+    replayed: bool = False
+
+
+class Result(_Strict):
+    """The record of one case: what was asked, every attempt, what came out."""
+
+    case_id: str
+    status: Status
+    model: str
+    answer: str | None
+    violations: list[Violation] = Field(default_factory=list)
+    attempts: list[Attempt]
+    usage: Usage
+    latency_s: float
+    cost_usd: float | None
+    template_hash: str
+    trimmed: list[str] = Field(default_factory=list)

@@ -1,0 +1,51 @@
+"""Shared fixtures. Every test runs with a clean environment and an empty working
+directory, so a developer's OPENAI_API_KEY or .env never leaks into a result."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+PROMPTS = FIXTURES / "prompts"
+SHARED = ROOT.parent / "shared"
+SEEDS = {n: next(PROMPTS.glob(f"{n}_*.txt")) for n in ("000", "001", "003", "004")}
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for key in list(os.environ):
+        if key.startswith(("OPENAI_", "CNAPS_")):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run ``cnaps-llm ARGS`` in-process through the real entry point."""
+    from cnaps_llm.cli import main
+
+    def run(*args: str, stdin: str | None = None) -> CliResult:
+        monkeypatch.setattr(sys, "argv", ["cnaps-llm", *map(str, args)])
+        if stdin is not None:
+            import io
+
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
