@@ -209,7 +209,7 @@ def test_check_cli_exit_codes_and_json(run_cli) -> None:
     report = json.loads(bad.out)
     assert report["grounded"] is False and {v["kind"] for v in report["violations"]} == {"task"}
     human = run_cli("check", SEEDS["000"], FIXTURES / "answers" / "002_naive_answer_for_000.txt")
-    assert human.out.splitlines()[0].endswith("NOT grounded, 8 violation(s)")
+    assert human.out.splitlines()[0].endswith("NOT grounded, 9 violation(s)")
     missing = run_cli("check", SEEDS["000"], "nope.md")
     assert (missing.code, missing.err) == (2, "cnaps-llm: nope.md: file not found; check the path\n")
 
