@@ -6,6 +6,7 @@ the same answer and case always give the same violations, in answer order.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from .tasks import tasks_in
 
 __all__ = ["Grounding", "check", "grounding_for"]
 
+_NEWLINE = re.compile("\n")
 _CACHE: OrderedDict[str, Grounding] = OrderedDict()
 _CACHE_SIZE = 256
 
@@ -40,7 +42,7 @@ def grounding_for(case: Case) -> Grounding:
 
 
 def _line_finder(text: str) -> Callable[[int], int]:
-    starts = [i for i, ch in enumerate(text) if ch == "\n"]
+    starts = [m.start() for m in _NEWLINE.finditer(text)]
     return lambda offset: bisect_right(starts, offset - 1) + 1
 
 

@@ -13,7 +13,12 @@ from collections.abc import Iterator
 
 from . import vocab
 
-_CHUNK = re.compile(r"[A-Za-z0-9][A-Za-z0-9+._-]*[A-Za-z0-9+]|[A-Za-z0-9]")
+# Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
+# plain words), so plain words are never even yielded by the scanner: most of an answer.
+_CHUNK = re.compile(
+    r"(?<![A-Za-z0-9+._-])(?=[a-z._+-]*[A-Z0-9])[A-Za-z0-9][A-Za-z0-9+._-]*[A-Za-z0-9+]"
+    r"|(?<![A-Za-z0-9+._-])[A-Z0-9](?![A-Za-z0-9+._-])"
+)
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z]+_\d+$", re.I)  # 2nd, 1990s, node_1
@@ -24,8 +29,11 @@ _SUFFIXES = {
     "model", "models", "architecture", "backbone", "network", "module", "stage", "step", "branch", "output",
     "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
 }
-# text in *italics*, or "quoted" with a colon, and mostly capitalised, reads as a cited title
-_TITLE = re.compile(r"(?<![*\w])[*_](?![*_])(?P<a>[^*_\n]{12,200}?)[*_](?![*_\w])|[\"“](?P<b>[^\"”\n]{6,100}:[^\"”\n]{6,160})[\"”]")
+# text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title
+_TITLE = re.compile(
+    r"(?<![*\w])[*_](?![*_])(?P<a>[^*_\n]{12,200}?)[*_](?![*_\w])"
+    r"|[\"“`](?P<b>[^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]"
+)
 _FENCE = re.compile(r"^\s*```.*?^\s*```", re.M | re.S)
 
 
@@ -56,26 +64,30 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
     chunks = list(_CHUNK.finditer(text))
     skip_until = -1
     for i, m in enumerate(chunks):
-        if m.start() < skip_until:
+        start = m.start()
+        if start < skip_until:
             continue
         raw = m.group()
-        # multi-word vocabulary names: "Stable Diffusion XL", "Segment Anything"
-        if raw[0].isupper() and vocab.squash(raw) in v.multi_first:
-            best = None
-            acc, end = vocab.squash(raw), m.end()
-            for nxt in chunks[i + 1 : i + v.max_words]:
-                if text[end : nxt.start()].strip() not in ("",):
-                    break
-                acc += vocab.squash(nxt.group())
-                end = nxt.end()
-                if acc in v.any_case:
-                    best = end
-            if best is not None:
-                skip_until = best
-                yield m.start(), text[m.start() : best]
+        if raw.isalpha():
+            # fast path for capitalised plain words: only the vocabulary can name them
+            if raw[1:].islower():
+                if raw.lower() in v.multi_first:
+                    end = _multiword(text, chunks, i, v)
+                    if end is not None:
+                        skip_until = end
+                        yield start, text[start:end]
+                        continue
+                if raw in v.exact or (raw[-1] == "s" and raw[:-1] in v.exact):
+                    yield start, raw
+                continue
+        elif raw[0].isupper() and vocab.squash(raw) in v.multi_first:
+            end = _multiword(text, chunks, i, v)
+            if end is not None:
+                skip_until = end
+                yield start, text[start:end]
                 continue
         c = _strip_parts(raw)
-        if not c or _ORDINAL.match(c) or (m.start() > 0 and text[m.start() - 1] == "#"):
+        if not c or _ORDINAL.match(c) or (start > 0 and text[start - 1] == "#"):
             continue  # ordinals, and hex colours in diagram styles (#f9f)
         sq = vocab.squash(c)
         if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
@@ -85,7 +97,21 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
             not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case))
         )
         if in_vocab or _shape_is_name(c):
-            yield m.start(), c
+            yield start, c
+
+
+def _multiword(text: str, chunks: list[re.Match[str]], i: int, v: vocab.NameVocab) -> int | None:
+    """End offset of the longest multi-word vocabulary name starting at chunk ``i``, if any."""
+    best = None
+    acc, end = vocab.squash(chunks[i].group()), chunks[i].end()
+    for nxt in chunks[i + 1 : i + v.max_words]:
+        if text[end : nxt.start()].strip():
+            break
+        acc += vocab.squash(nxt.group())
+        end = nxt.end()
+        if acc in v.any_case:
+            best = end
+    return best
 
 
 def titles_in(text: str) -> Iterator[tuple[int, str]]:

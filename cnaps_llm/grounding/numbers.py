@@ -22,16 +22,46 @@ _METRICS = (
     r"PSNR|SSIM|MS-SSIM|LPIPS|FID|KID|NIQE|BRISQUE|accuracy|precision|recall|mAP|AP|IoU|mIoU|F1|BLEU|ROUGE|WER|CER|"
     r"AUC|top-1|top-5|MOS|error rate|speed-?up|score"
 )
-_FIGURE = re.compile(
-    rf"""
-    (?P<shape>[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])])
-  | (?P<res>(?<![\w.]){_NUM}\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.]))
-  | (?P<scale>(?<![\w.])[x×]\s?\d+(?:\.\d+)?(?![\w.]))
-  | (?P<unit>(?<![\w.]){_NUM}(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z]))
-  | (?P<metric>(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?{_NUM}(?:\s*(?:%|dB))?)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+# Figures are found from the numbers outward: one cheap pass finds the numbers, then
+# short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
+_NUMBER = re.compile(rf"(?:(?<![\w.])|(?<=[x×])){_NUM}")
+_AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.])")
+_AFTER_UNIT = re.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
+_BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
+_BEFORE_SCALE = re.compile(r"(?<![\w.])[x×]\s?$")
+_AFTER_PCT = re.compile(r"\s*(?:%|dB)")
+_SHAPE = re.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+
+
+def _figures(text: str) -> Iterator[tuple[int, str]]:
+    covered = -1
+    shapes = [(m.start(), m.end()) for m in _SHAPE.finditer(text)] if ("[" in text or "(" in text) else []
+    for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
+        if _HAS_DIGIT.search(text, a, b):
+            yield a, text[a:b]
+    for m in _NUMBER.finditer(text):
+        start, end = m.start(), m.end()
+        if start < covered or any(a <= start < b for a, b in shapes):
+            continue
+        after = _AFTER_RES.match(text, end) or _AFTER_UNIT.match(text, end)
+        if after:
+            covered = after.end()
+            yield start, text[start:covered]
+            continue
+        before = text[max(0, start - 40) : start]
+        scale = _BEFORE_SCALE.search(before)
+        if scale:
+            yield start - (len(before) - scale.start()), text[start - (len(before) - scale.start()) : end]
+            continue
+        metric = _BEFORE_METRIC.search(before)
+        if metric:
+            pct = _AFTER_PCT.match(text, end)
+            covered = pct.end() if pct else end
+            first = start - (len(before) - metric.start())
+            yield first, text[first:covered]
+
+
+_HAS_DIGIT = re.compile(r"\d")
 _ANY = re.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
 _WORDS = {
     "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -76,10 +106,10 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
     (``one million``), which is what grounds them.
     """
     if figures_only:
-        for m in _FIGURE.finditer(text):
-            values = _values(m.group(0))
+        for offset, fig in sorted(_figures(text)):
+            values = _values(fig)
             if values:
-                yield m.start(), m.group(0).strip(), values
+                yield offset, fig.strip(), values
         return
     for m in re.finditer(rf"{_NUM}(?:\s*{_MULT}(?![a-z]))?", text, re.IGNORECASE):
         yield m.start(), m.group(0), _values(m.group(0), both=True)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from . import vocab
 
-_WORD = re.compile(r"[0-9a-z]+")
 
 
 def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
@@ -18,9 +16,9 @@ def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
     _, index = vocab.tasks()
     low = text.lower()
     covered = 0
-    for w in _WORD.finditer(low):
+    for w in vocab.task_starts().finditer(low):
         start = w.start()
-        cands = index.get(w.group()[:3])
+        cands = index.get(w.group())
         if not cands or start < covered:
             continue
         best: tuple[int, int] | None = None  # the longest term wins: "pose-to-motion" over "pose"

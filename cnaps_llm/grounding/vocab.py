@@ -74,6 +74,20 @@ def _term_regex(term: str) -> re.Pattern[str]:
 
 
 @cache
+def task_starts() -> re.Pattern[str]:
+    """One regex for every place a task term can start: its first three letters after a word boundary.
+
+    Grouped by first letter, so the engine rejects most word starts in one step.
+    """
+    _, index = tasks()
+    by_first: dict[str, set[str]] = {}
+    for key in index:
+        by_first.setdefault(key[0], set()).add(re.escape(key[1:]))
+    alts = "|".join(f"{re.escape(c)}(?:{'|'.join(sorted(rest, key=len, reverse=True))})" for c, rest in sorted(by_first.items()))
+    return re.compile(f"(?<![0-9a-z])(?:{alts})")
+
+
+@cache
 def tasks() -> tuple[tuple[Task, ...], dict[str, tuple[tuple[int, re.Pattern[str]], ...]]]:
     """The tasks, and an index from a term's first three letters to ``(task index, pattern)``.
 
