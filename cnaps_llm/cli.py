@@ -128,6 +128,94 @@ def check(
     raise typer.Exit(1 if violations else 0)
 
 
+Model = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name (env CNAPS_MODEL).")]
+MaxTokens = Annotated[Optional[int], typer.Option("--max-input-tokens", help="Prompt budget; longer summaries are shortened.")]
+Structured = Annotated[Optional[str], typer.Option("--structured", help="auto | json_schema | json_object | text.")]
+
+
+def _settings(**flags: object):
+    from .settings import load_settings
+
+    return load_settings(**flags)
+
+
+@app.command()
+def prompt(
+    prompt_file: Annotated[str, typer.Argument(help="The prompt file.")],
+    model: Model = None,
+    max_input_tokens: MaxTokens = None,
+    structured: Structured = None,
+) -> None:
+    """Show the messages that would be sent for a prompt file, with their token counts."""
+    from .inputs import load_case
+    from .prompts import build_messages, count_tokens, load_templates
+
+    settings = _settings(model=model, max_input_tokens=max_input_tokens, structured=structured)
+    case = load_case(prompt_file)
+    mode = "json_schema" if settings.structured == "auto" else settings.structured
+    templates = load_templates(settings.prompts_dir)
+    built = build_messages(templates, case, mode, model=settings.model, max_tokens=settings.max_input_tokens)
+    for m in built.messages:
+        n = count_tokens([m], settings.model)
+        sys.stdout.write(f"===== {m['role']} ({n} tokens) =====\n{m['content']}\n")
+    sys.stdout.write(f"===== total: {built.tokens} tokens (budget {settings.max_input_tokens}); templates {templates.hash}\n")
+    for t in built.trimmed:
+        sys.stdout.write(f"trimmed: {t}\n")
+
+
+@app.command()
+def generate(
+    files: Files,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one file per case into this folder.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (the answer) or json (the full record).")] = "md",
+    model: Model = None,
+    max_attempts: Annotated[Optional[int], typer.Option("--max-attempts", help="Drafts per case, first try included.")] = None,
+    structured: Structured = None,
+    on_fail: Annotated[Optional[str], typer.Option("--on-fail", help="report (exit 1) or repair (drop offending sentences).")] = None,
+    max_input_tokens: MaxTokens = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL (env OPENAI_BASE_URL).")] = None,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds per HTTP request.")] = None,
+) -> None:
+    """Write a grounded answer for each prompt file: draft, validate, re-ask until grounded or attempts run out.
+
+    Exit 0 when every case is grounded (or repaired), 1 when any failed, 2 on bad input, 3 on a server error.
+    """
+    if fmt not in ("md", "json"):
+        raise InputError(f"--format {fmt!r} is not md or json")
+    settings = _settings(
+        model=model, max_attempts=max_attempts, structured=structured, on_fail=on_fail,
+        max_input_tokens=max_input_tokens, openai_base_url=base_url, timeout=timeout,
+    )
+    from .inputs import expand_paths, iter_cases
+
+    cases, bad = [], 0
+    for path in expand_paths(files):
+        for item in iter_cases(path):
+            if isinstance(item, InputError):
+                _err(item.message)
+                bad += 1
+            else:
+                cases.append(item)
+    if not cases:
+        raise typer.Exit(2)
+    from .runner import run_cases
+
+    results = run_cases(cases, settings)
+    failed = 0
+    from .fsutil import atomic_write
+    from .render import result_json, result_markdown, summary_line
+
+    for result in results:
+        text = result_json(result) + "\n" if fmt == "json" else result_markdown(result)
+        if out is not None:
+            atomic_write(out / f"{result.case_id}.{fmt}", text)
+        else:
+            sys.stdout.write(text)
+        sys.stderr.write(summary_line(result) + "\n")
+        failed += result.status == "failed"
+    raise typer.Exit(2 if bad else 1 if failed else 0)
+
+
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
     try:

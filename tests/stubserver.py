@@ -1,0 +1,105 @@
+"""A scriptable OpenAI-compatible HTTP server on 127.0.0.1, for tests.
+
+Each POST to /v1/chat/completions takes the next scripted reply: a completion text,
+or a fault (status code with headers and body, a delay, a dropped connection).
+With the script empty it answers with ``default``. Every request body is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    text: str | None = None  # a normal completion with this content
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None  # raw body, overrides text
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering
+    finish_reason: str = "stop"
+    refusal: str | None = None
+    choices: bool = True
+
+
+def completion_body(text: str, finish_reason: str = "stop", refusal: str | None = None, choices: bool = True) -> str:
+    return json.dumps(
+        {
+            "id": "chatcmpl-stub",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "stub",
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": text, "refusal": refusal}, "finish_reason": finish_reason}
+            ]
+            if choices
+            else [],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+        }
+    )
+
+
+class StubServer:
+    def __init__(self, default: Reply | None = None) -> None:
+        self.script: deque[Reply] = deque()
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.default = default or Reply(text="{}")
+        self.lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with stub.lock:
+                    stub.requests.append(body)
+                    stub.headers.append(dict(self.headers))
+                    reply = stub.script.popleft() if stub.script else stub.default
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                payload = reply.body if reply.body is not None else completion_body(reply.text or "", reply.finish_reason, reply.refusal, reply.choices)
+                data = payload.encode()
+                self.send_response(reply.status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def enqueue(self, *replies: Reply) -> None:
+        with self.lock:
+            self.script.extend(replies)
+
+    def __enter__(self) -> StubServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
