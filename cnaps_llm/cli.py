@@ -175,6 +175,8 @@ def generate(
     max_input_tokens: MaxTokens = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL (env OPENAI_BASE_URL).")] = None,
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds per HTTP request.")] = None,
+    cache: Annotated[Optional[str], typer.Option("--cache", help="auto (replay if recorded, else call and record) | replay | record | off.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of recordings (default fixtures/cassettes).")] = None,
 ) -> None:
     """Write a grounded answer for each prompt file: draft, validate, re-ask until grounded or attempts run out.
 
@@ -185,6 +187,7 @@ def generate(
     settings = _settings(
         model=model, max_attempts=max_attempts, structured=structured, on_fail=on_fail,
         max_input_tokens=max_input_tokens, openai_base_url=base_url, timeout=timeout,
+        cache=cache, cache_dir=cache_dir,
     )
     from .inputs import expand_paths, iter_cases
 
@@ -212,6 +215,8 @@ def generate(
         else:
             sys.stdout.write(text)
         sys.stderr.write(summary_line(result) + "\n")
+        if result.attempts and all(a.replayed for a in result.attempts):
+            sys.stderr.write(f"{result.case_id}: replayed from recorded responses in {settings.cache_dir} (no model was called)\n")
         failed += result.status == "failed"
     raise typer.Exit(2 if bad else 1 if failed else 0)
 

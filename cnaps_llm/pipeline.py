@@ -106,6 +106,7 @@ async def run_case(case: Case, backend: Backend, settings: Settings, templates: 
         trimmed = built.trimmed
         messages = _messages_for_attempt(built.messages, history)
         request = Request(
+            case_id=case.id,
             model=settings.model,
             messages=messages,
             response_format=response_format(case, mode),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from .backends import Backend
+from .cache import CachingBackend
 from .errors import ConfigError
 from .models import Case, Result
 from .pipeline import ModeState, run_case
@@ -26,9 +27,17 @@ def make_backend(settings: Settings) -> Backend:
     return OpenAIBackend(settings)
 
 
+def backend_for(settings: Settings, template_hash: str) -> Backend:
+    """The live backend wrapped in record/replay as ``settings.cache`` says."""
+    if settings.cache == "off":
+        return make_backend(settings)
+    inner = make_backend(settings) if (settings.has_backend or settings.cache == "record") else None
+    return CachingBackend(inner, mode=settings.cache, folder=settings.cache_dir, template_hash=template_hash)
+
+
 def run_cases(cases: list[Case], settings: Settings, backend: Backend | None = None) -> list[Result]:
     templates = load_templates(settings.prompts_dir)
-    backend = backend or make_backend(settings)
+    backend = backend or backend_for(settings, templates.hash)
     state = ModeState.from_settings(settings)
 
     async def go() -> list[Result]:

@@ -22,6 +22,8 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if key.startswith(("OPENAI_", "CNAPS_")):
             monkeypatch.delenv(key, raising=False)
     monkeypatch.chdir(tmp_path)
+    # recordings go to the test's own folder; tests of the bundled ones pass --cache-dir
+    monkeypatch.setenv("CNAPS_CACHE_DIR", str(tmp_path / "cassettes"))
 
 
 class CliResult:

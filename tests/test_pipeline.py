@@ -222,6 +222,9 @@ def test_generate_cli_json_record_against_stub(run_cli, tmp_path: Path) -> None:
 
 
 def test_generate_without_server_says_how_to_configure(run_cli) -> None:
-    res = run_cli("generate", SEEDS["003"])
+    res = run_cli("generate", SEEDS["003"], "--cache", "off")
     assert res.code == 2
     assert res.err.startswith("cnaps-llm: no model server configured: set OPENAI_API_KEY") and res.err.count("\n") == 1
+    res = run_cli("generate", SEEDS["003"])  # auto: nothing recorded, nothing configured
+    assert res.code == 2
+    assert res.err == f"cnaps-llm: no recording for case {SEEDS['003'].stem} and no model server configured: set OPENAI_API_KEY or OPENAI_BASE_URL, or use a bundled example from fixtures/prompts\n"

@@ -15,12 +15,17 @@ from ..models import Usage, _Strict
 
 
 class Request(_Strict):
+    case_id: str | None = Field(default=None, description="Where a recording is filed; not part of the request's identity.")
     model: str
     messages: list[dict[str, Any]]
     response_format: dict[str, Any] | None = None
     temperature: float = 0.0
     max_tokens: int = 1200
     seed: int | None = 0
+
+    def identity(self) -> dict[str, Any]:
+        """What makes two requests the same call (the record/replay key hashes this)."""
+        return self.model_dump(exclude={"case_id"})
 
 
 class Completion(_Strict):
