@@ -163,6 +163,51 @@ def prompt(
         sys.stdout.write(f"trimmed: {t}\n")
 
 
+def _load_cases(files: list[str]) -> tuple[list, int]:
+    from .inputs import expand_paths, iter_cases
+
+    cases, bad = [], 0
+    for path in expand_paths(files):
+        for item in iter_cases(path):
+            if isinstance(item, InputError):
+                _err(item.message)
+                bad += 1
+            else:
+                cases.append(item)
+    return cases, bad
+
+
+def _run(cases: list, settings, *, concurrency: int, jsonl: Optional[Path] = None, label: str = "generating"):
+    """Run cases with a progress bar on a terminal, appending each result to ``jsonl`` as it lands."""
+    from .batch import Appender
+    from .runner import run_cases
+
+    appender = Appender(jsonl) if jsonl is not None else None
+    counts = {"grounded": 0, "repaired": 0, "failed": 0}
+    progress = None
+    if sys.stderr.isatty() and len(cases) > 1:
+        from rich.progress import Progress
+
+        progress = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+        task = progress.add_task(label, total=len(cases))
+        progress.start()
+
+    def on_result(result) -> None:
+        if appender is not None:
+            appender(result)
+        counts[result.status] += 1
+        if progress is not None:
+            progress.update(task, advance=1, description=f"{label}: {counts['grounded']} grounded, {counts['repaired']} repaired, {counts['failed']} failed")
+
+    try:
+        return run_cases(cases, settings, concurrency=concurrency, on_result=on_result)
+    finally:
+        if progress is not None:
+            progress.stop()
+        if appender is not None:
+            appender.close()
+
+
 @app.command()
 def generate(
     files: Files,
@@ -177,48 +222,113 @@ def generate(
     timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds per HTTP request.")] = None,
     cache: Annotated[Optional[str], typer.Option("--cache", help="auto (replay if recorded, else call and record) | replay | record | off.")] = None,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of recordings (default fixtures/cassettes).")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256, help="Cases in flight at once.")] = 1,
+    jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help="Append each case's full record to this JSONL as it finishes.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="With --jsonl: skip cases already in it.")] = False,
 ) -> None:
     """Write a grounded answer for each prompt file: draft, validate, re-ask until grounded or attempts run out.
 
-    Exit 0 when every case is grounded (or repaired), 1 when any failed, 2 on bad input, 3 on a server error.
+    Inputs may be files, folders or JSONL datasets. Exit 0 when every case is grounded (or repaired),
+    1 when any failed, 2 on bad input, 3 on a server error.
     """
     if fmt not in ("md", "json"):
         raise InputError(f"--format {fmt!r} is not md or json")
+    if resume and jsonl is None:
+        raise InputError("--resume needs --jsonl FILE: the results file to resume from")
     settings = _settings(
         model=model, max_attempts=max_attempts, structured=structured, on_fail=on_fail,
         max_input_tokens=max_input_tokens, openai_base_url=base_url, timeout=timeout,
         cache=cache, cache_dir=cache_dir,
     )
-    from .inputs import expand_paths, iter_cases
+    cases, bad = _load_cases(files)
+    ids = [c.id for c in cases]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes and (out is not None or jsonl is not None):
+        raise InputError(f"case id(s) {', '.join(dupes[:5])} occur more than once; give each case a unique id")
+    if resume and jsonl is not None:
+        from .batch import finished_ids
 
-    cases, bad = [], 0
-    for path in expand_paths(files):
-        for item in iter_cases(path):
-            if isinstance(item, InputError):
-                _err(item.message)
-                bad += 1
-            else:
-                cases.append(item)
+        done = finished_ids(jsonl)
+        skipped = [c for c in cases if c.id in done]
+        cases = [c for c in cases if c.id not in done]
+        if skipped:
+            sys.stderr.write(f"resume: {len(skipped)} case(s) already in {jsonl}, {len(cases)} to go\n")
     if not cases:
-        raise typer.Exit(2)
-    from .runner import run_cases
+        raise typer.Exit(2 if bad else 0)
+    results = _run(cases, settings, concurrency=concurrency, jsonl=jsonl)
 
-    results = run_cases(cases, settings)
-    failed = 0
     from .fsutil import atomic_write
     from .render import result_json, result_markdown, summary_line
 
+    failed = 0
     for result in results:
         text = result_json(result) + "\n" if fmt == "json" else result_markdown(result)
         if out is not None:
             atomic_write(out / f"{result.case_id}.{fmt}", text)
-        else:
+        elif jsonl is None or len(results) == 1:
             sys.stdout.write(text)
         sys.stderr.write(summary_line(result) + "\n")
         if result.attempts and all(a.replayed for a in result.attempts):
             sys.stderr.write(f"{result.case_id}: replayed from recorded responses in {settings.cache_dir} (no model was called)\n")
         failed += result.status == "failed"
     raise typer.Exit(2 if bad else 1 if failed else 0)
+
+
+Rate = Annotated[Optional[float], typer.Option(min=0.0, max=1.0)]
+
+
+@app.command("eval")
+def eval_(
+    datasets: Annotated[list[str], typer.Argument(help="Folders of prompt files or JSONL datasets.")],
+    cache: Annotated[str, typer.Option("--cache", help="replay (default: never calls a model) | auto | record | off.")] = "replay",
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of recordings.")] = None,
+    model: Model = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256)] = 4,
+    config: Annotated[Optional[Path], typer.Option("--config", help="pyproject.toml with [tool.cnaps-llm.eval] (default ./pyproject.toml).")] = None,
+    markdown_out: Annotated[Optional[Path], typer.Option("--markdown", help="Also write the Markdown report here (e.g. $GITHUB_STEP_SUMMARY).")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write metrics and per-case results as JSON.")] = None,
+    junit_out: Annotated[Optional[Path], typer.Option("--junit", help="Write JUnit XML, one test case per case.")] = None,
+    min_grounded_rate: Rate = None,
+    min_first_pass_rate: Rate = None,
+    max_mean_attempts: Annotated[Optional[float], typer.Option(min=0.0)] = None,
+    min_link_precision: Rate = None,
+    min_recommended_coverage: Rate = None,
+    min_citation_recall: Rate = None,
+) -> None:
+    """Run generation over a dataset (replayed by default) and report metrics; exit 1 when a threshold is missed.
+
+    Thresholds come from [tool.cnaps-llm.eval] in pyproject.toml, overridden by the flags.
+    """
+    from . import evals
+
+    settings = _settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
+    thresholds = evals.load_thresholds(config or Path("pyproject.toml"), {
+        "min_grounded_rate": min_grounded_rate, "min_first_pass_rate": min_first_pass_rate,
+        "max_mean_attempts": max_mean_attempts, "min_link_precision": min_link_precision,
+        "min_recommended_coverage": min_recommended_coverage, "min_citation_recall": min_citation_recall,
+    })
+    cases, bad = _load_cases(datasets)
+    if bad or not cases:
+        raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
+    results = _run(cases, settings, concurrency=concurrency, label="evaluating")
+    metrics = evals.compute(cases, results)
+    missed = evals.failures(metrics, thresholds)
+    report = evals.markdown(metrics, results, missed)
+    from .fsutil import atomic_write
+
+    sys.stdout.write(report)
+    if markdown_out is not None:
+        atomic_write(markdown_out, report)
+    if json_out is not None:
+        payload = {"metrics": metrics.model_dump(), "thresholds": thresholds.model_dump(), "missed": missed,
+                   "results": [r.model_dump(mode="json") for r in results]}
+        atomic_write(json_out, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    if junit_out is not None:
+        atomic_write(junit_out, evals.junit(results, missed))
+    for m in missed:
+        _err(f"threshold missed: {m}")
+    raise typer.Exit(1 if missed else 0)
 
 
 def main() -> None:
