@@ -271,7 +271,8 @@ def generate(
         if result.attempts and all(a.replayed for a in result.attempts):
             sys.stderr.write(f"{result.case_id}: replayed from recorded responses in {settings.cache_dir} (no model was called)\n")
         failed += result.status == "failed"
-    raise typer.Exit(2 if bad else 1 if failed else 0)
+    server_failed = any(r.error is not None for r in results)
+    raise typer.Exit(2 if bad else 3 if server_failed else 1 if failed else 0)
 
 
 Rate = Annotated[Optional[float], typer.Option(min=0.0, max=1.0)]

@@ -45,6 +45,15 @@ class BackendError(CnapsError):
     exit_code = 3
 
 
+class CallFailed(BackendError):
+    """One call failed even after transport retries (5xx, 429, timeout, unreadable reply).
+
+    The pipeline records it as that case's failure and goes on with the other cases;
+    errors that doom every case (bad key, unknown model, server unreachable) stay plain
+    ``BackendError`` and stop the run.
+    """
+
+
 class UnsupportedFormat(BackendError):
     """The server rejected the requested ``response_format``; the pipeline falls back."""
 

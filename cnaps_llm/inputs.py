@@ -30,6 +30,7 @@ from .models import Case, Expectations, Source
 
 MAX_INPUT_BYTES = 8 * 1024 * 1024  # a prompt file is a few KB; a JSONL dataset may be larger per file
 MAX_DATASET_BYTES = 256 * 1024 * 1024
+MAX_SOURCES = 200  # a recommender picks a handful; thousands means a broken export
 NULLS = {"", "none", "n/a", "na", "null", "nil", "-", "--"}
 
 _QUESTION_MARK = re.compile(
@@ -257,11 +258,13 @@ def parse_prompt_text(text: str, *, case_id: str, path: str | None = None) -> Ca
         id=case_id,
         question=question,
         instruction=instruction,
-        sources=_number(entries),
+        sources=_number(entries, path),
     )
 
 
-def _number(entries: list[_Entry]) -> list[Source]:
+def _number(entries: list[_Entry], path: str | None = None) -> list[Source]:
+    if len(entries) > MAX_SOURCES:
+        raise InputError(f"{len(entries)} sources; at most {MAX_SOURCES} per case: split the case or fix the export", path=path)
     counters = {"recommended": 0, "related": 0}
     out: list[Source] = []
     for e in entries:
@@ -351,7 +354,7 @@ def case_from_object(obj: Any, *, default_id: str, path: str | None = None, line
                 id=case_id,
                 question=normalise(question).strip(),
                 instruction=normalise(str(instruction)).strip(),
-                sources=_number(entries),
+                sources=_number(entries, path),
             )
         if expect is not None:
             case = case.model_copy(update={"expect": Expectations.model_validate(expect)})

@@ -110,6 +110,7 @@ class Result(_Strict):
     cost_usd: float | None
     template_hash: str
     trimmed: list[str] = Field(default_factory=list)
+    error: str | None = Field(default=None, description="Set when a server failure, not the validator, ended the case.")
 
 
 class Step(_Strict):

@@ -18,7 +18,7 @@ from typing import Any
 
 from .backends import Backend, Request
 from .draft import parse_draft, render, response_format
-from .errors import UnsupportedFormat
+from .errors import CallFailed, UnsupportedFormat
 from .grounding import check, grounding_for
 from .inputs import normalise
 from .models import Attempt, Case, Result, Usage, Violation
@@ -96,6 +96,7 @@ async def run_case(case: Case, backend: Backend, settings: Settings, templates: 
     history: list[tuple[str, str]] = []
     started = time.perf_counter()
     trimmed: list[str] = []
+    server_error: str | None = None
     answer: str | None = None
     last_violations: list[Violation] = []
 
@@ -119,6 +120,12 @@ async def run_case(case: Case, backend: Backend, settings: Settings, templates: 
             if state.downgrade(str(exc)):
                 continue  # not the model's fault: same attempt, next mode
             raise
+        except CallFailed as exc:
+            # transport retries are spent: record the failed call and stop this case, never reask
+            number += 1
+            attempts.append(Attempt(number=number, mode=mode, messages=messages, raw=None, error=str(exc)))
+            server_error = str(exc)
+            break
         number += 1
         attempt = Attempt(
             number=number,
@@ -161,7 +168,7 @@ async def run_case(case: Case, backend: Backend, settings: Settings, templates: 
         completion_tokens=sum(a.usage.completion_tokens for a in attempts),
     )
     status = "grounded" if answer is not None else "failed"
-    if answer is None and settings.on_fail == "repair":
+    if answer is None and settings.on_fail == "repair" and server_error is None:
         last = next((a for a in reversed(attempts) if a.answer), None)
         if last is not None and last.answer is not None:
             fixed = repair(last.answer, last.violations)
@@ -182,4 +189,5 @@ async def run_case(case: Case, backend: Backend, settings: Settings, templates: 
         cost_usd=estimate_cost(settings.model, usage),
         template_hash=templates.hash,
         trimmed=trimmed,
+        error=server_error,
     )

@@ -10,15 +10,18 @@ def result_markdown(result: Result) -> str:
     if result.answer is not None:
         head = f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n"
         return head + result.answer
-    lines = [
-        f"# NOT GROUNDED: {result.case_id}",
-        "",
-        f"No grounded answer after {len(result.attempts)} attempt(s); the last draft is withheld. Its violations:",
-        "",
-    ]
+    if result.error is not None:
+        lines = [f"# FAILED: {result.case_id}", "", f"The model server failed: {result.error}", ""]
+    else:
+        lines = [
+            f"# NOT GROUNDED: {result.case_id}",
+            "",
+            f"No grounded answer after {len(result.attempts)} attempt(s); the last draft is withheld. Its violations:",
+            "",
+        ]
     lines += [f"- line {v.line} [{v.kind}] {v.text!r}: {v.message}" for v in result.violations]
     errors = [f"attempt {a.number}: {a.error}" for a in result.attempts if a.error]
-    if errors:
+    if errors and result.error is None:
         lines += ["", "Errors:"] + [f"- {e}" for e in errors]
     return "\n".join(lines) + "\n"
 
@@ -29,6 +32,8 @@ def result_json(result: Result) -> str:
 
 def summary_line(result: Result) -> str:
     cost = "n/a" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    if result.error is not None:
+        return f"{result.case_id}: failed: {result.error}"
     return (
         f"{result.case_id}: {result.status} after {len(result.attempts)} attempt(s), "
         f"{result.usage.prompt_tokens}+{result.usage.completion_tokens} tokens, {result.latency_s:.2f} s, cost {cost}"

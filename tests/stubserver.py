@@ -27,6 +27,7 @@ class Reply:
     finish_reason: str = "stop"
     refusal: str | None = None
     choices: bool = True
+    echo_headers: bool = False  # put the request's headers in the body, as careless servers do
 
 
 def completion_body(text: str, finish_reason: str = "stop", refusal: str | None = None, choices: bool = True) -> str:
@@ -75,6 +76,8 @@ class StubServer:
                     self.connection.shutdown(2)
                     return
                 payload = reply.body if reply.body is not None else completion_body(reply.text or "", reply.finish_reason, reply.refusal, reply.choices)
+                if reply.echo_headers:
+                    payload = json.dumps({"error": {"message": f"bad request, headers were {dict(self.headers)}"}})
                 data = payload.encode()
                 self.send_response(reply.status)
                 self.send_header("content-type", "application/json")

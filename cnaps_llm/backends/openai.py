@@ -15,7 +15,7 @@ from typing import Any
 import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from ..errors import BackendError, UnsupportedFormat
+from ..errors import BackendError, CallFailed, UnsupportedFormat
 from ..models import Usage
 from ..settings import Settings
 from . import Completion, Request
@@ -101,14 +101,14 @@ class OpenAIBackend:
         except openai.APIStatusError as exc:
             raise self._status_error(exc, request) from None
         except openai.APITimeoutError:
-            raise BackendError(
+            raise CallFailed(
                 f"the server did not answer within {self.settings.timeout:g} s, {self.settings.transport_retries + 1} times; raise CNAPS_TIMEOUT or check the server"
             ) from None
         except openai.APIConnectionError:
             where = self.settings.openai_base_url or "api.openai.com"
-            raise BackendError(f"cannot connect to {where}, after {self.settings.transport_retries + 1} tries; check OPENAI_BASE_URL and that the server is up") from None
-        except openai.OpenAIError as exc:
-            raise BackendError(self._redact(f"the server's reply could not be read ({type(exc).__name__}: {exc})")) from None
+            raise CallFailed(f"cannot connect to {where}, after {self.settings.transport_retries + 1} tries; check OPENAI_BASE_URL and that the server is up") from None
+        except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
+            raise CallFailed(self._redact(f"the server's reply could not be read ({type(exc).__name__}: {exc})")) from None
         return self._completion(resp, time.perf_counter() - started)
 
     def _status_error(self, exc: openai.APIStatusError, request: Request) -> BackendError:
@@ -126,20 +126,22 @@ class OpenAIBackend:
         }.get(code)
         if hint is None and code >= 500:
             hint = f"the server kept failing (HTTP {code}) after {self.settings.transport_retries + 1} tries; try again later"
-        return BackendError(f"{hint or f'HTTP {code}'} [HTTP {code}: {detail}]")
+        cls = CallFailed if code in (408, 409, 429) or code >= 500 else BackendError
+        return cls(f"{hint or f'HTTP {code}'} [HTTP {code}: {detail}]")
 
     def _completion(self, resp: Any, latency: float) -> Completion:
         choices = getattr(resp, "choices", None) or []
         raw = self._redact_obj(resp.model_dump(mode="json") if hasattr(resp, "model_dump") else {})
         if not choices:
-            raise BackendError("the server returned no choices; check that the model serves chat completions")
+            raise CallFailed("the server returned no choices; check that the model serves chat completions")
         choice = choices[0]
         msg = choice.message
         usage = getattr(resp, "usage", None)
         return Completion(
-            text=(msg.content or "") if msg else "",
+            # a key echoed back by a model or proxy is scrubbed before anything can store it
+            text=self._redact((msg.content or "") if msg else ""),
             finish_reason=choice.finish_reason,
-            refusal=getattr(msg, "refusal", None),
+            refusal=self._redact_obj(getattr(msg, "refusal", None)),
             usage=Usage(
                 prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
                 completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
