@@ -31,6 +31,7 @@ from .models import Case, Expectations, Source
 MAX_INPUT_BYTES = 8 * 1024 * 1024  # a prompt file is a few KB; a JSONL dataset may be larger per file
 MAX_DATASET_BYTES = 256 * 1024 * 1024
 MAX_SOURCES = 200  # a recommender picks a handful; thousands means a broken export
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 NULLS = {"", "none", "n/a", "na", "null", "nil", "-", "--"}
 
 _QUESTION_MARK = re.compile(
@@ -60,10 +61,13 @@ def normalise(text: str) -> str:
 
     Quotes are left curly: we repair encodings, we do not restyle people's text.
     """
-    import ftfy  # ~30 ms; only commands that read text pay it
-
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
+    # UTF-8 read as Latin-1/cp1252 always shows a lead byte 0xC2-0xF4 as one of Â…ô: text
+    # without one cannot hold mojibake, so it skips ftfy (and its ~50 ms import)
+    if _MOJIBAKE_LEAD.search(text):
+        import ftfy
+
+        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
     return unicodedata.normalize("NFC", text)
 
 

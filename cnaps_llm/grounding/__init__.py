@@ -61,15 +61,17 @@ def check(answer: str, case: Case, grounding: Grounding | None = None) -> list[V
             found.append((offset, Violation(kind=kind, text=text, line=line, message=message)))  # type: ignore[arg-type]
 
     # links first; then mask them so names and figures inside URLs are not judged twice
-    masked = list(answer)
+    pieces: list[str] = []
+    last = 0
     answer_links: set[str] = set()
     for start, end, raw in find_links(answer):
         key = canonical(raw)
         answer_links.add(key)
-        masked[start:end] = " " * (end - start)
+        pieces += [answer[last:start], " " * (end - start)]
+        last = end
         if key not in g.links:
             add(start, "url", raw, f"The link {raw} is not in the provided sources; cite only the exact links given with the sources.")
-    text = "".join(masked)
+    text = "".join(pieces) + answer[last:] if pieces else answer
 
     for offset, name in names_in(text):
         if not g.has_name(name):
@@ -95,10 +97,12 @@ def check(answer: str, case: Case, grounding: Grounding | None = None) -> list[V
         violations.append(Violation(kind="structure", text=part, line=end_line, message=f"The answer has no {PART_TITLES[part]}; add it under its own heading."))
     if not answer_links and g.links:
         violations.append(Violation(kind="structure", text="links", line=end_line, message="The answer cites no links; list the provided papers and tools with their exact links."))
-    squashed_answer = vocab.squash(answer)
+    squashed_answer: str | None = None
     for sid, name in g.source_names:
-        if not sid.startswith("R"):
+        if not sid.startswith("R") or name in answer:  # the usual case: the name as written
             continue
+        if squashed_answer is None:
+            squashed_answer = vocab.squash(answer)
         if vocab.squash(name) not in squashed_answer:
             violations.append(Violation(kind="structure", text=name, line=end_line, message=f'The recommended model "{name}" is never mentioned; say what it does for this task, or plainly that it does not fit.'))
     return violations

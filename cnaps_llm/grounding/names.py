@@ -116,8 +116,11 @@ def _multiword(text: str, chunks: list[re.Match[str]], i: int, v: vocab.NameVoca
 
 def titles_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, title)`` for italic or quoted text that reads as a title."""
+    if not any(ch in text for ch in '*_"“`'):
+        return
     # diagrams in code fences label boxes, they do not cite papers
-    text = _FENCE.sub(lambda f: " " * len(f.group(0)), text)
+    if "```" in text:
+        text = _FENCE.sub(lambda f: " " * len(f.group(0)), text)
     for m in _TITLE.finditer(text):
         t = (m.group("a") or m.group("b") or "").strip()
         words = t.split()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-_HEADING = re.compile(r"^\s*(?:#{1,6}\s+.*|\*\*[^*\n]+\*\*:?\s*|\d[.)]\s+.*|[A-Z][^.!?\n]{2,60}:)\s*$", re.M)
 PARTS = (
     ("task", re.compile(r"\btasks?\b|\bgoal\b|\bproblem\b|what the user", re.I)),
     ("workflow", re.compile(r"workflow|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?|\bworks?\b", re.I)),
@@ -17,7 +16,18 @@ PART_TITLES = {
 }
 
 
+def _is_heading(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    if s[0] == "#" or (s[0].isdigit() and s[1:3] in (". ", ") ")):
+        return True
+    if s.startswith("**") and s.endswith(("**", "**:")) and "**" not in s[2:-3]:
+        return True
+    return s.endswith(":") and s[0].isupper() and len(s) <= 62 and not any(c in s for c in ".!?")
+
+
 def missing_parts(answer: str) -> list[str]:
     """Names of the parts with no heading that introduces them, in order."""
-    headings = [h.group(0) for h in _HEADING.finditer(answer)]
+    headings = [line for line in answer.split("\n") if _is_heading(line)]
     return [name for name, pat in PARTS if not any(pat.search(h) for h in headings)]

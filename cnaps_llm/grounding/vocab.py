@@ -62,44 +62,84 @@ def generic() -> frozenset[str]:
 @dataclass(frozen=True)
 class Task:
     name: str
-    patterns: tuple[re.Pattern[str], ...]
+    terms: tuple[str, ...]
     implied_by: tuple[str, ...]
 
 
-def _term_regex(term: str) -> re.Pattern[str]:
-    # "reduc* noise" -> reduc[a-z0-9]*[\s\-_]*noise(?![a-z0-9])
-    words = re.split(r"[\s\-_]+", term.lower())
-    body = r"[\s\-_]*".join(re.escape(w.rstrip("*")) + ("[a-z0-9]*" if w.endswith("*") else "") for w in words)
-    return re.compile(body + ("" if term.endswith("*") else r"(?![a-z0-9])"))
+_SEP = " -_\t\n"
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @cache
-def task_starts() -> re.Pattern[str]:
-    """One regex for every place a task term can start: its first three letters after a word boundary.
+def parse_term(term: str) -> tuple[tuple[str, bool], ...]:
+    """``"reduc* noise"`` -> ``(("reduc", True), ("noise", False))``: words, and whether each is a stem."""
+    return tuple((w.rstrip("*"), w.endswith("*")) for w in re.split(r"[\s\-_]+", term.lower()) if w)
 
-    Grouped by first letter, so the engine rejects most word starts in one step.
+
+def match_term(low: str, start: int, term: str) -> int | None:
+    """End of ``term`` matched at ``low[start:]`` (lower-cased text), or None.
+
+    A space or hyphen in a term matches any run of spaces, hyphens or underscores (or
+    none); a trailing ``*`` matches any word ending. Plain string operations, not a
+    regex per term: compiling ~300 regexes cost more start-up time than a check.
     """
-    _, index = tasks()
-    by_first: dict[str, set[str]] = {}
-    for key in index:
-        by_first.setdefault(key[0], set()).add(re.escape(key[1:]))
-    alts = "|".join(f"{re.escape(c)}(?:{'|'.join(sorted(rest, key=len, reverse=True))})" for c, rest in sorted(by_first.items()))
-    return re.compile(f"(?<![0-9a-z])(?:{alts})")
+    pos, n = start, len(low)
+    words = parse_term(term)
+    for k, (word, stem) in enumerate(words):
+        if k:
+            while pos < n and low[pos] in _SEP:
+                pos += 1
+        if not low.startswith(word, pos):
+            return None
+        pos += len(word)
+        if stem:
+            while pos < n and low[pos] in _ALNUM:
+                pos += 1
+    if not words[-1][1] and pos < n and low[pos] in _ALNUM:
+        return None
+    return pos
 
 
 @cache
-def tasks() -> tuple[tuple[Task, ...], dict[str, tuple[tuple[int, re.Pattern[str]], ...]]]:
-    """The tasks, and an index from a term's first three letters to ``(task index, pattern)``.
+def task_starts() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]]:
+    """Where a task term can start, and which terms to try there.
+
+    One regex of the terms' first words after a word boundary finds the candidates;
+    the map sends a found word's first three letters to the first words
+    that share them, each with its ``(task index, term)`` pairs. Most words of an
+    answer never match, so a 3 KB answer costs one regex pass and a few term tests.
+    """
+    all_tasks, _ = tasks()
+    by_first: dict[str, list[tuple[int, str]]] = {}
+    for i, t in enumerate(all_tasks):
+        for term in t.terms:
+            by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
+    firsts = sorted(by_first, key=len, reverse=True)
+    # Python's re has no trie for long alternations: group the first words by their
+    # first letter so a non-matching word start is rejected in one or two steps
+    by_letter: dict[str, set[str]] = {}
+    for f in firsts:
+        by_letter.setdefault(f[0], set()).add(re.escape(f[1:]))
+    alts = "|".join(f"{re.escape(c)}(?:{'|'.join(sorted(rest, key=len, reverse=True))})" for c, rest in sorted(by_letter.items()))
+    pattern = re.compile(f"(?<![0-9a-z])(?:{alts})")
+    groups: dict[str, list[tuple[str, tuple[tuple[int, str], ...]]]] = {}
+    for f in firsts:
+        groups.setdefault(f[:3], []).append((f, tuple(by_first[f])))
+    return pattern, {k: tuple(v) for k, v in groups.items()}
+
+
+@cache
+def tasks() -> tuple[tuple[Task, ...], dict[str, tuple[tuple[int, str], ...]]]:
+    """The tasks, and an index from a term's first three letters to ``(task index, term)``.
 
     The index lets the scanner try only the few terms that can start at a word,
     instead of running every term's regex over the whole text.
     """
     raw = json.loads(files("cnaps_llm").joinpath("data", "tasks.json").read_text(encoding="utf-8"))
     out: list[Task] = []
-    index: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+    index: dict[str, list[tuple[int, str]]] = {}
     for i, t in enumerate(raw["tasks"]):
-        pats = tuple(_term_regex(term) for term in t["terms"])
-        out.append(Task(t["name"], pats, tuple(t.get("implied_by", ()))))
-        for term, pat in zip(t["terms"], pats, strict=True):
-            index.setdefault(squash(term)[:3], []).append((i, pat))
+        out.append(Task(t["name"], tuple(t["terms"]), tuple(t.get("implied_by", ()))))
+        for term in t["terms"]:
+            index.setdefault(squash(term)[:3], []).append((i, term))
     return tuple(out), {k: tuple(v) for k, v in index.items()}
