@@ -11,6 +11,7 @@ import platform
 import time
 from pathlib import Path
 
+import _common  # noqa: F401  (puts the repo on sys.path)
 from cnaps_llm.grounding import check, grounding_for
 from cnaps_llm.inputs import load_case, read_text
 

@@ -8,7 +8,6 @@ line (an interrupted write) is dropped on resume, so a rerun writes it again.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import IO
 
@@ -48,9 +47,10 @@ class Appender:
         self.fh: IO[str] = open(path, "a", encoding="utf-8")
 
     def __call__(self, result: Result) -> None:
+        # one write, then flush: the line is in the OS before the next result is reported,
+        # so it survives the process being killed (no fsync: it would stall the event loop)
         self.fh.write(result.model_dump_json() + "\n")
         self.fh.flush()
-        os.fsync(self.fh.fileno())
 
     def close(self) -> None:
         self.fh.close()

@@ -91,7 +91,6 @@ def _messages_for_attempt(base: list[dict[str, Any]], history: list[tuple[str, s
 
 
 async def run_case(case: Case, backend: Backend, settings: Settings, templates: Templates, state: ModeState) -> Result:
-    grounding = grounding_for(case)
     attempts: list[Attempt] = []
     history: list[tuple[str, str]] = []
     started = time.perf_counter()
@@ -147,13 +146,13 @@ async def run_case(case: Case, backend: Backend, settings: Settings, templates: 
             violations = [Violation(kind="structure", text="length", line=1, message="The reply was cut off at the token limit; write a shorter answer.")]
         elif mode == "text":
             text = normalise(completion.text)
-            violations = check(text, case, grounding)
+            violations = check(text, case, grounding_for(case))
         else:
             draft, violations = parse_draft(completion.text, case)
             if draft is not None:
                 attempt.draft = draft.model_dump()
                 text = render(draft, case)
-                violations = check(text, case, grounding)
+                violations = check(text, case, grounding_for(case))
         attempt.answer = text
         attempt.violations = violations
         attempts.append(attempt)
@@ -172,7 +171,7 @@ async def run_case(case: Case, backend: Backend, settings: Settings, templates: 
         last = next((a for a in reversed(attempts) if a.answer), None)
         if last is not None and last.answer is not None:
             fixed = repair(last.answer, last.violations)
-            remaining = check(fixed, case, grounding)
+            remaining = check(fixed, case, grounding_for(case))
             if not remaining:
                 answer, status, last_violations = fixed, "repaired", []
             else:

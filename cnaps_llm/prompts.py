@@ -19,7 +19,7 @@ from typing import Any
 from .errors import ConfigError
 from .models import Case, Source, Violation
 
-TEMPLATE_FILES = ("system.md", "format_json.md", "format_text.md", "user.md", "source.md", "reask.md")
+TEMPLATE_FILES = ("system.md", "format_json.md", "format_json_object.md", "format_text.md", "user.md", "source.md", "reask.md")
 DRAFT_SCHEMA_VERSION = "1"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -57,21 +57,31 @@ def _data(text: str) -> str:
     return re.sub(r"<(/?)(source|question)", r"‹\1\2", text, flags=re.I)
 
 
-def source_block(t: Templates, s: Source, summary: str | None = None) -> str:
-    links = ", ".join(s.all_links()) or "none"
-    role = "recommended model" if s.role == "recommended" else "related paper"
+def source_block(t: Templates, s: Source, summary: str | None = None, *, with_links: bool = True) -> str:
+    # links only where the model must copy them (text mode): in the JSON modes the
+    # renderer writes them, and URLs are the most token-hungry part of a source
+    links = (" | " + " ".join(s.all_links())) if with_links and s.all_links() else ""
     text = summary if summary is not None else s.summary
-    return t.render("source.md", id=s.id, role=role, name=_data(s.name), links=links, summary=_data(text or "(none given)")).rstrip("\n")
+    return t.render("source.md", id=s.id, name=_data(s.name), links=links, summary=_data(text or "(no summary)")).rstrip("\n")
 
 
 def system_message(t: Templates, mode: str) -> str:
-    return t.texts["system.md"].rstrip("\n") + "\n" + (t.texts["format_text.md"] if mode == "text" else t.texts["format_json.md"])
+    """Rules, then the format: strict json_schema needs no description of the JSON (the schema
+    is enforced), json_object gets its shape spelled out, text mode its headings."""
+    parts = [t.texts["system.md"]]
+    if mode == "text":
+        parts.append(t.texts["format_text.md"])
+    else:
+        parts.append(t.texts["format_json.md"])
+        if mode == "json_object":
+            parts.append(t.texts["format_json_object.md"])
+    return "".join(p if p.endswith("\n") else p + "\n" for p in parts).rstrip("\n")
 
 
-def user_message(t: Templates, case: Case, summaries: dict[str, str | None] | None = None) -> str:
+def user_message(t: Templates, case: Case, summaries: dict[str, str | None] | None = None, *, mode: str = "json_schema") -> str:
     summaries = summaries or {}
-    blocks = "\n".join(source_block(t, s, summaries.get(s.id, s.summary)) for s in case.sources)
-    return t.render("user.md", question=_data(case.question), sources=blocks)
+    blocks = "\n".join(source_block(t, s, summaries.get(s.id, s.summary), with_links=mode == "text") for s in case.sources)
+    return t.render("user.md", question=_data(case.question), sources=blocks).rstrip("\n")
 
 
 def reask_message(t: Templates, case: Case, violations: list[Violation]) -> str:
@@ -136,7 +146,7 @@ def build_messages(t: Templates, case: Case, mode: str, *, model: str, max_token
     original = dict(summaries)
 
     def msgs() -> list[dict[str, Any]]:
-        return [{"role": "system", "content": system}, {"role": "user", "content": user_message(t, case, summaries)}]
+        return [{"role": "system", "content": system}, {"role": "user", "content": user_message(t, case, summaries, mode=mode)}]
 
     messages = msgs()
     tokens = count_tokens(messages, model)

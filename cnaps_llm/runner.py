@@ -38,6 +38,22 @@ def backend_for(settings: Settings, template_hash: str) -> Backend:
     return CachingBackend(inner, mode=settings.cache, folder=settings.cache_dir, template_hash=template_hash)
 
 
+class _Limited:
+    """At most ``n`` requests in flight: ``--concurrency`` bounds calls to the API, not the
+    local work around them, so building prompts and checking drafts never idles a slot."""
+
+    def __init__(self, inner: Backend, n: int) -> None:
+        self.inner, self.gate = inner, asyncio.Semaphore(n)
+
+    async def complete(self, request):  # type: ignore[no-untyped-def]
+        async with self.gate:
+            completion = await self.inner.complete(request)
+        # let the case now holding the freed slot send its request before this one
+        # parses and checks its draft: the slot's next call never waits on local work
+        await asyncio.sleep(0)
+        return completion
+
+
 async def run_all(
     cases: list[Case],
     settings: Settings,
@@ -46,11 +62,12 @@ async def run_all(
     concurrency: int = 1,
     on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
-    """Run every case, at most ``concurrency`` at once; results come back in input order."""
+    """Run every case with at most ``concurrency`` requests in flight; results come back in input order."""
     templates = load_templates(settings.prompts_dir)
-    backend = backend or backend_for(settings, templates.hash)
+    n = max(1, concurrency)
+    backend = _Limited(backend or backend_for(settings, templates.hash), n)
     state = ModeState.from_settings(settings)
-    gate = asyncio.Semaphore(max(1, concurrency))
+    gate = asyncio.Semaphore(2 * n)  # cases in progress: enough to have the next request ready
 
     async def one(case: Case) -> Result:
         async with gate:

@@ -53,6 +53,7 @@ class StubServer:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.default = default or Reply(text="{}")
+        self.fault_every: tuple[int, Reply] | None = None  # (n, reply): every n-th request gets reply
         self.lock = threading.Lock()
         stub = self
 
@@ -69,6 +70,8 @@ class StubServer:
                     stub.requests.append(body)
                     stub.headers.append(dict(self.headers))
                     reply = stub.script.popleft() if stub.script else stub.default
+                    if stub.fault_every and len(stub.requests) % stub.fault_every[0] == 0:
+                        reply = stub.fault_every[1]
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.drop:

@@ -149,12 +149,12 @@ def test_backend_errors_propagate_not_reasked() -> None:
 
 def test_token_budget_shortens_longest_related_summary_only() -> None:
     t = load_templates(load_settings().prompts_dir)
-    full = build_messages(t, CASE, "json_schema", model="gpt-4o-mini", max_tokens=100_000)
-    small = build_messages(t, CASE, "json_schema", model="gpt-4o-mini", max_tokens=full.tokens - 150)
+    full = build_messages(t, CASE, "text", model="gpt-4o-mini", max_tokens=100_000)
+    small = build_messages(t, CASE, "text", model="gpt-4o-mini", max_tokens=full.tokens - 150)
     assert small.tokens <= full.tokens - 150 and full.trimmed == []
     assert small.trimmed and all(x.startswith(("P1", "P2", "P3")) for x in small.trimmed)
     user = small.messages[1]["content"]
-    for s in CASE.sources:  # names and links survive any trimming
+    for s in CASE.sources:  # names and links (given in text mode) survive any trimming
         assert s.name in user and all(u in user for u in s.all_links())
 
 
@@ -228,3 +228,12 @@ def test_generate_without_server_says_how_to_configure(run_cli) -> None:
     res = run_cli("generate", SEEDS["003"])  # auto: nothing recorded, nothing configured
     assert res.code == 2
     assert res.err == f"cnaps-llm: no recording for case {SEEDS['003'].stem} and no model server configured: set OPENAI_API_KEY or OPENAI_BASE_URL, or use a bundled example from fixtures/prompts\n"
+
+
+def test_json_modes_send_no_links_and_describe_the_json_only_when_not_enforced() -> None:
+    t = load_templates(load_settings().prompts_dir)
+    strict, loose, text = (build_messages(t, CASE, m, model="gpt-4o-mini", max_tokens=100_000).messages for m in ("json_schema", "json_object", "text"))
+    link = "https://github.com/JingyunLiang/SwinIR"  # a source's link field (summaries may hold URLs of their own)
+    assert link not in strict[1]["content"] and link not in loose[1]["content"] and link in text[1]["content"]
+    assert '"workflow"' not in strict[0]["content"] and '"workflow"' in loose[0]["content"]
+    assert strict[0]["content"].startswith(loose[0]["content"].split("Reply with")[0].rstrip())

@@ -29,7 +29,7 @@ _CACHE_SIZE = 256
 
 def grounding_for(case: Case) -> Grounding:
     """The case's grounding index, memoised by the case's content (checks repeat per attempt)."""
-    key = case.model_dump_json(exclude={"expect"})
+    key = case.model_dump_json(exclude={"expect", "id"})
     g = _CACHE.get(key)
     if g is None:
         g = build(case)
