@@ -37,22 +37,29 @@ def _err(message: str) -> None:
     sys.stderr.write(f"cnaps-llm: {message}\n")
 
 
+def _load_cases(files: list[str]) -> tuple[list, int]:
+    """Every case in ``files``; each bad file or line is reported on stderr and counted."""
+    from .inputs import expand_paths, iter_cases
+
+    cases, bad = [], 0
+    for path in expand_paths(files):
+        for item in iter_cases(path):
+            if isinstance(item, InputError):
+                _err(item.message)
+                bad += 1
+            else:
+                cases.append(item)
+    return cases, bad
+
+
 @app.command()
 def parse(files: Files) -> None:
     """Print the parsed case(s) as JSON (one object, or a list for several).
 
     A bad file is reported on stderr and the others still parse; the exit code is 2 if any failed.
     """
-    from .inputs import expand_paths, iter_cases
-
-    cases, failed = [], 0
-    for path in expand_paths(files):
-        for item in iter_cases(path):
-            if isinstance(item, InputError):
-                _err(item.message)
-                failed += 1
-            else:
-                cases.append(item.model_dump(mode="json", exclude_none=True))
+    parsed, failed = _load_cases(files)
+    cases = [c.model_dump(mode="json", exclude_none=True) for c in parsed]
     if cases:
         out = cases[0] if len(cases) == 1 and not failed and len(files) == 1 else cases
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
@@ -161,20 +168,6 @@ def prompt(
     sys.stdout.write(f"===== total: {built.tokens} tokens (budget {settings.max_input_tokens}); templates {templates.hash}\n")
     for t in built.trimmed:
         sys.stdout.write(f"trimmed: {t}\n")
-
-
-def _load_cases(files: list[str]) -> tuple[list, int]:
-    from .inputs import expand_paths, iter_cases
-
-    cases, bad = [], 0
-    for path in expand_paths(files):
-        for item in iter_cases(path):
-            if isinstance(item, InputError):
-                _err(item.message)
-                bad += 1
-            else:
-                cases.append(item)
-    return cases, bad
 
 
 def _run(cases: list, settings, *, concurrency: int, jsonl: Optional[Path] = None, label: str = "generating"):
@@ -296,6 +289,7 @@ def eval_(
     min_link_precision: Rate = None,
     min_recommended_coverage: Rate = None,
     min_citation_recall: Rate = None,
+    min_task_accuracy: Rate = None,
 ) -> None:
     """Run generation over a dataset (replayed by default) and report metrics; exit 1 when a threshold is missed.
 
@@ -308,6 +302,7 @@ def eval_(
         "min_grounded_rate": min_grounded_rate, "min_first_pass_rate": min_first_pass_rate,
         "max_mean_attempts": max_mean_attempts, "min_link_precision": min_link_precision,
         "min_recommended_coverage": min_recommended_coverage, "min_citation_recall": min_citation_recall,
+        "min_task_accuracy": min_task_accuracy,
     })
     cases, bad = _load_cases(datasets)
     if bad or not cases:

@@ -18,6 +18,7 @@ from pydantic import Field
 from .errors import ConfigError
 from .grounding import grounding_for, vocab
 from .grounding.links import canonical, find_links
+from .grounding.tasks import tasks_in
 from .models import Case, Result, _Strict
 
 
@@ -28,6 +29,7 @@ class Thresholds(_Strict):
     min_link_precision: float | None = Field(default=None, ge=0, le=1)
     min_recommended_coverage: float | None = Field(default=None, ge=0, le=1)
     min_citation_recall: float | None = Field(default=None, ge=0, le=1)
+    min_task_accuracy: float | None = Field(default=None, ge=0, le=1)
 
 
 class Metrics(_Strict):
@@ -40,6 +42,7 @@ class Metrics(_Strict):
     link_precision: float | None
     recommended_coverage: float | None
     citation_recall: float | None
+    task_accuracy: float | None = Field(description="Share of cases with expect.task whose answer names that task.")
     prompt_tokens: int
     completion_tokens: int
     cost_usd: float | None
@@ -86,6 +89,8 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
     links_total = links_ok = 0
     rec_total = rec_hit = 0
     cite_total = cite_hit = 0
+    task_total = task_hit = 0
+    all_tasks, _ = vocab.tasks()
     for r in results:
         case = by_id[r.case_id]
         text = _final_text(r)
@@ -93,7 +98,11 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
             rec_total += len(case.recommended)
             if case.expect:
                 cite_total += len(case.expect.must_cite)
+                task_total += case.expect.task is not None
             continue
+        if case.expect and case.expect.task:
+            task_total += 1
+            task_hit += any(all_tasks[t].name == case.expect.task.lower() for t, _, _ in tasks_in(text))
         g = grounding_for(case)
         found = [canonical(raw) for _, _, raw in find_links(text)]
         links_total += len(found)
@@ -120,6 +129,7 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
         link_precision=round(links_ok / links_total, 4) if links_total else None,
         recommended_coverage=round(rec_hit / rec_total, 4) if rec_total else None,
         citation_recall=round(cite_hit / cite_total, 4) if cite_total else None,
+        task_accuracy=round(task_hit / task_total, 4) if task_total else None,
         prompt_tokens=sum(r.usage.prompt_tokens for r in results),
         completion_tokens=sum(r.usage.completion_tokens for r in results),
         cost_usd=None if any(c is None for c in costs) else round(sum(c or 0 for c in costs), 6),
@@ -139,6 +149,7 @@ def failures(m: Metrics, t: Thresholds) -> list[str]:
         ("link precision", m.link_precision, t.min_link_precision, "min"),
         ("recommended-model coverage", m.recommended_coverage, t.min_recommended_coverage, "min"),
         ("expected-citation recall", m.citation_recall, t.min_citation_recall, "min"),
+        ("expected-task accuracy", m.task_accuracy, t.min_task_accuracy, "min"),
     ]
     for name, value, limit, kind in checks:
         if limit is None:
@@ -168,6 +179,7 @@ def markdown(m: Metrics, results: list[Result], missed: list[str]) -> str:
         ("link precision", _fmt(m.link_precision)),
         ("recommended-model coverage", _fmt(m.recommended_coverage)),
         ("expected-citation recall", _fmt(m.citation_recall)),
+        ("expected-task accuracy", _fmt(m.task_accuracy)),
         ("tokens (prompt + completion)", f"{m.prompt_tokens} + {m.completion_tokens}"),
         ("estimated cost", "n/a" if m.cost_usd is None else f"${m.cost_usd:.4f}"),
         ("latency p50 / p95", f"{m.latency_p50_s:.2f} s / {m.latency_p95_s:.2f} s"),
