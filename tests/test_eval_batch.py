@@ -75,6 +75,8 @@ def _generate_batch(base_url: str, out: Path, cassettes: Path, *extra: str) -> s
     return subprocess.Popen(
         [sys.executable, "-m", "cnaps_llm.cli", "generate", str(PROMPTS), "--jsonl", str(out), "-j", "2", *extra],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # a shell that started us in the background left SIGINT ignored; Ctrl-C must reach the child
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

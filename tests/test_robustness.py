@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +72,8 @@ def test_instructions_inside_a_summary_stay_inside_its_delimiters(tmp_path: Path
 
 
 def _peak_rss_mb(code: str) -> tuple[int, float, str]:
-    script = code + "\nimport resource,sys; sys.stderr.write('RSS=%d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    # VmHWM is this process's own peak (ru_maxrss would carry pytest's peak over the fork+exec)
+    script = code + "\nimport sys; sys.stderr.write('RSS=%s\\n' % next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     rss = [ln for ln in proc.stderr.splitlines() if ln.startswith("RSS=")]
     return proc.returncode, int(rss[-1][4:]) / 1024 if rss else -1, proc.stderr

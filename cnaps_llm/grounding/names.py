@@ -14,11 +14,26 @@ from collections.abc import Iterator
 from . import vocab
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
-# plain words), so plain words are never even yielded by the scanner: most of an answer.
-_CHUNK = re.compile(
-    r"(?<![A-Za-z0-9+._-])(?=[a-z._+-]*[A-Z0-9])[A-Za-z0-9][A-Za-z0-9+._-]*[A-Za-z0-9+]"
-    r"|(?<![A-Za-z0-9+._-])[A-Z0-9](?![A-Za-z0-9+._-])"
-)
+# plain words), so the scan looks for a capital or digit and widens to the whole chunk:
+# plain lower-case words, most of an answer, are never visited.
+_CAND = re.compile(r"[A-Z0-9][A-Za-z0-9+._-]*")
+_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+._-")
+
+
+def _chunks(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _CAND.finditer(text):
+        s, e = m.span()
+        if s and text[s - 1] in _CHUNK_CHARS:  # rare: "iPhone", "wav2vec", "re-ID"
+            while s > 0 and text[s - 1] in _CHUNK_CHARS:
+                s -= 1
+            while not text[s].isalnum():
+                s += 1
+        if text[e - 1] in "._-":  # a sentence's full stop is not part of a name
+            while e > s and text[e - 1] in "._-":
+                e -= 1
+        out.append((s, e, text[s:e]))
+    return out
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z]+_\d+$", re.I)  # 2nd, 1990s, node_1
@@ -30,10 +45,8 @@ _SUFFIXES = {
     "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
 }
 # text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title
-_TITLE = re.compile(
-    r"(?<![*\w])[*_](?![*_])(?P<a>[^*_\n]{12,200}?)[*_](?![*_\w])"
-    r"|[\"“`](?P<b>[^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]"
-)
+_ITALIC = re.compile(r"(?<![*\w])[*_](?![*_])([^*_\n]{12,200}?)[*_](?![*_\w])")
+_QUOTED = re.compile(r"[\"“`]([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
 _FENCE = re.compile(r"^\s*```.*?^\s*```", re.M | re.S)
 
 
@@ -61,13 +74,11 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
     v = vocab.names()
     generic = vocab.generic()
-    chunks = list(_CHUNK.finditer(text))
+    chunks = _chunks(text)
     skip_until = -1
-    for i, m in enumerate(chunks):
-        start = m.start()
+    for i, (start, _, raw) in enumerate(chunks):
         if start < skip_until:
             continue
-        raw = m.group()
         if raw.isalpha():
             # fast path for capitalised plain words: only the vocabulary can name them
             if raw[1:].islower():
@@ -80,35 +91,49 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                 if raw in v.exact or (raw[-1] == "s" and raw[:-1] in v.exact):
                     yield start, raw
                 continue
-        elif raw[0].isupper() and vocab.squash(raw) in v.multi_first:
+        elif raw[0].isupper() and vocab.squash_word(raw) in v.multi_first:
             end = _multiword(text, chunks, i, v)
             if end is not None:
                 skip_until = end
                 yield start, text[start:end]
                 continue
-        c = _strip_parts(raw)
-        if not c or _ORDINAL.match(c) or (start > 0 and text[start - 1] == "#"):
-            continue  # ordinals, and hex colours in diagram styles (#f9f)
-        sq = vocab.squash(c)
-        if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
-            continue
-        plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
-        in_vocab = c in v.exact or (
-            not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case))
-        )
-        if in_vocab or _shape_is_name(c):
-            yield start, c
+        if start > 0 and text[start - 1] == "#":
+            continue  # hex colours in diagram styles (#f9f)
+        name = _CLASSIFIED.get(raw, False)
+        if name is False:
+            name = _classify(raw, v, generic)
+            if len(_CLASSIFIED) >= 50_000:
+                _CLASSIFIED.clear()
+            _CLASSIFIED[raw] = name
+        if name is not None:
+            yield start, name
 
 
-def _multiword(text: str, chunks: list[re.Match[str]], i: int, v: vocab.NameVocab) -> int | None:
+_CLASSIFIED: dict[str, str | None] = {}  # chunk -> the name in it, or None; a pure function of the text
+
+
+def _classify(raw: str, v: vocab.NameVocab, generic: frozenset[str]) -> str | None:
+    """The name a single chunk stands for (suffixes like "-based" removed), or None."""
+    c = _strip_parts(raw)
+    if not c or _ORDINAL.match(c):
+        return None  # ordinals, numbered nodes
+    sq = vocab.squash(c)
+    if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
+        return None
+    plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
+    in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
+    return c if in_vocab or _shape_is_name(c) else None
+
+
+def _multiword(text: str, chunks: list[tuple[int, int, str]], i: int, v: vocab.NameVocab) -> int | None:
     """End offset of the longest multi-word vocabulary name starting at chunk ``i``, if any."""
     best = None
-    acc, end = vocab.squash(chunks[i].group()), chunks[i].end()
-    for nxt in chunks[i + 1 : i + v.max_words]:
-        if text[end : nxt.start()].strip():
+    acc, end = vocab.squash_word(chunks[i][2]), chunks[i][1]
+    for n_start, n_end, n_text in chunks[i + 1 : i + v.max_words]:
+        if text[end:n_start].strip():
             break
-        acc += vocab.squash(nxt.group())
-        end = nxt.end()
+        acc += vocab.squash_word(n_text)
+        end = n_end
         if acc in v.any_case:
             best = end
     return best
@@ -116,14 +141,18 @@ def _multiword(text: str, chunks: list[re.Match[str]], i: int, v: vocab.NameVoca
 
 def titles_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, title)`` for italic or quoted text that reads as a title."""
-    if not any(ch in text for ch in '*_"“`'):
-        return
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
         text = _FENCE.sub(lambda f: " " * len(f.group(0)), text)
-    for m in _TITLE.finditer(text):
-        t = (m.group("a") or m.group("b") or "").strip()
+    scans = []
+    if "*" in text or "_" in text:
+        scans.append(_ITALIC)
+    if ":" in text and any(q in text for q in '"“`'):
+        scans.append(_QUOTED)
+    found = sorted((m.start(), m.group(1)) for scan in scans for m in scan.finditer(text))
+    for start, raw in found:
+        t = raw.strip()
         words = t.split()
         caps = sum(w[:1].isupper() for w in words)
         if len(words) >= 4 and caps >= 3 and caps / len(words) >= 0.5:
-            yield m.start(), t
+            yield start, t

@@ -24,7 +24,8 @@ _METRICS = (
 )
 # Figures are found from the numbers outward: one cheap pass finds the numbers, then
 # short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
-_NUMBER = re.compile(rf"(?:(?<![\w.])|(?<=[x×])){_NUM}")
+_DIGITS = re.compile(r"\d+")  # where numbers may start: a plain scan, cheap
+_NUMBER_AT = re.compile(_NUM)
 _AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.])")
 _AFTER_UNIT = re.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
 _BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
@@ -39,8 +40,19 @@ def _figures(text: str) -> Iterator[tuple[int, str]]:
     for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
         if _HAS_DIGIT.search(text, a, b):
             yield a, text[a:b]
-    for m in _NUMBER.finditer(text):
-        start, end = m.start(), m.end()
+    pos = 0
+    while True:
+        d = _DIGITS.search(text, pos)
+        if d is None:
+            break
+        start = d.start()
+        prev = text[start - 1] if start else " "
+        if (prev.isalnum() or prev in "._") and prev not in "x×":  # inside a word (VGG16) or a number
+            pos = d.end()
+            continue
+        m = _NUMBER_AT.match(text, start)
+        assert m is not None
+        end = pos = m.end()
         if start < covered or any(a <= start < b for a, b in shapes):
             continue
         after = _AFTER_RES.match(text, end) or _AFTER_UNIT.match(text, end)

@@ -20,6 +20,19 @@ def squash(text: str) -> str:
     return _NON_ALNUM.sub("", text.lower())
 
 
+_SQUASHED: dict[str, str] = {}
+
+
+def squash_word(word: str) -> str:
+    """``squash`` for short strings that recur (chunks, names), remembered."""
+    out = _SQUASHED.get(word)
+    if out is None:
+        if len(_SQUASHED) >= 50_000:
+            _SQUASHED.clear()
+        out = _SQUASHED[word] = squash(word)
+    return out
+
+
 def _lines(name: str) -> list[str]:
     text = files("cnaps_llm").joinpath("data", name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
