@@ -179,9 +179,10 @@ def _run(cases: list, settings, *, concurrency: int, jsonl: Optional[Path] = Non
     counts = {"grounded": 0, "repaired": 0, "failed": 0}
     progress = None
     if sys.stderr.isatty() and len(cases) > 1:
+        from rich.console import Console
         from rich.progress import Progress
 
-        progress = Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True))
+        progress = Progress(transient=True, console=Console(stderr=True))
         task = progress.add_task(label, total=len(cases))
         progress.start()
 

@@ -34,7 +34,9 @@ def backend_for(settings: Settings, template_hash: str) -> Backend:
     """The live backend wrapped in record/replay as ``settings.cache`` says."""
     if settings.cache == "off":
         return make_backend(settings)
-    inner = make_backend(settings) if (settings.has_backend or settings.cache == "record") else None
+    # replay never calls a model, so it never pays for importing the SDK either
+    live = settings.cache == "record" or (settings.cache == "auto" and settings.has_backend)
+    inner = make_backend(settings) if live else None
     return CachingBackend(inner, mode=settings.cache, folder=settings.cache_dir, template_hash=template_hash)
 
 

@@ -74,3 +74,18 @@ def test_auto_records_then_replays_without_calling_again(run_cli, tmp_path: Path
     assert data["format_version"] == 1 and data["request"]["model"] == "gpt-4o-mini"
     assert "authorization" not in rec.read_text().lower() and "sk-" not in rec.read_text()
     assert [p.name for p in cdir.rglob(".*")] == []  # no temp files left behind
+
+
+def test_replay_with_a_key_set_does_not_import_openai(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from cnaps_llm.cli import main; sys.argv=['cnaps-llm','eval',%r,'--cache-dir',%r,'--config',%r];\n"
+        "try:\n main()\nexcept SystemExit as e: assert e.code == 0, e.code\n"
+        "assert 'openai' not in sys.modules, 'replay imported the SDK'"
+    ) % (str(PROMPTS), str(CASSETTES), str(tmp_path / "none.toml"))
+    env = {**os.environ, "OPENAI_API_KEY": "sk-test-not-used"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-500:]
