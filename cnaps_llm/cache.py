@@ -48,11 +48,11 @@ def _diff(recorded: dict[str, Any], now: dict[str, Any], prefix: str = "") -> li
         elif isinstance(a, list) and isinstance(b, list):
             if len(a) != len(b):
                 out.append(f"{path}: {len(a)} items recorded, {len(b)} now")
-            for i, (x, y) in enumerate(zip(a, b)):
+            for i, (x, y) in enumerate(zip(a, b, strict=False)):
                 if x != y:
                     out += _diff(x, y, f"{path}[{i}].") if isinstance(x, dict) and isinstance(y, dict) else [f"{path}[{i}]"]
         elif isinstance(a, str) and isinstance(b, str) and max(len(a), len(b)) > 60:
-            at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
             out.append(f"{path} at char {at}")
         else:
             out.append(f"{path}: {a!r} recorded, {b!r} now")

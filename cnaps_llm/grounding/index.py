@@ -39,6 +39,8 @@ class Grounding:
         return len(sq) >= 6 and sq in self.squashed
 
     def has_number(self, value: float) -> bool:
+        if value in self.numbers:  # the usual case: the same literal parses to the same float
+            return True
         return any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in self.numbers)
 
 

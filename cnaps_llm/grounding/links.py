@@ -19,7 +19,7 @@ _BARE_ARXIV = re.compile(r"\d{4}\.\d{4,5}v\d")
 _DOT_SLASH = re.compile(r"\.[A-Za-z]{2,24}/")
 _CHARS = r"[^\s<>\"'`\[\]{}|\\^]"
 _PATTERNS = (
-    re.compile(rf"\bhttps?://{_CHARS}+", re.I),
+    re.compile(rf"[hH][tT][tT][pP][sS]?://{_CHARS}+"),  # no \b or re.I: a leading class lets re skip ahead fast
     re.compile(rf"\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_CHARS}*"),
     re.compile(r"(?<![\w.])(?:doi:\s*)?10\.\d{4,9}/[^\s\"'<>`\[\](){}]+", re.I),
     re.compile(r"\b[Aa][Rr][Xx][Ii][Vv]:\s*\d{4}\.\d{4,5}(?:v\d+)?"),

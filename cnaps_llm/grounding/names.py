@@ -45,7 +45,9 @@ _SUFFIXES = {
     "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
 }
 # text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title
-_ITALIC = re.compile(r"(?<![*\w])[*_](?![*_])([^*_\n]{12,200}?)[*_](?![*_\w])")
+# no look-behind at the start: a leading class lets re skip ahead fast; the character
+# before the opening mark is checked in Python instead
+_ITALIC = re.compile(r"[*_](?![*_])([^*_\n]{12,200}?)[*_](?![*_\w])")
 _QUOTED = re.compile(r"[\"“`]([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
 _FENCE = re.compile(r"^\s*```.*?^\s*```", re.M | re.S)
 
@@ -149,7 +151,12 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
         scans.append(_ITALIC)
     if ":" in text and any(q in text for q in '"“`'):
         scans.append(_QUOTED)
-    found = sorted((m.start(), m.group(1)) for scan in scans for m in scan.finditer(text))
+    found = sorted(
+        (m.start(), m.group(1))
+        for scan in scans
+        for m in scan.finditer(text)
+        if scan is not _ITALIC or not m.start() or not (text[m.start() - 1] == "*" or text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")
+    )
     for start, raw in found:
         t = raw.strip()
         words = t.split()
