@@ -90,7 +90,7 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
     rec_total = rec_hit = 0
     cite_total = cite_hit = 0
     task_total = task_hit = 0
-    all_tasks, _ = vocab.tasks()
+    all_tasks = vocab.tasks()
     for r in results:
         case = by_id[r.case_id]
         text = _final_text(r)

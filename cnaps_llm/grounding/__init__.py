@@ -80,7 +80,7 @@ def check(answer: str, case: Case, grounding: Grounding | None = None) -> list[V
         if vocab.squash(title) not in g.squashed:
             add(offset, "model", title, f'The title "{title}" does not appear in the sources; cite papers only by the names given.')
 
-    all_tasks, _ = vocab.tasks()
+    all_tasks = vocab.tasks()
     for task, offset, term in tasks_in(text):
         if task not in g.tasks:
             name = all_tasks[task].name

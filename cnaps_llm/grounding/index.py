@@ -72,7 +72,7 @@ def build(case: Case) -> Grounding:
                 acc += tok
                 windows.add(acc)
     task_ids = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)}
-    all_tasks, _ = vocab.tasks()
+    all_tasks = vocab.tasks()
     names = {all_tasks[t].name: t for t in range(len(all_tasks))}
     for i, t in enumerate(all_tasks):
         if any(names.get(n) in task_ids for n in t.implied_by):

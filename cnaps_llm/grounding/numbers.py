@@ -24,6 +24,7 @@ _METRICS = (
 )
 # Figures are found from the numbers outward: one cheap pass finds the numbers, then
 # short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
+_HAS_DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")  # where numbers may start: a plain scan, cheap
 _NUMBER_AT = re.compile(_NUM)
 _AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.])")
@@ -72,8 +73,6 @@ def _figures(text: str) -> Iterator[tuple[int, str]]:
             first = start - (len(before) - metric.start())
             yield first, text[first:covered]
 
-
-_HAS_DIGIT = re.compile(r"\d")
 _ANY = re.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
 _WORDS = {
     "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

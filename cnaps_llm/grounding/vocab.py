@@ -122,7 +122,7 @@ def task_starts() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, tuple[tup
     that share them, each with its ``(task index, term)`` pairs. Most words of an
     answer never match, so a 3 KB answer costs one regex pass and a few term tests.
     """
-    all_tasks, _ = tasks()
+    all_tasks = tasks()
     by_first: dict[str, list[tuple[int, str]]] = {}
     for i, t in enumerate(all_tasks):
         for term in t.terms:
@@ -142,17 +142,7 @@ def task_starts() -> tuple[re.Pattern[str], dict[str, tuple[tuple[str, tuple[tup
 
 
 @cache
-def tasks() -> tuple[tuple[Task, ...], dict[str, tuple[tuple[int, str], ...]]]:
-    """The tasks, and an index from a term's first three letters to ``(task index, term)``.
-
-    The index lets the scanner try only the few terms that can start at a word,
-    instead of running every term's regex over the whole text.
-    """
+def tasks() -> tuple[Task, ...]:
+    """The task vocabulary from ``data/tasks.json``, in file order (a task's index is its id)."""
     raw = json.loads(files("cnaps_llm").joinpath("data", "tasks.json").read_text(encoding="utf-8"))
-    out: list[Task] = []
-    index: dict[str, list[tuple[int, str]]] = {}
-    for i, t in enumerate(raw["tasks"]):
-        out.append(Task(t["name"], tuple(t["terms"]), tuple(t.get("implied_by", ()))))
-        for term in t["terms"]:
-            index.setdefault(squash(term)[:3], []).append((i, term))
-    return tuple(out), {k: tuple(v) for k, v in index.items()}
+    return tuple(Task(t["name"], tuple(t["terms"]), tuple(t.get("implied_by", ()))) for t in raw["tasks"])
