@@ -67,9 +67,7 @@ def parse(files: Files) -> None:
         raise typer.Exit(2)
 
 
-def _print_report(label: str, violations: list, *, as_json: bool) -> None:
-    if as_json:
-        return
+def _print_report(label: str, violations: list) -> None:
     if not violations:
         sys.stdout.write(f"{label}: grounded\n")
         return
@@ -120,7 +118,8 @@ def check(
             failed += bool(violations)
             label = str(obj.get("id") or f"line {n}")
             reports.append({"id": label, **CheckReport(grounded=not violations, violations=violations).model_dump()})
-            _print_report(label, violations, as_json=as_json)
+            if not as_json:
+                _print_report(label, violations)
         if as_json:
             sys.stdout.write(json.dumps(reports, indent=2, ensure_ascii=False) + "\n")
         raise typer.Exit(2 if bad else 1 if failed else 0)
@@ -131,7 +130,7 @@ def check(
         report = CheckReport(grounded=not violations, violations=violations)
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        _print_report(answer_file, violations, as_json=False)
+        _print_report(answer_file, violations)
     raise typer.Exit(1 if violations else 0)
 
 

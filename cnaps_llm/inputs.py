@@ -51,6 +51,7 @@ _HTTP = re.compile(r"^https?://[^\s/]+\.[^\s]*$|^https?://(?:localhost|\d+\.\d+\
 PAPER_KEYS = {"paper", "pdf", "paper url", "paper link"}
 GITHUB_KEYS = {"github", "github url", "repo", "repository"}
 SUMMARY_KEYS = {"summary", "abstract", "description"}
+KNOWN_KEYS = PAPER_KEYS | GITHUB_KEYS | SUMMARY_KEYS
 
 
 # --------------------------------------------------------------------------- text
@@ -114,7 +115,6 @@ def check_link(value: str, *, path: str | None, line: int | None, field: str) ->
 class _Entry:
     name: str
     role: str
-    line: int
     paper: str | None = None
     github: str | None = None
     summary: list[str] = field(default_factory=list)
@@ -202,7 +202,7 @@ def parse_prompt_text(text: str, *, case_id: str, path: str | None = None) -> Ca
                 raise InputError(
                     "`Model:` line has no name; write the model or paper name after `Model:`", path=path, line=lineno
                 )
-            current = _Entry(name=name, role=role, line=lineno)
+            current = _Entry(name=name, role=role)
             entries.append(current)
             in_summary = False
             continue
@@ -210,12 +210,14 @@ def parse_prompt_text(text: str, *, case_id: str, path: str | None = None) -> Ca
         key_match = _KEY.match(raw)
         key = key_match.group("key").strip().lower() if key_match else ""
         value = key_match.group("value") if key_match else ""
+        # a field: a known key, a `Key: URL` link, or `Key: None` (inside a summary a
+        # "Note:"-style line with nothing after it is summary text, not an empty field)
         is_field = bool(key_match) and (
-            key in PAPER_KEYS | GITHUB_KEYS | SUMMARY_KEYS
-            or clean_value(value) is None
+            key in KNOWN_KEYS
             or _LINKISH.match(value.strip()) is not None
+            or (clean_value(value) is None and not in_summary)
         )
-        if is_field and not (in_summary and key not in PAPER_KEYS | GITHUB_KEYS | SUMMARY_KEYS and clean_value(value) is None):
+        if is_field:
             if current is None:
                 raise InputError(
                     f"`{key_match.group('key')}:` line comes before any `Model:` line; start each source with `Model: NAME`",  # type: ignore[union-attr]
@@ -301,7 +303,7 @@ def _json_sources(items: Any, role: str, *, path: str | None, line: int | None) 
         name = str(item.get("name") or "").strip()
         if not name:
             raise InputError(f"a `{role}` source has no `name`; give each source a name", path=path, line=line)
-        e = _Entry(name=name, role="recommended" if role == "recommended" else "related", line=line or 0)
+        e = _Entry(name=name, role="recommended" if role == "recommended" else "related")
         for key, attr in (("paper", "paper"), ("paper_url", "paper"), ("github", "github"), ("github_url", "github")):
             value = item.get(key)
             if isinstance(value, str) and clean_value(value):
