@@ -15,7 +15,9 @@ _TRAIL = ".,;:!?)]}>'\"*_`»”’"
 # One pattern per kind, tried in this order on text where earlier finds are blanked
 # out: cheap literal-led patterns first, the costly bare-domain one only when a
 # "name.tld/" is present at all (issue #7: a 3 KB answer must check in well under 1 ms).
-_BARE_ARXIV = re.compile(r"\d{4}\.\d{4,5}v\d")
+# gates lead with a literal, which re finds fast (a leading \d or look-behind is tried at every position)
+_BARE_ARXIV = re.compile(r"\.\d{4,5}v\d")
+_DOI = re.compile(r"10\.\d{4,9}/")
 _DOT_SLASH = re.compile(r"\.[A-Za-z]{2,24}/")
 _CHARS = r"[^\s<>\"'`\[\]{}|\\^]"
 _PATTERNS = (
@@ -28,9 +30,9 @@ _PATTERNS = (
 # cheap tests that a pattern can match at all, on text where earlier finds are blanked
 _MAY_MATCH = (
     lambda t: "://" in t,
-    lambda t: "www." in t.lower(),
-    lambda t: "10." in t,
-    lambda t: "arxiv:" in t.lower(),
+    lambda t: "www." in t,
+    lambda t: _DOI.search(t) is not None,
+    lambda t: any(s in t for s in ("iv:", "IV:", "Iv:", "iV:")),  # four substring tests beat one lower()
     lambda t: _BARE_ARXIV.search(t) is not None,
     lambda t: _DOT_SLASH.search(t) is not None,
 )
@@ -69,15 +71,28 @@ def find_links(text: str) -> Iterator[tuple[int, int, str]]:
                 hits.append((m.start(), m.start() + len(raw), raw))
         if hits:
             found.extend(hits)
-            chars = list(text)
+            pieces, last = [], 0
             for s, e, _ in hits:
-                chars[s:e] = " " * (e - s)
-            text = "".join(chars)
+                pieces += [text[last:s], " " * (e - s)]
+                last = e
+            text = "".join(pieces) + text[last:]
     yield from sorted(found)
+
+
+_CANONICAL: dict[str, str] = {}  # a pure function of the link text; answers cite the same links over and over
 
 
 def canonical(link: str) -> str:
     """The canonical key of a link (see module docstring)."""
+    key = _CANONICAL.get(link)
+    if key is None:
+        if len(_CANONICAL) >= 50_000:
+            _CANONICAL.clear()
+        key = _CANONICAL[link] = _canonical(link)
+    return key
+
+
+def _canonical(link: str) -> str:
     s = _strip_trailing(link.strip())
     low = s.lower()
     if low.startswith("arxiv:"):

@@ -47,7 +47,8 @@ _SUFFIXES = {
 # text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title
 # no look-behind at the start: a leading class lets re skip ahead fast; the character
 # before the opening mark is checked in Python instead
-_ITALIC = re.compile(r"[*_](?![*_])([^*_\n]{12,200}?)[*_](?![*_\w])")
+# the body cannot hold "*" or "_", so a possessive run ends where the closing mark must be
+_ITALIC = re.compile(r"[*_](?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
 _QUOTED = re.compile(r"[\"“`]([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
 _FENCE = re.compile(r"^\s*```.*?^\s*```", re.M | re.S)
 

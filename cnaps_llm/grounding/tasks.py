@@ -17,23 +17,24 @@ _MEMO_MAX = 50_000
 
 
 @cache
-def _span(prefix: str) -> int:
-    """How many words the longest term starting with these three letters has."""
-    _, groups = vocab.task_starts()
-    return max(len(vocab.parse_term(term)) for _, cands in groups[prefix] for _, term in cands)
+def _starting(head: str) -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
+    """For a word's first three letters: the phrase it can start, and the terms to try."""
+    _, groups = vocab.task_scan()
+    cands = tuple((first, terms) for first, terms in groups if head.startswith(first[:3]))
+    span = max((len(vocab.parse_term(term)) for _, terms in cands for _, term in terms), default=1)
+    return _PHRASE[span - 1], cands
 
 
-def _match_phrase(phrase: str, prefix: str) -> tuple[int, int] | None:
+def _match_phrase(phrase: str, cands: tuple[tuple[str, tuple[tuple[int, str], ...]], ...]) -> tuple[int, int] | None:
     """``(task index, length)`` of the longest term at the start of ``phrase``, if any."""
-    _, groups = vocab.task_starts()
     word_end = _WORD_END.match(phrase).end()  # type: ignore[union-attr]
     word = phrase[:word_end]
     second: str | None = None  # the next word, read only if a multi-word term needs it
     best: tuple[int, int] | None = None  # the longest term wins: "pose-to-motion" over "pose"
-    for first, cands in groups[prefix]:
+    for first, terms in cands:
         if not word.startswith(first):
             continue
-        for task, term in cands:
+        for task, term in terms:
             words = vocab.parse_term(term)
             if len(words) == 1:  # most terms: one word, compared without a scan
                 stem, is_stem = words[0]
@@ -53,24 +54,28 @@ def _match_phrase(phrase: str, prefix: str) -> tuple[int, int] | None:
 def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield ``(task index, offset, matched text)`` for every task term in ``text``.
 
-    Terms are tried only where a word starts with a term's first word, and what a
-    phrase matches is remembered: an answer says "restoration" many times over.
+    One regex search finds each place a term occurs; which task it is, and the
+    longest term there, is worked out once per phrase and remembered: an answer says
+    "denoising" many times over.
     """
-    pattern, _ = vocab.task_starts()
-    low = text.lower()
-    covered = 0
-    for w in pattern.finditer(low):
-        start = w.start()
-        if start < covered:
-            continue
-        prefix = w.group()[:3]
-        phrase = _PHRASE[_span(prefix) - 1].match(low, start).group()  # type: ignore[union-attr]
+    pattern, _ = vocab.task_scan()
+    low = " " + text.lower()  # the pattern starts with the character before a word
+    if len(low) != len(text) + 1:  # "İ" lowers to two characters: keep offsets aligned
+        low = " " + "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    search = pattern.search
+    pos = 0
+    while (m := search(low, pos)) is not None:
+        start = m.start() + 1  # in ``low``; the same offset minus one in ``text``
+        phrase_at, cands = _starting(low[start : start + 3])
+        phrase = phrase_at.match(low, start).group()  # type: ignore[union-attr]
         hit = _MEMO.get(phrase, False)
         if hit is False:
-            hit = _match_phrase(phrase, prefix)
+            hit = _match_phrase(phrase, cands)
             if len(_MEMO) >= _MEMO_MAX:
                 _MEMO.clear()
             _MEMO[phrase] = hit
         if hit:
-            covered = start + hit[1]
-            yield hit[0], start, text[start:covered]
+            pos = start + hit[1]
+            yield hit[0], start - 1, text[start - 1 : pos - 1]
+        else:  # the pattern allows a little more than the terms do (none such today)
+            pos = start
