@@ -10,30 +10,50 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from . import vocab
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
 # plain words), so the scan looks for a capital or digit and widens to the whole chunk:
 # plain lower-case words, most of an answer, are never visited.
-_CAND = re.compile(r"[A-Z0-9][A-Za-z0-9+._-]*")
+_CHUNK = "[A-Za-z0-9+._-]"
+_CAND = re.compile(rf"[A-Z0-9]{_CHUNK}*")
 _CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+._-")
 
 
-def _chunks(text: str) -> list[tuple[int, int, str]]:
-    out = []
-    for m in _CAND.finditer(text):
-        s, e = m.span()
-        if s and text[s - 1] in _CHUNK_CHARS:  # rare: "iPhone", "wav2vec", "re-ID"
-            while s > 0 and text[s - 1] in _CHUNK_CHARS:
-                s -= 1
-            while not text[s].isalnum():
-                s += 1
-        if text[e - 1] in "._-":  # a sentence's full stop is not part of a name
-            while e > s and text[e - 1] in "._-":
-                e -= 1
-        out.append((s, e, text[s:e]))
-    return out
+@cache
+def _scan() -> re.Pattern[str]:
+    """``_CAND`` without the capitalised plain words ("The", "Input") the vocabulary lacks.
+
+    They are two chunks in three and can never be names, so the regex passes over them
+    in C: after the capital, a look-ahead rejects a whole ``[A-Z][a-z]+`` word (full
+    stops after it allowed, nothing of a chunk before it) unless it is a listed word.
+    """
+    v = vocab.names()
+    keep = {f.capitalize() for f in v.multi_first if f.isalpha()}
+    keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
+    # the capital is already read: each path is the second letter, then a look-behind for
+    # the capital (second, so re's quick first-letter test still applies), then the rest
+    kept = vocab.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
+    plain_end = r"[._-]*+(?![A-Za-z0-9+])"
+    skip = rf"(?<=[A-Z])(?<!{_CHUNK}[A-Z])(?!(?:{kept})(?![a-z]))[a-z]++{plain_end}"
+    return re.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
+
+
+def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
+    s, e = m.span()
+    if s and text[s - 1] in _CHUNK_CHARS:  # rare: "iPhone", "wav2vec", "re-ID"
+        while s > 0 and text[s - 1] in _CHUNK_CHARS:
+            s -= 1
+        while not text[s].isalnum():
+            s += 1
+    if text[e - 1] in "._-":  # a sentence's full stop is not part of a name
+        while e > s and text[e - 1] in "._-":
+            e -= 1
+    return s, e, text[s:e]
+
+
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z]+_\d+$", re.I)  # 2nd, 1990s, node_1
@@ -77,16 +97,17 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
     v = vocab.names()
     generic = vocab.generic()
-    chunks = _chunks(text)
     skip_until = -1
-    for i, (start, _, raw) in enumerate(chunks):
+    for m in _scan().finditer(text):
+        chunk = _chunk(text, m)
+        start, _, raw = chunk
         if start < skip_until:
             continue
         if raw.isalpha():
             # fast path for capitalised plain words: only the vocabulary can name them
             if raw[1:].islower():
                 if raw.lower() in v.multi_first:
-                    end = _multiword(text, chunks, i, v)
+                    end = _multiword(text, chunk, m.end(), v)
                     if end is not None:
                         skip_until = end
                         yield start, text[start:end]
@@ -95,7 +116,7 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                     yield start, raw
                 continue
         elif raw[0].isupper() and vocab.squash_word(raw) in v.multi_first:
-            end = _multiword(text, chunks, i, v)
+            end = _multiword(text, chunk, m.end(), v)
             if end is not None:
                 skip_until = end
                 yield start, text[start:end]
@@ -128,11 +149,15 @@ def _classify(raw: str, v: vocab.NameVocab, generic: frozenset[str]) -> str | No
     return c if in_vocab or _shape_is_name(c) else None
 
 
-def _multiword(text: str, chunks: list[tuple[int, int, str]], i: int, v: vocab.NameVocab) -> int | None:
-    """End offset of the longest multi-word vocabulary name starting at chunk ``i``, if any."""
+def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVocab) -> int | None:
+    """End offset of the longest multi-word vocabulary name starting with chunk ``first``
+    (whose match ended at ``pos``), if any: the next chunks are read from the text."""
     best = None
-    acc, end = vocab.squash_word(chunks[i][2]), chunks[i][1]
-    for n_start, n_end, n_text in chunks[i + 1 : i + v.max_words]:
+    acc, end = vocab.squash_word(first[2]), first[1]
+    for k, m in enumerate(_CAND.finditer(text, pos)):
+        if k >= v.max_words - 1:
+            break
+        n_start, n_end, n_text = _chunk(text, m)
         if text[end:n_start].strip():
             break
         acc += vocab.squash_word(n_text)

@@ -25,11 +25,15 @@ _METRICS = (
 # Figures are found from the numbers outward: one cheap pass finds the numbers, then
 # short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
 _HAS_DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"\d+")  # where numbers may start: a plain scan, cheap
-_NUMBER_AT = re.compile(_NUM)
+# A number starts at a digit not inside a word (VGG16) or another number (1.5), unless
+# after "x" (x4). The digit leads and the look-behind follows it, so re skips through
+# the text in C to the next digit; the rest is ``_NUM`` with its first digit taken.
+_NUMBER = re.compile(r"\d(?:(?<![\w.]\d)|(?<=[x×]\d))(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?")
 _AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.])")
 _AFTER_UNIT = re.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
 _BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
+# the metric names alone, lower case, literal-led: a cheap test that ``_BEFORE_METRIC`` may match
+_METRIC_WORD = re.compile(_METRICS.lower())
 _BEFORE_SCALE = re.compile(r"(?<![\w.])[x×]\s?$")
 _AFTER_PCT = re.compile(r"\s*(?:%|dB)")
 _SHAPE = re.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
@@ -41,20 +45,9 @@ def _figures(text: str) -> Iterator[tuple[int, str]]:
     for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
         if _HAS_DIGIT.search(text, a, b):
             yield a, text[a:b]
-    pos = 0
-    while True:
-        d = _DIGITS.search(text, pos)
-        if d is None:
-            break
-        start = d.start()
-        prev = text[start - 1] if start else " "
-        if (prev.isalnum() or prev in "._") and prev not in "x×":  # inside a word (VGG16) or a number
-            pos = d.end()
-            continue
-        m = _NUMBER_AT.match(text, start)
-        assert m is not None
-        end = pos = m.end()
-        if start < covered or any(a <= start < b for a, b in shapes):
+    for m in _NUMBER.finditer(text):
+        start, end = m.span()
+        if start < covered or (shapes and any(a <= start < b for a, b in shapes)):
             continue
         after = _AFTER_RES.match(text, end) or _AFTER_UNIT.match(text, end)
         if after:
@@ -66,6 +59,8 @@ def _figures(text: str) -> Iterator[tuple[int, str]]:
         if scale:
             yield start - (len(before) - scale.start()), text[start - (len(before) - scale.start()) : end]
             continue
+        if before.isascii() and not _METRIC_WORD.search(before.lower()):
+            continue  # no metric name near: the usual case, told without the costly search
         metric = _BEFORE_METRIC.search(before)
         if metric:
             pct = _AFTER_PCT.match(text, end)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-PARTS = (
-    ("task", re.compile(r"\btasks?\b|\bgoal\b|\bproblem\b|what the user", re.I)),
-    ("workflow", re.compile(r"workflow|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?|\bworks?\b", re.I)),
-    ("references", re.compile(r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif", re.I)),
+# What a heading of each part says, in lower case. Each branch leads with a letter (a
+# word boundary is checked after it) and the headings are lower-cased before the search:
+# re then tests the first letter in C, which re.IGNORECASE or a leading \b prevent.
+_PART_WORDS = (
+    ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what the user"),
+    ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?"),
+    ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
 )
+PARTS = tuple((name, re.compile(words)) for name, words in _PART_WORDS)
+# non-ASCII headings: lower() and case-insensitive matching differ for a few letters (İ, K)
+_PARTS_ANY_CASE = tuple((name, re.compile(words, re.I)) for name, words in _PART_WORDS)
 PART_TITLES = {
     "task": "part 1 (the user's task)",
     "workflow": "part 2 (how the models work: input → model → output)",
@@ -31,4 +37,8 @@ def missing_parts(answer: str) -> list[str]:
     """Names of the parts with no heading that introduces them, in order."""
     # one search per part over all headings: no pattern can match across a NUL
     headings = "\0".join(line for line in answer.split("\n") if _is_heading(line))
-    return [name for name, pat in PARTS if not pat.search(headings)]
+    if headings.isascii():
+        headings, parts = headings.lower(), PARTS
+    else:
+        parts = _PARTS_ANY_CASE
+    return [name for name, pat in parts if not pat.search(headings)]

@@ -132,6 +132,21 @@ def _term_tokens(term: str) -> list[str]:
     return out
 
 
+def trie_regex(paths: list[list[str]]) -> str:
+    """One regex for many token sequences (regex pieces), shared prefixes written once.
+
+    Python's re has no trie for long alternations: ``a|b|c…`` tries every branch at
+    every position, while a trie rejects a non-matching word in a step or two.
+    """
+    trie: dict[str, dict] = {}
+    for path in paths:
+        node = trie
+        for tok in path:
+            node = node.setdefault(tok, {})
+        node[""] = {}
+    return _render(trie)
+
+
 def _render(node: dict[str, dict]) -> str:
     alts = [tok + _render(child) for tok, child in node.items() if tok]
     if not alts:
@@ -144,23 +159,17 @@ def _render(node: dict[str, dict]) -> str:
 def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
     """Where task terms occur, and the terms to try there.
 
-    The pattern is every term at once, as a trie (Python's re has no trie for long
-    alternations, so a shared prefix is written once and a non-matching word is
-    rejected in a step or two). It starts with the one character before a word, so
-    the search skips through the text in C to the few places a word begins; search
-    ``" " + text.lower()`` and the term starts one after the match. The groups pair
-    each term's first word with its ``(task index, term)`` pairs, longest first.
+    The pattern is every term at once, as a trie. It starts with the one character
+    before a word, so the search skips through the text in C to the few places a
+    word begins; search ``" " + text.lower()`` and the term starts one after the
+    match. The groups pair each term's first word with its ``(task index, term)``
+    pairs, longest first.
     """
-    trie: dict[str, dict] = {}
     by_first: dict[str, list[tuple[int, str]]] = {}
     for i, t in enumerate(tasks()):
         for term in t.terms:
             by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
-            node = trie
-            for tok in _term_tokens(term):
-                node = node.setdefault(tok, {})
-            node[""] = {}
-    pattern = re.compile("[^0-9a-z]" + _render(trie))
+    pattern = re.compile("[^0-9a-z]" + trie_regex([_term_tokens(term) for t in tasks() for term in t.terms]))
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
     return pattern, groups
 
