@@ -1,7 +1,8 @@
 """The grounding validator: ``check(answer, case) -> list[Violation]``.
 
-Invariant: pure. No I/O, no LLM, no global state beyond vocabularies loaded once;
-the same answer and case always give the same violations, in answer order.
+Invariant: pure. No I/O, no LLM, no global state beyond vocabularies loaded once and
+memo tables of pure functions (``clear_caches`` empties them); the same answer and
+case always give the same violations, in answer order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .numbers import numbers_in
 from .structure import PART_TITLES, missing_parts
 from .tasks import tasks_in
 
-__all__ = ["Grounding", "check", "grounding_for"]
+__all__ = ["Grounding", "check", "clear_caches", "grounding_for"]
 
 _CACHE: OrderedDict[str, Grounding] = OrderedDict()
 _CACHE_SIZE = 256
@@ -36,6 +37,16 @@ def grounding_for(case: Case) -> Grounding:
     else:
         _CACHE.move_to_end(key)
     return g
+
+
+def clear_caches() -> None:
+    """Forget the case indexes and the memo tables (phrase -> task, chunk -> name, link ->
+    key); the vocabularies stay loaded. For measuring a cold check, and for tests."""
+    from . import links, names, tasks
+
+    _CACHE.clear()
+    for table in (tasks._MEMO, names._CLASSIFIED, links._CANONICAL, vocab._SQUASHED):
+        table.clear()
 
 
 def _line_finder(text: str) -> Callable[[int], int]:

@@ -7,7 +7,8 @@ links and summaries); the answer never adds to it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ..models import Case
 from . import vocab
@@ -16,26 +17,64 @@ from .numbers import numbers_in
 from .tasks import tasks_in
 
 _TOKEN = re.compile(r"[0-9a-z]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# the capital a camelCase word splits before ("DeHaze", "XMLHttp"); led by the capital,
+# so re skips the lower-case letters in C
+_CAMEL = re.compile(r"[A-Z](?:(?<=[a-z][A-Z])|(?<=[A-Z][A-Z])(?=[a-z]))")
 WINDOW = 6  # longest run of input tokens a grounded name may span ("Swin Transformer V2 Large" …)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The input's tokens run together, and where each token starts.
+
+    A squashed name is grounded when it is a run of 1..WINDOW consecutive tokens:
+    it occurs in ``joined`` starting and ending on token boundaries. (Building the set
+    of every such run up front cost two thirds of indexing a case.)
+    """
+
+    joined: str
+    token_at: dict[int, int]  # offset in ``joined`` where a token starts (or the end) -> token number
+
+    @classmethod
+    def of(cls, text: str) -> Tokens:
+        toks = _TOKEN.findall(text)
+        offsets = [0, *accumulate(map(len, toks))]
+        return cls("".join(toks), dict(zip(offsets, range(len(offsets)), strict=True)))
+
+    def has_run(self, sq: str) -> bool:
+        at = self.joined.find(sq)
+        while at >= 0:
+            first, end = self.token_at.get(at), self.token_at.get(at + len(sq))
+            if first is not None and end is not None and end - first <= WINDOW:
+                return True
+            at = self.joined.find(sq, at + 1)
+        return False
 
 
 @dataclass(frozen=True)
 class Grounding:
     links: frozenset[str]  # canonical links
     link_list: tuple[str, ...]  # the input's links as written, for messages
-    windows: frozenset[str]  # squashed runs of 1..WINDOW consecutive tokens
+    tokens: tuple[Tokens, ...]  # the input as written and with camelCase split
     squashed: str  # the whole input squashed, for long names and titles
     tasks: frozenset[int]  # indexes into vocab.tasks()
     numbers: frozenset[float]
     source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
+    _names: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # has_name, remembered
 
     def has_name(self, name: str) -> bool:
+        known = self._names.get(name)
+        if known is None:
+            known = self._names[name] = self._has_name(name)
+        return known
+
+    def _has_name(self, name: str) -> bool:
         sq = vocab.squash(name)
         if not sq:
             return True
-        if sq in self.windows or (sq.endswith("s") and sq[:-1] in self.windows):
-            return True
+        for run in (sq, sq[:-1] if sq.endswith("s") else None):
+            if run and any(t.has_run(run) for t in self.tokens):
+                return True
         return len(sq) >= 6 and sq in self.squashed
 
     def has_number(self, value: float) -> bool:
@@ -62,15 +101,7 @@ def build(case: Case) -> Grounding:
     link_list = tuple(dict.fromkeys(u for s in case.sources for u in s.all_links()))
 
     # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
-    split = _CAMEL.sub(" ", text)
-    windows: set[str] = set()
-    for variant in (text.lower(), split.lower()):
-        toks = _TOKEN.findall(variant)
-        for i in range(len(toks)):
-            acc = ""
-            for tok in toks[i : i + WINDOW]:
-                acc += tok
-                windows.add(acc)
+    split = _CAMEL.sub(r" \g<0>", text)
     task_ids = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)}
     all_tasks = vocab.tasks()
     names = {all_tasks[t].name: t for t in range(len(all_tasks))}
@@ -80,7 +111,7 @@ def build(case: Case) -> Grounding:
     return Grounding(
         links=frozenset(links),
         link_list=link_list,
-        windows=frozenset(windows),
+        tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),
         numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values),

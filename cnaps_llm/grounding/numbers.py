@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from . import vocab
+
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _MULT = r"(?:k|K|M|B|thousand|million|billion)"
 _UNITS = (
@@ -69,14 +71,23 @@ def _figures(text: str) -> Iterator[tuple[int, str]]:
             yield first, text[first:covered]
 
 _ANY = re.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
+# every number of an input, multiplier and all; digit-led (``_NUM`` with its first digit taken)
+_EVERY = re.compile(rf"\d(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d+)?(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
 _WORDS = {
     "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
 }
-_WORD_MULT = re.compile(
-    r"\b(?P<n>" + "|".join(_WORDS) + r")\s+(?P<mult>hundred|thousand|million|billion)\b", re.IGNORECASE
+_MULT_WORDS = ("hundred", "thousand", "million", "billion")
+_WORD_MULT = rf"\b(?P<n>{'|'.join(_WORDS)})\s+(?P<mult>{'|'.join(_MULT_WORDS)})\b"
+_WORD_NUM = r"\b(?P<n>" + "|".join(k for k in _WORDS if k != "a") + r")\b"
+# the same on lower-cased text, led by a letter (the word boundary checked after it) so
+# that re tests the first letter in C instead of every branch at every position
+_WORD_NUM_LOWER = re.compile(
+    "(?P<n>" + vocab.trie_regex([[w[0], f"(?<!\\w{w[0]})", *w[1:]] for w in _WORDS if w != "a"]) + r")\b"
 )
-_WORD_NUM = re.compile(r"\b(?P<n>" + "|".join(k for k in _WORDS if k != "a") + r")\b", re.IGNORECASE)
+_WORD_MULT_ANY_CASE = re.compile(_WORD_MULT, re.IGNORECASE)
+_WORD_NUM_ANY_CASE = re.compile(_WORD_NUM, re.IGNORECASE)
+_WORD_MULT_LOWER = re.compile(_WORD_MULT)
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "hundred": 1e2}
 
 
@@ -84,23 +95,13 @@ def _value(num: str) -> float:
     return float(num.replace(",", ""))
 
 
-def _values(text: str, *, both: bool = False) -> list[float]:
-    """Every number in ``text``, scaled by a multiplier (``1.5M`` -> 1.5e6).
-
-    ``both`` also keeps the unscaled value: the input side is lenient, so that
-    "7B" in a source grounds an answer's "7B" however either is read.
-    """
+def _values(text: str) -> list[float]:
+    """Every number in ``text``, scaled by a multiplier (``1.5M`` -> 1.5e6)."""
     out = []
     for m in _ANY.finditer(text):
         mult = m.group("mult")
         raw = m.group(0)[: m.start("mult") - m.start()] if mult else m.group(0)
-        v = _value(raw.strip())
-        if mult:
-            out.append(v * _SCALE[mult.lower()])
-            if both:
-                out.append(v)
-        else:
-            out.append(v)
+        out.append(_value(raw.strip()) * (_SCALE[mult.lower()] if mult else 1))
     return out
 
 
@@ -117,9 +118,13 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
             if values:
                 yield offset, fig.strip(), values
         return
-    for m in re.finditer(rf"{_NUM}(?:\s*{_MULT}(?![a-z]))?", text, re.IGNORECASE):
-        yield m.start(), m.group(0), _values(m.group(0), both=True)
-    for m in _WORD_MULT.finditer(text):
-        yield m.start(), m.group(0), [_WORDS[m.group("n").lower()] * _SCALE[m.group("mult").lower()]]
-    for m in _WORD_NUM.finditer(text):
-        yield m.start(), m.group(0), [float(_WORDS[m.group("n").lower()])]
+    for m in _EVERY.finditer(text):  # the unscaled value too: "7B" in a source grounds "7B" however read
+        v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if m.group("mult") else m.group(0))
+        yield m.start(), m.group(0), ([v * _SCALE[m.group("mult").lower()], v] if m.group("mult") else [v])
+    low = vocab.lower_for_search(text)
+    word_mult, word_num = (_WORD_MULT_LOWER, _WORD_NUM_LOWER) if low is not None else (_WORD_MULT_ANY_CASE, _WORD_NUM_ANY_CASE)
+    if low is None or any(w in low for w in _MULT_WORDS):
+        for m in word_mult.finditer(low or text):
+            yield m.start(), text[m.start() : m.end()], [_WORDS[m.group("n").lower()] * _SCALE[m.group("mult").lower()]]
+    for m in word_num.finditer(low or text):
+        yield m.start(), text[m.start() : m.end()], [float(_WORDS[m.group("n").lower()])]

@@ -24,6 +24,20 @@ def squash(text: str) -> str:
 _SQUASHED: dict[str, str] = {}
 
 
+# the only characters re.IGNORECASE matches to an ASCII letter that lower() does not turn
+# into it (İ also lowers to two characters)
+_FOLD_APART = ("\u0130", "\u0131", "\u017f")  # İ ı ſ
+
+
+def lower_for_search(text: str) -> str | None:
+    """``text.lower()``, the same length, when lower-case patterns on it match exactly
+    what they match on ``text`` with re.IGNORECASE (which makes re try every branch at
+    every position); None for the rare text where they may differ."""
+    if any(c in text for c in _FOLD_APART):
+        return None
+    return text.lower()
+
+
 def squash_word(word: str) -> str:
     """``squash`` for short strings that recur (chunks, names), remembered."""
     out = _SQUASHED.get(word)
