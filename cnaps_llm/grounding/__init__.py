@@ -39,12 +39,14 @@ def grounding_for(case: Case) -> Grounding:
     return g
 
 
-def clear_caches() -> None:
-    """Forget the case indexes and the memo tables (phrase -> task, chunk -> name, link ->
-    key); the vocabularies stay loaded. For measuring a cold check, and for tests."""
+def clear_caches(*, indexes: bool = True) -> None:
+    """Forget the memo tables (phrase -> task, chunk -> name, link -> key) and, unless
+    ``indexes`` is false, the case indexes; the vocabularies stay loaded. For measuring
+    cold checks, and for tests."""
     from . import links, names, tasks
 
-    _CACHE.clear()
+    if indexes:
+        _CACHE.clear()
     for table in (tasks._MEMO, names._CLASSIFIED, links._CANONICAL, vocab._SQUASHED):
         table.clear()
 
