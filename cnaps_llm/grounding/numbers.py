@@ -61,7 +61,8 @@ def _figures(text: str) -> Iterator[tuple[int, str]]:
         if scale:
             yield start - (len(before) - scale.start()), text[start - (len(before) - scale.start()) : end]
             continue
-        if before.isascii() and not _METRIC_WORD.search(before.lower()):
+        low = vocab.lower_for_search(before)
+        if low is not None and not _METRIC_WORD.search(low):
             continue  # no metric name near: the usual case, told without the costly search
         metric = _BEFORE_METRIC.search(before)
         if metric:

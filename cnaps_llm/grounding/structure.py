@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from . import vocab
+
 # What a heading of each part says, in lower case. Each branch leads with a letter (a
 # word boundary is checked after it) and the headings are lower-cased before the search:
 # re then tests the first letter in C, which re.IGNORECASE or a leading \b prevent.
@@ -13,7 +15,7 @@ _PART_WORDS = (
     ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
 )
 PARTS = tuple((name, re.compile(words)) for name, words in _PART_WORDS)
-# non-ASCII headings: lower() and case-insensitive matching differ for a few letters (İ, K)
+# for the rare headings where lower() and case-insensitive matching differ (İ, ı, ſ)
 _PARTS_ANY_CASE = tuple((name, re.compile(words, re.I)) for name, words in _PART_WORDS)
 PART_TITLES = {
     "task": "part 1 (the user's task)",
@@ -37,8 +39,6 @@ def missing_parts(answer: str) -> list[str]:
     """Names of the parts with no heading that introduces them, in order."""
     # one search per part over all headings: no pattern can match across a NUL
     headings = "\0".join(line for line in answer.split("\n") if _is_heading(line))
-    if headings.isascii():
-        headings, parts = headings.lower(), PARTS
-    else:
-        parts = _PARTS_ANY_CASE
-    return [name for name, pat in parts if not pat.search(headings)]
+    low = vocab.lower_for_search(headings)
+    parts = PARTS if low is not None else _PARTS_ANY_CASE
+    return [name for name, pat in parts if not pat.search(low if low is not None else headings)]

@@ -77,5 +77,5 @@ def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
         if hit:
             pos = start + hit[1]
             yield hit[0], start - 1, text[start - 1 : pos - 1]
-        else:  # the pattern allows a little more than the terms do (none such today)
+        else:  # not a term after all (the pattern may allow more than the terms): next word
             pos = start
