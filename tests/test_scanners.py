@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cnaps_llm.grounding import check, clear_caches, grounding_for, index, links, names, numbers, structure, tasks, vocab
@@ -123,9 +123,10 @@ def _numbers_reference(text: str) -> list[tuple[int, int]]:
 
 
 @FAST
-@given(st.one_of(MIXED, st.text(alphabet="0123456789.,x×aZ_ -\n", max_size=40)))
+@given(st.one_of(MIXED, st.text(alphabet="0123456789.,x×aZ_ -\n٣é", max_size=40)))
 def test_number_scan_equals_the_digit_by_digit_rule(text: str) -> None:
-    assert [m.span() for m in numbers._NUMBER.finditer(text)] == _numbers_reference(text)
+    assert [m.span() for m in numbers.number_scan(text)] == _numbers_reference(text)
+    assert [m.span() for m in numbers._NUMBER.finditer(text)] == _numbers_reference(text)  # the non-ASCII path
 
 
 _METRIC_NAMES = numbers._METRICS.replace("-?", "-").split("|")
@@ -230,6 +231,34 @@ def test_token_runs_equal_the_set_of_every_run(text: str, probes: list[str]) -> 
     longer = ["".join(toks[i : i + index.WINDOW + 1]) for i in range(len(toks) - index.WINDOW)]
     for probe in [*probes, *runs, *longer]:
         assert t.has_run(probe) == (probe in runs), probe
+
+
+# --------------------------------------------------------------------------- markup
+
+# the class-led patterns as first written, each now split by its leading character
+_AS_ONE = [
+    (names._ITALIC, r"[*_](?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])"),
+    (names._QUOTED, r"[\"“`]([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]"),
+    (numbers._SHAPE, rf"[\[(]\s*(?:[A-Za-z]|{numbers._NUM})(?:\s*,\s*(?:[A-Za-z]|{numbers._NUM})){{2,}}\s*[\])]"),
+]
+_MARKS = ["*", "**", "_", '"', "“", "”", "`", "(", ")", "[", "]", ":", ", ", ",", "1", "256", "3.5", "C", "\n", " ",
+          "Learning Deep Image Priors", "a", "Restoring Images With Transformers", "x"]
+
+
+@FAST
+@given(st.lists(st.sampled_from(_MARKS), max_size=30).map("".join))
+# a quote's closing mark opens a backtick match: the backtick pattern must look again after it
+@example('"Deep Image: Prior Words Here` Another Title: More Words Here` `Third Title: Is Right Here`')
+def test_split_patterns_match_as_their_alternation(text: str) -> None:
+    for split, whole in _AS_ONE:
+        got = [(m.span(), m.groups()) for m in vocab.finditer_any(split, text)]
+        assert got == [(m.span(), m.groups()) for m in re.finditer(whole, text)], whole
+
+
+@FAST
+@given(st.lists(st.sampled_from(["```", "`", "``", " ", "\n", "\t", "\u2028", "\x0b", "a", "# b"]), max_size=30).map("".join))
+def test_fence_spans_equal_the_fence_regex(text: str) -> None:
+    assert names.fence_spans(text) == [m.span() for m in re.finditer(r"^\s*```.*?^\s*```", text, re.M | re.S)]
 
 
 def test_memo_tables_change_nothing() -> None:

@@ -64,13 +64,45 @@ _SUFFIXES = {
     "model", "models", "architecture", "backbone", "network", "module", "stage", "step", "branch", "output",
     "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
 }
-# text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title
-# no look-behind at the start: a leading class lets re skip ahead fast; the character
-# before the opening mark is checked in Python instead
-# the body cannot hold "*" or "_", so a possessive run ends where the closing mark must be
-_ITALIC = re.compile(r"[*_](?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
-_QUOTED = re.compile(r"[\"“`]([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
-_FENCE = re.compile(r"^\s*```.*?^\s*```", re.M | re.S)
+# text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title.
+# Each is ``[marks]body`` split into one pattern per opening mark (``vocab.finditer_any``),
+# with no look-behind at the start: the character before the mark is checked in Python.
+# The body cannot hold "*" or "_", so a possessive run ends where the closing mark must be.
+_ITALIC = vocab.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
+_QUOTED = vocab.by_lead('"“`', r"([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
+
+
+def _fence_line(text: str, at: int, lo: int) -> int:
+    """The first line start ``q``, ``lo <= q <= at``, with only whitespace from ``q`` to
+    ``at``; -1 if there is none."""
+    k = at
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    if k == 0:
+        return 0
+    n = text.find("\n", max(k, lo) - 1, at)
+    return -1 if n < 0 else n + 1
+
+
+def fence_spans(text: str) -> list[tuple[int, int]]:
+    """Code fences, from the line start of an opening "```" to the end of its closing
+    one: where the regex ``(?ms)^\\s*```.*?^\\s*``` `` matches, found instead from each
+    "```" outward (that regex has no literal to skip ahead to: it costs a scan of the text)."""
+    spans = []
+    pos = 0
+    while True:
+        opening = text.find("```", pos)
+        while opening >= 0 and (start := _fence_line(text, opening, pos)) < 0:
+            opening = text.find("```", opening + 1)
+        if opening < 0:
+            return spans
+        closing = text.find("```", opening + 3)
+        while closing >= 0 and _fence_line(text, closing, opening + 3) < 0:
+            closing = text.find("```", closing + 1)
+        if closing < 0:  # no fence closes it, so none after it can close either
+            return spans
+        pos = closing + 3
+        spans.append((start, pos))
 
 
 def _strip_parts(chunk: str) -> str:
@@ -171,18 +203,18 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, title)`` for italic or quoted text that reads as a title."""
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
-        text = _FENCE.sub(lambda f: " " * len(f.group(0)), text)
-    scans = []
+        for a, b in fence_spans(text):
+            text = text[:a] + " " * (b - a) + text[b:]
+    found = []
     if "*" in text or "_" in text:
-        scans.append(_ITALIC)
+        found += [
+            (m.start(), m.group(1))
+            for m in vocab.finditer_any(_ITALIC, text)
+            if not m.start() or not (text[m.start() - 1] in "*_" or text[m.start() - 1].isalnum())
+        ]
     if ":" in text and any(q in text for q in '"“`'):
-        scans.append(_QUOTED)
-    found = sorted(
-        (m.start(), m.group(1))
-        for scan in scans
-        for m in scan.finditer(text)
-        if scan is not _ITALIC or not m.start() or not (text[m.start() - 1] == "*" or text[m.start() - 1].isalnum() or text[m.start() - 1] == "_")
-    )
+        found += [(m.start(), m.group(1)) for m in vocab.finditer_any(_QUOTED, text)]
+    found.sort()
     for start, raw in found:
         t = raw.strip()
         words = t.split()

@@ -30,7 +30,10 @@ _HAS_DIGIT = re.compile(r"\d")
 # A number starts at a digit not inside a word (VGG16) or another number (1.5), unless
 # after "x" (x4). The digit leads and the look-behind follows it, so re skips through
 # the text in C to the next digit; the rest is ``_NUM`` with its first digit taken.
-_NUMBER = re.compile(r"\d(?:(?<![\w.]\d)|(?<=[x×]\d))(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?")
+_NUMBER_TAIL = r"(?:(?<![\w.]\d)|(?<=[x×]\d))(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?"
+_NUMBER = re.compile(r"\d" + _NUMBER_TAIL)
+# the same for ASCII text, where \d is [0-9]: re tests a range faster than a Unicode category
+_NUMBER_ASCII = re.compile(r"[0-9]" + _NUMBER_TAIL)
 _AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.])")
 _AFTER_UNIT = re.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
 _BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
@@ -38,16 +41,22 @@ _BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.
 _METRIC_WORD = re.compile(_METRICS.lower())
 _BEFORE_SCALE = re.compile(r"(?<![\w.])[x×]\s?$")
 _AFTER_PCT = re.compile(r"\s*(?:%|dB)")
-_SHAPE = re.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+# one pattern per opening bracket (see ``vocab.finditer_any``)
+_SHAPE = vocab.by_lead("[(", rf"\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+
+
+def number_scan(text: str) -> Iterator[re.Match[str]]:
+    """Each number that does not continue a word or another number (``_NUMBER``)."""
+    return (_NUMBER_ASCII if text.isascii() else _NUMBER).finditer(text)
 
 
 def _figures(text: str) -> Iterator[tuple[int, str]]:
     covered = -1
-    shapes = [(m.start(), m.end()) for m in _SHAPE.finditer(text)] if ("[" in text or "(" in text) else []
+    shapes = [(m.start(), m.end()) for m in vocab.finditer_any(_SHAPE, text)] if ("[" in text or "(" in text) else []
     for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
         if _HAS_DIGIT.search(text, a, b):
             yield a, text[a:b]
-    for m in _NUMBER.finditer(text):
+    for m in number_scan(text):
         start, end = m.span()
         if start < covered or (shapes and any(a <= start < b for a, b in shapes)):
             continue

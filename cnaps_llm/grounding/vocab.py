@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -159,6 +160,34 @@ def trie_regex(paths: list[list[str]]) -> str:
             node = node.setdefault(tok, {})
         node[""] = {}
     return _render(trie)
+
+
+def by_lead(leads: str, rest: str, flags: int = 0) -> tuple[re.Pattern[str], ...]:
+    """``[leads]rest`` as one pattern per leading character, for ``finditer_any``."""
+    return tuple(re.compile(re.escape(c) + rest, flags) for c in leads)
+
+
+def finditer_any(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
+    """The matches ``finditer`` gives for the alternation of ``patterns``: leftmost first,
+    none overlapping. Each pattern must start with its own literal character and never
+    match empty (``by_lead`` makes such patterns).
+
+    re skips ahead to a literal in C, but tests a leading character class character by
+    character: several literal-led searches over 3 KB cost a third of one class-led one.
+    """
+    found = [p.search(text) for p in patterns]
+    pos = 0
+    while True:
+        best = None
+        for k, m in enumerate(found):
+            if m is not None and m.start() < pos:  # overlapped by the last match: look again
+                m = found[k] = patterns[k].search(text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            return
+        yield best
+        pos = best.end()
 
 
 def _render(node: dict[str, dict]) -> str:
