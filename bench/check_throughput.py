@@ -154,5 +154,6 @@ def main() -> None:
     print(f"passes: slowest {rates[0]:.0f}, fastest {rates[-1]:.0f} answers/s")
     print(f"throughput, {label}: {statistics.median(rates):.0f} answers/s, median pass (target >= 2000)")
 
+
 if __name__ == "__main__":
     main()

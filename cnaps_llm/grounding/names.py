@@ -80,7 +80,7 @@ def _fence_line(text: str, at: int, lo: int) -> int:
         k -= 1
     if k == 0:
         return 0
-    n = text.find("\n", max(k, lo) - 1, at)
+    n = text.find("\n", k - 1, at)  # k >= lo: the walk stops there
     return -1 if n < 0 else n + 1
 
 

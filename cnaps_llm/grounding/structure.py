@@ -40,5 +40,5 @@ def missing_parts(answer: str) -> list[str]:
     # one search per part over all headings: no pattern can match across a NUL
     headings = "\0".join(line for line in answer.split("\n") if _is_heading(line))
     low = vocab.lower_for_search(headings)
-    parts = PARTS if low is not None else _PARTS_ANY_CASE
-    return [name for name, pat in parts if not pat.search(low if low is not None else headings)]
+    parts, text = (PARTS, low) if low is not None else (_PARTS_ANY_CASE, headings)
+    return [name for name, pat in parts if not pat.search(text)]
