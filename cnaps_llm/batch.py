@@ -1,55 +1,123 @@
 """Results appended to a JSONL file as each case finishes, and resuming from one.
 
-Invariant: every line in the file is one complete JSON record. A line is written
-with a single write and flushed before the next case is reported; a torn last
-line (an interrupted write) is dropped on resume, so a rerun writes it again.
+Invariants: the file is append-only and ours. Every complete line is one record of
+this tool; a file holding anything else, or that is also an input, is refused before
+a byte is written. A torn last line (an interrupted write) is only ever moved aside
+to ``<file>.torn``, on ``--resume``, and nothing else is ever removed; appending first
+ends an unterminated last line so a record never glues onto it. The file is read as
+a stream. For an id recorded twice, the last record is its result.
 """
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from .errors import InputError
-from .fsutil import atomic_write
 from .models import Result
+from .redact import redact_obj
+
+_PREFIX = b'{"case_id":'  # how every record of ours starts (Result's first field)
+_KEYS = {"case_id", "status", "attempts", "template_hash"}
 
 
-def finished_ids(path: Path) -> set[str]:
-    """Case ids already in ``path``; a torn last line is removed from the file."""
-    if not path.exists():
-        return set()
+def _record(line: bytes) -> dict[str, Any] | None:
+    if not line.startswith(_PREFIX):
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read results file ({exc}); move it away or pass another --jsonl", path=str(path)) from None
-    lines = text.split("\n")
-    done, good = set(), []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            done.add(str(json.loads(line)["case_id"]))
-            good.append(line)
-        except (ValueError, KeyError, TypeError):
-            if n >= len(lines) - 1:  # the torn tail of an interrupted run
-                continue
-            raise InputError("is not a cnaps-llm results file (a line is not a record)", path=str(path), line=n) from None
-    if len(good) != len([ln for ln in lines if ln.strip()]) or (text and not text.endswith("\n")):
-        atomic_write(path, "".join(line + "\n" for line in good))
-    return done
+        obj = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    return obj if isinstance(obj, dict) and _KEYS <= obj.keys() else None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+class ResultsFile:
+    """A ``--jsonl`` results file: what it holds, and appending to it."""
+
+    def __init__(self, path: Path, *, inputs: Iterable[Path] = ()) -> None:
+        self.path = path
+        for given in inputs:
+            if _same_file(path, given):
+                raise InputError("is also an input; give --jsonl a new file for the results", path=str(path))
+        self.finished: dict[str, bool] = {}  # case id -> whether its last record is final (no server failure)
+        self.torn_at: int | None = None  # byte offset of a torn last fragment of ours
+        self.unterminated = False
+        self._scan()
+
+    def _scan(self) -> None:
+        if not self.path.exists():
+            return
+        if not self.path.is_file():
+            raise InputError("is not a regular file; give --jsonl a file", path=str(self.path))
+        offset = 0
+        with open(self.path, "rb") as fh:
+            for n, line in enumerate(fh, start=1):
+                complete = line.endswith(b"\n")
+                body = line.rstrip(b"\r\n")
+                record = _record(body) if body.strip() else {}
+                if record:
+                    self.finished[str(record["case_id"])] = record.get("error_kind") is None and record.get("error") is None
+                    self.unterminated = not complete
+                elif record is None:
+                    if not body.startswith(_PREFIX):
+                        raise InputError(
+                            "is not a cnaps-llm results file (this line is not one of its records); nothing was written: "
+                            "give --jsonl another file",
+                            path=str(self.path), line=n,
+                        )
+                    # a fragment of our own record: torn at the end, or kept from an earlier tear
+                    if not complete:
+                        self.torn_at = offset
+                offset += len(line)
+
+    def done(self) -> set[str]:
+        """Ids whose last record needs no rerun (server failures are retried by ``--resume``)."""
+        return {cid for cid, final in self.finished.items() if final}
+
+    def move_torn_aside(self) -> Path | None:
+        """Move a torn last fragment to ``<file>.torn`` (appended, so no earlier one is lost)."""
+        if self.torn_at is None:
+            return None
+        aside = self.path.with_name(self.path.name + ".torn")
+        with open(self.path, "r+b") as fh:
+            fh.seek(self.torn_at)
+            fragment = fh.read()
+            with open(aside, "ab") as out:
+                out.write(fragment + b"\n")
+                out.flush()
+                os.fsync(out.fileno())
+            fh.truncate(self.torn_at)
+        self.torn_at = None
+        return aside
 
 
 class Appender:
+    """One record per line, each written with a single write and flushed before the next
+    case is reported, so it survives the process being killed."""
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh: IO[str] = open(path, "a", encoding="utf-8")
+        self.fh: IO[bytes] = open(path, "ab")
+        if self.fh.tell() > 0:
+            with open(path, "rb") as check:
+                check.seek(-1, os.SEEK_END)
+                if check.read(1) != b"\n":
+                    self.fh.write(b"\n")  # never glue a record onto an unterminated line
 
     def __call__(self, result: Result) -> None:
-        # one write, then flush: the line is in the OS before the next result is reported,
-        # so it survives the process being killed (no fsync: it would stall the event loop)
-        self.fh.write(result.model_dump_json() + "\n")
+        # no fsync: it would stall the event loop; flushed, the line is in the OS
+        record = redact_obj(result.model_dump(mode="json"))
+        self.fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
         self.fh.flush()
 
     def close(self) -> None:

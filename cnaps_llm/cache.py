@@ -1,9 +1,12 @@
 """Record/replay: a ``Backend`` that wraps another and files every call as JSON.
 
-Invariant: a recording is keyed by a canonical hash of the request (model, messages,
-response format and schema, sampling parameters) and the template hash; it holds
-no API key or header; it is written atomically, one human-readable file per call,
-under ``<cache_dir>/<case-id>/<key>.json``.
+Invariants: a recording is keyed by a canonical hash of the request (model, messages,
+structured mode and schema, sampling parameters) and the template hash; it holds no
+API key, password or header (``redact``); it is written atomically, one
+human-readable file per call, under ``<cache_dir>/<safe case id>/<key>.json``. Reads
+look in the user's cache first, then in the bundled recordings, which are never
+written. ``wrap`` is the one place that turns ``--cache auto|replay|record|off`` into
+a backend.
 """
 
 from __future__ import annotations
@@ -11,14 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, Completion, Request
-from .errors import ConfigError, InputError, ReplayMiss
-from .fsutil import atomic_write
+from .errors import ReplayMiss
+from .fsutil import atomic_write, safe_name
+from .redact import redact_obj
 
-FORMAT_VERSION = 1
+if TYPE_CHECKING:
+    from .settings import Settings
+
+FORMAT_VERSION = 2
+
+
+class BadRecording(ReplayMiss):
+    """A recording that cannot be read: as good as none, for that case only."""
 
 
 def canonical_json(obj: Any) -> str:
@@ -28,11 +40,6 @@ def canonical_json(obj: Any) -> str:
 def request_key(request: Request, template_hash: str) -> str:
     payload = {"request": request.identity(), "template_hash": template_hash, "format_version": FORMAT_VERSION}
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()[:24]
-
-
-def _safe_id(case_id: str | None) -> str:
-    cid = case_id or "_unfiled"
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in cid)[:120]
 
 
 def _diff(recorded: dict[str, Any], now: dict[str, Any], prefix: str = "") -> list[str]:
@@ -59,36 +66,61 @@ def _diff(recorded: dict[str, Any], now: dict[str, Any], prefix: str = "") -> li
     return out
 
 
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise BadRecording(f"{path}: recording is nested too deeply to read; delete it and record again") from None
+    except (OSError, ValueError) as exc:
+        raise BadRecording(f"{path}: recording is unreadable ({exc}); delete it and record again") from None
+    if not isinstance(data, dict):
+        raise BadRecording(f"{path}: recording is not a JSON object; delete it and record again")
+    return data
+
+
 class CachingBackend:
-    def __init__(self, inner: Backend | None, *, mode: str, folder: Path, template_hash: str) -> None:
+    def __init__(
+        self,
+        inner: Backend | None,
+        *,
+        mode: str,
+        folder: Path,
+        template_hash: str,
+        read_only: Sequence[Path] = (),
+        no_backend_hint: str = "",
+    ) -> None:
         self.inner, self.mode, self.folder, self.template_hash = inner, mode, folder, template_hash
-        self.hits = 0
+        self.read_only = [p for p in read_only if p != folder]
+        self.no_backend_hint = no_backend_hint
         self.recorded = 0
 
-    def path_for(self, request: Request) -> Path:
-        return self.folder / _safe_id(request.case_id) / f"{request_key(request, self.template_hash)}.json"
+    def _folders(self) -> list[Path]:
+        return [self.folder, *self.read_only]
+
+    def path_for(self, request: Request, folder: Path | None = None) -> Path:
+        return (folder or self.folder) / safe_name(request.case_id or "_unfiled") / f"{request_key(request, self.template_hash)}.json"
 
     async def complete(self, request: Request) -> Completion:
-        path = self.path_for(request)
-        if self.mode in ("auto", "replay") and path.exists():
-            return self._load(path)
-        if self.mode == "replay" or (self.mode == "auto" and self.inner is None):
-            raise self._miss(request, path)
-        assert self.inner is not None
+        if self.mode in ("auto", "replay"):
+            for folder in self._folders():
+                path = self.path_for(request, folder)
+                if path.is_file():
+                    return self._load(path)
+        if self.mode == "replay" or self.inner is None:
+            raise self._miss(request)
         completion = await self.inner.complete(request)
         if self.mode in ("auto", "record"):
-            self._save(path, request, completion)
+            self._save(self.path_for(request), request, completion)
         return completion
 
     def _load(self, path: Path) -> Completion:
+        data = _read(path)
+        if data.get("format_version") != FORMAT_VERSION:
+            raise BadRecording(f"{path}: recording has format_version {data.get('format_version')}, not {FORMAT_VERSION}; record it again")
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format_version") != FORMAT_VERSION:
-                raise ValueError(f"format_version {data.get('format_version')}")
             completion = Completion.model_validate(data["response"])
-        except (OSError, ValueError, KeyError) as exc:
-            raise InputError(f"recording is unreadable ({exc}); delete it and record again", path=str(path)) from None
-        self.hits += 1
+        except (KeyError, ValueError) as exc:
+            raise BadRecording(f"{path}: recording is unreadable ({str(exc).splitlines()[0]}); delete it and record again") from None
         return completion.model_copy(update={"replayed": True})
 
     def _save(self, path: Path, request: Request, completion: Completion) -> None:
@@ -101,25 +133,23 @@ class CachingBackend:
             "request": request.identity(),
             "response": completion.model_dump(mode="json", exclude={"replayed"}),
         }
-        atomic_write(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        atomic_write(path, json.dumps(redact_obj(record), indent=2, ensure_ascii=False) + "\n")
         self.recorded += 1
 
-    def _miss(self, request: Request, path: Path) -> Exception:
-        folder = path.parent
-        recordings = []
-        for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            try:
-                recordings.append((p, json.loads(p.read_text(encoding="utf-8"))))
-            except (OSError, ValueError):
-                continue
+    def _miss(self, request: Request) -> ReplayMiss:
         case = request.case_id or "?"
+        key = request_key(request, self.template_hash)
+        recordings: list[tuple[Path, dict[str, Any]]] = []
+        for folder in self._folders():
+            sub = folder / safe_name(case)
+            for p in sorted(sub.glob("*.json")) if sub.is_dir() else []:
+                try:
+                    recordings.append((p, _read(p)))
+                except ReplayMiss:
+                    continue
         if not recordings:
-            if self.mode == "auto":
-                return ConfigError(
-                    f"no recording for case {case} and no model server configured: set OPENAI_API_KEY or OPENAI_BASE_URL, "
-                    "or use a bundled example from fixtures/prompts"
-                )
-            return ReplayMiss(f"case {case} has no recordings under {folder}; record it with --cache record")
+            hint = self.no_backend_hint or "record it with --cache record"
+            return ReplayMiss(f"case {case} has no recording; {hint}")
         stale = [p.name for p, r in recordings if r.get("template_hash") != self.template_hash]
         if stale and len(stale) == len(recordings):
             return ReplayMiss(
@@ -130,6 +160,34 @@ class CachingBackend:
         best = min(recordings, key=lambda pr: len(_diff(pr[1].get("request", {}), now)))
         diff = _diff(best[1].get("request", {}), now)
         return ReplayMiss(
-            f"case {case}: request {path.stem} was never recorded; closest is {best[0].name}, differing in "
+            f"case {case}: request {key} was never recorded; closest is {best[0].name}, differing in "
             f"{'; '.join(diff[:4])}; record it with --cache record"
         )
+
+
+def wrap(settings: Settings, template_hash: str, live: Callable[[], Backend]) -> Backend:
+    """The backend for ``settings.cache``: the one place the record/replay policy is decided.
+
+    ``off`` calls the live backend only; ``replay`` never does (nor imports its SDK);
+    ``record`` always calls and records; ``auto`` replays what is recorded and otherwise
+    calls and records when a server is configured. Bundled recordings are read, never written.
+    """
+    from .resources import bundled_cassettes
+
+    if settings.cache == "off":
+        return live()
+    calls = settings.cache == "record" or (settings.cache == "auto" and settings.has_backend)
+    hint = ""
+    if settings.cache == "auto" and not settings.has_backend:
+        hint = (
+            "no model server is configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local "
+            "OpenAI-compatible server (vLLM, Ollama, llama.cpp); see .env.example"
+        )
+    return CachingBackend(
+        live() if calls else None,
+        mode=settings.cache,
+        folder=settings.cache_dir,
+        template_hash=template_hash,
+        read_only=[bundled_cassettes()],
+        no_backend_hint=hint,
+    )

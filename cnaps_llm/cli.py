@@ -1,8 +1,9 @@
 """The command line: a thin Typer layer over the library.
 
-Invariant: this is the only module that prints errors or chooses exit codes.
-Heavy modules (openai, tiktoken, the pipeline) are imported inside the commands
-that need them, so ``--help``, ``parse`` and ``check`` start fast.
+Invariant: this is the only module that prints errors or chooses exit codes (the
+table in ``errors.EXIT_CODES``). Heavy modules (openai, tiktoken, the pipeline) are
+imported inside the commands that need them, so ``--help``, ``parse`` and ``check``
+start fast. No traceback leaves the process unless CNAPS_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -15,34 +16,66 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import CnapsError, InputError
+from . import __version__
+from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, NO_RECORDING, NOT_GROUNDED, OK, SERVER, CnapsError, InputError, exit_codes_help
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    help="Grounded answers about AI models: build a constrained prompt, draft with an LLM, reject anything the input does not contain.",
+    help="Grounded answers about AI models: build a constrained prompt, draft with an LLM, reject anything "
+    "the input does not contain.\n\n" + exit_codes_help(),
 )
 
-Files = Annotated[list[str], typer.Argument(help="Prompt files, JSON/JSONL datasets or folders; `-` reads stdin.")]
+Files = Annotated[
+    Optional[list[str]],
+    typer.Argument(metavar="FILE...", help="Prompt files, JSON/JSONL datasets or folders; `-` reads stdin; `example:003` a bundled example."),
+]
+Example = Annotated[
+    Optional[list[str]],
+    typer.Option("--example", "-e", metavar="NAME", help="A bundled example case by number (`003`), or `all`; repeatable. Needs no clone."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"cnaps-llm {__version__}\n")
+        raise typer.Exit(0)
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
     """Grounded answers about AI models."""
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"cnaps-llm: {message}\n")
+    from .redact import redact
+
+    sys.stderr.write(f"cnaps-llm: {redact(message)}\n")
 
 
-def _load_cases(files: list[str]) -> tuple[list, int]:
+def _paths(files: list[str] | None, examples: list[str] | None = None) -> list[str]:
+    """The inputs named on the command line: files, and bundled examples (`--example 003`, `example:003`)."""
+    from .resources import examples as bundled
+
+    out: list[str] = []
+    for name in examples or []:
+        out += [str(p) for p in bundled(name)]
+    for f in files or []:
+        out += [str(p) for p in bundled(f.removeprefix("example:"))] if f.startswith("example:") else [f]
+    if not out:
+        raise InputError("give prompt files, folders or datasets, or --example NAME (try --example 003)")
+    return out
+
+
+def _load_cases(files: list[str] | None, examples: list[str] | None = None) -> tuple[list, int]:
     """Every case in ``files``; each bad file or line is reported on stderr and counted."""
     from .inputs import expand_paths, iter_cases
 
     cases, bad = [], 0
-    for path in expand_paths(files):
+    for path in expand_paths(_paths(files, examples)):
         for item in iter_cases(path):
             if isinstance(item, InputError):
                 _err(item.message)
@@ -53,18 +86,18 @@ def _load_cases(files: list[str]) -> tuple[list, int]:
 
 
 @app.command()
-def parse(files: Files) -> None:
+def parse(files: Files = None, example: Example = None) -> None:
     """Print the parsed case(s) as JSON (one object, or a list for several).
 
     A bad file is reported on stderr and the others still parse; the exit code is 2 if any failed.
     """
-    parsed, failed = _load_cases(files)
+    parsed, failed = _load_cases(files, example)
     cases = [c.model_dump(mode="json", exclude_none=True) for c in parsed]
     if cases:
-        out = cases[0] if len(cases) == 1 and not failed and len(files) == 1 else cases
+        out = cases[0] if len(cases) == 1 and not failed and len(_paths(files, example)) == 1 else cases
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     if failed:
-        raise typer.Exit(2)
+        raise typer.Exit(BAD_INPUT)
 
 
 def _print_report(label: str, violations: list) -> None:
@@ -134,9 +167,9 @@ def check(
     raise typer.Exit(1 if violations else 0)
 
 
-Model = Annotated[Optional[str], typer.Option("--model", "-m", help="Model name (env CNAPS_MODEL).")]
-MaxTokens = Annotated[Optional[int], typer.Option("--max-input-tokens", help="Prompt budget; longer summaries are shortened.")]
-Structured = Annotated[Optional[str], typer.Option("--structured", help="auto | json_schema | json_object | text.")]
+Model = Annotated[Optional[str], typer.Option("--model", "-m", metavar="NAME", help="Model name (env CNAPS_MODEL).")]
+MaxTokens = Annotated[Optional[int], typer.Option("--max-input-tokens", metavar="N", help="Prompt budget; longer summaries are shortened.")]
+Structured = Annotated[Optional[str], typer.Option("--structured", metavar="MODE", help="auto | json_schema | json_object | text.")]
 
 
 def _settings(**flags: object):
@@ -147,7 +180,8 @@ def _settings(**flags: object):
 
 @app.command()
 def prompt(
-    prompt_file: Annotated[str, typer.Argument(help="The prompt file.")],
+    prompt_file: Annotated[Optional[str], typer.Argument(metavar="FILE", help="The prompt file (or `example:003`).")] = None,
+    example: Example = None,
     model: Model = None,
     max_input_tokens: MaxTokens = None,
     structured: Structured = None,
@@ -157,115 +191,128 @@ def prompt(
     from .prompts import build_messages, count_tokens, load_templates
 
     settings = _settings(model=model, max_input_tokens=max_input_tokens, structured=structured)
-    case = load_case(prompt_file)
+    paths = _paths([prompt_file] if prompt_file else None, example)
+    if len(paths) != 1:
+        raise InputError("prompt shows one case; give one file or one --example")
+    case = load_case(paths[0])
     mode = "json_schema" if settings.structured == "auto" else settings.structured
     templates = load_templates(settings.prompts_dir)
     built = build_messages(templates, case, mode, model=settings.model, max_tokens=settings.max_input_tokens)
     for m in built.messages:
         n = count_tokens([m], settings.model)
-        sys.stdout.write(f"===== {m['role']} ({n} tokens) =====\n{m['content']}\n")
+        sys.stdout.write(f"===== {m.role} ({n} tokens) =====\n{m.content}\n")
     sys.stdout.write(f"===== total: {built.tokens} tokens (budget {settings.max_input_tokens}); templates {templates.hash}\n")
     for t in built.trimmed:
         sys.stdout.write(f"trimmed: {t}\n")
 
 
-def _run(cases: list, settings, *, concurrency: int, jsonl: Optional[Path] = None, label: str = "generating"):
-    """Run cases with a progress bar on a terminal, appending each result to ``jsonl`` as it lands."""
-    from .batch import Appender
+def _run(cases: list, settings, *, concurrency: int, on_result=None, label: str = "generating"):  # type: ignore[no-untyped-def]
+    """Run cases with live progress on stderr; ``on_result`` sees each result as it lands."""
+    from .pipeline import RunOptions
+    from .progress import Progress
     from .runner import run_cases
 
-    appender = Appender(jsonl) if jsonl is not None else None
-    counts = {"grounded": 0, "repaired": 0, "failed": 0}
-    progress = None
-    if sys.stderr.isatty() and len(cases) > 1:
-        from rich.console import Console
-        from rich.progress import Progress
+    progress = Progress(len(cases), label, stream=settings.stream)
 
-        progress = Progress(transient=True, console=Console(stderr=True))
-        task = progress.add_task(label, total=len(cases))
-        progress.start()
+    def landed(result) -> None:  # type: ignore[no-untyped-def]
+        progress.result(result)
+        if on_result is not None:
+            on_result(result)
 
-    def on_result(result) -> None:
-        if appender is not None:
-            appender(result)
-        counts[result.status] += 1
-        if progress is not None:
-            progress.update(task, advance=1, description=f"{label}: {counts['grounded']} grounded, {counts['repaired']} repaired, {counts['failed']} failed")
-
+    options = RunOptions.from_settings(settings, on_event=progress.event)
     try:
-        return run_cases(cases, settings, concurrency=concurrency, on_result=on_result)
+        return run_cases(
+            cases, settings, options=options, concurrency=concurrency, on_result=landed,
+            on_token=progress.token if settings.stream else None,
+        )
     finally:
-        if progress is not None:
-            progress.stop()
-        if appender is not None:
-            appender.close()
+        progress.close()
 
 
-@app.command()
+def _exit_code(results: list, bad: int) -> int:
+    """One rule for every command: 2 bad input, else 3 server, else 4 missing recording, else 1 not grounded."""
+    if bad:
+        return BAD_INPUT
+    kinds = {r.error_kind for r in results}
+    if kinds & {"server", "deadline"}:
+        return SERVER
+    if "no_recording" in kinds:
+        return NO_RECORDING
+    return NOT_GROUNDED if any(r.status == "failed" for r in results) else OK
+
+
+@app.command(epilog=exit_codes_help())
 def generate(
-    files: Files,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one file per case into this folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md (the answer) or json (the full record).")] = "md",
+    files: Files = None,
+    example: Example = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Write <id>.md (or .json) per case into DIR as each finishes; a failed case writes <id>.failed.md and never replaces an answer.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md (the answer) or json (the full record; several cases: one JSON array).")] = "md",
+    annotate: Annotated[bool, typer.Option("--annotate", help="Head each Markdown answer with an HTML comment: case, status, attempts.")] = False,
     model: Model = None,
-    max_attempts: Annotated[Optional[int], typer.Option("--max-attempts", help="Drafts per case, first try included.")] = None,
+    max_attempts: Annotated[Optional[int], typer.Option("--max-attempts", metavar="N", help="Drafts per case, first try included (default 3).")] = None,
     structured: Structured = None,
-    on_fail: Annotated[Optional[str], typer.Option("--on-fail", help="report (exit 1) or repair (drop offending sentences).")] = None,
+    on_fail: Annotated[Optional[str], typer.Option("--on-fail", metavar="ACTION", help="report (exit 1, no answer) or repair (drop offending sentences; the rest must pass every check).")] = None,
     max_input_tokens: MaxTokens = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL (env OPENAI_BASE_URL).")] = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Seconds per HTTP request.")] = None,
-    cache: Annotated[Optional[str], typer.Option("--cache", help="auto (replay if recorded, else call and record) | replay | record | off.")] = None,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of recordings (default fixtures/cassettes).")] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256, help="Cases in flight at once.")] = 1,
-    jsonl: Annotated[Optional[Path], typer.Option("--jsonl", help="Append each case's full record to this JSONL as it finishes.")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="With --jsonl: skip cases already in it.")] = False,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="OpenAI-compatible server URL (env OPENAI_BASE_URL).")] = None,
+    timeout: Annotated[Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Per HTTP request, reading included (default 60).")] = None,
+    case_timeout: Annotated[Optional[float], typer.Option("--case-timeout", metavar="SECONDS", help="All attempts and retries of one case end within this (default 300): a run of N cases at -j J ends within about ceil(N/J) times it.")] = None,
+    cache: Annotated[Optional[str], typer.Option("--cache", metavar="MODE", help="auto (replay if recorded, else call and record) | replay | record | off.")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where recordings of your runs go (default: the user cache, e.g. ~/.cache/cnaps-llm/cassettes).")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256, metavar="N", help="Requests in flight at once.")] = 1,
+    jsonl: Annotated[Optional[str], typer.Option("--jsonl", metavar="FILE", help="Append each case's full record to FILE as it finishes (`-`: JSONL on stdout).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="With --jsonl: skip cases already done there (server failures are retried).")] = False,
+    rpm: Annotated[Optional[float], typer.Option("--rpm", metavar="N", help="At most N requests per minute, whole run.")] = None,
+    tpm: Annotated[Optional[float], typer.Option("--tpm", metavar="N", help="At most N estimated tokens per minute, whole run.")] = None,
+    max_cost: Annotated[Optional[float], typer.Option("--max-cost", metavar="USD", help="Start no new attempt once the run's estimated spend reaches this.")] = None,
+    stream: Annotated[Optional[bool], typer.Option("--stream", help="Show the reply as it is written (stderr); only the checked answer is printed.")] = None,
 ) -> None:
-    """Write a grounded answer for each prompt file: draft, validate, re-ask until grounded or attempts run out.
+    """Write a grounded answer for each case: draft, validate, re-ask until grounded or attempts run out.
 
-    Inputs may be files, folders or JSONL datasets. Exit 0 when every case is grounded (or repaired),
-    1 when any failed, 2 on bad input, 3 on a server error.
+    Inputs may be files, folders or JSONL datasets, or bundled examples (--example 003).
     """
     if fmt not in ("md", "json"):
         raise InputError(f"--format {fmt!r} is not md or json")
-    if resume and jsonl is None:
+    if resume and jsonl in (None, "-"):
         raise InputError("--resume needs --jsonl FILE: the results file to resume from")
     settings = _settings(
         model=model, max_attempts=max_attempts, structured=structured, on_fail=on_fail,
-        max_input_tokens=max_input_tokens, openai_base_url=base_url, timeout=timeout,
-        cache=cache, cache_dir=cache_dir,
+        max_input_tokens=max_input_tokens, openai_base_url=base_url, timeout=timeout, case_timeout=case_timeout,
+        cache=cache, cache_dir=cache_dir, rpm=rpm, tpm=tpm, max_cost=max_cost, stream=stream,
     )
-    cases, bad = _load_cases(files)
-    ids = [c.id for c in cases]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    paths = _paths(files, example)
+    cases, bad = _load_cases(files, example)
+    seen: set[str] = set()
+    dupes = sorted({c.id for c in cases if c.id in seen or seen.add(c.id)})  # type: ignore[func-returns-value]
     if dupes and (out is not None or jsonl is not None):
         raise InputError(f"case id(s) {', '.join(dupes[:5])} occur more than once; give each case a unique id")
-    if resume and jsonl is not None:
-        from .batch import finished_ids
+    results_file = None
+    if jsonl not in (None, "-"):
+        from .batch import ResultsFile
 
-        done = finished_ids(jsonl)
-        skipped = [c for c in cases if c.id in done]
-        cases = [c for c in cases if c.id not in done]
-        if skipped:
-            sys.stderr.write(f"resume: {len(skipped)} case(s) already in {jsonl}, {len(cases)} to go\n")
+        results_file = ResultsFile(Path(jsonl), inputs=[Path(p) for p in paths if p != "-"])
+        if resume:
+            aside = results_file.move_torn_aside()
+            if aside is not None:
+                sys.stderr.write(f"resume: a torn last line of {jsonl} was moved to {aside}\n")
+            done = results_file.done()
+            skipped = [c for c in cases if c.id in done]
+            cases = [c for c in cases if c.id not in done]
+            if skipped:
+                sys.stderr.write(f"resume: {len(skipped)} case(s) already in {jsonl}, {len(cases)} to go\n")
     if not cases:
-        raise typer.Exit(2 if bad else 0)
-    results = _run(cases, settings, concurrency=concurrency, jsonl=jsonl)
+        raise typer.Exit(BAD_INPUT if bad else OK)
+    from .outputs import Outputs
 
-    from .fsutil import atomic_write
-    from .render import result_json, result_markdown, summary_line
-
-    failed = 0
-    for result in results:
-        text = result_json(result) + "\n" if fmt == "json" else result_markdown(result)
-        if out is not None:
-            atomic_write(out / f"{result.case_id}.{fmt}", text)
-        elif jsonl is None or len(results) == 1:
-            sys.stdout.write(text)
-        sys.stderr.write(summary_line(result) + "\n")
-        if result.attempts and all(a.replayed for a in result.attempts):
-            sys.stderr.write(f"{result.case_id}: replayed from recorded responses in {settings.cache_dir} (no model was called)\n")
-        failed += result.status == "failed"
-    server_failed = any(r.error is not None for r in results)
-    raise typer.Exit(2 if bad else 3 if server_failed else 1 if failed else 0)
+    sink = Outputs(
+        fmt=fmt, folder=out, jsonl=Path(jsonl) if results_file is not None else None,
+        jsonl_stdout=jsonl == "-", annotate=annotate, single=len(cases) == 1 and not bad, settings=settings,
+    )
+    try:
+        results = _run(cases, settings, concurrency=concurrency, on_result=sink.landed)
+    finally:
+        sink.close()
+    sink.finish(results)
+    raise typer.Exit(_exit_code(results, bad))
 
 
 Rate = Annotated[Optional[float], typer.Option(min=0.0, max=1.0)]
@@ -329,16 +376,27 @@ def eval_(
 
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
+    debug = os.environ.get("CNAPS_DEBUG") == "1"
     try:
         app()
     except CnapsError as exc:
-        if os.environ.get("CNAPS_DEBUG") == "1":
+        if debug:
             raise
         _err(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        _err("interrupted")
-        sys.exit(130)
+        _err("interrupted; finished cases are kept")
+        sys.exit(INTERRUPTED)
+    except RecursionError:
+        if debug:
+            raise
+        _err("an input is nested too deeply to read (JSON brackets?); check the files given")
+        sys.exit(BAD_INPUT)
+    except Exception as exc:  # a bug: still one line, and nothing a server sent is echoed unredacted
+        if debug:
+            raise
+        _err(f"internal error ({type(exc).__name__}: {str(exc)[:200]}); rerun with CNAPS_DEBUG=1 and report it")
+        sys.exit(INTERNAL)
 
 
 if __name__ == "__main__":

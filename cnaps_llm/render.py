@@ -8,8 +8,7 @@ from .models import Result
 def result_markdown(result: Result) -> str:
     """The answer when there is one; otherwise a report that is plainly not an answer."""
     if result.answer is not None:
-        head = f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n"
-        return head + result.answer
+        return result.answer
     if result.error is not None:
         lines = [f"# FAILED: {result.case_id}", "", f"The model server failed: {result.error}", ""]
     else:
@@ -31,7 +30,7 @@ def result_json(result: Result) -> str:
 
 
 def summary_line(result: Result) -> str:
-    cost = "n/a" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    cost = "—" if result.cost_usd is None else f"${result.cost_usd:.4f}"
     if result.error is not None:
         return f"{result.case_id}: failed: {result.error}"
     return (

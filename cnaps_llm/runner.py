@@ -1,8 +1,10 @@
-"""Wire settings to a backend and run cases: the glue between the CLI and the pipeline.
+"""Run many cases: the glue between settings, the backend and the pipeline.
 
 Invariant: ``openai`` is imported only when a case needs a live backend. Cases run
-concurrently up to ``concurrency``; each result is handed to ``on_result`` as it
-finishes, so a caller can persist it before the next one completes.
+concurrently, at most ``concurrency`` at once (so as many requests in flight); each result is handed
+to ``on_result`` as it finishes, so a caller can persist it before the next one
+completes. One case's failure (server, deadline, missing recording, budget) never
+stops the others.
 """
 
 from __future__ import annotations
@@ -10,50 +12,34 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from . import backends, cache
 from .backends import Backend
-from .cache import CachingBackend
-from .errors import ConfigError
 from .models import Case, Result
-from .pipeline import ModeState, run_case
+from .negotiate import ModeNegotiator
+from .pipeline import RunOptions, run_case
+from .pricing import Budget
 from .prompts import load_templates
 from .settings import Settings
 
 
-def make_backend(settings: Settings) -> Backend:
-    if not settings.has_backend:
-        raise ConfigError(
-            "no model server configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local "
-            "OpenAI-compatible server (vLLM, Ollama, llama.cpp); see .env.example"
-        )
-    from .backends.openai import OpenAIBackend
+def backend_for(settings: Settings, template_hash: str, on_token: Callable[[str | None, str], None] | None = None) -> Backend:
+    """The live backend ``settings.provider`` names, wrapped in record/replay as ``settings.cache``
+    says; ``on_token`` receives streamed text when the backend can stream."""
 
-    return OpenAIBackend(settings)
+    def live() -> Backend:
+        backend = backends.from_settings(settings)
+        if on_token is not None and hasattr(backend, "on_token"):
+            backend.on_token = on_token
+        return backend
 
-
-def backend_for(settings: Settings, template_hash: str) -> Backend:
-    """The live backend wrapped in record/replay as ``settings.cache`` says."""
-    if settings.cache == "off":
-        return make_backend(settings)
-    # replay never calls a model, so it never pays for importing the SDK either
-    live = settings.cache == "record" or (settings.cache == "auto" and settings.has_backend)
-    inner = make_backend(settings) if live else None
-    return CachingBackend(inner, mode=settings.cache, folder=settings.cache_dir, template_hash=template_hash)
+    return cache.wrap(settings, template_hash, live)
 
 
-class _Limited:
-    """At most ``n`` requests in flight: ``--concurrency`` bounds calls to the API, not the
-    local work around them, so building prompts and checking drafts never idles a slot."""
-
-    def __init__(self, inner: Backend, n: int) -> None:
-        self.inner, self.gate = inner, asyncio.Semaphore(n)
-
-    async def complete(self, request):  # type: ignore[no-untyped-def]
-        async with self.gate:
-            completion = await self.inner.complete(request)
-        # let the case now holding the freed slot send its request before this one
-        # parses and checks its draft: the slot's next call never waits on local work
-        await asyncio.sleep(0)
-        return completion
+def negotiator_for(settings: Settings) -> ModeNegotiator:
+    """The run's structured-mode negotiation, remembering what a live server accepted."""
+    live = settings.cache in ("off", "record") or (settings.cache == "auto" and settings.has_backend)
+    memory = settings.cache_dir.parent / "servers.json" if live else None
+    return ModeNegotiator.for_run(settings.structured, memory=memory, server=f"{settings.server}|{settings.model}")
 
 
 async def run_all(
@@ -61,19 +47,27 @@ async def run_all(
     settings: Settings,
     *,
     backend: Backend | None = None,
+    options: RunOptions | None = None,
     concurrency: int = 1,
     on_result: Callable[[Result], None] | None = None,
+    on_token: Callable[[str | None, str], None] | None = None,
 ) -> list[Result]:
-    """Run every case with at most ``concurrency`` requests in flight; results come back in input order."""
+    """Run every case with at most ``concurrency`` requests in flight; results come back in input order.
+
+    A case has at most one request in flight, so ``concurrency`` cases run at once: a case
+    never waits for a request slot, and its deadline measures its own requests (parsing and
+    checking a draft take milliseconds beside a request's seconds).
+    """
     templates = load_templates(settings.prompts_dir)
-    n = max(1, concurrency)
-    backend = _Limited(backend or backend_for(settings, templates.hash), n)
-    state = ModeState.from_settings(settings)
-    gate = asyncio.Semaphore(2 * n)  # cases in progress: enough to have the next request ready
+    live = backend or backend_for(settings, templates.hash, on_token)
+    options = options or RunOptions.from_settings(settings)
+    negotiator = negotiator_for(settings)
+    budget = Budget(settings.max_cost)
+    gate = asyncio.Semaphore(max(1, concurrency))
 
     async def one(case: Case) -> Result:
         async with gate:
-            result = await run_case(case, backend, settings, templates, state)
+            result = await run_case(case, live, options, templates, negotiator, budget)
         if on_result is not None:
             on_result(result)
         return result

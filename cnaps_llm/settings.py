@@ -1,24 +1,44 @@
 """The one reader of the environment and ``.env``.
 
 Precedence: command-line flag > environment > ``.env`` > default. Settings are
-built by ``load_settings`` when a command runs, never at import time.
+built by ``load_settings`` when a command runs, never at import time. Strict: an
+unknown ``CNAPS_*`` variable, a non-finite or absurd number, or a base URL that is
+not http(s) is a ``ConfigError`` at once, before any request.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
+import os
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from . import redact
 from .errors import ConfigError
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 StructuredMode = Literal["auto", "json_schema", "json_object", "text"]
 CacheMode = Literal["auto", "replay", "record", "off"]
 OnFail = Literal["report", "repair"]
+# read elsewhere, on purpose: the CLI's error handler must work before settings load
+_OTHER_VARS = {"CNAPS_DEBUG"}
+
+
+def default_cache_dir() -> Path:
+    """Recordings of the user's own runs: the platform's user cache, never the package or a checkout."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("cnaps-llm", appauthor=False)) / "cassettes"
+
+
+def _default_prompts_dir() -> Path:
+    from .resources import prompts_dir
+
+    return prompts_dir()
 
 
 class Settings(BaseSettings):
@@ -32,37 +52,98 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("openai_base_url", "OPENAI_BASE_URL", "CNAPS_OPENAI_BASE_URL")
     )
-    model: str = Field(default="gpt-4o-mini", min_length=1)
-    timeout: float = Field(default=60.0, gt=0, description="Seconds per HTTP request.")
+    provider: str = Field(default="openai", pattern=r"^[a-z][a-z0-9_.-]*$", description="Backend, from backends.PROVIDERS or an entry point.")
+    model: str = Field(default="gpt-4o-mini", min_length=1, max_length=200)
+    timeout: float = Field(default=60.0, gt=0, le=3600, allow_inf_nan=False, description="Seconds per HTTP request, reading included.")
+    case_timeout: float = Field(default=300.0, gt=0, le=86400, allow_inf_nan=False, description="Seconds for all attempts and retries of one case.")
     max_attempts: int = Field(default=3, ge=1, le=20, description="Drafts per case (first try + reasks).")
     transport_retries: int = Field(default=4, ge=0, le=20, description="Retries of 429/5xx/timeouts per call.")
-    max_retry_wait: float = Field(default=30.0, ge=0, description="Longest single back-off, seconds.")
-    max_input_tokens: int = Field(default=6000, ge=500)
-    max_output_tokens: int = Field(default=1200, ge=64)
-    temperature: float = Field(default=0.0, ge=0, le=2)
+    max_retry_wait: float = Field(default=30.0, ge=0, le=3600, allow_inf_nan=False, description="Longest single back-off, seconds.")
+    max_input_tokens: int = Field(default=6000, ge=500, le=2_000_000)
+    max_output_tokens: int = Field(default=1200, ge=64, le=200_000)
+    temperature: float = Field(default=0.0, ge=0, le=2, allow_inf_nan=False)
     structured: StructuredMode = "auto"
     cache: CacheMode = "auto"
-    cache_dir: Path = REPO_ROOT / "fixtures" / "cassettes"
-    prompts_dir: Path = REPO_ROOT / "prompts"
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+    prompts_dir: Path = Field(default_factory=_default_prompts_dir)
     on_fail: OnFail = "report"
+    rpm: float | None = Field(default=None, gt=0, le=1e7, allow_inf_nan=False, description="Requests per minute, whole run.")
+    tpm: float | None = Field(default=None, gt=0, le=1e10, allow_inf_nan=False, description="Tokens per minute, whole run.")
+    max_cost: float | None = Field(default=None, ge=0, le=1e6, allow_inf_nan=False, description="USD; no new attempt once spent.")
+    stream: bool = False
 
-    @field_validator("openai_api_key", "openai_base_url", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _empty_is_unset(cls, value: Any) -> Any:
-        # `OPENAI_API_KEY=` in a copied .env.example means "not configured", not "empty key"
-        return None if isinstance(value, str) and not value.strip() else value
+    def _empty_is_unset(cls, data: Any) -> Any:
+        # `OPENAI_API_KEY=` or `CNAPS_RPM=` in a copied .env.example means "not set", not "empty"
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
+
+    @field_validator("openai_base_url")
+    @classmethod
+    def _http_only(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
+        return value.strip()
 
     @property
     def has_backend(self) -> bool:
         return self.openai_api_key is not None or bool(self.openai_base_url)
 
+    @property
+    def server(self) -> str:
+        """Where requests go, safe to print (no userinfo)."""
+        if not self.openai_base_url:
+            return "api.openai.com"
+        return redact.redact(self.openai_base_url)
+
+
+def _field_env_names() -> set[str]:
+    names = set(_OTHER_VARS)
+    for name, field in Settings.model_fields.items():
+        names.add(f"CNAPS_{name.upper()}")
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names.update(str(a) for a in alias.choices if str(a).isupper())
+    return names
+
+
+def _unknown_vars(env: dict[str, str]) -> None:
+    known = _field_env_names()
+    for key in sorted(env):
+        if key.upper().startswith("CNAPS_") and key.upper() not in known:
+            close = difflib.get_close_matches(key.upper(), sorted(known), n=1)
+            hint = f"; did you mean {close[0]}?" if close else "; see .env.example for the settings"
+            raise ConfigError(f"unknown setting {key}{hint}")
+
+
+def _dotenv(path: str = ".env") -> dict[str, str]:
+    if not os.path.isfile(path):
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
 
 def load_settings(**flags: Any) -> Settings:
     """Build settings; ``flags`` that are ``None`` (not given on the command line) are ignored."""
     given = {k: v for k, v in flags.items() if v is not None}
+    for key, value in given.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"--{key.replace('_', '-')} must be a finite number")
+    _unknown_vars({**_dotenv(), **os.environ})
     try:
-        return Settings(**given)
+        settings = Settings(**given)
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
-        raise ConfigError(f"setting `{name}`: {err['msg']}; fix the flag, CNAPS_{name.upper()} or .env") from None
+        env = "OPENAI_BASE_URL" if name == "openai_base_url" else f"CNAPS_{name.upper()}"
+        raise ConfigError(redact.redact(f"setting `{name}`: {err['msg']}; fix the flag, {env} or .env")) from None
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    password = urlsplit(settings.openai_base_url).password if settings.openai_base_url else None
+    redact.configure(key, password)
+    return settings

@@ -25,7 +25,8 @@ from cnaps_llm.cache import CachingBackend
 from cnaps_llm.errors import CnapsError
 from cnaps_llm.inputs import load_case
 from cnaps_llm.models import Usage
-from cnaps_llm.pipeline import ModeState, run_case
+from cnaps_llm.negotiate import ModeNegotiator
+from cnaps_llm.pipeline import RunOptions, run_case
 from cnaps_llm.prompts import count_tokens, encoding, load_templates
 from cnaps_llm.settings import Settings
 
@@ -45,11 +46,13 @@ class CountingBackend(ScriptedBackend):
             prompt_tokens=count_tokens(request.messages, self.model),
             completion_tokens=len(encoding(self.model).encode(c.text)),
         )
-        return c.model_copy(update={"usage": usage})
+        # synthetic: a hand-written reply has no real cost, and reports say so ("—")
+        return c.model_copy(update={"usage": usage, "synthetic": True})
 
 
 def main() -> int:
     settings = Settings(_env_file=None)  # the defaults a user with no configuration gets
+    options = RunOptions.from_settings(settings)
     templates = load_templates(settings.prompts_dir)
     out = ROOT / "fixtures" / "cassettes"
     failures = 0
@@ -65,7 +68,8 @@ def main() -> int:
         shutil.rmtree(out / cid, ignore_errors=True)
         backend = CachingBackend(CountingBackend(settings.model, *replies), mode="record", folder=out, template_hash=templates.hash)
         try:
-            result = asyncio.run(run_case(case, backend, settings, templates, ModeState.from_settings(settings)))
+            negotiator = ModeNegotiator.for_run(settings.structured)
+            result = asyncio.run(run_case(case, backend, options, templates, negotiator))
         except CnapsError as exc:  # the drafts ran out before one was grounded
             print(f"{cid}: {exc}  <-- FIX THE DRAFTS")
             failures += 1

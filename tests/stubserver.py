@@ -16,6 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+LLAMA_REJECTS_SCHEMA = json.dumps(
+    {"error": {"message": "1 validation error: response_format.type Input should be 'text' or 'json_object'", "type": "internal_server_error"}}
+)
+
+
 @dataclass
 class Reply:
     text: str | None = None  # a normal completion with this content
@@ -28,21 +33,24 @@ class Reply:
     refusal: str | None = None
     choices: bool = True
     echo_headers: bool = False  # put the request's headers in the body, as careless servers do
+    usage: Any = None  # the usage object to send, as given (odd values on purpose)
+    model: Any = "stub"
+    trickle: float = 0.0  # seconds between single bytes of the body
 
 
-def completion_body(text: str, finish_reason: str = "stop", refusal: str | None = None, choices: bool = True) -> str:
+def completion_body(text: str, finish_reason: Any = "stop", refusal: str | None = None, choices: bool = True, usage: Any = None, model: Any = "stub") -> str:
     return json.dumps(
         {
             "id": "chatcmpl-stub",
             "object": "chat.completion",
             "created": 0,
-            "model": "stub",
+            "model": model,
             "choices": [
                 {"index": 0, "message": {"role": "assistant", "content": text, "refusal": refusal}, "finish_reason": finish_reason}
             ]
             if choices
             else [],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+            "usage": usage if usage is not None else {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
         }
     )
 
@@ -54,6 +62,7 @@ class StubServer:
         self.headers: list[dict[str, str]] = []
         self.default = default or Reply(text="{}")
         self.fault_every: tuple[int, Reply] | None = None  # (n, reply): every n-th request gets reply
+        self.reject_json_schema = False  # answer json_schema requests as llama.cpp's server does (HTTP 500)
         self.lock = threading.Lock()
         stub = self
 
@@ -69,7 +78,10 @@ class StubServer:
                 with stub.lock:
                     stub.requests.append(body)
                     stub.headers.append(dict(self.headers))
-                    reply = stub.script.popleft() if stub.script else stub.default
+                    if stub.reject_json_schema and (body.get("response_format") or {}).get("type") == "json_schema":
+                        reply = Reply(status=500, body=LLAMA_REJECTS_SCHEMA)
+                    else:
+                        reply = stub.script.popleft() if stub.script else stub.default
                     if stub.fault_every and len(stub.requests) % stub.fault_every[0] == 0:
                         reply = stub.fault_every[1]
                 if reply.delay:
@@ -78,7 +90,9 @@ class StubServer:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
-                payload = reply.body if reply.body is not None else completion_body(reply.text or "", reply.finish_reason, reply.refusal, reply.choices)
+                payload = reply.body if reply.body is not None else completion_body(
+                    reply.text or "", reply.finish_reason, reply.refusal, reply.choices, reply.usage, reply.model
+                )
                 if reply.echo_headers:
                     payload = json.dumps({"error": {"message": f"bad request, headers were {dict(self.headers)}"}})
                 data = payload.encode()
@@ -88,6 +102,15 @@ class StubServer:
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
                 self.end_headers()
+                if reply.trickle:
+                    for i in range(len(data)):
+                        try:
+                            self.wfile.write(data[i : i + 1])
+                            self.wfile.flush()
+                        except OSError:
+                            return  # the client gave up: what a real trickling server sees
+                        time.sleep(reply.trickle)
+                    return
                 self.wfile.write(data)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -72,7 +72,8 @@ def _generate(run_cli, base: str, out: Path, *extra: str, prompt: Path = SEEDS["
 def test_each_seed_ends_grounded_or_honestly_failed(run_cli, llama_server: str, tmp_path: Path, monkeypatch, seed: str) -> None:
     monkeypatch.setenv("CNAPS_MAX_OUTPUT_TOKENS", "300")
     res = _generate(run_cli, llama_server, tmp_path, prompt=SEEDS[seed])
-    record = json.loads((tmp_path / f"{SEEDS[seed].stem}.json").read_text())
+    name = f"{SEEDS[seed].stem}.json"
+    record = json.loads(((tmp_path / name) if (tmp_path / name).exists() else (tmp_path / name.replace(".json", ".failed.json"))).read_text())
     assert res.code == (0 if record["status"] == "grounded" else 1), res.err
     assert record["status"] in ("grounded", "failed")
     assert 1 <= len(record["attempts"]) <= 3
@@ -80,22 +81,24 @@ def test_each_seed_ends_grounded_or_honestly_failed(run_cli, llama_server: str, 
         # the server rejects json_schema with HTTP 500; the automatic fallback uses json_object
         assert a["mode"] == "json_object"
         assert a["messages"][0]["role"] == "system" and a["messages"][1]["role"] == "user"
+        if a["error"] and a["raw"] is None:  # a call that failed (the deadline) is recorded as such
+            continue
         assert a["usage"]["prompt_tokens"] > 500 and a["latency_s"] > 0 and a["finish_reason"] in ("stop", "length")
-        assert a["raw"] is not None
     if record["status"] == "grounded":
         assert record["answer"] == record["attempts"][-1]["answer"] and record["violations"] == []
     else:
         assert record["answer"] is None and record["violations"]
     # every call was recorded with its exact request: the json_object fallback carries the schema
     recs = [json.loads(p.read_text()) for p in (tmp_path / "cassettes" / SEEDS[seed].stem).glob("*.json")]
-    assert len(recs) == len(record["attempts"])
-    assert all(r["request"]["response_format"]["type"] == "json_object" and "schema" in r["request"]["response_format"] for r in recs)
+    assert len(recs) == sum(a["raw"] is not None for a in record["attempts"])
+    assert all(r["request"]["mode"] == "json_object" and r["request"]["schema"] for r in recs)
 
 
 def test_text_mode_reasks_with_the_violations_quoted(run_cli, llama_server: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CNAPS_MAX_OUTPUT_TOKENS", "120")
     res = _generate(run_cli, llama_server, tmp_path, "--structured", "text", "--max-attempts", "2")
-    record = json.loads((tmp_path / f"{SEEDS['003'].stem}.json").read_text())
+    name = f"{SEEDS['003'].stem}.json"
+    record = json.loads(((tmp_path / name) if (tmp_path / name).exists() else (tmp_path / name.replace(".json", ".failed.json"))).read_text())
     first = record["attempts"][0]
     assert first["mode"] == "text" and first["draft"] is None
     if record["status"] == "grounded" and len(record["attempts"]) == 1:
@@ -105,6 +108,22 @@ def test_text_mode_reasks_with_the_violations_quoted(run_cli, llama_server: str,
     reask = second["messages"][-1]
     assert reask["role"] == "user" and reask["content"].startswith("Your answer was rejected")
     for v in first["violations"]:
-        assert repr(v["text"]) in reask["content"]
+        if v["kind"] != "structure":
+            assert repr(v["text"]) in reask["content"]
     assert second["messages"][-2] == {"role": "assistant", "content": first["raw"]}
     assert res.code == (0 if record["status"] == "grounded" else 1)
+
+
+def test_a_concurrent_batch_runs_every_case_against_the_real_server(run_cli, llama_server: str, tmp_path: Path, monkeypatch) -> None:
+    """`-j 4` over 5 cases: the server rejects json_schema (HTTP 500) for every request built
+    with it, and the run must settle on json_object once, never fall to text, never abort."""
+    monkeypatch.setenv("CNAPS_MAX_OUTPUT_TOKENS", "200")
+    prompts = [SEEDS[s] for s in sorted(SEEDS)] + [SEEDS["003"].parent / "012_super_resolution.txt"]
+    res = run_cli("generate", *prompts, "-j", "4", "--base-url", llama_server, "--model", "gemma-3-270m", "--cache", "off",
+                  "--max-attempts", "2", "--case-timeout", "240", "--jsonl", tmp_path / "r.jsonl")
+    recs = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert sorted(r["case_id"] for r in recs) == sorted(p.stem for p in prompts)  # every case finished and was recorded
+    assert res.code in (0, 1), res.err  # grounded or honestly failed: no run-level abort, no server failure
+    for r in recs:
+        assert r["status"] in ("grounded", "failed") and r["error"] is None
+        assert r["attempts"] and all(a["mode"] == "json_object" for a in r["attempts"])

@@ -12,7 +12,9 @@ from cnaps_llm.backends import Completion
 from cnaps_llm.backends.fake import ScriptedBackend
 from cnaps_llm.errors import BackendError, UnsupportedFormat
 from cnaps_llm.inputs import load_case
-from cnaps_llm.pipeline import ModeState, estimate_cost, repair, run_case
+from cnaps_llm.negotiate import ModeNegotiator
+from cnaps_llm.pipeline import RunOptions, repair, run_case
+from cnaps_llm.pricing import estimate_cost
 from cnaps_llm.prompts import build_messages, load_templates
 from cnaps_llm.settings import Settings, load_settings
 from cnaps_llm.models import Usage
@@ -41,10 +43,14 @@ def draft(**over) -> str:
     return json.dumps(d)
 
 
-def run(backend, settings: Settings | None = None, state: ModeState | None = None, case=CASE):
+def run(backend, settings: Settings | None = None, state: ModeNegotiator | None = None, case=CASE):
     settings = settings or load_settings(openai_base_url="http://127.0.0.1:9/v1")
-    state = state or ModeState.from_settings(settings)
-    return asyncio.run(run_case(case, backend, settings, load_templates(settings.prompts_dir), state))
+
+    async def go():  # the negotiator's lock belongs to the loop that runs the case
+        negotiator = state or ModeNegotiator.for_run(settings.structured)
+        return await run_case(case, backend, RunOptions.from_settings(settings), load_templates(settings.prompts_dir), negotiator)
+
+    return asyncio.run(go())
 
 
 def test_clean_first_draft_is_grounded_and_rendered_with_input_links() -> None:
@@ -54,8 +60,8 @@ def test_clean_first_draft_is_grounded_and_rendered_with_input_links() -> None:
     assert "https://github.com/JingyunLiang/SwinIR" in result.answer
     assert "http://arxiv.org/pdf/2410.18666v2.pdf" in result.answer
     req = backend.history[0]
-    assert req.response_format["type"] == "json_schema"
-    enum = req.response_format["json_schema"]["schema"]["properties"]["references"]["items"]["properties"]["source"]["enum"]
+    assert req.mode == "json_schema"
+    enum = req.schema_["properties"]["references"]["items"]["properties"]["source"]["enum"]
     assert enum == ["R1", "P1", "P2", "P3"]
 
 
@@ -69,10 +75,10 @@ def test_outside_link_is_reasked_with_the_link_quoted_then_clean_draft_returned(
         [],
     ]
     reask = backend.history[1].messages[-1]
-    assert reask["role"] == "user"
-    assert "'https://github.com/xinntao/Real-ESRGAN'" in reask["content"]
-    assert "R1 = Denoise-SwinIR-Noise15" in reask["content"]  # what is allowed is repeated
-    assert backend.history[1].messages[-2] == {"role": "assistant", "content": bad}
+    assert reask.role == "user" and reask.content.startswith("Your answer was rejected")
+    assert "'https://github.com/xinntao/Real-ESRGAN'" in reask.content
+    assert "R1 = Denoise-SwinIR-Noise15" in reask.content  # what is allowed is repeated
+    assert backend.history[1].messages[-2].model_dump() == {"role": "assistant", "content": bad}
     assert "Real-ESRGAN" not in result.answer
 
 
@@ -83,6 +89,9 @@ def test_invalid_json_and_unknown_ids_are_reasked() -> None:
     assert result.status == "grounded" and len(result.attempts) == 3
     assert "not valid JSON" in result.attempts[0].violations[0].message
     assert "Unknown source id(s) R9" in result.attempts[1].violations[0].message
+    # each problem gets the reask that names it, not "things the sources do not support"
+    assert backend.history[1].messages[-1].content.startswith("Your reply could not be read as JSON")
+    assert backend.history[2].messages[-1].content.startswith("Your reply was JSON but does not have the required fields")
 
 
 def test_attempts_run_out_report_failure_with_history() -> None:
@@ -114,22 +123,22 @@ def test_repair_helper_keeps_lines_without_violations() -> None:
 
 
 def test_format_rejection_falls_back_and_is_remembered_across_cases() -> None:
-    backend = ScriptedBackend(UnsupportedFormat("no json_schema"), draft(), draft())
+    backend = ScriptedBackend(UnsupportedFormat("no json_schema", mode="json_schema"), draft(), draft())
     settings = load_settings(openai_base_url="http://x/v1")
-    state = ModeState.from_settings(settings)
+    state = ModeNegotiator.for_run(settings.structured)
     first = run(backend, settings, state)
     second = run(backend, settings, state)
     assert [r.status for r in (first, second)] == ["grounded", "grounded"]
-    assert [h.response_format["type"] for h in backend.history] == ["json_schema", "json_object", "json_object"]
+    assert [h.mode for h in backend.history] == ["json_schema", "json_object", "json_object"]
     assert first.attempts[0].mode == "json_object" and len(first.attempts) == 1
-    assert state.fallbacks == ["json_schema -> json_object: no json_schema"]
+    assert state.fallbacks == ["json_schema -> json_object"] and state.settled
 
 
 def test_text_mode_checks_the_markdown_directly() -> None:
     answer = (Path(SEEDS["003"]).parent.parent / "answers" / "003_grounded.md").read_text(encoding="utf-8")
     backend = ScriptedBackend("## 1. The task\nSee https://evil.example/x\n", answer)
     result = run(backend, load_settings(openai_base_url="http://x/v1", structured="text"))
-    assert result.status == "grounded" and backend.history[0].response_format is None
+    assert result.status == "grounded" and backend.history[0].mode == "text" and backend.history[0].schema_ is None
     assert result.attempts[0].violations[0].text == "https://evil.example/x"
 
 
@@ -153,7 +162,7 @@ def test_token_budget_shortens_longest_related_summary_only() -> None:
     small = build_messages(t, CASE, "text", model="gpt-4o-mini", max_tokens=full.tokens - 150)
     assert small.tokens <= full.tokens - 150 and full.trimmed == []
     assert small.trimmed and all(x.startswith(("P1", "P2", "P3")) for x in small.trimmed)
-    user = small.messages[1]["content"]
+    user = small.messages[1].content
     for s in CASE.sources:  # names and links (given in text mode) survive any trimming
         assert s.name in user and all(u in user for u in s.all_links())
 
@@ -221,19 +230,21 @@ def test_generate_cli_json_record_against_stub(run_cli, tmp_path: Path) -> None:
         assert "grounded after 1 attempt(s)" in res.err
 
 
-def test_generate_without_server_says_how_to_configure(run_cli) -> None:
+def test_generate_without_server_says_how_to_configure(run_cli, tmp_path: Path) -> None:
     res = run_cli("generate", SEEDS["003"], "--cache", "off")
     assert res.code == 2
     assert res.err.startswith("cnaps-llm: no model server configured: set OPENAI_API_KEY") and res.err.count("\n") == 1
-    res = run_cli("generate", SEEDS["003"])  # auto: nothing recorded, nothing configured
-    assert res.code == 2
-    assert res.err == f"cnaps-llm: no recording for case {SEEDS['003'].stem} and no model server configured: set OPENAI_API_KEY or OPENAI_BASE_URL, or use a bundled example from fixtures/prompts\n"
+    mine = tmp_path / "mine.txt"  # not a bundled example: nothing recorded, nothing configured
+    mine.write_text(SEEDS["003"].read_text())
+    res = run_cli("generate", mine)
+    assert res.code == 4 and res.out == ""
+    assert res.err.startswith("mine: failed: case mine has no recording; no model server is configured: set OPENAI_API_KEY")
 
 
 def test_json_modes_send_no_links_and_describe_the_json_only_when_not_enforced() -> None:
     t = load_templates(load_settings().prompts_dir)
     strict, loose, text = (build_messages(t, CASE, m, model="gpt-4o-mini", max_tokens=100_000).messages for m in ("json_schema", "json_object", "text"))
     link = "https://github.com/JingyunLiang/SwinIR"  # a source's link field (summaries may hold URLs of their own)
-    assert link not in strict[1]["content"] and link not in loose[1]["content"] and link in text[1]["content"]
-    assert '"workflow"' not in strict[0]["content"] and '"workflow"' in loose[0]["content"]
-    assert strict[0]["content"].startswith(loose[0]["content"].split("Reply with")[0].rstrip())
+    assert link not in strict[1].content and link not in loose[1].content and link in text[1].content
+    assert '"workflow"' not in strict[0].content and '"workflow"' in loose[0].content
+    assert strict[0].content.startswith(loose[0].content.split("Reply with")[0].rstrip())

@@ -1,42 +1,79 @@
 """OpenAI and OpenAI-compatible servers (vLLM, Ollama, llama.cpp) through the openai SDK.
 
-Invariant: the only module that imports ``openai``. Transient faults (429, 408,
-409, 5xx, timeouts, dropped connections) are retried here by tenacity with
-exponential back-off and jitter, honouring ``Retry-After``; the SDK's own retries
-are off so the two never multiply. Everything else becomes a one-line ``BackendError``.
+Invariant: the only module that imports ``openai``. Transient faults (429, 408, 409,
+5xx, timeouts, dropped connections) are retried here by tenacity with exponential
+back-off and jitter, honouring ``Retry-After``; the SDK's own retries are off so the
+two never multiply. A 429 pauses the whole run's dispatch (``Throttle``). Every reply
+is read with a size bound and a deadline, and checked field by field: whatever a
+server sends, the result is a ``Completion`` or a one-line ``BackendError``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
+import json
 import re
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from ..errors import BackendError, CallFailed, UnsupportedFormat
+from ..errors import BackendError, CallFailed, ConfigError, UnsupportedFormat
 from ..models import Usage
+from ..redact import Redactor
 from ..settings import Settings
 from . import Completion, Request
+from .throttle import Throttle
 
 _FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|structured output", re.I)
+_BUSY_WORDS = re.compile(r"busy|overloaded|loading|capacity", re.I)
 _PLACEHOLDER_KEY = "sk-no-key-required"  # local servers want no key, but the SDK insists on one
+MAX_USAGE = 100_000_000  # tokens; more in one reply is a broken server, not a bill
+MIN_REPLY_BYTES = 1 << 20
 
 
-def _transient(exc: BaseException) -> bool:
-    # subclass-first: a timeout is also a connection error; a 429 is also a status error
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError)):
+class _Timeout(Exception):
+    """The whole request (reading included) took longer than ``settings.timeout``."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def wire(request: Request) -> dict[str, Any]:
+    """The chat-completions arguments for ``request``."""
+    kwargs: dict[str, Any] = {
+        "model": request.model,
+        "messages": [m.model_dump() for m in request.messages],
+        "temperature": request.temperature,
+        "max_tokens": request.max_tokens,
+    }
+    if request.seed is not None:
+        kwargs["seed"] = request.seed
+    if request.mode == "json_schema":
+        kwargs["response_format"] = {"type": "json_schema", "json_schema": {"name": "draft", "strict": True, "schema": request.schema_}}
+    elif request.mode == "json_object":
+        # llama.cpp and vLLM constrain decoding to `schema`; reached only after json_schema was rejected
+        kwargs["response_format"] = {"type": "json_object", "schema": request.schema_}
+    return kwargs
+
+
+def is_local(base_url: str | None) -> bool:
+    """A server on this machine or a private network (it computes abandoned requests on)."""
+    host = urlsplit(base_url).hostname if base_url else None
+    if not host:
+        return False
+    if host == "localhost":
         return True
-    if isinstance(exc, openai.APIStatusError):
-        if _format_rejected(exc):
-            return False
-        return exc.status_code in (408, 409) or exc.status_code >= 500
-    return False
-
-
-def _format_rejected(exc: openai.APIStatusError) -> bool:
-    return exc.status_code in (400, 422, 500) and bool(_FORMAT_WORDS.search(_body_text(exc)))
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private
 
 
 def _body_text(exc: openai.APIStatusError) -> str:
@@ -44,6 +81,10 @@ def _body_text(exc: openai.APIStatusError) -> str:
         return exc.response.text[:2000]
     except Exception:  # a streamed or closed body: the message is all we have
         return str(exc.message)
+
+
+def _format_rejected(exc: BaseException) -> bool:
+    return isinstance(exc, openai.APIStatusError) and exc.status_code in (400, 422, 500) and bool(_FORMAT_WORDS.search(_body_text(exc)))
 
 
 def _retry_after(exc: BaseException | None) -> float | None:
@@ -57,104 +98,184 @@ def _retry_after(exc: BaseException | None) -> float | None:
     return None
 
 
+def _count(usage: Mapping[str, Any], name: str) -> int:
+    value = usage.get(name, 0)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 0 <= value <= MAX_USAGE:
+        raise CallFailed(f"the server reported impossible token usage ({name}={str(value)[:40]!r}); check the server")
+    return int(value)
+
+
+def completion_from(body: Any, latency: float, redact: Callable[[Any], Any]) -> Completion:
+    """A ``Completion`` from a chat-completions body, every field checked."""
+    choices = body.get("choices") if isinstance(body, dict) else None
+    if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
+        raise CallFailed("the server returned no choices; check that the model serves chat completions")
+    choice = choices[0]
+    msg = choice.get("message") if isinstance(choice.get("message"), dict) else {}
+    content, refusal, finish = msg.get("content"), msg.get("refusal"), choice.get("finish_reason")
+    for name, value in (("content", content), ("refusal", refusal), ("finish_reason", finish)):
+        if value is not None and not isinstance(value, str):
+            raise CallFailed(f"the server's reply has a {type(value).__name__} where {name} should be text; check the server")
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    model = body.get("model")
+    return Completion(
+        # a key echoed back by a model or proxy is scrubbed before anything can store it
+        text=redact(content or ""),
+        finish_reason=finish,
+        refusal=redact(refusal) if refusal else None,
+        usage=Usage(prompt_tokens=_count(usage, "prompt_tokens"), completion_tokens=_count(usage, "completion_tokens")),
+        latency_s=round(latency, 4),
+        model=str(model)[:200] if isinstance(model, str) and model else None,
+        raw=redact(body),
+    )
+
+
 class OpenAIBackend:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, throttle: Throttle | None = None) -> None:
+        if not settings.has_backend:
+            raise ConfigError(
+                "no model server configured: set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local "
+                "OpenAI-compatible server (vLLM, Ollama, llama.cpp); see .env.example"
+            )
         self.settings = settings
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _PLACEHOLDER_KEY
-        self._secret = key
+        password = urlsplit(settings.openai_base_url).password if settings.openai_base_url else None
+        self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, password])
         self.client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0
         )
+        largest = settings.max_input_tokens + settings.max_output_tokens
+        self.throttle = throttle or Throttle(settings.rpm, settings.tpm, largest_request=largest, max_pause=settings.max_retry_wait)
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
+        self.local = is_local(settings.openai_base_url)
+        self.busy = False  # the server said it is overloaded: do not pile retries on it
+        self.unreachable: str | None = None  # after one call found the server down, others fail fast
+        self.on_token: Callable[[str | None, str], None] | None = None  # streaming: (case id, text)
+
+    # ------------------------------------------------------------------ retry policy
+
+    def _transient(self, exc: BaseException, timeouts: int) -> bool:
+        # subclass-first: a timeout is also a connection error; a 429 is also a status error
+        if isinstance(exc, (_Timeout, openai.APITimeoutError)):
+            # a local or busy server goes on computing an abandoned request: one retry at most
+            return timeouts <= 1 or not (self.local or self.busy)
+        if isinstance(exc, openai.APIConnectionError):
+            return self.unreachable is None
+        if isinstance(exc, openai.RateLimitError):
+            return True
+        if isinstance(exc, openai.APIStatusError):
+            if _format_rejected(exc):
+                return False
+            if exc.status_code == 503 and _BUSY_WORDS.search(_body_text(exc)):
+                self.busy = True
+            return exc.status_code in (408, 409) or exc.status_code >= 500
+        return False
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         after = _retry_after(exc)
-        if after is not None:
-            return min(after, self.settings.max_retry_wait)
-        return float(self._backoff(state))
+        wait = min(after, self.settings.max_retry_wait) if after is not None else float(self._backoff(state))
+        if isinstance(exc, openai.RateLimitError):
+            self.throttle.pause(wait)  # every request of the run waits, not just this one
+            return 0.0
+        return wait
 
-    def _redact(self, text: str) -> str:
-        return text.replace(self._secret, "[redacted]") if self._secret else text
+    # ------------------------------------------------------------------ one call
 
     async def complete(self, request: Request) -> Completion:
-        kwargs: dict[str, Any] = {
-            "model": request.model,
-            "messages": request.messages,
-            "temperature": request.temperature,
-            "max_tokens": request.max_tokens,
-        }
-        if request.seed is not None:
-            kwargs["seed"] = request.seed
-        if request.response_format is not None:
-            kwargs["response_format"] = request.response_format
+        kwargs = wire(request)
+        limit = max(MIN_REPLY_BYTES, 10 * 4 * request.max_tokens)  # ~4 bytes a token, 10x slack
+        estimate = sum(len(m.content) for m in request.messages) / 4 + request.max_tokens
         started = time.perf_counter()
+        timeouts = 0
+
+        def retry(exc: BaseException) -> bool:
+            nonlocal timeouts
+            timeouts += isinstance(exc, (_Timeout, openai.APITimeoutError))
+            return self._transient(exc, timeouts)
+
         try:
             async for attempt in AsyncRetrying(
-                retry=retry_if_exception(_transient),
+                retry=retry_if_exception(retry),
                 stop=stop_after_attempt(self.settings.transport_retries + 1),
                 wait=self._wait,
                 reraise=True,
             ):
                 with attempt:
-                    resp = await self.client.chat.completions.create(**kwargs)
+                    await self.throttle.acquire(estimate)
+                    try:
+                        async with asyncio.timeout(self.settings.timeout):
+                            body, headers = await self._send(kwargs, request, limit)
+                    except TimeoutError:
+                        raise _Timeout from None
+                    self.throttle.observe(headers)
         except openai.APIStatusError as exc:
             raise self._status_error(exc, request) from None
-        except openai.APITimeoutError:
-            raise CallFailed(
-                f"the server did not answer within {self.settings.timeout:g} s, {self.settings.transport_retries + 1} times; raise CNAPS_TIMEOUT or check the server"
-            ) from None
+        except (_Timeout, openai.APITimeoutError):
+            tries = f"{timeouts} time(s)" + (" (a local or busy server is retried once at most)" if self.local or self.busy else "")
+            raise CallFailed(f"the server did not answer within {self.settings.timeout:g} s, {tries}; raise CNAPS_TIMEOUT or check the server") from None
         except openai.APIConnectionError:
-            where = self.settings.openai_base_url or "api.openai.com"
-            raise CallFailed(f"cannot connect to {where}, after {self.settings.transport_retries + 1} tries; check OPENAI_BASE_URL and that the server is up") from None
-        except (openai.OpenAIError, ValueError) as exc:  # ValueError: a body that is not JSON
-            raise CallFailed(self._redact(f"the server's reply could not be read ({type(exc).__name__}: {exc})")) from None
-        return self._completion(resp, time.perf_counter() - started)
+            self.unreachable = self.settings.server
+            raise CallFailed(f"cannot connect to {self.settings.server}; check OPENAI_BASE_URL and that the server is up") from None
+        except _TooLarge:
+            raise CallFailed(f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None
+        except (openai.OpenAIError, ValueError, RecursionError) as exc:  # ValueError: a body that is not JSON
+            raise CallFailed(self.redactor.redact(f"the server's reply could not be read ({type(exc).__name__}: {str(exc)[:200]})")) from None
+        self.unreachable = None
+        return completion_from(body, time.perf_counter() - started, self.redactor.redact_obj)
+
+    async def _send(self, kwargs: dict[str, Any], request: Request, limit: int) -> tuple[Any, Mapping[str, str]]:
+        """One HTTP request; the body read in chunks and cut off past ``limit`` bytes."""
+        if self.on_token is not None:
+            return await self._stream(kwargs, request, limit)
+        async with self.client.chat.completions.with_streaming_response.create(**kwargs) as response:
+            chunks, size = [], 0
+            async for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise _TooLarge
+                chunks.append(chunk)
+            return json.loads(b"".join(chunks)), response.headers
+
+    async def _stream(self, kwargs: dict[str, Any], request: Request, limit: int) -> tuple[Any, Mapping[str, str]]:
+        """Server-sent chunks, passed to ``on_token`` as they come; assembled into one body."""
+        assert self.on_token is not None
+        stream = await self.client.chat.completions.create(**kwargs, stream=True, stream_options={"include_usage": True})
+        parts: list[str] = []
+        size, finish, usage, model = 0, None, None, None
+        async for chunk in stream:
+            data = chunk.model_dump()
+            usage = data.get("usage") or usage
+            model = data.get("model") or model
+            for choice in data.get("choices") or []:
+                delta = (choice.get("delta") or {}).get("content") or ""
+                finish = choice.get("finish_reason") or finish
+                if delta:
+                    size += len(delta)
+                    if size > limit:
+                        await stream.close()
+                        raise _TooLarge
+                    parts.append(delta)
+                    self.on_token(request.case_id, delta)
+        body = {"model": model, "usage": usage, "choices": [{"message": {"content": "".join(parts)}, "finish_reason": finish}]}
+        return body, stream.response.headers
 
     def _status_error(self, exc: openai.APIStatusError, request: Request) -> BackendError:
         code = exc.status_code
         if _format_rejected(exc):
-            mode = (request.response_format or {}).get("type", "?")
-            return UnsupportedFormat(f"the server rejected response_format {mode} (HTTP {code})")
-        detail = self._redact(_body_text(exc)).replace("\n", " ")[:200]
+            return UnsupportedFormat(f"the server rejected response_format {request.mode} (HTTP {code})", mode=request.mode)
+        detail = self.redactor.redact(_body_text(exc)).replace("\n", " ")[:200]
+        tries = self.settings.transport_retries + 1
         hint = {
             400: "the server refused the request; check --model and the server's limits",
             401: "the API key was refused; set a valid OPENAI_API_KEY",
             403: "the API key may not use this model or endpoint; check its permissions",
             404: f"model {request.model!r} or the endpoint was not found; check --model and OPENAI_BASE_URL (it usually ends in /v1)",
-            429: f"still rate-limited after {self.settings.transport_retries + 1} tries; lower --concurrency or wait",
+            429: f"still rate-limited after {tries} tries; set --rpm/--tpm or lower --concurrency",
         }.get(code)
         if hint is None and code >= 500:
-            hint = f"the server kept failing (HTTP {code}) after {self.settings.transport_retries + 1} tries; try again later"
+            hint = f"the server kept failing (HTTP {code}) after {tries} tries; try again later"
         cls = CallFailed if code in (408, 409, 429) or code >= 500 else BackendError
         return cls(f"{hint or f'HTTP {code}'} [HTTP {code}: {detail}]")
-
-    def _completion(self, resp: Any, latency: float) -> Completion:
-        choices = getattr(resp, "choices", None) or []
-        raw = self._redact_obj(resp.model_dump(mode="json") if hasattr(resp, "model_dump") else {})
-        if not choices:
-            raise CallFailed("the server returned no choices; check that the model serves chat completions")
-        choice = choices[0]
-        msg = choice.message
-        usage = getattr(resp, "usage", None)
-        return Completion(
-            # a key echoed back by a model or proxy is scrubbed before anything can store it
-            text=self._redact((msg.content or "") if msg else ""),
-            finish_reason=choice.finish_reason,
-            refusal=self._redact_obj(getattr(msg, "refusal", None)),
-            usage=Usage(
-                prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-            ),
-            latency_s=round(latency, 4),
-            raw=raw,
-        )
-
-    def _redact_obj(self, obj: Any) -> Any:
-        if isinstance(obj, str):
-            return self._redact(obj)
-        if isinstance(obj, dict):
-            return {k: self._redact_obj(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self._redact_obj(v) for v in obj]
-        return obj

@@ -1,0 +1,85 @@
+"""Rate limits as a budget shared by every request of a run.
+
+Invariant: one ``Throttle`` per run. ``acquire`` waits for (1) a run-wide pause set by a
+429 or by rate-limit headers saying the budget is spent, then (2) a request slot and
+(3) the request's estimated tokens, from leaky buckets (aiolimiter) sized so that no
+burst ever exceeds one second of the budget: a server counting per minute never sees
+more than the limit in any window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Mapping
+
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$")
+
+
+def parse_reset(value: str | None) -> float | None:
+    """Seconds until a budget resets, from ``x-ratelimit-reset-*`` (``"1s"``, ``"6m0s"``, ``"20ms"``, ``"0.5"``)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    m = _DURATION.match(value)
+    if not m or not any(m.groups()):
+        return None
+    h, mnt, s, ms = (float(g) if g else 0.0 for g in m.groups())
+    return h * 3600 + mnt * 60 + s + ms / 1000
+
+
+def _limiter(per_minute: float, largest: float = 1.0):  # type: ignore[no-untyped-def]
+    from aiolimiter import AsyncLimiter
+
+    # capacity = one period's share of the budget, the period long enough to hold the largest
+    # single acquisition: a steady flow, never a minute's worth at once
+    period = max(1.0, largest * 60.0 / per_minute)
+    return AsyncLimiter(per_minute * period / 60.0, period)
+
+
+class Throttle:
+    def __init__(self, rpm: float | None = None, tpm: float | None = None, *, largest_request: float = 1.0, max_pause: float = 60.0) -> None:
+        self.requests = _limiter(rpm) if rpm else None
+        self.tokens = _limiter(tpm, largest_request) if tpm else None
+        self.max_pause = max_pause
+        self.largest_request = largest_request
+        self._resume_at = 0.0  # time.monotonic() before which nothing is dispatched
+        self.pauses = 0
+
+    async def acquire(self, tokens: float = 0.0) -> None:
+        while (wait := self._resume_at - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        if self.requests is not None:
+            await self.requests.acquire()
+        if self.tokens is not None and tokens > 0:
+            await self.tokens.acquire(min(tokens, self.tokens.max_rate))
+
+    def pause(self, seconds: float) -> None:
+        """Hold every request of the run for ``seconds`` (capped): a 429 is the server's
+        word on the whole run's rate, not on one request."""
+        seconds = min(max(0.0, seconds), self.max_pause)
+        resume = time.monotonic() + seconds
+        if resume > self._resume_at:
+            self._resume_at = resume
+            self.pauses += 1
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Pause before the server has to say 429, when its headers say a budget is spent."""
+        for kind in ("requests", "tokens"):
+            remaining = headers.get(f"x-ratelimit-remaining-{kind}")
+            if remaining is None:
+                continue
+            try:
+                left = float(remaining)
+            except ValueError:
+                continue
+            need = 1.0 if kind == "requests" else self.largest_request
+            if left < need:
+                reset = parse_reset(headers.get(f"x-ratelimit-reset-{kind}"))
+                if reset is not None:
+                    self.pause(reset)

@@ -1,0 +1,92 @@
+"""Where ``generate`` puts each result, as it lands: ``-o DIR``, a JSONL file, stdout.
+
+Invariants: a file is written as each case finishes, so an interrupted batch keeps
+what was done; a failed case writes ``<name>.failed.<fmt>`` and never replaces an
+answer from an earlier run; file names come from ``fsutil.safe_name``; stdout gets
+one document (a JSON array for several cases in JSON) or a JSONL stream.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .batch import Appender
+from .fsutil import atomic_write, inside, safe_name
+from .models import Result
+from .redact import redact_obj
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+
+def record_json(result: Result, *, indent: int | None = 2) -> str:
+    return json.dumps(redact_obj(result.model_dump(mode="json")), indent=indent, ensure_ascii=False)
+
+
+def answer_markdown(result: Result, *, annotate: bool = False) -> str:
+    from .render import result_markdown
+
+    text = result_markdown(result)
+    if annotate and result.answer is not None:
+        head = f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n"
+        return head + text
+    return text
+
+
+def case_file(folder: Path, result: Result, fmt: str) -> Path:
+    """``<name>.<fmt>`` for an answer, ``<name>.failed.<fmt>`` for a failure report."""
+    name = safe_name(result.case_id)
+    return inside(folder, f"{name}.failed.{fmt}" if result.status == "failed" else f"{name}.{fmt}")
+
+
+class Outputs:
+    def __init__(
+        self, *, fmt: str, folder: Path | None, jsonl: Path | None, jsonl_stdout: bool, annotate: bool, single: bool, settings: Settings
+    ) -> None:
+        self.fmt, self.folder, self.annotate, self.single, self.settings = fmt, folder, annotate, single, settings
+        self.jsonl_stdout = jsonl_stdout
+        self.appender = Appender(jsonl) if jsonl is not None else None
+        self.to_stdout = folder is None and not jsonl_stdout and (jsonl is None or single)
+        self.written: dict[str, Path] = {}
+
+    def text(self, result: Result) -> str:
+        if self.fmt == "json":
+            return record_json(result) + "\n"
+        return answer_markdown(result, annotate=self.annotate)
+
+    def landed(self, result: Result) -> None:
+        if self.appender is not None:
+            self.appender(result)
+        if self.jsonl_stdout:
+            sys.stdout.write(record_json(result, indent=None) + "\n")
+            sys.stdout.flush()
+        if self.folder is not None:
+            path = case_file(self.folder, result, self.fmt)
+            atomic_write(path, self.text(result))
+            self.written[result.case_id] = path
+
+    def close(self) -> None:
+        if self.appender is not None:
+            self.appender.close()
+
+    def finish(self, results: list[Result]) -> None:
+        """Print what goes to stdout, and one summary line per case on stderr."""
+        from .render import summary_line
+
+        if self.to_stdout and results:
+            if self.fmt == "json" and not self.single:
+                sys.stdout.write(json.dumps([redact_obj(r.model_dump(mode="json")) for r in results], indent=2, ensure_ascii=False) + "\n")
+            else:
+                sys.stdout.write("\n---\n\n".join(self.text(r) for r in results))
+        for r in results:
+            line = summary_line(r)
+            path = self.written.get(r.case_id)
+            if path is not None:
+                kept = path.with_name(path.name.replace(".failed.", ".")) if ".failed." in path.name else None
+                line += f"; wrote {path}" + (f" (kept {kept.name})" if kept is not None and kept.exists() else "")
+            if r.attempts and all(a.replayed for a in r.attempts):
+                line += "; replayed from recorded responses, no model was called"
+            sys.stderr.write(line + "\n")
