@@ -7,11 +7,12 @@ case always give the same violations, in answer order.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Case, Violation
-from . import vocab
+from . import links, names, tasks, vocab
 from .index import Grounding, build
 from .links import canonical, find_links
 from .names import names_in, titles_in
@@ -21,34 +22,32 @@ from .tasks import tasks_in
 
 __all__ = ["Grounding", "check", "clear_caches", "grounding_for"]
 
-_CACHE: OrderedDict[str, Grounding] = OrderedDict()
-_CACHE_SIZE = 256
+@dataclass(frozen=True)
+class _ByContent:
+    """A case compared by its content: checks repeat per attempt, and bulk inputs repeat prompts."""
+
+    key: str
+    case: Case = field(compare=False)
+
+
+@lru_cache(maxsize=256)
+def _index(c: _ByContent) -> Grounding:
+    return build(c.case)
 
 
 def grounding_for(case: Case) -> Grounding:
-    """The case's grounding index, memoised by the case's content (checks repeat per attempt)."""
-    key = case.model_dump_json(exclude={"expect", "id"})
-    g = _CACHE.get(key)
-    if g is None:
-        g = build(case)
-        _CACHE[key] = g
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(key)
-    return g
+    """The case's grounding index, remembered by the case's content."""
+    return _index(_ByContent(case.model_dump_json(exclude={"expect", "id"}), case))
 
 
 def clear_caches(*, indexes: bool = True) -> None:
-    """Forget the memo tables (phrase -> task, chunk -> name, link -> key) and, unless
-    ``indexes`` is false, the case indexes; the vocabularies stay loaded. For measuring
-    cold checks, and for tests."""
-    from . import links, names, tasks
-
+    """Forget the memo tables (phrase -> task, chunk -> name, link -> key, word -> squashed)
+    and, unless ``indexes`` is false, the case indexes; the vocabularies stay loaded. For
+    measuring cold checks, and for tests."""
     if indexes:
-        _CACHE.clear()
-    for table in (tasks._MEMO, names._CLASSIFIED, links._CANONICAL, vocab._SQUASHED):
-        table.clear()
+        _index.cache_clear()
+    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word):
+        memo.cache_clear()
 
 
 def _line_finder(text: str) -> Callable[[int], int]:
