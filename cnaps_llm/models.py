@@ -6,12 +6,14 @@ drifted record format fails loudly instead of being dropped.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["recommended", "related"]
-ViolationKind = Literal["url", "model", "task", "number", "structure"]
+# the built-in kinds are url, model, task, number and structure; rules from other
+# packages add their own, so any lower-case identifier is a kind
+ViolationKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Status = Literal["grounded", "repaired", "failed"]
 
 
@@ -61,12 +63,16 @@ class Case(_Strict):
 
 
 class Violation(_Strict):
-    """Something in an answer that the input does not support."""
+    """Something in an answer that the input does not support.
+
+    An ``error`` makes the answer ungrounded; a ``warn`` is reported and does not.
+    """
 
     kind: ViolationKind
     text: str
     line: int
     message: str
+    severity: Literal["error", "warn"] = "error"
 
 
 class CheckReport(_Strict):

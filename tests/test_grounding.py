@@ -196,6 +196,7 @@ def test_violation_carries_line_and_feedback_sentence(cases) -> None:
         "text": "https://github.com/toummHus/HAIR2",
         "line": 20,
         "message": "The link https://github.com/toummHus/HAIR2 is not in the provided sources; cite only the exact links given with the sources.",
+        "severity": "error",
     }
 
 

@@ -13,7 +13,7 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cnaps_llm.grounding import check, clear_caches, grounding_for, index, links, names, numbers, structure, tasks, vocab
+from cnaps_llm.grounding import check, clear_caches, grounding_for, index, links, names, numbers, patterns, structure, tasks, vocab
 from cnaps_llm.inputs import load_case
 
 from .conftest import FIXTURES, SEEDS
@@ -51,7 +51,7 @@ def _tasks_reference(text: str) -> list[tuple[set[int], int, int]]:
             ends: dict[int, set[int]] = {}
             for n, task in enumerate(vocab.tasks()):
                 for term in task.terms:
-                    end = vocab.match_term(low, i, term)
+                    end = tasks.match_term(low, i, term)
                     if end is not None:
                         ends.setdefault(end, set()).add(n)
             if ends:
@@ -68,7 +68,7 @@ def _tasks_reference(text: str) -> list[tuple[set[int], int, int]]:
 def test_task_scan_equals_trying_every_term_at_every_word(text: str) -> None:
     if "\u0130" in text:  # İ lowers to two characters: offsets are checked separately below
         return
-    tasks._MEMO.clear()
+    tasks._task_at.cache_clear()
     found = list(tasks.tasks_in(text))
     ref = _tasks_reference(text)
     assert [(o, o + len(t)) for _, o, t in found] == [(o, e) for _, o, e in ref]
@@ -187,7 +187,7 @@ _HEADING_WORDS = ["task", "goal", "problem", "what the user", "workflow", "work"
     lambda ws: st.sampled_from(["", "sub", "x_", "-"]).flatmap(
         lambda pre: st.sampled_from([" ", "", "_", "-"]).map(lambda sep: pre + sep.join(ws))))))
 def test_part_headings_lower_cased_equal_the_case_insensitive_patterns(text: str) -> None:
-    low = vocab.lower_for_search(text)
+    low = patterns.lower_for_search(text)
     if low is None:
         assert any(c in text for c in "\u0130\u0131\u017f")
         return
@@ -199,7 +199,7 @@ def test_part_headings_lower_cased_equal_the_case_insensitive_patterns(text: str
 @FAST
 @given(st.text(alphabet="aAbBzZxX1 -\u0130\u0131\u017f\u212aTtasks", max_size=30))
 def test_case_folding_shortcut_is_refused_only_where_it_could_differ(text: str) -> None:
-    low = vocab.lower_for_search(text)
+    low = patterns.lower_for_search(text)
     if low is not None:
         for pattern in ("tasks?", "k", "s", "[a-z]+", "i"):
             assert [m.span() for m in re.finditer(pattern, low)] == [m.span() for m in re.finditer(pattern, text, re.I)]
@@ -251,7 +251,7 @@ _MARKS = ["*", "**", "_", '"', "“", "”", "`", "(", ")", "[", "]", ":", ", ",
 @example('"Deep Image: Prior Words Here` Another Title: More Words Here` `Third Title: Is Right Here`')
 def test_split_patterns_match_as_their_alternation(text: str) -> None:
     for split, whole in _AS_ONE:
-        got = [(m.span(), m.groups()) for m in vocab.finditer_any(split, text)]
+        got = [(m.span(), m.groups()) for m in patterns.finditer_any(split, text)]
         assert got == [(m.span(), m.groups()) for m in re.finditer(whole, text)], whole
 
 

@@ -1,54 +1,165 @@
 """The grounding validator: ``check(answer, case) -> list[Violation]``.
 
+``check`` is a loop over an ordered table of rules (``RULES``; one module each in
+``rules/``): each rule finds one kind of violation, and a rule may mask spans (the
+links) that every later rule then sees blanked. Rules from other packages join
+through the entry-point group ``cnaps_llm.rules``, looked up only when ``kinds``
+names a kind the table lacks.
+
 Invariant: pure. No I/O, no LLM, no global state beyond vocabularies loaded once and
-memo tables of pure functions (``clear_caches`` empties them); the same answer and
-case always give the same violations, in answer order.
+memo tables of pure functions (``clear_caches`` empties them); the same answer, case
+and options always give the same violations: located ones in answer order, then
+those about the answer as a whole, in table order.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
+from typing import TYPE_CHECKING, NamedTuple
 
+from ..errors import ConfigError
 from ..models import Case, Violation
-from . import vocab
+from . import links, names, tasks, vocab
 from .index import Grounding, build
-from .links import canonical, find_links
-from .names import names_in, titles_in
-from .numbers import numbers_in
-from .structure import PART_TITLES, missing_parts
-from .tasks import tasks_in
+from .rules import Finding, Rule, Span, View
+# aliased: ``grounding.structure`` and ``grounding.tasks`` stay the scanner modules
+from .rules import model_names as _model_names
+from .rules import model_titles as _model_titles
+from .rules import number as _number
+from .rules import structure as _structure
+from .rules import task as _task
+from .rules import url as _url
 
-__all__ = ["Grounding", "check", "clear_caches", "grounding_for"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "RULES",
+    "Finding",
+    "Grounding",
+    "Rule",
+    "View",
+    "check",
+    "clear_caches",
+    "grounding_for",
+    "is_grounded",
+    "known_kinds",
+    "rule_table",
+]
 
-_CACHE: OrderedDict[str, Grounding] = OrderedDict()
-_CACHE_SIZE = 256
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+ENTRY_POINT_GROUP = "cnaps_llm.rules"
+
+
+def rule_table(*rules: Rule) -> tuple[Rule, ...]:
+    """An ordered table of rules for ``check``: each rule sees the text as blanked by
+    the masking rules before it, and duplicates within a kind keep the first."""
+    for rule in rules:
+        if not isinstance(rule, Rule):
+            raise ConfigError(f"{rule!r} is not a grounding Rule; build it with cnaps_llm.grounding.Rule(kind, find)")
+    return rules
+
+
+RULES = rule_table(_url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE)
+
+
+@dataclass(frozen=True)
+class _ByContent:
+    """A case compared by its content: checks repeat per attempt, and bulk inputs repeat prompts."""
+
+    key: str
+    case: Case = field(compare=False)
+
+
+@lru_cache(maxsize=256)
+def _index(c: _ByContent) -> Grounding:
+    return build(c.case)
 
 
 def grounding_for(case: Case) -> Grounding:
-    """The case's grounding index, memoised by the case's content (checks repeat per attempt)."""
-    key = case.model_dump_json(exclude={"expect", "id"})
-    g = _CACHE.get(key)
-    if g is None:
-        g = build(case)
-        _CACHE[key] = g
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    else:
-        _CACHE.move_to_end(key)
-    return g
+    """The case's grounding index, remembered by the case's content."""
+    return _index(_ByContent(case.model_dump_json(exclude={"expect", "id"}), case))
 
 
 def clear_caches(*, indexes: bool = True) -> None:
-    """Forget the memo tables (phrase -> task, chunk -> name, link -> key) and, unless
-    ``indexes`` is false, the case indexes; the vocabularies stay loaded. For measuring
-    cold checks, and for tests."""
-    from . import links, names, tasks
-
+    """Forget the memo tables (phrase -> task, chunk -> name, link -> key, word -> squashed),
+    the resolved rule selections and, unless ``indexes`` is false, the case indexes; the
+    vocabularies stay loaded. For measuring cold checks, and for tests."""
     if indexes:
-        _CACHE.clear()
-    for table in (tasks._MEMO, names._CLASSIFIED, links._CANONICAL, vocab._SQUASHED):
-        table.clear()
+        _index.cache_clear()
+    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, _plan):
+        memo.cache_clear()
+
+
+def is_grounded(violations: Iterable[Violation]) -> bool:
+    """No violation of severity ``error`` (warnings do not count)."""
+    return not any(v.severity == "error" for v in violations)
+
+
+def _entry_points() -> dict[str, EntryPoint]:
+    from importlib.metadata import entry_points  # only when a kind outside the table is named
+
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def known_kinds(rules: Sequence[Rule] = RULES) -> tuple[str, ...]:
+    """The kinds ``check`` can be asked for: the table's, in order, then those installed
+    packages provide, sorted. (This one scans the installed packages.)"""
+    own = tuple(dict.fromkeys(r.kind for r in rules))
+    return own + tuple(sorted(k for k in _entry_points() if k not in own))
+
+
+def _unknown(kind: str, known: Sequence[str]) -> ConfigError:
+    close = difflib.get_close_matches(kind, known, n=1)
+    if close:
+        return ConfigError(f'unknown check kind "{kind}"; did you mean "{close[0]}"? (known: {", ".join(known)})')
+    return ConfigError(f'unknown check kind "{kind}"; use one of {", ".join(known)}, or install the package that provides it')
+
+
+def _installed(kinds: Sequence[str], rules: Sequence[Rule]) -> dict[str, Rule]:
+    """The rules installed packages provide for ``kinds``, by kind."""
+    found = _entry_points()
+    out: dict[str, Rule] = {}
+    for kind in kinds:
+        ep = found.get(kind)
+        if ep is None:
+            raise _unknown(kind, known_kinds(rules))
+        try:
+            rule = ep.load()
+        except Exception as exc:  # a broken plugin: say which, not a traceback
+            raise ConfigError(f'the rule for "{kind}" ({ep.value}) did not load ({type(exc).__name__}: {exc}); reinstall its package') from exc
+        if not isinstance(rule, Rule) or rule.kind != kind:
+            raise ConfigError(f'the entry point "{kind}" ({ep.value}) is not a Rule of kind "{kind}"; fix that package')
+        out[kind] = rule
+    return out
+
+
+class _Step(NamedTuple):
+    rule: Rule
+    runs: bool  # find this rule's violations (a rule may be kept only to mask for later ones)
+    masks: Callable[[View], Iterable[Span]] | None  # the spans to blank for the rules after it
+    severity: str
+
+
+@lru_cache(maxsize=64)
+def _plan(rules: tuple[Rule, ...], kinds: tuple[str, ...] | None, warn: tuple[str, ...]) -> tuple[_Step, ...]:
+    """What ``check`` runs, in order, for a choice of kinds; unknown kinds raise."""
+    own = {r.kind for r in rules}
+    outside = [k for k in dict.fromkeys((*(kinds or ()), *warn)) if k not in own]
+    extra = _installed(outside, rules) if outside else {}
+    chosen = rules + tuple(extra[k] for k in dict.fromkeys(kinds or ()) if k in extra)
+    wanted = own if kinds is None else set(kinds)
+    runs = [r.kind in wanted for r in chosen]
+    steps = []
+    for i, rule in enumerate(chosen):
+        masks = rule.masks if any(runs[i + 1 :]) else None
+        if runs[i] or masks is not None:
+            steps.append(_Step(rule, runs[i], masks, "warn" if rule.kind in warn else "error"))
+    return tuple(steps)
 
 
 def _line_finder(text: str) -> Callable[[int], int]:
@@ -56,63 +167,55 @@ def _line_finder(text: str) -> Callable[[int], int]:
     return lambda offset: text.count("\n", 0, offset) + 1
 
 
-def check(answer: str, case: Case, grounding: Grounding | None = None) -> list[Violation]:
-    """Everything in ``answer`` that ``case`` does not support, in the order it appears."""
+def check(
+    answer: str,
+    case: Case,
+    grounding: Grounding | None = None,
+    *,
+    kinds: Iterable[str] | None = None,
+    warn: Iterable[str] = (),
+    rules: Sequence[Rule] = RULES,
+) -> list[Violation]:
+    """Everything in ``answer`` that ``case`` does not support: located violations in the
+    order they appear, then those about the answer as a whole.
+
+    ``kinds`` limits which kinds are checked (default: every kind of ``rules``); a kind
+    ``rules`` lacks is looked up among installed packages' rules. A kind in ``warn`` is
+    reported with severity ``warn``, which ``is_grounded`` ignores. Unknown kinds raise
+    ``ConfigError``.
+    """
+    if isinstance(kinds, str):
+        kinds = (kinds,)
+    if isinstance(warn, str):
+        warn = (warn,)
+    steps = _plan(tuple(rules), None if kinds is None else tuple(kinds), tuple(warn))
     g = grounding or grounding_for(case)
+    view = View(answer)
     line_of = _line_finder(answer)
-    found: list[tuple[int, Violation]] = []
-    seen: set[tuple[str, str, int]] = set()
-
-    def add(offset: int, kind: str, text: str, message: str) -> None:
-        line = line_of(offset)
-        key = (kind, vocab.squash(text) or text, line)
-        if key not in seen:
-            seen.add(key)
-            found.append((offset, Violation(kind=kind, text=text, line=line, message=message)))  # type: ignore[arg-type]
-
-    # links first; then mask them so names and figures inside URLs are not judged twice
-    pieces: list[str] = []
-    last = 0
-    answer_links: set[str] = set()
-    for start, end, raw in find_links(answer):
-        key = canonical(raw)
-        answer_links.add(key)
-        pieces += [answer[last:start], " " * (end - start)]
-        last = end
-        if key not in g.links:
-            add(start, "url", raw, f"The link {raw} is not in the provided sources; cite only the exact links given with the sources.")
-    text = "".join(pieces) + answer[last:] if pieces else answer
-
-    for offset, name in names_in(text):
-        if not g.has_name(name):
-            add(offset, "model", name, f'"{name}" is not among the provided models or papers; do not mention models, methods or datasets the sources do not name.')
-    for offset, title in titles_in(text):
-        if vocab.squash(title) not in g.squashed:
-            add(offset, "model", title, f'The title "{title}" does not appear in the sources; cite papers only by the names given.')
-
-    all_tasks = vocab.tasks()
-    for task, offset, term in tasks_in(text):
-        if task not in g.tasks:
-            name = all_tasks[task].name
-            label = f'"{term}"' if term.lower() == name else f'"{term}" ({name})'
-            add(offset, "task", term, f"The task {label} is not mentioned by the question or any source; describe only tasks they support.")
-
-    for offset, fig, values in numbers_in(text):
-        if not all(g.has_number(v) for v in values):
-            add(offset, "number", fig, f'The figure "{fig}" does not appear in the sources; quote only figures the sources give, or none.')
-
-    violations = [v for _, v in sorted(found, key=lambda p: p[0])]
     end_line = answer.count("\n") + 1
-    for part in missing_parts(answer):
-        violations.append(Violation(kind="structure", text=part, line=end_line, message=f"The answer has no {PART_TITLES[part]}; add it under its own heading."))
-    if not answer_links and g.links:
-        violations.append(Violation(kind="structure", text="links", line=end_line, message="The answer cites no links; list the provided papers and tools with their exact links."))
-    squashed_answer: str | None = None
-    for sid, name in g.source_names:
-        if not sid.startswith("R") or name in answer:  # the usual case: the name as written
-            continue
-        if squashed_answer is None:
-            squashed_answer = vocab.squash(answer)
-        if vocab.squash(name) not in squashed_answer:
-            violations.append(Violation(kind="structure", text=name, line=end_line, message=f'The recommended model "{name}" is never mentioned; say what it does for this task, or plainly that it does not fit.'))
-    return violations
+    squash = vocab.squash
+    located: list[tuple[int, Violation]] = []
+    whole: list[Violation] = []
+    seen: set[tuple[str, str, int]] = set()
+    for rule, runs, masks, severity in steps:
+        if runs:
+            kind = rule.kind
+            for offset, text, message in rule.find(view, g):
+                if offset is None:
+                    whole.append(_violation(kind, text, end_line, message, severity))
+                    continue
+                line = line_of(offset)
+                key = (kind, squash(text) or text, line)
+                if key not in seen:  # the same claim twice on a line is quoted back once
+                    seen.add(key)
+                    located.append((offset, _violation(kind, text, line, message, severity)))
+        if masks is not None:
+            view = view.blanked(masks(view))
+    located.sort(key=itemgetter(0))  # stable: at one offset, table order
+    return [v for _, v in located] + whole
+
+
+def _violation(kind: str, text: str, line: int, message: str, severity: str) -> Violation:
+    if severity == "error":
+        return Violation(kind=kind, text=text, line=line, message=message)
+    return Violation(kind=kind, text=text, line=line, message=message, severity="warn")

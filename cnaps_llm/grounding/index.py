@@ -7,7 +7,9 @@ links and summaries); the answer never adds to it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from itertools import accumulate
 
 from ..models import Case
@@ -20,6 +22,7 @@ _TOKEN = re.compile(r"[0-9a-z]+")
 # the capital a camelCase word splits before ("DeHaze", "XMLHttp"); led by the capital,
 # so re skips the lower-case letters in C
 _CAMEL = re.compile(r"[A-Z](?:(?<=[a-z][A-Z])|(?<=[A-Z][A-Z])(?=[a-z]))")
+_NAMES_MEMO = 4096  # names remembered per index: more than an answer holds, bounded for long runs
 WINDOW = 6  # longest run of input tokens a grounded name may span ("Swin Transformer V2 Large" …)
 
 
@@ -54,33 +57,33 @@ class Tokens:
 @dataclass(frozen=True)
 class Grounding:
     links: frozenset[str]  # canonical links
-    link_list: tuple[str, ...]  # the input's links as written, for messages
     tokens: tuple[Tokens, ...]  # the input as written and with camelCase split
     squashed: str  # the whole input squashed, for long names and titles
     tasks: frozenset[int]  # indexes into vocab.tasks()
     numbers: frozenset[float]
     source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
-    _names: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)  # has_name, remembered
+    # has_name(name): does the input ground this name; remembered per index, as names recur
+    has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
-    def has_name(self, name: str) -> bool:
-        known = self._names.get(name)
-        if known is None:
-            known = self._names[name] = self._has_name(name)
-        return known
-
-    def _has_name(self, name: str) -> bool:
-        sq = vocab.squash(name)
-        if not sq:
-            return True
-        for run in (sq, sq[:-1] if sq.endswith("s") else None):
-            if run and any(t.has_run(run) for t in self.tokens):
-                return True
-        return len(sq) >= 6 and sq in self.squashed
+    def __post_init__(self) -> None:
+        # a partial of the fields, not a bound method: the memo must not hold the index itself
+        memo = lru_cache(maxsize=_NAMES_MEMO)(partial(_grounds_name, self.tokens, self.squashed))
+        object.__setattr__(self, "has_name", memo)
 
     def has_number(self, value: float) -> bool:
         if value in self.numbers:  # the usual case: the same literal parses to the same float
             return True
         return any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in self.numbers)
+
+
+def _grounds_name(tokens: tuple[Tokens, ...], squashed: str, name: str) -> bool:
+    sq = vocab.squash(name)
+    if not sq:
+        return True
+    for run in (sq, sq[:-1] if sq.endswith("s") else None):
+        if run and any(t.has_run(run) for t in tokens):
+            return True
+    return len(sq) >= 6 and sq in squashed
 
 
 def corpus(case: Case) -> str:
@@ -98,7 +101,6 @@ def build(case: Case) -> Grounding:
     text = corpus(case)
     links = {canonical(u) for s in case.sources for u in s.all_links()}
     links |= {canonical(raw) for _, _, raw in find_links(text)}
-    link_list = tuple(dict.fromkeys(u for s in case.sources for u in s.all_links()))
 
     # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
     split = _CAMEL.sub(r" \g<0>", text)
@@ -110,7 +112,6 @@ def build(case: Case) -> Grounding:
             task_ids.add(i)
     return Grounding(
         links=frozenset(links),
-        link_list=link_list,
         tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),

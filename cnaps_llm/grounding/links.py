@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import unquote
 
 _TRAIL = ".,;:!?)]}>'\"*_`»”’"
@@ -79,20 +80,9 @@ def find_links(text: str) -> Iterator[tuple[int, int, str]]:
     yield from sorted(found)
 
 
-_CANONICAL: dict[str, str] = {}  # a pure function of the link text; answers cite the same links over and over
-
-
+@lru_cache(maxsize=50_000)  # a pure function of the link text; answers cite the same links over and over
 def canonical(link: str) -> str:
     """The canonical key of a link (see module docstring)."""
-    key = _CANONICAL.get(link)
-    if key is None:
-        if len(_CANONICAL) >= 50_000:
-            _CANONICAL.clear()
-        key = _CANONICAL[link] = _canonical(link)
-    return key
-
-
-def _canonical(link: str) -> str:
     s = _strip_trailing(link.strip())
     low = s.lower()
     if low.startswith("arxiv:"):

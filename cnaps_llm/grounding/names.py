@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
-from . import vocab
+from . import patterns, vocab
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
 # plain words), so the scan looks for a capital or digit and widens to the whole chunk:
@@ -35,7 +35,7 @@ def _scan() -> re.Pattern[str]:
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
     # the capital is already read: each path is the second letter, then a look-behind for
     # the capital (second, so re's quick first-letter test still applies), then the rest
-    kept = vocab.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
+    kept = patterns.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
     skip = rf"(?<=[A-Z])(?<!{_CHUNK}[A-Z])(?!(?:{kept})(?![a-z]))[a-z]++{plain_end}"
     return re.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
@@ -65,11 +65,11 @@ _SUFFIXES = {
     "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
 }
 # text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title.
-# Each is ``[marks]body`` split into one pattern per opening mark (``vocab.finditer_any``),
+# Each is ``[marks]body`` split into one pattern per opening mark (``patterns.finditer_any``),
 # with no look-behind at the start: the character before the mark is checked in Python.
 # The body cannot hold "*" or "_", so a possessive run ends where the closing mark must be.
-_ITALIC = vocab.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
-_QUOTED = vocab.by_lead('"“`', r"([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
+_ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
+_QUOTED = patterns.by_lead('"“`', r"([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
 
 
 def _fence_line(text: str, at: int, lo: int) -> int:
@@ -128,7 +128,6 @@ def _shape_is_name(c: str) -> bool:
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
     v = vocab.names()
-    generic = vocab.generic()
     skip_until = -1
     for m in _scan().finditer(text):
         chunk = _chunk(text, m)
@@ -155,21 +154,15 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                 continue
         if start > 0 and text[start - 1] == "#":
             continue  # hex colours in diagram styles (#f9f)
-        name = _CLASSIFIED.get(raw, False)
-        if name is False:
-            name = _classify(raw, v, generic)
-            if len(_CLASSIFIED) >= 50_000:
-                _CLASSIFIED.clear()
-            _CLASSIFIED[raw] = name
+        name = _classify(raw)
         if name is not None:
             yield start, name
 
 
-_CLASSIFIED: dict[str, str | None] = {}  # chunk -> the name in it, or None; a pure function of the text
-
-
-def _classify(raw: str, v: vocab.NameVocab, generic: frozenset[str]) -> str | None:
+@lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
+def _classify(raw: str) -> str | None:
     """The name a single chunk stands for (suffixes like "-based" removed), or None."""
+    v, generic = vocab.names(), vocab.generic()
     c = _strip_parts(raw)
     if not c or _ORDINAL.match(c):
         return None  # ordinals, numbered nodes
@@ -209,11 +202,11 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
     if "*" in text or "_" in text:
         found += [
             (m.start(), m.group(1))
-            for m in vocab.finditer_any(_ITALIC, text)
+            for m in patterns.finditer_any(_ITALIC, text)
             if not m.start() or not (text[m.start() - 1] in "*_" or text[m.start() - 1].isalnum())
         ]
     if ":" in text and any(q in text for q in '"“`'):
-        found += [(m.start(), m.group(1)) for m in vocab.finditer_any(_QUOTED, text)]
+        found += [(m.start(), m.group(1)) for m in patterns.finditer_any(_QUOTED, text)]
     found.sort()
     for start, raw in found:
         t = raw.strip()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from . import vocab
+from . import patterns
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _MULT = r"(?:k|K|M|B|thousand|million|billion)"
@@ -41,8 +41,8 @@ _BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.
 _METRIC_WORD = re.compile(_METRICS.lower())
 _BEFORE_SCALE = re.compile(r"(?<![\w.])[x×]\s?$")
 _AFTER_PCT = re.compile(r"\s*(?:%|dB)")
-# one pattern per opening bracket (see ``vocab.finditer_any``)
-_SHAPE = vocab.by_lead("[(", rf"\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+# one pattern per opening bracket (see ``patterns.finditer_any``)
+_SHAPE = patterns.by_lead("[(", rf"\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
 
 
 def number_scan(text: str) -> Iterator[re.Match[str]]:
@@ -52,7 +52,7 @@ def number_scan(text: str) -> Iterator[re.Match[str]]:
 
 def _figures(text: str) -> Iterator[tuple[int, str]]:
     covered = -1
-    shapes = [(m.start(), m.end()) for m in vocab.finditer_any(_SHAPE, text)] if ("[" in text or "(" in text) else []
+    shapes = [(m.start(), m.end()) for m in patterns.finditer_any(_SHAPE, text)] if ("[" in text or "(" in text) else []
     for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
         if _HAS_DIGIT.search(text, a, b):
             yield a, text[a:b]
@@ -70,7 +70,7 @@ def _figures(text: str) -> Iterator[tuple[int, str]]:
         if scale:
             yield start - (len(before) - scale.start()), text[start - (len(before) - scale.start()) : end]
             continue
-        low = vocab.lower_for_search(before)
+        low = patterns.lower_for_search(before)
         if low is not None and not _METRIC_WORD.search(low):
             continue  # no metric name near: the usual case, told without the costly search
         metric = _BEFORE_METRIC.search(before)
@@ -93,7 +93,7 @@ _WORD_NUM = r"\b(?P<n>" + "|".join(k for k in _WORDS if k != "a") + r")\b"
 # the same on lower-cased text, led by a letter (the word boundary checked after it) so
 # that re tests the first letter in C instead of every branch at every position
 _WORD_NUM_LOWER = re.compile(
-    "(?P<n>" + vocab.trie_regex([[w[0], f"(?<!\\w{w[0]})", *w[1:]] for w in _WORDS if w != "a"]) + r")\b"
+    "(?P<n>" + patterns.trie_regex([[w[0], f"(?<!\\w{w[0]})", *w[1:]] for w in _WORDS if w != "a"]) + r")\b"
 )
 _WORD_MULT_ANY_CASE = re.compile(_WORD_MULT, re.IGNORECASE)
 _WORD_NUM_ANY_CASE = re.compile(_WORD_NUM, re.IGNORECASE)
@@ -131,7 +131,7 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
     for m in _EVERY.finditer(text):  # the unscaled value too: "7B" in a source grounds "7B" however read
         v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if m.group("mult") else m.group(0))
         yield m.start(), m.group(0), ([v * _SCALE[m.group("mult").lower()], v] if m.group("mult") else [v])
-    low = vocab.lower_for_search(text)
+    low = patterns.lower_for_search(text)
     word_mult, word_num = (_WORD_MULT_LOWER, _WORD_NUM_LOWER) if low is not None else (_WORD_MULT_ANY_CASE, _WORD_NUM_ANY_CASE)
     if low is None or any(w in low for w in _MULT_WORDS):
         for m in word_mult.finditer(low or text):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import vocab
+from . import patterns
 
 # What a heading of each part says, in lower case. Each branch leads with a letter (a
 # word boundary is checked after it) and the headings are lower-cased before the search:
@@ -39,6 +39,6 @@ def missing_parts(answer: str) -> list[str]:
     """Names of the parts with no heading that introduces them, in order."""
     # one search per part over all headings: no pattern can match across a NUL
     headings = "\0".join(line for line in answer.split("\n") if _is_heading(line))
-    low = vocab.lower_for_search(headings)
+    low = patterns.lower_for_search(headings)
     parts, text = (PARTS, low) if low is not None else (_PARTS_ANY_CASE, headings)
     return [name for name, pat in parts if not pat.search(text)]
