@@ -40,7 +40,7 @@ def main() -> int:
             else:
                 shutil.copy(src, data / f"{cid}{src.suffix}")
             shutil.copytree(cassettes / src.stem, cas / cid)
-        cmd = [sys.executable, "-m", "cnaps_llm.cli", "eval", str(data), "--cache-dir", str(cas), "--config", str(Path(tmp) / "none.toml"), "--json", str(Path(tmp) / "m.json")]
+        cmd = [sys.executable, "-m", "cnaps_llm.cli", "eval", str(data), "--cache-dir", str(cas), "--no-thresholds", "--json", str(Path(tmp) / "m.json")]
         t = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         elapsed = time.perf_counter() - t

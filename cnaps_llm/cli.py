@@ -8,6 +8,7 @@ start fast. No traceback leaves the process unless CNAPS_DEBUG=1.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, NO_RECORDING, NOT_GROUNDED, OK, SERVER, CnapsError, InputError, exit_codes_help
+from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, NO_RECORDING, NOT_GROUNDED, OK, SERVER, CnapsError, ConfigError, InputError, exit_codes_help
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -101,12 +102,14 @@ def parse(files: Files = None, example: Example = None) -> None:
 
 
 def _print_report(label: str, violations: list) -> None:
-    if not violations:
-        sys.stdout.write(f"{label}: grounded\n")
-        return
-    sys.stdout.write(f"{label}: NOT grounded, {len(violations)} violation(s)\n")
-    for v in violations:
-        sys.stdout.write(f"  line {v.line:>3}  {v.kind:<9} {v.text!r}: {v.message}\n")
+    from .checking import report_text
+
+    sys.stdout.write(report_text(label, violations))
+
+
+ConfigFile = Annotated[
+    Optional[Path], typer.Option("--config", help="pyproject.toml holding [tool.cnaps-llm] (default: ./pyproject.toml if there is one).")
+]
 
 
 @app.command()
@@ -114,57 +117,42 @@ def check(
     prompt_file: Annotated[str, typer.Argument(help="The prompt file (or a JSONL of {prompt, answer} pairs).")],
     answer_file: Annotated[Optional[str], typer.Argument(help="The answer to check; `-` reads stdin.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print {grounded, violations} as JSON.")] = False,
+    config: ConfigFile = None,
 ) -> None:
     """Check an answer against its prompt file: every link, model, task and figure must come from the input.
 
     Exit 0 when grounded, 1 when not, 2 on bad input. With one JSONL argument, each line is
     {"prompt": <prompt text or structured case>, "answer": <text>, "id": optional} and all are checked.
+    Which kinds are checked or only warned about comes from [tool.cnaps-llm.check].
     """
-    from .grounding import check as run_check
-    from .inputs import case_from_object, load_case, normalise, read_text
-    from .models import CheckReport
+    from .checking import check_answer, check_pairs
+    from .config import load_config
 
+    options = load_config(config).check
     if answer_file is None:
         if not prompt_file.endswith(".jsonl"):
             raise InputError("give an answer file too, or a .jsonl of {prompt, answer} pairs", path=prompt_file)
-        text = read_text(prompt_file, limit=256 * 1024 * 1024)
         reports, bad, failed = [], 0, 0
-        for n, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
-                    raise InputError("each line needs a string `answer`", path=prompt_file, line=n)
-                prompt = obj.get("prompt")
-                case_obj = {"prompt": prompt} if isinstance(prompt, str) else prompt
-                case = case_from_object(case_obj, default_id=str(obj.get("id") or f"line-{n}"), path=prompt_file, line=n)
-            except json.JSONDecodeError as exc:
-                _err(f"{prompt_file}:{n}: not valid JSON ({exc.msg})")
+        for item in check_pairs(prompt_file, kinds=options.kinds, warn=options.warn):
+            if isinstance(item, InputError):
+                _err(item.message)
                 bad += 1
                 continue
-            except InputError as exc:
-                _err(exc.message)
-                bad += 1
-                continue
-            violations = run_check(normalise(obj["answer"]), case)
-            failed += bool(violations)
-            label = str(obj.get("id") or f"line {n}")
-            reports.append({"id": label, **CheckReport(grounded=not violations, violations=violations).model_dump()})
-            if not as_json:
-                _print_report(label, violations)
+            failed += not item.grounded
+            if as_json:
+                reports.append(item.model_dump())
+            else:
+                _print_report(item.id, item.violations)
         if as_json:
             sys.stdout.write(json.dumps(reports, indent=2, ensure_ascii=False) + "\n")
         raise typer.Exit(2 if bad else 1 if failed else 0)
 
-    case = load_case(prompt_file)
-    violations = run_check(read_text(answer_file), case)
+    report = check_answer(prompt_file, answer_file, kinds=options.kinds, warn=options.warn)
     if as_json:
-        report = CheckReport(grounded=not violations, violations=violations)
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        _print_report(answer_file, violations)
-    raise typer.Exit(1 if violations else 0)
+        _print_report(answer_file, report.violations)
+    raise typer.Exit(0 if report.grounded else 1)
 
 
 Model = Annotated[Optional[str], typer.Option("--model", "-m", metavar="NAME", help="Model name (env CNAPS_MODEL).")]
@@ -246,7 +234,7 @@ def generate(
     files: Files = None,
     example: Example = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Write <id>.md (or .json) per case into DIR as each finishes; a failed case writes <id>.failed.md and never replaces an answer.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md (the answer) or json (the full record; several cases: one JSON array).")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md (the answer), json (the full record; several cases: one JSON array), jsonl or junit.")] = "md",
     annotate: Annotated[bool, typer.Option("--annotate", help="Head each Markdown answer with an HTML comment: case, status, attempts.")] = False,
     model: Model = None,
     max_attempts: Annotated[Optional[int], typer.Option("--max-attempts", metavar="N", help="Drafts per case, first try included (default 3).")] = None,
@@ -270,8 +258,9 @@ def generate(
 
     Inputs may be files, folders or JSONL datasets, or bundled examples (--example 003).
     """
-    if fmt not in ("md", "json"):
-        raise InputError(f"--format {fmt!r} is not md or json")
+    from .reports import get_format
+
+    get_format(fmt)  # a typo is an error before anything runs
     if resume and jsonl in (None, "-"):
         raise InputError("--resume needs --jsonl FILE: the results file to resume from")
     settings = _settings(
@@ -315,10 +304,26 @@ def generate(
     raise typer.Exit(_exit_code(results, bad))
 
 
-Rate = Annotated[Optional[float], typer.Option(min=0.0, max=1.0)]
+def _with_threshold_flags(command):  # type: ignore[no-untyped-def]
+    """Give ``command``, which takes ``**limits``, one ``--min-*``/``--max-*`` option per declared threshold.
+
+    Typer reads a command's options from its signature, so the generated ones go into
+    ``__signature__``: thresholds.THRESHOLDS stays the only list of them.
+    """
+    from .thresholds import THRESHOLDS
+
+    sig = inspect.signature(command, eval_str=True)
+    params = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    for t in THRESHOLDS:
+        option = typer.Option(t.flag, min=t.lowest, max=t.highest, help=t.help)
+        params.append(inspect.Parameter(t.name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                        annotation=Annotated[Optional[float], option]))
+    command.__signature__ = sig.replace(parameters=params)
+    return command
 
 
 @app.command("eval")
+@_with_threshold_flags
 def eval_(
     datasets: Annotated[list[str], typer.Argument(help="Folders of prompt files or JSONL datasets.")],
     cache: Annotated[str, typer.Option("--cache", help="replay (default: never calls a model) | auto | record | off.")] = "replay",
@@ -326,52 +331,45 @@ def eval_(
     model: Model = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256)] = 4,
-    config: Annotated[Optional[Path], typer.Option("--config", help="pyproject.toml with [tool.cnaps-llm.eval] (default ./pyproject.toml).")] = None,
+    config: ConfigFile = None,
     markdown_out: Annotated[Optional[Path], typer.Option("--markdown", help="Also write the Markdown report here (e.g. $GITHUB_STEP_SUMMARY).")] = None,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write metrics and per-case results as JSON.")] = None,
     junit_out: Annotated[Optional[Path], typer.Option("--junit", help="Write JUnit XML, one test case per case.")] = None,
-    min_grounded_rate: Rate = None,
-    min_first_pass_rate: Rate = None,
-    max_mean_attempts: Annotated[Optional[float], typer.Option(min=0.0)] = None,
-    min_link_precision: Rate = None,
-    min_recommended_coverage: Rate = None,
-    min_citation_recall: Rate = None,
-    min_task_accuracy: Rate = None,
+    no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Report only: judge no threshold, exit 0 even when cases fail.")] = False,
+    **limits: float | None,
 ) -> None:
     """Run generation over a dataset (replayed by default) and report metrics; exit 1 when a threshold is missed.
 
     Thresholds come from [tool.cnaps-llm.eval] in pyproject.toml, overridden by the flags.
+    With none configured, the run fails when any case fails. Exit 2 on bad input or config.
     """
     from . import evals
+    from .config import load_config
+    from .fsutil import atomic_write
+    from .reports import FORMATS
+    from .thresholds import BY_NAME
 
+    given = [name for name, value in limits.items() if value is not None]
+    if no_thresholds and given:
+        raise ConfigError(f"--no-thresholds contradicts {BY_NAME[given[0]].flag}; give one or the other")
     settings = _settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
-    thresholds = evals.load_thresholds(config or Path("pyproject.toml"), {
-        "min_grounded_rate": min_grounded_rate, "min_first_pass_rate": min_first_pass_rate,
-        "max_mean_attempts": max_mean_attempts, "min_link_precision": min_link_precision,
-        "min_recommended_coverage": min_recommended_coverage, "min_citation_recall": min_citation_recall,
-        "min_task_accuracy": min_task_accuracy,
-    })
+    configured = load_config(config).eval
+    thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
     cases, bad = _load_cases(datasets)
     if bad or not cases:
         raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
     results = _run(cases, settings, concurrency=concurrency, label="evaluating")
-    metrics = evals.compute(cases, results)
-    missed = evals.failures(metrics, thresholds)
-    report = evals.markdown(metrics, results, missed)
-    from .fsutil import atomic_write
-
-    sys.stdout.write(report)
-    if markdown_out is not None:
-        atomic_write(markdown_out, report)
-    if json_out is not None:
-        payload = {"metrics": metrics.model_dump(), "thresholds": thresholds.model_dump(), "missed": missed,
-                   "results": [r.model_dump(mode="json") for r in results]}
-        atomic_write(json_out, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    if junit_out is not None:
-        atomic_write(junit_out, evals.junit(results, missed))
-    for m in missed:
+    report = evals.evaluate(cases, results, thresholds)
+    text = FORMATS["md"].run(results, report)
+    sys.stdout.write(text)
+    for path, fmt in ((markdown_out, "md"), (json_out, "json"), (junit_out, "junit")):
+        if path is not None:
+            atomic_write(path, text if fmt == "md" else FORMATS[fmt].run(results, report))
+    for m in report.missed:
         _err(f"threshold missed: {m}")
-    raise typer.Exit(1 if missed else 0)
+    if report.gated_by == "cases" and not report.passed:
+        _err(f"{report.verdict()}; set thresholds in [tool.cnaps-llm.eval] or pass --no-thresholds to only report")
+    raise typer.Exit(0 if report.passed else 1)
 
 
 def main() -> None:

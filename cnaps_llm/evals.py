@@ -1,35 +1,50 @@
-"""Evaluation metrics over results, thresholds, and reports (Markdown, JSON, JUnit XML).
+"""Evaluation: metrics over a run's results, judged against thresholds.
 
-Invariant: pure functions of the cases and their results; the CLI decides where
-reports go and what exit code a threshold miss gives.
+Invariant: pure functions of the cases, their results and the thresholds; no I/O.
+``evaluate`` returns a ``Report`` that says whether the run passed; the formats in
+``reports/`` render it and the CLI decides where it goes.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections import Counter
-from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from collections.abc import Mapping
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, create_model
 
 from .errors import ConfigError
 from .grounding import grounding_for, vocab
 from .grounding.links import canonical, find_links
 from .grounding.tasks import tasks_in
 from .models import Case, Result, _Strict
+from .thresholds import THRESHOLDS
 
 
-class Thresholds(_Strict):
-    min_grounded_rate: float | None = Field(default=None, ge=0, le=1)
-    min_first_pass_rate: float | None = Field(default=None, ge=0, le=1)
-    max_mean_attempts: float | None = Field(default=None, ge=0)
-    min_link_precision: float | None = Field(default=None, ge=0, le=1)
-    min_recommended_coverage: float | None = Field(default=None, ge=0, le=1)
-    min_citation_recall: float | None = Field(default=None, ge=0, le=1)
-    min_task_accuracy: float | None = Field(default=None, ge=0, le=1)
+class _ThresholdsBase(_Strict):
+    def limits(self) -> dict[str, float]:
+        """The thresholds that are set, by name."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+    def override(self, limits: Mapping[str, float | None]) -> Thresholds:  # type: ignore[valid-type]
+        """These thresholds with ``limits`` on top (a config table, or flags where None means not given)."""
+        given = {k: v for k, v in limits.items() if v is not None}
+        try:
+            return type(self).model_validate({**self.model_dump(), **given})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ConfigError(f"threshold {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+# One optional field per declared threshold, bounded as the declaration says.
+Thresholds = create_model(  # type: ignore[call-overload]
+    "Thresholds",
+    __base__=_ThresholdsBase,
+    __module__=__name__,
+    __doc__="Eval thresholds by name (see thresholds.THRESHOLDS); None is not set.",
+    **{t.name: (float | None, Field(default=None, ge=t.lowest, le=t.highest, description=t.help)) for t in THRESHOLDS},
+)
 
 
 class Metrics(_Strict):
@@ -49,22 +64,6 @@ class Metrics(_Strict):
     latency_p50_s: float
     latency_p95_s: float
     statuses: dict[str, int]
-
-
-def load_thresholds(pyproject: Path | None, overrides: dict[str, float | None]) -> Thresholds:
-    """``[tool.cnaps-llm.eval]`` from pyproject.toml, then flags on top."""
-    base: dict[str, Any] = {}
-    if pyproject is not None and pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{pyproject}: cannot read [tool.cnaps-llm.eval] ({exc})") from None
-        base = data.get("tool", {}).get("cnaps-llm", {}).get("eval", {})
-    base.update({k: v for k, v in overrides.items() if v is not None})
-    try:
-        return Thresholds.model_validate(base)
-    except Exception as exc:  # pydantic's message names the field
-        raise ConfigError(f"eval thresholds: {str(exc).splitlines()[-1]}; see [tool.cnaps-llm.eval]") from None
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -139,77 +138,61 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
     )
 
 
-def failures(m: Metrics, t: Thresholds) -> list[str]:
-    """Each threshold the metrics miss, as a sentence."""
+def failures(m: Metrics, t: Thresholds) -> list[str]:  # type: ignore[valid-type]
+    """Each threshold the metrics miss, as a sentence, in declaration order."""
     out = []
-    checks = [
-        ("grounded rate", m.grounded_rate, t.min_grounded_rate, "min"),
-        ("first-pass rate", m.first_pass_rate, t.min_first_pass_rate, "min"),
-        ("mean attempts", m.mean_attempts, t.max_mean_attempts, "max"),
-        ("link precision", m.link_precision, t.min_link_precision, "min"),
-        ("recommended-model coverage", m.recommended_coverage, t.min_recommended_coverage, "min"),
-        ("expected-citation recall", m.citation_recall, t.min_citation_recall, "min"),
-        ("expected-task accuracy", m.task_accuracy, t.min_task_accuracy, "min"),
-    ]
-    for name, value, limit, kind in checks:
-        if limit is None:
-            continue
-        if value is None:
-            out.append(f"{name} could not be measured (no data) but a threshold of {limit} is set")
-        elif (kind == "min" and value < limit) or (kind == "max" and value > limit):
-            word = "below the minimum" if kind == "min" else "above the maximum"
-            out.append(f"{name} {value:g} is {word} {limit:g}")
+    for th in THRESHOLDS:
+        sentence = th.missed(getattr(m, th.metric), getattr(t, th.name))
+        if sentence is not None:
+            out.append(sentence)
     return out
 
 
-def _fmt(v: float | None, pct: bool = True) -> str:
-    if v is None:
-        return "n/a"
-    return f"{v:.1%}" if pct else f"{v:g}"
+class Report(_Strict):
+    """A judged run. ``thresholds`` is None when they were switched off (nothing gates the run)."""
+
+    metrics: Metrics
+    thresholds: Thresholds | None  # type: ignore[valid-type]
+    missed: list[str] = Field(description="One sentence per threshold the metrics miss.")
+    failed_cases: list[str] = Field(description="Ids of the cases that ended without a grounded answer.")
+    results: list[Result]
+
+    @property
+    def gated_by(self) -> Literal["thresholds", "cases", "nothing"]:
+        """What decides ``passed``: ``thresholds``, ``cases`` (none configured: every case must pass) or ``nothing``."""
+        if self.thresholds is None:
+            return "nothing"
+        return "thresholds" if self.thresholds.limits() else "cases"
+
+    @property
+    def passed(self) -> bool:
+        gate = self.gated_by
+        return gate == "nothing" or (gate == "thresholds" and not self.missed) or (gate == "cases" and not self.failed_cases)
+
+    def verdict(self) -> str:
+        """One line on the outcome, for reports and stderr."""
+        gate = self.gated_by
+        if gate == "nothing":
+            return "thresholds not applied"
+        if gate == "thresholds":
+            return "thresholds missed: " + "; ".join(self.missed) if self.missed else "thresholds passed"
+        if not self.failed_cases:
+            return "no thresholds configured; every case passed"
+        shown = ", ".join(self.failed_cases[:10]) + (", …" if len(self.failed_cases) > 10 else "")
+        return f"no thresholds configured and {len(self.failed_cases)} case(s) failed: {shown}"
 
 
-def markdown(m: Metrics, results: list[Result], missed: list[str]) -> str:
-    rows = [
-        ("cases", str(m.cases)),
-        ("grounded rate", _fmt(m.grounded_rate)),
-        ("first-pass rate", _fmt(m.first_pass_rate)),
-        ("mean attempts", f"{m.mean_attempts:.2f}"),
-        ("violations in drafts", ", ".join(f"{k} {v}" for k, v in m.draft_violations.items()) or "none"),
-        ("violations in final answers", ", ".join(f"{k} {v}" for k, v in m.final_violations.items()) or "none"),
-        ("link precision", _fmt(m.link_precision)),
-        ("recommended-model coverage", _fmt(m.recommended_coverage)),
-        ("expected-citation recall", _fmt(m.citation_recall)),
-        ("expected-task accuracy", _fmt(m.task_accuracy)),
-        ("tokens (prompt + completion)", f"{m.prompt_tokens} + {m.completion_tokens}"),
-        ("estimated cost", "n/a" if m.cost_usd is None else f"${m.cost_usd:.4f}"),
-        ("latency p50 / p95", f"{m.latency_p50_s:.2f} s / {m.latency_p95_s:.2f} s"),
-    ]
-    out = ["## cnaps-llm eval", "", "| metric | value |", "|---|---|"]
-    out += [f"| {k} | {v} |" for k, v in rows]
-    out += ["", "| case | status | attempts | violations in drafts |", "|---|---|---|---|"]
-    for r in results:
-        n = sum(len(a.violations) for a in r.attempts)
-        out.append(f"| {r.case_id} | {r.status} | {len(r.attempts)} | {n} |")
-    out += ["", "**Thresholds: " + ("FAILED** — " + "; ".join(missed) if missed else "passed**")]
-    return "\n".join(out) + "\n"
+def evaluate(cases: list[Case], results: list[Result], thresholds: Thresholds | None) -> Report:  # type: ignore[valid-type]
+    """Metrics of ``results`` (each the result of the case with its id in ``cases``), judged against ``thresholds``.
 
-
-def junit(results: list[Result], missed: list[str]) -> str:
-    """One test case per case (failed when not grounded), plus one for the thresholds."""
-    fails = sum(r.status == "failed" for r in results) + bool(missed)
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuite name="cnaps-llm eval" tests="{len(results) + 1}" failures="{fails}">',
-    ]
-    for r in results:
-        out.append(f'  <testcase classname="cnaps-llm" name={quoteattr(r.case_id)} time="{r.latency_s:.3f}">')
-        if r.status == "failed":
-            detail = "\n".join(f"line {v.line} [{v.kind}] {v.text}: {v.message}" for v in r.violations)
-            out.append(f'    <failure message="not grounded after {len(r.attempts)} attempt(s)">{escape(detail)}</failure>')
-        out.append("  </testcase>")
-    out.append('  <testcase classname="cnaps-llm" name="thresholds">')
-    if missed:
-        out.append(f'    <failure message={quoteattr("; ".join(missed))}/>')
-    out.append("  </testcase>")
-    out.append("</testsuite>")
-    return "\n".join(out) + "\n"
+    With no threshold set, the run passes only when every case does; ``thresholds=None``
+    reports without judging.
+    """
+    metrics = compute(cases, results)
+    return Report(
+        metrics=metrics,
+        thresholds=thresholds,
+        missed=failures(metrics, thresholds) if thresholds is not None else [],
+        failed_cases=[r.case_id for r in results if r.status == "failed"],
+        results=results,
+    )

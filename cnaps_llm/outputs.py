@@ -26,26 +26,19 @@ def record_json(result: Result, *, indent: int | None = 2) -> str:
     return json.dumps(redact_obj(result.model_dump(mode="json")), indent=indent, ensure_ascii=False)
 
 
-def answer_markdown(result: Result, *, annotate: bool = False) -> str:
-    from .render import result_markdown
-
-    text = result_markdown(result)
-    if annotate and result.answer is not None:
-        head = f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n"
-        return head + text
-    return text
-
-
-def case_file(folder: Path, result: Result, fmt: str) -> Path:
-    """``<name>.<fmt>`` for an answer, ``<name>.failed.<fmt>`` for a failure report."""
+def case_file(folder: Path, result: Result, suffix: str) -> Path:
+    """``<name>.<suffix>`` for an answer, ``<name>.failed.<suffix>`` for a failure report."""
     name = safe_name(result.case_id)
-    return inside(folder, f"{name}.failed.{fmt}" if result.status == "failed" else f"{name}.{fmt}")
+    return inside(folder, f"{name}.failed.{suffix}" if result.status == "failed" else f"{name}.{suffix}")
 
 
 class Outputs:
     def __init__(
         self, *, fmt: str, folder: Path | None, jsonl: Path | None, jsonl_stdout: bool, annotate: bool, single: bool, settings: Settings
     ) -> None:
+        from .reports import get_format
+
+        self.form = get_format(fmt)
         self.fmt, self.folder, self.annotate, self.single, self.settings = fmt, folder, annotate, single, settings
         self.jsonl_stdout = jsonl_stdout
         self.appender = Appender(jsonl) if jsonl is not None else None
@@ -53,9 +46,10 @@ class Outputs:
         self.written: dict[str, Path] = {}
 
     def text(self, result: Result) -> str:
-        if self.fmt == "json":
-            return record_json(result) + "\n"
-        return answer_markdown(result, annotate=self.annotate)
+        text = self.form.case(result)
+        if self.annotate and self.fmt == "md" and result.answer is not None:
+            return f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n" + text
+        return text
 
     def landed(self, result: Result) -> None:
         if self.appender is not None:
@@ -64,7 +58,7 @@ class Outputs:
             sys.stdout.write(record_json(result, indent=None) + "\n")
             sys.stdout.flush()
         if self.folder is not None:
-            path = case_file(self.folder, result, self.fmt)
+            path = case_file(self.folder, result, self.form.suffix)
             atomic_write(path, self.text(result))
             self.written[result.case_id] = path
 
@@ -74,13 +68,15 @@ class Outputs:
 
     def finish(self, results: list[Result]) -> None:
         """Print what goes to stdout, and one summary line per case on stderr."""
-        from .render import summary_line
+        from .reports import summary_line
 
         if self.to_stdout and results:
-            if self.fmt == "json" and not self.single:
+            if self.fmt == "json" and not self.single:  # one document: an array of records
                 sys.stdout.write(json.dumps([redact_obj(r.model_dump(mode="json")) for r in results], indent=2, ensure_ascii=False) + "\n")
-            else:
+            elif self.fmt == "md":
                 sys.stdout.write("\n---\n\n".join(self.text(r) for r in results))
+            else:
+                sys.stdout.write(self.form.run(results, None))
         for r in results:
             line = summary_line(r)
             path = self.written.get(r.case_id)

@@ -41,9 +41,9 @@ def test_eval_bundled_dataset_passes_project_thresholds(run_cli, tmp_path: Path)
 
 
 def test_lowered_threshold_passes_raised_one_fails(run_cli, tmp_path: Path) -> None:
-    low = run_cli("eval", PROMPTS, "--cache-dir", CASSETTES, "--config", tmp_path / "none.toml", "--min-first-pass-rate", "0.5")
+    low = run_cli("eval", PROMPTS, "--cache-dir", CASSETTES, "--min-first-pass-rate", "0.5")
     assert low.code == 0
-    high = run_cli("eval", PROMPTS, "--cache-dir", CASSETTES, "--config", tmp_path / "none.toml", "--min-first-pass-rate", "0.9",
+    high = run_cli("eval", PROMPTS, "--cache-dir", CASSETTES, "--min-first-pass-rate", "0.9",
                    "--junit", tmp_path / "j.xml")
     assert high.code == 1
     assert "cnaps-llm: threshold missed: first-pass rate 0.5833 is below the minimum 0.9" in high.err
@@ -62,7 +62,7 @@ def test_failed_case_is_a_junit_failure(run_cli, tmp_path: Path) -> None:
     bad = json.dumps({"task": "Uses Real-ESRGAN.", "workflow": {"input": "x", "steps": [], "output": "y"}, "references": [], "caveats": []})
     with StubServer(default=Reply(text=bad)) as srv:
         res = run_cli("eval", PROMPTS / "014_tts.txt", "--cache", "auto", "--base-url", srv.base_url,
-                      "--cache-dir", tmp_path / "c", "--config", tmp_path / "none.toml", "--junit", tmp_path / "j.xml",
+                      "--cache-dir", tmp_path / "c", "--junit", tmp_path / "j.xml",
                       "--min-grounded-rate", "1")
     assert res.code == 1
     failure = ET.parse(tmp_path / "j.xml").getroot().find("testcase[@name='014_tts']/failure")

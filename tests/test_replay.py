@@ -85,7 +85,8 @@ def test_replay_with_a_key_set_does_not_import_openai(tmp_path: Path) -> None:
         "import sys; from cnaps_llm.cli import main; sys.argv=['cnaps-llm','eval',%r,'--cache-dir',%r,'--config',%r];\n"
         "try:\n main()\nexcept SystemExit as e: assert e.code == 0, e.code\n"
         "assert 'openai' not in sys.modules, 'replay imported the SDK'"
-    ) % (str(PROMPTS), str(CASSETTES), str(tmp_path / "none.toml"))
+    ) % (str(PROMPTS), str(CASSETTES), str(tmp_path / "empty.toml"))
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")  # a --config that does not exist is an error
     env = {**os.environ, "OPENAI_API_KEY": "sk-test-not-used"}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr[-500:]

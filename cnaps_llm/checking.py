@@ -1,0 +1,85 @@
+"""Checking answers from files: one prompt file and one answer, or a JSONL of pairs.
+
+Invariant: every bad line of a pairs file is yielded as an ``InputError`` in its place
+and the others are still checked, so a caller can report both in input order.
+``kinds``/``warn`` go to ``grounding.check`` only when set.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .grounding import check
+from .inputs import case_from_object, load_case, normalise, read_text
+from .models import CheckReport, Violation, _Strict
+
+MAX_PAIRS_BYTES = 256 * 1024 * 1024
+
+
+class PairReport(_Strict):
+    """The verdict on one line of a pairs file; ``id`` is the line's id, else ``line N``."""
+
+    id: str
+    grounded: bool
+    violations: list[Violation]
+
+
+def _options(kinds: Sequence[str] | None, warn: Sequence[str]) -> dict[str, Any]:
+    # only what is set, so the default call is the plain check(answer, case)
+    out: dict[str, Any] = {}
+    if kinds is not None:
+        out["kinds"] = list(kinds)
+    if warn:
+        out["warn"] = tuple(warn)
+    return out
+
+
+def check_answer(prompt_path: str | Path, answer_path: str | Path, *, kinds: Sequence[str] | None = None,
+                 warn: Sequence[str] = ()) -> CheckReport:
+    """Check the answer in ``answer_path`` (``-`` is stdin) against the prompt file ``prompt_path``."""
+    case = load_case(prompt_path)
+    violations = check(read_text(answer_path), case, **_options(kinds, warn))
+    return CheckReport(grounded=not violations, violations=violations)
+
+
+def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
+                warn: Sequence[str] = ()) -> Iterator[PairReport | InputError]:
+    """Check each line ``{"prompt": <prompt text or structured case>, "answer": <text>, "id": optional}`` of a JSONL file.
+
+    Yields, in file order, a ``PairReport`` per good line and an ``InputError`` per bad one.
+    """
+    where = str(path)
+    options = _options(kinds, warn)
+    text = read_text(path, limit=MAX_PAIRS_BYTES)
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"not valid JSON ({exc.msg})", path=where, line=n)
+            continue
+        try:
+            if not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
+                raise InputError("each line needs a string `answer`", path=where, line=n)
+            prompt = obj.get("prompt")
+            case_obj = {"prompt": prompt} if isinstance(prompt, str) else prompt
+            case = case_from_object(case_obj, default_id=str(obj.get("id") or f"line-{n}"), path=where, line=n)
+        except InputError as exc:
+            yield exc
+            continue
+        violations = check(normalise(obj["answer"]), case, **options)
+        yield PairReport(id=str(obj.get("id") or f"line {n}"), grounded=not violations, violations=violations)
+
+
+def report_text(label: str, violations: list[Violation]) -> str:
+    """The human-readable verdict on one answer: a line, then one line per violation."""
+    if not violations:
+        return f"{label}: grounded\n"
+    lines = [f"{label}: NOT grounded, {len(violations)} violation(s)"]
+    lines += [f"  line {v.line:>3}  {v.kind:<9} {v.text!r}: {v.message}" for v in violations]
+    return "\n".join(lines) + "\n"
