@@ -137,3 +137,8 @@ def test_directory_given_as_jsonl_is_a_clear_error(tmp_path: Path) -> None:
     d = tmp_path / "set.jsonl"
     os.mkdir(d)
     assert [str(e) for e in iter_cases(d)] == [f"{d}: is a directory; pass the prompt files inside it"]
+
+
+def test_path_with_a_nul_is_an_input_error() -> None:
+    for name in ("a\0b.txt", "a\0b.jsonl"):
+        assert [str(e) for e in iter_cases(name)] == ["a\\0b" + name[3:] + ": the path holds a NUL character; check it"]

@@ -87,7 +87,8 @@ def iter_cases(path: str | Path) -> Iterator[Case | InputError]:
     except InputError as exc:
         yield exc
         return
-    fmt = fmt or next(f for f in _FORMATS if f.sniff(raw))
+    if fmt is None:
+        fmt = next(f for f in _FORMATS if f.sniff(raw))
     assert fmt.parse is not None  # every format without a suffix-only stream parses text
     yield from fmt.parse(fmt.normalise(raw), stem, name)
 
@@ -99,7 +100,8 @@ def load_case(path: str | Path) -> Case:
     for item in iter_cases(path):  # counted, not kept: a JSONL file may hold many
         if isinstance(item, InputError):
             raise item
-        first = first or item
+        if first is None:
+            first = item
         count += 1
     if count != 1 or first is None:
         raise InputError(f"holds {count} cases; pass a file with exactly one", path=str(path))

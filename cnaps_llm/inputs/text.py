@@ -75,6 +75,8 @@ def _open(name: str) -> BinaryIO:
         return open(name, "rb")  # the caller closes it
     except OSError as exc:
         raise _read_error(name, exc) from None
+    except ValueError:  # a NUL in the path: only a caller in Python can pass one
+        raise InputError("the path holds a NUL character; check it", path=name.replace("\0", "\\0")) from None
 
 
 def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
