@@ -46,9 +46,13 @@ class Expectations(_Strict):
 
 
 class Case(_Strict):
-    """One question with the sources the recommender picked for it."""
+    """One question with the sources the recommender picked for it.
 
-    id: str = Field(min_length=1)
+    The id names output files and records: at most 200 characters, no control characters
+    (``inputs`` checks both first, with a message saying what to fix).
+    """
+
+    id: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
     question: str = Field(min_length=1)
     instruction: str = ""
     sources: list[Source] = Field(min_length=1)

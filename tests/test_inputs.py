@@ -10,9 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cnaps_llm.errors import InputError
-from cnaps_llm.inputs import iter_cases, load_case, parse_prompt_text
+from cnaps_llm.inputs import case_from_object, duplicate_ids, iter_cases, load_case, parse_prompt_text
+from cnaps_llm.models import Expectations
 
 from .conftest import PROMPTS, SEEDS, SHARED
+from .stubserver import StubServer
 
 
 def _summaries(path: Path) -> list[str]:
@@ -236,3 +238,183 @@ def test_property_arbitrary_text_raises_only_input_error(text: str) -> None:
         parse_prompt_text(text, case_id="x")
     except InputError:
         pass
+
+
+# --------------------------------------------------------------------------- strict structured JSON
+
+_REC = [{"name": "X-Net", "paper": "https://arxiv.org/abs/2401.00001"}]
+_STRICT = [
+    ("top", {"question": "Q?", "recommended": _REC, "relatd": []}, "unknown key `relatd` in the case; did you mean `related`?"),
+    ("expect", {"question": "Q?", "recommended": _REC, "expct": {"task": "ocr"}}, "unknown key `expct` in the case; did you mean `expect`?"),
+    ("prompt", {"promt": "A user asks: …"}, "unknown key `promt` in the case; did you mean `prompt`?"),
+    ("source", {"question": "Q?", "recommended": [{"name": "X", "paper_ulr": "https://a.b/c"}]},
+     "unknown key `paper_ulr` in a `recommended` source; did you mean `paper_url`?"),
+    ("in-expect", {"question": "Q?", "recommended": _REC, "expect": {"must_cit": ["R1"]}}, "unknown key `must_cit` in `expect`; did you mean `must_cite`?"),
+    ("far", {"question": "Q?", "recommended": _REC, "zzz": 1},
+     "unknown key `zzz` in the case; the keys are id, question, instruction, recommended, related, sources, expect, prompt, query_text"),
+]
+
+
+@pytest.mark.parametrize("name,obj,message", _STRICT, ids=[s[0] for s in _STRICT])
+def test_unknown_key_in_structured_json_is_named_with_the_closest_key(tmp_path: Path, name: str, obj: dict, message: str) -> None:
+    p = tmp_path / "case.jsonl"
+    p.write_text(json.dumps({"question": "ok?", "recommended": _REC}) + "\n" + json.dumps(obj) + "\n", encoding="utf-8")
+    good, bad = iter_cases(p)
+    assert not isinstance(good, InputError)
+    assert str(bad) == f"{p}:2: {message} (see README 'Input formats')"
+
+
+def test_every_documented_key_is_still_accepted(tmp_path: Path) -> None:
+    readme_form = {
+        "id": "c", "question": "Q?", "instruction": "Be brief.",
+        "recommended": [{"name": "R", "paper": "https://a.b/r.pdf", "github": "https://github.com/a/r", "summary": "S.",
+                         "links": {"HuggingFace": "https://huggingface.co/a/r"}, "role": "recommended"}],
+        "related": [{"name": "P", "paper_url": "https://a.b/p.pdf", "github_url": "https://github.com/a/p", "id": "P9"}],
+        "expect": {"task": "ocr", "must_cite": ["R1"]},
+    }
+    case = case_from_object(readme_form, default_id="d")
+    assert [(s.id, s.name, s.paper_url, s.github_url, s.summary, s.links) for s in case.sources] == [
+        ("R1", "R", "https://a.b/r.pdf", "https://github.com/a/r", "S.", {"HuggingFace": "https://huggingface.co/a/r"}),
+        ("P1", "P", "https://a.b/p.pdf", "https://github.com/a/p", None, {}),
+    ]
+    assert (case.id, case.instruction, case.expect) == ("c", "Be brief.", Expectations(task="ocr", must_cite=["R1"]))
+    # what `parse` prints (sources with id and role, nulls) is read back as it was
+    printed = case.model_dump(mode="json")
+    assert case_from_object(printed, default_id="d") == case
+    # the prompt form keeps ignoring a dataset's own metadata
+    prompt = SEEDS["003"].read_text(encoding="utf-8")
+    meta = {"query_text": prompt, "query_id": 7, "responses": {"a": "…"}, "votes": [1], "expect": {"task": "denoising"}}
+    assert case_from_object(meta, default_id="m") == load_case(SEEDS["003"]).model_copy(
+        update={"id": "m", "expect": Expectations(task="denoising")}
+    )
+
+
+_TYPES = [
+    ("paper", {"question": "Q?", "recommended": [{"name": "X", "paper": 5}]}, "`paper` of a source must be a string or null, not int"),
+    ("summary", {"question": "Q?", "recommended": [{"name": "X", "summary": ["s"]}]}, "`summary` of a source must be a string or null, not list"),
+    ("link", {"question": "Q?", "recommended": [{"name": "X", "links": {"HF": 1}}]}, "`HF` in `links` must be a string or null, not int"),
+    ("name", {"question": "Q?", "recommended": [{"name": {"n": 1}}]}, "`name` of a source must be a string or null, not dict"),
+    ("instruction", {"question": "Q?", "recommended": _REC, "instruction": ["x"]}, "`instruction` of the case must be a string or null, not list"),
+    ("id", {"id": ["a"], "question": "Q?", "recommended": _REC}, "`id` must be a string, not list"),
+    ("role", {"question": "Q?", "recommended": [{"name": "X", "role": "related"}]}, "source 'X' in `recommended` has `role` 'related'; move it or fix its role"),
+    ("both", {"question": "Q?", "recommended": _REC, "sources": []}, "give either `sources` or `recommended`/`related`, not both"),
+    ("expect", {"question": "Q?", "recommended": _REC, "expect": ["R1"]}, "`expect` must be an object with `task` and/or `must_cite`"),
+]
+
+
+@pytest.mark.parametrize("name,obj,message", _TYPES, ids=[t[0] for t in _TYPES])
+def test_a_value_of_the_wrong_type_is_an_error_not_dropped(name: str, obj: dict, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        case_from_object(obj, default_id="x", path="in.json")
+    assert str(err.value) == f"in.json: {message}"
+
+
+# --------------------------------------------------------------------------- case ids
+
+
+@pytest.mark.parametrize(
+    "case_id,message",
+    [
+        ("a\x00b", "case id 'a\\x00b' holds the control character '\\x00'; remove it from the id (or file name)"),
+        ("tab\there", "case id 'tab\\there' holds the control character '\\t'; remove it from the id (or file name)"),
+        ("c1\x85", "case id 'c1\\x85' holds the control character '\\x85'; remove it from the id (or file name)"),
+        ("x" * 201, f"case id {'x' * 40!r}… is 201 characters long; give an id (or file name) of at most 200"),
+    ],
+    ids=["nul", "tab", "c1", "long"],
+)
+def test_bad_case_id_is_an_input_error_at_load_time(tmp_path: Path, case_id: str, message: str) -> None:
+    p = tmp_path / "ids.jsonl"
+    p.write_text(json.dumps({"id": case_id, "question": "Q?", "recommended": _REC}) + "\n", encoding="utf-8")
+    (err,) = iter_cases(p)
+    assert str(err) == f"{p}:1: {message}"
+
+
+def test_ids_are_kept_as_written_otherwise(tmp_path: Path) -> None:
+    ids = ["x" * 200, "../../etc/passwd", "日本語 id with spaces", "a/b\\c:d*?", "\u202eevil", 42]
+    p = tmp_path / "ids.jsonl"
+    p.write_text("".join(json.dumps({"id": i, "question": "Q?", "recommended": _REC}) + "\n" for i in ids), encoding="utf-8")
+    assert [c.id for c in iter_cases(p)] == [str(i) for i in ids]  # type: ignore[union-attr]
+
+
+def test_file_names_are_ids_too(tmp_path: Path) -> None:
+    text = SEEDS["004"].read_text(encoding="utf-8")
+    bad = tmp_path / "bad\x1bname.txt"
+    long = tmp_path / ("y" * 201 + ".txt")
+    for p in (bad, long):
+        p.write_text(text, encoding="utf-8")
+    assert str(next(iter_cases(bad))) == f"{bad}: case id 'bad\\x1bname' holds the control character '\\x1b'; remove it from the id (or file name)"
+    assert str(next(iter_cases(long))).endswith(": case id 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy'… is 201 characters long; give an id (or file name) of at most 200")
+    # the default id of a JSONL line (file stem + line number) is checked the same way
+    jl = tmp_path / ("z" * 199 + ".jsonl")
+    jl.write_text(json.dumps({"question": "Q?", "recommended": _REC}) + "\n", encoding="utf-8")
+    assert "is 201 characters long" in str(next(iter_cases(jl)))
+
+
+def test_bad_id_stops_the_case_before_any_call(tmp_path: Path, run_cli) -> None:
+    p = tmp_path / "one.jsonl"
+    p.write_text(json.dumps({"id": "a\x00", "question": "Q?", "recommended": _REC}) + "\n", encoding="utf-8")
+    with StubServer() as srv:
+        res = run_cli("generate", p, "--base-url", srv.base_url, "-o", tmp_path / "out")
+    assert res.code == 2
+    assert res.err == f"cnaps-llm: {p}:1: case id 'a\\x00' holds the control character '\\x00'; remove it from the id (or file name)\n"
+    assert srv.requests == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_duplicate_ids_in_one_pass() -> None:
+    assert duplicate_ids(["b", "a", "b", "c", "a", "b"]) == ["a", "b"]
+    assert duplicate_ids(f"id-{i}" for i in range(200_000)) == []  # a set, not list.count: this is instant
+    assert duplicate_ids([*map(str, range(100_000)), "99999"]) == ["99999"]
+
+
+# --------------------------------------------------------------------------- JSON / JSONL text
+
+
+def test_json_with_line_separator_and_mojibake_still_parses(tmp_path: Path) -> None:
+    # ftfy turns U+2028 into "\n", which JSON forbids inside a string: JSON text keeps it until parsed
+    obj = {"question": "Caf\u00c3\u00a9 photo\u2028second line?", "recommended": _REC}
+    for name in ("c.json", "c.jsonl"):
+        p = tmp_path / name
+        p.write_text(json.dumps(obj, ensure_ascii=False) + "\n", encoding="utf-8")
+        (case,) = iter_cases(p)
+        assert case.question == "Café photo\nsecond line?"  # type: ignore[union-attr]
+
+
+def test_jsonl_line_endings_bom_and_bad_bytes(tmp_path: Path) -> None:
+    good = json.dumps({"question": "Q?", "recommended": _REC}).encode()
+    p = tmp_path / "set.jsonl"
+    # line 1 CRLF, line 2 ends with a lone CR, line 3 is not UTF-8, line 4 opens with a BOM (files joined with cat)
+    p.write_bytes(b"\xef\xbb\xbf" + good + b"\r\n" + good + b"\r" + b'{"question": "caf\xe9"}\n' + b"\xef\xbb\xbf" + good + b"\n")
+    out = list(iter_cases(p))
+    assert [c.id if not isinstance(c, InputError) else str(c) for c in out] == [
+        "set-1", "set-2", f"{p}:3: file is not UTF-8; re-save it as UTF-8", "set-4",
+    ]
+
+
+def test_load_case_counts_without_keeping(tmp_path: Path) -> None:
+    p = tmp_path / "three.jsonl"
+    p.write_text((json.dumps({"question": "Q?", "recommended": _REC}) + "\n") * 3, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_case(p)
+    assert str(err.value) == f"{p}: holds 3 cases; pass a file with exactly one"
+
+
+def test_error_in_an_embedded_prompt_names_the_prompt_line(tmp_path: Path) -> None:
+    prompt = 'A user asks:\n"Why?"\n### Recommended AI Models:\nModel: X\nPaper: ftp://a.org/x.pdf\n'
+    p = tmp_path / "set.jsonl"
+    p.write_text(json.dumps({"question": "Q?", "recommended": _REC}) + "\n" + json.dumps({"prompt": prompt}) + "\n", encoding="utf-8")
+    assert str(list(iter_cases(p))[1]) == (
+        f"{p}:2: `prompt` line 5: `Paper:` link 'ftp://a.org/x.pdf' is not an http(s) URL; write it as https://…"
+    )
+    q = tmp_path / "one.json"
+    q.write_text(json.dumps({"prompt": prompt.replace("Model: X", "Model:")}), encoding="utf-8")
+    assert str(next(iter_cases(q))) == f"{q}: `prompt` line 4: `Model:` line has no name; write the model or paper name after `Model:`"
+
+
+def test_import_stays_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, cnaps_llm.inputs; print(sorted(m for m in ('ftfy', 'difflib', 'openai', 'tiktoken') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "[]\n"

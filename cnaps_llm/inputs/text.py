@@ -1,0 +1,169 @@
+"""Reading input files: bytes  ->  normalised text, whole or one line at a time.
+
+Invariant: nothing is read past its limit (a file over it is refused, a line over it is
+skipped without being held), every failure is an ``InputError`` naming the file (and the
+line where there is one), and what ``read_text`` and ``read_lines`` give is normalised:
+``\\n`` line ends, mojibake repaired, Unicode NFC. (``read_decoded`` gives the text as it
+is, for the caller to choose ``normalise`` or ``normalise_json`` once it knows the format.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import InputError
+
+MAX_INPUT_BYTES = 8 * 1024 * 1024  # a prompt file is a few KB; one JSONL line is one case
+MAX_DATASET_BYTES = 256 * 1024 * 1024  # a JSONL dataset, read line by line
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
+_NOT_UTF8 = "file is not UTF-8; re-save it as UTF-8"
+
+
+def _newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _repair(text: str, *, line_breaks: bool = True) -> str:
+    # UTF-8 read as Latin-1/cp1252 always shows a lead byte 0xC2-0xF4 as one of Â…ô: text
+    # without one cannot hold mojibake, so it skips ftfy (and its ~50 ms import)
+    if _MOJIBAKE_LEAD.search(text):
+        import ftfy
+
+        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=line_breaks, normalization="NFC")
+    return unicodedata.normalize("NFC", text)
+
+
+def normalise(text: str) -> str:
+    """Line endings to ``\\n``, mojibake repaired (ftfy), Unicode NFC.
+
+    Quotes are left curly: we repair encodings, we do not restyle people's text.
+    """
+    return _repair(_newlines(text).lstrip("\ufeff"))
+
+
+def normalise_json(text: str) -> str:
+    """``normalise`` for JSON text: U+2028, U+2029 and U+0085 inside strings are kept as they are.
+
+    ftfy would turn them into a raw newline, which JSON does not allow inside a string.
+    (Strings are ``normalise``d again, line breaks included, once parsed.)
+    """
+    return _repair(_newlines(text).lstrip("\ufeff"), line_breaks=False)
+
+
+def _mb(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB"
+
+
+def _read_error(name: str, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError("file not found; check the path", path=name)
+    if isinstance(exc, IsADirectoryError):
+        return InputError("is a directory; pass the prompt files inside it", path=name)
+    return InputError(f"cannot read file ({exc.strerror}); check its permissions", path=name)
+
+
+def _open(name: str) -> BinaryIO:
+    if name == "-":
+        return sys.stdin.buffer
+    try:
+        return open(name, "rb")  # the caller closes it
+    except OSError as exc:
+        raise _read_error(name, exc) from None
+    except ValueError:  # a NUL in the path: only a caller in Python can pass one
+        raise InputError("the path holds a NUL character; check it", path=name.replace("\0", "\\0")) from None
+
+
+def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 file (``-`` is stdin) and normalise it, or raise ``InputError``."""
+    return normalise(read_decoded(path, limit=limit))
+
+
+def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 file (``-`` is stdin) as it is, not normalised, or raise ``InputError``."""
+    name = str(path)
+    fh = _open(name)
+    try:
+        data = fh.read(limit + 1)
+    except OSError as exc:
+        raise _read_error(name, exc) from None
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    if len(data) > limit:
+        raise InputError(f"file is larger than {_mb(limit)}; split it into smaller files", path=name)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(_NOT_UTF8, path=name, line=line) from None
+
+
+def read_lines(
+    path: str | Path, *, line_limit: int = MAX_INPUT_BYTES, limit: int = MAX_DATASET_BYTES
+) -> Iterator[tuple[int, str | InputError]]:
+    """Yield ``(line number, line)`` one line at a time, or ``(n, InputError)`` for a bad one.
+
+    Lines are normalised as ``normalise_json`` does, and numbered as in
+    ``read_text(path).split("\\n")`` (a lone ``\\r`` ends a line too). A line over
+    ``line_limit`` bytes, or one that is not UTF-8, is reported and skipped; a file over
+    ``limit`` is refused unread when its size is known, and otherwise (stdin) stops with an
+    error when the limit is reached. Errors about the whole file come with line 0.
+    """
+    name = str(path)
+    try:
+        fh = _open(name)
+    except InputError as exc:
+        yield 0, exc
+        return
+    try:
+        try:
+            if name != "-" and os.fstat(fh.fileno()).st_size > limit:
+                yield 0, InputError(f"file is larger than {_mb(limit)}; split it into smaller files", path=name)
+                return
+            yield from _lines(fh, name, line_limit=line_limit, limit=limit)
+        except OSError as exc:
+            yield 0, _read_error(name, exc)
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+
+
+def _lines(fh: BinaryIO, name: str, *, line_limit: int, limit: int) -> Iterator[tuple[int, str | InputError]]:
+    n, total = 0, 0
+    while True:
+        raw = fh.readline(line_limit + 1)
+        if not raw:
+            return
+        total += len(raw)
+        if len(raw) > line_limit:
+            n += 1
+            yield n, InputError(f"line is longer than {_mb(line_limit)}; one case per line, split it", path=name, line=n)
+            # skip the rest of the line a piece at a time, never holding it whole
+            while raw and not raw.endswith(b"\n") and total <= limit:
+                raw = fh.readline(line_limit)
+                total += len(raw)
+        else:
+            # a lone "\r" ends a line too, as in `read_text`; CR and LF bytes never occur inside
+            # a UTF-8 sequence, so the bytes can be split before decoding, and a bad byte costs
+            # only its own line
+            pieces = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+            if raw.endswith(b"\n"):
+                pieces.pop()
+            for piece in pieces:
+                n += 1
+                try:
+                    text = piece.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield n, InputError(_NOT_UTF8, path=name, line=n)
+                    continue
+                # a byte-order mark opening any line goes (files joined with `cat` keep theirs)
+                yield n, _repair(text.lstrip("\ufeff"), line_breaks=False)
+        if total > limit:
+            yield n, InputError(f"file is larger than {_mb(limit)}; split it into smaller files", path=name)
+            return
