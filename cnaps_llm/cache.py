@@ -140,9 +140,13 @@ class CachingBackend:
         case = request.case_id or "?"
         key = request_key(request, self.template_hash)
         recordings: list[tuple[Path, dict[str, Any]]] = []
+        seen: set[str] = set()
         for folder in self._folders():
             sub = folder / safe_name(case)
             for p in sorted(sub.glob("*.json")) if sub.is_dir() else []:
+                if p.name in seen:  # the same call in the user cache and the bundled copy
+                    continue
+                seen.add(p.name)
                 try:
                     recordings.append((p, _read(p)))
                 except ReplayMiss:
@@ -188,6 +192,6 @@ def wrap(settings: Settings, template_hash: str, live: Callable[[], Backend]) ->
         mode=settings.cache,
         folder=settings.cache_dir,
         template_hash=template_hash,
-        read_only=[bundled_cassettes()],
+        read_only=[] if calls else [bundled_cassettes()],
         no_backend_hint=hint,
     )

@@ -200,7 +200,8 @@ def _run(cases: list, settings, *, concurrency: int, on_result=None, label: str 
     from .progress import Progress
     from .runner import run_cases
 
-    progress = Progress(len(cases), label, stream=settings.stream)
+    # eval over a dataset wants its report, not a line per attempt
+    progress = Progress(len(cases), label, stream=settings.stream, attempt_lines=label == "generating")
 
     def landed(result) -> None:  # type: ignore[no-untyped-def]
         progress.result(result)
@@ -270,8 +271,9 @@ def generate(
     )
     paths = _paths(files, example)
     cases, bad = _load_cases(files, example)
-    seen: set[str] = set()
-    dupes = sorted({c.id for c in cases if c.id in seen or seen.add(c.id)})  # type: ignore[func-returns-value]
+    from .inputs import duplicate_ids
+
+    dupes = duplicate_ids([c.id for c in cases])
     if dupes and (out is not None or jsonl is not None):
         raise InputError(f"case id(s) {', '.join(dupes[:5])} occur more than once; give each case a unique id")
     results_file = None

@@ -40,14 +40,15 @@ class ModeNegotiator:
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[str]:
         """The mode to send in; while unsettled, the caller holds the one probing slot."""
-        if self.settled:
-            yield self.mode
-            return
-        async with self._probe:
-            mode = self.mode
-            yield mode
-            if mode == self.mode:  # the request was not rejected: this mode works here
-                self._settle()
+        if not self.settled:
+            async with self._probe:
+                if not self.settled:  # still unsettled now that this caller holds the slot: it probes
+                    mode = self.mode
+                    yield mode
+                    if mode == self.mode:  # the request was not rejected: this mode works here
+                        self._settle()
+                    return
+        yield self.mode  # settled (perhaps while waiting): no lock, full concurrency
 
     def reject(self, mode: str) -> bool:
         """The server rejected ``mode``; step down from it unless a step was already taken.

@@ -19,8 +19,8 @@ _TAIL = 240  # characters of streamed text shown per case
 
 
 class Progress:
-    def __init__(self, total: int, label: str, *, stream: bool = False, terminal: bool | None = None) -> None:
-        self.total, self.label, self.stream = total, label, stream
+    def __init__(self, total: int, label: str, *, stream: bool = False, attempt_lines: bool = True, terminal: bool | None = None) -> None:
+        self.total, self.label, self.stream, self.attempt_lines = total, label, stream, attempt_lines
         self.terminal = sys.stderr.isatty() if terminal is None else terminal
         self.active: dict[str, Event] = {}
         self.streamed: dict[str, str] = {}
@@ -54,7 +54,7 @@ class Progress:
         if e.phase == "request":
             self.active[e.case_id] = e
             self.streamed.pop(e.case_id, None)
-        elif not self.terminal:
+        elif not self.terminal and self.attempt_lines:
             verdict = "passed the checks" if not e.violations else f"{e.violations} violation(s)"
             sys.stderr.write(f"{e.case_id}: attempt {e.attempt} ({e.mode}, {time.monotonic() - e.started:.1f} s): {verdict}\n")
             sys.stderr.flush()

@@ -26,7 +26,8 @@ def gen(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         res = run_cli("generate", CASE, "--base-url", srv.base_url, "-f", "json", "-o", tmp_path / "out",
                       "--cache-dir", tmp_path / "cas", *extra)
         path = tmp_path / "out" / f"{CASE.stem}.json"
-        record = json.loads(path.read_text()) if path.exists() else None
+        failed = tmp_path / "out" / f"{CASE.stem}.failed.json"  # a failure never takes an answer's name
+        record = json.loads(path.read_text()) if path.exists() else json.loads(failed.read_text()) if failed.exists() else None
         cassettes = sorted((tmp_path / "cas").rglob("*.json"))
         leftovers = [p for p in tmp_path.rglob(".*") if p.is_file()]
         assert leftovers == [], "temporary files left behind"
@@ -69,7 +70,8 @@ def test_persistent_fault_fails_clearly_with_attempt_recorded(gen, fault: str) -
     assert [a["error"] for a in record["attempts"]] == [record["error"]]
     assert res.err.count("\n") == 1 and res.err.startswith(f"{CASE.stem}: failed: ") and "Traceback" not in res.err
     assert cassettes == []  # nothing recorded for a failed call
-    assert len(srv.requests) == (1 if fault in NOT_RETRIED else 3)
+    # a local server that timed out is retried once at most: it goes on computing the abandoned request
+    assert len(srv.requests) == (1 if fault in NOT_RETRIED else 2 if fault == "slow" else 3)
 
 
 def test_retry_after_is_honoured(gen, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,7 +88,7 @@ def test_draft_not_matching_schema_is_reasked_then_succeeds(gen) -> None:
         srv.enqueue(Reply(text='{"task": 3, "steps": []}'), Reply(text=draft()))
         res, record, cassettes = gen(srv)
     assert res.code == 0
-    assert "does not match the draft schema" in record["attempts"][0]["violations"][0]["message"]
+    assert "does not match the draft's fields" in record["attempts"][0]["violations"][0]["message"]
     assert len(cassettes) == 2
 
 

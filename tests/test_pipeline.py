@@ -219,7 +219,7 @@ def test_client_errors_give_one_line_what_to_fix(run_cli, status: int, fragment:
 
 
 def test_generate_cli_json_record_against_stub(run_cli, tmp_path: Path) -> None:
-    with StubServer(default=Reply(text=draft())) as srv:
+    with StubServer(default=Reply(text=draft(), model="gpt-4o-mini-2024-07-18")) as srv:
         res = run_cli("generate", SEEDS["003"], "--base-url", srv.base_url, "--format", "json", "-o", tmp_path / "out")
         assert res.code == 0, res.err
         record = json.loads((tmp_path / "out" / f"{SEEDS['003'].stem}.json").read_text())
@@ -227,6 +227,7 @@ def test_generate_cli_json_record_against_stub(run_cli, tmp_path: Path) -> None:
         assert record["attempts"][0]["messages"][0]["role"] == "system"
         assert record["usage"] == {"prompt_tokens": 10, "completion_tokens": 5}
         assert len(record["template_hash"]) == 16 and record["cost_usd"] is not None
+        assert record["model"] == "gpt-4o-mini-2024-07-18"  # the model that answered, and priced as it
         assert "grounded after 1 attempt(s)" in res.err
 
 
@@ -237,7 +238,7 @@ def test_generate_without_server_says_how_to_configure(run_cli, tmp_path: Path) 
     mine = tmp_path / "mine.txt"  # not a bundled example: nothing recorded, nothing configured
     mine.write_text(SEEDS["003"].read_text())
     res = run_cli("generate", mine)
-    assert res.code == 4 and res.out == ""
+    assert res.code == 4 and res.out.startswith("# FAILED: mine\n\nThere is no recorded response to replay: case mine has no recording")
     assert res.err.startswith("mine: failed: case mine has no recording; no model server is configured: set OPENAI_API_KEY")
 
 

@@ -28,11 +28,12 @@ def test_every_bundled_case_replays_grounded_offline(run_cli, tmp_path: Path) ->
 
 def test_readme_first_command_prints_grounded_answer_and_says_replayed(run_cli) -> None:
     # no key, no base URL (the autouse fixture clears them), default --cache auto
-    res = run_cli("generate", SEEDS["003"], "--cache-dir", CASSETTES)
+    res = run_cli("generate", SEEDS["003"])  # the bundled recordings, read from the package
     assert res.code == 0, res.err
-    assert res.out.splitlines()[1] == "## 1. The task"
-    assert "https://github.com/JingyunLiang/SwinIR" in res.out
-    assert f"{SEEDS['003'].stem}: replayed from recorded responses in {CASSETTES} (no model was called)" in res.err
+    assert res.out.splitlines()[0] == "## 1. The task"  # published Markdown: no comment, no source ids
+    assert "https://github.com/JingyunLiang/SwinIR" in res.out and "(R1)" not in res.out and "<!--" not in res.out
+    assert res.err.endswith("cost —; replayed from recorded responses, no model was called\n")
+    assert not (Path.cwd() / "cassettes").exists() or not any((Path.cwd() / "cassettes").iterdir())  # nothing recorded
 
 
 def _copy_case(tmp_path: Path, cid: str) -> Path:
@@ -44,8 +45,8 @@ def _copy_case(tmp_path: Path, cid: str) -> Path:
 def test_replay_miss_names_case_key_and_closest_diff(run_cli, tmp_path: Path) -> None:
     cdir = _copy_case(tmp_path, SEEDS["003"].stem)
     res = run_cli("generate", SEEDS["003"], "--cache", "replay", "--cache-dir", cdir, "--model", "gpt-4.1")
-    assert res.code == 3
-    assert res.err.startswith(f"cnaps-llm: case {SEEDS['003'].stem}: request ")
+    assert res.code == 4
+    assert res.err.startswith(f"{SEEDS['003'].stem}: failed: case {SEEDS['003'].stem}: request ")
     assert "was never recorded; closest is" in res.err and "model: 'gpt-4o-mini' recorded, 'gpt-4.1' now" in res.err
 
 
@@ -56,7 +57,7 @@ def test_changed_template_reports_stale_cassettes(run_cli, tmp_path: Path, monke
     monkeypatch.setenv("CNAPS_PROMPTS_DIR", str(prompts))
     cdir = _copy_case(tmp_path, SEEDS["003"].stem)
     res = run_cli("generate", SEEDS["003"], "--cache", "replay", "--cache-dir", cdir)
-    assert res.code == 3
+    assert res.code == 4
     assert "2 stale recording(s) made with templates" in res.err and "re-record with --cache record" in res.err
 
 
@@ -71,7 +72,7 @@ def test_auto_records_then_replays_without_calling_again(run_cli, tmp_path: Path
         assert "replayed" in second.err and "replayed" not in first.err
     (rec,) = list((cdir / SEEDS["003"].stem).glob("*.json"))
     data = json.loads(rec.read_text())
-    assert data["format_version"] == 1 and data["request"]["model"] == "gpt-4o-mini"
+    assert data["format_version"] == 2 and data["request"]["model"] == "gpt-4o-mini"
     assert "authorization" not in rec.read_text().lower() and "sk-" not in rec.read_text()
     assert [p.name for p in cdir.rglob(".*")] == []  # no temp files left behind
 

@@ -112,13 +112,13 @@ def test_hopelessly_nested_reply_is_a_syntax_problem_not_a_crash() -> None:
 
 def test_an_identical_redraft_raises_the_temperature_then_stops_early() -> None:
     bad = draft(task="Image restoration, like Real-ESRGAN.")
-    backend = ScriptedBackend(bad, bad, bad, bad)
+    backend = ScriptedBackend(*[bad] * 5)
     from cnaps_llm.settings import load_settings
 
-    result = run(backend, load_settings(openai_base_url="http://x/v1", max_attempts=6))
+    result = run(backend, load_settings(openai_base_url="http://x/v1", max_attempts=8))
     temps = [h.temperature for h in backend.history]
-    assert temps == [0.0, 0.5, 0.8, 1.0]
-    assert result.status == "failed" and len(result.attempts) == 4
+    assert temps == [0.0, 0.0, 0.5, 0.8, 1.0]  # raised after each identical redraft, up to the bound
+    assert result.status == "failed" and len(result.attempts) == 5
     assert result.stopped == "the model returned the same draft again at temperature 1; stopped early"
 
 

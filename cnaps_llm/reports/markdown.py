@@ -20,7 +20,12 @@ def case(result: Result) -> str:
     if result.answer is not None:  # published as it is: no ids, no comment (generate --annotate adds one)
         return result.answer
     if result.error is not None:
-        lines = [f"# FAILED: {result.case_id}", "", f"The model server failed: {result.error}", ""]
+        what = {
+            "no_recording": "There is no recorded response to replay",
+            "deadline": "The case ran out of time",
+            "budget": "The case was not run",
+        }.get(result.error_kind or "", "The model server failed")
+        lines = [f"# FAILED: {result.case_id}", "", f"{what}: {result.error}", ""]
     else:
         lines = [
             f"# NOT GROUNDED: {result.case_id}",
