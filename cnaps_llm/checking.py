@@ -7,18 +7,15 @@ and the others are still checked, so a caller can report both in input order.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .grounding import check
+from .grounding import check, is_grounded
 from .inputs import case_from_object, load_case, normalise, read_text
+from .inputs.json_files import iter_jsonl
 from .models import CheckReport, Violation, _Strict
-
-MAX_PAIRS_BYTES = 256 * 1024 * 1024
-
 
 class PairReport(_Strict):
     """The verdict on one line of a pairs file; ``id`` is the line's id, else ``line N``."""
@@ -43,7 +40,7 @@ def check_answer(prompt_path: str | Path, answer_path: str | Path, *, kinds: Seq
     """Check the answer in ``answer_path`` (``-`` is stdin) against the prompt file ``prompt_path``."""
     case = load_case(prompt_path)
     violations = check(read_text(answer_path), case, **_options(kinds, warn))
-    return CheckReport(grounded=not violations, violations=violations)
+    return CheckReport(grounded=is_grounded(violations), violations=violations)
 
 
 def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
@@ -54,14 +51,9 @@ def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
     """
     where = str(path)
     options = _options(kinds, warn)
-    text = read_text(path, limit=MAX_PAIRS_BYTES)
-    for n, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(f"not valid JSON ({exc.msg})", path=where, line=n)
+    for n, obj in iter_jsonl(path):  # streamed; a line nested too deeply is that line's error
+        if isinstance(obj, InputError):
+            yield obj
             continue
         try:
             if not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
@@ -73,13 +65,22 @@ def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
             yield exc
             continue
         violations = check(normalise(obj["answer"]), case, **options)
-        yield PairReport(id=str(obj.get("id") or f"line {n}"), grounded=not violations, violations=violations)
+        yield PairReport(id=str(obj.get("id") or f"line {n}"), grounded=is_grounded(violations), violations=violations)
 
 
-def report_text(label: str, violations: list[Violation]) -> str:
-    """The human-readable verdict on one answer: a line, then one line per violation."""
-    if not violations:
-        return f"{label}: grounded\n"
-    lines = [f"{label}: NOT grounded, {len(violations)} violation(s)"]
-    lines += [f"  line {v.line:>3}  {v.kind:<9} {v.text!r}: {v.message}" for v in violations]
+def report_text(label: str, violations: list[Violation], *, color: bool = False) -> str:
+    """The human-readable verdict on one answer: a line, then one line per violation
+    (ANSI-coloured when ``color``: red errors, yellow warnings)."""
+    red, yellow, green, off = ("\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[0m") if color else ("", "", "", "")
+    errors = [v for v in violations if v.severity == "error"]
+    if not errors:
+        head = f"{label}: {green}grounded{off}" + (f", {len(violations)} warning(s)" if violations else "")
+    else:
+        head = f"{label}: {red}NOT grounded{off}, {len(errors)} violation(s)" + (
+            f" and {len(violations) - len(errors)} warning(s)" if len(violations) > len(errors) else ""
+        )
+    lines = [head]
+    for v in violations:
+        mark = red if v.severity == "error" else yellow
+        lines.append(f"  line {v.line:>3}  {mark}{v.kind:<9}{off} {v.text!r}: {v.message}")
     return "\n".join(lines) + "\n"

@@ -101,34 +101,46 @@ def parse(files: Files = None, example: Example = None) -> None:
         raise typer.Exit(BAD_INPUT)
 
 
-def _print_report(label: str, violations: list) -> None:
+def _color() -> bool:
+    """Colour on a terminal, plain when piped or with NO_COLOR set (no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _print_report(label: str, violations: list, *, color: bool = False) -> None:
     from .checking import report_text
 
-    sys.stdout.write(report_text(label, violations))
+    sys.stdout.write(report_text(label, violations, color=color))
 
 
 ConfigFile = Annotated[
-    Optional[Path], typer.Option("--config", help="pyproject.toml holding [tool.cnaps-llm] (default: ./pyproject.toml if there is one).")
+    Optional[Path], typer.Option("--config", metavar="FILE", help="pyproject.toml holding [tool.cnaps-llm] (default: ./pyproject.toml if there is one).")
 ]
 
 
 @app.command()
 def check(
-    prompt_file: Annotated[str, typer.Argument(help="The prompt file (or a JSONL of {prompt, answer} pairs).")],
-    answer_file: Annotated[Optional[str], typer.Argument(help="The answer to check; `-` reads stdin.")] = None,
+    prompt_file: Annotated[str, typer.Argument(metavar="PROMPT", help="The prompt file (`example:003` for a bundled one), or a JSONL of {prompt, answer} pairs.")],
+    answer_file: Annotated[Optional[str], typer.Argument(metavar="ANSWER", help="The answer to check; `-` reads stdin.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print {grounded, violations} as JSON.")] = False,
+    kinds: Annotated[Optional[str], typer.Option("--kinds", metavar="KIND,...", help="Check only these kinds (e.g. url,model); default all.")] = None,
+    warn: Annotated[Optional[str], typer.Option("--warn", metavar="KIND,...", help="Report these kinds without failing the answer.")] = None,
     config: ConfigFile = None,
 ) -> None:
     """Check an answer against its prompt file: every link, model, task and figure must come from the input.
 
     Exit 0 when grounded, 1 when not, 2 on bad input. With one JSONL argument, each line is
     {"prompt": <prompt text or structured case>, "answer": <text>, "id": optional} and all are checked.
-    Which kinds are checked or only warned about comes from [tool.cnaps-llm.check].
+    Which kinds are checked or only warned about comes from [tool.cnaps-llm.check], or --kinds/--warn.
     """
     from .checking import check_answer, check_pairs
     from .config import load_config
 
     options = load_config(config).check
+    chosen = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds is not None else options.kinds
+    warned = tuple(k.strip() for k in warn.split(",") if k.strip()) if warn is not None else options.warn
+    options = type(options)(kinds=chosen, warn=warned)
+    if prompt_file.startswith("example:"):
+        prompt_file = _paths([prompt_file])[0]
     if answer_file is None:
         if not prompt_file.endswith(".jsonl"):
             raise InputError("give an answer file too, or a .jsonl of {prompt, answer} pairs", path=prompt_file)
@@ -142,7 +154,7 @@ def check(
             if as_json:
                 reports.append(item.model_dump())
             else:
-                _print_report(item.id, item.violations)
+                _print_report(item.id, item.violations, color=_color())
         if as_json:
             sys.stdout.write(json.dumps(reports, indent=2, ensure_ascii=False) + "\n")
         raise typer.Exit(2 if bad else 1 if failed else 0)
@@ -151,7 +163,7 @@ def check(
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        _print_report(answer_file, report.violations)
+        _print_report(answer_file, report.violations, color=_color())
     raise typer.Exit(0 if report.grounded else 1)
 
 
@@ -327,16 +339,17 @@ def _with_threshold_flags(command):  # type: ignore[no-untyped-def]
 @app.command("eval")
 @_with_threshold_flags
 def eval_(
-    datasets: Annotated[list[str], typer.Argument(help="Folders of prompt files or JSONL datasets.")],
-    cache: Annotated[str, typer.Option("--cache", help="replay (default: never calls a model) | auto | record | off.")] = "replay",
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Folder of recordings.")] = None,
+    datasets: Files = None,
+    example: Example = None,
+    cache: Annotated[str, typer.Option("--cache", metavar="MODE", help="replay (default: never calls a model) | auto | record | off.")] = "replay",
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Folder of recordings (the bundled ones are always read).")] = None,
     model: Model = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256)] = 4,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="OpenAI-compatible server URL.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256, metavar="N", help="Requests in flight at once.")] = 4,
     config: ConfigFile = None,
-    markdown_out: Annotated[Optional[Path], typer.Option("--markdown", help="Also write the Markdown report here (e.g. $GITHUB_STEP_SUMMARY).")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write metrics and per-case results as JSON.")] = None,
-    junit_out: Annotated[Optional[Path], typer.Option("--junit", help="Write JUnit XML, one test case per case.")] = None,
+    markdown_out: Annotated[Optional[Path], typer.Option("--markdown", metavar="FILE", help="Also append the Markdown report to FILE (GitHub's convention: --markdown \"$GITHUB_STEP_SUMMARY\").")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", metavar="FILE", help="Write metrics and per-case results as JSON.")] = None,
+    junit_out: Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Write JUnit XML, one test case per case.")] = None,
     no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Report only: judge no threshold, exit 0 even when cases fail.")] = False,
     **limits: float | None,
 ) -> None:
@@ -347,7 +360,7 @@ def eval_(
     """
     from . import evals
     from .config import load_config
-    from .fsutil import atomic_write
+    from .fsutil import append_text, atomic_write
     from .reports import FORMATS
     from .thresholds import BY_NAME
 
@@ -357,16 +370,18 @@ def eval_(
     settings = _settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
     thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
-    cases, bad = _load_cases(datasets)
+    cases, bad = _load_cases(datasets, example)
     if bad or not cases:
         raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
     results = _run(cases, settings, concurrency=concurrency, label="evaluating")
     report = evals.evaluate(cases, results, thresholds)
     text = FORMATS["md"].run(results, report)
     sys.stdout.write(text)
-    for path, fmt in ((markdown_out, "md"), (json_out, "json"), (junit_out, "junit")):
+    if markdown_out is not None:
+        append_text(markdown_out, text)  # a step summary collects every step's report
+    for path, fmt in ((json_out, "json"), (junit_out, "junit")):
         if path is not None:
-            atomic_write(path, text if fmt == "md" else FORMATS[fmt].run(results, report))
+            atomic_write(path, FORMATS[fmt].run(results, report))
     for m in report.missed:
         _err(f"threshold missed: {m}")
     if report.gated_by == "cases" and not report.passed:

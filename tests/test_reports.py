@@ -195,6 +195,6 @@ def test_check_pairs_yields_reports_and_errors_in_file_order(tmp_path: Path) -> 
     assert [type(i) for i in items] == [PairReport, InputError, PairReport, InputError]
     good, bad_json, bad, no_answer = items
     assert (good.id, good.grounded, good.violations) == ("good", True, [])
-    assert str(bad_json) == f"{p}:2: not valid JSON (Expecting property name enclosed in double quotes)"
+    assert str(bad_json) == f"{p}:2: not valid JSON (Expecting property name enclosed in double quotes); write one JSON object per line"
     assert (bad.id, bad.grounded, [v.text for v in bad.violations]) == ("line 3", False, ["https://evil.example/x"])
     assert str(no_answer) == f"{p}:5: each line needs a string `answer`"
