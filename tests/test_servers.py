@@ -68,9 +68,10 @@ def test_a_server_that_never_answers_ends_the_case_within_its_deadline(run_cli, 
                       "--structured", "json_object", "--case-timeout", "2", "--jsonl", tmp_path / "r.jsonl")
         elapsed = time.monotonic() - started
     assert res.code == 3 and elapsed < 15
-    recs = {r["case_id"]: r for r in records(tmp_path / "r.jsonl")}
-    assert recs["case00"]["error_kind"] == "deadline" and "ran out of its 2 s (--case-timeout)" in recs["case00"]["error"]
-    assert recs["case01"]["status"] == recs["case02"]["status"] == "grounded"  # the batch goes on
+    recs = records(tmp_path / "r.jsonl")
+    slow = [r for r in recs if r["error_kind"] == "deadline"]  # whichever request reached the server first
+    assert len(slow) == 1 and "ran out of its 2 s (--case-timeout)" in slow[0]["error"]
+    assert sorted(r["status"] for r in recs) == ["failed", "grounded", "grounded"]  # the batch goes on
 
 
 def test_a_local_server_that_timed_out_is_retried_once_not_four_times(run_cli, tmp_path: Path) -> None:
