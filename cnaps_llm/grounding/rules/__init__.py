@@ -1,13 +1,15 @@
 """What a grounding rule is: one kind of violation, the finder for it, its feedback.
 
 Invariant: a rule is pure. ``find(view, grounding)`` reads the answer through the
-``View`` and the case through its ``Grounding`` index, and yields findings; it
-keeps no state between calls. ``check`` (in ``cnaps_llm.grounding``)
-turns findings into violations: line numbers, severity, duplicates dropped, answer order.
+``View`` and the case through its ``Grounding`` index, and yields findings; it keeps
+no state between calls. ``check`` (in ``cnaps_llm.grounding``) turns findings into
+violations: line numbers, severity, repeats on a line dropped, answer order.
 
-A rule is one module here defining ``RULE``, and one entry in the table
-``cnaps_llm.grounding.RULES``; a rule from another package is one entry point in the
-group ``cnaps_llm.rules``, named by its kind, whose value is ``module:RULE``::
+A built-in rule is one module here defining ``RULE`` (its feedback sentences beside
+its finder) and one entry in the table ``cnaps_llm.grounding.RULES``
+(``tests/test_rule_example.py`` adds one, step by step). A rule from another package
+is an entry point in the group ``cnaps_llm.rules``, named by its kind, whose value is
+``module:RULE``; ``check`` runs it after the built-in rules when ``kinds`` names it::
 
     [project.entry-points."cnaps_llm.rules"]
     toy = "my_package.toy_rule:RULE"
@@ -31,8 +33,11 @@ KIND = re.compile(r"[a-z][a-z0-9_]*")
 
 class Finding(NamedTuple):
     """Something a rule found: where it starts in the answer, the text quoted back, and
-    the sentence that tells the writer what to do. ``offset`` None means the answer as
-    a whole (a part it lacks): reported on its last line, after the located findings."""
+    the sentence that tells the writer what to do.
+
+    ``offset`` None means the answer as a whole (a part it lacks): reported on the
+    answer's last line, after the located findings, each one (a located finding is
+    dropped when its kind already quoted the same text on that line)."""
 
     offset: int | None
     text: str
