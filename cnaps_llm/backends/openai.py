@@ -146,8 +146,7 @@ class OpenAIBackend:
         self.client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0
         )
-        largest = settings.max_input_tokens + settings.max_output_tokens
-        self.throttle = throttle or Throttle(settings.rpm, settings.tpm, largest_request=largest, max_pause=settings.max_retry_wait)
+        self.throttle = throttle or Throttle(settings.rpm, settings.tpm, max_pause=settings.max_retry_wait)
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
         self.local = is_local(settings.openai_base_url)
         self.busy = False  # the server said it is overloaded: do not pile retries on it

@@ -2,9 +2,9 @@
 
 Invariant: one ``Throttle`` per run. ``acquire`` waits for (1) a run-wide pause set by a
 429 or by rate-limit headers saying the budget is spent, then (2) a request slot and
-(3) the request's estimated tokens, from leaky buckets (aiolimiter) sized so that no
-burst ever exceeds one second of the budget: a server counting per minute never sees
-more than the limit in any window.
+(3) the request's estimated tokens, from leaky buckets (aiolimiter) holding one second of
+the budget: a steady flow at the limit, never a minute's worth at once (servers enforce
+per-minute limits over shorter periods, OpenAI says so of its own).
 """
 
 from __future__ import annotations
@@ -33,31 +33,35 @@ def parse_reset(value: str | None) -> float | None:
     return h * 3600 + mnt * 60 + s + ms / 1000
 
 
-def _limiter(per_minute: float, largest: float = 1.0):  # type: ignore[no-untyped-def]
+def _limiter(per_minute: float):  # type: ignore[no-untyped-def]
     from aiolimiter import AsyncLimiter
 
-    # capacity = one period's share of the budget, the period long enough to hold the largest
-    # single acquisition: a steady flow, never a minute's worth at once
-    period = max(1.0, largest * 60.0 / per_minute)
-    return AsyncLimiter(per_minute * period / 60.0, period)
+    # one second's worth of the budget (at least one unit, for limits under one a second)
+    capacity = max(1.0, per_minute / 60.0)
+    return AsyncLimiter(capacity, capacity * 60.0 / per_minute)
 
 
 class Throttle:
-    def __init__(self, rpm: float | None = None, tpm: float | None = None, *, largest_request: float = 1.0, max_pause: float = 60.0) -> None:
+    def __init__(self, rpm: float | None = None, tpm: float | None = None, *, max_pause: float = 60.0) -> None:
         self.requests = _limiter(rpm) if rpm else None
-        self.tokens = _limiter(tpm, largest_request) if tpm else None
+        self.tokens = _limiter(tpm) if tpm else None
         self.max_pause = max_pause
-        self.largest_request = largest_request
+        self.last_request = 1.0  # tokens of the latest request: what the next one likely needs
         self._resume_at = 0.0  # time.monotonic() before which nothing is dispatched
         self.pauses = 0
 
     async def acquire(self, tokens: float = 0.0) -> None:
+        self.last_request = max(1.0, tokens)
         while (wait := self._resume_at - time.monotonic()) > 0:
             await asyncio.sleep(wait)
         if self.requests is not None:
             await self.requests.acquire()
-        if self.tokens is not None and tokens > 0:
-            await self.tokens.acquire(min(tokens, self.tokens.max_rate))
+        if self.tokens is not None:
+            # a request larger than the bucket takes it several times over: the average holds
+            while tokens > 0:
+                take = min(tokens, self.tokens.max_rate)
+                await self.tokens.acquire(take)
+                tokens -= take
 
     def pause(self, seconds: float) -> None:
         """Hold every request of the run for ``seconds`` (capped): a 429 is the server's
@@ -78,7 +82,7 @@ class Throttle:
                 left = float(remaining)
             except ValueError:
                 continue
-            need = 1.0 if kind == "requests" else self.largest_request
+            need = 1.0 if kind == "requests" else self.last_request
             if left < need:
                 reset = parse_reset(headers.get(f"x-ratelimit-reset-{kind}"))
                 if reset is not None:
