@@ -372,9 +372,9 @@ def eval_(
         raise ConfigError(f"--no-thresholds contradicts {BY_NAME[given[0]].flag}; give one or the other")
     if max_regression is not None and baseline is None:
         raise ConfigError("--max-regression needs --baseline FILE, the `eval --json` report to compare with")
-    from .reports import baseline as compare
+    from .reports.baseline import compare, load_baseline, render
 
-    earlier = compare.load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run
+    earlier = load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run
     settings = _settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
     thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
@@ -385,14 +385,14 @@ def eval_(
     report = evals.evaluate(cases, results, thresholds)
     comparison = None
     if earlier is not None:
-        comparison = compare.compare(report, earlier, max_regression=max_regression or 0.0, judged=not no_thresholds)
-    text = compare.render("md", results, report, comparison)
+        comparison = compare(report, earlier, max_regression=max_regression or 0.0, judged=not no_thresholds)
+    text = render("md", results, report, comparison)
     sys.stdout.write(text)
     if markdown_out is not None:
         append_text(markdown_out, text)  # a step summary collects every step's report
     for path, fmt in ((json_out, "json"), (junit_out, "junit"), (html_out, "html")):
         if path is not None:
-            atomic_write(path, compare.render(fmt, results, report, comparison))
+            atomic_write(path, render(fmt, results, report, comparison))
     for m in report.missed:
         _err(f"threshold missed: {m}")
     if report.gated_by == "cases" and not report.passed:

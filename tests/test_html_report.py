@@ -113,6 +113,19 @@ def test_only_our_style_and_script_may_run_and_nothing_is_loaded(page_with_hosti
     assert "http://www.w3.org/2000/svg" in page  # the SVG namespace is a name, not a request
 
 
+def test_secrets_in_replies_are_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cnaps_llm import redact
+
+    monkeypatch.setattr(redact, "_current", redact.Redactor(["sk-SENTINEL-0123456789"]))
+    _, result = hostile_case()
+    leaked = "see https://evil.example/sk-SENTINEL-0123456789 now"
+    attempt = result.attempts[0].model_copy(update={
+        "answer": leaked, "violations": [_v("url", "https://evil.example/sk-SENTINEL-0123456789", 1, "Not in the sources: sk-SENTINEL-0123456789")]})
+    page = html.page([result.model_copy(update={"attempts": [attempt], "error": "HTTP 401: key sk-SENTINEL-0123456789 refused"})])
+    assert "SENTINEL" not in page
+    assert '<mark class="v error k-url" data-v="1" title="1. [url] Not in the sources: [redacted]">https://evil.example/[redacted]</mark>' in page
+
+
 def test_metrics_thresholds_chart_and_table(page_with_hostile_case) -> None:  # type: ignore[no-untyped-def]
     page, results = page_with_hostile_case
     assert '<p id="verdict" class="verdict fail"><strong>FAILED</strong> — thresholds missed: grounded rate 0.9231 is below the minimum 1</p>' in page

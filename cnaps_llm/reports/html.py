@@ -5,7 +5,8 @@ its Content-Security-Policy allows exactly those, by hash, and nothing else: no 
 CDN, and no script but ours even if an escape were missed. Every text that comes from the
 results (case ids, answers, raw replies, violation texts and messages, errors) reaches the
 page through Jinja2's autoescape; nothing from a result is marked safe, and the script reads
-the page's DOM, never HTML from data. Pure: the only files read are the package's template,
+the page's DOM, never HTML from data. Texts are redacted as every output is (``redact``: API
+keys, URL passwords, auth headers). Pure: the only files read are the package's template,
 style and script.
 """
 
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .. import __version__
 from ..models import Result, Violation
+from ..redact import redact
 from ..thresholds import THRESHOLDS
 
 if TYPE_CHECKING:
@@ -118,7 +120,9 @@ def highlight(text: str, violations: list[Violation]) -> tuple[list[Segment], li
 
 
 def _block(label: str, text: str, violations: list[Violation]) -> Block:
-    segments, notes = highlight(text, violations)
+    # secrets go before the cutting, so none can straddle two segments
+    clean = [v.model_copy(update={"text": redact(v.text), "message": redact(v.message)}) for v in violations]
+    segments, notes = highlight(redact(text), clean)
     return Block(label, segments, notes)
 
 
@@ -233,9 +237,18 @@ def _assets() -> tuple[Template, str, str]:
     from jinja2 import Environment, StrictUndefined  # only a page needs it
 
     folder = files(__package__).joinpath("templates")
-    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=_finalize)
     template = env.from_string(folder.joinpath("report.html.j2").read_text(encoding="utf-8"))
     return template, folder.joinpath("report.css").read_text(encoding="utf-8"), folder.joinpath("report.js").read_text(encoding="utf-8")
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ … }}`` of the template: a string from the results is redacted (API keys, URL
+    passwords, auth headers), then autoescaped; our own markup (macros, style, script) is kept."""
+    from markupsafe import Markup
+
+    return redact(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _sha256(text: str) -> str:
@@ -257,6 +270,8 @@ def verdict(report: Report | None, comparison: Comparison | None) -> tuple[str, 
 def page(results: list[Result], report: Report | None = None, comparison: Comparison | None = None) -> str:
     """The whole page for ``results``; with an eval ``report``, its metrics and thresholds at the
     top; with a baseline ``comparison``, what changed since then."""
+    from markupsafe import Markup
+
     template, css, js = _assets()
     drafts = Counter(v.kind for r in results for a in r.attempts for v in a.violations)
     finals = Counter(v.kind for r in results for v in r.violations)
@@ -265,8 +280,8 @@ def page(results: list[Result], report: Report | None = None, comparison: Compar
     return template.render(
         title="cnaps-llm eval" if report is not None else "cnaps-llm results",
         version=__version__,
-        css=css,
-        js=js,
+        css=Markup(css),
+        js=Markup(js),
         csp=f"default-src 'none'; style-src {_sha256(css)}; script-src {_sha256(js)}; img-src data:; base-uri 'none'; form-action 'none'",
         report=report,
         comparison=comparison,
