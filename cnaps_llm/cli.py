@@ -360,7 +360,8 @@ def eval_(
 
     Thresholds come from [tool.cnaps-llm.eval] in pyproject.toml, overridden by the flags.
     With none configured, the run fails when any case fails. With --baseline, a gated metric
-    worse than the baseline's by more than --max-regression fails it too. Exit 2 on bad input or config.
+    that got worse than the baseline's beyond the allowed regression fails it too.
+    Exit 2 on bad input or config.
     """
     from . import evals
     from .config import load_config
