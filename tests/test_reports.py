@@ -49,7 +49,7 @@ def _bundled_report(thresholds: Thresholds | None) -> evals.Report:  # type: ign
 
 def test_formats_table() -> None:
     assert {k: (f.name, f.suffix) for k, f in FORMATS.items()} == {
-        "md": ("md", "md"), "json": ("json", "json"), "jsonl": ("jsonl", "jsonl"), "junit": ("junit", "xml"),
+        "md": ("md", "md"), "json": ("json", "json"), "jsonl": ("jsonl", "jsonl"), "junit": ("junit", "xml"), "html": ("html", "html"),
     }
     r = _result()
     assert FORMATS["md"].case(r) == "The answer.\n"  # published as it is
@@ -58,7 +58,7 @@ def test_formats_table() -> None:
     lines = FORMATS["jsonl"].run([r, _result("c2")]).splitlines()
     assert [Result.model_validate_json(line).case_id for line in lines] == ["c1", "c2"]
     assert json.loads(FORMATS["json"].run([r])) == {"results": [r.model_dump(mode="json")]}
-    with pytest.raises(ConfigError, match=r"^--format 'jsn' is not one of md, json, jsonl, junit; did you mean json\?$"):
+    with pytest.raises(ConfigError, match=r"^--format 'jsn' is not one of md, json, jsonl, junit, html; did you mean json\?$"):
         get_format("jsn")
 
 

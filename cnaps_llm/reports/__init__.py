@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
 from ..models import Result
-from . import json, jsonl, junit, markdown
+from . import html, json, jsonl, junit, markdown
 
 if TYPE_CHECKING:
     from ..evals import Report
@@ -39,6 +39,7 @@ FORMATS: dict[str, Format] = {
         Format("json", "json", "the full record of each case; for an eval, metrics, thresholds and records", json.case, json.run),
         Format("jsonl", "jsonl", "one record per line, as --jsonl and --resume read them", jsonl.case, jsonl.run),
         Format("junit", "xml", "JUnit XML: one test case per case, plus one for the thresholds of an eval", junit.case, junit.run),
+        Format("html", "html", "one self-contained page: metrics, a chart, the cases, every draft with its violations marked", html.case, html.run),
     )
 }
 
