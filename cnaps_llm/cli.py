@@ -247,7 +247,7 @@ def generate(
     files: Files = None,
     example: Example = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="DIR", help="Write <id>.md (or .json) per case into DIR as each finishes; a failed case writes <id>.failed.md and never replaces an answer.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md (the answer), json (the full record; several cases: one JSON array), jsonl or junit.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="md (the answer), json (the full record; several cases: one JSON array), jsonl, junit or html.")] = "md",
     annotate: Annotated[bool, typer.Option("--annotate", help="Head each Markdown answer with an HTML comment: case, status, attempts.")] = False,
     model: Model = None,
     max_attempts: Annotated[Optional[int], typer.Option("--max-attempts", metavar="N", help="Drafts per case, first try included (default 3).")] = None,
