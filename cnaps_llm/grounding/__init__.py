@@ -202,20 +202,14 @@ def check(
             kind = rule.kind
             for offset, text, message in rule.find(view, g):
                 if offset is None:
-                    whole.append(_violation(kind, text, end_line, message, severity))
+                    whole.append(Violation(kind=kind, text=text, line=end_line, message=message, severity=severity))
                     continue
                 line = line_of(offset)
                 key = (kind, squash(text) or text, line)
                 if key not in seen:  # the same claim twice on a line is quoted back once
                     seen.add(key)
-                    located.append((offset, _violation(kind, text, line, message, severity)))
+                    located.append((offset, Violation(kind=kind, text=text, line=line, message=message, severity=severity)))
         if masks is not None:
             view = view.blanked(masks(view))
     located.sort(key=itemgetter(0))  # stable: at one offset, table order
     return [v for _, v in located] + whole
-
-
-def _violation(kind: str, text: str, line: int, message: str, severity: str) -> Violation:
-    if severity == "error":
-        return Violation(kind=kind, text=text, line=line, message=message)
-    return Violation(kind=kind, text=text, line=line, message=message, severity="warn")
