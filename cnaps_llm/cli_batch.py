@@ -1,6 +1,6 @@
 """``cnaps-llm batch``: generation through OpenAI's Batch API (half the price, answers within 24 h).
 
-Invariant: a thin layer over ``batchapi``, like ``cli.py`` over the library: errors are
+Invariant: a thin layer over ``batchdriver`` and ``batchapi``, like ``cli.py`` over the library: errors are
 raised as ``CnapsError`` and printed by ``cli.main``; nothing heavier than typer is
 imported until a command runs, so ``cnaps-llm --help`` pays nothing for it. Progress goes
 to stderr; stdout carries only answers (``collect``) or the status report (``status``).
@@ -92,16 +92,16 @@ class Watch:
 
 
 def _driver(state_path: Path, settings: Any, watch: Watch):  # type: ignore[no-untyped-def]
-    from . import batchapi
+    from . import batchapi, batchdriver
     from . import batchstate as bs
 
     st = bs.load(state_path)
 
     def engine():  # type: ignore[no-untyped-def]
-        batchapi.check_server(st, settings)
+        batchdriver.check_server(st, settings)
         return batchapi.engine_for(st.engine, settings)
 
-    driver = batchapi.Driver(state_path, st, engine, watch.note)
+    driver = batchdriver.Driver(state_path, st, engine, watch.note)
     driver.on_case = lambda n: watch.checking(n, st.cases)
     return driver
 
@@ -127,7 +127,7 @@ def submit(
     Cases whose requests are in the cache are answered from it and never sent. Then run
     `cnaps-llm batch collect RUN.json --wait`.
     """
-    from . import batchapi
+    from . import batchdriver
     from . import batchstate as bs
     from .cli import _load_cases, _settings
 
@@ -139,7 +139,7 @@ def submit(
     watch = Watch()
     try:
         with bs.locked(state):
-            batchapi.new_run(cases, settings, state, limits=bs.Limits(max_requests=max_requests_per_file, max_bytes=max_bytes_per_file),
+            batchdriver.new_run(cases, settings, state, limits=bs.Limits(max_requests=max_requests_per_file, max_bytes=max_bytes_per_file),
                              max_resubmits=max_resubmits)
             driver = _driver(state, settings, watch)
             done = driver.step(poll=False)
@@ -173,10 +173,10 @@ def status(
 
 
 def status_text(st: RunState) -> str:
-    from .batchapi import _summary
+    from .batchdriver import summary
 
     state = "done" if st.done else "cancelled" if st.cancelled else "running"
-    lines = [f"run {st.run_id} ({state}), {st.spec.model} at {st.server}: {_summary(st)}"]
+    lines = [f"run {st.run_id} ({state}), {st.spec.model} at {st.server}: {summary(st)}"]
     if st.cached:
         lines.append(f"  {st.cached} case(s) answered from the cache, never sent")
     for rnd in st.rounds:
@@ -214,7 +214,7 @@ def collect(
     Without --wait, does what can be done now and exits 0 while batches are still running.
     When every case has ended, writes the results (stdout, -o DIR, --jsonl) and exits as generate would.
     """
-    from . import batchapi
+    from . import batchdriver
     from . import batchstate as bs
     from .cli import _settings
     from .reports import get_format
@@ -225,7 +225,7 @@ def collect(
     try:
         with bs.locked(state):
             driver = _driver(state, settings, watch)
-            done = batchapi.collect(driver, wait=wait, poll_interval=poll_interval, on_poll=watch.poll)
+            done = batchdriver.collect(driver, wait=wait, poll_interval=poll_interval, on_poll=watch.poll)
     finally:
         watch.close()
     if not done:
@@ -267,12 +267,12 @@ def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str
 @app.command()
 def cancel(state: StateArg, base_url: BaseUrl = None) -> None:
     """Cancel the run's running batches and send nothing more; `collect` then takes in what they answered."""
-    from . import batchapi
+    from . import batchdriver
     from . import batchstate as bs
     from .cli import _settings
 
     watch = Watch(terminal=False)
     with bs.locked(state):
         driver = _driver(state, _settings(openai_base_url=base_url), watch)
-        ids = batchapi.cancel(driver)
+        ids = batchdriver.cancel(driver)
     _note(f"cancelled {', '.join(ids) if ids else 'no running batch'}; next: cnaps-llm batch collect {state} --wait")

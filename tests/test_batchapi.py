@@ -123,6 +123,8 @@ def test_collect_writes_what_generate_writes(batch, tmp_path: Path) -> None:
     assert stdout.out.count("\n---\n") == 2  # three answers, as generate prints several
     assert stdout.err.index("c0000: grounded") < stdout.err.index("c0001: grounded") < stdout.err.index("c0002: grounded")
     assert "c0002: grounded after 3 attempt(s)" in stdout.err
+    # each request's custom_id is its cache key: the name of the recording its answer was filed as
+    assert {p.stem for p in (tmp_path / "cassettes").rglob("*.json")} == set(api.lines) and len(api.lines) == 8
 
     from cnaps_llm.batchapi import run_results
     from cnaps_llm.evals import evaluate
@@ -161,6 +163,20 @@ def test_a_fully_cached_dataset_sends_nothing(batch, tmp_path: Path) -> None:
         assert api.calls == []
         res = batch(api, "collect", "--jsonl", str(tmp_path / "again.jsonl"), run="b.json")
     assert res.code == 0 and len(records(tmp_path / "again.jsonl")) == 2
+
+
+def test_a_batch_line_is_the_request_generate_sends_keyed_by_its_recording(batch, run_cli, tmp_path: Path) -> None:
+    from .stubserver import Reply, StubServer
+
+    data = dataset(tmp_path / "d.jsonl", 1)
+    with StubServer(default=Reply(text=draft())) as srv:
+        gen = run_cli("generate", data, "--base-url", srv.base_url, "--cache-dir", tmp_path / "online")
+        assert gen.code == 0, gen.err
+    with FakeBatchAPI(two_reasks) as api:
+        assert batch(api, "submit", str(data)).code == 0
+        (line,) = api.state["batch-000002"]["lines"]
+    (recording,) = (tmp_path / "online" / "c0000").glob("*.json")
+    assert line == {"custom_id": recording.stem, "method": "POST", "url": "/v1/chat/completions", "body": srv.requests[0]}
 
 
 # --------------------------------------------------------------------------- limits
