@@ -160,10 +160,12 @@ class Driver:
         refused = info is not None and info.status == "failed"
         refused_for_good = refused and not set(info.error_codes) <= RETRYABLE_BATCH_CODES  # type: ignore[union-attr]
         batch_why = f"batch {part.batch_id} ended {part.status}" + (f" ({part.note})" if part.note else "")
+        failed = again = 0
         for key in keys_in(self.run_dir / part.upload_name):
             if key in v.answered:
                 st.resubmits.pop(key, None)
-            elif key in v.final:
+                continue
+            if key in v.final:
                 st.failed_keys[key] = v.final[key]
             elif st.cancelled:
                 st.failed_keys[key] = "not answered before the run was cancelled (cnaps-llm batch cancel)"
@@ -171,15 +173,16 @@ class Driver:
                 st.failed_keys[key] = redact(f"the Batch API refused the batch: {part.note or part.status}")
             else:
                 n = st.resubmits.get(key, 0) + 1
-                why = v.retry.get(key, batch_why)
-                if n > st.max_resubmits:
-                    st.failed_keys[key] = f"{why}; no answer after {n} batch(es)"
-                    st.resubmits.pop(key, None)
-                else:
+                if n <= st.max_resubmits:
                     st.resubmits[key] = n
+                    again += 1
+                    continue
+                st.failed_keys[key] = f"{v.retry.get(key, batch_why)}; no answer after {n} batch(es)"
+                st.resubmits.pop(key, None)
+            failed += 1
         part.phase = "collected"
         self.note(f"{part.name}: batch {part.batch_id or '-'} {part.status or 'not sent'}: {len(v.answered)} answered, "
-                  f"{len(v.final)} failed, {len(v.retry)} to send again")
+                  f"{failed} failed for good, {again} to send again")
 
 
 def summary(st: bs.RunState) -> str:

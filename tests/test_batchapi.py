@@ -291,6 +291,36 @@ def test_status_shows_rounds_and_batches(batch, tmp_path: Path) -> None:
     assert re.search(r"^  r1-p1  batch-000002 +in_progress +1/4 done", second.out, re.M), second.out
 
 
+def test_collect_without_wait_does_what_it_can_and_says_what_is_left(batch, tmp_path: Path) -> None:
+    with FakeBatchAPI(two_reasks) as api:
+        api.plan(Plan(ticks=2))
+        assert batch(api, "submit", str(dataset(tmp_path / "d.jsonl", 2))).code == 0
+        first = batch(api, "collect")
+        later = [batch(api, "collect") for _ in range(4)]
+    assert first.code == 0 and first.out == ""
+    assert f"1 batch(es) still running; run `cnaps-llm batch collect {tmp_path / 'run.json'}` again later, or add --wait" in first.err
+    assert "round 1: 0/2 request(s) done, 0 failed; r1-p1 in_progress" in first.err
+    assert [r.code for r in later] == [0, 0, 0, 0] and "round 2: 2 request(s) in 1 file(s)" in "".join(r.err for r in later)
+
+
+def test_progress_on_a_terminal_is_a_bar_that_leaves_only_notes(capsys: pytest.CaptureFixture[str]) -> None:
+    from cnaps_llm.cli_batch import Watch
+
+    state = bs.RunState(
+        run_id="x", created_at="now", engine="openai", server="api.openai.com", template_hash="t", prompts_dir="p", cache_dir="c",
+        spec=bs.Spec(model="m", mode="json_schema", max_attempts=3, on_fail="report", temperature=0, max_input_tokens=6000, max_output_tokens=1200),
+        limits=bs.Limits(), max_resubmits=2, cases=10,
+        rounds=[bs.Round(number=1, requests=10, parts=[bs.Part(name="r1-p1", requests=10, bytes=1, sha256="", phase="running", status="in_progress", completed=4, failed=1)])],
+    )
+    watch = Watch(terminal=True)
+    watch.checking(50, 100)
+    watch.poll(state)
+    assert watch.bar.tasks[0].completed == 5 and watch.bar.tasks[0].total == 10 and watch.bar.tasks[0].description == "round 1"
+    watch.note("r1-p1: batch b created for 10 request(s)")
+    watch.close()
+    assert "batch: r1-p1: batch b created for 10 request(s)" in capsys.readouterr().err
+
+
 def test_a_second_process_on_the_same_run_is_refused(batch, tmp_path: Path) -> None:
     with FakeBatchAPI(two_reasks) as api:
         assert batch(api, "submit", str(dataset(tmp_path / "d.jsonl", 2))).code == 0
