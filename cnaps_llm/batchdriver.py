@@ -189,7 +189,7 @@ def summary(st: bs.RunState) -> str:
     c = st.counts
     ended = sum(c.get(s, 0) for s in ("grounded", "repaired", "failed"))
     return (f"{ended}/{st.cases} case(s) ended ({c.get('grounded', 0)} grounded, {c.get('repaired', 0)} repaired, "
-            f"{c.get('failed', 0)} failed), {st.requests_sent} request(s) sent in {len(st.rounds)} round(s)")
+            f"{c.get('failed', 0)} failed), {st.requests_sent} request(s) in {len(st.rounds)} round(s)")
 
 
 # --------------------------------------------------------------------------- what the commands call

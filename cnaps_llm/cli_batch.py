@@ -250,18 +250,23 @@ def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str
         skip = set(held.finished)
         appender = Appender(Path(jsonl))
     sink = Outputs(fmt=fmt, folder=out, jsonl=None, jsonl_stdout=jsonl == "-", annotate=annotate, single=cases == 1, settings=settings)
-    shown = []
+    shown, added = [], 0
     try:
         for result in run_records(state):
             sink.landed(result)
             if appender is not None and result.case_id not in skip:
                 appender(result)
+                added += 1
             if out is None and jsonl is None:
                 shown.append(result)
     finally:
         if appender is not None:
             appender.close()
     sink.finish(shown)
+    if appender is not None:
+        _note(f"{added} record(s) appended to {jsonl}" + (f" ({len(skip)} case(s) were there already)" if skip else ""))
+    if out is not None:
+        _note(f"{len(sink.written)} file(s) written in {out}")
 
 
 @app.command()

@@ -71,6 +71,7 @@ def leftovers(*folders: Path) -> list[Path]:
 # --------------------------------------------------------------------------- the whole loop
 
 
+@pytest.mark.slow  # about a minute on an idle machine: three checking passes over 1,000 cases
 def test_thousand_cases_through_two_reask_rounds(batch, run_cli, tmp_path: Path) -> None:
     data = dataset(tmp_path / "data.jsonl", 1000)
     with FakeBatchAPI(two_reasks, max_requests=300) as api:
@@ -86,6 +87,7 @@ def test_thousand_cases_through_two_reask_rounds(batch, run_cli, tmp_path: Path)
         assert [c for c in api.calls if c == ("POST", "batches")] == [("POST", "batches")] * 10
         again = batch(api, "collect", "--jsonl", str(tmp_path / "out.jsonl"))  # a finished run: exports, sends nothing
         assert again.code == 0 and len(api.batches) == 10
+        assert f"0 record(s) appended to {tmp_path / 'out.jsonl'} (1000 case(s) were there already)" in again.err
     out = records(tmp_path / "out.jsonl")
     assert len(out) == 1000 and {r["status"] for r in out.values()} == {"grounded"}
     for cid, r in out.items():
@@ -287,7 +289,7 @@ def test_status_shows_rounds_and_batches(batch, tmp_path: Path) -> None:
         first = batch(api, "status")
         second = batch(api, "status")
     assert first.code == 0 and re.search(r"^  r1-p1  batch-000002 +in_progress +0/4 done, 0 failed$", first.out, re.M), first.out
-    assert "0/4 case(s) ended" in first.out and "4 request(s) sent in 1 round(s)" in first.out
+    assert "0/4 case(s) ended" in first.out and "4 request(s) in 1 round(s)" in first.out
     assert re.search(r"^  r1-p1  batch-000002 +in_progress +1/4 done", second.out, re.M), second.out
 
 
