@@ -404,6 +404,11 @@ def eval_(
     raise typer.Exit(0 if report.passed and (comparison is None or comparison.passed) else 1)
 
 
+from .cli_batch import app as _batch_app  # noqa: E402  (typer only: costs start-up nothing)
+
+app.add_typer(_batch_app, name="batch")
+
+
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
     debug = os.environ.get("CNAPS_DEBUG") == "1"
