@@ -353,6 +353,7 @@ def eval_(
     html_out: Annotated[Optional[Path], typer.Option("--html", metavar="FILE", help="Write one self-contained HTML page: metrics, a chart, the cases, every draft with its violations marked.")] = None,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Compare with an earlier `eval --json` report: metric changes, cases that failed or recovered, new violation kinds.")] = None,
     max_regression: Annotated[Optional[float], typer.Option("--max-regression", min=0.0, metavar="FRACTION", help="With --baseline: exit 1 when a gated metric is worse than the baseline's by more than this fraction of it (default 0).")] = None,
+    from_run: Annotated[Optional[Path], typer.Option("--from-run", metavar="RUN.json", help="Evaluate a collected `batch` run instead of generating.")] = None,
     no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Report only: judge no threshold, exit 0 even when cases fail.")] = False,
     **limits: float | None,
 ) -> None:
@@ -379,10 +380,15 @@ def eval_(
     settings = _settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
     thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
-    cases, bad = _load_cases(datasets, example)
-    if bad or not cases:
-        raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
-    results = _run(cases, settings, concurrency=concurrency, label="evaluating")
+    if from_run is not None:  # a finished `batch` run: its records, checked as generate checks them
+        from .batchapi import run_results
+
+        cases, results = run_results(from_run)
+    else:
+        cases, bad = _load_cases(datasets, example)
+        if bad or not cases:
+            raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
+        results = _run(cases, settings, concurrency=concurrency, label="evaluating")
     report = evals.evaluate(cases, results, thresholds)
     comparison = None
     if earlier is not None:

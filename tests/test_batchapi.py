@@ -111,7 +111,7 @@ def test_thousand_cases_through_two_reask_rounds(batch, run_cli, tmp_path: Path)
         assert [(a["messages"], a["raw"], a["violations"]) for a in g["attempts"]] == [(a["messages"], a["raw"], a["violations"]) for a in b["attempts"]]
 
 
-def test_collect_writes_what_generate_writes(batch, tmp_path: Path) -> None:
+def test_collect_writes_what_generate_writes(batch, run_cli, tmp_path: Path) -> None:
     data = dataset(tmp_path / "data.jsonl", 3)
     with FakeBatchAPI(two_reasks) as api:
         assert batch(api, "submit", str(data)).code == 0
@@ -135,6 +135,10 @@ def test_collect_writes_what_generate_writes(batch, tmp_path: Path) -> None:
     report = evaluate(cases, results, None)
     assert [r.case_id for r in results] == ["c0000", "c0001", "c0002"]
     assert report.metrics.grounded_rate == 1.0 and report.metrics.mean_attempts == pytest.approx(8 / 3, abs=1e-4)
+    # the same from the command line: eval over the collected run, no generation
+    res = run_cli("eval", "--from-run", tmp_path / "run.json", "--json", tmp_path / "eval.json", "--no-thresholds")
+    assert res.code == 0, res.err
+    assert json.loads((tmp_path / "eval.json").read_text())["metrics"]["mean_attempts"] == pytest.approx(8 / 3, abs=1e-4)
 
 
 def test_cached_cases_are_answered_from_the_cache_and_never_sent(batch, tmp_path: Path) -> None:
