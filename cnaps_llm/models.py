@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Role = Literal["recommended", "related"]
 # the built-in kinds are url, model, task, number and structure; rules from other
@@ -74,9 +74,19 @@ class Violation(_Strict):
 
     kind: ViolationKind
     text: str
-    line: int
+    line: int  # the first line it occurs on
     message: str
     severity: Literal["error", "warn"] = "error"
+    lines: list[int] = Field(default_factory=list, description="Every line it occurs on, in order; the first is ``line``.")
+
+    @model_validator(mode="after")
+    def _lines_start_at_line(self) -> Violation:
+        # records written before ``lines`` existed, and violations built with ``line`` only
+        if not self.lines:
+            self.lines = [self.line]
+        elif self.lines[0] != self.line:
+            raise ValueError(f"lines {self.lines} must start with line {self.line}")
+        return self
 
 
 class CheckReport(_Strict):

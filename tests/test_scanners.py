@@ -13,14 +13,14 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cnaps_llm.grounding import check, clear_caches, grounding_for, index, links, names, numbers, patterns, structure, tasks, vocab
+from cnaps_llm.grounding import check, clear_caches, cues, grounding_for, index, links, names, numbers, patterns, structure, tasks, vocab
 from cnaps_llm.inputs import load_case
 
 from .conftest import FIXTURES, SEEDS
 
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-_TERMS = [t.replace("*", "") for task in vocab.tasks() for t in task.terms]
+_TERMS = [t.replace("*", "") for _, t in tasks.all_terms()]
 _NAMES = vocab._lines("models.txt")
 _WORDS = ["The", "Input", "model", "image", "re", "x", "×", "of", "PSNR", "SSIM", "accuracy", "top-1", "F1", "dB", "%", "M", "k",
           "images", "Self", "iPhone", "wav2vec", "VGG16", "2.5x", "1,000", "12.5", "0.9", "one", "Two", "thousand", "Million",
@@ -49,14 +49,14 @@ def _tasks_reference(text: str) -> list[tuple[set[int], int, int]]:
     while i < len(low):
         if low[i] in alnum and (i == 0 or low[i - 1] not in alnum):
             ends: dict[int, set[int]] = {}
-            for n, task in enumerate(vocab.tasks()):
-                for term in task.terms:
-                    end = tasks.match_term(low, i, term)
-                    if end is not None:
-                        ends.setdefault(end, set()).add(n)
+            for n, term in tasks.all_terms():  # the vocabulary's terms and the cue file's phrases
+                end = tasks.match_term(low, i, term)
+                if end is not None:
+                    ends.setdefault(end, set()).add(n)
             if ends:
                 end = max(ends)
-                out.append((ends[end], i, end))
+                if ends[end] != {tasks.NOT_A_TASK}:  # read past, never reported
+                    out.append((ends[end], i, end))
                 i = end
                 continue
         i += 1
@@ -73,6 +73,57 @@ def test_task_scan_equals_trying_every_term_at_every_word(text: str) -> None:
     ref = _tasks_reference(text)
     assert [(o, o + len(t)) for _, o, t in found] == [(o, e) for _, o, e in ref]
     assert all(task in ids for (task, _, _), (ids, _, _) in zip(found, ref, strict=True))
+
+
+_NUMBER_RE = r"(?:[0-9]+(?:[.,][0-9]+)?|one|two|three|four|five|six|seven|eight|nine|ten|twice|double|triple|half)(?![0-9a-z])"
+
+
+def _cue_reference(cue: str) -> re.Pattern[str]:
+    """A cue phrase as the plain regex it stands for."""
+    out = []
+    for word in cue.lower().split():
+        if word == "…":
+            out.append(r"(?:[^\s]+[ \t]+){0,4}?")
+            continue
+        if word == "#":
+            piece = _NUMBER_RE
+        elif word == "#x":
+            piece = r"(?:[0-9]+(?:\.[0-9]+)?[ \t]*[x×]|[x×][ \t]*[0-9]+)(?![0-9a-z])"
+        else:
+            parts = [re.escape(p) for p in re.split(r"[-_]", word.rstrip("*")) if p]
+            piece = "[ \t_-]*".join(parts) + ("[0-9a-z]*" if word.endswith("*") else "(?![0-9a-z])")
+        out.append(piece + r"[ \t]+")
+    return re.compile("".join(out).removesuffix(r"[ \t]+"))
+
+
+_CUES = sorted({c for t in tasks._cue_data().values() for phrases in t.values() for c in phrases})
+_CUE_WORDS = sorted({w.rstrip("*") for c in _CUES for w in c.split() if w not in ("…", "#", "#x")}) + ["2", "3.5", "x", "4x", "x 4", "two", "the", "a"]
+_CUE_TEXT = _texts(_CUE_WORDS)
+
+
+@FAST
+@given(_CUE_TEXT)
+def test_cue_matching_equals_the_phrase_regex(text: str) -> None:
+    low = text.lower()
+    starts = [m.start() for m in re.finditer("[0-9a-z]+", low)]
+    for cue in _CUES:
+        tokens, ref = cues.parse_cue(cue), _cue_reference(cue)
+        for at in starts:
+            assert cues.match_cue(low, at, tokens) == bool(ref.match(low, at)), (cue, at)
+
+
+@FAST
+@given(_CUE_TEXT)
+def test_supported_in_equals_trying_every_phrase_at_every_word(text: str) -> None:
+    low = text.lower()
+    index = tasks.task_index()
+    expected = {
+        index[name]
+        for name, phrases in tasks._cue_data().items()
+        for cue in (*phrases.get("asked", ()), *phrases.get("said", ()))
+        if any(_cue_reference(cue).match(low, m.start()) for m in re.finditer("[0-9a-z]+", low))
+    }
+    assert cues.supported_in(text) == expected
 
 
 def test_task_offsets_survive_a_letter_that_lowers_to_two() -> None:
@@ -169,31 +220,27 @@ def test_link_prechecks_never_hide_a_link(text: str) -> None:
 
 # --------------------------------------------------------------------------- structure and case folding
 
-
-_PARTS_REFERENCE = (
-    re.compile(r"\btasks?\b|\bgoal\b|\bproblem\b|what the user", re.I),
-    re.compile(r"workflow|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?|\bworks?\b", re.I),
-    re.compile(r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif", re.I),
-)
-
-
-_HEADING_WORDS = ["task", "goal", "problem", "what the user", "workflow", "work", "network", "homework", "pipeline",
-                  "input", "→", "->", "to", "how it works", "how they work", "papers", "toolkit", "links", "sources",
-                  "further reading", "justif", "the", "İ", "ı", "ſ", "K"]
+_HEADING_WORDS = ["## 1. Core Task", "**Sources:**", "C. Justification & References", "1) Goal", "Sources:", "- item", "```",
+                  "the workflow", "Papers and tools", "How it works", "justify", "tools", "toolkit", "tasks", "tasking",
+                  "references", "Input → output", "İ", "K", "x. y", "A.", "#", "**bold** text", "3. Why:"]
+_HEADINGS = st.lists(st.sampled_from(_HEADING_WORDS), max_size=12).flatmap(
+    lambda ws: st.lists(st.sampled_from(["\n", " ", "  ", "\n\n", ": ", "."]), min_size=len(ws), max_size=len(ws)).map(
+        lambda seps: "".join(w + sep for w, sep in zip(ws, seps, strict=True))))
 
 
 @FAST
-@given(st.one_of(MIXED, st.lists(st.sampled_from(_HEADING_WORDS), min_size=1, max_size=3).flatmap(
-    lambda ws: st.sampled_from(["", "sub", "x_", "-"]).flatmap(
-        lambda pre: st.sampled_from([" ", "", "_", "-"]).map(lambda sep: pre + sep.join(ws))))))
-def test_part_headings_lower_cased_equal_the_case_insensitive_patterns(text: str) -> None:
-    low = patterns.lower_for_search(text)
-    if low is None:
-        assert any(c in text for c in "\u0130\u0131\u017f")
-        return
-    assert len(low) == len(text)
-    for (_, fast), ref in zip(structure.PARTS, _PARTS_REFERENCE, strict=True):
-        assert bool(fast.search(low)) == bool(ref.search(text))
+@given(st.one_of(_HEADINGS, MIXED))
+def test_heading_search_equals_reading_every_line(text: str) -> None:
+    fast = [h for _, h in structure.heading_lines(text.split("\n"))]
+    assert fast == [h for line in text.split("\n") if (h := structure._heading_text(line))]
+
+
+@FAST
+@given(st.one_of(_HEADINGS, MIXED))
+def test_part_patterns_equal_comparing_stems(text: str) -> None:
+    stems = {structure.stem(w) for w in re.findall("[a-z]+", text.lower())}
+    for part in (*structure.DEFAULT_PARTS, *structure.parts_asked("1. **Justify your design** with tools.\n2. What task the user has.")):
+        assert bool(structure._part_pattern(part).search(text.lower())) == bool(part.stems & stems), part
 
 
 _HEADING_BITS = ["#", "##", "**", "*", "1", "٣", "²", "a", "Task", ".", ")", " ", ":", "**:", "\n", "\t", "\r", "\u2028",

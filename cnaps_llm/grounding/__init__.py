@@ -8,8 +8,9 @@ names a kind the table lacks.
 
 Invariant: pure. No I/O, no LLM, no global state beyond vocabularies loaded once and
 memo tables of pure functions (``clear_caches`` empties them); the same answer, case
-and options always give the same violations: located ones in answer order, then
-those about the answer as a whole, in table order.
+and options always give the same violations: one per kind and squashed text, with
+every line it occurs on; located ones in the order they first occur, then those
+about the answer as a whole, in table order.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import ConfigError
 from ..models import Case, Violation
-from . import links, names, tasks, vocab
+from . import links, names, structure, tasks, vocab
 from .index import Grounding, build
 from .rules import Finding, Rule, Span, View
 # aliased: ``grounding.structure`` and ``grounding.tasks`` stay the scanner modules
@@ -86,12 +87,14 @@ def grounding_for(case: Case) -> Grounding:
 
 
 def clear_caches(*, indexes: bool = True) -> None:
-    """Forget the memo tables (phrase -> task, chunk -> name, link -> key, word -> squashed),
-    the resolved rule selections and, unless ``indexes`` is false, the case indexes; the
+    """Forget the memo tables (phrase -> task, chunk -> name, link -> key, word -> squashed,
+    model name -> its short forms), the resolved rule selections and, unless ``indexes``
+    is false, the case indexes and what each prompt's instructions ask for; the
     vocabularies stay loaded. For measuring cold checks, and for tests."""
     if indexes:
-        _index.cache_clear()
-    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, _plan):
+        for per_case in (_index, structure.parts_asked, structure.one_model_is_enough, structure._echoed):
+            per_case.cache_clear()
+    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, structure.mention_forms, _plan):
         memo.cache_clear()
 
 
@@ -194,22 +197,44 @@ def check(
     line_of = _line_finder(answer)
     end_line = answer.count("\n") + 1
     squash = vocab.squash
-    located: list[tuple[int, Violation]] = []
-    whole: list[Violation] = []
-    seen: set[tuple[str, str, int]] = set()
+    # one violation per kind and squashed text, however often the answer repeats it, with
+    # every line it occurs on (the reask quotes it once; a reader still finds each place)
+    found: dict[tuple[str, str], _Found] = {}
     for rule, runs, masks, severity in steps:
         if runs:
             kind = rule.kind
             for offset, text, message in rule.find(view, g):
-                if offset is None:
-                    whole.append(Violation(kind=kind, text=text, line=end_line, message=message, severity=severity))
+                key = (kind, squash(text) or text)
+                line = end_line if offset is None else line_of(offset)
+                seen = found.get(key)
+                if seen is None:
+                    found[key] = _Found(offset, kind, text, message, severity, [line])
                     continue
-                line = line_of(offset)
-                key = (kind, squash(text) or text, line)
-                if key not in seen:  # the same claim twice on a line is quoted back once
-                    seen.add(key)
-                    located.append((offset, Violation(kind=kind, text=text, line=line, message=message, severity=severity)))
+                if line not in seen.lines:
+                    seen.lines.append(line)
+                if offset is not None and (seen.offset is None or offset < seen.offset):
+                    seen.offset, seen.text, seen.message = offset, text, message  # quoted as first written
         if masks is not None:
             view = view.blanked(masks(view))
-    located.sort(key=itemgetter(0))  # stable: at one offset, table order
-    return [v for _, v in located] + whole
+    # located ones by where they first occur (stable: table order at one offset), then
+    # those about the whole answer, in table order
+    located = sorted((f for f in found.values() if f.offset is not None), key=attrgetter("offset"))
+    return [f.violation() for f in located] + [f.violation() for f in found.values() if f.offset is None]
+
+
+@dataclass(slots=True)
+class _Found:
+    """One violation being gathered: where it first occurs, and every line it occurs on."""
+
+    offset: int | None
+    kind: str
+    text: str
+    message: str
+    severity: str
+    lines: list[int]
+
+    def violation(self) -> Violation:
+        lines = sorted(self.lines)  # a finding can come after one on a later line
+        if self.severity == "error":
+            return Violation(kind=self.kind, text=self.text, line=lines[0], message=self.message, lines=lines)
+        return Violation(kind=self.kind, text=self.text, line=lines[0], message=self.message, severity="warn", lines=lines)

@@ -16,7 +16,8 @@ from ..models import Case
 from . import vocab
 from .links import canonical, find_links
 from .numbers import numbers_in
-from .tasks import tasks_in
+from .cues import supported_in
+from .tasks import task_index, tasks_in
 
 _TOKEN = re.compile(r"[0-9a-z]+")
 # the capital a camelCase word splits before ("DeHaze", "XMLHttp"); led by the capital,
@@ -62,6 +63,8 @@ class Grounding:
     tasks: frozenset[int]  # indexes into vocab.tasks()
     numbers: frozenset[float]
     source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
+    instruction: str = ""  # the prompt's own instructions: the parts an answer must address
+    recommended: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, canonical links) of each recommended model
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
@@ -86,8 +89,8 @@ def _grounds_name(tokens: tuple[Tokens, ...], squashed: str, name: str) -> bool:
     return len(sq) >= 6 and sq in squashed
 
 
-def corpus(case: Case) -> str:
-    parts = [case.question, case.instruction]
+def corpus(case: Case, *, instruction: bool = True) -> str:
+    parts = [case.question, case.instruction] if instruction else [case.question]
     for s in case.sources:
         parts.append(s.name)
         parts.extend(s.all_links())
@@ -97,6 +100,26 @@ def corpus(case: Case) -> str:
     return "\n".join(parts)
 
 
+def _supported_tasks(case: Case) -> set[int]:
+    """The tasks the question or a source supports: named by a task term (``DeHaze``
+    split at its capitals too), described in plain words (``supported_in``), or implied
+    by one of those (``implied_by``: deblurring implies image restoration). The prompt's
+    own instructions ("Summarize what the user wants") support none."""
+    text = corpus(case, instruction=False)
+    split = _CAMEL.sub(r" \g<0>", text)
+    found = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)} | supported_in(text)
+    all_tasks = vocab.tasks()
+    index = task_index()
+    changed = True
+    while changed:  # implications chain: face restoration -> image restoration
+        changed = False
+        for i, t in enumerate(all_tasks):
+            if i not in found and any(index.get(n) in found for n in t.implied_by):
+                found.add(i)
+                changed = True
+    return found
+
+
 def build(case: Case) -> Grounding:
     text = corpus(case)
     links = {canonical(u) for s in case.sources for u in s.all_links()}
@@ -104,12 +127,7 @@ def build(case: Case) -> Grounding:
 
     # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
     split = _CAMEL.sub(r" \g<0>", text)
-    task_ids = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)}
-    all_tasks = vocab.tasks()
-    names = {all_tasks[t].name: t for t in range(len(all_tasks))}
-    for i, t in enumerate(all_tasks):
-        if any(names.get(n) in task_ids for n in t.implied_by):
-            task_ids.add(i)
+    task_ids = _supported_tasks(case)
     return Grounding(
         links=frozenset(links),
         tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
@@ -117,4 +135,6 @@ def build(case: Case) -> Grounding:
         tasks=frozenset(task_ids),
         numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values),
         source_names=tuple((s.id, s.name) for s in case.sources),
+        instruction=case.instruction,
+        recommended=tuple((s.name, tuple(canonical(u) for u in s.all_links())) for s in case.recommended),
     )

@@ -1,67 +1,376 @@
-"""The answer's shape: the three parts, and a mention of every recommended model."""
+"""The answer's shape against the prompt's own rules: the parts its numbered
+instructions ask for, and the use of a recommended model.
+
+* **Parts.** The prompt's numbered instructions (``1. … 2. … 3.``, ``## 1. Core Task``,
+  ``# 3. **Justify your design** …``) are the parts an answer must address; a prompt
+  without any gets the usual three (task, workflow, references). A part is addressed
+  when a heading of the answer carries its number or one of its distinctive words
+  (Markdown or bold headings, numbered lines, and headings written as plain text such
+  as ``C. Justification & References``; not a line the answer copies from the prompt's
+  own text). A last part that asks for justification or references may also be
+  addressed by the answer's closing paragraph giving reasons (a short justification
+  without a heading of its own).
+* **Recommended models.** A model counts as mentioned by its name as written, with or
+  without the recommender's task prefix and suffixes (``Deblur-``, ``SISR-``, ``-4x``,
+  ``HuggingFace-org-``), by its distinctive part (``MSSNet`` for
+  ``Deblur-MSSNet-RealBlurR``), a common abbreviation (``SD 1.4``) or its own link.
+  When the prompt says the answer need not use every listed model, one is enough, or
+  a plain statement that none fits.
+
+Invariant: pure functions of the instruction, the answer and the source names and
+links; what depends on the instruction or a name alone is remembered per value.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
-from . import patterns
+from . import vocab
+from .tasks import tasks_in
 
-# What a heading of each part says, in lower case. Each branch leads with a letter (a
-# word boundary is checked after it) and the headings are lower-cased before the search:
-# re then tests the first letter in C, which re.IGNORECASE or a leading \b prevent.
-_PART_WORDS = (
-    ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what the user"),
-    ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?"),
-    ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
-)
-PARTS = tuple((name, re.compile(words)) for name, words in _PART_WORDS)
-# for the rare headings where lower() and case-insensitive matching differ (İ, ı, ſ)
-_PARTS_ANY_CASE = tuple((name, re.compile(words, re.I)) for name, words in _PART_WORDS)
-PART_TITLES = {
-    "task": "part 1 (the user's task)",
-    "workflow": "part 2 (how the models work: input → model → output)",
-    "references": "part 3 (the relevant papers and tools with their links)",
+# --------------------------------------------------------------------------- parts
+
+# the words of the usual parts, as stems (``stem``): a numbered instruction that shares one
+# with a group gets the whole group, so "3. List relevant papers" is addressed by "Sources"
+_GROUPS = {
+    "task": frozenset({"task", "goal", "probl", "objec", "reque", "need"}),
+    "workflow": frozenset({"workf", "pipel", "work", "flow", "archi", "how"}),
+    "references": frozenset({"paper", "tool", "refer", "resou", "link", "citat", "sourc", "readi", "justi", "ratio", "evide"}),
 }
+# what a closing paragraph that justifies the design says (the last part only)
+_REASONS = frozenset({"justi", "ratio", "reaso", "becau", "why", "lever", "stren", "advan", "benef", "chose", "choos", "suite", "suita", "ideal"})
+_STOP = frozenset(
+    "a an and any are as at be by can could do does each eg etc for from give given how i if in include including "
+    "into is it its list listed model models more must of on one or our provided relevant s should so that the "
+    "their them these this those to use using what which who will with would you your answer following below "
+    "above detail details full e g".split()
+)
 
 
-def _is_heading(line: str) -> bool:
+def stem(word: str) -> str:
+    """A crude stem, enough to tell heading words apart: ``justify`` and ``justification``
+    -> ``justi``, ``tools`` -> ``tool``."""
+    w = word.lower()
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return w[:5]
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part the prompt asks for: its number and title as the prompt gives them, and
+    the stems of the words that only this part's instruction uses."""
+
+    number: int
+    title: str
+    stems: frozenset[str]
+    references: bool  # a part of papers, tools, links or justification
+
+
+_ITEM = re.compile(r"^[ \t>#*]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]\s*(.*\S)?", re.I | re.M)
+_MARKUP = re.compile(r"[*_`#]+")
+
+DEFAULT_PARTS = (
+    Part(1, "the user's task", frozenset(_GROUPS["task"] | {"user"}), False),
+    Part(2, "how the models work: input → model → output", frozenset(_GROUPS["workflow"] | {"input", "outpu"}), False),
+    Part(3, "the relevant papers and tools with their links", _GROUPS["references"], True),
+)
+
+
+@lru_cache(maxsize=256)
+def parts_asked(instruction: str) -> tuple[Part, ...]:
+    """The parts the instruction's numbered items ask for, numbered as the prompt numbers
+    them (1, 2, 3…; several lists with the same numbers are one list, their words joined);
+    the usual three when it numbers none."""
+    titles: dict[int, list[str]] = {}
+    for m in _ITEM.finditer(instruction):
+        n, text = int(m.group(1)), _MARKUP.sub("", m.group(2) or "").strip()
+        if text and 1 <= n <= 20:
+            titles.setdefault(n, []).append(text)
+    count = 0
+    while count + 1 in titles:
+        count += 1
+    if count < 2:
+        return DEFAULT_PARTS
+    words = {n: _stems(" ".join(titles[n])) for n in range(1, count + 1)}
+    parts = []
+    for n in range(1, count + 1):
+        own = {s for s in words[n] if not any(s in words[k] for k in words if k != n)}
+        groups = [g for g, stems in _GROUPS.items() if stems & words[n]]
+        for g in groups:
+            own |= _GROUPS[g]
+        title = min(titles[n], key=len)
+        parts.append(Part(n, title[:160], frozenset(own), "references" in groups))
+    return tuple(parts)
+
+
+_PLAIN_HEADING = re.compile(r"(?:\d{1,2}|[A-Z])[.)]\s+\S")
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+
+
+def _heading_text(line: str) -> str | None:
+    """What a heading line says (markup kept), or None when the line is not a heading."""
     s = line.strip()
     if not s:
-        return False
-    if s[0] == "#" or (s[0].isdigit() and s[1:3] in (". ", ") ")):
-        return True
-    if s.startswith("**") and s.endswith(("**", "**:")) and "**" not in s[2:-3]:
-        return True
-    return s.endswith(":") and s[0].isupper() and len(s) <= 62 and not any(c in s for c in ".!?")
+        return None
+    if s[0] == "#":
+        return s.lstrip("#").strip()
+    if s.startswith("**"):  # a bold line, or a bold label that starts a line
+        end = s.find("**", 2)
+        if end > 2:
+            return s[2:end]
+        return None
+    if len(s) > 80 or s[0] in "-*+|`>":
+        return None
+    # a plain-text heading: "1. Core Task", "C. Justification & References", "Sources:"
+    if _PLAIN_HEADING.match(s) and not _SENTENCE_END.search(s):
+        return s
+    if s.endswith(":") and s[0].isupper() and len(s) <= 62 and not any(c in s for c in ".!?"):
+        return s
+    return None
 
 
-# A heading line's first non-space character is "#" or "*", or is followed by ". " or
-# ") ", or its last one is ":". Each pattern leads with a literal (the newline before
-# the line, the colon), so re skips through the text in C to the few lines that
-# ``_is_heading`` must then judge: calling it on every line was a twentieth of a check.
-# (re's \s is str.isspace, the whitespace str.strip removes.)
-_OPENS_HEADING = re.compile(r"\n[^\S\n]*+(?:[#*]|\S[.)] )")
-_ENDS_HEADING = re.compile(r":[^\S\n]*+(?![^\n])")
-
-
-def heading_lines(answer: str) -> list[str]:
-    """The lines of ``answer`` (split at "\\n") that are headings, in order."""
-    starts = {m.start() for m in _OPENS_HEADING.finditer("\n" + answer)}  # offsets in ``answer``
-    if ":" in answer:
-        starts.update(answer.rfind("\n", 0, m.start()) + 1 for m in _ENDS_HEADING.finditer(answer))
+def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """``(line, heading text)`` for the lines that are headings (``_heading_text``). A line
+    is read only when its first character could start one ("#", "*", a digit, a capital)."""
     out = []
-    for start in sorted(starts):
-        end = answer.find("\n", start)
-        line = answer[start:] if end < 0 else answer[start:end]
-        if _is_heading(line):
-            out.append(line)
+    for line in lines:
+        s = line.lstrip()
+        if s and (s[0] in "#*" or s[0].isdigit() or s[0].isupper()) and (h := _heading_text(line)):
+            out.append((line, h))
     return out
+_NUMBER = re.compile(r"(?:^|\0)[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
 
 
-def missing_parts(answer: str) -> list[str]:
-    """Names of the parts with no heading that introduces them, in order."""
-    # one search per part over all headings: no pattern can match across a NUL
-    headings = "\0".join(heading_lines(answer))
-    low = patterns.lower_for_search(headings)
-    parts, text = (PARTS, low) if low is not None else (_PARTS_ANY_CASE, headings)
-    return [name for name, pat in parts if not pat.search(text)]
+def _outside_code(answer: str) -> str:
+    """The answer with its fenced code blocks (diagrams) removed, fence lines included; an
+    unclosed fence runs to the end. (String search, not a line-anchored regex: re tries a
+    ``^`` at every position.)"""
+    at = answer.find("```")
+    if at < 0:
+        return answer
+    pieces, last, fenced = [], 0, False
+    while at >= 0:
+        line_start = answer.rfind("\n", 0, at) + 1
+        if answer[line_start:at].strip(" \t"):  # "```" inside a line: not a fence
+            at = answer.find("```", at + 3)
+            continue
+        line_end = answer.find("\n", at)
+        line_end = len(answer) if line_end < 0 else line_end + 1
+        if not fenced:
+            pieces.append(answer[last:line_start])
+        fenced = not fenced
+        last = line_end
+        at = answer.find("```", line_end)
+    if not fenced:
+        pieces.append(answer[last:])
+    return "".join(pieces)
+
+
+def _stem_pattern(stems: Iterable[str]) -> re.Pattern[str]:
+    """Words whose ``stem`` is one of ``stems``, searched in lower-cased text. Each branch
+    leads with its letter and looks behind only after it, so re skips in C to the few
+    places a branch can start (a leading look-behind is tried at every position)."""
+    branches = []
+    for st in sorted(stems):
+        head = f"{re.escape(st[0])}(?<![a-z]{re.escape(st[0])}){re.escape(st[1:])}"
+        branches.append(head if len(st) >= 5 else head + "s?(?![a-z])")
+    return re.compile("|".join(branches) or "(?!)")
+
+
+@lru_cache(maxsize=1024)
+def _part_pattern(part: Part) -> re.Pattern[str]:
+    return _stem_pattern(part.stems)
+
+
+_REASONS_RE = _stem_pattern(_REASONS)
+
+
+def _closing_paragraph(lines: list[str]) -> str:
+    """The answer's last paragraph of prose (outside code, headings after it skipped), if
+    it is not a list item or a bold label."""
+    para: list[str] = []
+    for line in reversed(lines):
+        rule = not line.strip(" -*_=\t")  # blank, or a horizontal rule
+        if rule or (not para and _heading_text(line) and not line.lstrip().startswith("**")):
+            if para:
+                break
+            continue
+        para.append(line)
+    text = " ".join(reversed(para)).strip()
+    if not text or text[0] in "-*+|#>" or re.match(r"\d{1,2}[.)]\s", text):
+        return ""
+    return text
+
+
+@lru_cache(maxsize=256)
+def _echoed(instruction: str) -> frozenset[str]:
+    """The instruction's lines other than its numbered items: an answer that copies one
+    (``**Using ONLY the provided models and papers…**``) does not address a part by it."""
+    items = {m.group(0).strip() for m in _ITEM.finditer(instruction)}
+    return frozenset(s for line in instruction.split("\n") if (s := line.strip()) and s not in items)
+
+
+def missing_parts(answer: str, instruction: str = "") -> list[Part]:
+    """The parts the instruction asks for that the answer does not address, in order."""
+    parts = parts_asked(instruction)
+    text = _outside_code(answer)
+    lines = text.split("\n")
+    echoed = _echoed(instruction)
+    headings = [h for line, h in heading_lines(lines) if line.strip() not in echoed]
+    said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
+    numbers = {int(n) for n in _NUMBER.findall(said)} if headings else set()
+    low = said.lower()
+    missing = [p for p in parts if p.number not in numbers and not _part_pattern(p).search(low)]
+    if missing and missing[-1] is parts[-1] and parts[-1].references:
+        if _REASONS_RE.search(_closing_paragraph(lines).lower()):
+            missing.pop()
+    return missing
+
+
+# --------------------------------------------------------------------------- recommended models
+
+_NOT_ALL = re.compile(
+    r"(?:do|does|need)\s+(?:\*\*)?not(?:\*\*)?\s+(?:\*\*)?need(?:\*\*)?\s+to\s+use\s+(?:all|every)"
+    r"|(?:don't|do not|need not|needn't)\s+(?:have to\s+)?use\s+(?:all|every)"
+    r"|not\s+(?:required|necessary|obliged)\s+to\s+use\s+(?:all|every)"
+    r"|only\s+(?:those|the ones|models?)\s+(?:that\s+are\s+)?(?:clearly\s+)?relevant",
+    re.I,
+)
+
+
+@lru_cache(maxsize=256)
+def one_model_is_enough(instruction: str) -> bool:
+    """Does the prompt say the answer need not use all listed models?"""
+    return bool(_NOT_ALL.search(instruction.replace("*", "")))
+
+
+# a recommender's category prefixes that the task vocabulary does not hold
+_PREFIXES = frozenset(
+    "huggingface hf txt2img img2txt img2img imgtxt2img imgtxt2txt txt2voice txt2txt txt2vid img2vid enhancement quality".split()
+)
+# parts of a name that do not tell one model from another
+_GENERIC_PARTS = _PREFIXES | frozenset(
+    "stablediffusion stablediffusionv1 stablediffusionv2 stablediffusionxl sd sdxl classical lightweight light lite real "
+    "plus large base small tiny medium big any it rand random model models net face image img low v1 v2 v3 v4".split()
+)
+_SCALE = re.compile(r"^(?:x\d+|\d+x|\d+)$")
+_FAMILY = re.compile(r"((?:[A-Z][a-z]+){2,})V?(\d+)")  # StableDiffusionV1
+
+
+def _is_task_word(token: str) -> bool:
+    """A recommender's task prefix: "Deblur", "SISR", "PoseEstimation", "Inpainting"."""
+    split = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", token)
+    return any(start == 0 and len(term) == len(split) for _, start, term in tasks_in(split))
+
+
+def _is_generic(token: str) -> bool:
+    low = token.lower()
+    return low in _GENERIC_PARTS or len(low) <= 1 or bool(_SCALE.match(low)) or _is_task_word(token)
+
+
+def _name_shaped(token: str) -> bool:
+    """Does this part of a name name a model alone? ``MSSNet``, ``DF2K``, ``DRN``, ``blip``;
+    not a plain word like ``pedestrian`` or ``candy``."""
+    if re.search(r"[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z]", token) or (token.isupper() and len(token) >= 3):
+        return True
+    v = vocab.names()
+    return vocab.squash(token) in v.any_case or token.capitalize() in v.exact or token.upper() in v.exact
+
+
+@lru_cache(maxsize=4096)
+def mention_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(long, short)``: squashed forms of a recommended model's name that count as a
+    mention. Long forms may occur anywhere in the squashed answer; short ones (three or
+    four letters, like ``DRN``) only as a whole word.
+
+    The forms: the name; the name without its task or category prefix
+    (``Deblur-``, ``Txt2Img-``, ``HuggingFace-org-``), also without a family's version
+    (``StableDiffusion-colorful``); its core without generic parts
+    (``-4x``, ``-Plus``, ``-L``) unless that leaves a plain word; the first three or more parts of the core
+    (``fast-neural-style``); each part that names a model alone (``MSSNet``); and for a
+    family with a version (``StableDiffusionV1-4``) its initials and version (``SD 1.4``).
+    """
+    tokens = [t for t in re.split(r"[-_\s/]+", name) if t]
+    at = next((i for i, t in enumerate(tokens) if t.lower() == "huggingface"), None)
+    if at is not None and at + 2 < len(tokens):
+        tokens = tokens[at + 2 :]  # Task-HuggingFace-org-model -> model
+    lo = 0
+    while lo < len(tokens) - 1 and (_is_task_word(tokens[lo]) or tokens[lo].lower() in _PREFIXES):
+        lo += 1
+    rest = tokens[lo:]
+    a, b = 0, len(rest)
+    while a < b and _is_generic(rest[a]):
+        a += 1
+    while b > a and _is_generic(rest[b - 1]):
+        b -= 1
+    core = rest[a:b] or rest
+    squash = vocab.squash
+    long = {squash(name), squash("".join(rest)), squash(re.sub(r"V\d+$", "", rest[0]) + "".join(rest[1:]))}
+    if len(core) > 1 or _name_shaped(core[0]):  # not a plain word alone ("colorful")
+        long.add(squash("".join(core)))
+    long |= {squash("".join(core[:k])) for k in range(3, len(core))}
+    short = set()
+    for t in core:
+        if not _is_generic(t) and _name_shaped(t):
+            (long if len(t) >= 5 else short).add(squash(t))
+    if not rest[a:b] and (m := _FAMILY.fullmatch(rest[0])):  # the family is the model: "SD 1.4"
+        caps = "".join(c for c in m.group(1) if c.isupper()).lower()
+        version = m.group(2) + "".join(t for t in rest[1:] if t.isdigit())
+        long |= {caps + version, caps + "v" + version}
+    long = {f for f in long if len(f) >= 4}
+    short = {f for f in short if len(f) >= 3} - long
+    return tuple(sorted(long)), tuple(sorted(short))
+
+
+_NONE_FITS = re.compile(
+    r"\bnone of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
+    r"|\bno (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b"
+    r"|\b(?:provided|listed|recommended|given|available) (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b",
+    re.I,
+)
+
+
+def says_none_fits(answer: str) -> bool:
+    return bool(_NONE_FITS.search(answer))
+
+
+class Mentions:
+    """Which recommended models an answer mentions. What a look-up needs beyond the name
+    as written (the squashed answer, its words, its links) is worked out on first need:
+    most answers write a name as given, or a long form of it."""
+
+    def __init__(self, answer: str, answer_links: Iterable[str]) -> None:
+        self.answer = answer
+        self._answer_links = answer_links
+        self._squashed: str | None = None
+        self._words: frozenset[str] | None = None
+        self._links: frozenset[str] | None = None
+
+    def __call__(self, name: str, links: Iterable[str] = ()) -> bool:
+        """Is ``name`` mentioned in any accepted form, or one of its canonical ``links`` cited?"""
+        if name in self.answer:
+            return True
+        long, short = mention_forms(name)
+        if self._squashed is None:
+            self._squashed = vocab.squash(self.answer)
+        if any(f in self._squashed for f in long):
+            return True
+        if short:
+            if self._words is None:
+                self._words = frozenset(re.findall(r"[0-9a-z]+", self.answer.lower()))
+            if any(f in self._words for f in short):
+                return True
+        links = tuple(links)
+        if links:
+            if self._links is None:
+                self._links = frozenset(self._answer_links)
+            return any(link in self._links for link in links)
+        return False

@@ -1,19 +1,28 @@
-"""Find task claims (denoising, object tracking, text-to-image…) in text.
+"""Find task claims (denoising, object tracking, "describe the picture in a sentence"…)
+in text, and tell a claim from what only looks like one.
 
-Invariant: a task is found where one of its terms (``data/tasks.json``) occurs at a
-word start, as ``match_term`` defines it; where several do, the longest wins. The
-trie-shaped scan and the memo tables only make that fast.
+Invariant: a task is found where one of its terms occurs at a word start, as
+``match_term`` defines it, never across a line break; where several do, the longest
+wins. Terms are the vocabulary's (``data/tasks.json``), the plain-word phrases of
+``data/task_cues.json`` under ``said``, and its ``not_tasks`` ("edge detection"), which
+are read past and never reported. (The phrases under ``asked`` only support a task, in
+a question or a source: ``cues.supported_in``.) The trie-shaped scan and the memo
+tables only make that fast; ``in_gap_statement``, ``in_name`` and ``in_title`` say when
+a found task is not claimed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from importlib.resources import files
 
 from . import patterns, vocab
+from .names import titles_in
 
-_SEP = " -_\t\n"
+_SEP = " -_\t&"  # between the words of a term: never a line break
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -26,8 +35,8 @@ def parse_term(term: str) -> tuple[tuple[str, bool], ...]:
 def match_term(low: str, start: int, term: str) -> int | None:
     """End of ``term`` matched at ``low[start:]`` (lower-cased text), or None.
 
-    A space or hyphen in a term matches any run of spaces, hyphens or underscores (or
-    none); a trailing ``*`` matches any word ending. Plain string operations, not a
+    A space or hyphen in a term matches any run of spaces, tabs, hyphens, underscores or
+    ampersands (or none); a trailing ``*`` matches any word ending. Plain string operations, not a
     regex per term: compiling ~300 regexes cost more start-up time than a check.
     """
     pos, n = start, len(low)
@@ -47,7 +56,47 @@ def match_term(low: str, start: int, term: str) -> int | None:
     return pos
 
 
-_SEP_RE, _STEM_RE, _END_RE = "[ \t\n_-]*+", "[0-9a-z]*+", "(?![0-9a-z])"
+# --------------------------------------------------------------------------- cue phrases
+
+
+@cache
+def _cue_file() -> dict:  # type: ignore[type-arg]
+    return json.loads(files("cnaps_llm").joinpath("data", "task_cues.json").read_text(encoding="utf-8"))
+
+
+def _cue_data() -> dict[str, dict[str, list[str]]]:
+    return _cue_file()["tasks"]
+
+
+def _not_tasks() -> list[str]:
+    return _cue_file().get("not_tasks", [])
+
+
+@cache
+def task_index() -> dict[str, int]:
+    """Task name -> its index in ``vocab.tasks()``."""
+    return {t.name: i for i, t in enumerate(vocab.tasks())}
+
+
+NOT_A_TASK = -1  # the "task" of a phrase that only looks like one: "edge detection"
+
+
+@cache
+def all_terms() -> tuple[tuple[int, str], ...]:
+    """``(task index, term)`` for every term the scan finds: the vocabulary's, the
+    ``said`` phrases of the cue file, and its ``not_tasks`` (``NOT_A_TASK``), which the
+    scan reads past so that "edge detection" is never "detection"."""
+    out = [(i, term) for i, t in enumerate(vocab.tasks()) for term in t.terms]
+    index = task_index()
+    for name, cues in _cue_data().items():
+        out += [(index[name], term) for term in cues.get("said", ())]
+    out += [(NOT_A_TASK, term) for term in _not_tasks()]
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- the scan
+
+_SEP_RE, _STEM_RE, _END_RE = "[ \t_&-]*+", "[0-9a-z]*+", "(?![0-9a-z])"
 
 
 def _term_tokens(term: str) -> list[str]:
@@ -75,20 +124,19 @@ def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str]
     match. The groups pair each term's first word with its ``(task index, term)``
     pairs, longest first.
     """
-    all_tasks = vocab.tasks()
+    terms = all_terms()
     by_first: dict[str, list[tuple[int, str]]] = {}
-    for i, t in enumerate(all_tasks):
-        for term in t.terms:
-            by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
-    trie = patterns.trie_regex([_term_tokens(term) for t in all_tasks for term in t.terms])
+    for i, term in terms:
+        by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
+    trie = patterns.trie_regex([_term_tokens(term) for _, term in terms])
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
     return re.compile("[^0-9a-z]" + trie), groups
 
 
 _WORD_END = re.compile(r"[0-9a-z]*")
-_NEXT_WORD = re.compile(r"[\s\-_]*([0-9a-z]*)")
-# the phrase a term can span: its first word and up to k - 1 more
-_PHRASE = [re.compile(r"[0-9a-z]+" + r"(?:[\s\-_]+[0-9a-z]+)?" * (k - 1)) for k in range(1, 7)]
+_NEXT_WORD = re.compile(r"[ \t\-_&]*([0-9a-z]*)")
+# the phrase a term can span: its first word and up to k - 1 more, on one line
+_PHRASE = [re.compile(r"[0-9a-z]+" + r"(?:[ \t\-_&]+[0-9a-z]+)?" * (k - 1)) for k in range(1, 9)]
 _Candidates = tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
 
 
@@ -102,8 +150,8 @@ def _starting(head: str) -> tuple[re.Pattern[str], _Candidates]:
 
 
 @lru_cache(maxsize=50_000)
-def _task_at(phrase: str) -> tuple[int, int] | None:
-    """``(task index, length)`` of the longest term at the start of ``phrase``, if any.
+def _task_at(phrase: str) -> tuple[int, int, str] | None:
+    """``(task index, length, term)`` of the longest term at the start of ``phrase``, if any.
 
     Remembered per phrase: an answer says "denoising" many times over. The terms to
     try depend only on the phrase's first three characters (``_starting``).
@@ -112,7 +160,7 @@ def _task_at(phrase: str) -> tuple[int, int] | None:
     word_end = _WORD_END.match(phrase).end()  # type: ignore[union-attr]
     word = phrase[:word_end]
     second: str | None = None  # the next word, read only if a multi-word term needs it
-    best: tuple[int, int] | None = None  # the longest term wins: "pose-to-motion" over "pose"
+    best: tuple[int, int, str] | None = None  # the longest term wins: "pose-to-motion" over "pose"
     for first, terms in cands:
         if not word.startswith(first):
             continue
@@ -129,12 +177,20 @@ def _task_at(phrase: str) -> tuple[int, int] | None:
                 ok = not whole_first or second == stem2 or (is_stem2 and second.startswith(stem2))
                 end = match_term(phrase, 0, term) if ok else None
             if end is not None and (best is None or end > best[1]):
-                best = (task, end)
+                best = (task, end, term)
     return best
 
 
 def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
-    """Yield ``(task index, offset, matched text)`` for every task term in ``text``.
+    """Yield ``(task index, offset, matched text)`` for every task term in ``text``."""
+    for task, offset, matched, _ in terms_in(text):
+        if task != NOT_A_TASK:
+            yield task, offset, matched
+
+
+def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """Yield ``(task index, offset, matched text, term)`` for every task term in ``text``,
+    and for the phrases that only look like one (task ``NOT_A_TASK``).
 
     One regex search finds each place a term occurs; which task it is, and the
     longest term there, is worked out once per phrase (``_task_at``).
@@ -151,6 +207,118 @@ def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
         hit = _task_at(phrase_at.match(low, start).group())  # type: ignore[union-attr]
         if hit:
             pos = start + hit[1]
-            yield hit[0], start - 1, text[start - 1 : pos - 1]
+            yield hit[0], start - 1, text[start - 1 : pos - 1], hit[2]
         else:  # not a term after all (the pattern may allow more than the terms): next word
             pos = start
+
+
+# --------------------------------------------------------------------------- what is not a claim
+
+# a statement that a task is missing or out of reach: "no provided model…", "not super-resolution",
+# "would require an additional OCR module", "is excluded as it focuses on image editing"
+_GAP_BEFORE = re.compile(
+    r"\b(?:no|not|none|never|neither|nor|without|cannot|can't|isn't|aren't|doesn't|don't|won't|lacks?|lacking"
+    r"|excluded?|excluding|irrelevant|unsuitable|unavailable|unsupported|absent|missing|instead of|rather than"
+    r"|beyond|outside|out of scope|would (?:require|need|have to)|requires? (?:an? )?(?:additional|extra|separate|external|dedicated)"
+    r"|needs? (?:an? )?(?:additional|extra|separate|external|dedicated))\b"
+)
+_GAP_AFTER = re.compile(
+    r"\b(?:(?:is|are|was|were|be)(?:n't| not)\b|not (?:provided|available|included|covered|supported|listed|offered|part of)"
+    r"|(?:is|are) (?:unavailable|missing|absent|out of scope|excluded|beyond|irrelevant|unsuitable|unnecessary)"
+    r"|would (?:be )?(?:need|require)|would have to|(?:could|can|would) be added|if (?:one is |one were |it were )?available"
+    r"|(?:is|are) (?:needed|required) but|out of scope)"
+)
+# where a statement ends: a sentence or clause end, or a line break; and where a clause
+# joined to it begins ("…, but it adds noise"), beyond which a negation no longer reaches
+_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+_JOIN = re.compile(r",\s+(?:and|but|while|whereas|so)\s|\s(?:but|whereas)\s")
+_WORDS_BEFORE, _WORDS_AFTER = 8, 6  # how far a negation reaches: "not include a … function"
+
+
+def in_gap_statement(text: str, start: int, end: int) -> bool:
+    """Is the task at ``text[start:end]`` named inside a negated or hedged statement (an
+    honest gap: "none of the listed models can…", "is not provided", "out of scope")?
+
+    The statement is the clause around it, never past a line break: a negation governs
+    the task from a few words before it with no comma between ("not super-resolution"),
+    or from a few words after it ("OCR, which is not provided").
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    clause_start = line_start
+    for m in _CLAUSE_END.finditer(text, line_start, start):
+        clause_start = m.end()
+    before = text[clause_start:start].lower()
+    for m in _JOIN.finditer(before):
+        before = before[m.end() :]
+    # a negation before a comma governs another phrase: "it needs no GPU, it runs OCR"
+    words = before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:]
+    if words and _GAP_BEFORE.search(" ".join(words)):
+        return True
+    m = _CLAUSE_END.search(text, end)
+    after = text[end : m.start() if m else len(text)].lower()
+    joined = _JOIN.search(after)
+    if joined:
+        after = after[: joined.start()]
+    return bool(_GAP_AFTER.search(" ".join(after.split()[:_WORDS_AFTER])))
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+_SCALE_PART = re.compile(r"^(?:\d+(?:\.\d+)?x|x\d+|\d+)$", re.I)
+_EXTENSION = re.compile(r"[a-z0-9]{2,4}(?![A-Za-z0-9])")  # of a file name: .png, .json, .mp4
+_SHAPED_PART = re.compile(r"[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z]|^[A-Z]{3,}$")
+
+
+def in_name(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` part of a longer identifier that names a model or module
+    (``Enhancement-low-light-img-enhancer``, ``Super-Resolution-NTIRE-2020-x4``,
+    ``Quality-IQA``, ``Segment-Anything-Model``), of a code identifier or of a file name
+    (``facial_landmarks``, ``structural_edges.png``)? Names are the model rule's business."""
+    a, b = start, end
+    while a > 0 and text[a - 1] in _NAME_CHARS:
+        a -= 1
+    while b < len(text) and text[b] in _NAME_CHARS:
+        b += 1
+    compound = text[a:b].strip("-_")
+    if "_" in compound or (text[b : b + 1] == "." and _EXTENSION.match(text, b + 1)):
+        return True  # an identifier or a file name: `facial_landmarks`, structural_edges.png
+    if len(compound) <= end - start:
+        return False
+    parts = [p for p in re.split(r"[-_]+", compound) if p]
+    own = len([p for p in re.split(r"[-_ \t]+", text[start:end]) if p])
+    extra = [p for p in parts if not _SCALE_PART.match(p)]
+    if len(extra) <= own:  # only a scale beside it ("4x-upscaled"): still a claim
+        return False
+    return len(parts) - own >= 2 or any(_SHAPED_PART.search(p) for p in parts)
+
+
+_TITLE_MARKS = ("[", "*", "_", '"', "“", "`")  # a line without any cites no title
+_LINK_TEXT = re.compile(r"\[([^\[\]\n]+)\]\(")
+_QUOTED_TITLE = re.compile(r"[`\"“]([^`\"“”\n]{10,200})[`\"”]")
+
+
+def _reads_as_title(t: str) -> bool:
+    words = t.split()
+    caps = sum(w[:1].isupper() for w in words)
+    return len(words) >= 4 and caps >= 3 and caps / len(words) >= 0.6
+
+
+def in_title(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` inside a cited title: a Markdown link's text, or italic or
+    quoted text that reads as a title? Citing a paper does not claim its task."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if not any(mark in line for mark in _TITLE_MARKS):
+        return False
+    col, col_end = start - line_start, end - line_start
+    for m in _LINK_TEXT.finditer(line):
+        if m.start(1) <= col and col_end <= m.end(1):
+            return True
+    for m in _QUOTED_TITLE.finditer(line):
+        if m.start(1) <= col and col_end <= m.end(1) and _reads_as_title(m.group(1)):
+            return True
+    for offset, title in titles_in(line):
+        at = line.find(title, offset)
+        if at <= col and col_end <= at + len(title):
+            return True
+    return False

@@ -1,41 +1,49 @@
-"""Rule ``structure``: the answer has its three parts, cites a link, and mentions every
-recommended model. Its findings concern the answer as a whole (no offset)."""
+"""Rule ``structure``: the answer addresses every part the prompt's numbered instructions
+ask for, cites a link, and uses a recommended model. Its findings concern the answer as
+a whole (no offset), and their texts are a fixed vocabulary: ``missing:N`` (N the
+prompt's own instruction number), ``no-links``, ``no-recommended``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import vocab
 from ..index import Grounding
-from ..structure import PART_TITLES, missing_parts
+from ..links import canonical
+from ..structure import Mentions, Part, missing_parts, one_model_is_enough, says_none_fits
 from . import Finding, Rule, View
 
 
-def missing_part_message(part: str) -> str:
-    return f"The answer has no {PART_TITLES[part]}; add it under its own heading."
+def missing_part_message(part: Part) -> str:
+    return f'The answer does not address instruction {part.number} of the prompt ("{part.title}"); add it under its own heading.'
 
 
 NO_LINKS = "The answer cites no links; list the provided papers and tools with their exact links."
 
 
-def unmentioned_message(name: str) -> str:
-    return f'The recommended model "{name}" is never mentioned; say what it does for this task, or plainly that it does not fit.'
+def no_recommended_message(names: list[str], *, one_is_enough: bool) -> str:
+    quoted = ", ".join(f'"{n}"' for n in names)
+    if one_is_enough:
+        return f"The answer uses none of the recommended models ({quoted}); use the ones that fit, or say plainly that none fits."
+    return f"The recommended model(s) {quoted} are never mentioned; say what each does for this task, or plainly that it does not fit."
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     answer = view.answer
-    for part in missing_parts(answer):
-        yield Finding(None, part, missing_part_message(part))
+    for part in missing_parts(answer, g.instruction):
+        yield Finding(None, f"missing:{part.number}", missing_part_message(part))
     if not view.links and g.links:
-        yield Finding(None, "links", NO_LINKS)
-    squashed_answer: str | None = None
-    for sid, name in g.source_names:
-        if not sid.startswith("R") or name in answer:  # the usual case: the name as written
-            continue
-        if squashed_answer is None:
-            squashed_answer = vocab.squash(answer)
-        if vocab.squash(name) not in squashed_answer:
-            yield Finding(None, name, unmentioned_message(name))
+        yield Finding(None, "no-links", NO_LINKS)
+    recommended = g.recommended
+    if not recommended:
+        return
+    is_mentioned = Mentions(answer, (canonical(u) for _, _, u in view.links))
+    if one_model_is_enough(g.instruction):
+        if not any(is_mentioned(name, links) for name, links in recommended) and not says_none_fits(answer):
+            yield Finding(None, "no-recommended", no_recommended_message([n for n, _ in recommended], one_is_enough=True))
+        return
+    unmentioned = [name for name, links in recommended if not is_mentioned(name, links)]
+    if unmentioned and not (len(unmentioned) == len(recommended) and says_none_fits(answer)):
+        yield Finding(None, "no-recommended", no_recommended_message(unmentioned, one_is_enough=False))
 
 
 RULE = Rule("structure", find)

@@ -1,4 +1,13 @@
-"""Rule ``task``: every task the answer claims (denoising, tracking…) the question or a source supports."""
+"""Rule ``task``: every task the answer claims (denoising, tracking, "describe the picture
+in a sentence"…) the question or a source supports, in technical or plain words.
+
+Not claims, so never violations: a task named in a gap statement ("none of the listed
+models can…", "would require an additional OCR module, which is not provided"), inside a
+longer model or module name (``Enhancement-low-light-img-enhancer``), a code identifier
+or a file name, inside a cited title, or on a line the answer copies from the prompt's
+own instructions. One claim written with inflections of one term ("denoise",
+"denoised", "denoising") is quoted as first written, with every line it is on.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,7 @@ from collections.abc import Iterator
 
 from .. import vocab
 from ..index import Grounding
-from ..tasks import tasks_in
+from ..tasks import NOT_A_TASK, in_gap_statement, in_name, in_title, terms_in
 from . import Finding, Rule, View
 
 
@@ -15,11 +24,33 @@ def message(term: str, task_name: str) -> str:
     return f"The task {label} is not mentioned by the question or any source; describe only tasks they support."
 
 
+def _echoed(text: str, start: int, instruction: str) -> bool:
+    """Is the line around ``start`` a line of the prompt's instructions, copied?"""
+    if not instruction:
+        return False
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", start)
+    line = text[a : len(text) if b < 0 else b].strip()
+    return len(line) > 20 and line in instruction
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     all_tasks = vocab.tasks()
-    for task, offset, term in tasks_in(view.text):
-        if task not in g.tasks:
-            yield Finding(offset, term, message(term, all_tasks[task].name))
+    text = view.text
+    first: dict[tuple[int, str], str] = {}  # (task, term) -> the claim as first written
+    for task, offset, written, term in terms_in(text):
+        if task in g.tasks or task == NOT_A_TASK:
+            continue
+        end = offset + len(written)
+        if (  # cheapest first
+            in_name(text, offset, end)
+            or _echoed(view.answer, offset, g.instruction)
+            or in_gap_statement(text, offset, end)
+            or in_title(view.answer, offset, end)
+        ):
+            continue
+        written = first.setdefault((task, term), written)
+        yield Finding(offset, written, message(written, all_tasks[task].name))
 
 
 RULE = Rule("task", find)
