@@ -237,19 +237,18 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
 
 # --------------------------------------------------------------------------- recommended models
 
-_NOT_ALL = re.compile(
+_NOT_ALL = (  # compiled on first use (re's own cache), as _NONE_FITS
     r"(?:do|does|need)\s+(?:\*\*)?not(?:\*\*)?\s+(?:\*\*)?need(?:\*\*)?\s+to\s+use\s+(?:all|every)"
     r"|(?:don't|do not|need not|needn't)\s+(?:have to\s+)?use\s+(?:all|every)"
     r"|not\s+(?:required|necessary|obliged)\s+to\s+use\s+(?:all|every)"
-    r"|only\s+(?:those|the ones|models?)\s+(?:that\s+are\s+)?(?:clearly\s+)?relevant",
-    re.I,
+    r"|only\s+(?:those|the ones|models?)\s+(?:that\s+are\s+)?(?:clearly\s+)?relevant"
 )
 
 
 @lru_cache(maxsize=256)
 def one_model_is_enough(instruction: str) -> bool:
     """Does the prompt say the answer need not use all listed models?"""
-    return bool(_NOT_ALL.search(instruction.replace("*", "")))
+    return bool(re.search(_NOT_ALL, instruction.replace("*", ""), re.I))
 
 
 # a recommender's category prefixes that the task vocabulary does not hold
@@ -330,16 +329,15 @@ def mention_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(long)), tuple(sorted(short))
 
 
-_NONE_FITS = re.compile(
+_NONE_FITS = (
     r"\bnone of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
     r"|\bno (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b"
-    r"|\b(?:provided|listed|recommended|given|available) (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b",
-    re.I,
+    r"|\b(?:provided|listed|recommended|given|available) (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b"
 )
 
 
 def says_none_fits(answer: str) -> bool:
-    return bool(_NONE_FITS.search(answer))
+    return bool(re.search(_NONE_FITS, answer, re.I))
 
 
 class Mentions:

@@ -216,13 +216,13 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
 
 # a statement that a task is missing or out of reach: "no provided model…", "not super-resolution",
 # "would require an additional OCR module", "is excluded as it focuses on image editing"
-_GAP_BEFORE = re.compile(
+_GAP_BEFORE = (  # compiled on first use (re's own cache): most checks never need them
     r"\b(?:no|not|none|never|neither|nor|without|cannot|can't|isn't|aren't|doesn't|don't|won't|lacks?|lacking"
     r"|excluded?|excluding|irrelevant|unsuitable|unavailable|unsupported|absent|missing|instead of|rather than"
     r"|beyond|outside|out of scope|would (?:require|need|have to)|requires? (?:an? )?(?:additional|extra|separate|external|dedicated)"
     r"|needs? (?:an? )?(?:additional|extra|separate|external|dedicated))\b"
 )
-_GAP_AFTER = re.compile(
+_GAP_AFTER = (
     r"\b(?:(?:is|are|was|were|be)(?:n't| not)\b|not (?:provided|available|included|covered|supported|listed|offered|part of)"
     r"|(?:is|are) (?:unavailable|missing|absent|out of scope|excluded|beyond|irrelevant|unsuitable|unnecessary)"
     r"|would (?:be )?(?:need|require)|would have to|(?:could|can|would) be added|if (?:one is |one were |it were )?available"
@@ -252,14 +252,14 @@ def in_gap_statement(text: str, start: int, end: int) -> bool:
         before = before[m.end() :]
     # a negation before a comma governs another phrase: "it needs no GPU, it runs OCR"
     words = before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:]
-    if words and _GAP_BEFORE.search(" ".join(words)):
+    if words and re.search(_GAP_BEFORE, " ".join(words)):
         return True
     m = _CLAUSE_END.search(text, end)
     after = text[end : m.start() if m else len(text)].lower()
     joined = _JOIN.search(after)
     if joined:
         after = after[: joined.start()]
-    return bool(_GAP_AFTER.search(" ".join(after.split()[:_WORDS_AFTER])))
+    return bool(re.search(_GAP_AFTER, " ".join(after.split()[:_WORDS_AFTER])))
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
