@@ -243,16 +243,6 @@ def test_part_patterns_equal_comparing_stems(text: str) -> None:
         assert bool(structure._part_pattern(part).search(text.lower())) == bool(part.stems & stems), part
 
 
-_HEADING_BITS = ["#", "##", "**", "*", "1", "٣", "²", "a", "Task", ".", ")", " ", ":", "**:", "\n", "\t", "\r", "\u2028",
-                 "\x0b", "\x1c", "\u3000", "!", "Papers and tools", "-", "x" * 60]
-
-
-@FAST
-@given(st.one_of(MIXED, st.lists(st.sampled_from(_HEADING_BITS), max_size=30).map("".join)))
-def test_heading_lines_equal_judging_every_line(text: str) -> None:
-    assert structure.heading_lines(text) == [line for line in text.split("\n") if structure._is_heading(line)]
-
-
 @FAST
 @given(st.text(alphabet="aAbBzZxX1 -\u0130\u0131\u017f\u212aTtasks", max_size=30))
 def test_case_folding_shortcut_is_refused_only_where_it_could_differ(text: str) -> None:
