@@ -62,6 +62,8 @@ class Grounding:
     tasks: frozenset[int]  # indexes into vocab.tasks()
     numbers: frozenset[float]
     source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
+    field_links: frozenset[str] = frozenset()  # canonical links of the sources' link fields (not their prose)
+    link_texts: tuple[str, ...] = ()  # every input link as written: a reply cut off mid-link starts one
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
@@ -99,8 +101,9 @@ def corpus(case: Case) -> str:
 
 def build(case: Case) -> Grounding:
     text = corpus(case)
-    links = {canonical(u) for s in case.sources for u in s.all_links()}
-    links |= {canonical(raw) for _, _, raw in find_links(text)}
+    written = [u for s in case.sources for u in s.all_links()]
+    fields = {canonical(u) for u in written}
+    prose = [raw for _, _, raw in find_links(text)]
 
     # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
     split = _CAMEL.sub(r" \g<0>", text)
@@ -111,10 +114,12 @@ def build(case: Case) -> Grounding:
         if any(names.get(n) in task_ids for n in t.implied_by):
             task_ids.add(i)
     return Grounding(
-        links=frozenset(links),
+        links=frozenset(fields.union(map(canonical, prose))),
         tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),
         numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values),
         source_names=tuple((s.id, s.name) for s in case.sources),
+        field_links=frozenset(fields),
+        link_texts=tuple(dict.fromkeys([*written, *prose])),
     )
