@@ -229,6 +229,10 @@ def _run(cases: list, settings, *, concurrency: int, on_result=None, label: str 
             cases, settings, options=options, concurrency=concurrency, on_result=landed,
             on_token=progress.token if settings.stream else None,
         )
+    except KeyboardInterrupt:  # typer would turn it into a silent exit 130
+        progress.close()
+        _err("interrupted; finished cases are kept")
+        raise typer.Exit(INTERRUPTED) from None
     finally:
         progress.close()
 
@@ -395,6 +399,9 @@ def eval_(
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
     debug = os.environ.get("CNAPS_DEBUG") == "1"
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate a model wrote must not end the run unprinted
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         app()
     except CnapsError as exc:
@@ -413,7 +420,9 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line, and nothing a server sent is echoed unredacted
         if debug:
             raise
-        _err(f"internal error ({type(exc).__name__}: {str(exc)[:200]}); rerun with CNAPS_DEBUG=1 and report it")
+        from .redact import clip
+
+        _err(f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); rerun with CNAPS_DEBUG=1 and report it")
         sys.exit(INTERNAL)
 
 

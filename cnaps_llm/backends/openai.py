@@ -24,7 +24,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from ..errors import BackendError, CallFailed, ConfigError, UnsupportedFormat
 from ..models import Usage
-from ..redact import Redactor
+from ..redact import Redactor, url_secrets
 from ..settings import Settings
 from . import Completion, Request
 from .throttle import Throttle
@@ -98,17 +98,20 @@ def _retry_after(exc: BaseException | None) -> float | None:
     return None
 
 
-def _count(usage: Mapping[str, Any], name: str) -> int:
+def _count(usage: Mapping[str, Any], name: str, redactor: Redactor) -> int:
     value = usage.get(name, 0)
     if value is None:
         return 0
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 0 <= value <= MAX_USAGE:
-        raise CallFailed(f"the server reported impossible token usage ({name}={str(value)[:40]!r}); check the server")
+        shown = redactor.clip(repr(value), 40)  # clipped after redaction: a cut key would no longer match whole
+        raise CallFailed(f"the server reported impossible token usage ({name}={shown}); check the server")
     return int(value)
 
 
-def completion_from(body: Any, latency: float, redact: Callable[[Any], Any]) -> Completion:
-    """A ``Completion`` from a chat-completions body, every field checked."""
+def completion_from(body: Any, latency: float, redactor: Redactor) -> Completion:
+    """A ``Completion`` from a chat-completions body, every field checked, every string
+    redacted (a key echoed back by a model or proxy is scrubbed before anything can store it)."""
+    redact = redactor.redact_obj
     choices = body.get("choices") if isinstance(body, dict) else None
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
         raise CallFailed("the server returned no choices; check that the model serves chat completions")
@@ -121,13 +124,14 @@ def completion_from(body: Any, latency: float, redact: Callable[[Any], Any]) -> 
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     model = body.get("model")
     return Completion(
-        # a key echoed back by a model or proxy is scrubbed before anything can store it
         text=redact(content or ""),
-        finish_reason=finish,
+        finish_reason=redactor.clip(finish, 100) if finish is not None else None,
         refusal=redact(refusal) if refusal else None,
-        usage=Usage(prompt_tokens=_count(usage, "prompt_tokens"), completion_tokens=_count(usage, "completion_tokens")),
+        usage=Usage(
+            prompt_tokens=_count(usage, "prompt_tokens", redactor), completion_tokens=_count(usage, "completion_tokens", redactor)
+        ),
         latency_s=round(latency, 4),
-        model=str(model)[:200] if isinstance(model, str) and model else None,
+        model=redactor.clip(model, 200) if isinstance(model, str) and model else None,
         raw=redact(body),
     )
 
@@ -141,8 +145,7 @@ class OpenAIBackend:
             )
         self.settings = settings
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _PLACEHOLDER_KEY
-        password = urlsplit(settings.openai_base_url).password if settings.openai_base_url else None
-        self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, password])
+        self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, *url_secrets(settings.openai_base_url)])
         self.client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0
         )
@@ -222,9 +225,9 @@ class OpenAIBackend:
         except _TooLarge:
             raise CallFailed(f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None
         except (openai.OpenAIError, ValueError, RecursionError) as exc:  # ValueError: a body that is not JSON
-            raise CallFailed(self.redactor.redact(f"the server's reply could not be read ({type(exc).__name__}: {str(exc)[:200]})")) from None
+            raise CallFailed(f"the server's reply could not be read ({type(exc).__name__}: {self.redactor.clip(str(exc), 200)})") from None
         self.unreachable = None
-        return completion_from(body, time.perf_counter() - started, self.redactor.redact_obj)
+        return completion_from(body, time.perf_counter() - started, self.redactor)
 
     async def _send(self, kwargs: dict[str, Any], request: Request, limit: int) -> tuple[Any, Mapping[str, str]]:
         """One HTTP request; the body read in chunks and cut off past ``limit`` bytes."""
@@ -266,7 +269,7 @@ class OpenAIBackend:
         code = exc.status_code
         if _format_rejected(exc):
             return UnsupportedFormat(f"the server rejected response_format {request.mode} (HTTP {code})", mode=request.mode)
-        detail = self.redactor.redact(_body_text(exc)).replace("\n", " ")[:200]
+        detail = self.redactor.clip(_body_text(exc), 200).replace("\n", " ")
         tries = self.settings.transport_retries + 1
         hint = {
             400: "the server refused the request; check --model and the server's limits",
