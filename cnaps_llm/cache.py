@@ -118,7 +118,8 @@ class CachingBackend:
         if data.get("format_version") != FORMAT_VERSION:
             raise BadRecording(f"{path}: recording has format_version {data.get('format_version')}, not {FORMAT_VERSION}; record it again")
         try:
-            completion = Completion.model_validate(data["response"])
+            # redacted as a live reply is: a recording edited by hand may hold a key or a lone surrogate
+            completion = Completion.model_validate(redact_obj(data["response"]))
         except (KeyError, ValueError) as exc:
             raise BadRecording(f"{path}: recording is unreadable ({str(exc).splitlines()[0]}); delete it and record again") from None
         return completion.model_copy(update={"replayed": True})
