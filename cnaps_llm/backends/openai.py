@@ -11,10 +11,12 @@ server sends, the result is a ``Completion`` or a one-line ``BackendError``.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import ipaddress
 import json
 import re
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,14 +36,59 @@ _BUSY_WORDS = re.compile(r"busy|overloaded|loading|capacity", re.I)
 _PLACEHOLDER_KEY = "sk-no-key-required"  # local servers want no key, but the SDK insists on one
 MAX_USAGE = 100_000_000  # tokens; more in one reply is a broken server, not a bill
 MIN_REPLY_BYTES = 1 << 20
+HTTP_SLACK = 8  # raw HTTP bytes allowed per byte of reply: room for streamed chunks' JSON around each token
 
 
 class _Timeout(Exception):
     """The whole request (reading included) took longer than ``settings.timeout``."""
 
 
-class _TooLarge(Exception):
+class _Refused(Exception):
+    """A reply we stopped reading; the message says why (one line, for ``CallFailed``)."""
+
+
+class _TooLarge(_Refused):
     pass
+
+
+def _capped_client(limit: int, timeout: float) -> Any:
+    """The SDK's HTTP client, with every response body cut off past ``limit`` bytes as
+    decoded: the SDK reads an error's whole body before raising, and a compressed body
+    can inflate a thousandfold. gzip and deflate are inflated here, within the limit;
+    a body in an encoding that was not asked for is refused."""
+    base = openai.DefaultAsyncHttpxClient
+    httpx = importlib.import_module(base.__mro__[1].__module__.partition(".")[0])  # the HTTP library the SDK uses
+
+    class Capped(httpx.AsyncByteStream):  # type: ignore[misc, name-defined]
+        def __init__(self, inner: Any, status: int, encoding: str) -> None:
+            self.inner, self.status, self.encoding = inner, status, encoding
+
+        async def __aiter__(self) -> Any:
+            if self.encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+                raise _Refused(f"the server sent a body encoded as {self.encoding[:40]!r}, which was not asked for; check the server")
+            inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if self.encoding not in ("", "identity") else None
+            size = 0
+            async for raw in self.inner:
+                data = raw
+                while data:
+                    out = inflate.decompress(data, limit + 1 - size) if inflate is not None else data
+                    data = inflate.unconsumed_tail if inflate is not None else b""
+                    size += len(out)
+                    if size > limit:
+                        raise _TooLarge(f"the server's reply (HTTP {self.status}) was larger than {limit} bytes; it was cut off unread")
+                    if out:
+                        yield out
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    async def cap(response: Any) -> None:
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        if encoding:
+            del response.headers["content-encoding"]  # decoded by Capped, within the limit, never again by httpx
+        response.stream = Capped(response.stream, response.status_code, encoding)
+
+    return base(timeout=timeout, event_hooks={"response": [cap]}, headers={"accept-encoding": "gzip, deflate"})
 
 
 def wire(request: Request) -> dict[str, Any]:
@@ -146,8 +193,10 @@ class OpenAIBackend:
         self.settings = settings
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _PLACEHOLDER_KEY
         self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, *url_secrets(settings.openai_base_url)])
+        cap = HTTP_SLACK * max(MIN_REPLY_BYTES, 10 * 4 * settings.max_output_tokens)
         self.client = openai.AsyncOpenAI(
-            api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0
+            api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0,
+            http_client=_capped_client(cap, settings.timeout),
         )
         largest = settings.max_input_tokens + settings.max_output_tokens
         self.throttle = throttle or Throttle(settings.rpm, settings.tpm, largest_request=largest, max_pause=settings.max_retry_wait)
@@ -222,8 +271,10 @@ class OpenAIBackend:
         except openai.APIConnectionError:
             self.unreachable = self.settings.server
             raise CallFailed(f"cannot connect to {self.settings.server}; check OPENAI_BASE_URL and that the server is up") from None
-        except _TooLarge:
-            raise CallFailed(f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None
+        except _TooLarge as exc:
+            raise CallFailed(str(exc) or f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None
+        except _Refused as exc:
+            raise CallFailed(str(exc)) from None
         except (openai.OpenAIError, ValueError, RecursionError) as exc:  # ValueError: a body that is not JSON
             raise CallFailed(f"the server's reply could not be read ({type(exc).__name__}: {self.redactor.clip(str(exc), 200)})") from None
         self.unreachable = None

@@ -120,3 +120,12 @@ def test_a_secret_cut_by_a_length_limit_is_masked_not_shown_in_part(n: int) -> N
     clipped = r.clip(text, len("error: ") + n)
     assert KEY[:n] not in clipped or n < 4
     assert clipped.startswith("error: ") and len(clipped) <= len("error: ") + max(n, len(MASK))
+
+
+def test_a_redirect_to_another_host_never_carries_the_key(run_cli, env, tmp_path: Path) -> None:
+    with StubServer(default=Reply(text=draft())) as elsewhere, StubServer() as srv:
+        srv.default = Reply(status=307, headers={"location": elsewhere.base_url + "/chat/completions"}, body="{}")
+        res = run_cli("generate", SEEDS["003"], "--cache", "off", "--base-url", srv.base_url, "--structured", "json_object")
+        assert KEY in {k.lower(): v for k, v in srv.headers[0].items()}["authorization"]
+        assert elsewhere.headers and not [h for h in elsewhere.headers if leaks(str(h))]
+    assert "Traceback" not in res.err and not leaks(res.out + res.err)
