@@ -24,7 +24,9 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
+
+from .patterns import finditer_any
 from urllib.parse import unquote
 
 _TRAIL = ".,;:!?)]}>'\"*_`»”’"
@@ -39,33 +41,53 @@ _CHARS = rf"[^{_STOP}]"
 _BARE_ARXIV = re.compile(r"\.\d{4,5}v\d")
 _DOI = re.compile(r"10\.\d{4,9}/")
 _DOT_SLASH = re.compile(r"\.[A-Za-z]{2,24}/")
+class _AnyOf(NamedTuple):
+    """Patterns that each lead with their own literal, searched as their alternation would
+    be (``patterns.finditer_any``): re skips to a literal in C, not to an alternation."""
+
+    each: tuple[re.Pattern[str], ...]
+
+    @property
+    def pattern(self) -> str:
+        return "|".join(p.pattern for p in self.each)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return finditer_any(self.each, text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
 _PATTERNS = (
-    # http(s) with whatever follows the colon: `https:/x`, `https:\\x` and `http:x` are found
-    # here too and judged by ``problem`` (a browser sends each of them to host x)
-    re.compile(rf"[hH][tT][tT][pP][sS]?:[/\\]*[^{_STOP}/]{_CHARS}*"),  # no \b or re.I: a leading class lets re skip ahead fast
-    # any other scheme://: led by the literal, the scheme read backwards (see _widen)
-    re.compile(rf"://{_CHARS}+"),
+    # http(s) with a slash and any more slashes either way: `https:/x` and `https:/\\x` are
+    # found here too and judged by ``problem`` (a browser sends each of them to host x)
+    re.compile(rf"[hH][tT][tT][pP][sS]?:/[/\\]*[^{_STOP}/]{_CHARS}*"),  # no \b or re.I: a leading class lets re skip ahead fast
+    # `//`: after a colon, any other scheme:// (the scheme read backwards, see _widen); after
+    # a space or a bracket, a scheme-relative `//host.tld/…` (see find_links); else a path
+    re.compile(rf"//{_CHARS}*"),
     re.compile(rf"\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_CHARS}*"),
     re.compile(r"(?<![\w.])(?:doi:\s*)?10\.\d{4,9}/[^\s\"'<>`\[\](){}]+", re.I),
     re.compile(r"\b[Aa][Rr][Xx][Ii][Vv]:\s*\d{4}\.\d{4,5}(?:v\d+)?"),
     re.compile(r"(?<![\w./-])\d{4}\.\d{4,5}v\d+\b"),
-    # script and data URIs written as plain text (searched on the lower-cased text)
-    re.compile(rf"(?:javascript|vbscript|data|file):(?=[\w%&#,;(!~+-]){_CHARS}+"),  # not `data:**` in prose
-    # scheme-relative `//host.tld/…`, not part of a longer path (led by the literal, the look-behind after it)
-    re.compile(rf"//(?<![\w:/\\.-]//)(?=[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{{2,24}}(?![\w-])){_CHARS}*"),
+    # script and data URIs written as plain text, in lower case (as a target, any case is judged);
+    # one literal-led pattern each, their matches merged; not `data:**` in prose
+    _AnyOf(tuple(re.compile(rf"{scheme}:(?=[\w%&#,;(!~+-]){_CHARS}+") for scheme in ("javascript", "vbscript", "data"))),
 )
-_LOWER = 6  # the index in _PATTERNS of the pattern searched on the lower-cased text
-# cheap tests that a pattern can match at all: (text with earlier finds blanked, the original lower-cased)
-_MAY_MATCH: tuple[Callable[[str, str], bool], ...] = (
-    lambda t, low: "ttp:" in low or "ttps:" in low,
-    lambda t, low: "://" in t,
-    lambda t, low: "www." in t,
-    lambda t, low: _DOI.search(t) is not None,
-    lambda t, low: "iv:" in low,
-    lambda t, low: _BARE_ARXIV.search(t) is not None,
-    lambda t, low: "script:" in low or "data:" in low or "file:" in low,
-    lambda t, low: "//" in t,
-    lambda t, low: _DOT_SLASH.search(t) is not None,
+_SLASHES = 1  # the index in _PATTERNS of `//`
+_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])")
+_IN_PATH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_/\\.-")
+_SCRIPT = 6  # the index in _PATTERNS of the script and data URIs (checked for a word glued before)
+# (`file:` is not among them: `file:///…` is found with the other schemes)
+# cheap tests, on the text with earlier finds blanked, that a pattern can match at all
+_MAY_MATCH: tuple[Callable[[str], bool], ...] = (
+    lambda t: ":/" in t,
+    lambda t: "//" in t,
+    lambda t: "www." in t,
+    lambda t: _DOI.search(t) is not None,
+    lambda t: any(s in t for s in ("iv:", "IV:", "Iv:", "iV:")),  # four substring tests beat one lower()
+    lambda t: _BARE_ARXIV.search(t) is not None,
+    lambda t: "script:" in t or "data:" in t,
+    lambda t: _DOT_SLASH.search(t) is not None,
 )
 _BARE = re.compile(
     rf"(?<![\w@./-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{{2,24}})/{_CHARS}*"
@@ -121,8 +143,8 @@ def _strip_trailing(raw: str) -> str:
 
 
 def _widen(text: str, start: int) -> int:
-    """Where the scheme before ``://`` at ``start`` begins (at most 32 characters back):
-    an http(s) scheme glued to a word (``repohttps://``) starts at its ``h``."""
+    """Where the scheme before the ``://`` whose colon is at ``start`` begins (at most 32
+    characters back): an http(s) scheme glued to a word (``repohttps://``) starts at its ``h``."""
     i = start
     while i > 0 and start - i < 32 and text[i - 1] in _SCHEME_CHARS:
         i -= 1
@@ -145,12 +167,13 @@ def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
 def _targets(text: str) -> list[tuple[int, int, str]]:
     """The targets of markdown links, reference definitions, autolinks and HTML attributes."""
     found: list[tuple[int, int, str]] = []
-    if "](" in text:
+    brackets = "]" in text  # one scan for a character, where most answers stop
+    if brackets and "](" in text:
         for m in _MD_INLINE.finditer(text):
             g = 1 if m.group(1) is not None else 2
             if m.group(g):
                 found.append((m.start(g), m.end(g), m.group(g)))
-    if "]:" in text:
+    if brackets and "]:" in text:
         for m in _MD_REF.finditer(text):
             g = 1 if m.group(1) is not None else 2
             if m.group(g):
@@ -181,21 +204,21 @@ def find_links(text: str) -> Iterator[tuple[int, int, str]]:
     found = _targets(text)
     if found:
         text = _blank(text, found)
-    low = text.lower()
     for k, (may_match, pat) in enumerate(zip(_MAY_MATCH, (*_PATTERNS, _BARE), strict=True)):
         # a substring test is ~100x cheaper than a regex pass over the text
-        if not may_match(text, low):
+        if not may_match(text):
             continue
         hits = []
-        scanned = text
-        if k == _LOWER:  # lower() keeps the length of ASCII text; the rare text it would not is searched as is
-            scanned = text.lower()
-            scanned = scanned if len(scanned) == len(text) else text
-        for m in pat.finditer(scanned):
+        for m in pat.finditer(text):
             if pat is _BARE and m.group("tld").lower() in _NOT_TLD:
                 continue
-            start = _widen(text, m.start()) if k == 1 else m.start()
-            if k == _LOWER and (start and text[start - 1] in _SCHEME_CHARS):
+            start = m.start()
+            if k == _SLASHES:
+                if start and text[start - 1] == ":":
+                    start = _widen(text, start - 1)
+                elif (start and text[start - 1] in _IN_PATH) or not _HOST.match(text, start + 2):
+                    continue  # `a//b`, `// a comment`: not a link
+            if k == _SCRIPT and (start and text[start - 1] in _SCHEME_CHARS):
                 continue  # `metadata:x` is not a data: URI
             raw = _strip_trailing(text[start : m.end()])
             if raw:

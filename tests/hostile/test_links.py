@@ -100,6 +100,7 @@ def test_a_link_cut_off_at_the_end_of_a_truncated_answer_is_not_invented() -> No
     cut = GROUNDED + "\n- code: https://github.com/JingyunLi"
     assert [v for v in check(cut, CASE) if v.kind == "url"] == []
     assert [v for v in check(cut + "   \n", CASE) if v.kind == "url"] == []
+    assert [v for v in check(GROUNDED + f"\n[code]({SWINIR[:-3]}.", CASE) if v.kind == "url"] == []  # cut inside a markdown link
     # the same start of a link elsewhere than at the very end is a link of its own
     assert url_violations("https://github.com/JingyunLi is where the code is") == [
         ("https://github.com/JingyunLi", url.message("https://github.com/JingyunLi"))

@@ -19,10 +19,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 from ..index import Grounding
-from ..links import canonical, decoded, problem
+from ..links import _TRAIL, canonical, decoded, problem
 from . import Finding, Rule, Span, View
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?")
+_AFTER_CUT = " \t\r\n" + _TRAIL
 
 
 def message(link: str) -> str:
@@ -85,7 +86,8 @@ def _message(raw: str, keys: frozenset[str], g: Grounding, fields: bool) -> str 
 def _finder(fields: bool) -> Callable[[View, Grounding], Iterator[Finding]]:
     def find(view: View, g: Grounding) -> Iterator[Finding]:
         keys = g.field_links if fields else g.links
-        tail = len(view.answer.rstrip()) if view.links else 0
+        # where the answer's text ends, punctuation left after a cut-off link aside
+        tail = len(view.answer.rstrip(_AFTER_CUT)) if view.links else 0
         said: dict[str, str | None] = {}  # link -> its message: an answer may repeat a link many times
         for start, end, raw in view.links:
             if end >= tail and problem(raw) is None:
