@@ -94,6 +94,11 @@ class CachingBackend:
         self.no_backend_hint = no_backend_hint
         self.recorded = 0
 
+    async def aclose(self) -> None:
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+
     def _folders(self) -> list[Path]:
         return [self.folder, *self.read_only]
 

@@ -206,6 +206,11 @@ class OpenAIBackend:
         self.unreachable: str | None = None  # after one call found the server down, others fail fast
         self.on_token: Callable[[str | None, str], None] | None = None  # streaming: (case id, text)
 
+    async def aclose(self) -> None:
+        """Close the HTTP client inside the run's event loop (left to the garbage collector,
+        it is closed after the loop, and asyncio logs a traceback)."""
+        await self.client.close()
+
     # ------------------------------------------------------------------ retry policy
 
     def _transient(self, exc: BaseException, timeouts: int) -> bool:

@@ -238,3 +238,18 @@ def test_40000_duplicate_ids_are_found_fast_before_any_call(run_cli, tmp_path: P
         assert srv.requests == []
     assert res.code == BAD_INPUT and res.err == "cnaps-llm: <input>: case id(s) c0, c1, c10, c100, c1000 occur more than once; give each case a unique id\n"
     assert elapsed < 60, elapsed
+
+
+def test_runs_in_one_process_leave_no_client_for_asyncio_to_complain_about(run_cli, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+    import gc
+
+    async def collect_in_another_loop() -> None:  # where the next run would meet the last run's client
+        gc.collect()
+        await asyncio.sleep(0.05)
+
+    with StubServer(default=Reply(text=draft())) as srv:
+        for _ in range(2):
+            assert generate(run_cli, srv, tmp_path)[0].code == 0
+            asyncio.run(collect_in_another_loop())
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
