@@ -14,6 +14,7 @@ import asyncio
 import importlib
 import ipaddress
 import json
+import math
 import re
 import time
 import zlib
@@ -149,7 +150,8 @@ def _count(usage: Mapping[str, Any], name: str, redactor: Redactor) -> int:
     value = usage.get(name, 0)
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 0 <= value <= MAX_USAGE:
+    whole = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value) and value.is_integer())  # not NaN, inf, 1.5
+    if isinstance(value, bool) or not whole or not 0 <= value <= MAX_USAGE:
         shown = redactor.clip(repr(value), 40)  # clipped after redaction: a cut key would no longer match whole
         raise CallFailed(f"the server reported impossible token usage ({name}={shown}); check the server")
     return int(value)

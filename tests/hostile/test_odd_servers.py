@@ -11,10 +11,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cnaps_llm.errors import BAD_INPUT, NO_RECORDING, NOT_GROUNDED, SERVER
+from cnaps_llm.backends.openai import completion_from
+from cnaps_llm.errors import BAD_INPUT, NO_RECORDING, NOT_GROUNDED, SERVER, CallFailed
 from cnaps_llm.models import Usage
 from cnaps_llm.pricing import estimate_cost
+from cnaps_llm.redact import Redactor
 
 from ..conftest import SEEDS
 from ..stubserver import Reply, StubServer, completion_body
@@ -47,6 +51,8 @@ def generate(run_cli, srv: StubServer, tmp_path: Path, *extra: str):
         ({"prompt_tokens": 10**30, "completion_tokens": 1}, f"prompt_tokens={10**30}"),
         ({"prompt_tokens": 1.5, "completion_tokens": 1}, "prompt_tokens=1.5"),
         ({"prompt_tokens": True, "completion_tokens": 1}, "prompt_tokens=True"),
+        ({"prompt_tokens": float("inf"), "completion_tokens": 1}, "prompt_tokens=inf"),
+        ({"prompt_tokens": float("nan"), "completion_tokens": 1}, "prompt_tokens=nan"),
     ],
 )
 def test_impossible_usage_is_a_per_case_server_failure(run_cli, fast, tmp_path: Path, usage: dict, shown: str) -> None:
@@ -253,3 +259,27 @@ def test_runs_in_one_process_leave_no_client_for_asyncio_to_complain_about(run_c
             assert generate(run_cli, srv, tmp_path)[0].code == 0
             asyncio.run(collect_in_another_loop())
     assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
+
+
+# --------------------------------------------------------------------------- fuzz: whatever a body holds
+
+_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=True, allow_infinity=True),
+                    st.text(max_size=20), st.sampled_from(["stop", "length", "", "\ud800", "sk-x"]))
+_JSON = st.recursive(_SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)), max_leaves=20)
+_USAGE = st.dictionaries(st.sampled_from(["prompt_tokens", "completion_tokens", "total_tokens"]), _SCALAR, max_size=3)
+_CHOICE = st.fixed_dictionaries({}, optional={"message": st.one_of(_JSON, st.fixed_dictionaries({}, optional={"content": _SCALAR, "refusal": _SCALAR})),
+                                               "finish_reason": _SCALAR})
+_BODY = st.one_of(_JSON, st.fixed_dictionaries({}, optional={"choices": st.one_of(_JSON, st.lists(st.one_of(_CHOICE, _JSON), max_size=2)),
+                                                             "usage": st.one_of(_USAGE, _JSON), "model": _SCALAR}))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_BODY)
+def test_fuzz_whatever_a_body_holds_it_is_a_completion_or_a_call_failure(body) -> None:
+    try:
+        completion = completion_from(body, 0.1, Redactor(["sk-x-secret"]))
+    except CallFailed as exc:
+        assert "\n" not in str(exc)
+        return
+    assert isinstance(completion.text, str) and completion.usage.prompt_tokens >= 0
+    completion.model_dump_json()  # every field serialisable: nothing a writer could choke on
