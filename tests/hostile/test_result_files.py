@@ -221,7 +221,7 @@ def test_fuzz_results_written_are_read_back_and_a_torn_tail_is_moved_aside(tmp_p
     last = whole.rfind(b"\n", 0, at) + 1
     path.write_bytes(whole[:at])
     rf = ResultsFile(path)
-    if at == len(whole) - 1:  # only the newline lost: the record is whole, and kept
+    if whole[at : at + 1] == b"\n":  # only the newline lost: the record is whole, and kept
         last = at
     kept = {json.loads(line)["case_id"] for line in whole[:last].split(b"\n") if line}
     assert rf.done() == kept
