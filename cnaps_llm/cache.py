@@ -5,7 +5,8 @@ structured mode and schema, sampling parameters) and the template hash; it holds
 API key, password or header (``redact``); it is written atomically, one
 human-readable file per call, under ``<cache_dir>/<safe case id>/<key>.json``. Reads
 look in the user's cache first, then in the bundled recordings, which are never
-written. ``wrap`` is the one place that turns ``--cache auto|replay|record|off`` into
+written; a replayed response is redacted as a live one is (a recording edited by hand
+may hold a key). ``wrap`` is the one place that turns ``--cache auto|replay|record|off`` into
 a backend.
 """
 

@@ -3,9 +3,11 @@
 Invariant: the only module that imports ``openai``. Transient faults (429, 408, 409,
 5xx, timeouts, dropped connections) are retried here by tenacity with exponential
 back-off and jitter, honouring ``Retry-After``; the SDK's own retries are off so the
-two never multiply. A 429 pauses the whole run's dispatch (``Throttle``). Every reply
-is read with a size bound and a deadline, and checked field by field: whatever a
-server sends, the result is a ``Completion`` or a one-line ``BackendError``.
+two never multiply. A 429 pauses the whole run's dispatch (``Throttle``). Every
+response body, an error's included, is read with a size bound on its decoded bytes
+(a gzip bomb is cut off like a 50 MB reply) and a deadline, and checked field by
+field, every string redacted: whatever a server sends, the result is a ``Completion``
+or a one-line ``BackendError``. The HTTP client is closed inside the run's loop.
 """
 
 from __future__ import annotations
