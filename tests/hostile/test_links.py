@@ -85,12 +85,12 @@ def test_a_data_uri_holding_markup_is_caught_even_when_markdown_would_not_link_i
     assert found == [("data:text/html", SCHEME("data:text/html", "data"))]
 
 
-def test_a_link_the_input_gives_is_never_a_scheme_or_host_violation() -> None:
+def test_input_links_however_written_around_and_page_anchors_are_not_flagged() -> None:
     # the input links, however written around
     for extra in [
         f"{PDF}【12†source】", f"({SWINIR})", f"{SWINIR})and more", f"see {SWINIR}), then",
         f"[SwinIR]({SWINIR} \"code\")", f"[SwinIR](<{SWINIR}>)", f"[code]: {SWINIR} 'title'", f'<a href="{SWINIR}">code</a>',
-        f"<{SWINIR}>", f"[SwinIR]({SWINIR}).", f"**{SWINIR}**", f"{SWINIR}。", f"「{SWINIR}」",
+        f"<{SWINIR}>", f"[SwinIR]({SWINIR}).", f"**{SWINIR}**", f"{SWINIR}。", f"「{SWINIR}」", "[back to the task](#1-the-task)",
         "[HAIR](https://github.com/toummHus/HAIR?tab=readme&amp;x=1#top)".replace("?tab=readme&amp;x=1", ""),
     ]:
         assert url_violations(extra) == [], extra

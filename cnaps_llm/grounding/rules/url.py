@@ -78,7 +78,7 @@ def _message(raw: str, keys: frozenset[str], g: Grounding, fields: bool) -> str 
     bad = problem(raw)
     if bad is not None:
         return scheme_message(raw, bad[1]) if bad[0] == "scheme" else host_message(raw)
-    if _known(raw, keys):
+    if _known(raw, keys) or raw.startswith("#"):  # `[Task](#1-the-task)` stays on the page
         return None
     return prose_message(raw) if fields and _known(raw, g.links) else message(raw)
 
