@@ -6,17 +6,24 @@ a byte is written. A torn last line (an interrupted write) is only ever moved as
 to ``<file>.torn``, on ``--resume``, and nothing else is ever removed; appending first
 ends an unterminated last line so a record never glues onto it. The file is read as
 a stream. For an id recorded twice, the last record is its result.
+
+Several processes may append to one file at once: each record is one ``write`` of one
+whole line to a file opened for appending, under an exclusive ``flock``, so records
+never interleave; moving a torn tail aside takes the same lock and checks again that
+the tail is still torn.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .errors import InputError
+from .fsutil import encodable
 from .models import Result
 from .redact import redact_obj
 
@@ -32,6 +39,33 @@ def _record(line: bytes) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return obj if isinstance(obj, dict) and _KEYS <= obj.keys() else None
+
+
+@contextmanager
+def _locked(fd: int) -> Iterator[None]:
+    """An exclusive advisory lock on the open file ``fd`` (none where flock is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # not on this platform: single writes to an O_APPEND file still do not interleave on most
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _last_byte(path: Path, size: int) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(size - 1)
+        return fh.read(1)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -69,7 +103,7 @@ class ResultsFile:
                     self.finished[str(record["case_id"])] = record.get("error_kind") is None and record.get("error") is None
                     self.unterminated = not complete
                 elif record is None:
-                    if not body.startswith(_PREFIX):
+                    if not (body.startswith(_PREFIX) or _PREFIX.startswith(body)):  # `{"cas`: torn in the prefix itself
                         raise InputError(
                             "is not a cnaps-llm results file (this line is not one of its records); nothing was written: "
                             "give --jsonl another file",
@@ -89,36 +123,48 @@ class ResultsFile:
         if self.torn_at is None:
             return None
         aside = self.path.with_name(self.path.name + ".torn")
-        with open(self.path, "r+b") as fh:
-            fh.seek(self.torn_at)
+        torn_at, self.torn_at = self.torn_at, None
+        with open(self.path, "r+b") as fh, _locked(fh.fileno()):
+            fh.seek(torn_at)
             fragment = fh.read()
+            if b"\n" in fragment or not fragment:
+                return None  # another process ended or replaced the tail since it was read: nothing is torn now
             with open(aside, "ab") as out:
                 out.write(fragment + b"\n")
                 out.flush()
                 os.fsync(out.fileno())
-            fh.truncate(self.torn_at)
-        self.torn_at = None
+            fh.truncate(torn_at)
         return aside
 
 
+def record_line(result: Result) -> bytes:
+    """One record as its line: redacted JSON in UTF-8, and the newline."""
+    text = json.dumps(redact_obj(result.model_dump(mode="json")), ensure_ascii=False, separators=(",", ":"))
+    return encodable(text).encode("utf-8") + b"\n"
+
+
 class Appender:
-    """One record per line, each written with a single write and flushed before the next
-    case is reported, so it survives the process being killed."""
+    """One record per line, each written with a single unbuffered write under an
+    exclusive lock before the next case is reported, so it survives the process being
+    killed and never interleaves with another process appending to the same file."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh: IO[bytes] = open(path, "ab")
-        if self.fh.tell() > 0:
-            with open(path, "rb") as check:
-                check.seek(-1, os.SEEK_END)
-                if check.read(1) != b"\n":
-                    self.fh.write(b"\n")  # never glue a record onto an unterminated line
+        self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        with _locked(self.fd):
+            size = os.fstat(self.fd).st_size
+            if size > 0 and _last_byte(path, size) != b"\n":
+                _write_all(self.fd, b"\n")  # never glue a record onto an unterminated line
 
     def __call__(self, result: Result) -> None:
-        # no fsync: it would stall the event loop; flushed, the line is in the OS
-        record = redact_obj(result.model_dump(mode="json"))
-        self.fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
-        self.fh.flush()
+        # no fsync: it would stall the event loop; written, the line is in the OS
+        if self.fd is None:
+            raise ValueError("the results file is closed")
+        data = record_line(result)
+        with _locked(self.fd):
+            _write_all(self.fd, data)
 
     def close(self) -> None:
-        self.fh.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

@@ -5,7 +5,8 @@ structured mode and schema, sampling parameters) and the template hash; it holds
 API key, password or header (``redact``); it is written atomically, one
 human-readable file per call, under ``<cache_dir>/<safe case id>/<key>.json``. Reads
 look in the user's cache first, then in the bundled recordings, which are never
-written. ``wrap`` is the one place that turns ``--cache auto|replay|record|off`` into
+written; a replayed response is redacted as a live one is (a recording edited by hand
+may hold a key). ``wrap`` is the one place that turns ``--cache auto|replay|record|off`` into
 a backend.
 """
 
@@ -94,6 +95,11 @@ class CachingBackend:
         self.no_backend_hint = no_backend_hint
         self.recorded = 0
 
+    async def aclose(self) -> None:
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+
     def _folders(self) -> list[Path]:
         return [self.folder, *self.read_only]
 
@@ -118,7 +124,8 @@ class CachingBackend:
         if data.get("format_version") != FORMAT_VERSION:
             raise BadRecording(f"{path}: recording has format_version {data.get('format_version')}, not {FORMAT_VERSION}; record it again")
         try:
-            completion = Completion.model_validate(data["response"])
+            # redacted as a live reply is: a recording edited by hand may hold a key or a lone surrogate
+            completion = Completion.model_validate(redact_obj(data["response"]))
         except (KeyError, ValueError) as exc:
             raise BadRecording(f"{path}: recording is unreadable ({str(exc).splitlines()[0]}); delete it and record again") from None
         return completion.model_copy(update={"replayed": True})

@@ -2,7 +2,7 @@
 
 Invariant: every bad line of a pairs file is yielded as an ``InputError`` in its place
 and the others are still checked, so a caller can report both in input order.
-``kinds``/``warn`` go to ``grounding.check`` only when set.
+``kinds``/``warn``/``links`` go to ``grounding.check`` only when set.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .inputs import case_from_object, load_case, normalise, read_text
 from .inputs.json_files import iter_jsonl
 from .models import CheckReport, Violation, _Strict
 
+
 class PairReport(_Strict):
     """The verdict on one line of a pairs file; ``id`` is the line's id, else ``line N``."""
 
@@ -25,32 +26,35 @@ class PairReport(_Strict):
     violations: list[Violation]
 
 
-def _options(kinds: Sequence[str] | None, warn: Sequence[str]) -> dict[str, Any]:
+def _options(kinds: Sequence[str] | None, warn: Sequence[str], links: str = "any") -> dict[str, Any]:
     # only what is set, so the default call is the plain check(answer, case)
     out: dict[str, Any] = {}
     if kinds is not None:
         out["kinds"] = list(kinds)
     if warn:
         out["warn"] = tuple(warn)
+    if links != "any":
+        out["links"] = links
     return out
 
 
 def check_answer(prompt_path: str | Path, answer_path: str | Path, *, kinds: Sequence[str] | None = None,
-                 warn: Sequence[str] = ()) -> CheckReport:
-    """Check the answer in ``answer_path`` (``-`` is stdin) against the prompt file ``prompt_path``."""
+                 warn: Sequence[str] = (), links: str = "any") -> CheckReport:
+    """Check the answer in ``answer_path`` (``-`` is stdin) against the prompt file ``prompt_path``.
+    ``links="fields"``: a link found only in a summary's prose is reported (see ``grounding.check``)."""
     case = load_case(prompt_path)
-    violations = check(read_text(answer_path), case, **_options(kinds, warn))
+    violations = check(read_text(answer_path), case, **_options(kinds, warn, links))
     return CheckReport(grounded=is_grounded(violations), violations=violations)
 
 
 def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
-                warn: Sequence[str] = ()) -> Iterator[PairReport | InputError]:
+                warn: Sequence[str] = (), links: str = "any") -> Iterator[PairReport | InputError]:
     """Check each line ``{"prompt": <prompt text or structured case>, "answer": <text>, "id": optional}`` of a JSONL file.
 
     Yields, in file order, a ``PairReport`` per good line and an ``InputError`` per bad one.
     """
     where = str(path)
-    options = _options(kinds, warn)
+    options = _options(kinds, warn, links)
     for n, obj in iter_jsonl(path):  # streamed; a line nested too deeply is that line's error
         if isinstance(obj, InputError):
             yield obj

@@ -124,6 +124,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print {grounded, violations} as JSON.")] = False,
     kinds: Annotated[Optional[str], typer.Option("--kinds", metavar="KIND,...", help="Check only these kinds (e.g. url,model); default all.")] = None,
     warn: Annotated[Optional[str], typer.Option("--warn", metavar="KIND,...", help="Report these kinds without failing the answer.")] = None,
+    links: Annotated[str, typer.Option("--links", metavar="WHERE", help="any (default): a link anywhere in the input grounds; fields: only the sources' link fields, not their summaries.")] = "any",
     config: ConfigFile = None,
 ) -> None:
     """Check an answer against its prompt file: every link, model, task and figure must come from the input.
@@ -139,13 +140,15 @@ def check(
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds is not None else options.kinds
     warned = tuple(k.strip() for k in warn.split(",") if k.strip()) if warn is not None else options.warn
     options = type(options)(kinds=chosen, warn=warned)
+    if links not in ("any", "fields"):
+        raise ConfigError(f"--links must be any or fields, not {links!r}")
     if prompt_file.startswith("example:"):
         prompt_file = _paths([prompt_file])[0]
     if answer_file is None:
         if not prompt_file.endswith(".jsonl"):
             raise InputError("give an answer file too, or a .jsonl of {prompt, answer} pairs", path=prompt_file)
         reports, bad, failed = [], 0, 0
-        for item in check_pairs(prompt_file, kinds=options.kinds, warn=options.warn):
+        for item in check_pairs(prompt_file, kinds=options.kinds, warn=options.warn, links=links):
             if isinstance(item, InputError):
                 _err(item.message)
                 bad += 1
@@ -159,7 +162,7 @@ def check(
             sys.stdout.write(json.dumps(reports, indent=2, ensure_ascii=False) + "\n")
         raise typer.Exit(2 if bad else 1 if failed else 0)
 
-    report = check_answer(prompt_file, answer_file, kinds=options.kinds, warn=options.warn)
+    report = check_answer(prompt_file, answer_file, kinds=options.kinds, warn=options.warn, links=links)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -226,6 +229,10 @@ def _run(cases: list, settings, *, concurrency: int, on_result=None, label: str 
             cases, settings, options=options, concurrency=concurrency, on_result=landed,
             on_token=progress.token if settings.stream else None,
         )
+    except KeyboardInterrupt:  # typer would turn it into a silent exit 130
+        progress.close()
+        _err("interrupted; finished cases are kept")
+        raise typer.Exit(INTERRUPTED) from None
     finally:
         progress.close()
 
@@ -418,6 +425,9 @@ app.add_typer(_batch_app, name="batch")
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
     debug = os.environ.get("CNAPS_DEBUG") == "1"
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate a model wrote must not end the run unprinted
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         app()
     except CnapsError as exc:
@@ -436,7 +446,9 @@ def main() -> None:
     except Exception as exc:  # a bug: still one line, and nothing a server sent is echoed unredacted
         if debug:
             raise
-        _err(f"internal error ({type(exc).__name__}: {str(exc)[:200]}); rerun with CNAPS_DEBUG=1 and report it")
+        from .redact import clip
+
+        _err(f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); rerun with CNAPS_DEBUG=1 and report it")
         sys.exit(INTERNAL)
 
 

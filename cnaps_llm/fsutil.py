@@ -3,19 +3,28 @@
 Invariants: a reader sees the old file or the new one, never half of either; a file
 is created with the user's umask (0644 under umask 022), and a replaced file keeps
 its mode; a symlink is written through to its target, never replaced by a regular
-file; a special file (``/dev/stdout``, a FIFO) is written to, never replaced; every
-name derived from a case id goes through ``safe_name`` and stays inside its folder.
+file; a special file (a FIFO, a device) is written to, never replaced; a path that is
+this process's own stdout or stderr (``/dev/stdout``, ``/dev/fd/2``, or a file the
+stream is redirected to) is written through that stream, after what it already holds;
+every name derived from a case id goes through ``safe_name`` and stays inside its
+folder. A path that cannot be written is an ``InputError`` naming it, never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
 import stat
+import sys
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TextIO
 
 from .errors import InputError
 
@@ -23,6 +32,16 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 # names Windows reserves whatever the extension; refused everywhere so a results folder can be shared
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 MAX_NAME = 100  # characters of a readable name before the hash suffix
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """``text`` with each lone surrogate (``"\\ud800"`` decoded from JSON a model wrote)
+    replaced by U+FFFD: no UTF-8 file or stream can hold one, and writing it would fail
+    after the work was done."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def safe_name(case_id: str) -> str:
@@ -77,14 +96,69 @@ def _special(path: Path) -> bool:
         return False
 
 
+def _std_stream(path: Path) -> TextIO | None:
+    """Our stdout or stderr when ``path`` is the very file it writes to."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fst = os.fstat(stream.fileno())
+        except (OSError, ValueError, AttributeError):  # a captured or closed stream has no file
+            continue
+        if (st.st_dev, st.st_ino) == (fst.st_dev, fst.st_ino):
+            return stream
+    return None
+
+
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """OS errors while writing ``path`` as one-line ``InputError``s."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"cannot write it ({exc.strerror or exc}); check the path and its permissions", path=str(path)) from None
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` atomically (see the module invariants)."""
-    path = _target(Path(path))
+    with _writing(Path(path)):
+        _atomic_write(Path(path), text)
+
+
+def _write_special(path: Path, data: bytes) -> None:
+    """Write to a FIFO or a device; a FIFO that nobody reads is an error, not a hang."""
+    if path.is_dir():
+        raise InputError("is a folder; give a file name", path=str(path))
+    if stat.S_ISFIFO(os.stat(path).st_mode):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise InputError("is a FIFO that nothing reads; start its reader first", path=str(path)) from None
+            raise
+        os.set_blocking(fd, True)
+    else:
+        fd = os.open(path, os.O_WRONLY)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    text = encodable(text)
+    stream = _std_stream(path)
+    if stream is not None:
+        stream.write(text)
+        stream.flush()
+        return
+    path = _target(path)
     if _special(path):
-        if path.is_dir():
-            raise InputError(f"{path} is a folder; give a file name")
-        with open(path, "w", encoding="utf-8") as fh:  # /dev/stdout, a FIFO: write, never replace
-            fh.write(text)
+        _write_special(path, text.encode("utf-8"))  # a FIFO, a device: write, never replace
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -110,12 +184,24 @@ def atomic_write(path: Path, text: str) -> None:
 def append_text(path: Path, text: str) -> None:
     """Append ``text`` (GitHub's ``$GITHUB_STEP_SUMMARY`` convention), ending an
     unterminated last line first so the new text never glues onto it."""
-    path = _target(Path(path))
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; give a file name")
+    with _writing(Path(path)):
+        _append_text(Path(path), text)
+
+
+def _append_text(path: Path, text: str) -> None:
+    text = encodable(text)
+    stream = _std_stream(path)
+    if stream is not None:
+        stream.write(text)
+        stream.flush()
+        return
+    path = _target(path)
+    if _special(path):
+        _write_special(path, text.encode("utf-8"))
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as fh:
-        if not _special(path) and fh.tell() > 0:
+        if fh.tell() > 0:
             fh.seek(-1, os.SEEK_END)
             if fh.read(1) != b"\n":
                 fh.write(b"\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .batch import Appender
-from .fsutil import atomic_write, inside, safe_name
+from .fsutil import atomic_write, encodable, inside, safe_name
 from .models import Result
 from .redact import redact_obj
 
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 
 def record_json(result: Result, *, indent: int | None = 2) -> str:
-    return json.dumps(redact_obj(result.model_dump(mode="json")), indent=indent, ensure_ascii=False)
+    return encodable(json.dumps(redact_obj(result.model_dump(mode="json")), indent=indent, ensure_ascii=False))
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(encodable(text))
 
 
 def case_file(folder: Path, result: Result, suffix: str) -> Path:
@@ -55,7 +59,7 @@ class Outputs:
         if self.appender is not None:
             self.appender(result)
         if self.jsonl_stdout:
-            sys.stdout.write(record_json(result, indent=None) + "\n")
+            _print(record_json(result, indent=None) + "\n")
             sys.stdout.flush()
         if self.folder is not None:
             path = case_file(self.folder, result, self.form.suffix)
@@ -72,11 +76,11 @@ class Outputs:
 
         if self.to_stdout and results:
             if self.fmt == "json" and not self.single:  # one document: an array of records
-                sys.stdout.write(json.dumps([redact_obj(r.model_dump(mode="json")) for r in results], indent=2, ensure_ascii=False) + "\n")
+                _print(json.dumps([redact_obj(r.model_dump(mode="json")) for r in results], indent=2, ensure_ascii=False) + "\n")
             elif self.fmt == "md":
-                sys.stdout.write("\n---\n\n".join(self.text(r) for r in results))
+                _print("\n---\n\n".join(self.text(r) for r in results))
             else:
-                sys.stdout.write(self.form.run(results, None))
+                _print(self.form.run(results, None))
         for r in results:
             line = summary_line(r)
             path = self.written.get(r.case_id)
@@ -85,4 +89,4 @@ class Outputs:
                 line += f"; wrote {path}" + (f" (kept {kept.name})" if kept is not None and kept.exists() else "")
             if r.attempts and all(a.replayed for a in r.attempts):
                 line += "; replayed from recorded responses, no model was called"
-            sys.stderr.write(line + "\n")
+            sys.stderr.write(encodable(line) + "\n")

@@ -4,24 +4,33 @@ Invariant: ``redact`` removes the configured secrets wherever they occur in a st
 userinfo from every URL (``https://user:pass@host`` -> ``https://***@host``), the
 values of ``Authorization``/``api-key``-style headers and of query parameters named
 like keys; ``redact_obj`` applies it to every string of a JSON-like value, dict keys
-included. Idempotent: redacting twice changes nothing more.
+included; a lone surrogate (which no UTF-8 file or stream can hold) becomes U+FFFD;
+``clip`` cuts a text to a length without letting a secret's first characters
+through. A base URL's password is a secret in every form it travels in (``url_secrets``:
+as written, percent-decoded, and inside HTTP Basic credentials). Idempotent: redacting
+twice changes nothing more.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 MASK = "[redacted]"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
+# a header or field named like a credential, in `name: value`, `"name": "value"` or
+# `'name': 'value'` (a Python dict echoed back) form
 _HEADER = re.compile(
-    r"(?i)\b(authorization|proxy-authorization|api[-_]?key|x-api-key|openai-api-key)(\"?\s*[:=]\s*\"?)"
+    r"(?i)\b(authorization|proxy-authorization|api[-_]?key|x-api-key|openai-api-key)(['\"]?\s*[:=]\s*['\"]?)"
     r"(?:bearer\s+|basic\s+)?[^\s\"',;}]+"
 )
 _QUERY = re.compile(
     r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|auth|sig|signature|secret|password|pwd)=)[^&\s\"'#]+"
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # a token, not a word: it holds a digit or a token punctuation mark ("Bearer sk-…", not "bearer bonds")
 _BEARER = re.compile(r"(?i)\bbearer\s+(?=[A-Za-z._~+/=-]*[0-9_~+/=-])[A-Za-z0-9._~+/=-]{8,}")
 
@@ -36,6 +45,8 @@ class Redactor:
         return self.redact(text)
 
     def redact(self, text: str) -> str:
+        if _SURROGATE.search(text):  # `"\ud800"` in a server's JSON: no file or stream could encode it
+            text = _SURROGATE.sub("\ufffd", text)
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
@@ -46,6 +57,17 @@ class Redactor:
         text = _HEADER.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
         return _BEARER.sub("Bearer " + MASK, text)
 
+    def clip(self, text: str, limit: int) -> str:
+        """``text`` redacted, then cut to ``limit`` characters, with the start of a
+        secret that the cut left at the end masked too (cutting first would let a
+        secret's first characters through, no longer matching it whole)."""
+        out = self.redact(text)[:limit]
+        for secret in self.secrets:
+            for n in range(min(len(secret), len(out)), 3, -1):
+                if out.endswith(secret[:n]):
+                    return out[:-n] + MASK
+        return out
+
     def redact_obj(self, obj: Any) -> Any:
         if isinstance(obj, str):
             return self.redact(obj)
@@ -54,6 +76,25 @@ class Redactor:
         if isinstance(obj, (list, tuple)):
             return [self.redact_obj(v) for v in obj]
         return obj
+
+
+def url_secrets(url: str | None) -> list[str]:
+    """What a base URL's userinfo reveals, in every form it may travel in: the password
+    as written and percent-decoded, and ``user:password`` base64-encoded, as HTTP Basic
+    authentication sends it."""
+    if not url:
+        return []
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return []
+    if not password:
+        return []
+    out = [password, unquote(password)]
+    for u, p in {(user or "", password), (unquote(user or ""), unquote(password))}:
+        out.append(base64.b64encode(f"{u}:{p}".encode()).decode())
+    return out
 
 
 _current = Redactor()
@@ -69,6 +110,10 @@ def configure(*secrets: str | None) -> Redactor:
 
 def redact(text: str) -> str:
     return _current.redact(text)
+
+
+def clip(text: str, limit: int) -> str:
+    return _current.clip(text, limit)
 
 
 def redact_obj(obj: Any) -> Any:

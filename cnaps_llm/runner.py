@@ -78,6 +78,9 @@ async def run_all(
     finally:
         for t in tasks:
             t.cancel()
+        close = getattr(live, "aclose", None) if backend is None else None  # ours to close, in this loop
+        if close is not None:
+            await close()
 
 
 def run_cases(cases: list[Case], settings: Settings, backend: Backend | None = None, **kw: object) -> list[Result]:

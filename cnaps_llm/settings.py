@@ -144,6 +144,5 @@ def load_settings(**flags: Any) -> Settings:
         env = "OPENAI_BASE_URL" if name == "openai_base_url" else f"CNAPS_{name.upper()}"
         raise ConfigError(redact.redact(f"setting `{name}`: {err['msg']}; fix the flag, {env} or .env")) from None
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    password = urlsplit(settings.openai_base_url).password if settings.openai_base_url else None
-    redact.configure(key, password)
+    redact.configure(key, *redact.url_secrets(settings.openai_base_url))
     return settings

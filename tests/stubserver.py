@@ -36,6 +36,7 @@ class Reply:
     usage: Any = None  # the usage object to send, as given (odd values on purpose)
     model: Any = "stub"
     trickle: float = 0.0  # seconds between single bytes of the body
+    raw: bytes | None = None  # the body's bytes as sent (with `headers` saying how they are encoded)
 
 
 def completion_body(text: str, finish_reason: Any = "stop", refusal: str | None = None, choices: bool = True, usage: Any = None, model: Any = "stub") -> str:
@@ -95,7 +96,7 @@ class StubServer:
                 )
                 if reply.echo_headers:
                     payload = json.dumps({"error": {"message": f"bad request, headers were {dict(self.headers)}"}})
-                data = payload.encode()
+                data = reply.raw if reply.raw is not None else payload.encode()
                 self.send_response(reply.status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))

@@ -3,18 +3,23 @@
 Invariant: the only module that imports ``openai``. Transient faults (429, 408, 409,
 5xx, timeouts, dropped connections) are retried here by tenacity with exponential
 back-off and jitter, honouring ``Retry-After``; the SDK's own retries are off so the
-two never multiply. A 429 pauses the whole run's dispatch (``Throttle``). Every reply
-is read with a size bound and a deadline, and checked field by field: whatever a
-server sends, the result is a ``Completion`` or a one-line ``BackendError``.
+two never multiply. A 429 pauses the whole run's dispatch (``Throttle``). Every
+response body, an error's included, is read with a size bound on its decoded bytes
+(a gzip bomb is cut off like a 50 MB reply) and a deadline, and checked field by
+field, every string redacted: whatever a server sends, the result is a ``Completion``
+or a one-line ``BackendError``. The HTTP client is closed inside the run's loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import ipaddress
 import json
+import math
 import re
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +29,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from ..errors import BackendError, CallFailed, ConfigError, UnsupportedFormat
 from ..models import Usage
-from ..redact import Redactor
+from ..redact import Redactor, url_secrets
 from ..settings import Settings
 from . import Completion, Request
 from .throttle import Throttle
@@ -34,14 +39,59 @@ _BUSY_WORDS = re.compile(r"busy|overloaded|loading|capacity", re.I)
 _PLACEHOLDER_KEY = "sk-no-key-required"  # local servers want no key, but the SDK insists on one
 MAX_USAGE = 100_000_000  # tokens; more in one reply is a broken server, not a bill
 MIN_REPLY_BYTES = 1 << 20
+HTTP_SLACK = 8  # raw HTTP bytes allowed per byte of reply: room for streamed chunks' JSON around each token
 
 
 class _Timeout(Exception):
     """The whole request (reading included) took longer than ``settings.timeout``."""
 
 
-class _TooLarge(Exception):
+class _Refused(Exception):
+    """A reply we stopped reading; the message says why (one line, for ``CallFailed``)."""
+
+
+class _TooLarge(_Refused):
     pass
+
+
+def _capped_client(limit: int, timeout: float) -> Any:
+    """The SDK's HTTP client, with every response body cut off past ``limit`` bytes as
+    decoded: the SDK reads an error's whole body before raising, and a compressed body
+    can inflate a thousandfold. gzip and deflate are inflated here, within the limit;
+    a body in an encoding that was not asked for is refused."""
+    base = openai.DefaultAsyncHttpxClient
+    httpx = importlib.import_module(base.__mro__[1].__module__.partition(".")[0])  # the HTTP library the SDK uses
+
+    class Capped(httpx.AsyncByteStream):  # type: ignore[misc, name-defined]
+        def __init__(self, inner: Any, status: int, encoding: str) -> None:
+            self.inner, self.status, self.encoding = inner, status, encoding
+
+        async def __aiter__(self) -> Any:
+            if self.encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+                raise _Refused(f"the server sent a body encoded as {self.encoding[:40]!r}, which was not asked for; check the server")
+            inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if self.encoding not in ("", "identity") else None
+            size = 0
+            async for raw in self.inner:
+                data = raw
+                while data:
+                    out = inflate.decompress(data, limit + 1 - size) if inflate is not None else data
+                    data = inflate.unconsumed_tail if inflate is not None else b""
+                    size += len(out)
+                    if size > limit:
+                        raise _TooLarge(f"the server's reply (HTTP {self.status}) was larger than {limit} bytes; it was cut off unread")
+                    if out:
+                        yield out
+
+        async def aclose(self) -> None:
+            await self.inner.aclose()
+
+    async def cap(response: Any) -> None:
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        if encoding:
+            del response.headers["content-encoding"]  # decoded by Capped, within the limit, never again by httpx
+        response.stream = Capped(response.stream, response.status_code, encoding)
+
+    return base(timeout=timeout, event_hooks={"response": [cap]}, headers={"accept-encoding": "gzip, deflate"})
 
 
 def wire(request: Request) -> dict[str, Any]:
@@ -98,17 +148,21 @@ def _retry_after(exc: BaseException | None) -> float | None:
     return None
 
 
-def _count(usage: Mapping[str, Any], name: str) -> int:
+def _count(usage: Mapping[str, Any], name: str, redactor: Redactor) -> int:
     value = usage.get(name, 0)
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 0 <= value <= MAX_USAGE:
-        raise CallFailed(f"the server reported impossible token usage ({name}={str(value)[:40]!r}); check the server")
+    whole = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value) and value.is_integer())  # not NaN, inf, 1.5
+    if isinstance(value, bool) or not whole or not 0 <= value <= MAX_USAGE:
+        shown = redactor.clip(repr(value), 40)  # clipped after redaction: a cut key would no longer match whole
+        raise CallFailed(f"the server reported impossible token usage ({name}={shown}); check the server")
     return int(value)
 
 
-def completion_from(body: Any, latency: float, redact: Callable[[Any], Any]) -> Completion:
-    """A ``Completion`` from a chat-completions body, every field checked."""
+def completion_from(body: Any, latency: float, redactor: Redactor) -> Completion:
+    """A ``Completion`` from a chat-completions body, every field checked, every string
+    redacted (a key echoed back by a model or proxy is scrubbed before anything can store it)."""
+    redact = redactor.redact_obj
     choices = body.get("choices") if isinstance(body, dict) else None
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
         raise CallFailed("the server returned no choices; check that the model serves chat completions")
@@ -121,13 +175,14 @@ def completion_from(body: Any, latency: float, redact: Callable[[Any], Any]) -> 
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     model = body.get("model")
     return Completion(
-        # a key echoed back by a model or proxy is scrubbed before anything can store it
         text=redact(content or ""),
-        finish_reason=finish,
+        finish_reason=redactor.clip(finish, 100) if finish is not None else None,
         refusal=redact(refusal) if refusal else None,
-        usage=Usage(prompt_tokens=_count(usage, "prompt_tokens"), completion_tokens=_count(usage, "completion_tokens")),
+        usage=Usage(
+            prompt_tokens=_count(usage, "prompt_tokens", redactor), completion_tokens=_count(usage, "completion_tokens", redactor)
+        ),
         latency_s=round(latency, 4),
-        model=str(model)[:200] if isinstance(model, str) and model else None,
+        model=redactor.clip(model, 200) if isinstance(model, str) and model else None,
         raw=redact(body),
     )
 
@@ -141,10 +196,11 @@ class OpenAIBackend:
             )
         self.settings = settings
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _PLACEHOLDER_KEY
-        password = urlsplit(settings.openai_base_url).password if settings.openai_base_url else None
-        self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, password])
+        self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, *url_secrets(settings.openai_base_url)])
+        cap = HTTP_SLACK * max(MIN_REPLY_BYTES, 10 * 4 * settings.max_output_tokens)
         self.client = openai.AsyncOpenAI(
-            api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0
+            api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0,
+            http_client=_capped_client(cap, settings.timeout),
         )
         self.throttle = throttle or Throttle(settings.rpm, settings.tpm, max_pause=settings.max_retry_wait)
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
@@ -152,6 +208,11 @@ class OpenAIBackend:
         self.busy = False  # the server said it is overloaded: do not pile retries on it
         self.unreachable: str | None = None  # after one call found the server down, others fail fast
         self.on_token: Callable[[str | None, str], None] | None = None  # streaming: (case id, text)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client inside the run's event loop (left to the garbage collector,
+        it is closed after the loop, and asyncio logs a traceback)."""
+        await self.client.close()
 
     # ------------------------------------------------------------------ retry policy
 
@@ -218,12 +279,14 @@ class OpenAIBackend:
         except openai.APIConnectionError:
             self.unreachable = self.settings.server
             raise CallFailed(f"cannot connect to {self.settings.server}; check OPENAI_BASE_URL and that the server is up") from None
-        except _TooLarge:
-            raise CallFailed(f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None
+        except _TooLarge as exc:
+            raise CallFailed(str(exc) or f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None
+        except _Refused as exc:
+            raise CallFailed(str(exc)) from None
         except (openai.OpenAIError, ValueError, RecursionError) as exc:  # ValueError: a body that is not JSON
-            raise CallFailed(self.redactor.redact(f"the server's reply could not be read ({type(exc).__name__}: {str(exc)[:200]})")) from None
+            raise CallFailed(f"the server's reply could not be read ({type(exc).__name__}: {self.redactor.clip(str(exc), 200)})") from None
         self.unreachable = None
-        return completion_from(body, time.perf_counter() - started, self.redactor.redact_obj)
+        return completion_from(body, time.perf_counter() - started, self.redactor)
 
     async def _send(self, kwargs: dict[str, Any], request: Request, limit: int) -> tuple[Any, Mapping[str, str]]:
         """One HTTP request; the body read in chunks and cut off past ``limit`` bytes."""
@@ -265,7 +328,7 @@ class OpenAIBackend:
         code = exc.status_code
         if _format_rejected(exc):
             return UnsupportedFormat(f"the server rejected response_format {request.mode} (HTTP {code})", mode=request.mode)
-        detail = self.redactor.redact(_body_text(exc)).replace("\n", " ")[:200]
+        detail = self.redactor.clip(_body_text(exc), 200).replace("\n", " ")
         tries = self.settings.transport_retries + 1
         hint = {
             400: "the server refused the request; check --model and the server's limits",

@@ -166,8 +166,18 @@ def _plan(rules: tuple[Rule, ...], kinds: tuple[str, ...] | None, warn: tuple[st
 
 
 def _line_finder(text: str) -> Callable[[int], int]:
-    # counted per violation (a few per answer), not indexed up front for every line
-    return lambda offset: text.count("\n", 0, offset) + 1
+    # counted per violation (a few per answer), not indexed up front for every line; from
+    # the last offset asked when it lies before, so an answer of thousands of violations
+    # (a rule yields them in order) is walked once per rule, not once per violation
+    last = [0, 1]  # offset, its line
+
+    def line_of(offset: int) -> int:
+        at, line = last
+        line = line + text.count("\n", at, offset) if offset >= at else text.count("\n", 0, offset) + 1
+        last[0], last[1] = offset, line
+        return line
+
+    return line_of
 
 
 def check(
@@ -178,6 +188,7 @@ def check(
     kinds: Iterable[str] | None = None,
     warn: Iterable[str] = (),
     rules: Sequence[Rule] = RULES,
+    links: str = "any",
 ) -> list[Violation]:
     """Everything in ``answer`` that ``case`` does not support: located violations in the
     order they appear, then those about the answer as a whole.
@@ -186,7 +197,14 @@ def check(
     ``rules`` lacks is looked up among installed packages' rules. A kind in ``warn`` is
     reported with severity ``warn``, which ``is_grounded`` ignores. Unknown kinds raise
     ``ConfigError``.
+
+    ``links="fields"`` grounds a link only by the sources' link fields, so a link that
+    occurs only inside a summary's prose is reported; the default ``"any"`` accepts it.
     """
+    if links != "any":
+        if links != "fields":
+            raise ConfigError(f'links must be "any" or "fields", not {links!r}')
+        rules = tuple(_url.FIELDS_RULE if r is _url.RULE else r for r in rules)
     if isinstance(kinds, str):
         kinds = (kinds,)
     if isinstance(warn, str):

@@ -65,6 +65,8 @@ class Grounding:
     source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
     instruction: str = ""  # the prompt's own instructions: the parts an answer must address
     recommended: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, canonical links) of each recommended model
+    field_links: frozenset[str] = frozenset()  # canonical links of the sources' link fields (not their prose)
+    link_texts: tuple[str, ...] = ()  # every input link as written: a reply cut off mid-link starts one
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
@@ -122,14 +124,15 @@ def _supported_tasks(case: Case) -> set[int]:
 
 def build(case: Case) -> Grounding:
     text = corpus(case)
-    links = {canonical(u) for s in case.sources for u in s.all_links()}
-    links |= {canonical(raw) for _, _, raw in find_links(text)}
+    written = [u for s in case.sources for u in s.all_links()]
+    fields = {canonical(u) for u in written}
+    prose = [raw for _, _, raw in find_links(text)]
 
     # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
     split = _CAMEL.sub(r" \g<0>", text)
     task_ids = _supported_tasks(case)
     return Grounding(
-        links=frozenset(links),
+        links=frozenset(fields.union(map(canonical, prose))),
         tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),
@@ -137,4 +140,6 @@ def build(case: Case) -> Grounding:
         source_names=tuple((s.id, s.name) for s in case.sources),
         instruction=case.instruction,
         recommended=tuple((s.name, tuple(canonical(u) for u in s.all_links())) for s in case.recommended),
+        field_links=frozenset(fields),
+        link_texts=tuple(dict.fromkeys([*written, *prose])),
     )

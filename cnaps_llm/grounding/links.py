@@ -1,18 +1,39 @@
 """Find link-like references in text and reduce them to a canonical form.
 
+Every link *target* is found, whatever the syntax that makes it one: markdown inline
+links and images (``[x](target "title")``, ``[x](<target>)``), reference definitions
+(``[x]: target``), autolinks (``<scheme:…>``), HTML ``href``/``src``-style attributes,
+and bare text (``https://…``, any ``scheme://…``, ``javascript:``/``data:``/``file:``,
+``https:/host`` and ``//host`` forms, ``www.…``, bare ``domain.tld/path``, DOIs and
+arXiv ids). ``problem`` says which targets can never be grounded: a scheme other than
+http(s), or an http(s) or scheme-less target that a browser would send to a host not
+written out as ``https://host``.
+
 Two references are the same link when their canonical forms are equal: scheme,
 ``www.``, trailing slash or punctuation, ``.git``, the letter case of a GitHub
 owner/repo, and arXiv ``abs``/``pdf``/``.pdf``/version variants do not matter.
+
+Invariant: pure, and linear in the text: every pattern leads with a literal or is gated
+by a substring test, no pattern can backtrack over more than the run it stands on, and
+trailing punctuation is stripped in one pass (``bench/degenerate.py`` measures it).
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import NamedTuple, TypeVar
+
+from .patterns import finditer_any
 from urllib.parse import unquote
 
 _TRAIL = ".,;:!?)]}>'\"*_`»”’"
+# what a bare URL never contains: space and markup, and the full-width brackets and
+# marks that close it in CJK text and in citation markers such as 【12†source】
+_STOP = r"\s<>\"'`\[\]{}|\\^【】〔〕〖〗「」『』《》〈〉（）［］｛｝，。、；！？†‡"
+_CHARS = rf"[^{_STOP}]"
 # One pattern per kind, tried in this order on text where earlier finds are blanked
 # out: cheap literal-led patterns first, the costly bare-domain one only when a
 # "name.tld/" is present at all (issue #7: a 3 KB answer must check in well under 1 ms).
@@ -20,21 +41,52 @@ _TRAIL = ".,;:!?)]}>'\"*_`»”’"
 _BARE_ARXIV = re.compile(r"\.\d{4,5}v\d")
 _DOI = re.compile(r"10\.\d{4,9}/")
 _DOT_SLASH = re.compile(r"\.[A-Za-z]{2,24}/")
-_CHARS = r"[^\s<>\"'`\[\]{}|\\^]"
+class _AnyOf(NamedTuple):
+    """Patterns that each lead with their own literal, searched as their alternation would
+    be (``patterns.finditer_any``): re skips to a literal in C, not to an alternation."""
+
+    each: tuple[re.Pattern[str], ...]
+
+    @property
+    def pattern(self) -> str:
+        return "|".join(p.pattern for p in self.each)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return finditer_any(self.each, text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
 _PATTERNS = (
-    re.compile(rf"[hH][tT][tT][pP][sS]?://{_CHARS}+"),  # no \b or re.I: a leading class lets re skip ahead fast
+    # http(s) with a slash and any more slashes either way: `https:/x` and `https:/\\x` are
+    # found here too and judged by ``problem`` (a browser sends each of them to host x)
+    re.compile(rf"[hH][tT][tT][pP][sS]?:/[/\\]*[^{_STOP}/]{_CHARS}*"),  # no \b or re.I: a leading class lets re skip ahead fast
+    # `//`: after a colon, any other scheme:// (the scheme read backwards, see _widen); after
+    # a space or a bracket, a scheme-relative `//host.tld/…` (see find_links); else a path
+    re.compile(rf"//{_CHARS}*"),
     re.compile(rf"\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_CHARS}*"),
     re.compile(r"(?<![\w.])(?:doi:\s*)?10\.\d{4,9}/[^\s\"'<>`\[\](){}]+", re.I),
     re.compile(r"\b[Aa][Rr][Xx][Ii][Vv]:\s*\d{4}\.\d{4,5}(?:v\d+)?"),
     re.compile(r"(?<![\w./-])\d{4}\.\d{4,5}v\d+\b"),
+    # script and data URIs written as plain text, in lower case (as a target, any case is judged);
+    # one literal-led pattern each, their matches merged; not `data:**` in prose
+    _AnyOf(tuple(re.compile(rf"{scheme}:(?=[\w%&#,;(!~+-]){_CHARS}+") for scheme in ("javascript", "vbscript", "data"))),
 )
-# cheap tests that a pattern can match at all, on text where earlier finds are blanked
-_MAY_MATCH = (
-    lambda t: "://" in t,
+_SLASHES = 1  # the index in _PATTERNS of `//`
+_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])")
+_IN_PATH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_/\\.-")
+_SCRIPT = 6  # the index in _PATTERNS of the script and data URIs (checked for a word glued before)
+# (`file:` is not among them: `file:///…` is found with the other schemes)
+# cheap tests, on the text with earlier finds blanked, that a pattern can match at all
+_MAY_MATCH: tuple[Callable[[str], bool], ...] = (
+    lambda t: ":/" in t,
+    lambda t: "//" in t,
     lambda t: "www." in t,
     lambda t: _DOI.search(t) is not None,
     lambda t: any(s in t for s in ("iv:", "IV:", "Iv:", "iV:")),  # four substring tests beat one lower()
     lambda t: _BARE_ARXIV.search(t) is not None,
+    lambda t: "script:" in t or "data:" in t,
     lambda t: _DOT_SLASH.search(t) is not None,
 )
 _BARE = re.compile(
@@ -45,21 +97,114 @@ _NOT_TLD = {
     "py", "pdf", "txt", "md", "json", "yaml", "yml", "png", "jpg", "jpeg", "pth", "pt", "ckpt", "bin", "onnx",
     "tar", "gz", "zip", "csv", "html", "htm", "js", "ts", "sh", "cfg", "ini", "toml", "npy", "npz", "safetensors",
 }
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+# link targets by syntax, each led by a literal
+# `](` destination, optional title, `)`; a destination may hold one level of balanced parentheses
+_MD_INLINE = re.compile(
+    r"\]\([ \t]*\n?[ \t]*(?:<([^<>\n]*)>|([^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*|(?:\([^\s()<>]*\)[^\s()<>]*)+))"
+    r"(?:[ \t]*\n?[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*\n?[ \t]*\)"
+)
+_MD_REF = re.compile(r"^ {0,3}\[(?:[^\[\]\\\n]|\\.){1,999}\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))", re.M)
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
+_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)>")
+_ATTR = re.compile(
+    r"(?<![\w:-])(?:xlink:href|href|src|srcset|action|formaction|poster|background|data|cite|ping|manifest|codebase)"
+    r"\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))",
+    re.I,
+)
+
 _ARXIV_PATH = re.compile(r"^arxiv\.org/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_INVISIBLE = {ord(c): None for c in "\t\n\r"}  # a browser drops these anywhere in a URL
+_EDGE = "".join(map(chr, range(0x21)))  # ... and C0 controls and spaces at either end
+_T = TypeVar("_T")
+MEMO_LONGEST = 2048  # links longer than this are not remembered (a memo of 80 KB keys would hold gigabytes)
 
 
 def _strip_trailing(raw: str) -> str:
-    # a closing paren belongs to the URL only when the URL opened one (wiki-style links)
-    while raw and raw[-1] in _TRAIL and not (raw[-1] == ")" and raw.count("(") >= raw.count(")")):
-        raw = raw[:-1]
-    return raw
+    """``raw`` without trailing punctuation; a closing paren stays only when the URL
+    opened one (wiki-style links). One pass: the counts are taken once."""
+    end = len(raw)
+    opens = closes = -1
+    while end and raw[end - 1] in _TRAIL:
+        if raw[end - 1] == ")":
+            if opens < 0:
+                opens, closes = raw.count("(", 0, end), raw.count(")", 0, end)
+            if opens >= closes:
+                break
+            closes -= 1
+        end -= 1
+    return raw[:end]
+
+
+def _widen(text: str, start: int) -> int:
+    """Where the scheme before the ``://`` whose colon is at ``start`` begins (at most 32
+    characters back): an http(s) scheme glued to a word (``repohttps://``) starts at its ``h``."""
+    i = start
+    while i > 0 and start - i < 32 and text[i - 1] in _SCHEME_CHARS:
+        i -= 1
+    while i < start and text[i] not in _LETTERS:
+        i += 1
+    low = text[i:start].lower()
+    if low.endswith(("http", "https")) and low not in ("http", "https"):
+        i = start - (5 if low.endswith("https") else 4)
+    return i
+
+
+def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
+    pieces, last = [], 0
+    for s, e, _ in spans:
+        pieces += [text[last:s], " " * (e - s)]
+        last = e
+    return "".join(pieces) + text[last:]
+
+
+def _targets(text: str) -> list[tuple[int, int, str]]:
+    """The targets of markdown links, reference definitions, autolinks and HTML attributes."""
+    found: list[tuple[int, int, str]] = []
+    brackets = "]" in text  # one scan for a character, where most answers stop
+    if brackets and "](" in text:
+        for m in _MD_INLINE.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            if m.group(g):
+                found.append((m.start(g), m.end(g), m.group(g)))
+    if brackets and "]:" in text:
+        for m in _MD_REF.finditer(text):
+            g = 1 if m.group(1) is not None else 2
+            if m.group(g):
+                found.append((m.start(g), m.end(g), m.group(g)))
+    if "<" in text:
+        for m in _AUTOLINK.finditer(text):
+            found.append((m.start(1), m.end(1), m.group(1)))
+        if "=" in text:
+            for tag in _TAG.finditer(text):
+                at = tag.start(1)
+                for m in _ATTR.finditer(tag.group(1)):
+                    g = next(i for i in (1, 2, 3) if m.group(i) is not None)
+                    if m.group(g).strip():
+                        found.append((at + m.start(g), at + m.end(g), m.group(g)))
+    if len(found) < 2:
+        return found
+    found.sort()
+    kept = [found[0]]
+    for hit in found[1:]:  # an autolink inside a markdown target and the like: the first wins
+        if hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    return kept
 
 
 def find_links(text: str) -> Iterator[tuple[int, int, str]]:
-    """Yield ``(start, end, text)`` for every link-like reference, in order, trailing punctuation removed."""
-    found: list[tuple[int, int, str]] = []
-    for may_match, pat in zip(_MAY_MATCH, (*_PATTERNS, _BARE), strict=True):
+    """Yield ``(start, end, text)`` for every link-like reference, in order: link targets
+    as written, bare links with trailing punctuation removed."""
+    found = _targets(text)
+    if found:
+        text = _blank(text, found)
+    for k, (may_match, pat) in enumerate(zip(_MAY_MATCH, (*_PATTERNS, _BARE), strict=True)):
         # a substring test is ~100x cheaper than a regex pass over the text
         if not may_match(text):
             continue
@@ -67,21 +212,56 @@ def find_links(text: str) -> Iterator[tuple[int, int, str]]:
         for m in pat.finditer(text):
             if pat is _BARE and m.group("tld").lower() in _NOT_TLD:
                 continue
-            raw = _strip_trailing(m.group(0))
+            start = m.start()
+            if k == _SLASHES:
+                if start and text[start - 1] == ":":
+                    start = _widen(text, start - 1)
+                elif (start and text[start - 1] in _IN_PATH) or not _HOST.match(text, start + 2):
+                    continue  # `a//b`, `// a comment`: not a link
+            if k == _SCRIPT and (start and text[start - 1] in _SCHEME_CHARS):
+                continue  # `metadata:x` is not a data: URI
+            raw = _strip_trailing(text[start : m.end()])
             if raw:
-                hits.append((m.start(), m.start() + len(raw), raw))
+                hits.append((start, start + len(raw), raw))
         if hits:
             found.extend(hits)
-            pieces, last = [], 0
-            for s, e, _ in hits:
-                pieces += [text[last:s], " " * (e - s)]
-                last = e
-            text = "".join(pieces) + text[last:]
+            text = _blank(text, hits)
     yield from sorted(found)
 
 
-@lru_cache(maxsize=50_000)  # a pure function of the link text; answers cite the same links over and over
-def canonical(link: str) -> str:
+def decoded(link: str) -> str:
+    """The target a browser would follow for ``link`` as written in markdown or HTML:
+    backslash escapes and character references resolved, tabs and newlines dropped,
+    controls and spaces at either end removed."""
+    s = link
+    if "\\" in s:
+        s = _MD_ESCAPE.sub(r"\1", s)
+    if "&" in s:
+        s = html.unescape(s)
+    return s.translate(_INVISIBLE).strip(_EDGE)
+
+
+def _problem(link: str) -> tuple[str, str] | None:
+    """Why ``link`` can never be grounded, or None: ``("scheme", name)`` for a scheme other
+    than http(s) (``javascript``, ``data``, ``ftp``, ``file``…); ``("host", "")`` for a
+    target a browser sends to a host without it being written ``http(s)://host``
+    (``//host/x``, ``https:/host/x``, ``https:\\\\host``, ``http:host``)."""
+    s = decoded(link)
+    m = _SCHEME.match(s)
+    if m:
+        scheme = m.group(1).lower()
+        rest = s[m.end() :]
+        if scheme in ("arxiv", "doi") or ("." in scheme and rest[:1].isdigit()):
+            return None  # an arXiv id or DOI; `www.host.org:8080/x` is a host and port
+        if scheme not in ("http", "https"):
+            return ("scheme", scheme)
+        return None if rest.startswith("//") and not rest.startswith(("///", "//\\")) else ("host", "")
+    if s[:2] in ("//", "\\\\", "/\\", "\\/") or s.startswith("://"):
+        return ("host", "")
+    return None
+
+
+def _canonical(link: str) -> str:
     """The canonical key of a link (see module docstring)."""
     s = _strip_trailing(link.strip())
     low = s.lower()
@@ -97,7 +277,7 @@ def canonical(link: str) -> str:
     host, _, path = s.partition("/")
     host = host.lower().removeprefix("www.")
     host = re.sub(r":(80|443)$", "", host)
-    path = unquote(path).rstrip("/")
+    path = (unquote(path) if _PERCENT.search(path) else path).rstrip("/")  # unquote walks every `%` in Python
     if host in {"doi.org", "dx.doi.org"}:
         return "doi:" + path.lower()
     if host in {"arxiv.org", "export.arxiv.org"}:
@@ -114,3 +294,20 @@ def canonical(link: str) -> str:
     else:
         path = path.removesuffix(".git")
     return f"{host}/{path}" if path else host
+
+
+def _memo(fn: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``fn`` remembered for links up to ``MEMO_LONGEST`` characters (answers cite the same
+    links over and over); ``cache_clear`` empties the memo, for ``grounding.clear_caches``."""
+    memo = lru_cache(maxsize=50_000)(fn)
+
+    def call(link: str) -> _T:
+        return memo(link) if len(link) <= MEMO_LONGEST else fn(link)
+
+    call.cache_clear = memo.cache_clear  # type: ignore[attr-defined]
+    call.__doc__ = fn.__doc__
+    return call
+
+
+canonical = _memo(_canonical)
+problem = _memo(_problem)
