@@ -146,6 +146,8 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
         if s and (s[0] in "#*" or s[0].isdigit() or s[0].isupper()) and (h := _heading_text(line)):
             out.append((line, h))
     return out
+
+
 _NUMBER = re.compile(r"(?:^|\0)[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
 
 
@@ -159,8 +161,9 @@ def _outside_code(answer: str) -> str:
     pieces, last, fenced = [], 0, False
     while at >= 0:
         line_start = answer.rfind("\n", 0, at) + 1
-        if answer[line_start:at].strip(" \t"):  # "```" inside a line: not a fence
-            at = answer.find("```", at + 3)
+        if answer[line_start:at].strip(" \t"):  # "```" inside a line: no fence on this line at all
+            nl = answer.find("\n", at)
+            at = -1 if nl < 0 else answer.find("```", nl)  # next line: linear, however many backticks
             continue
         line_end = answer.find("\n", at)
         line_end = len(answer) if line_end < 0 else line_end + 1
