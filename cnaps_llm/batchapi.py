@@ -100,10 +100,10 @@ class RoundBackend:
     """Replays recordings, records the last round's answers, and defers everything else."""
 
     def __init__(self, state: bs.RunState, writer: PartWriter, answers: dict[str, tuple[Path, int]], sent: set[str]) -> None:
-        from .redact import redact_obj
+        from . import redact
 
         self.state, self.writer, self.answers, self.sent = state, writer, answers, sent
-        self.redact = redact_obj
+        self.redactor = redact.current()
         self.th = state.template_hash
         self.recordings = CachingBackend(None, mode="replay", folder=Path(state.cache_dir), template_hash=self.th)
         self.deferred: set[str | None] = set()  # ids of the cases this pass that wait for a batch
@@ -121,7 +121,7 @@ class RoundBackend:
         if where is not None:
             from .backends.openai import completion_from
 
-            completion = completion_from(answer_body(*where), 0.0, self.redact)  # an unreadable body fails the case, as online
+            completion = completion_from(answer_body(*where), 0.0, self.redactor)  # an unreadable body fails the case, as online
             cache = CachingBackend(_Given(completion), mode="record", folder=Path(self.state.cache_dir), template_hash=self.th)
             # filed by the ordinary cache, in a worker thread: each recording's fsync then overlaps the others'
             await asyncio.get_running_loop().run_in_executor(self.pool, asyncio.run, cache.complete(request))

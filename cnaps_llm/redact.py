@@ -108,6 +108,11 @@ def configure(*secrets: str | None) -> Redactor:
     return _current
 
 
+def current() -> Redactor:
+    """The process-wide redactor (the secrets ``configure`` was given)."""
+    return _current
+
+
 def redact(text: str) -> str:
     return _current.redact(text)
 
