@@ -147,6 +147,9 @@ def test_truncation_and_refusal_are_reported_as_such() -> None:
     result = run(backend)
     assert [a.error for a in result.attempts] == ["truncated: finish_reason=length", "refused: I can't", None]
     assert result.status == "grounded"
+    # a cut-off reply is reasked as such (shorter), not as "things the sources do not support"
+    assert backend.history[1].messages[-1].content.startswith("Your answer was cut off before it ended")
+    assert "write a shorter answer" in backend.history[1].messages[-1].content
 
 
 def test_backend_errors_propagate_not_reasked() -> None:
