@@ -22,11 +22,15 @@ through the module's ``__getattr__``.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# not typing.TYPE_CHECKING: importing typing would double the cost of `import cnaps_llm`
+# (type checkers read any name TYPE_CHECKING as true)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import CaseLike, agenerate, check, evaluate, generate, load_case
     from .errors import CnapsError, ConfigError, InputError
     from .evals import Report, Thresholds
