@@ -1,4 +1,5 @@
-"""The command line: a thin Typer layer over the library.
+"""The command line: a thin Typer layer over the library (`parse`, `check`, `prompt`, `generate`; `eval` is in
+``cli_eval``, `batch` in ``cli_batch``, what they share in ``cli_common``).
 
 Invariant: this is the only module that prints errors or chooses exit codes (the
 table in ``errors.EXIT_CODES``). Heavy modules (openai, tiktoken, the pipeline) are
@@ -10,7 +11,6 @@ each start, and as strings it compiles and evaluates each twice (13% of ``--help
 written plainly they are evaluated once, when this module runs.
 """
 
-import inspect
 import json
 import os
 import sys
@@ -20,7 +20,8 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, NO_RECORDING, NOT_GROUNDED, OK, SERVER, CnapsError, ConfigError, InputError, exit_codes_help
+from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, _color, _err, _exit_code, _load_cases, _paths, _run, _settings
+from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, OK, CnapsError, ConfigError, InputError, exit_codes_help
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -29,16 +30,6 @@ app = typer.Typer(
     help="Grounded answers about AI models: build a constrained prompt, draft with an LLM, reject anything "
     "the input does not contain.\n\n" + exit_codes_help(),
 )
-
-Files = Annotated[
-    Optional[list[str]],
-    typer.Argument(metavar="FILE...", help="Prompt files, JSON/JSONL datasets or folders; `-` reads stdin; `example:003` a bundled example."),
-]
-Example = Annotated[
-    Optional[list[str]],
-    typer.Option("--example", "-e", metavar="NAME", help="A bundled example case by number (`003`), or `all`; repeatable. Needs no clone."),
-]
-
 
 def _version(value: bool) -> None:
     if value:
@@ -51,41 +42,6 @@ def _root(
     version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
     """Grounded answers about AI models."""
-
-
-def _err(message: str) -> None:
-    from .redact import redact
-
-    sys.stderr.write(f"cnaps-llm: {redact(message)}\n")
-
-
-def _paths(files: list[str] | None, examples: list[str] | None = None) -> list[str]:
-    """The inputs named on the command line: files, and bundled examples (`--example 003`, `example:003`)."""
-    from .resources import examples as bundled
-
-    out: list[str] = []
-    for name in examples or []:
-        out += [str(p) for p in bundled(name)]
-    for f in files or []:
-        out += [str(p) for p in bundled(f.removeprefix("example:"))] if f.startswith("example:") else [f]
-    if not out:
-        raise InputError("give prompt files, folders or datasets, or --example NAME (try --example 003)")
-    return out
-
-
-def _load_cases(files: list[str] | None, examples: list[str] | None = None) -> tuple[list, int]:
-    """Every case in ``files``; each bad file or line is reported on stderr and counted."""
-    from .inputs import expand_paths, iter_cases
-
-    cases, bad = [], 0
-    for path in expand_paths(_paths(files, examples)):
-        for item in iter_cases(path):
-            if isinstance(item, InputError):
-                _err(item.message)
-                bad += 1
-            else:
-                cases.append(item)
-    return cases, bad
 
 
 @app.command()
@@ -103,20 +59,10 @@ def parse(files: Files = None, example: Example = None) -> None:
         raise typer.Exit(BAD_INPUT)
 
 
-def _color() -> bool:
-    """Colour on a terminal, plain when piped or with NO_COLOR set (no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
 def _print_report(label: str, violations: list, *, color: bool = False) -> None:
     from .checking import report_text
 
     sys.stdout.write(report_text(label, violations, color=color))
-
-
-ConfigFile = Annotated[
-    Optional[Path], typer.Option("--config", metavar="FILE", help="pyproject.toml holding [tool.cnaps-llm] (default: ./pyproject.toml if there is one).")
-]
 
 
 @app.command()
@@ -172,17 +118,6 @@ def check(
     raise typer.Exit(0 if report.grounded else 1)
 
 
-Model = Annotated[Optional[str], typer.Option("--model", "-m", metavar="NAME", help="Model name (env CNAPS_MODEL).")]
-MaxTokens = Annotated[Optional[int], typer.Option("--max-input-tokens", metavar="N", help="Prompt budget; longer summaries are shortened.")]
-Structured = Annotated[Optional[str], typer.Option("--structured", metavar="MODE", help="auto | json_schema | json_object | text.")]
-
-
-def _settings(**flags: object):
-    from .settings import load_settings
-
-    return load_settings(**flags)
-
-
 @app.command()
 def prompt(
     prompt_file: Annotated[Optional[str], typer.Argument(metavar="FILE", help="The prompt file (or `example:003`).")] = None,
@@ -209,46 +144,6 @@ def prompt(
     sys.stdout.write(f"===== total: {built.tokens} tokens (budget {settings.max_input_tokens}); templates {templates.hash}\n")
     for t in built.trimmed:
         sys.stdout.write(f"trimmed: {t}\n")
-
-
-def _run(cases: list, settings, *, concurrency: int, on_result=None, label: str = "generating"):  # type: ignore[no-untyped-def]
-    """Run cases with live progress on stderr; ``on_result`` sees each result as it lands."""
-    from .pipeline import RunOptions
-    from .progress import Progress
-    from .runner import run_cases
-
-    # eval over a dataset wants its report, not a line per attempt
-    progress = Progress(len(cases), label, stream=settings.stream, attempt_lines=label == "generating")
-
-    def landed(result) -> None:  # type: ignore[no-untyped-def]
-        progress.result(result)
-        if on_result is not None:
-            on_result(result)
-
-    options = RunOptions.from_settings(settings, on_event=progress.event)
-    try:
-        return run_cases(
-            cases, settings, options=options, concurrency=concurrency, on_result=landed,
-            on_token=progress.token if settings.stream else None,
-        )
-    except KeyboardInterrupt:  # typer would turn it into a silent exit 130
-        progress.close()
-        _err("interrupted; finished cases are kept")
-        raise typer.Exit(INTERRUPTED) from None
-    finally:
-        progress.close()
-
-
-def _exit_code(results: list, bad: int) -> int:
-    """One rule for every command: 2 bad input, else 3 server, else 4 missing recording, else 1 not grounded."""
-    if bad:
-        return BAD_INPUT
-    kinds = {r.error_kind for r in results}
-    if kinds & {"server", "deadline"}:
-        return SERVER
-    if "no_recording" in kinds:
-        return NO_RECORDING
-    return NOT_GROUNDED if any(r.status == "failed" for r in results) else OK
 
 
 @app.command(epilog=exit_codes_help())
@@ -327,99 +222,10 @@ def generate(
     raise typer.Exit(_exit_code(results, bad))
 
 
-def _with_threshold_flags(command):  # type: ignore[no-untyped-def]
-    """Give ``command``, which takes ``**limits``, one ``--min-*``/``--max-*`` option per declared threshold.
-
-    Typer reads a command's options from its signature, so the generated ones go into
-    ``__signature__``: thresholds.THRESHOLDS stays the only list of them.
-    """
-    from .thresholds import THRESHOLDS
-
-    sig = inspect.signature(command, eval_str=True)
-    params = [p for p in sig.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
-    for t in THRESHOLDS:
-        option = typer.Option(t.flag, min=t.lowest, max=t.highest, help=t.help)
-        params.append(inspect.Parameter(t.name, inspect.Parameter.KEYWORD_ONLY, default=None,
-                                        annotation=Annotated[Optional[float], option]))
-    command.__signature__ = sig.replace(parameters=params)
-    return command
-
-
-@app.command("eval")
-@_with_threshold_flags
-def eval_(
-    datasets: Files = None,
-    example: Example = None,
-    cache: Annotated[str, typer.Option("--cache", metavar="MODE", help="replay (default: never calls a model) | auto | record | off.")] = "replay",
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Folder of recordings (the bundled ones are always read).")] = None,
-    model: Model = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="OpenAI-compatible server URL.")] = None,
-    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256, metavar="N", help="Requests in flight at once.")] = 4,
-    config: ConfigFile = None,
-    markdown_out: Annotated[Optional[Path], typer.Option("--markdown", metavar="FILE", help="Also append the Markdown report to FILE (GitHub's convention: --markdown \"$GITHUB_STEP_SUMMARY\").")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", metavar="FILE", help="Write metrics and per-case results as JSON.")] = None,
-    junit_out: Annotated[Optional[Path], typer.Option("--junit", metavar="FILE", help="Write JUnit XML, one test case per case.")] = None,
-    html_out: Annotated[Optional[Path], typer.Option("--html", metavar="FILE", help="Write one self-contained HTML page: metrics, a chart, the cases, every draft with its violations marked.")] = None,
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Compare with an earlier `eval --json` report: metric changes, cases that failed or recovered, new violation kinds.")] = None,
-    max_regression: Annotated[Optional[float], typer.Option("--max-regression", min=0.0, metavar="FRACTION", help="With --baseline: exit 1 when a gated metric is worse than the baseline's by more than this fraction of it (default 0).")] = None,
-    from_run: Annotated[Optional[Path], typer.Option("--from-run", metavar="RUN.json", help="Evaluate a collected `batch` run instead of generating.")] = None,
-    no_thresholds: Annotated[bool, typer.Option("--no-thresholds", help="Report only: judge no threshold, exit 0 even when cases fail.")] = False,
-    **limits: float | None,
-) -> None:
-    """Run generation over a dataset (replayed by default) and report metrics; exit 1 when a threshold is missed.
-
-    Thresholds come from [tool.cnaps-llm.eval] in pyproject.toml, overridden by the flags.
-    With none configured, the run fails when any case fails. With --baseline, a gated metric
-    that got worse than the baseline's beyond the allowed regression fails it too.
-    Exit 2 on bad input or config.
-    """
-    from . import evals
-    from .config import load_config
-    from .fsutil import append_text, atomic_write
-    from .thresholds import BY_NAME
-
-    given = [name for name, value in limits.items() if value is not None]
-    if no_thresholds and given:
-        raise ConfigError(f"--no-thresholds contradicts {BY_NAME[given[0]].flag}; give one or the other")
-    if max_regression is not None and baseline is None:
-        raise ConfigError("--max-regression needs --baseline FILE, the `eval --json` report to compare with")
-    from .reports.baseline import compare, load_baseline, render
-
-    earlier = load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run
-    settings = _settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
-    configured = load_config(config).eval
-    thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
-    if from_run is not None:  # a finished `batch` run: its records, checked as generate checks them
-        from .batchapi import run_results
-
-        cases, results = run_results(from_run)
-    else:
-        cases, bad = _load_cases(datasets, example)
-        if bad or not cases:
-            raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
-        results = _run(cases, settings, concurrency=concurrency, label="evaluating")
-    report = evals.evaluate(cases, results, thresholds)
-    comparison = None
-    if earlier is not None:
-        comparison = compare(report, earlier, max_regression=max_regression or 0.0, judged=not no_thresholds)
-    text = render("md", results, report, comparison)
-    sys.stdout.write(text)
-    if markdown_out is not None:
-        append_text(markdown_out, text)  # a step summary collects every step's report
-    for path, fmt in ((json_out, "json"), (junit_out, "junit"), (html_out, "html")):
-        if path is not None:
-            atomic_write(path, render(fmt, results, report, comparison))
-    for m in report.missed:
-        _err(f"threshold missed: {m}")
-    if report.gated_by == "cases" and not report.passed:
-        _err(f"{report.verdict()}; set thresholds in [tool.cnaps-llm.eval] or pass --no-thresholds to only report")
-    if comparison is not None and comparison.judged:
-        for m in comparison.regressions:
-            _err(f"regressed since the baseline: {m}")
-    raise typer.Exit(0 if report.passed and (comparison is None or comparison.passed) else 1)
-
-
 from .cli_batch import app as _batch_app  # noqa: E402  (typer only: costs start-up nothing)
+from .cli_eval import eval_  # noqa: E402
+
+app.command("eval")(eval_)
 
 app.add_typer(_batch_app, name="batch")
 
