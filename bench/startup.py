@@ -30,7 +30,10 @@ compared exactly; the ratio to a bare start is close to the CPU-time ratio.
 
 Run: python3 bench/startup.py [--pairs 15] [--venv DIR | --editable] [--instructions]
 Target (issue: start fast on a fresh install): with bytecode cached, `check` at most 6x
-a bare start and `--help` at most 3x. Exit 1 when missed.
+`python3 -c pass` and `--help` at most 3x, as the issue states them (its python3 started in
+0.04 s); the ratio to the venv's own bare interpreter, a stricter figure, is printed beside
+it. Without a python3 on PATH (or with --instructions) the bare start is the reference.
+Exit 1 when missed.
 """
 
 from __future__ import annotations
@@ -170,9 +173,12 @@ def main() -> int:
                 # the console script is a Python file: run it with the venv's python, as its #! line does
                 base = instructions(bare, env)
                 print(f"  bare start ({bare[0]} -c pass): {base / 1e6:.0f} M instructions")
-            elif path_python3:
-                ratio, t_path, t_bare = paired([path_python3, "-c", "pass"], bare, env, args.pairs)
-                print(f"  python3 on PATH ({path_python3}) -c pass: {ratio:.2f}x the bare start ({t_path:.3f} s vs {t_bare:.3f} s)")
+            # the issue's budget is stated against `python3 -c pass` (0.04 s on its machine): the
+            # ratio to it is the ratio to the bare start divided by python3's own
+            path_ratio: float | None = None
+            if path_python3 and not args.instructions:
+                path_ratio, t_path, t_bare = paired([path_python3, "-c", "pass"], bare, env, args.pairs)
+                print(f"  python3 on PATH ({path_python3}) -c pass: {path_ratio:.2f}x the bare start ({t_path:.3f} s vs {t_bare:.3f} s)")
             for label, argv, limit in COMMANDS:
                 if args.instructions:
                     count = instructions([str(python), str(exe), *argv], env)
@@ -180,11 +186,13 @@ def main() -> int:
                 else:
                     ratio, t_cmd, t_bare = paired([str(exe), *argv], bare, env, args.pairs)
                     detail = f"{t_cmd:.3f} s vs {t_bare:.3f} s, medians of {args.pairs} pairs"
+                judged = ratio if path_ratio is None else ratio / path_ratio
                 verdict = ""
                 if limit is not None:
                     verdict = f"  (target <= {limit:g}x{'' if mode == 'cached' else ', judged on cached'})"
-                    failed |= mode == "cached" and ratio > limit
-                print(f"  cnaps-llm {label:<28} {ratio:5.2f}x bare  ({detail}){verdict}")
+                    failed |= mode == "cached" and judged > limit
+                versus = "" if path_ratio is None else f" = {judged:5.2f}x python3 -c pass"
+                print(f"  cnaps-llm {label:<28} {ratio:5.2f}x bare{versus}  ({detail}){verdict}")
             print(f"  load average at end {os.getloadavg()[0]:.2f}")
     finally:
         os.chdir(ROOT)

@@ -1,7 +1,7 @@
 """The command line: a thin Typer layer over the library (`parse`, `check`, `prompt`, `generate`; `eval` is in
 ``cli_eval``, `batch` in ``cli_batch``, what they share in ``cli_common``).
 
-Invariant: this is the only module that prints errors or chooses exit codes (the
+Invariant: the cli modules are the only ones that print errors or choose exit codes (the
 table in ``errors.EXIT_CODES``). Heavy modules (openai, tiktoken, the pipeline) are
 imported inside the commands that need them, so ``--help``, ``parse`` and ``check``
 start fast. No traceback leaves the process unless CNAPS_DEBUG=1.
