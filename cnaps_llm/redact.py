@@ -28,7 +28,7 @@ _HEADER = re.compile(
     r"(?:bearer\s+|basic\s+)?[^\s\"',;}]+"
 )
 _QUERY = re.compile(
-    r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|auth|sig|signature|secret|password|pwd)=)[^&\s\"'#]+"
+    r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|auth|sig|signature|secret|password|pwd)=)[^&\s\"'#;,)<>\]]+"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # a token, not a word: it holds a digit or a token punctuation mark ("Bearer sk-…", not "bearer bonds")

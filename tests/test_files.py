@@ -15,6 +15,8 @@ from cnaps_llm.errors import InputError
 from cnaps_llm.fsutil import append_text, atomic_write, inside, safe_name
 from cnaps_llm.models import Result, Usage
 
+from .conftest import SEEDS
+
 HOSTILE = ["../../../x/pwned", "/abs/path", "..", ".", "", "a/b", "a\\b", "con", "NUL.txt", "x\0y", "\x1b[31m", "é" * 300, ".hidden"]
 
 
@@ -130,3 +132,28 @@ def test_torn_tail_is_moved_aside_and_appends_never_glue(tmp_path: Path) -> None
     lines = p.read_bytes().split(b"\n")
     assert lines[-3] == b'{"case_id":"d","sta' and lines[-2].startswith(b'{"case_id":"e"') and lines[-1] == b""
     assert ResultsFile(p).done() == {"a", "e"}  # the kept fragment is not lost, and not a record
+
+
+def test_a_named_pipe_with_no_writer_is_reported_not_waited_for(tmp_path: Path, run_cli) -> None:
+    fifo = tmp_path / "prompt.txt"
+    os.mkfifo(fifo)
+    res = run_cli("parse", str(fifo))  # would block in open() for ever
+    assert res.code == 2 and "prompt.txt" in res.err and len(res.err.strip().splitlines()) == 1
+
+
+def test_a_named_pipe_that_is_written_to_is_read(tmp_path: Path) -> None:
+    from cnaps_llm.inputs import load_case
+
+    fifo = tmp_path / "prompt.txt"
+    os.mkfifo(fifo)
+    text = SEEDS["003"].read_bytes()
+    assert len(text) < 65536  # fits the pipe's buffer: written whole before it is read
+    keep = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so the writer can open
+    try:
+        writer = os.open(fifo, os.O_WRONLY)
+        os.write(writer, text)
+        os.close(writer)
+        case = load_case(fifo)
+    finally:
+        os.close(keep)
+    assert case.sources and case.question == load_case(SEEDS["003"]).question

@@ -69,10 +69,15 @@ def _read_error(name: str, exc: OSError) -> InputError:
 
 
 def _open(name: str) -> BinaryIO:
+    """The file to read, opened without waiting: a named pipe that no one writes to reads
+    as empty (and is reported so) instead of blocking ``open`` for ever, while a pipe that
+    is written to (``<(cmd)`` in a shell) reads as usual."""
     if name == "-":
         return sys.stdin.buffer
     try:
-        return open(name, "rb")  # the caller closes it
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+        os.set_blocking(fd, True)  # reads of a pipe with a writer wait for its data
+        return os.fdopen(fd, "rb")  # the caller closes it
     except OSError as exc:
         raise _read_error(name, exc) from None
     except ValueError:  # a NUL in the path: only a caller in Python can pass one

@@ -111,6 +111,10 @@ def test_redactor_masks_each_shape() -> None:
         assert leaks(r.redact(text)) == [], text
     assert r.redact_obj({KEY: [f"Bearer {KEY}", 1]}) == {MASK: ["Bearer " + MASK, 1]}
     assert r.redact(r.redact(f"Bearer {KEY}")) == r.redact(f"Bearer {KEY}")  # idempotent
+    # the value ends where the URL does: the sentence's punctuation around it is kept
+    assert r.redact(f"http://h/v1?api-key={QUERY}; check it (http://h/?token={QUERY}).") == (
+        f"http://h/v1?api-key={MASK}; check it (http://h/?token={MASK})."
+    )
 
 
 @pytest.mark.parametrize("n", [1, 5, 11, 20, len(KEY) - 1])
