@@ -62,6 +62,7 @@ class Grounding:
     tasks: frozenset[int]  # indexes into vocab.tasks()
     numbers: frozenset[float]
     source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
+    case: Case | None = field(default=None, compare=False, repr=False)  # for rules that need a source's own text
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
@@ -117,4 +118,5 @@ def build(case: Case) -> Grounding:
         tasks=frozenset(task_ids),
         numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values),
         source_names=tuple((s.id, s.name) for s in case.sources),
+        case=case,
     )
