@@ -117,6 +117,7 @@ def test_a_venue_or_year_the_input_gives_for_the_work_passes(text: str) -> None:
         ("ResShift was developed by Google Research.", "Google Research"),
         ("MIMO-UNet (Cao et al., 2021) sharpens it.", "Cao et al."),
         ("The style (by Leonid Afremov) is bright.", "Leonid Afremov"),
+        ("ResShift enlarges it (paper by Kaiming He).", "Kaiming He"),
     ],
 )
 def test_an_author_the_input_does_not_name_for_the_work_is_a_violation(text: str, name: str) -> None:

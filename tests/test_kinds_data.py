@@ -103,6 +103,13 @@ def test_a_unit_is_the_sentence_bullet_or_row_around_an_offset(text: str, unit: 
     assert text[s:e] == unit
 
 
+def test_a_sentence_that_starts_at_the_offset_is_the_unit_not_the_one_before() -> None:
+    # the stop before the offset ends a sentence even though the capital after it is the offset itself
+    text = "IMDN is light ([paper](https://arxiv.org/abs/1909.11856)). Its architecture excels at edges."
+    s, e = sources.unit_at(text, text.index("Its"))
+    assert text[s:e] == "Its architecture excels at edges."
+
+
 def test_a_source_gives_the_years_and_venues_of_its_urls() -> None:
     assert sources.years_of(["https://arxiv.org/abs/2003.07018", "see 2019"]) == {"2020", "2019"}
     assert sources.venues_in("openaccess.thecvf.com/content_CVPR_2020/html/x.html") == {"CVPR"}

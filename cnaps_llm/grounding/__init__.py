@@ -27,10 +27,10 @@ from . import links, names, tasks, vocab
 from .index import Grounding, build
 from .rules import Finding, Rule, Span, View
 # aliased: ``grounding.structure`` and ``grounding.tasks`` stay the scanner modules
-from .rules import model_names as _model_names
 from .rules import attribution as _attribution
 from .rules import author as _author
 from .rules import claim as _claim
+from .rules import model_names as _model_names
 from .rules import model_titles as _model_titles
 from .rules import number as _number
 from .rules import structure as _structure

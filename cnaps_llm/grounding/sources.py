@@ -14,6 +14,7 @@ per index object; a unit is a pure function of the text and an offset.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -96,12 +97,14 @@ class CaseFacts:
     sources: tuple[SourceFacts, ...]
     owners: dict[str, frozenset[int]]  # canonical link -> indexes of the sources that give it
     by_token: dict[bytes, tuple[tuple[tuple[bytes, ...], int], ...]]  # first word -> (handle, source index)
+    firsts: frozenset[bytes]  # the first words of all handles
     question_words: frozenset[str]  # stems of the question's words
 
-    def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
-        """The sources the span ``text[start:end]`` (links blanked) is about: those it
-        names, and those that give a link cited in it."""
-        found = self.named(words_only(text)[start + 1 : end + 1].split())
+    def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...],
+              toks: list[bytes] | None = None) -> set[int]:
+        """The sources the span ``text[start:end]`` (links blanked; ``toks`` its words, if
+        split already) is about: those it names, and those that give a link cited in it."""
+        found = self.named(words_only(text)[start + 1 : end + 1].split() if toks is None else toks)
         for s, _, raw in links:
             if start <= s < end:
                 found |= self.owners.get(canonical(raw), frozenset())
@@ -113,13 +116,24 @@ class CaseFacts:
 
     def named(self, toks: list[bytes]) -> set[int]:
         """Indexes of the sources named in a run of words (``words_only`` split)."""
+        firsts = self.firsts.intersection(toks)  # most words start no name: found in C
         found: set[int] = set()
-        by_token = self.by_token
-        for i, tok in enumerate(toks):
-            for handle, src in by_token.get(tok, ()):
-                if src not in found and (len(handle) == 1 or tuple(toks[i : i + len(handle)]) == handle):
+        for first in firsts:
+            for handle, src in self.by_token[first]:
+                if src not in found and (len(handle) == 1 or _has_run(toks, handle)):
                     found.add(src)
         return found
+
+
+def _has_run(toks: list[bytes], run: tuple[bytes, ...]) -> bool:
+    at = toks.index(run[0])
+    while True:
+        if tuple(toks[at : at + len(run)]) == run:
+            return True
+        try:
+            at = toks.index(run[0], at + 1)
+        except ValueError:
+            return False
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -216,13 +230,17 @@ def case_facts(case: Case) -> CaseFacts:
     for i, s in enumerate(sources):
         for link in s.links:
             owners.setdefault(link, set()).add(i)
+        singles = {h[0] for h in s.handles if len(h) == 1}
         for h in s.handles:
+            if len(h) > 1 and not singles.isdisjoint(h):  # "mssnet realblurr" is found by "mssnet" already
+                continue
             words = tuple(t.encode() for t in h)
             by_token.setdefault(words[0], []).append((words, i))
     return CaseFacts(
         sources=sources,
         owners={k: frozenset(v) for k, v in owners.items()},
         by_token={k: tuple(v) for k, v in by_token.items()},
+        firsts=frozenset(by_token),
         question_words=frozenset(words_of(case.question)),
     )
 
@@ -253,8 +271,21 @@ def clear() -> None:
 
 # --------------------------------------------------------------------------- units
 
-# a sentence ends at . ! ? followed by a space, unless the word before is an abbreviation
-_ABBREV = frozenset(("e.g.", "i.e.", "al.", "etc.", "vs.", "fig.", "eq.", "approx.", "cf.", "no.", "resp."))
+# a sentence ends at . ! ? and a space before a capital, quote, bracket or markdown mark,
+# unless the full stop closes an abbreviation ("e.g.", "et al.") or an initial ("J.")
+_ABBREVS = ("e.g", "i.e", "al", "etc", "vs", "fig", "eq", "approx", "cf", "no", "resp")
+_SENTENCE_END = re.compile(
+    r"[.!?]"  # the stop first: re finds it fast, and only there are the look-behinds tried
+    + "".join(rf"(?<![^A-Za-z.]{a.replace('.', '[.]')}[.])(?<!^{a.replace('.', '[.]')}[.])" for a in _ABBREVS)
+    + r"(?<![^A-Za-z][A-Z][.])[*_)\"'”’]*\s+(?=[A-Z*_\[(`\"“'])",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=512)
+def _sentence_starts(text: str, line_start: int, line_end: int) -> tuple[int, ...]:
+    """Where each sentence of a line starts, the line's start first."""
+    return (line_start, *(m.end() for m in _SENTENCE_END.finditer(text, line_start, line_end)))
 
 
 def unit_at(text: str, offset: int) -> tuple[int, int]:
@@ -264,26 +295,9 @@ def unit_at(text: str, offset: int) -> tuple[int, int]:
     line_end = text.find("\n", offset)
     if line_end < 0:
         line_end = len(text)
-    start = line_start
-    for m in _SENTENCE_END.finditer(text, line_start, offset):
-        if not _abbrev_before(text, m.start() + 1):
-            start = m.end()
-    end = line_end
-    for m in _SENTENCE_END.finditer(text, offset, line_end):
-        if not _abbrev_before(text, m.start() + 1):
-            end = m.start() + 1
-            break
-    return start, end
-
-
-_SENTENCE_END = re.compile(r"[.!?][*_)\"'”’]*\s+(?=[A-Z*_\[(`\"“'])")
-
-
-def _abbrev_before(text: str, end: int) -> bool:
-    """Whether the full stop ending at ``end`` closes an abbreviation ("et al.", "e.g.")
-    or an initial ("J."), not a sentence."""
-    word_start = end - 1
-    while word_start > 0 and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
-        word_start -= 1
-    word = text[word_start:end].lower()
-    return word in _ABBREV or (len(word) == 2 and text[word_start].isupper())
+    starts = _sentence_starts(text, line_start, line_end)
+    k = bisect_right(starts, offset)
+    end = starts[k] if k < len(starts) else line_end
+    while end > starts[k - 1] and text[end - 1].isspace():  # the unit ends at its full stop
+        end -= 1
+    return starts[k - 1], end

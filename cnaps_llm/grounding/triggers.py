@@ -25,9 +25,9 @@ from . import patterns
 CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism")
 STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab")
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
-# lower-cased answer -> ASCII bytes where everything but a letter or digit is a space
-# (non-ASCII characters were encoded as "?"): words split on spaces, offsets kept
-_WORDS_ONLY = bytes(b if (48 <= b <= 57 or 97 <= b <= 122) else 32 for b in range(256))
+# answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
+# digits kept, everything else a space: words split on spaces, offsets kept
+_WORDS_ONLY = bytes(b if (48 <= b <= 57 or 97 <= b <= 122) else b + 32 if 65 <= b <= 90 else 32 for b in range(256))
 
 
 def data_lines(name: str) -> list[str]:
@@ -123,10 +123,16 @@ def hedges() -> dict[bytes, re.Pattern[bytes] | None]:
     return {w.encode(): r for w, r in _word_readers(terms["hedge"] + terms["gap"]).items()}
 
 
-def hedged(words: bytes, start: int, end: int) -> bool:
-    """Whether ``words[start:end]`` (words-only text) holds a hedge or gap word."""
+@cache
+def _hedge_words() -> frozenset[bytes]:
+    return frozenset(hedges())
+
+
+def hedged(words: bytes, start: int, end: int, toks: list[bytes] | None = None) -> bool:
+    """Whether ``words[start:end]`` (words-only text, whose words ``toks`` are if given)
+    holds a hedge or gap word."""
     table = hedges()
-    hits = table.keys() & set(words[start:end].split())
+    hits = _hedge_words().intersection(words[start:end].split() if toks is None else toks)
     for word in hits:
         reader = table[word]
         if reader is None:
@@ -141,9 +147,9 @@ def hedged(words: bytes, start: int, end: int) -> bool:
 
 
 @cache
-def _readers() -> dict[bytes, tuple[_Reader, ...]]:
-    """For each word that may start a trigger, the patterns that read a trigger there
-    (None for a one-word trigger: the word is the trigger)."""
+def _readers() -> dict[bytes, tuple[bytes, tuple[_Reader, ...]]]:
+    """For each word that may start a trigger: the word between spaces (what to look
+    for), and the patterns that read a trigger there."""
     by_word: dict[str, list[_Reader]] = {}
 
     def add(word: str, reader: _Reader) -> None:
@@ -169,7 +175,7 @@ def _readers() -> dict[bytes, tuple[_Reader, ...]]:
             add(first, reader)
             if kind == "venue":
                 add(first + "w", reader)  # ICCVW: the venue's workshop
-    return {w.encode(): tuple(r) for w, r in by_word.items()}
+    return {w.encode(): (f" {w} ".encode(), tuple(r)) for w, r in by_word.items()}
 
 
 @cache
@@ -178,12 +184,9 @@ def _starts() -> frozenset[bytes]:
 
 
 def to_words(text: str) -> bytes:
-    """``text`` lower-cased as ASCII bytes, everything but letters and digits a space, with
-    a space added at each end: offset ``i`` in ``text`` is ``i + 1`` here."""
-    low = text.lower()
-    if len(low) != len(text):  # "İ" lowers to two characters: keep offsets aligned
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return (" " + low + " ").encode("ascii", "replace").translate(_WORDS_ONLY)
+    """``text`` as ASCII bytes, letters lower-cased, everything but letters and digits a
+    space, with a space added at each end: offset ``i`` in ``text`` is ``i + 1`` here."""
+    return (" " + text + " ").encode("ascii", "replace").translate(_WORDS_ONLY)
 
 
 @lru_cache(maxsize=8)
@@ -202,23 +205,24 @@ def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     hits = _starts().intersection(words.split())
     if not hits:
         return ()
-    readers = _readers()
+    table = _readers()
     out = []
+    find = words.find
     for word in hits:
-        needle = b" " + word + b" "
-        size = len(word)
-        at = words.find(needle)
+        needle, readers = table[word]
+        size = len(needle) - 2
+        at = find(needle)
         while at >= 0:
-            start = at + 1  # in ``words``; ``text`` is one behind
-            for r in readers[word]:
+            # ``at`` is where the word starts in ``text`` (``words`` is one ahead)
+            for r in readers:
                 if r.pattern is None:
                     out.append((at, at + size, r.kind))
                     break
-                m = r.pattern.match(words, start) if r.on_words else r.pattern.match(text, at)  # type: ignore[arg-type]
+                m = r.pattern.match(words, at + 1) if r.on_words else r.pattern.match(text, at)  # type: ignore[arg-type]
                 if m is not None:
                     out.append((at, m.end() - 1 if r.on_words else m.end(), r.kind))
                     break
-            at = words.find(needle, start + size)
+            at = find(needle, at + 1 + size)
     out.sort()
     kept: list[tuple[int, int, str]] = []
     for trig in out:  # one trigger per place: "University of Hong Kong's" inside "Chinese University of ..."

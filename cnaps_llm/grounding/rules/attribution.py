@@ -46,11 +46,12 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         owners = facts.owners.get(canonical(raw))
         if not owners:
             continue
-        label = _link_text(view.text, start)
-        said = facts.named(words_only(view.text)[label[0] + 1 : label[1] + 1].split()) if label else set()
+        text, words = view.text, words_only(view.text)
+        label = _link_text(text, start)
+        said = facts.named(words[label[0] + 1 : label[1] + 1].split()) if label else set()
         if not said:
-            us, ue = unit_at(view.text, start)
-            said = facts.named(words_only(view.text)[us + 1 : ue + 1].split())
+            us, ue = unit_at(text, start)
+            said = facts.named(words[us + 1 : ue + 1].split())
         if said and not (said & owners):
             names = [facts.sources[i].name for i in sorted(said)]
             yield Finding(start, raw, message(raw, names, [facts.sources[i].name for i in sorted(owners)]))

@@ -29,11 +29,15 @@ _PERSON = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-
 _ORG_WORDS = re.compile(r"\b(?:University|Institute|Lab|Labs|Laboratory|Academy|College|Research)\b")
 _SURNAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+$")
 # "developed by X" credits X as author or developer; "(by X", ", by X" and "paper by X" only a person
-_BY_VERB = re.compile(
-    r"\b(?:developed|created|proposed|introduced|released|maintained|published|authored|trained|built"
-    r"|designed|open-sourced|invented|pioneered|written|fine-tuned|finetuned)\s+$"
-)
-_BY_WORK = re.compile(r"(?:[(,;—–]\s*|\b(?:paper|work|style|painting|paintings|artwork|art|method|study|approach|article|model)\s+)$")
+_BY_VERBS = frozenset((
+    "developed", "created", "proposed", "introduced", "released", "maintained", "published", "authored",
+    "trained", "built", "designed", "open-sourced", "sourced", "invented", "pioneered", "written",
+    "fine-tuned", "tuned", "finetuned",
+))
+_BY_WORKS = frozenset((
+    "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
+    "article", "model",
+))
 _BY_WHO = re.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
 
 
@@ -94,10 +98,11 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> Cre
         return (start, name, organisations()[name]) if name in organisations() else None
     if kind == "staff":
         return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
-    before = text[max(0, start - 24) : start]
-    if _BY_VERB.search(before):
+    before = text[max(0, start - 24) : start].rstrip()
+    word = before.rsplit(None, 1)[-1].lstrip("*_([\"'“‘").lower() if before else ""  # "(paper by" as "paper by"
+    if word in _BY_VERBS:
         return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
-    if _BY_WORK.search(before):
+    if word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–"):
         return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=True)  # type: ignore[union-attr]
     return None
 

@@ -2,19 +2,21 @@
 trained on, the input says of that source.
 
 A claim is a sentence, bullet or table row that names a provided source (or cites its
-link) and holds a cue word (``data/claims.json``): a comparison or superlative
+link) and holds a cue (``data/claims.json``): a comparison or superlative
 ("outperforms", "state-of-the-art", "the best choice"), a licence ("under a CC BY-NC
 licence"), a quality ("excels at", "particularly effective for", "robust to") or a
 mechanism ("designed to", "trained on", "its architecture", "preserves"). It is
 grounded when a source it is about says so itself: a comparison when that source's
-summary makes one, a licence when it names one, a quality or mechanism when that
-source's name, links or summary give at least half of its key words (the words after
-the cue, less plain ones; the question's words count too, for the user's own situation)
-or the task those words name. A sentence that hedges ("may", "typically")
-or states a gap ("none of the provided models", "does not") is not a claim.
+text makes one, a licence when it names one, a quality when it makes a quality or
+comparison statement and gives the claim's key words, a mechanism when it gives the
+key words. The key words are the words after the cue to the end of its clause, less
+plain ones; they are given when at least half of them are in the source's name, links
+or summary (or in the question: the user's own situation), or when they name a task
+the source does. A sentence that hedges ("may", "typically") or states a gap ("none
+of the provided models", "does not") makes no claim; nor does a diagram in a code block.
 
-Precision first: a sentence is flagged only when every one of these holds, once per
-sentence, quoting the cue and the words after it.
+Precision first: a sentence is flagged only when all of this holds; once, quoting the
+cue and the words after it to the next comma.
 """
 
 from __future__ import annotations
@@ -62,10 +64,12 @@ def _given(word: str, sources: list[SourceFacts], question: frozenset[str]) -> b
     st = stem(word.replace("’", "'").split("'")[0].replace("-", ""))
     if st in question:
         return True
+    if any(st in s.words for s in sources):
+        return True
     parts = [stem(p) for p in word.split("-") if len(p) > 2]
     # stems are at most 6 letters: a source's stem inside the word is one of its 5- or 6-letter pieces
     pieces = {word[i : i + n] for n in (5, 6) for i in range(len(word) - n + 1)}
-    return any(st in s.words or not s.words.isdisjoint(parts) or not s.words.isdisjoint(pieces) for s in sources)
+    return any(not s.words.isdisjoint(parts) or not s.words.isdisjoint(pieces) for s in sources)
 
 
 def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end: int, unit_end: int) -> bool | None:
@@ -97,26 +101,28 @@ def _fences(text: str) -> list[int]:
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
-    found = triggers(text)
-    if not any(kind in CLAIM_CUE_KINDS for _, _, kind in found):
+    found = [t for t in triggers(text) if t[2] in CLAIM_CUE_KINDS]
+    if not found:
         return
     facts = facts_for(g)
     if facts is None:
         return
     words = words_only(text)
+    links = view.links
     fences = _fences(text) if "```" in text else []
     judged_to = -1  # one finding per unit: cues in a unit already flagged are skipped
-    about: dict[int, set[int]] = {}  # unit start -> the sources it is about
+    about: dict[int, set[int]] = {}  # unit start -> the sources it is about (none: it hedges)
     for start, end, kind in found:
-        if kind not in CLAIM_CUE_KINDS or start < judged_to or (fences and bisect_right(fences, start) % 2):
+        if start < judged_to or (fences and bisect_right(fences, start) % 2):
             continue
         us, ue = unit_at(text, start)
-        if us not in about:  # a unit that hedges or states a gap is about nothing here
-            about[us] = set() if hedged(words, us + 1, ue + 1) else facts.about(text, us, ue, view.links)
+        if us not in about:
+            toks = words[us + 1 : ue + 1].split()
+            about[us] = set() if hedged(words, us + 1, ue + 1, toks) else facts.about(text, us, ue, links, toks)
         if about[us] and _supported(facts, about[us], kind, text, end, ue) is False:
             judged_to = ue
-            stop = _QUOTE_END.search(text, end, ue)
-            quote = " ".join(text[start : stop.start() if stop else ue].split()[: KEY_WORDS + 2])
+            stop_at = _QUOTE_END.search(text, end, ue)
+            quote = " ".join(text[start : stop_at.start() if stop_at else ue].split()[: KEY_WORDS + 2])
             yield Finding(start, quote, message(quote))
 
 
