@@ -28,12 +28,16 @@ from . import links, names, structure, tasks, vocab
 from .index import Grounding, build
 from .rules import Finding, Rule, Span, View
 # aliased: ``grounding.structure`` and ``grounding.tasks`` stay the scanner modules
+from .rules import attribution as _attribution
+from .rules import author as _author
+from .rules import claim as _claim
 from .rules import model_names as _model_names
 from .rules import model_titles as _model_titles
 from .rules import number as _number
 from .rules import structure as _structure
 from .rules import task as _task
 from .rules import url as _url
+from .rules import venue as _venue
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -65,7 +69,11 @@ def rule_table(*rules: Rule) -> tuple[Rule, ...]:
     return rules
 
 
-RULES = rule_table(_url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE)
+RULES = rule_table(_url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE,
+                   _attribution.RULE,
+                   _venue.RULE,
+                   _author.RULE,
+                   _claim.RULE)
 
 
 @dataclass(frozen=True)

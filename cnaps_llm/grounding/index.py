@@ -67,6 +67,7 @@ class Grounding:
     recommended: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, canonical links) of each recommended model
     field_links: frozenset[str] = frozenset()  # canonical links of the sources' link fields (not their prose)
     link_texts: tuple[str, ...] = ()  # every input link as written: a reply cut off mid-link starts one
+    case: Case | None = field(default=None, compare=False, repr=False)  # for rules that need a source's own text
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
@@ -142,4 +143,5 @@ def build(case: Case) -> Grounding:
         recommended=tuple((s.name, tuple(canonical(u) for u in s.all_links())) for s in case.recommended),
         field_links=frozenset(fields),
         link_texts=tuple(dict.fromkeys([*written, *prose])),
+        case=case,
     )

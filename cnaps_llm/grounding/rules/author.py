@@ -1,0 +1,134 @@
+"""Rule ``author``: a person or organisation named as a work's author or developer is
+one the input names for it.
+
+"by Kaiming He", "(Cao et al., 2017)", "developed by researchers at Tsinghua", "Meta's
+model": grounded when a source the sentence is about (named in it, or whose link it
+cites) has that name in its own name, URL or summary (``facebook/detr-resnet-50``
+grounds "Facebook's DETR", ``Cho_Rethinking…`` grounds "Cho et al."); when the sentence
+names no source, when any source does. Organisations and their other names are listed
+in ``data/organisations.txt``; a person is two or three capitalised words that are not
+a model's name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from .. import vocab
+from ..index import Grounding
+from ..sources import CaseFacts, facts_for, unit_at
+from ..triggers import organisations, triggers
+from . import Finding, Rule, View
+
+Credit = tuple[int, str, tuple[tuple[str, ...], ...]]  # where the name starts, the name, the token runs that ground it
+
+_NAME = re.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w&'’.-]*){0,4}")
+_PERSON = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
+_ORG_WORDS = re.compile(r"\b(?:University|Institute|Lab|Labs|Laboratory|Academy|College|Research)\b")
+_SURNAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+$")
+# "developed by X" credits X as author or developer; "(by X", ", by X" and "paper by X" only a person
+_BY_VERBS = frozenset((
+    "developed", "created", "proposed", "introduced", "released", "maintained", "published", "authored",
+    "trained", "built", "designed", "open-sourced", "sourced", "invented", "pioneered", "written",
+    "fine-tuned", "tuned", "finetuned",
+))
+_BY_WORKS = frozenset((
+    "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
+    "article", "model",
+))
+_BY_WHO = re.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
+
+
+def message(name: str) -> str:
+    return (f'The sources do not name "{name}" as the author or developer of this work; '
+            "name authors only where the provided names, links or summaries do.")
+
+
+@cache
+def _orgs_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(organisations(), key=len, reverse=True))
+
+
+def _org(name: str) -> str | None:
+    """The listed organisation ``name`` starts with (its longest name that fits)."""
+    for n in _orgs_longest_first():
+        if name == n or (name.startswith(n) and not name[len(n)].isalnum()):
+            return n
+    return None
+
+
+def _is_model_name(words: str, facts: CaseFacts) -> bool:
+    v = vocab.names()
+    generic = vocab.generic()
+    return bool(facts.mentioned(words)) or any(
+        vocab.squash(w) in v.any_case or w in v.exact or vocab.squash(w) in generic for w in [words, *words.split()]
+    )
+
+
+def _named(text: str, at: int, facts: CaseFacts, people_only: bool) -> Credit | None:
+    """The organisation or person named at ``at`` (None for other words: "trained by
+    Stable Diffusion" names a model)."""
+    m = _NAME.match(text, at)
+    if m is None:
+        return None
+    name = m.group().rstrip(".'’")
+    org = None if people_only else _org(name)
+    if org is not None:
+        return at, org, organisations()[org]
+    if not people_only and _ORG_WORDS.search(name):
+        words = tuple(w.lower() for w in re.findall(r"[A-Za-z]+", name) if w[0].isupper() and not _ORG_WORDS.fullmatch(w))
+        return (at, name, (words,)) if words else None
+    person = _PERSON.match(name)
+    if person is None or _is_model_name(person.group(), facts):
+        return None
+    return at, person.group(), ((person.group().split()[-1].lower(),),)
+
+
+def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> Credit | None:
+    if kind == "etal":
+        m = _SURNAME_BEFORE.search(text, max(0, start - 60), start)
+        if m is None:
+            return None
+        stop = end + 1 if text[end : end + 1] == "." else end
+        return m.start(), text[m.start() : stop], ((m.group(1).lower(),),)
+    if kind == "own":
+        name = text[start : end - 2]
+        return (start, name, organisations()[name]) if name in organisations() else None
+    if kind == "staff":
+        return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
+    before = text[max(0, start - 24) : start].rstrip()
+    word = before.rsplit(None, 1)[-1].lstrip("*_([\"'“‘").lower() if before else ""  # "(paper by" as "paper by"
+    if word in _BY_VERBS:
+        return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
+    if word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–"):
+        return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=True)  # type: ignore[union-attr]
+    return None
+
+
+def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
+    candidates = [facts.sources[i] for i in about] if about else facts.sources
+    return any(all(t in s.tokens for t in run) for s in candidates for run in runs if run)
+
+
+def find(view: View, g: Grounding) -> Iterator[Finding]:
+    text = view.text
+    facts = None
+    for start, end, kind in triggers(text):
+        if kind not in ("etal", "by", "staff", "own"):
+            continue
+        if facts is None:
+            facts = facts_for(g)
+            if facts is None:
+                return
+        credit = _credit(text, start, end, kind, facts)
+        if credit is None:
+            continue
+        at, name, runs = credit
+        us, ue = unit_at(text, at)
+        if not _grounded(facts, facts.about(text, us, ue, view.links), runs):
+            yield Finding(at, name, message(name))
+
+
+RULE = Rule("author", find)

@@ -1,0 +1,129 @@
+"""Rule ``claim``: what an answer says a provided model or paper achieves, is, or was
+trained on, the input says of that source.
+
+A claim is a sentence, bullet or table row that names a provided source (or cites its
+link) and holds a cue (``data/claims.json``): a comparison or superlative
+("outperforms", "state-of-the-art", "the best choice"), a licence ("under a CC BY-NC
+licence"), a quality ("excels at", "particularly effective for", "robust to") or a
+mechanism ("designed to", "trained on", "its architecture", "preserves"). It is
+grounded when a source it is about says so itself: a comparison when that source's
+text makes one, a licence when it names one, a quality when it makes a quality or
+comparison statement and gives the claim's key words, a mechanism when it gives the
+key words. The key words are the words after the cue to the end of its clause, less
+plain ones; they are given when at least half of them are in the source's name, links
+or summary (or in the question: the user's own situation), or when they name a task
+the source does. A sentence that hedges ("may", "typically") or states a gap ("none
+of the provided models", "does not") makes no claim; nor does a diagram in a code block.
+
+Precision first: a sentence is flagged only when all of this holds; once, quoting the
+cue and the words after it to the next comma.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import cache
+
+from ..index import Grounding
+from ..sources import CaseFacts, SourceFacts, facts_for, stem, unit_at
+from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
+from ..tasks import tasks_in
+from . import Finding, Rule, View
+
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+)")
+_QUOTE_END = re.compile(r"[.,;:!?()\[\]{}|\n—–]|\s-\s")  # the claim quoted back: the cue to the next comma
+_WORD = re.compile(r"[a-z][a-z0-9'’-]*")
+KEY_WORDS = 8  # words after a cue read as its key content
+
+
+@cache
+def plain_words() -> frozenset[str]:
+    """Words that carry no claim of their own ("image", "model", "the"): not key words."""
+    return frozenset(claim_terms()["plain"])
+
+
+def message(quote: str) -> str:
+    return (f'The claim "{quote}" is not supported by what the sources say about this model or paper; '
+            "state only what its name, links or summary give, or say plainly that the sources do not say.")
+
+
+def _key_words(text: str, start: int, end: int, plain: frozenset[str]) -> tuple[str, list[str]]:
+    """The clause after a cue (to its end, at most ``KEY_WORDS`` words), and its words
+    less plain ones."""
+    stop = _CLAUSE_END.search(text, start, end)
+    words = _WORD.findall(text[start : stop.start() if stop else end].lower())[:KEY_WORDS]
+    return " ".join(words), [w for w in words if w.strip("'’-") not in plain and len(w) > 2]
+
+
+def _given(word: str, sources: list[SourceFacts], question: frozenset[str]) -> bool:
+    """Whether the sources (or the question, for the user's own situation) give ``word``:
+    its stem, the stem of a hyphenated part ("real-world"), or a source word inside it
+    ("photorealistic" for "majicMix-realistic")."""
+    st = stem(word.replace("’", "'").split("'")[0].replace("-", ""))
+    if st in question:
+        return True
+    if any(st in s.words for s in sources):
+        return True
+    parts = [stem(p) for p in word.split("-") if len(p) > 2]
+    # stems are at most 6 letters: a source's stem inside the word is one of its 5- or 6-letter pieces
+    pieces = {word[i : i + n] for n in (5, 6) for i in range(len(word) - n + 1)}
+    return any(not s.words.isdisjoint(parts) or not s.words.isdisjoint(pieces) for s in sources)
+
+
+def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end: int, unit_end: int) -> bool | None:
+    """Whether the sources ``about`` say what the claim says; None when it has nothing to judge."""
+    sources = [facts.sources[i] for i in about]
+    if kind in ("comparison", "licence"):
+        return any(kind in s.says for s in sources)
+    if kind == "quality" and not any("quality" in s.says for s in sources):
+        return False
+    clause, words = _key_words(text, cue_end, unit_end, plain_words())
+    if not words:
+        return None
+    given = sum(_given(w, sources, facts.question_words) for w in words)
+    if given * 2 >= len(words):
+        return True
+    clause_tasks = {t for t, _, _ in tasks_in(clause)}
+    return any(clause_tasks & s.tasks for s in sources)
+
+
+def _fences(text: str) -> list[int]:
+    """Offsets of the code fences (```) in ``text``: a cue between an odd one and the
+    next is in a code block (a diagram), not a claim."""
+    out, at = [], text.find("```")
+    while at >= 0:
+        out.append(at)
+        at = text.find("```", at + 3)
+    return out
+
+
+def find(view: View, g: Grounding) -> Iterator[Finding]:
+    text = view.text
+    found = [t for t in triggers(text) if t[2] in CLAIM_CUE_KINDS]
+    if not found:
+        return
+    facts = facts_for(g)
+    if facts is None:
+        return
+    words = words_only(text)
+    links = view.links
+    fences = _fences(text) if "```" in text else []
+    judged_to = -1  # one finding per unit: cues in a unit already flagged are skipped
+    about: dict[int, set[int]] = {}  # unit start -> the sources it is about (none: it hedges)
+    for start, end, kind in found:
+        if start < judged_to or (fences and bisect_right(fences, start) % 2):
+            continue
+        us, ue = unit_at(text, start)
+        if us not in about:
+            toks = words[us + 1 : ue + 1].split()
+            about[us] = set() if hedged(words, us + 1, ue + 1, toks) else facts.about(text, us, ue, links, toks)
+        if about[us] and _supported(facts, about[us], kind, text, end, ue) is False:
+            judged_to = ue
+            stop_at = _QUOTE_END.search(text, end, ue)
+            quote = " ".join(text[start : stop_at.start() if stop_at else ue].split()[: KEY_WORDS + 2])
+            yield Finding(start, quote, message(quote))
+
+
+RULE = Rule("claim", find)

@@ -1,0 +1,303 @@
+"""What each source grounds on its own, and the piece of an answer a statement sits in.
+
+The attribution, venue, author and claim rules judge a statement against the source it
+is about, not against the input as a whole: a venue in one paper's URL does not ground
+the same venue given for another model. This module gives them, per case, each
+source's names as an answer may shorten them (``MSSNet`` for ``Deblur-MSSNet-L-GoPro``),
+its canonical links, word stems, tasks, venues and years; and, per answer, the unit
+(sentence, bullet, table row) around an offset and the sources a unit names.
+
+Invariant: built only from the ``Case`` the ``Grounding`` was built from, remembered
+per index object; a unit is a pure function of the text and an offset.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from ..models import Case, Source
+from . import patterns
+from .index import Grounding
+from .links import canonical
+from .tasks import tasks_in
+from .triggers import claim_terms, data_lines, term_regex, to_words, venues, words_only
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+_WORD = re.compile(r"[a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_PARTS = re.compile(r"[\s_/:,()\[\]-]+")
+_YEAR = re.compile(r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?!\d|\.\d)")  # not an arXiv id's 2003.07018
+_ARXIV_ID = re.compile(r"(?<![\d.])([0-2]\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
+# a part that cannot name a source alone: scales, sizes, versions ("4x", "x2", "v1", "64", "b32")
+_NOT_HANDLE = re.compile(r"^(?:x?\d+x?|v\d+|[a-z]\d{0,2}|\d+[a-z]?)$")
+
+
+@cache
+def name_parts() -> tuple[frozenset[str], dict[str, tuple[tuple[str, ...], ...]]]:
+    """``data/name_parts.txt``: the parts of source names that never identify a source
+    alone (task prefixes, hubs, plain words), and other names some parts go by."""
+    generic: set[str] = set()
+    aliases: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for line in data_lines("name_parts.txt"):
+        part, _, other = line.partition("=")
+        if other:
+            aliases[part.strip().lower()] = tuple(_tokens(a) for a in other.split("|") if _tokens(a))
+        else:
+            generic.add(line.lower())
+    return frozenset(generic), aliases
+
+
+@lru_cache(maxsize=20_000)
+def stem(word: str) -> str:
+    """A crude stem that folds the forms a claim and a source use for one idea
+    ("restoring", "restoration", "restored" -> "restor"; "haze", "hazy" -> "haz")."""
+    for suffix in ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ies", "es", "ed", "ly", "s", "e", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def words_of(text: str) -> set[str]:
+    """The stems of ``text``'s words, camelCase split too (``DeHaze`` gives "haz")."""
+    low = text.lower()
+    split = _CAMEL.sub(" ", text).lower()
+    return {stem(w) for w in _WORD.findall(low)} | {stem(w) for w in _WORD.findall(split)}
+
+
+def years_of(texts: Iterable[str]) -> frozenset[str]:
+    """The years a source's URLs and summary give, arXiv ids (``2003.07018``: 2020) included."""
+    out: set[str] = set()
+    for t in texts:
+        out.update(_YEAR.findall(t))
+        out.update(f"20{m}" for m in _ARXIV_ID.findall(t))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    id: str
+    name: str
+    handles: tuple[tuple[str, ...], ...]  # token runs an answer may call it by
+    links: frozenset[str]  # canonical
+    words: frozenset[str]  # stems of its name, links and summary
+    tasks: frozenset[int]
+    years: frozenset[str]
+    venues: frozenset[str]  # short names (data/venues.txt) its URLs and summary give
+    tokens: frozenset[str]  # its words and letter runs, lower-cased ("cho" from ``Cho_Rethinking``)
+    says: frozenset[str]  # the kinds of claim its own text makes: "comparison", "licence", "quality"
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    sources: tuple[SourceFacts, ...]
+    owners: dict[str, frozenset[int]]  # canonical link -> indexes of the sources that give it
+    by_token: dict[bytes, tuple[tuple[tuple[bytes, ...], int], ...]]  # first word -> (handle, source index)
+    firsts: frozenset[bytes]  # the first words of all handles
+    question_words: frozenset[str]  # stems of the question's words
+
+    def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...],
+              toks: list[bytes] | None = None) -> set[int]:
+        """The sources the span ``text[start:end]`` (links blanked; ``toks`` its words, if
+        split already) is about: those it names, and those that give a link cited in it."""
+        found = self.named(words_only(text)[start + 1 : end + 1].split() if toks is None else toks)
+        for s, _, raw in links:
+            if start <= s < end:
+                found |= self.owners.get(canonical(raw), frozenset())
+        return found
+
+    def mentioned(self, unit: str) -> set[int]:
+        """Indexes of the sources ``unit`` names (by a handle, as whole words)."""
+        return self.named(to_words(unit).split())
+
+    def named(self, toks: list[bytes]) -> set[int]:
+        """Indexes of the sources named in a run of words (``words_only`` split)."""
+        firsts = self.firsts.intersection(toks)  # most words start no name: found in C
+        found: set[int] = set()
+        for first in firsts:
+            for handle, src in self.by_token[first]:
+                if src not in found and (len(handle) == 1 or _has_run(toks, handle)):
+                    found.add(src)
+        return found
+
+
+def _has_run(toks: list[bytes], run: tuple[bytes, ...]) -> bool:
+    at = toks.index(run[0])
+    while True:
+        if tuple(toks[at : at + len(run)]) == run:
+            return True
+        try:
+            at = toks.index(run[0], at + 1)
+        except ValueError:
+            return False
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text.lower()))
+
+
+def handles(source: Source) -> tuple[tuple[str, ...], ...]:
+    """The token runs an answer may call ``source`` by: its whole name, its name without
+    the parts that identify nothing (``Deblur``, ``HuggingFace``), each identifying part
+    (``MSSNet``, ``RealBlurR``) and its aliases (``Stable Diffusion``), a paper
+    title's short name before its colon, and its id (``R1``)."""
+    generic, aliases = name_parts()
+    name = source.name
+    out: list[tuple[str, ...]] = [_tokens(name), (source.id.lower(),)]
+    if " " in name.strip():  # a paper title: its whole title, or the short name before its colon
+        head = name.split(":", 1)[0] if ":" in name else ""
+        if head and len(head.split()) <= 3:
+            out.append(_tokens(head))
+    else:  # a model id: its identifying parts
+        parts = [p for p in _PARTS.split(name) if p]
+        kept = [p for p in parts if p.lower() not in generic and not _NOT_HANDLE.match(p.lower())]
+        if kept and len(kept) < len(parts):
+            out.append(_tokens(" ".join(kept)))
+        if len(parts) > 2 and parts[0].lower() in generic:  # "low-light-img-enhancer"
+            out.append(_tokens(" ".join(parts[1:])))
+        for p in kept if len(parts) > 1 else ():
+            if len(p) >= 3:
+                out.append(_tokens(p))
+                out.extend(aliases.get(p.lower(), ()))
+        for k, p in enumerate(parts[:-1]):  # "resnet-50": a generic part and the number after it
+            if p.lower() in generic and parts[k + 1].isdigit():
+                out.append(_tokens(f"{p} {parts[k + 1]}"))
+    return tuple(h for h in dict.fromkeys(out) if h and not (len(h) == 1 and h[0] in generic))
+
+
+_ALPHA = re.compile(r"[a-z]+")
+
+
+def venues_in(text: str) -> frozenset[str]:
+    """The venues ``text`` (a source's name, URLs, summary) gives, as short names: a name
+    as a run of letters in any case (``ICCV2021``, ``content_CVPR_2020``, ``ICCVW``,
+    ``neurips.cc``), a name of several words as consecutive runs (``ACM_MM``)."""
+    found = _ALPHA.findall(text.lower())
+    runs = set(found) | {r[:-1] for r in found if r.endswith("w")}  # a workshop: ICCVW
+    joined = f" {' '.join(found)} "
+    out = set()
+    for name, short in venues().items():
+        n = name.lower()
+        if (n in runs) if _ALPHA.fullmatch(n) else (f" {' '.join(_ALPHA.findall(n))} " in joined):
+            out.add(short)
+    return frozenset(out)
+
+
+@cache
+def _statements() -> dict[str, re.Pattern[str]]:
+    """What a source's own text may say that grounds a claim of that kind (``data/claims.json``):
+    a comparison, a licence, a quality (a comparison counts as one)."""
+    terms = claim_terms()
+
+    def alternation(words: list[str]) -> re.Pattern[str]:
+        return re.compile(r"(?<![a-z0-9])" + patterns.trie_regex([term_regex(t) for t in words]))
+
+    return {
+        "comparison": alternation(terms["comparison_in_source"]),
+        "licence": alternation(terms["licence"]),
+        "quality": alternation(terms["quality"] + terms["comparison_in_source"]),
+    }
+
+
+def _source_facts(source: Source) -> SourceFacts:
+    links = source.all_links()
+    pieces = [source.name, *links, source.summary or ""]
+    text = "\n".join(pieces)
+    split = _CAMEL.sub(" ", text)
+    tasks = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)}
+    return SourceFacts(
+        id=source.id,
+        name=source.name,
+        handles=handles(source),
+        links=frozenset(canonical(u) for u in links),
+        words=frozenset(words_of(text)),
+        tasks=frozenset(tasks),
+        years=years_of([*links, source.summary or ""]),
+        venues=venues_in(text),
+        tokens=frozenset(_TOKEN.findall(text.lower())) | frozenset(_ALPHA.findall(text.lower())),
+        says=frozenset(k for k, p in _statements().items() if p.search(text.lower())),
+    )
+
+
+def case_facts(case: Case) -> CaseFacts:
+    sources = tuple(_source_facts(s) for s in case.sources)
+    owners: dict[str, set[int]] = {}
+    by_token: dict[bytes, list[tuple[tuple[bytes, ...], int]]] = {}
+    for i, s in enumerate(sources):
+        for link in s.links:
+            owners.setdefault(link, set()).add(i)
+        singles = {h[0] for h in s.handles if len(h) == 1}
+        for h in s.handles:
+            if len(h) > 1 and not singles.isdisjoint(h):  # "mssnet realblurr" is found by "mssnet" already
+                continue
+            words = tuple(t.encode() for t in h)
+            by_token.setdefault(words[0], []).append((words, i))
+    return CaseFacts(
+        sources=sources,
+        owners={k: frozenset(v) for k, v in owners.items()},
+        by_token={k: tuple(v) for k, v in by_token.items()},
+        firsts=frozenset(by_token),
+        question_words=frozenset(words_of(case.question)),
+    )
+
+
+_MEMO: dict[int, tuple[Grounding, CaseFacts]] = {}
+_MEMO_SIZE = 256  # as many as grounding_for keeps
+
+
+def facts_for(g: Grounding) -> CaseFacts | None:
+    """The per-source facts of the case ``g`` was built from (None for an index built
+    without its case), remembered per index object: each check reuses its case's index."""
+    hit = _MEMO.get(id(g))
+    if hit is not None and hit[0] is g:
+        return hit[1]
+    if g.case is None:
+        return None
+    facts = case_facts(g.case)
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[id(g)] = (g, facts)  # holding g keeps its id from being reused while remembered
+    return facts
+
+
+def clear() -> None:
+    """Forget the remembered facts (for measuring cold checks, and for tests)."""
+    _MEMO.clear()
+
+
+# --------------------------------------------------------------------------- units
+
+# a sentence ends at . ! ? and a space before a capital, quote, bracket or markdown mark,
+# unless the full stop closes an abbreviation ("e.g.", "et al.") or an initial ("J.")
+_ABBREVS = ("e.g", "i.e", "al", "etc", "vs", "fig", "eq", "approx", "cf", "no", "resp")
+_SENTENCE_END = re.compile(
+    r"[.!?]"  # the stop first: re finds it fast, and only there are the look-behinds tried
+    + "".join(rf"(?<![^A-Za-z.]{a.replace('.', '[.]')}[.])(?<!^{a.replace('.', '[.]')}[.])" for a in _ABBREVS)
+    + r"(?<![^A-Za-z][A-Z][.])[*_)\"'”’]*\s+(?=[A-Z*_\[(`\"“'])",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=512)
+def _sentence_starts(text: str, line_start: int, line_end: int) -> tuple[int, ...]:
+    """Where each sentence of a line starts, the line's start first."""
+    return (line_start, *(m.end() for m in _SENTENCE_END.finditer(text, line_start, line_end)))
+
+
+def unit_at(text: str, offset: int) -> tuple[int, int]:
+    """The sentence, bullet or table row around ``offset``: within its line, from the end
+    of the sentence before to the end of its own."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    if line_end < 0:
+        line_end = len(text)
+    starts = _sentence_starts(text, line_start, line_end)
+    k = bisect_right(starts, offset)
+    end = starts[k] if k < len(starts) else line_end
+    while end > starts[k - 1] and text[end - 1].isspace():  # the unit ends at its full stop
+        end -= 1
+    return starts[k - 1], end

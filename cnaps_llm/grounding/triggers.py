@@ -1,0 +1,231 @@
+"""Where the venue, author and claim rules have something to judge, found in one pass.
+
+A trigger is a claim cue ("outperforms", "designed for"; ``data/claims.json``), a
+venue's name (``data/venues.txt``), a year, "et al", "by", "researchers at", or an
+organisation's possessive ("Meta's"; ``data/organisations.txt``). The answer is
+lower-cased, reduced to ASCII words separated by spaces, and split once; the words
+that may start a trigger are picked out by one set intersection, and only their
+places are then read with a pattern. The cost of a pass does not grow with the word
+lists (a regex over every term, tried at every word, cost a fifth of a whole check).
+
+Invariant: ``triggers(text)`` is a pure function of ``text``, remembered for the last
+few texts: the rules of one check share one pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib.resources import files
+
+from . import patterns
+
+CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism")
+STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab")
+YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
+# answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
+# digits kept, everything else a space: words split on spaces, offsets kept
+_WORDS_ONLY = bytes(b if (48 <= b <= 57 or 97 <= b <= 122) else b + 32 if 65 <= b <= 90 else 32 for b in range(256))
+
+
+def data_lines(name: str) -> list[str]:
+    """The non-comment, non-blank lines of ``cnaps_llm/data/<name>``."""
+    text = files("cnaps_llm").joinpath("data", name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@cache
+def claim_terms() -> dict[str, list[str]]:
+    """``data/claims.json``: the claim rule's word lists, by name."""
+    raw = json.loads(files("cnaps_llm").joinpath("data", "claims.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in raw.items() if not k.startswith("_")}
+
+
+@cache
+def venues() -> dict[str, str]:
+    """``data/venues.txt``: every name of a venue (as written) -> its short name."""
+    out: dict[str, str] = {}
+    for line in data_lines("venues.txt"):
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        for n in names:
+            out[n] = names[0]
+    return out
+
+
+@cache
+def organisations() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``data/organisations.txt``: every name of an organisation (as written) -> the
+    token runs of all its names (any of which in a source grounds it)."""
+    out: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for line in data_lines("organisations.txt"):
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        runs = tuple(tuple(re.findall(r"[0-9a-z]+", n.lower())) for n in names)
+        for n in names:
+            out[n] = runs
+    return out
+
+
+def term_regex(term: str) -> list[str]:
+    """A word-list term as regex pieces (a trie path) for lower-cased text: ``*`` any word
+    ending, a space any run of spaces and hyphens, whole words only."""
+    out: list[str] = []
+    for k, w in enumerate(w for w in re.split(r"[\s-]+", term.lower()) if w):
+        if k:
+            out.append(r"[\s-]+")
+        out += [re.escape(c) for c in w.rstrip("*")]
+        if w.endswith("*"):
+            out.append(r"[a-z]*")
+    out.append(r"(?![a-z0-9])")
+    return out
+
+
+@dataclass(frozen=True)
+class _Reader:
+    kind: str
+    pattern: re.Pattern[bytes] | re.Pattern[str] | None  # None: the word alone is the trigger
+    on_words: bool  # read in the words-only bytes (lower case), else in the answer as written
+
+
+def _words_form(term: str) -> str:
+    """A term as it reads in the words-only text: letters and digits, single spaces."""
+    return " ".join(re.sub(r"[^a-z0-9*]+", " ", term.lower()).split())
+
+
+def _first_word(term: str) -> str:
+    first = _words_form(term).split(" ")[0]
+    if first.endswith("*"):
+        raise ValueError(f"the term {term!r} has a * on its first word; write its forms out (data/claims.json)")
+    return first
+
+
+def _word_readers(terms: list[str]) -> dict[str, re.Pattern[bytes] | None]:
+    """For each first word of ``terms``, the pattern that reads the whole terms there in
+    words-only text (None when the word alone is the term)."""
+    firsts: dict[str, list[str]] = {}
+    for term in terms:
+        firsts.setdefault(_first_word(term), []).append(_words_form(term))
+    out: dict[str, re.Pattern[bytes] | None] = {}
+    for word, forms in firsts.items():
+        if forms == [word]:
+            out[word] = None
+        else:
+            paths = [[" +" if p == r"[\s-]+" else p for p in term_regex(t)] for t in forms]
+            out[word] = re.compile(patterns.trie_regex(paths).encode())
+    return out
+
+
+@cache
+def hedges() -> dict[bytes, re.Pattern[bytes] | None]:
+    """The hedge and gap words (``data/claims.json``) by first word, as ``_word_readers``."""
+    terms = claim_terms()
+    return {w.encode(): r for w, r in _word_readers(terms["hedge"] + terms["gap"]).items()}
+
+
+@cache
+def _hedge_words() -> frozenset[bytes]:
+    return frozenset(hedges())
+
+
+def hedged(words: bytes, start: int, end: int, toks: list[bytes] | None = None) -> bool:
+    """Whether ``words[start:end]`` (words-only text, whose words ``toks`` are if given)
+    holds a hedge or gap word."""
+    table = hedges()
+    hits = _hedge_words().intersection(words[start:end].split() if toks is None else toks)
+    for word in hits:
+        reader = table[word]
+        if reader is None:
+            return True
+        needle = b" " + word + b" "
+        at = words.find(needle, start - 1, end + 1)
+        while at >= 0:
+            if reader.match(words, at + 1):
+                return True
+            at = words.find(needle, at + 1, end + 1)
+    return False
+
+
+@cache
+def _readers() -> dict[bytes, tuple[bytes, tuple[_Reader, ...]]]:
+    """For each word that may start a trigger: the word between spaces (what to look
+    for), and the patterns that read a trigger there."""
+    by_word: dict[str, list[_Reader]] = {}
+
+    def add(word: str, reader: _Reader) -> None:
+        by_word.setdefault(word, []).append(reader)
+
+    terms = claim_terms()
+    for kind in CLAIM_CUE_KINDS:
+        for word, reader in _word_readers(terms[kind]).items():
+            add(word, _Reader(kind, reader, True))
+    for year in YEARS:
+        add(str(year), _Reader("year", None, True))
+    add("et", _Reader("etal", re.compile(rb"et +al(?![a-z0-9])"), True))
+    add("by", _Reader("by", None, True))
+    for w in STAFF:
+        add(w, _Reader("staff", re.compile(re.escape(w).encode() + rb" +(?:at|from) "), True))
+    for kind, names, tail in (("venue", venues(), "W?(?![A-Za-z])"), ("own", organisations(), "['’]s(?![a-z])")):
+        by_first: dict[str, list[str]] = {}
+        for name in names:
+            by_first.setdefault(_words_form(name).split(" ")[0], []).append(name)
+        for first, group in by_first.items():
+            alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(group, key=len, reverse=True))
+            reader = _Reader(kind, re.compile(rf"(?:{alts}){tail}"), False)
+            add(first, reader)
+            if kind == "venue":
+                add(first + "w", reader)  # ICCVW: the venue's workshop
+    return {w.encode(): (f" {w} ".encode(), tuple(r)) for w, r in by_word.items()}
+
+
+@cache
+def _starts() -> frozenset[bytes]:
+    return frozenset(_readers())
+
+
+def to_words(text: str) -> bytes:
+    """``text`` as ASCII bytes, letters lower-cased, everything but letters and digits a
+    space, with a space added at each end: offset ``i`` in ``text`` is ``i + 1`` here."""
+    return (" " + text + " ").encode("ascii", "replace").translate(_WORDS_ONLY)
+
+
+@lru_cache(maxsize=8)
+def words_only(text: str) -> bytes:
+    """``to_words`` of an answer, remembered: the rules of one check share it."""
+    return to_words(text)
+
+
+@lru_cache(maxsize=8)
+def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
+    """``(start, end, kind)`` in ``text`` of each trigger, in order: kind is a claim cue's
+    ("comparison", "licence", "quality", "mechanism"), "venue", "year", "etal", "by", "staff"
+    ("researchers at") or "own" (an organisation's possessive). Found once per answer
+    text, whichever rule asks first."""
+    words = words_only(text)
+    hits = _starts().intersection(words.split())
+    if not hits:
+        return ()
+    table = _readers()
+    out = []
+    find = words.find
+    for word in hits:
+        needle, readers = table[word]
+        size = len(needle) - 2
+        at = find(needle)
+        while at >= 0:
+            # ``at`` is where the word starts in ``text`` (``words`` is one ahead)
+            for r in readers:
+                if r.pattern is None:
+                    out.append((at, at + size, r.kind))
+                    break
+                m = r.pattern.match(words, at + 1) if r.on_words else r.pattern.match(text, at)  # type: ignore[arg-type]
+                if m is not None:
+                    out.append((at, m.end() - 1 if r.on_words else m.end(), r.kind))
+                    break
+            at = find(needle, at + 1 + size)
+    out.sort()
+    kept: list[tuple[int, int, str]] = []
+    for trig in out:  # one trigger per place: "University of Hong Kong's" inside "Chinese University of ..."
+        if not kept or trig[0] >= kept[-1][1]:
+            kept.append(trig)
+    return tuple(kept)
