@@ -27,9 +27,11 @@ from . import links, names, tasks, vocab
 from .index import Grounding, build
 from .rules import Finding, Rule, Span, View
 # aliased: ``grounding.structure`` and ``grounding.tasks`` stay the scanner modules
+from .rules import evidence as _evidence
 from .rules import model_names as _model_names
 from .rules import model_titles as _model_titles
 from .rules import number as _number
+from .rules import quality as _quality
 from .rules import structure as _structure
 from .rules import task as _task
 from .rules import url as _url
@@ -64,7 +66,10 @@ def rule_table(*rules: Rule) -> tuple[Rule, ...]:
     return rules
 
 
-RULES = rule_table(_url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE)
+RULES = rule_table(
+    _url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE,
+    _quality.RULE, _evidence.RULE,
+)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,10 @@ class Grounding:
     tasks: frozenset[int]  # indexes into vocab.tasks()
     numbers: frozenset[float]
     source_names: tuple[tuple[str, str], ...]  # (id, name) of every source
+    # the case itself, for rules that read a source's own text (quality, evidence), and what
+    # they derive from it once per case; neither is compared, so equal inputs stay equal
+    case: Case | None = field(default=None, compare=False, repr=False)
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
@@ -117,4 +121,5 @@ def build(case: Case) -> Grounding:
         tasks=frozenset(task_ids),
         numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values),
         source_names=tuple((s.id, s.name) for s in case.sources),
+        case=case,
     )
