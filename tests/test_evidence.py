@@ -158,6 +158,9 @@ def test_footnotes_inline_and_none_carry_the_same_evidence() -> None:
 def test_evidence_is_a_no_op_on_answers_without_the_notation() -> None:
     text = read_text(FIXTURES / "answers" / "003_grounded.md")
     assert evidence_of(text) == []
+    # statement-like lines and a "[" in code are not the notation
+    coded = text.replace("**Output:**", '```python\nlabels = ["noisy", "clean"]\n```\n\n**Output:**')
+    assert '["' in coded and evidence_of(coded) == []
 
 
 def test_schema_asks_for_a_quote_with_every_statement() -> None:

@@ -96,7 +96,7 @@ def clear_caches(*, indexes: bool = True) -> None:
     vocabularies stay loaded. For measuring cold checks, and for tests."""
     if indexes:
         _index.cache_clear()
-    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, _plan):
+    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, _plan, *_quality.MEMOS):
         memo.cache_clear()
 
 

@@ -196,10 +196,13 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     answer = view.answer
     if not has_evidence(answer):
         return
+    found = statements(answer)
+    if not any(st.markers for st in found):
+        return  # the notation is not there: a "[" in someone's code is not evidence
     texts = _case_texts(g)
     if texts is None:
         return
-    for st in statements(answer):
+    for st in found:
         known = texts.by_name.get(st.name)
         if known is None or not st.text:
             continue

@@ -22,33 +22,33 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from ...answer_format import FOOTNOTE_DEF, MODEL, NOT_USED, Statement, reason_start
+from functools import lru_cache
+from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
 from .. import vocab
 from ..index import Grounding
-from ..sections import PLAIN, Answer
+from .. import sections
+from ..sections import Answer
 from ..tasks import tasks_in
 from . import Finding, Rule, View
 
 MIN_WORDS, MAX_WORDS = 40, 5000
 MIN_TASK_WORDS = 5
+TASK_CHARS = 600
+ASIDE_MENTIONS = 2  # mentions of a model (by each of its keys) read to see whether one sets it aside
 # a wall repeating itself: a sentence of REPEAT_WORDS words or more written REPEATS times,
 # or repeated sentences making up REPEATED_SHARE of the answer's words
 REPEATS, REPEAT_WORDS, REPEATED_SHARE = 3, 8, 0.4
 
+_LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
+# the first character of the next line that is neither blank nor a rule ("---", "***")
+_CONTENT = re.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
 _LABEL_LINE = re.compile(r"\*\*[^*\n]+:\*\*")
-_EMPTY_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*$", re.M)
+_EMPTY_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]+")
 _SLUG = re.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
-_SEGMENT = re.compile(r"[^.!?\n:;()]{30,}")
+SEGMENT_CHARS, LONG_LINE = 30, 120
 _SUBSET = re.compile(r"\bnot\b[^.\n]{0,30}\ball\b[^.\n]{0,30}\bmodels?\b|\bonly those\b[^.\n]{0,40}\brelevant\b")
-_ASIDE = re.compile(
-    r"\bnot (?:be |directly |really )?(?:used|needed|necessary|suitable|suited|relevant|applicable|required|"
-    r"a (?:good )?fit|appropriate|designed|meant|helpful|useful|included|for )|"
-    r"(?:does|do|did|would|will|can)(?:n't|n’t| not) (?:fit|apply|address|match|help|handle|target|need)|"
-    r"\b(?:isn't|isn’t|aren't|aren’t|irrelevant|unsuitable|unnecessary|excluded?|omit\w*|skip\w*|set aside|"
-    r"instead|rather than|optional|outside (?:the|this)|no (?:need|role)|mismatch\w*)\b"
-)
 _STOP = frozenset(
     "this that these those with from what which have they their there into about would could should user users "
     "want wants wanted like more most some such them then than also very only just your does make made know "
@@ -75,6 +75,24 @@ def _content(text: str) -> set[str]:
     return {_stem(w) for w in _words(text) if len(w) >= 4 and w.lower() not in _STOP}
 
 
+def _question(g: Grounding) -> tuple[set[str], set[int]] | None:
+    """The question's content words (stemmed) and tasks, computed once per case."""
+    known = g.derived.get("quality.question")
+    if known is None and g.case is not None:
+        q = g.case.question
+        known = g.derived["quality.question"] = (_content(q), {t for t, _, _ in tasks_in(q)})
+    return known  # type: ignore[return-value]
+
+
+def _subset(g: Grounding) -> bool:
+    """Does the prompt say that not every recommended model need be used? Once per case."""
+    known = g.derived.get("quality.subset")
+    if known is None and g.case is not None:
+        said = (g.case.instruction + "\n" + g.case.question).lower().replace("*", "")
+        known = g.derived["quality.subset"] = _SUBSET.search(said) is not None
+    return bool(known)
+
+
 def _clip(text: str, n: int = 80) -> str:
     s = " ".join(text.split())
     return s if len(s) <= n else s[: n - 1].rstrip() + "…"
@@ -93,17 +111,20 @@ def _task(a: Answer) -> Iterator[Finding]:
     if "task" not in a.parts:
         return
     offset, body = a.body("task")
-    prose = a.view.text[offset : offset + len(body)] if offset >= 0 else ""
+    # the task is stated first: a long part 1 need not be read through
+    prose = a.view.text[offset : offset + min(len(body), TASK_CHARS)] if offset >= 0 else ""
     plain = " ".join(ln for ln in prose.split("\n") if ln.strip() and ln.strip()[0] != "#")
     shown = _clip(plain.replace("**", ""))
-    if len(_words(plain)) < MIN_TASK_WORDS or _is_label(plain, a):
+    words = _words(plain)
+    if len(words) < MIN_TASK_WORDS or _is_label(plain, a):
         what = f'says only "{shown}"' if shown else "is empty"
         yield Finding(offset, shown or "part 1", f"Part 1 (the user's task) {what}; describe the user's task in a full sentence: what they want done, to what, in the question's words.")
         return
-    case = a.g.case
-    if case is None:
+    asked = _question(a.g)
+    if asked is None:
         return
-    if not (_content(plain) & _content(case.question)) and not ({t for t, _, _ in tasks_in(plain)} & {t for t, _, _ in tasks_in(case.question)}):
+    shares = any(len(w) >= 4 and w.lower() not in _STOP and _stem(w) in asked[0] for w in words)
+    if not shares and not ({t for t, _, _ in tasks_in(plain)} & asked[1]):
         yield Finding(offset, shown, "Part 1 shares no word with the user's question; describe the task the question asks about, in its terms.")
 
 
@@ -111,7 +132,7 @@ def _workflow(a: Answer) -> Iterator[Finding]:
     if not a.ours:
         return
     fields = {m.group(1).lower(): (m.start(2), m.group(2).strip()) for m in _LABEL.finditer(a.text)}
-    head = a.starts[a.parts["workflow"][0]] if "workflow" in a.parts else len(a.text)
+    head = a.parts["workflow"][0].start if "workflow" in a.parts else len(a.text)
     for name in ("input", "output"):
         at, value = fields.get(name, (head, ""))
         if not _words(value):
@@ -161,29 +182,35 @@ def _repeated_step(a: Answer) -> Iterator[Finding]:
 
 
 def _empty(a: Answer) -> Iterator[Finding]:
-    if "\n" not in a.text:
+    text = a.text
+    if "\n" not in text:
         return
-    fenced = a.fenced if "```" in a.text else None
-    line = counted = 0
-    for m in _EMPTY_ITEM.finditer(a.text):
-        line += a.text.count("\n", counted, m.start())
-        counted = m.start()
-        if fenced is None or not fenced[line]:
+    for m in _EMPTY_ITEM.finditer("\n" + text):  # offsets in the answer: the match starts at its "\n"
+        if not a.fenced(m.start()):
             yield Finding(m.start(), m.group().strip(), "An empty list item; write what belongs there or remove it.")
-    hs = [h for h in a.headings if h.level != PLAIN]  # a plain line may as well be a list item
-    by_line = {h.line: h for h in hs}
+    hs = a.headings  # not plain numbered lines: one may as well be a list item
+    by_start = {h.start: h for h in hs}
     for h in hs:
-        nxt = h.line + 1
-        while nxt < len(a.lines) and (not a.lines[nxt].strip() or set(a.lines[nxt].strip()) <= set("-*_=")):
-            nxt += 1
-        after = by_line.get(nxt)
-        # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
-        sibling = h.level == 7 and a.lines[h.line].rstrip().endswith(":**") and _LABEL_LINE.match(a.lines[nxt] if nxt < len(a.lines) else "")
-        if nxt >= len(a.lines) or sibling or (after is not None and (after.level <= h.level or h.level == 7)):
-            yield Finding(a.starts[h.line], a.lines[h.line].strip(), f'The heading "{a.lines[h.line].strip()}" has nothing under it; write what belongs there or remove the heading.')
+        nxt = _CONTENT.search(text, h.end)  # the next line with something in it
+        after = None
+        sibling = False
+        if nxt is not None:
+            line = text.rfind("\n", 0, nxt.end()) + 1
+            after = by_start.get(line)
+            # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
+            sibling = h.level == 7 and h.line.endswith(":**") and _LABEL_LINE.match(text, line) is not None
+        if nxt is None or sibling or (after is not None and (after.level <= h.level or h.level == 7)):
+            yield Finding(h.start, h.line, f'The heading "{h.line}" has nothing under it; write what belongs there or remove the heading.')
 
 
-def _mentions(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _lower_keys(name: str) -> tuple[str, ...]:
+    """What to look for in the lower-cased answer: the name, and its distinctive parts."""
+    return (name.lower(), *_mentions(name)[1:])
+
+
+@lru_cache(maxsize=4096)
+def _mentions(name: str) -> tuple[str, ...]:
     """The squashed forms that name a model: its full name, or a distinctive part of it
     (``SwinIR`` of ``Denoise-SwinIR-Noise15``), not a task word or a generic one."""
     out = [vocab.squash(name)]
@@ -195,7 +222,7 @@ def _mentions(name: str) -> list[str]:
             distinctive = len(sq) >= 4 or (len(sq) >= 3 and p != p.lower())
             if distinctive and not sq.isdigit() and sq not in generic and not any(True for _ in tasks_in(p)):
                 out.append(sq)
-    return out
+    return tuple(out)
 
 
 def _models(a: Answer) -> Iterator[Finding]:
@@ -203,7 +230,7 @@ def _models(a: Answer) -> Iterator[Finding]:
     recommended = [n for sid, n in a.g.source_names if sid.startswith("R")]
     if case is None or not recommended:
         return
-    subset = _SUBSET.search((case.instruction + "\n" + case.question).lower().replace("*", "")) is not None
+    subset = _subset(a.g)
     handled: list[str] = []
     unhandled: list[tuple[str, str]] = []
     answer_sq: str | None = None
@@ -216,23 +243,28 @@ def _models(a: Answer) -> Iterator[Finding]:
                 if vocab.squash(name) not in answer_sq:
                     continue  # never mentioned by name: the structure rule says so
             # a set-aside entry needs its own reason; otherwise a sentence elsewhere may set the model aside
-            if name in used or aside.get(name) or (name not in aside and _set_aside(a, _mentions(name))):
+            if name in used or aside.get(name) or (name not in aside and _set_aside(a, name)):
                 handled.append(name)
             else:
                 why = "is set aside without a reason" if name in aside else "is neither used in the workflow nor set aside"
                 unhandled.append((name, why))
     else:
-        offset, flow = a.body("workflow")
-        flow_sq = vocab.squash(flow)
+        # the names as written in the lower-cased answer: the full name, or a distinctive part
+        low = a.low
+        start, flow = a.body("workflow")
+        end = start + len(flow)
+        mentioned = []
         for name in recommended:
-            keys = _mentions(name)
-            if any(k in flow_sq for k in keys):
+            if start >= 0 and any(low.find(k, start, end) >= 0 for k in _lower_keys(name)):
                 handled.append(name)
-                continue
-            answer_sq = answer_sq if answer_sq is not None else vocab.squash(a.text)
-            if not any(k in answer_sq for k in keys):
+            else:
+                mentioned.append(name)
+        if subset and handled:
+            return  # one model used is enough, as the prompt says
+        for name in mentioned:
+            if not any(k in low for k in _lower_keys(name)):
                 continue  # never mentioned: the structure rule says so
-            if _set_aside(a, keys):
+            if _set_aside(a, name):
                 handled.append(name)
             else:
                 unhandled.append((name, "is mentioned but neither used in the workflow nor set aside with a reason"))
@@ -244,14 +276,16 @@ def _models(a: Answer) -> Iterator[Finding]:
         yield Finding(None, name, f'The recommended model "{name}" {why}; use it in a step, or set it aside saying why it does not fit (for example "does not fit: it is a deblurring model").')
 
 
-def _set_aside(a: Answer, keys: list[str]) -> bool:
-    """Does a line (with its list item) that names the model say it is not used, and why?"""
-    for i, ln in enumerate(a.lines):
-        sq = vocab.squash(ln)
-        if any(k in sq for k in keys):
-            window = " ".join(a.lines[max(0, i - 1) : i + 3]).replace(NOT_USED, "").lower()
-            if _ASIDE.search(window):
+def _set_aside(a: Answer, name: str) -> bool:
+    """Does a line that names the model (in full or by a distinctive part), or the line
+    before it or one of the two after it, say that it is not used?"""
+    low = a.low
+    for key in _lower_keys(name):
+        at, seen = low.find(key), 0
+        while at >= 0 and seen < ASIDE_MENTIONS:
+            if a.says_aside(at):
                 return True
+            at, seen = low.find(key, at + len(key)), seen + 1
     return False
 
 
@@ -278,43 +312,66 @@ def _after_links(a: Answer, st: Statement) -> str:
 
 def _cites(a: Answer, start: int, end: int) -> bool:
     """Is there, between ``start`` and ``end``, a paragraph that holds a link and a few
-    words of reason (in it, or in the paragraph above it)?"""
-    links = [s for s, _, _ in a.view.links if start <= s < end]
-    if a.g.links and not links:
-        return False
-    cuts = [start + m.end() for m in re.finditer(r"\n[ \t]*\n", a.text[start:end])] + [end]
-    before = block_start = start  # the reason may be the paragraph just above a "Reference: link" line
-    for cut in cuts:
-        if not a.g.links or any(block_start <= s < cut for s in links):
-            for words in (_words(a.view.text[block_start:cut]), _words(a.view.text[before:cut])):
-                if len(words) >= 4 + sum(1 for w in words if w.lower() in ("paper", "code", "github", "arxiv", "reference")):
-                    return True
-        before, block_start = block_start, cut
+    words of reason (in it, or in the paragraph above it)? Read link by link: the first
+    link with a reason ends the search."""
+    text, blank = a.view.text, a.text
+    if not a.g.links:  # nothing to link to: any paragraph of a few words will do
+        return len(_words(text[start:end])) >= 4
+    for s, _, _ in a.view.links:
+        if not start <= s < end:
+            continue
+        para = max(blank.rfind("\n\n", start, s), start - 1) + 1
+        stop = blank.find("\n\n", s, end)
+        stop = end if stop < 0 else stop
+        above = max(blank.rfind("\n\n", start, max(start, para - 2)), start - 1) + 1
+        for words in (_words(text[para:stop]), _words(text[above:stop])):
+            if len(words) >= 4 + sum(1 for w in words if w.lower() in _LINK_WORDS):
+                return True
     return False
 
 
 def _length(a: Answer) -> Iterator[Finding]:
-    n = len(a.view.text.split())
-    if n < MIN_WORDS:
+    text = a.view.text
+    # all the words are counted only where there could be too many (a word takes at least
+    # 2 characters with its space): counting them costs as much as the rest. Too few shows
+    # in the first MIN_WORDS + 1 pieces (a wall of long tokens is long yet has few words).
+    n: int | None = None
+    if len(text) > MAX_WORDS * 2:
+        n = len(text.split())
+    elif len(head := text.split(None, MIN_WORDS)) <= MIN_WORDS:
+        n = len(head)
+    if n is not None and n < MIN_WORDS:
         yield Finding(None, f"{n} words", f"The answer is only {n} words; explain the task, the workflow and the sources in full sentences.")
         return
-    if n > MAX_WORDS:
+    if n is not None and n > MAX_WORDS:
         yield Finding(None, f"{n} words", f"The answer is {n} words long; keep it under {MAX_WORDS} words, each point made once.")
-    text = a.view.text
     if a.ours:  # repeated steps are the repeated_step check's, and their quotes repeat with them
         spans = [(s.offset, s.end) for s in a.statements if s.kind == "step"]
         if "[^" in text:
             spans += [(m.start(), m.end()) for m in FOOTNOTE_DEF.finditer(text)]
         text = a.view.blanked(sorted(spans)).text if spans else text
-    segments = Counter(" ".join(s.lower().split()) for s in _SEGMENT.findall(text))
+    # the lines, and the sentences of long lines: what a model stuck in a loop writes again
+    pieces = [ln for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
+    long = [ln for ln in pieces if len(ln) > LONG_LINE]
+    if long:
+        pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
+    if len(set(pieces)) == len(pieces):
+        return  # nothing written twice
+    counts = Counter(pieces)
     # a source's name may well recur (a step, a reason, a reference): it is no wall
-    repeated = [(s, k) for s, k in segments.items() if k >= 2 and len(s.split()) >= 5 and not _names_part(s, a)]
-    wall = [(s, k) for s, k in repeated if k >= REPEATS and len(s.split()) >= REPEAT_WORDS]
-    share = sum((k - 1) * len(s.split()) for s, k in repeated) / n
+    repeated = [
+        (p.strip(), k) for p, k in counts.items()
+        if k >= 2 and len(p) >= SEGMENT_CHARS and p.count(" ") >= 5 and not _names_part(p, a)
+    ]
+    if not repeated:
+        return
+    n = n if n is not None else len(a.view.text.split())
+    wall = [(p, k) for p, k in repeated if k >= REPEATS and len(p.split()) >= REPEAT_WORDS]
+    share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
     if wall or share >= REPEATED_SHARE:
-        s, k = max(wall or repeated, key=lambda sk: sk[1] * len(sk[0]))
-        at = text.lower().find(s[:20])
-        yield Finding(at if at >= 0 else None, _clip(s), f'The answer repeats "{_clip(s, 60)}" {k} times; say each thing once.')
+        p, k = max(wall or repeated, key=lambda pk: pk[1] * len(pk[0]))
+        at = a.view.text.find(p)
+        yield Finding(at if at >= 0 else None, _clip(p), f'The answer repeats "{_clip(p, 60)}" {k} times; say each thing once.')
 
 
 def _names_part(segment: str, a: Answer) -> bool:
@@ -331,6 +388,10 @@ CHECKS: tuple[tuple[str, Callable[[Answer], Iterator[Finding]]], ...] = (
     ("references", _references),
     ("length", _length),
 )
+
+
+# the memo tables of pure functions this rule and its reader keep (``clear_caches`` empties them)
+MEMOS = (_mentions, _lower_keys, *sections.MEMOS)
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
