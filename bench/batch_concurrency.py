@@ -23,12 +23,6 @@ from _common import ROOT, machine
 
 
 N, J, DELAY = 200, 16, 0.5
-GENERIC = json.dumps({
-    "task": "The user asks how the recommended model handles their photo.",
-    "workflow": {"input": "the user's input", "steps": [{"source": "R1", "does": "Processes the input."}], "output": "the result"},
-    "references": [{"source": "R1", "reason": "It is the recommended model."}],
-    "caveats": [],
-})
 
 
 def dataset(path: Path) -> None:

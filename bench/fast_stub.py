@@ -1,5 +1,6 @@
-"""A minimal asyncio OpenAI-compatible stub for load benchmarks: every POST is answered with a
-fixed completion after DELAY seconds; every 10th (with --throttle) gets 429 + Retry-After: 1.
+"""A minimal asyncio OpenAI-compatible stub for load benchmarks: every POST is answered after
+DELAY seconds with a completion that passes the checks for its case (built from the request,
+so each case takes one request); every 10th (with --throttle) gets 429 + Retry-After: 1.
 
 It parses only what HTTP/1.1 keep-alive needs, so the harness adds as little as possible to
 the figures it measures. Run: python3 bench/fast_stub.py PORT DELAY [--throttle N]
@@ -11,22 +12,36 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import signal
 import sys
 import time
 
-GENERIC = json.dumps({
-    "task": "The user asks how the recommended model handles their photo.",
-    "workflow": {"input": "the user's input", "steps": [{"source": "R1", "does": "Processes the input."}], "output": "the result"},
-    "references": [{"source": "R1", "reason": "It is the recommended model."}],
-    "caveats": [],
-})
-BODY = json.dumps({
-    "id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
-    "choices": [{"index": 0, "message": {"role": "assistant", "content": GENERIC}, "finish_reason": "stop"}],
-    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-}).encode()
-OK = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(BODY) + BODY
+_SOURCE = re.compile(r'<source id="(R[0-9]+)">([^\n|]*?)(?: \| [^\n]*)?\n')
+_QUESTION = re.compile(r"<question>(.*?)</question>", re.S)
+
+
+def answer(request: bytes) -> bytes:
+    """A completion that passes every check for whichever case asks: the question restated,
+    each recommended model used in a step that claims nothing and quoted by its name."""
+    user = next(m["content"] for m in json.loads(request)["messages"] if m["role"] == "user")
+    question = _QUESTION.search(user)
+    models = _SOURCE.findall(user)
+    draft = json.dumps({
+        "task": f"The user asks: {question.group(1) if question else 'how the recommended models help'}",
+        "workflow": {"input": "the user's input", "output": "the result",
+                     "steps": [{"source": sid, "does": f"Processes the input ({name}).", "quote": name} for sid, name in models]},
+        "references": [{"source": sid, "reason": "It is a recommended model.", "quote": name} for sid, name in models],
+        "caveats": [],
+    })
+    body = json.dumps({
+        "id": "stub", "object": "chat.completion", "created": 0, "model": "stub",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": draft}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }).encode()
+    return b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % len(body) + body
+
+
 ERR = b'{"error": {"message": "rate limited"}}'
 THROTTLED = b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nretry-after: 1\r\ncontent-length: %d\r\n\r\n" % len(ERR) + ERR
 
@@ -43,7 +58,7 @@ async def main(port: int, delay: float, throttle: int) -> None:
                 for line in head.split(b"\r\n"):
                     if line[:15].lower() == b"content-length:":
                         length = int(line[15:])
-                await reader.readexactly(length)
+                request = await reader.readexactly(length)
                 count["n"] += 1
                 times["first"] = times["first"] or time.time()
                 if throttle and count["n"] % throttle == 0:
@@ -51,7 +66,7 @@ async def main(port: int, delay: float, throttle: int) -> None:
                     writer.write(THROTTLED)
                 else:
                     await asyncio.sleep(delay)
-                    writer.write(OK)
+                    writer.write(answer(request))
                 await writer.drain()
                 times["last"] = time.time()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):

@@ -170,6 +170,7 @@ def generate(
     tpm: Annotated[Optional[float], typer.Option("--tpm", metavar="N", help="At most N estimated tokens per minute, whole run.")] = None,
     max_cost: Annotated[Optional[float], typer.Option("--max-cost", metavar="USD", help="Start no new attempt once the run's estimated spend reaches this.")] = None,
     stream: Annotated[Optional[bool], typer.Option("--stream", help="Show the reply as it is written (stderr); only the checked answer is printed.")] = None,
+    evidence: Annotated[str, typer.Option("--evidence", metavar="STYLE", help="How the quote backing each statement about a source is shown: footnotes (numbered, under the references), inline [\"…\"] or none. The JSON record keeps the quotes always.")] = "footnotes",
 ) -> None:
     """Write a grounded answer for each case: draft, validate, re-ask until grounded or attempts run out.
 
@@ -178,6 +179,10 @@ def generate(
     from .reports import get_format
 
     get_format(fmt)  # a typo is an error before anything runs
+    from .answer_format import STYLES
+
+    if evidence not in STYLES:
+        raise ConfigError(f'--evidence "{evidence}" is not a style; use one of {", ".join(STYLES)}')
     if resume and jsonl in (None, "-"):
         raise InputError("--resume needs --jsonl FILE: the results file to resume from")
     settings = _settings(
@@ -214,11 +219,13 @@ def generate(
         fmt=fmt, folder=out, jsonl=Path(jsonl) if results_file is not None else None,
         jsonl_stdout=jsonl == "-", annotate=annotate, single=len(cases) == 1 and not bad, settings=settings,
     )
+    from .pipeline import with_evidence
+
     try:
-        results = _run(cases, settings, concurrency=concurrency, on_result=sink.landed)
+        results = _run(cases, settings, concurrency=concurrency, on_result=lambda r: sink.landed(with_evidence(r, evidence)))
     finally:
         sink.close()
-    sink.finish(results)
+    sink.finish([with_evidence(r, evidence) for r in results])
     raise typer.Exit(_exit_code(results, bad))
 
 

@@ -1,7 +1,9 @@
 """The structured draft: its JSON schema for one case, parsing, and rendering to Markdown.
 
 Invariant: the model never types a link. Source ids are an enum of the case's ids;
-the renderer writes names and exact URLs from the input.
+the renderer writes names and exact URLs from the input. Every statement about a source
+(a step, a model set aside, a reference) is rendered with its evidence, in the notation
+``answer_format`` defines, so that the checks can read it back.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .models import Case, Draft, Violation
+from .answer_format import CAVEATS, INPUT, MODEL, NOT_USED, OUTPUT, Notes
+from .models import QUOTE_HELP, Case, Draft, Violation
 
 def schema_for(case: Case) -> dict[str, Any]:
     """A strict JSON schema (every property required, no extras), as OpenAI's strict mode wants."""
@@ -22,17 +25,26 @@ def schema_for(case: Case) -> dict[str, Any]:
         return {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
 
     text = {"type": "string"}
+    # the field docs ride in the schema (sent once per request, and enforced in strict mode),
+    # so the system message, shared by every case and mode, stays short
+    quote = {"type": "string", "description": QUOTE_HELP}
+    # quote after the prose it supports: a model writes the claim, then finds its words
     return obj(
         {
             "task": text,
             "workflow": obj(
                 {
                     "input": text,
-                    "steps": {"type": "array", "items": obj({"source": ids, "does": text})},
+                    "steps": {"type": "array", "items": obj({"source": ids, "does": text, "quote": quote})},
                     "output": text,
                 }
             ),
-            "references": {"type": "array", "items": obj({"source": ids, "reason": text})},
+            "not_used": {
+                "type": "array",
+                "description": "Recommended models that do not fit the user's task, each with why (what it is for instead).",
+                "items": obj({"source": ids, "reason": text, "quote": quote}),
+            },
+            "references": {"type": "array", "items": obj({"source": ids, "reason": text, "quote": quote})},
             "caveats": {"type": "array", "items": text},
         }
     )
@@ -76,14 +88,14 @@ def parse_draft(raw: str, case: Case) -> tuple[Draft | None, list[Violation]]:
     if problem is not None:
         return None, [problem]
     if not isinstance(data, dict):
-        return None, [format_problem("schema", f"The reply is a JSON {type(data).__name__}, not an object with the fields task, workflow, references, caveats.")]
+        return None, [format_problem("schema", f"The reply is a JSON {type(data).__name__}, not an object with the fields task, workflow, not_used, references, caveats.")]
     try:
         draft = Draft.model_validate(data)
     except ValidationError as exc:
         errs = [f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in exc.errors()[:6]]
         return None, [format_problem("schema", "The JSON does not match the draft's fields (" + "; ".join(errs) + ").")]
     known = {s.id for s in case.sources}
-    used = [st.source for st in draft.workflow.steps] + [r.source for r in draft.references]
+    used = [st.source for st in draft.workflow.steps] + [n.source for n in draft.not_used] + [r.source for r in draft.references]
     bad = sorted({u for u in used if u not in known})
     if bad:
         return None, [format_problem("schema", f"Unknown source id(s) {', '.join(bad)}; use only {', '.join(sorted(known))}.")]
@@ -102,32 +114,51 @@ def _links(case: Case, sid: str) -> str:
     return " · ".join(parts)
 
 
-def render(draft: Draft, case: Case) -> str:
-    """Markdown in three parts; names and links come from the case, prose from the draft."""
+def _one_line(text: str) -> str:
+    # a statement is one line of the answer: the checks read it back line by line
+    return " ".join(text.split())
+
+
+def render(draft: Draft, case: Case, evidence: str = "footnotes") -> str:
+    """Markdown in three parts; names and links come from the case, prose and quotes from
+    the draft. ``evidence`` is footnotes (the form checked), inline, or none."""
     name = {s.id: s.name for s in case.sources}
+    notes = Notes(evidence)
     out = ["## 1. The task", "", draft.task.strip(), ""]
-    out += ["## 2. How it works: input → model → output", "", f"**Input:** {draft.workflow.input.strip()}", ""]
+    out += ["## 2. How it works: input → model → output", "", f"{INPUT} {_one_line(draft.workflow.input)}".rstrip(), ""]
     if draft.workflow.steps:
-        out.append("**Model:**")
+        out.append(MODEL)
         for i, step in enumerate(draft.workflow.steps, start=1):
-            does = step.does.strip()
-            out.append(f"{i}. **{name[step.source]}**" + (f": {does}" if does else ""))
+            does = _one_line(step.does)
+            n = name[step.source]
+            out.append(f"{i}. **{n}**" + (f": {does}{notes.mark(n, step.quote)}" if does else ""))
         out.append("")
-    out += [f"**Output:** {draft.workflow.output.strip()}", ""]
-    caveats = [c.strip() for c in draft.caveats if c.strip()]
+    if draft.not_used:
+        out.append(NOT_USED)
+        for item in draft.not_used:
+            reason = _one_line(item.reason)
+            n = name[item.source]
+            out.append(f"- **{n}**" + (f": {reason}{notes.mark(n, item.quote)}" if reason else ""))
+        out.append("")
+    out += [f"{OUTPUT} {_one_line(draft.workflow.output)}".rstrip(), ""]
+    caveats = [_one_line(c) for c in draft.caveats if c.strip()]
     if caveats:  # never an empty heading
-        out += ["**Caveats:**"] + [f"- {c}" for c in caveats] + [""]
+        out += [CAVEATS] + [f"- {c}" for c in caveats] + [""]
     out += ["## 3. Papers and tools", ""]
-    cited = list(dict.fromkeys(r.source for r in draft.references))
-    reasons = {r.source: r.reason.strip() for r in draft.references}
+    first: dict[str, tuple[str, str]] = {}
+    for r in draft.references:  # a source cited twice keeps its first reason
+        first.setdefault(r.source, (_one_line(r.reason), r.quote))
+    cited = list(first)
     # every recommended model is listed, so the reader always gets its links
-    for s in case.sources:
-        if s.role == "recommended" and s.id not in cited:
+    for s in reversed(case.sources):
+        if s.role == "recommended" and s.id not in first:
             cited.insert(0, s.id)
     for sid in cited:
         links = _links(case, sid)
         line = f"- **{name[sid]}**" + (f": {links}" if links else "")
-        if reasons.get(sid):
-            line += f". {reasons[sid]}"
+        reason, quote = first.get(sid, ("", ""))
+        if reason:
+            line += (". " if links else ": ") + reason + notes.mark(name[sid], quote)
         out.append(line)
+    out += notes.footer()
     return "\n".join(out).rstrip() + "\n"

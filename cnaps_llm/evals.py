@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError, create_model
 from .errors import ConfigError
 from .grounding import grounding_for, vocab
 from .grounding.links import canonical, find_links
+from .grounding.rules import quality
 from .grounding.tasks import tasks_in
 from .models import Case, Result, _Strict
 from .thresholds import THRESHOLDS
@@ -58,6 +59,8 @@ class Metrics(_Strict):
     recommended_coverage: float | None
     citation_recall: float | None
     task_accuracy: float | None = Field(description="Share of cases with expect.task whose answer names that task.")
+    quality_rate: float | None = Field(default=None, description="Share of final answers (or last drafts) that pass every quality check.")
+    quality_failures: dict[str, int] = Field(default_factory=dict, description="Cases failing each quality check, by check.")
     prompt_tokens: int
     completion_tokens: int
     cost_usd: float | None
@@ -89,6 +92,8 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
     rec_total = rec_hit = 0
     cite_total = cite_hit = 0
     task_total = task_hit = 0
+    quality_total = quality_ok = 0
+    quality_v: Counter[str] = Counter()
     all_tasks = vocab.tasks()
     for r in results:
         case = by_id[r.case_id]
@@ -103,6 +108,10 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
             task_total += 1
             task_hit += any(all_tasks[t].name == case.expect.task.lower() for t, _, _ in tasks_in(text))
         g = grounding_for(case)
+        failed_checks = quality.failures(text, g)
+        quality_total += 1
+        quality_ok += not failed_checks
+        quality_v.update(failed_checks.keys())
         found = [canonical(raw) for _, _, raw in find_links(text)]
         links_total += len(found)
         links_ok += sum(k in g.links for k in found)
@@ -129,6 +138,8 @@ def compute(cases: list[Case], results: list[Result]) -> Metrics:
         recommended_coverage=round(rec_hit / rec_total, 4) if rec_total else None,
         citation_recall=round(cite_hit / cite_total, 4) if cite_total else None,
         task_accuracy=round(task_hit / task_total, 4) if task_total else None,
+        quality_rate=round(quality_ok / quality_total, 4) if quality_total else None,
+        quality_failures={name: quality_v[name] for name, _ in quality.CHECKS if quality_v[name]},
         prompt_tokens=sum(r.usage.prompt_tokens for r in results),
         completion_tokens=sum(r.usage.completion_tokens for r in results),
         cost_usd=None if any(c is None for c in costs) else round(sum(c or 0 for c in costs), 6),

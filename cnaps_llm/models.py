@@ -147,11 +147,24 @@ class Result(_Strict):
     error: str | None = Field(default=None, description="Set when a server failure, not the validator, ended the case.")
     error_kind: ErrorKind | None = Field(default=None, description="What ended the case early: the exit code follows from it.")
     stopped: str | None = Field(default=None, description="Why reasks stopped before max_attempts (identical drafts).")
+    dropped: list[str] = Field(
+        default_factory=list,
+        description="The sentences --on-fail repair removed from the last draft (kept when what remained still failed).",
+    )
+
+
+QUOTE_HELP = (
+    "Words copied exactly from this source's summary that state what the text says of it "
+    "(two fragments may be joined by …); the source's name when it has no summary."
+)
 
 
 class Step(_Strict):
+    """One workflow step: what source ``source`` does, and the quote from it that says so."""
+
     source: str
     does: str
+    quote: str = Field(default="", description=QUOTE_HELP)
 
 
 class Workflow(_Strict):
@@ -161,14 +174,29 @@ class Workflow(_Strict):
 
 
 class Reference(_Strict):
+    """A source that supports the answer, why, and the quote from it that says so."""
+
     source: str
     reason: str
+    quote: str = Field(default="", description=QUOTE_HELP)
+
+
+class SetAside(_Strict):
+    """A recommended model the workflow does not use: why it does not fit, and the quote that shows it."""
+
+    source: str
+    reason: str
+    quote: str = Field(default="", description=QUOTE_HELP)
 
 
 class Draft(_Strict):
-    """What the model returns in the structured modes: prose plus source ids, never links."""
+    """What the model returns in the structured modes: prose plus source ids, never links.
+
+    Quotes default to empty so that a draft without them still parses and is told, by the
+    ``evidence`` check, which statements lack one (a schema error would say less)."""
 
     task: str
     workflow: Workflow
+    not_used: list[SetAside] = Field(default_factory=list)
     references: list[Reference]
     caveats: list[str] = Field(default_factory=list)

@@ -2,8 +2,9 @@
 
 Invariant: a final answer never contains a violation. When attempts run out the
 result is ``failed`` (or ``repaired`` with ``on_fail="repair"`` when dropping the
-offending sentences leaves an answer that passes every check) and carries every
-attempt. Knows nothing of the CLI; transport errors arrive as exceptions, never as
+offending sentences leaves an answer that passes every check, ``quality`` included, so
+a repair never hollows an answer out) and carries every attempt and what repair
+dropped. Knows nothing of the CLI; transport errors arrive as exceptions, never as
 drafts; a failure that belongs to one case (server, deadline, missing recording,
 budget) ends that case only.
 """
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .answer_format import restyle
 from .backends import Backend, Request
 from .draft import parse_draft, render, schema_for
 from .errors import CallFailed, ReplayMiss, UnsupportedFormat
@@ -72,20 +74,50 @@ class RunOptions:
 
 
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
+_MARKERS_ONLY = re.compile(r"\s*(?:\[\^\d+\]|\[\"[^\n]*?\"\]|\[no quote given\])+\s*")
 
 
-def repair(answer: str, violations: list[Violation]) -> str:
-    """Drop each sentence that holds an offending text; keep every other byte."""
+def repair_dropping(answer: str, violations: list[Violation]) -> tuple[str, list[str]]:
+    """Drop each sentence that holds an offending text, with the evidence markers that
+    follow it; keep every other byte. Returns the text left and the sentences dropped.
+
+    What is left is not trusted: the caller checks it again with every kind, quality
+    included, so a repair that leaves an empty step or heading ends ``failed``."""
     texts = [v.text for v in violations if v.kind not in ("structure", "quality", "format")]
-    out = []
+    out: list[str] = []
+    dropped: list[str] = []
     for line in answer.split("\n"):
-        kept = [s for s in _SENTENCE.findall(line) if not any(t in s for t in texts)]
+        kept: list[str] = []
+        dropping = False
+        for s in _SENTENCE.findall(line):
+            if dropping and _MARKERS_ONLY.fullmatch(s):
+                continue  # the evidence of a dropped sentence goes with it
+            dropping = any(t in s for t in texts)
+            if dropping:
+                dropped.append(s.strip())
+            else:
+                kept.append(s)
         new = "".join(kept).strip()
         if line.strip() and not new:
             continue  # the whole line was offending
         indent = line[: len(line) - len(line.lstrip())]
         out.append(indent + new if new else line)
-    return "\n".join(out)
+    return "\n".join(out), [d for d in dropped if d]
+
+
+def repair(answer: str, violations: list[Violation]) -> str:
+    """``repair_dropping`` without the list of what was dropped."""
+    return repair_dropping(answer, violations)[0]
+
+
+def with_evidence(result: Result, style: str) -> Result:
+    """``result`` with its answer's evidence written in ``style`` (footnotes, inline, none).
+
+    Only the answer changes: the attempts keep each draft with its quotes and the answer
+    as it was checked (footnotes), so a record always holds the evidence."""
+    if result.answer is None or style == "footnotes":
+        return result
+    return result.model_copy(update={"answer": restyle(result.answer, style)})
 
 
 def _history(base: list[Message], turns: list[tuple[str, str]]) -> list[Message]:
@@ -107,6 +139,7 @@ class _CaseRun:
         self.error: str | None = None
         self.error_kind: ErrorKind | None = None
         self.stopped: str | None = None
+        self.dropped: list[str] = []
         self.trimmed: list[str] = []
         self.model_used: str | None = None
         self.temperature = options.temperature
@@ -228,7 +261,7 @@ def _result(run: _CaseRun, options: RunOptions, templates: Templates, negotiator
     if run.answer is None and options.on_fail == "repair" and run.error is None:
         last = next((a for a in reversed(run.attempts) if a.answer), None)
         if last is not None and last.answer is not None:
-            fixed = repair(last.answer, last.violations)
+            fixed, run.dropped = repair_dropping(last.answer, last.violations)
             remaining = run.check(fixed)  # every kind, quality included: a hollow answer is not repaired
             if not _blocking(remaining):
                 run.answer, status, run.last = fixed, "repaired", remaining
@@ -251,4 +284,5 @@ def _result(run: _CaseRun, options: RunOptions, templates: Templates, negotiator
         error=run.error,
         error_kind=run.error_kind,
         stopped=run.stopped,
+        dropped=run.dropped,
     )

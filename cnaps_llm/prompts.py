@@ -23,7 +23,7 @@ TEMPLATE_FILES = (
     "system.md", "format_json.md", "format_json_object.md", "format_text.md", "user.md", "source.md",
     "reask.md", "reask_syntax.md", "reask_schema.md", "reask_length.md",
 )
-DRAFT_SCHEMA_VERSION = "2"
+DRAFT_SCHEMA_VERSION = "3"
 # which reask template answers which problem: the reply was not JSON, did not fit the
 # schema, or fitted it but said things the sources do not support
 REASK_FOR = {"syntax": "reask_syntax.md", "schema": "reask_schema.md", "length": "reask_length.md"}

@@ -76,6 +76,7 @@ THRESHOLDS: tuple[Threshold, ...] = (
     Threshold("min", "recommended_coverage", "recommended-model coverage"),
     Threshold("min", "citation_recall", "expected-citation recall"),
     Threshold("min", "task_accuracy", "expected-task accuracy"),
+    Threshold("min", "quality_rate", "quality rate"),
 )
 
 BY_NAME: dict[str, Threshold] = {t.name: t for t in THRESHOLDS}

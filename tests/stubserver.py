@@ -8,6 +8,7 @@ With the script empty it answers with ``default``. Every request body is kept.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -37,6 +38,30 @@ class Reply:
     model: Any = "stub"
     trickle: float = 0.0  # seconds between single bytes of the body
     raw: bytes | None = None  # the body's bytes as sent (with `headers` saying how they are encoded)
+    reply_to: Any = None  # a function of the request body giving the completion text (overrides text)
+
+
+_SOURCE = re.compile(r'<source id="(R[0-9]+)">([^\n|]*?)(?: \| [^\n]*)?\n')
+_QUESTION = re.compile(r"<question>(.*?)</question>", re.S)
+
+
+def grounded_draft(body: dict[str, Any]) -> str:
+    """A draft that passes every check for whatever case the request is about: it reads the
+    question and the recommended models from the request, uses each model in a step that
+    claims nothing, and quotes each one's name (what a stub can know of any case)."""
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    question = _QUESTION.search(user)
+    models = _SOURCE.findall(user)
+    return json.dumps({
+        "task": f"The user asks: {question.group(1) if question else 'how the recommended models help'}",
+        "workflow": {
+            "input": "the user's input",
+            "steps": [{"source": sid, "does": f"Processes the input ({name}).", "quote": name} for sid, name in models],
+            "output": "the result",
+        },
+        "references": [{"source": sid, "reason": "It is a recommended model.", "quote": name} for sid, name in models],
+        "caveats": [],
+    })
 
 
 def completion_body(text: str, finish_reason: Any = "stop", refusal: str | None = None, choices: bool = True, usage: Any = None, model: Any = "stub") -> str:
@@ -91,8 +116,9 @@ class StubServer:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
+                text = reply.reply_to(body) if reply.reply_to is not None else reply.text
                 payload = reply.body if reply.body is not None else completion_body(
-                    reply.text or "", reply.finish_reason, reply.refusal, reply.choices, reply.usage, reply.model
+                    text or "", reply.finish_reason, reply.refusal, reply.choices, reply.usage, reply.model
                 )
                 if reply.echo_headers:
                     payload = json.dumps({"error": {"message": f"bad request, headers were {dict(self.headers)}"}})

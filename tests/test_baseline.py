@@ -78,7 +78,7 @@ def test_the_comparison_in_markdown_json_and_html(bundled) -> None:  # type: ign
     md = render("md", now.results, now, c)
     assert md == FORMATS["md"].run(now.results, now) + markdown(c)
     assert "\n### Compared with the baseline `a\\|b.json`\n\n| metric | baseline | now | change |\n|---|---|---|---|\n" in md
-    assert "| grounded rate | 100.0% | 91.7% | −8.3 pts **regressed** |\n| first-pass rate | 58.3% | 58.3% | = |\n" in md
+    assert "| grounded rate | 100.0% | 91.7% | −8.3 pts **regressed** |\n| first-pass rate | 50.0% | 50.0% | = |\n" in md
     assert f"- Cases now failing: `{S003}`\n- New violation kinds in final answers: structure\n" in md
     assert md.endswith("**Baseline: REGRESSED** — grounded rate fell from 100.0% to 91.7% (by 8.3% of its baseline value; at most 0.0% allowed)\n")
     payload = json.loads(render("json", now.results, now, c))
@@ -146,12 +146,12 @@ def test_a_baseline_from_another_version_still_compares(bundled) -> None:  # typ
     cases, results = bundled
     now = evals.evaluate(cases, results, evals.Thresholds())
     # only what a comparison reads; unknown fields and missing metrics are fine
-    old = {"metrics": {"grounded_rate": 1.0, "first_pass_rate": 0.5, "future_metric": 3}, "results": [
+    old = {"metrics": {"grounded_rate": 1.0, "first_pass_rate": 0.4167, "future_metric": 3}, "results": [
         {"case_id": S003, "status": "failed", "extra": True}, {"case_id": "gone", "status": "grounded"}]}
     c = compare(now, parse_baseline(old, "old.json"))
     assert (c.newly_passing, c.removed_cases, len(c.added_cases), c.regressions) == ([S003], ["gone"], 11, [])
     assert [(m.metric, m.before_text, m.change) for m in c.metrics[:3]] == [
-        ("grounded_rate", "100.0%", "="), ("first_pass_rate", "50.0%", "+8.3 pts"), ("mean_attempts", "n/a", "")]
+        ("grounded_rate", "100.0%", "="), ("first_pass_rate", "41.7%", "+8.3 pts"), ("mean_attempts", "n/a", "")]
 
 
 def test_load_baseline_reads_what_eval_json_wrote(run_cli, tmp_path: Path) -> None:

@@ -97,7 +97,7 @@ def test_thresholds_model_is_the_declaration() -> None:
     assert list(Thresholds.model_fields) == [t.name for t in THRESHOLDS]
     assert [t.name for t in THRESHOLDS] == [
         "min_grounded_rate", "min_first_pass_rate", "max_mean_attempts", "min_link_precision",
-        "min_recommended_coverage", "min_citation_recall", "min_task_accuracy",
+        "min_recommended_coverage", "min_citation_recall", "min_task_accuracy", "min_quality_rate",
     ]
     cfg = parse_config({"tool": {"cnaps-llm": {"eval": {"min_grounded_rate": 0.9, "min_task_accuracy": 1}}}})
     t = Thresholds().override(cfg.eval).override({"min_task_accuracy": None, "max_mean_attempts": 2.0})
@@ -135,4 +135,4 @@ def test_default_config_is_read_from_the_working_directory(run_cli, tmp_path: Pa
     assert res.code == 2 and "did you mean min_grounded_rate?" in res.err
     (tmp_path / "pyproject.toml").write_text("[tool.cnaps-llm.eval]\nmin_first_pass_rate = 0.9\n", encoding="utf-8")
     res = run_cli("eval", PROMPTS, "--cache-dir", CASSETTES)
-    assert res.code == 1 and res.err == "cnaps-llm: threshold missed: first-pass rate 0.5833 is below the minimum 0.9\n"
+    assert res.code == 1 and res.err == "cnaps-llm: threshold missed: first-pass rate 0.5 is below the minimum 0.9\n"

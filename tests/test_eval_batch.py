@@ -14,15 +14,14 @@ from pathlib import Path
 import pytest
 
 from .conftest import FIXTURES, PROMPTS, ROOT
-from .stubserver import Reply, StubServer
+from .stubserver import Reply, StubServer, grounded_draft
 
 CASSETTES = FIXTURES / "cassettes"
-GENERIC = json.dumps({
-    "task": "The user asks how the recommended model handles their photo.",
-    "workflow": {"input": "the user's input", "steps": [{"source": "R1", "does": "Processes the input."}], "output": "the result"},
-    "references": [{"source": "R1", "reason": "It is the recommended model."}],
-    "caveats": [],
-})
+
+
+def generic(**kw) -> Reply:
+    """A reply grounded for whichever case asks: each recommended model used and quoted by name."""
+    return Reply(reply_to=grounded_draft, **kw)
 
 
 def test_eval_bundled_dataset_passes_project_thresholds(run_cli, tmp_path: Path) -> None:
@@ -32,8 +31,9 @@ def test_eval_bundled_dataset_passes_project_thresholds(run_cli, tmp_path: Path)
     data = json.loads((tmp_path / "m.json").read_text())
     m = data["metrics"]
     assert m["cases"] == 12 and m["grounded_rate"] == 1.0 and m["final_violations"] == {}
-    assert m["first_pass_rate"] == pytest.approx(7 / 12, abs=1e-4) and m["mean_attempts"] == pytest.approx(17 / 12, abs=1e-4)
-    assert m["draft_violations"] == {"claim": 2, "model": 4, "number": 4, "task": 1, "url": 1}
+    assert m["first_pass_rate"] == pytest.approx(6 / 12, abs=1e-4) and m["mean_attempts"] == pytest.approx(18 / 12, abs=1e-4)
+    assert m["draft_violations"] == {"claim": 2, "evidence": 13, "model": 4, "number": 4, "quality": 1, "task": 1, "url": 1}
+    assert m["quality_rate"] == 1.0 and m["quality_failures"] == {}
     assert m["link_precision"] == m["recommended_coverage"] == m["citation_recall"] == m["task_accuracy"] == 1.0
     suite = ET.parse(tmp_path / "j.xml").getroot()
     assert suite.get("tests") == "13" and suite.get("failures") == "0"
@@ -46,7 +46,7 @@ def test_lowered_threshold_passes_raised_one_fails(run_cli, tmp_path: Path) -> N
     high = run_cli("eval", PROMPTS, "--cache-dir", CASSETTES, "--min-first-pass-rate", "0.9",
                    "--junit", tmp_path / "j.xml")
     assert high.code == 1
-    assert "cnaps-llm: threshold missed: first-pass rate 0.5833 is below the minimum 0.9" in high.err
+    assert "cnaps-llm: threshold missed: first-pass rate 0.5 is below the minimum 0.9" in high.err
     suite = ET.parse(tmp_path / "j.xml").getroot()
     assert suite.get("failures") == "1" and suite.find("testcase[@name='thresholds']/failure") is not None
 
@@ -55,7 +55,7 @@ def test_thresholds_from_pyproject(run_cli, tmp_path: Path) -> None:
     cfg = tmp_path / "pyproject.toml"
     cfg.write_text("[tool.cnaps-llm.eval]\nmax_mean_attempts = 1.2\n")
     res = run_cli("eval", PROMPTS, "--cache-dir", CASSETTES, "--config", cfg)
-    assert res.code == 1 and "mean attempts 1.4167 is above the maximum 1.2" in res.err
+    assert res.code == 1 and "mean attempts 1.5 is above the maximum 1.2" in res.err
 
 
 def test_failed_case_is_a_junit_failure(run_cli, tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def _generate_batch(base_url: str, out: Path, cassettes: Path, *extra: str) -> s
 
 def test_batch_interrupted_then_resumed_has_every_case_exactly_once(tmp_path: Path) -> None:
     out, cassettes = tmp_path / "results.jsonl", tmp_path / "cassettes"
-    with StubServer(default=Reply(text=GENERIC, delay=0.4)) as srv:
+    with StubServer(default=generic(delay=0.4)) as srv:
         proc = _generate_batch(srv.base_url, out, cassettes, "--cache", "off")
         deadline = time.monotonic() + 60
         while (not out.exists() or out.read_text().count("\n") < 4) and time.monotonic() < deadline:
@@ -104,7 +104,7 @@ def test_batch_interrupted_then_resumed_has_every_case_exactly_once(tmp_path: Pa
 
 def test_resume_drops_a_torn_last_line(run_cli, tmp_path: Path) -> None:
     out = tmp_path / "r.jsonl"
-    with StubServer(default=Reply(text=GENERIC)) as srv:
+    with StubServer(default=generic()) as srv:
         res = run_cli("generate", PROMPTS / "014_tts.txt", "--base-url", srv.base_url, "--jsonl", out, "--cache", "off")
         assert res.code == 0, res.err
         good = out.read_text()
@@ -117,7 +117,7 @@ def test_resume_drops_a_torn_last_line(run_cli, tmp_path: Path) -> None:
 
 
 def test_concurrency_overlaps_requests(run_cli, tmp_path: Path) -> None:
-    with StubServer(default=Reply(text=GENERIC, delay=0.5)) as srv:
+    with StubServer(default=generic(delay=0.5)) as srv:
         started = time.monotonic()
         res = run_cli("generate", PROMPTS, "--base-url", srv.base_url, "-j", "12", "--cache", "off", "-o", tmp_path)
         elapsed = time.monotonic() - started

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import SEEDS
-from .stubserver import Reply, StubServer
+from .stubserver import Reply, StubServer, grounded_draft
 from .test_pipeline import draft
 
 CASE = SEEDS["003"]
@@ -116,8 +116,7 @@ def test_one_failed_case_does_not_stop_the_batch(run_cli, tmp_path: Path, monkey
     monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "0")
     with StubServer(default=Reply(text=draft())) as srv:
         srv.enqueue(Reply(status=500, body=ERR))
-        generic = json.dumps({"task": "The user asks about their photo.", "workflow": {"input": "a photo", "steps": [{"source": "R1", "does": "Processes it."}], "output": "a photo"}, "references": [], "caveats": []})
-        srv.default = Reply(text=generic)
+        srv.default = Reply(reply_to=grounded_draft)
         res = run_cli("generate", SEEDS["003"], SEEDS["004"],
                       "--base-url", srv.base_url, "--cache", "off", "--jsonl", tmp_path / "r.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]

@@ -32,10 +32,12 @@ def test_handwritten_grounded_answers_pass(cases, seed: str) -> None:
 
 def test_seed_002_naive_answer_is_rejected_for_its_task_claims(cases) -> None:
     v = check(read_text(FIXTURES / "answers" / "002_naive_answer_for_000.txt"), cases["000"])
-    assert {k for k, _ in kinds(v)} == {"task"}
-    claimed = {t.lower() for _, t in kinds(v)}
+    assert {k for k, _ in kinds(v)} == {"task", "quality"}
+    claimed = {t.lower() for k, t in kinds(v) if k == "task"}
     assert {"tracking", "image-to-video", "pose-to-motion", "content moderation", "video generation"} <= claimed
-    assert all(x.line in (7, 15, 16, 35) for x in v)
+    assert all(x.line in (7, 15, 16, 35) for x in v if x.kind == "task")
+    # and it is useless: the recommended model is listed, never used nor set aside
+    assert [(x.kind, x.text) for x in v if x.kind == "quality"] == [("quality", "Inpainting-ResShift-ImageNet")]
 
 
 def _plant(cases, seed: str, old: str, new: str):
@@ -212,9 +214,9 @@ def test_check_cli_exit_codes_and_json(run_cli) -> None:
     bad = run_cli("check", SEEDS["000"], FIXTURES / "answers" / "002_naive_answer_for_000.txt", "--json")
     assert bad.code == 1
     report = json.loads(bad.out)
-    assert report["grounded"] is False and {v["kind"] for v in report["violations"]} == {"task"}
+    assert report["grounded"] is False and {v["kind"] for v in report["violations"]} == {"task", "quality"}
     human = run_cli("check", SEEDS["000"], FIXTURES / "answers" / "002_naive_answer_for_000.txt")
-    assert human.out.splitlines()[0].endswith("NOT grounded, 7 violation(s)")  # "tracking" on lines 7 and 35 is one
+    assert human.out.splitlines()[0].endswith("NOT grounded, 8 violation(s)")  # 7 task claims ("tracking" on lines 7 and 35 is one) and a quality problem
     missing = run_cli("check", SEEDS["000"], "nope.md")
     assert (missing.code, missing.err) == (2, "cnaps-llm: nope.md: file not found; check the path\n")
 

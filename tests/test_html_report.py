@@ -131,13 +131,14 @@ def test_metrics_thresholds_chart_and_table(page_with_hostile_case) -> None:  # 
     assert '<p id="verdict" class="verdict fail"><strong>FAILED</strong> — thresholds missed: grounded rate 0.9231 is below the minimum 1</p>' in page
     assert ('<tr class="fail"><th scope="row">grounded rate</th><td>92.3%</td><td>≥ 100.0%</td><td><span class="badge fail">fail</span></td></tr>'
             in page)
-    assert ('<tr class="pass"><th scope="row">mean attempts</th><td>1.46</td><td>≤ 2.00</td><td><span class="badge pass">pass</span></td></tr>'
+    assert ('<tr class="pass"><th scope="row">mean attempts</th><td>1.54</td><td>≤ 2.00</td><td><span class="badge pass">pass</span></td></tr>'
             in page)
     # the chart: two bars per kind, drafts and final answers, most frequent kind first
     bars = re.findall(r"<title>(\w+): (\d+) in (drafts|final answers)</title>", page)
-    assert bars == [("model", "5", "drafts"), ("model", "0", "final answers"), ("number", "4", "drafts"), ("number", "0", "final answers"),
+    assert bars == [("evidence", "13", "drafts"), ("evidence", "0", "final answers"), ("model", "5", "drafts"), ("model", "0", "final answers"),
+                    ("number", "4", "drafts"), ("number", "0", "final answers"), ("claim", "2", "drafts"), ("claim", "0", "final answers"),
                     ("url", "2", "drafts"), ("url", "0", "final answers"), ("format", "1", "drafts"), ("format", "1", "final answers"),
-                    ("task", "1", "drafts"), ("task", "0", "final answers")]
+                    ("quality", "1", "drafts"), ("quality", "0", "final answers"), ("task", "1", "drafts"), ("task", "0", "final answers")]
     rows = re.findall(r'<tr id="row-case-(\d+)" class="case-row (\w+)"', page)
     assert rows == [(str(i), r.status) for i, r in enumerate(results)]
 
@@ -247,7 +248,7 @@ def test_page_in_chromium_renders_clicks_filters_and_sorts(browser, page_with_ho
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.locator("#verdict").inner_text().startswith("FAILED")
-    assert page.locator("#chart svg g.kind").count() == 5
+    assert page.locator("#chart svg g.kind").count() == 8  # the kinds in drafts: the bundled cases' seven and the hostile case's format
 
     # a case's details are hidden until it is clicked; then its drafts show every violation marked
     first = next(i for i, r in enumerate(results) if r.attempts[0].violations and r.status == "grounded")

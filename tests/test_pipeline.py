@@ -31,12 +31,12 @@ def draft(**over) -> str:
         "workflow": {
             "input": "a degraded photo",
             "steps": [
-                {"source": "R1", "does": "SwinIR restores the noisy image with a Swin Transformer."},
-                {"source": "P1", "does": "HAIR generates parameters for the degradation it detects."},
+                {"source": "R1", "does": "SwinIR restores the noisy image with a Swin Transformer.", "quote": "SwinIR Image Restoration Using Swin Transformer"},
+                {"source": "P1", "does": "HAIR generates parameters for the degradation it detects.", "quote": "generates parameters based on the input image"},
             ],
             "output": "a clean image",
         },
-        "references": [{"source": "P3", "reason": "DreamClear is trained on one million high-quality images."}],
+        "references": [{"source": "P3", "reason": "DreamClear is trained on one million high-quality images.", "quote": "a large-scale dataset of one million high-quality images"}],
         "caveats": [],
     }
     d.update(over)
@@ -139,7 +139,8 @@ def test_text_mode_checks_the_markdown_directly() -> None:
     backend = ScriptedBackend("## 1. The task\nSee https://evil.example/x\n", answer)
     result = run(backend, load_settings(openai_base_url="http://x/v1", structured="text"))
     assert result.status == "grounded" and backend.history[0].mode == "text" and backend.history[0].schema_ is None
-    assert result.attempts[0].violations[0].text == "https://evil.example/x"
+    first = [(v.kind, v.text) for v in result.attempts[0].violations]
+    assert ("url", "https://evil.example/x") in first and ("quality", "See") in first  # and it is no answer
 
 
 def test_truncation_and_refusal_are_reported_as_such() -> None:

@@ -47,7 +47,7 @@ ALL_FOUR = [
 
 def test_every_kind_runs_by_default(case, planted: str) -> None:
     assert summary(check(planted, case)) == ALL_FOUR
-    assert known_kinds() == ("url", "model", "task", "number", "structure", "attribution", "venue", "author", "claim")
+    assert known_kinds() == ("url", "model", "task", "number", "structure", "attribution", "venue", "author", "claim", "quality", "evidence")
 
 
 def test_kinds_limit_the_rules_that_run(case, planted: str) -> None:
@@ -78,9 +78,9 @@ def test_warned_kinds_are_reported_and_do_not_make_the_answer_ungrounded(case, p
 @pytest.mark.parametrize(
     ("kinds", "warn", "message"),
     [
-        (["urls"], (), 'unknown check kind "urls"; did you mean "url"? (known: url, model, task, number, structure, attribution, venue, author, claim)'),
-        (["url"], ["nmber"], 'unknown check kind "nmber"; did you mean "number"? (known: url, model, task, number, structure, attribution, venue, author, claim)'),
-        (["zzz"], (), 'unknown check kind "zzz"; use one of url, model, task, number, structure, attribution, venue, author, claim, or install the package that provides it'),
+        (["urls"], (), 'unknown check kind "urls"; did you mean "url"? (known: url, model, task, number, structure, attribution, venue, author, claim, quality, evidence)'),
+        (["url"], ["nmber"], 'unknown check kind "nmber"; did you mean "number"? (known: url, model, task, number, structure, attribution, venue, author, claim, quality, evidence)'),
+        (["zzz"], (), 'unknown check kind "zzz"; use one of url, model, task, number, structure, attribution, venue, author, claim, quality, evidence, or install the package that provides it'),
     ],
 )
 def test_unknown_kinds_are_refused_with_a_suggestion(case, kinds, warn, message: str) -> None:

@@ -31,9 +31,11 @@ from .rules import Finding, Rule, Span, View
 from .rules import attribution as _attribution
 from .rules import author as _author
 from .rules import claim as _claim
+from .rules import evidence as _evidence
 from .rules import model_names as _model_names
 from .rules import model_titles as _model_titles
 from .rules import number as _number
+from .rules import quality as _quality
 from .rules import structure as _structure
 from .rules import task as _task
 from .rules import url as _url
@@ -69,11 +71,11 @@ def rule_table(*rules: Rule) -> tuple[Rule, ...]:
     return rules
 
 
-RULES = rule_table(_url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE,
-                   _attribution.RULE,
-                   _venue.RULE,
-                   _author.RULE,
-                   _claim.RULE)
+RULES = rule_table(
+    _url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE,
+    _attribution.RULE, _venue.RULE, _author.RULE, _claim.RULE,
+    _quality.RULE, _evidence.RULE,
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def clear_caches(*, indexes: bool = True) -> None:
     if indexes:
         for per_case in (_index, structure.parts_asked, structure.one_model_is_enough, structure._echoed):
             per_case.cache_clear()
-    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, structure.mention_forms, _plan):
+    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, structure.mention_forms, _plan, *_quality.MEMOS):
         memo.cache_clear()
 
 

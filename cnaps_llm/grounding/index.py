@@ -67,7 +67,10 @@ class Grounding:
     recommended: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (name, canonical links) of each recommended model
     field_links: frozenset[str] = frozenset()  # canonical links of the sources' link fields (not their prose)
     link_texts: tuple[str, ...] = ()  # every input link as written: a reply cut off mid-link starts one
-    case: Case | None = field(default=None, compare=False, repr=False)  # for rules that need a source's own text
+    # the case itself, for rules that read a source's own text (quality, evidence), and what
+    # they derive from it once per case; neither is compared, so equal inputs stay equal
+    case: Case | None = field(default=None, compare=False, repr=False)
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 

@@ -64,6 +64,7 @@ def _eval(report: Report, results: list[Result]) -> str:
     rows += [
         ("violations in drafts", ", ".join(f"{k} {v}" for k, v in m.draft_violations.items()) or "none", ""),
         ("violations in final answers", ", ".join(f"{k} {v}" for k, v in m.final_violations.items()) or "none", ""),
+        ("quality failures by check", ", ".join(f"{k} {v}" for k, v in m.quality_failures.items()) or "none", ""),
         ("tokens (prompt + completion)", f"{m.prompt_tokens} + {m.completion_tokens}", ""),
         ("estimated cost", "n/a" if m.cost_usd is None else f"${m.cost_usd:.4f}", ""),
         ("latency p50 / p95", f"{m.latency_p50_s:.2f} s / {m.latency_p95_s:.2f} s", ""),

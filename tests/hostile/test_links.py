@@ -85,6 +85,13 @@ def test_a_data_uri_holding_markup_is_caught_even_when_markdown_would_not_link_i
     assert found == [("data:text/html", SCHEME("data:text/html", "data"))]
 
 
+def test_a_footnote_is_not_a_link_definition_but_a_link_in_one_still_is() -> None:
+    # "[^1]: Name: “quote”" is an evidence note: "SwinIR:" there is no link with a scheme
+    assert url_violations("Restores images.[^1]\n\n[^1]: SwinIR: “image restoration”") == []
+    found = url_violations("[^2]: //evil.example/x\n[^3]: javascript:alert(1)")
+    assert [t for t, _ in found] == ["//evil.example/x", "javascript:alert(1)"]
+
+
 def test_input_links_however_written_around_and_page_anchors_are_not_flagged() -> None:
     # the input links, however written around
     for extra in [

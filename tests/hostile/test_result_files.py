@@ -23,7 +23,7 @@ from cnaps_llm.models import Result, Usage
 
 from ..conftest import PROMPTS, ROOT, SEEDS
 from ..stubserver import Reply, StubServer
-from ..test_eval_batch import GENERIC
+from ..test_eval_batch import generic
 
 CASES = sorted(p.stem for p in PROMPTS.iterdir() if p.suffix in {".txt", ".json"})
 
@@ -55,7 +55,7 @@ def test_a_foreign_file_given_as_jsonl_is_refused_byte_identical(run_cli, tmp_pa
     foreign = tmp_path / "notes.jsonl"
     content = b'{"id": "mine", "note": "not a record"}\nplain text, no newline'
     foreign.write_bytes(content)
-    with StubServer(default=Reply(text=GENERIC)) as srv:
+    with StubServer(default=generic()) as srv:
         res = run_cli("generate", SEEDS["003"], "--base-url", srv.base_url, "--cache", "off", "--jsonl", foreign, "--resume", "-o", tmp_path / "out")
         assert srv.requests == []
     assert res.code == 2 and "is not a cnaps-llm results file" in res.err and "nothing was written" in res.err
@@ -72,7 +72,7 @@ def test_the_input_given_as_jsonl_is_refused_byte_identical(run_cli, tmp_path: P
         target.symlink_to(data)
     elif alias == "hardlink":
         os.link(data, target)
-    with StubServer(default=Reply(text=GENERIC)) as srv:
+    with StubServer(default=generic()) as srv:
         res = run_cli("generate", data, "--base-url", srv.base_url, "--cache", "off", "--jsonl", target)
         assert srv.requests == []
     assert (res.code, res.err.strip().endswith("is also an input; give --jsonl a new file for the results")) == (2, True)
@@ -111,7 +111,7 @@ def test_two_processes_appending_at_once_lose_duplicate_and_tear_nothing(tmp_pat
 
 def test_sigint_mid_batch_keeps_finished_cases_and_resume_runs_the_rest_once(tmp_path: Path) -> None:
     out, jsonl = tmp_path / "out", tmp_path / "r.jsonl"
-    with StubServer(default=Reply(text=GENERIC, delay=0.4)) as srv:
+    with StubServer(default=generic(delay=0.4)) as srv:
         env = env_for(srv.base_url, tmp_path)
         args = ("generate", PROMPTS, "-j", "2", "--cache", "off", "-f", "json", "-o", out, "--jsonl", jsonl)
         proc = cli(*args, env=env)
@@ -142,7 +142,7 @@ def test_a_case_failed_by_the_server_is_run_again_by_resume(run_cli, tmp_path: P
     monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "0")
     jsonl = tmp_path / "r.jsonl"
     two = [PROMPTS / "014_tts.txt", PROMPTS / "015_colorization.txt"]
-    with StubServer(default=Reply(text=GENERIC)) as srv:
+    with StubServer(default=generic()) as srv:
         srv.enqueue(Reply(status=503, body='{"error": {"message": "down"}}'))
         first = run_cli("generate", *two, "--base-url", srv.base_url, "--cache", "off", "--jsonl", jsonl)
         assert first.code == 3

@@ -1,0 +1,416 @@
+"""Rule ``quality``: a grounded answer must also be a useful one.
+
+Seven checks, each with a name (``CHECKS``) that evals count failures by:
+
+* ``task``: part 1 describes the user's task in a sentence (not a bare name, id or slug)
+  and shares a word or a task with the question;
+* ``workflow``: the workflow has an input, an output and a step, each saying something and
+  none a copy of another field or a source's name (read from our rendered format only);
+* ``repeated_step``: no step repeats an earlier one;
+* ``empty``: no heading with nothing under it, no empty list item;
+* ``models``: each recommended model is used in the workflow or set aside with a reason;
+  when the prompt says not every model need be used, one is enough;
+* ``references``: part 3 cites a source with its link and a reason;
+* ``length``: not a one-liner, not a wall that repeats itself.
+
+The workflow and repeated-step checks read our rendered format (``answer_format``) and do
+nothing on prose without it; the others read any Markdown answer. Invariant: pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
+from .. import vocab
+from ..index import Grounding
+from .. import sections
+from ..sections import Answer
+from ..tasks import tasks_in
+from . import Finding, Rule, View
+
+MIN_WORDS, MAX_WORDS = 40, 5000
+MIN_TASK_WORDS = 5
+TASK_CHARS = 600
+ASIDE_MENTIONS = 2  # mentions of a model (by each of its keys) read to see whether one sets it aside
+# a wall repeating itself: a sentence of REPEAT_WORDS words or more written REPEATS times,
+# or repeated sentences making up REPEATED_SHARE of the answer's words
+REPEATS, REPEAT_WORDS, REPEATED_SHARE = 3, 8, 0.4
+
+_LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
+# the first character of the next line that is neither blank nor a rule ("---", "***")
+_CONTENT = re.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
+_LABEL_LINE = re.compile(r"\*\*[^*\n]+:\*\*")
+_EMPTY_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
+_LABEL = re.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’]+")
+_SLUG = re.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
+SEGMENT_CHARS, LONG_LINE = 30, 120
+_SUBSET = re.compile(r"\bnot\b[^.\n]{0,30}\ball\b[^.\n]{0,30}\bmodels?\b|\bonly those\b[^.\n]{0,40}\brelevant\b")
+_STOP = frozenset(
+    "this that these those with from what which have they their there into about would could should user users "
+    "want wants wanted like more most some such them then than also very only just your does make made know "
+    "using used when where while been being will many much each other photo photos image images picture "
+    "pictures model models help task".split()
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ied", "es", "ed", "ly", "s", "y", "e")
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(text)
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            break
+    return w[:6]
+
+
+def _content(text: str) -> set[str]:
+    return {_stem(w) for w in _words(text) if len(w) >= 4 and w.lower() not in _STOP}
+
+
+def _question(g: Grounding) -> tuple[set[str], set[int]] | None:
+    """The question's content words (stemmed) and tasks, computed once per case."""
+    known = g.derived.get("quality.question")
+    if known is None and g.case is not None:
+        q = g.case.question
+        known = g.derived["quality.question"] = (_content(q), {t for t, _, _ in tasks_in(q)})
+    return known  # type: ignore[return-value]
+
+
+def _subset(g: Grounding) -> bool:
+    """Does the prompt say that not every recommended model need be used? Once per case."""
+    known = g.derived.get("quality.subset")
+    if known is None and g.case is not None:
+        said = (g.case.instruction + "\n" + g.case.question).lower().replace("*", "")
+        known = g.derived["quality.subset"] = _SUBSET.search(said) is not None
+    return bool(known)
+
+
+def _clip(text: str, n: int = 80) -> str:
+    s = " ".join(text.split())
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+def _is_label(text: str, a: Answer) -> bool:
+    """A bare model name, source id or slug rather than a description."""
+    s = text.strip().strip("*_`\"'“”.:")
+    return bool(s) and (vocab.squash(s) in a.source_keys or (" " not in s and _SLUG.fullmatch(s) is not None))
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def _task(a: Answer) -> Iterator[Finding]:
+    if "task" not in a.parts:
+        return
+    offset, body = a.body("task")
+    # the task is stated first: a long part 1 need not be read through
+    prose = a.view.text[offset : offset + min(len(body), TASK_CHARS)] if offset >= 0 else ""
+    plain = " ".join(ln for ln in prose.split("\n") if ln.strip() and ln.strip()[0] != "#")
+    shown = _clip(plain.replace("**", ""))
+    words = _words(plain)
+    if len(words) < MIN_TASK_WORDS or _is_label(plain, a):
+        what = f'says only "{shown}"' if shown else "is empty"
+        yield Finding(offset, shown or "part 1", f"Part 1 (the user's task) {what}; describe the user's task in a full sentence: what they want done, to what, in the question's words.")
+        return
+    asked = _question(a.g)
+    if asked is None:
+        return
+    shares = any(len(w) >= 4 and w.lower() not in _STOP and _stem(w) in asked[0] for w in words)
+    if not shares and not ({t for t, _, _ in tasks_in(plain)} & asked[1]):
+        yield Finding(offset, shown, "Part 1 shares no word with the user's question; describe the task the question asks about, in its terms.")
+
+
+def _workflow(a: Answer) -> Iterator[Finding]:
+    if not a.ours:
+        return
+    fields = {m.group(1).lower(): (m.start(2), m.group(2).strip()) for m in _LABEL.finditer(a.text)}
+    head = a.parts["workflow"][0].start if "workflow" in a.parts else len(a.text)
+    for name in ("input", "output"):
+        at, value = fields.get(name, (head, ""))
+        if not _words(value):
+            yield Finding(at, f"**{name.title()}:**", f"The workflow's {name} is empty; say what the user {'gives the models' if name == 'input' else 'gets back'} (for example {'the photo as the user has it' if name == 'input' else 'the restored photo'}).")
+        elif _is_label(value, a):
+            yield Finding(at, value, f'The workflow\'s {name} is "{_clip(value)}", a name, not what the user {"gives the models" if name == "input" else "gets back"}; describe the data itself (for example {"the photo as the user has it" if name == "input" else "the restored photo"}).')
+    steps = [s for s in a.statements if s.kind == "step"]
+    if not steps:
+        yield Finding(head, MODEL, "The workflow has no step; add at least one step that names a source and says what it does with the input.")
+    for i, st in enumerate(steps, start=1):
+        if not _words(st.text):
+            yield Finding(st.offset, st.name, f"Step {i} ({st.name}) says nothing; say what it does in this workflow, or drop the step.")
+    task_at, task = a.body("task")
+    named = [("the input", fields.get("input", (0, ""))[1]), ("the output", fields.get("output", (0, ""))[1]), ("the task", task)]
+    keys = [(label, vocab.squash(value)) for label, value in named]
+    if keys[0][1] and keys[0][1] == keys[1][1]:
+        yield Finding(fields["output"][0], fields["output"][1], "The workflow's input and output are the same text; the input is what the user gives the models, the output what they get back.")
+    seen: set[str] = set()
+    for i, st in enumerate(steps, start=1):
+        key = vocab.squash(st.text)
+        if key in seen:
+            continue  # a repeated step is the repeated_step check's
+        seen.add(key)
+        copied = next((label for label, k in keys if key and k == key), None)
+        if copied is not None:
+            yield Finding(st.offset, st.text, f"Step {i} only repeats {copied} (\"{_clip(st.text, 60)}\"); say what {st.name} does to the input.")
+
+
+def _repeated_step(a: Answer) -> Iterator[Finding]:
+    if not a.ours:
+        return
+    first: dict[str, int] = {}
+    repeats: dict[int, list[tuple[int, Statement]]] = {}
+    for i, st in enumerate((s for s in a.statements if s.kind == "step"), start=1):
+        key = vocab.squash(st.text)
+        if not key:
+            continue
+        if key in first:
+            repeats.setdefault(first[key], []).append((i, st))
+        else:
+            first[key] = i
+    for original, copies in repeats.items():
+        numbers = [str(i) for i, _ in copies]
+        which = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        st = copies[0][1]
+        yield Finding(st.offset, st.text, f"Step{'s' if len(numbers) > 1 else ''} {which} repeat{'' if len(numbers) > 1 else 's'} step {original} word for word; give each step its own role, or drop the copies.")
+
+
+def _empty(a: Answer) -> Iterator[Finding]:
+    text = a.text
+    if "\n" not in text:
+        return
+    for m in _EMPTY_ITEM.finditer("\n" + text):  # offsets in the answer: the match starts at its "\n"
+        if not a.fenced(m.start()):
+            yield Finding(m.start(), m.group().strip(), "An empty list item; write what belongs there or remove it.")
+    hs = a.headings  # not plain numbered lines: one may as well be a list item
+    by_start = {h.start: h for h in hs}
+    for h in hs:
+        nxt = _CONTENT.search(text, h.end)  # the next line with something in it
+        after = None
+        sibling = False
+        if nxt is not None:
+            line = text.rfind("\n", 0, nxt.end()) + 1
+            after = by_start.get(line)
+            # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
+            sibling = h.level == 7 and h.line.endswith(":**") and _LABEL_LINE.match(text, line) is not None
+        if nxt is None or sibling or (after is not None and (after.level <= h.level or h.level == 7)):
+            yield Finding(h.start, h.line, f'The heading "{h.line}" has nothing under it; write what belongs there or remove the heading.')
+
+
+@lru_cache(maxsize=4096)
+def _lower_keys(name: str) -> tuple[str, ...]:
+    """What to look for in the lower-cased answer: the name, and its distinctive parts."""
+    return (name.lower(), *_mentions(name)[1:])
+
+
+@lru_cache(maxsize=4096)
+def _mentions(name: str) -> tuple[str, ...]:
+    """The squashed forms that name a model: its full name, or a distinctive part of it
+    (``SwinIR`` of ``Denoise-SwinIR-Noise15``), not a task word or a generic one."""
+    out = [vocab.squash(name)]
+    parts = [p for p in re.split(r"[-_/\s:]+", name) if p]
+    if len(parts) > 1:
+        generic = vocab.generic()
+        for p in parts:
+            sq = vocab.squash(p)
+            distinctive = len(sq) >= 4 or (len(sq) >= 3 and p != p.lower())
+            if distinctive and not sq.isdigit() and sq not in generic and not any(True for _ in tasks_in(p)):
+                out.append(sq)
+    return tuple(out)
+
+
+def _models(a: Answer) -> Iterator[Finding]:
+    case = a.g.case
+    recommended = [n for sid, n in a.g.source_names if sid.startswith("R")]
+    if case is None or not recommended:
+        return
+    subset = _subset(a.g)
+    handled: list[str] = []
+    unhandled: list[tuple[str, str]] = []
+    answer_sq: str | None = None
+    if a.ours:
+        used = {s.name for s in a.statements if s.kind == "step" and _words(s.text)}
+        aside = {s.name: _words(s.text) for s in a.statements if s.kind == "set_aside"}
+        for name in recommended:
+            if name not in a.text:
+                answer_sq = answer_sq if answer_sq is not None else vocab.squash(a.text)
+                if vocab.squash(name) not in answer_sq:
+                    continue  # never mentioned by name: the structure rule says so
+            # a set-aside entry needs its own reason; otherwise a sentence elsewhere may set the model aside
+            if name in used or aside.get(name) or (name not in aside and _set_aside(a, name)):
+                handled.append(name)
+            else:
+                why = "is set aside without a reason" if name in aside else "is neither used in the workflow nor set aside"
+                unhandled.append((name, why))
+    else:
+        # the names as written in the lower-cased answer: the full name, or a distinctive part
+        low = a.low
+        start, flow = a.body("workflow")
+        end = start + len(flow)
+        mentioned = []
+        for name in recommended:
+            if start >= 0 and any(low.find(k, start, end) >= 0 for k in _lower_keys(name)):
+                handled.append(name)
+            else:
+                mentioned.append(name)
+        if subset and handled:
+            return  # one model used is enough, as the prompt says
+        for name in mentioned:
+            if not any(k in low for k in _lower_keys(name)):
+                continue  # never mentioned: the structure rule says so
+            if _set_aside(a, name):
+                handled.append(name)
+            else:
+                unhandled.append((name, "is mentioned but neither used in the workflow nor set aside with a reason"))
+    if subset and handled:
+        return
+    if subset and not handled and unhandled:
+        unhandled = unhandled[:1]
+    for name, why in unhandled:
+        yield Finding(None, name, f'The recommended model "{name}" {why}; use it in a step, or set it aside saying why it does not fit (for example "does not fit: it is a deblurring model").')
+
+
+def _set_aside(a: Answer, name: str) -> bool:
+    """Does a line that names the model (in full or by a distinctive part), or the line
+    before it or one of the two after it, say that it is not used?"""
+    low = a.low
+    for key in _lower_keys(name):
+        at, seen = low.find(key), 0
+        while at >= 0 and seen < ASIDE_MENTIONS:
+            if a.says_aside(at):
+                return True
+            at, seen = low.find(key, at + len(key)), seen + 1
+    return False
+
+
+def _references(a: Answer) -> Iterator[Finding]:
+    if "references" not in a.parts:
+        return  # the structure rule says a part is missing
+    offset, body = a.body("references")
+    if a.ours:
+        # our format: a reference line is the source's name, its links, then the reason
+        refs = [s for s in a.statements if s.kind == "reference" and s.offset >= offset]
+        if any(len(_words(_after_links(a, s))) >= 3 for s in refs):
+            return
+    # part 3 first; answers that give each link beside the step using it cite in part 2
+    elif _cites(a, offset, offset + len(body)) or _cites(a, 0, len(a.text)):
+        return
+    if a.g.links and not a.view.links:
+        return  # no link at all: the structure rule says so
+    yield Finding(offset, "part 3", "Part 3 gives no reason for any source; say for at least one source, beside its link, why it supports the answer.")
+
+
+def _after_links(a: Answer, st: Statement) -> str:
+    return a.view.text[st.offset + reason_start(a.text[st.offset : st.end]) : st.end]
+
+
+def _cites(a: Answer, start: int, end: int) -> bool:
+    """Is there, between ``start`` and ``end``, a paragraph that holds a link and a few
+    words of reason (in it, or in the paragraph above it)? Read link by link: the first
+    link with a reason ends the search."""
+    text, blank = a.view.text, a.text
+    if not a.g.links:  # nothing to link to: any paragraph of a few words will do
+        return len(_words(text[start:end])) >= 4
+    for s, _, _ in a.view.links:
+        if not start <= s < end:
+            continue
+        para = max(blank.rfind("\n\n", start, s), start - 1) + 1
+        stop = blank.find("\n\n", s, end)
+        stop = end if stop < 0 else stop
+        above = max(blank.rfind("\n\n", start, max(start, para - 2)), start - 1) + 1
+        for words in (_words(text[para:stop]), _words(text[above:stop])):
+            if len(words) >= 4 + sum(1 for w in words if w.lower() in _LINK_WORDS):
+                return True
+    return False
+
+
+def _length(a: Answer) -> Iterator[Finding]:
+    text = a.view.text
+    # all the words are counted only where there could be too many (a word takes at least
+    # 2 characters with its space): counting them costs as much as the rest. Too few shows
+    # in the first MIN_WORDS + 1 pieces (a wall of long tokens is long yet has few words).
+    n: int | None = None
+    if len(text) > MAX_WORDS * 2:
+        n = len(text.split())
+    elif len(head := text.split(None, MIN_WORDS)) <= MIN_WORDS:
+        n = len(head)
+    if n is not None and n < MIN_WORDS:
+        yield Finding(None, f"{n} words", f"The answer is only {n} words; explain the task, the workflow and the sources in full sentences.")
+        return
+    if n is not None and n > MAX_WORDS:
+        yield Finding(None, f"{n} words", f"The answer is {n} words long; keep it under {MAX_WORDS} words, each point made once.")
+    if a.ours:  # repeated steps are the repeated_step check's, and their quotes repeat with them
+        spans = [(s.offset, s.end) for s in a.statements if s.kind == "step"]
+        if "[^" in text:
+            spans += [(m.start(), m.end()) for m in FOOTNOTE_DEF.finditer(text)]
+        text = a.view.blanked(sorted(spans)).text if spans else text
+    # the lines, and the sentences of long lines: what a model stuck in a loop writes again
+    pieces = [ln for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
+    long = [ln for ln in pieces if len(ln) > LONG_LINE]
+    if long:
+        pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
+    if len(set(pieces)) == len(pieces):
+        return  # nothing written twice
+    counts = Counter(pieces)
+    # a source's name may well recur (a step, a reason, a reference): it is no wall
+    repeated = [
+        (p.strip(), k) for p, k in counts.items()
+        if k >= 2 and len(p) >= SEGMENT_CHARS and p.count(" ") >= 5 and not _names_part(p, a)
+    ]
+    if not repeated:
+        return
+    n = n if n is not None else len(a.view.text.split())
+    wall = [(p, k) for p, k in repeated if k >= REPEATS and len(p.split()) >= REPEAT_WORDS]
+    share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
+    if wall or share >= REPEATED_SHARE:
+        p, k = max(wall or repeated, key=lambda pk: pk[1] * len(pk[0]))
+        at = a.view.text.find(p)
+        yield Finding(at if at >= 0 else None, _clip(p), f'The answer repeats "{_clip(p, 60)}" {k} times; say each thing once.')
+
+
+def _names_part(segment: str, a: Answer) -> bool:
+    sq = vocab.squash(segment)
+    return any(sq in k for k in a.source_keys)
+
+
+CHECKS: tuple[tuple[str, Callable[[Answer], Iterator[Finding]]], ...] = (
+    ("task", _task),
+    ("workflow", _workflow),
+    ("repeated_step", _repeated_step),
+    ("empty", _empty),
+    ("models", _models),
+    ("references", _references),
+    ("length", _length),
+)
+
+
+# the memo tables of pure functions this rule and its reader keep (``clear_caches`` empties them)
+MEMOS = (_mentions, _lower_keys, *sections.MEMOS)
+
+
+def find(view: View, g: Grounding) -> Iterator[Finding]:
+    a = Answer(view, g)
+    for _, check in CHECKS:
+        yield from check(a)
+
+
+def failures(answer: str, g: Grounding) -> dict[str, list[Finding]]:
+    """The findings of each check that finds any, by check name (for eval reports); the
+    answer is read as ``check`` gives it to this rule, its links blanked."""
+    view = View(answer)
+    a = Answer(view.blanked((start, end) for start, end, _ in view.links), g)
+    out = {}
+    for name, check in CHECKS:
+        found = list(check(a))
+        if found:
+            out[name] = found
+    return out
+
+
+RULE = Rule("quality", find)

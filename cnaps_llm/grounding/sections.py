@@ -1,0 +1,242 @@
+"""An answer's Markdown as the quality checks read it: code fences, headings, the three
+parts, and whether it is in our rendered format.
+
+Invariant: pure; built per check from the answer and the case's index, each piece computed
+at most once (``cached_property``) and only when a check asks for it. Everything is found by
+literal-led scans and kept as offsets: an answer is never split into lines, since a check
+runs thousands of times a second.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+from ..answer_format import INPUT, MODEL, OUTPUT, Statement, statements
+from . import vocab
+from .index import Grounding
+from .rules import View
+
+# What a heading of each of the three usual parts says, in lower case. Each branch leads
+# with a letter (a word boundary is checked after it) and headings are lower-cased before
+# the search: re then tests the first letter in C, which re.IGNORECASE or a leading \b
+# prevent. (``structure`` reads the parts a prompt asks for; this reads an answer's outline.)
+_PART_WORDS = (
+    ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what the user"),
+    ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?"),
+    ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
+)
+PARTS = tuple((name, re.compile(words)) for name, words in _PART_WORDS)
+
+_MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*")
+_BOLD_LINE = re.compile(r"\*\*[^*\n]+\*\*:?|__[^_\n]+__:?")
+# "2. CNAPS-style Workflow", "C. Justification & References": plain lines that head a part
+# in answers without Markdown; counted only where their words name a part
+_PLAIN_HEADING = re.compile(r"(?:\d{1,2}|[A-Z])[.)] [^*:\n]{3,55}[^.:!?*\n]")
+PLAIN = 8
+# a line that may be a heading, found on the answer with "\n" put in front (so offsets of
+# the "\n" are the answer's line starts): it starts with "#", "**" or "__", or "2. "/"C. "
+_HEADING_LINE = re.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
+_PLAIN_LINE = re.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
+_FENCE = re.compile(r"\n[ \t]*```")
+_ANY_PART = re.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
+# what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
+# a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
+# is literal-led, so re skips through a window in C; the letter before a cue is checked in Python.
+_ASIDE_CUE = re.compile(
+    r"not |n't|n’t|irrelevant|unsuitable|unnecessary|exclud|omit|skip|set aside|instead|rather than|optional"
+    r"|outside th|no need|no role|mismatch"
+)
+_NOT_WHAT = re.compile(
+    r"(?:be |directly |really )?(?:used|needed|necessary|suitable|suited|relevant|applicable|required|a fit|"
+    r"a good fit|appropriate|designed|meant|helpful|useful|included|for |fit|apply|address|match|help|handle|target|need)"
+)
+
+
+@lru_cache(maxsize=8192)
+def _heading_kind(line: str) -> tuple[int, str, str] | None:
+    """(level, text, line) when ``line`` (a line's text from its first non-space) is a
+    heading, else None. Remembered: answers share their headings."""
+    s = line.rstrip()
+    if s[0] == "#":
+        h = _MD_HEADING.fullmatch(s)
+        return (len(h.group(1)), h.group(2), s) if h is not None else None
+    if s[0] in "*_":
+        return (7, s.strip("*_: "), s) if _BOLD_LINE.fullmatch(s) else None
+    return (PLAIN, s, s) if _PLAIN_HEADING.fullmatch(s) else None
+
+
+@lru_cache(maxsize=8192)
+def _parts_named(text: str) -> frozenset[str]:
+    """The parts a heading's text could start ("1. Core Task" -> task). Remembered."""
+    low = text.lower()
+    if _ANY_PART.search(low) is None:  # one search rules out most headings
+        return frozenset()
+    return frozenset(name for name, pat in PARTS if pat.search(low))
+
+
+@lru_cache(maxsize=8192)
+def _sets_aside(window: str) -> bool:
+    """Does this (lower-cased) text say that something is not used? Remembered: the same
+    few lines around a model's name recur from answer to answer."""
+    if "**not used:**" in window:  # the "**Not used:**" label says nothing of any one model
+        window = window.replace("**not used:**", "")
+    for m in _ASIDE_CUE.finditer(window):
+        cue, at = m.group(), m.start()
+        if cue in ("n't", "n’t"):
+            # "isn't"/"aren't" say it; after "doesn't", "can't"… only what is not the case
+            # does ("doesn't fit"): "you can't see the cars" sets nothing aside
+            if window.endswith(("is", "are"), 0, at) or _NOT_WHAT.match(window, m.end() + 1) is not None:
+                return True
+            continue
+        if at and window[at - 1].isalpha() and cue != "not ":
+            continue  # inside a word ("unomitted"); "cannot " is a "not " too
+        if cue != "not " or _NOT_WHAT.match(window, m.end()) is not None:
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _assign_parts(named: tuple[frozenset[str], ...]) -> dict[str, int]:
+    """Which heading starts each part, given the parts each heading could start, in order.
+    Parts come in order: a title that says "workflow" above part 1 is not part 2; a part
+    named only out of order still counts. Remembered: answers share their outlines."""
+    found: dict[str, int] = {}
+    after = -1
+    for name, _ in PARTS:
+        hit = next((i for i, parts in enumerate(named) if i > after and name in parts), None)
+        if hit is None:
+            hit = next((i for i, parts in enumerate(named) if name in parts), None)
+        if hit is not None and hit not in found.values():
+            found[name] = hit
+            after = max(after, hit)
+    return found
+
+
+class Heading(NamedTuple):
+    """A heading line from ``start`` (its line's start) to ``end`` (its line's end): ``#``
+    headings by level, a line in bold (7), a plain numbered line (PLAIN)."""
+
+    start: int
+    end: int
+    level: int
+    text: str
+    line: str  # the line as written, stripped
+
+
+class Answer:
+    """The answer as the checks read it."""
+
+    def __init__(self, view: View, g: Grounding) -> None:
+        self.view, self.g = view, g
+        self.text = view.answer
+
+    def line_at(self, offset: int) -> tuple[int, int]:
+        """The start and end of the line holding ``offset``."""
+        end = self.text.find("\n", offset)
+        return self.text.rfind("\n", 0, offset) + 1, len(self.text) if end < 0 else end
+
+    @cached_property
+    def _fences(self) -> list[int]:
+        """Offsets where code fences open and close, alternately (a fence left open runs to the end)."""
+        return [m.start() for m in _FENCE.finditer("\n" + self.text)] if "```" in self.text else []
+
+    def fenced(self, offset: int) -> bool:
+        """Is ``offset`` inside a code fence, its opening and closing lines included?"""
+        fences = self._fences
+        if not fences:
+            return False
+        k = bisect_right(fences, offset)
+        return k % 2 == 1 or (k > 0 and self.text.rfind("\n", 0, offset) < fences[k - 1])
+
+    @cached_property
+    def headings(self) -> list[Heading]:
+        """``#`` headings and lines in bold, in order."""
+        return self._headings(_HEADING_LINE)
+
+    @cached_property
+    def plain_headings(self) -> list[Heading]:
+        """Lines like "2. CNAPS-style Workflow": read only when no other heading names a part."""
+        return self._headings(_PLAIN_LINE)
+
+    def _headings(self, pattern: re.Pattern[str]) -> list[Heading]:
+        out = []
+        fences = self._fences
+        for m in pattern.finditer("\n" + self.text):
+            start = m.start()  # the "\n" put in front shifts offsets by one: this is the line's start
+            if fences and self.fenced(start):
+                continue
+            kind = _heading_kind(m.group(1))
+            if kind is not None:
+                out.append(Heading(start, m.end() - 1, *kind))
+        return out
+
+    @cached_property
+    def parts(self) -> dict[str, tuple[Heading, int]]:
+        """Part name -> (its heading, the offset where the part ends), for the parts found."""
+        matches = self._part_matches(self.headings)
+        if not matches:  # no Markdown or bold heading names a part: plain numbered lines may
+            matches = self._part_matches(self.plain_headings)
+        if not matches:
+            return {}
+        chosen = _assign_parts(tuple(parts for _, parts in matches))
+        order = sorted((matches[i][0], name) for name, i in chosen.items())
+        ends = [h.start for h, _ in order[1:]] + [len(self.text)]
+        return {name: (h, end) for (h, name), end in zip(order, ends)}
+
+    def _part_matches(self, headings: list[Heading]) -> list[tuple[Heading, frozenset[str]]]:
+        """(heading, parts it could start) for each heading that names a part."""
+        out = []
+        for h in headings:
+            hit = _parts_named(h.text)
+            if hit and (h.level != PLAIN or not any(n in h.text.lower() for n in self._names)):
+                out.append((h, hit))
+        return out
+
+    def body(self, part: str) -> tuple[int, str]:
+        """Offset and text of a part below its heading (-1 and "" when the part is missing)."""
+        if part not in self.parts:
+            return -1, ""
+        h, end = self.parts[part]
+        start = min(h.end + 1, end)
+        return start, self.text[start:end]
+
+    @cached_property
+    def _names(self) -> tuple[str, ...]:
+        return tuple(n.lower() for _, n in self.g.source_names)
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        return statements(self.text) if "**" in self.text else []
+
+    @cached_property
+    def ours(self) -> bool:
+        """Is this our rendered format (labels for input, steps and output)?"""
+        t = self.text
+        return any(("\n" + label) in t or t.startswith(label) for label in (INPUT, MODEL, OUTPUT))
+
+    @cached_property
+    def low(self) -> str:
+        return self.text.lower()
+
+    def says_aside(self, offset: int) -> bool:
+        """Do the line holding ``offset``, the one before or the two after say that something is not used?"""
+        text = self.text
+        start = text.rfind("\n", 0, offset) + 1
+        first = text.rfind("\n", 0, max(start - 1, 0)) + 1 if start else 0
+        end = offset
+        for _ in range(3):
+            end = text.find("\n", end + 1)
+            if end < 0:
+                end = len(text)
+                break
+        return _sets_aside(self.low[first:end])
+
+    @cached_property
+    def source_keys(self) -> frozenset[str]:
+        return frozenset(vocab.squash(n) for _, n in self.g.source_names)
+
+
+MEMOS = (_heading_kind, _parts_named, _assign_parts, _sets_aside)
