@@ -1,9 +1,17 @@
 """Find mentions of named models, methods, datasets and systems, and paper titles.
 
-A chunk of text is a name when the curated vocabulary lists it, or when its shape
-says so: an inner capital (``SwinIR``), letters with digits (``VGG16``), a
-hyphenated part in capitals (``Real-ESRGAN``) or a capitalised acronym (``RCAN``).
-Generic families and plain terms (CNN, U-Net, PSNR, GitHub) are never names.
+A chunk of text is a name when the vocabularies list it (models, metrics, software,
+hardware; a hardware family with its model number: ``RTX 4090``), or when its shape
+says so: an inner capital (``SwinIR``), letters with digits (``VGG16``), a hyphenated
+part in capitals (``Real-ESRGAN``) or three capitalised hyphen parts. A listed name
+takes a version that follows it (``Stable Diffusion v1.5``).
+
+Never names: generic families and plain terms (CNN, U-Net, GitHub), file formats and
+colour spaces (``data/formats.txt``; ``Non-JPEG`` is JPEG), task words in capitals
+(``SUPER-RESOLUTION``), and the tokens of code and diagrams: file names (a name's
+stem is judged: ``MSSNet.pdf``), attributes (``M1.label``), placeholders (``x1``,
+``O3``, ``frame_2``, ``conf1`` beside ``conf2``), diagram node ids (``O1[…]``),
+typed or assigned variables (``PersonCount (integer)``, ``DetailMap =``).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from . import patterns, vocab
 # plain lower-case words, most of an answer, are never visited.
 _CHUNK = "[A-Za-z0-9+._-]"
 _CAND = re.compile(rf"[A-Z0-9]{_CHUNK}*")
+_WORD = re.compile(rf"[A-Za-z0-9]{_CHUNK}*")
 _CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+._-")
 
 
@@ -33,12 +42,80 @@ def _scan() -> re.Pattern[str]:
     v = vocab.names()
     keep = {f.capitalize() for f in v.multi_first if f.isalpha()}
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
+    keep |= {h for h in head_nouns() if h[1:].islower()}  # Network, Transformers: a written-out name may end there
     # the capital is already read: each path is the second letter, then a look-behind for
     # the capital (second, so re's quick first-letter test still applies), then the rest
     kept = patterns.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
     skip = rf"(?<=[A-Z])(?<!{_CHUNK}[A-Z])(?!(?:{kept})(?![a-z]))[a-z]++{plain_end}"
     return re.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
+
+
+@cache
+def _family_words() -> frozenset[str]:
+    """Single-word families (``data/hardware.txt``: RTX, Pixel, iPhone) as they may be
+    written: a set look-up of the chunk, not a case-folded one."""
+    return frozenset(
+        form
+        for line in vocab._lines("hardware.txt")
+        if line.endswith(vocab.FAMILY) and " " not in (w := line.removesuffix(vocab.FAMILY))
+        for form in (w, w.upper(), w.lower(), w.capitalize())
+    )
+
+
+@cache
+def head_nouns() -> frozenset[str]:
+    """Head nouns of written-out names (``data/name_heads.txt``), with their plurals."""
+    return frozenset(h + end for h in vocab._lines("name_heads.txt") for end in ("", "s"))
+
+
+# words that end a run of capitalised words: "The Holistic Attention Network" is "Holistic Attention Network"
+STOP = frozenset(
+    "a an the and or of for to in on at by is are was be as it its this that these those with from into via "
+    "we our you your their each both per than then using uses use which while when where how not no all any".split()
+)
+MARKS = "*_`\"“”' "
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # a capitalised word, hyphenated or not
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]*)")
+
+
+def capitalised_before(text: str, end: int) -> tuple[int, list[str]]:
+    """The capitalised words just before ``end`` on its line (separated by spaces, up to
+    eight, after the last stop word among them, an emphasis mark opening the first), and
+    where the first starts."""
+    lo = max(0, end - 160)
+    line = text.rfind("\n", lo, end) + 1 or lo
+    tokens = text[line:end].split(" ")[-9:]
+    words: list[str] = []
+    for tok in reversed(tokens[:-1] if tokens and tokens[-1] == "" else tokens):
+        word = tok.lstrip(MARKS)
+        if not _CAPITALISED.fullmatch(word) or word.lower() in STOP:
+            break
+        words.append(word)
+        if word != tok:
+            break  # "**Segment-Anything-Model": the emphasis opens the phrase
+    words.reverse()
+    return end - len(" ".join(words)) - (1 if words else 0), words
+
+
+def _headed(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """The written-out name ending in the head noun at ``text[start:end]``: capitalised
+    words before it (``Holistic Attention Network``, ``Fast Fourier Convolutions``), not a
+    family written out (``Generative Adversarial Network``: generic)."""
+    if start and text[start - 1] not in " \t":
+        return None
+    more = _NEXT_WORD.match(text, end)
+    if more is not None and more.group(1) in head_nouns():
+        return None  # "Holistic Attention Network": the longer name is read at its own head
+    at, words = capitalised_before(text, start)
+    if not words:
+        return None
+    phrase = " ".join(words) + " " + text[start:end]
+    sq = vocab.squash(phrase)
+    generic = vocab.generic()
+    if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
+        return None
+    return at, phrase
 
 
 def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
@@ -56,7 +133,17 @@ def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
 
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _HAS_DIGIT = re.compile(r"\d")
-_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z]+_\d+$", re.I)  # 2nd, 1990s, node_1
+# 2nd, 1990s, node_1, enlarged_frame_2, and a letter with a digit (x1, O3, M2): placeholders
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
+# a lower-case stem and one digit (conf1, img2): a placeholder when the text numbers the stem twice
+_NUMBERED = re.compile(r"([a-z]{2,6})_?\d")
+# what follows a variable rather than a name: a type in brackets, or an assignment
+_TYPED = re.compile(
+    r"\s*(?:\((?:int|integer|float|double|str|string|bool|boolean|list|dict|array|tensor|number|object|json)\)|=(?![=>])|[<>]=?\s*\d)",
+    re.I,
+)
+# first parts that qualify the rest: "Non-JPEG" is about JPEG, "PRE-PROCESSING" about processing
+_PREFIXES = {"non", "pre", "post", "anti", "semi", "multi", "sub", "un", "co", "cross", "self", "re", "de", "over", "under"}
 _SUFFIXES = {
     "based", "like", "style", "driven", "inspired", "powered", "specific", "only", "free", "aware", "guided",
     "conditioned", "level", "scale", "wise", "type", "class", "grade", "ready", "friendly", "compatible",
@@ -69,7 +156,13 @@ _SUFFIXES = {
 # with no look-behind at the start: the character before the mark is checked in Python.
 # The body cannot hold "*" or "_", so a possessive run ends where the closing mark must be.
 _ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
-_QUOTED = patterns.by_lead('"“`', r"([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
+_QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240})[\"”`]")
+# words that say a link's text names the link, not a paper: [MSSNet paper](…), [code](…)
+_LINK_WORDS = frozenset(
+    "paper papers code repo repository github arxiv pdf project page website site link demo card huggingface "
+    "here official implementation weights checkpoint homepage".split()
+)
+_CONNECTORS = frozenset("for of with via using in on to from towards and by".split())
 
 
 def _fence_line(text: str, at: int, lo: int) -> int:
@@ -105,12 +198,40 @@ def fence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, pos))
 
 
-def _strip_parts(chunk: str) -> str:
+def _strip_suffix(chunk: str) -> str:
     parts = chunk.split("-")
     # "SwinIR-based", "GenIR-curated": a trailing plain lower-case word is not part of the name
     while len(parts) > 1 and (parts[-1].lower() in _SUFFIXES or (parts[-1].isalpha() and parts[-1].islower())):
         parts.pop()
     return "-".join(parts).rstrip("._")
+
+
+def _strip_parts(chunk: str) -> str:
+    parts = _strip_suffix(chunk).split("-")
+    # "Non-JPEG", "non-UI", "Multi-ControlNet": a leading prefix qualifies the rest
+    while len(parts) > 1 and parts[0].lower() in _PREFIXES:
+        parts.pop(0)
+    return "-".join(parts)
+
+
+@cache
+def _task_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Task terms squashed (``superresolution``), and the stems of those ending in * (``deblur``)."""
+    whole, stems = set(), set()
+    for task in vocab.tasks():
+        for term in (task.name, *task.terms):
+            if term.endswith("*") and "*" not in term[:-1] and " " not in term:
+                stems.add(vocab.squash(term))
+            elif "*" not in term:
+                whole.add(vocab.squash(term))
+    return frozenset(whole), tuple(s for s in sorted(stems) if len(s) >= 5)
+
+
+def is_task_word(part: str) -> bool:
+    """Whether ``part`` is a task term (``SUPER-RESOLUTION``) or starts like one (``DEBLUR``)."""
+    whole, stems = _task_words()
+    sq = vocab.squash(part)
+    return sq in whole or sq.startswith(stems)
 
 
 def _shape_is_name(c: str) -> bool:
@@ -122,41 +243,114 @@ def _shape_is_name(c: str) -> bool:
     parts = c.split("-")
     if len(parts) > 1 and any(len(p) >= 2 and p.isupper() and p.isalpha() for p in parts):
         return True
-    return False
+    # Image-Classifier-Scene-Detector: a module named by capitalised parts
+    return len(parts) >= 3 and all(p[:1].isupper() for p in parts)
 
 
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
     v = vocab.names()
+    heads, families = head_nouns(), _family_words()
     skip_until = -1
     for m in _scan().finditer(text):
         chunk = _chunk(text, m)
-        start, _, raw = chunk
+        start, end, raw = chunk
         if start < skip_until:
             continue
+        if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
+            headed = _headed(text, start, end)
+            if headed is not None:
+                yield headed
+                continue
         if raw.isalpha():
             # fast path for capitalised plain words: only the vocabulary can name them
             if raw[1:].islower():
                 if raw.lower() in v.multi_first:
-                    end = _multiword(text, chunk, m.end(), v)
-                    if end is not None:
-                        skip_until = end
-                        yield start, text[start:end]
-                        continue
+                    multi = _multiword(text, chunk, m.end(), v)
+                    if multi is not None:
+                        found = _listed(text, start, multi, v)
+                        if found is not None:
+                            skip_until = found
+                            yield start, text[start:found]
+                            continue
                 if raw in v.exact or (raw[-1] == "s" and raw[:-1] in v.exact):
-                    yield start, raw
+                    found = _listed(text, start, end, v)
+                    if found is not None:
+                        skip_until = found
+                        yield start, text[start:found]
                 continue
         elif raw[0].isupper() and vocab.squash_word(raw) in v.multi_first:
-            end = _multiword(text, chunk, m.end(), v)
-            if end is not None:
-                skip_until = end
-                yield start, text[start:end]
-                continue
-        if start > 0 and text[start - 1] == "#":
-            continue  # hex colours in diagram styles (#f9f)
+            multi = _multiword(text, chunk, m.end(), v)
+            if multi is not None:
+                found = _listed(text, start, multi, v)
+                if found is not None:
+                    skip_until = found
+                    yield start, text[start:found]
+                    continue
+        if start > 0:
+            before = text[start - 1]
+            if before == "#":
+                continue  # hex colours in diagram styles (#f9f)
+            if before == "\\" and raw[:1] in "nt":
+                continue  # an escaped line break in a diagram label: \nExtracts
+        if raw in families:  # RTX 4090, iPhone 15
+            found = _listed(text, start, end, v)
+            if found is not None:
+                skip_until = found
+                yield start, text[start:found]
+            continue
         name = _classify(raw)
         if name is not None:
             yield start, name
+
+
+_FAMILY_MEMBER = re.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*)")  # RTX 4090, Galaxy S24, Pixel 8
+_VERSION = re.compile(r"[ \t]+(?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?![\w.])")  # Swin Transformer V2, Stable Diffusion v1.5
+
+
+def _listed(text: str, start: int, end: int, v: vocab.NameVocab) -> int | None:
+    """The end of the listed name at ``text[start:end]``, with the model number of a
+    family or a version that follows it; None for a family word without a number."""
+    sq = vocab.squash(text[start:end])
+    if sq in v.families:
+        member = _FAMILY_MEMBER.match(text, end)
+        if member is not None:
+            return member.end(1)
+        if sq in v.family_only:
+            return None
+    version = _VERSION.match(text, end) if end < len(text) and text[end] in " \t" else None
+    return version.end() if version is not None else end
+
+
+def _is_variable(text: str, name: str) -> bool:
+    """Whether ``name`` is typed or assigned somewhere in ``text`` (``DetailMap = …``):
+    a variable of the answer's diagram or code, wherever it is used."""
+    if not name.isidentifier():
+        return False
+    at = text.find(name)  # in C; a pattern led by a look-behind would be tried at every position
+    while at >= 0:
+        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_-")) and _TYPED.match(text, at + len(name)):
+            return True
+        at = text.find(name, at + len(name))
+    return False
+
+
+def code_token(text: str, start: int, name: str) -> bool:
+    """Whether ``name``, read at ``start``, is a token of the answer's code or diagrams
+    rather than a name: a node id, a typed, assigned or compared variable (here or
+    anywhere in ``text``), a numbered placeholder. (Asked of the names a case does not
+    ground, so the look costs nothing for the rest.)"""
+    end = start + len(name)
+    if end < len(text) and text[end] in "[{":
+        return True  # a diagram node id: O1[Output], B{Branch}
+    if _TYPED.match(text, end):
+        return True  # PersonCount (integer), DetailMap = ...
+    numbered = _NUMBERED.fullmatch(name)
+    if numbered is not None:  # conf1 is a placeholder when conf2 is there too
+        digit = name[-1]
+        stem = numbered.group(1)
+        return any(m.group(1) != digit for m in re.finditer(rf"(?<![A-Za-z]){stem}_?(\d)(?!\d)", text))
+    return _is_variable(text, name)
 
 
 @lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
@@ -164,14 +358,37 @@ def _classify(raw: str) -> str | None:
     """The name a single chunk stands for (suffixes like "-based" removed), or None."""
     v, generic = vocab.names(), vocab.generic()
     c = _strip_parts(raw)
+    if "." in c:
+        stem, _, tail = c.rpartition(".")
+        if tail.isalpha() and tail.lower() in generic:
+            c = _strip_parts(stem)  # a file: MSSNet.pdf names MSSNet, frame_1.png nothing
+        elif tail[:1].islower() and tail.isidentifier() and vocab.squash(c) not in v.any_case:
+            return None  # an attribute: M1.label, output.image
     if not c or _ORDINAL.match(c):
-        return None  # ordinals, numbered nodes
+        return None  # ordinals, numbered nodes, placeholders
     sq = vocab.squash(c)
     if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
         return None
+    if sq in v.family_only:
+        return None  # "Pixel" alone is a word; "Pixel 8" is read by names_in
+    parts = c.split("-")
+    if c.isupper() and (is_task_word(c) or any(is_task_word(p) for p in parts)):
+        return None  # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST
     plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
     in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
     return c if in_vocab or _shape_is_name(c) else None
+
+
+@cache
+def _multihead_nouns() -> frozenset[str]:
+    """The squashed first words of each multi-word name, one word more at a time, short of
+    the whole ("stable", "swintransformer"…): a name read so far that is none of these ends."""
+    heads = set()
+    for f in vocab.NAME_FILES:
+        for line in vocab._lines(f):
+            words = line.removesuffix(vocab.FAMILY).split()
+            heads.update(vocab.squash("".join(words[:k])) for k in range(1, len(words)))
+    return frozenset(heads)
 
 
 def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVocab) -> int | None:
@@ -179,21 +396,42 @@ def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVo
     (whose match ended at ``pos``), if any: the next chunks are read from the text."""
     best = None
     acc, end = vocab.squash_word(first[2]), first[1]
-    for k, m in enumerate(_CAND.finditer(text, pos)):
-        if k >= v.max_words - 1:
+    heads = _multihead_nouns()
+    for k, m in enumerate(_WORD.finditer(text, pos)):  # later words in any case: "Laplacian variance"
+        if k >= v.max_words - 1 or acc not in heads:
             break
         n_start, n_end, n_text = _chunk(text, m)
         if text[end:n_start].strip():
             break
-        acc += vocab.squash_word(n_text)
-        end = n_end
-        if acc in v.any_case:
+        named = _strip_suffix(n_text)  # "Swin Transformer-based"
+        acc += vocab.squash_word(named)
+        end = n_start + len(named)
+        if acc in v.any_case or (acc[-1:] == "s" and acc[:-1] in v.any_case):  # Swin Transformers
             best = end
+        if end < n_end:
+            break
     return best
 
 
+def _reads_as_title(t: str, *, least: int = 4) -> bool:
+    words = t.split()
+    caps = sum(w[:1].isupper() for w in words)
+    return len(words) >= least and caps >= min(3, least) and caps / len(words) >= 0.5
+
+
+def _link_texts(text: str) -> Iterator[tuple[int, str]]:
+    """The text of each markdown link, ``[text](``."""
+    at = text.find("](")
+    while at >= 0:
+        open_ = text.rfind("[", max(0, at - 240), at)
+        if open_ >= 0 and "]" not in text[open_ + 1 : at] and "\n" not in text[open_ + 1 : at]:
+            yield open_ + 1, text[open_ + 1 : at]
+        at = text.find("](", at + 2)
+
+
 def titles_in(text: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, title)`` for italic or quoted text that reads as a title."""
+    """Yield ``(offset, title)`` for text that reads as a paper's title: in italics, in
+    quotes (with a colon, or with a word like "for" or "with"), or as a link's text."""
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
         for a, b in fence_spans(text):
@@ -201,16 +439,28 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
     found = []
     if "*" in text or "_" in text:
         found += [
-            (m.start(), m.group(1))
+            (m.start(), m.group(1), True)
             for m in patterns.finditer_any(_ITALIC, text)
             if not m.start() or not (text[m.start() - 1] in "*_" or text[m.start() - 1].isalnum())
         ]
-    if ":" in text and any(q in text for q in '"“`'):
-        found += [(m.start(), m.group(1)) for m in patterns.finditer_any(_QUOTED, text)]
+    if any(q in text for q in '"“`'):
+        for m in patterns.finditer_any(_QUOTED, text):
+            body = m.group(1)
+            if body[0].isspace() or body[-1].isspace():
+                continue  # the text between two quotes, not a quote
+            colon = body.find(":")
+            words = body.split()
+            if 3 <= colon and len(body) - colon - 1 >= 6:
+                found.append((m.start(), body, True))
+            elif len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words):
+                found.append((m.start(), body, True))
+    if "](" in text:
+        for at, body in _link_texts(text):
+            words = {w.strip("*_\"“”`'.,:()").lower() for w in body.split()}
+            if "/" not in body and not words & _LINK_WORDS:
+                found.append((at, body.strip("*_\"“”`' "), False))
     found.sort()
-    for start, raw in found:
+    for start, raw, strict in found:
         t = raw.strip()
-        words = t.split()
-        caps = sum(w[:1].isupper() for w in words)
-        if len(words) >= 4 and caps >= 3 and caps / len(words) >= 0.5:
+        if _reads_as_title(t, least=4 if strict else 3):
             yield start, t

@@ -1,11 +1,15 @@
-"""Rule ``model``, names: every model, method, dataset or system named is one the input names."""
+"""Rule ``model``, names: every model, method, dataset, metric, tool or device named is one
+the input names (``grounding.names``), and so is every name written out in words (an
+expansion of a short name: ``grounding.phrases``). A name inside a title that is not
+the input's is left to the title rule, which quotes the title whole."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from ..index import Grounding
-from ..names import names_in
+from ..names import code_token, names_in, titles_in
+from ..phrases import asides_in, expansions_in
 from . import Finding, Rule, View
 
 
@@ -13,11 +17,39 @@ def message(name: str) -> str:
     return f'"{name}" is not among the provided models or papers; do not mention models, methods or datasets the sources do not name.'
 
 
+def _in_title(text: str, offset: int, end: int) -> bool:
+    """Whether ``text[offset:end]`` is inside a title the title rule reads (which quotes
+    it whole). Titles do not span lines: only the phrase's line is read, and only when
+    it is outside a code fence (where the title rule reads none)."""
+    lo = text.rfind("\n", 0, offset) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    if not any(mark in text[lo:offset] for mark in '*_"“`['):
+        return False
+    if text.count("```", 0, lo) % 2:
+        return False
+    return any(a <= offset - lo and end - lo <= a + len(t) for a, t in titles_in(text[lo:hi]))
+
+
+def _written_out(text: str, g: Grounding) -> Iterator[tuple[int, str]]:
+    yield from expansions_in(text, g.expansions)
+    yield from asides_in(text)
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     has_name = g.has_name
-    for offset, name in names_in(view.text):
-        if not has_name(name):
-            yield Finding(offset, name, message(name))
+    text = view.text
+    found = list(dict.fromkeys([*names_in(text), *_written_out(text, g)]))
+    # a name inside a longer one read at the same place is quoted as part of it: "CLIP" in
+    # "CLIP Text Transformer", "Trajectory-Aware Transformer" in a bracketed title
+    wide = [(a, a + len(n)) for a, n in found if " " in n or "-" in n]
+    for offset, name in found:
+        end = offset + len(name)
+        if wide and any(a <= offset and end <= b and b - a > end - offset for a, b in wide):
+            continue
+        if has_name(name) or code_token(text, offset, name) or (" " in name and _in_title(text, offset, end)):
+            continue
+        yield Finding(offset, name, message(name))
 
 
 RULE = Rule("model", find)
