@@ -4,14 +4,22 @@ A chunk of text is a name when the vocabularies list it (models, metrics, softwa
 hardware; a hardware family with its model number: ``RTX 4090``), or when its shape
 says so: an inner capital (``SwinIR``), letters with digits (``VGG16``), a hyphenated
 part in capitals (``Real-ESRGAN``) or three capitalised hyphen parts. A listed name
-takes a version that follows it (``Stable Diffusion v1.5``).
+takes a version that follows it (``Stable Diffusion v1.5``). Capitalised words ending in
+a head noun (``data/name_heads.txt``) are one name written out in words (``Holistic
+Attention Network``, ``Fast Fourier Convolutions``).
 
 Never names: generic families and plain terms (CNN, U-Net, GitHub), file formats and
 colour spaces (``data/formats.txt``; ``Non-JPEG`` is JPEG), task words in capitals
 (``SUPER-RESOLUTION``), and the tokens of code and diagrams: file names (a name's
 stem is judged: ``MSSNet.pdf``), attributes (``M1.label``), placeholders (``x1``,
 ``O3``, ``frame_2``, ``conf1`` beside ``conf2``), diagram node ids (``O1[…]``),
-typed or assigned variables (``PersonCount (integer)``, ``DetailMap =``).
+typed or assigned variables (``PersonCount (integer)``, ``DetailMap =``): the last few,
+which need the text around them, are told by ``words.code_token`` for the names a case
+does not ground.
+
+A title is text in italics, in quotes (with a colon, or a word like "for" and five
+words at least) or a link's text (three words at least, none saying it is a link:
+"[MSSNet paper]") that is mostly capitalised.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from . import patterns, vocab
+from .words import capitalised_before, head_nouns, is_task_word
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
 # plain words), so the scan looks for a capital or digit and widens to the whole chunk:
@@ -53,49 +62,18 @@ def _scan() -> re.Pattern[str]:
 
 @cache
 def _family_words() -> frozenset[str]:
-    """Single-word families (``data/hardware.txt``: RTX, Pixel, iPhone) as they may be
+    """Single-word families (RTX, Pixel, iPhone, SD) as they may be
     written: a set look-up of the chunk, not a case-folded one."""
     return frozenset(
         form
-        for line in vocab._lines("hardware.txt")
+        for f in vocab.NAME_FILES
+        for line in vocab._lines(f)
         if line.endswith(vocab.FAMILY) and " " not in (w := line.removesuffix(vocab.FAMILY))
         for form in (w, w.upper(), w.lower(), w.capitalize())
     )
 
 
-@cache
-def head_nouns() -> frozenset[str]:
-    """Head nouns of written-out names (``data/name_heads.txt``), with their plurals."""
-    return frozenset(h + end for h in vocab._lines("name_heads.txt") for end in ("", "s"))
-
-
-# words that end a run of capitalised words: "The Holistic Attention Network" is "Holistic Attention Network"
-STOP = frozenset(
-    "a an the and or of for to in on at by is are was be as it its this that these those with from into via "
-    "we our you your their each both per than then using uses use which while when where how not no all any".split()
-)
-MARKS = "*_`\"“”' "
-_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # a capitalised word, hyphenated or not
 _NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]*)")
-
-
-def capitalised_before(text: str, end: int) -> tuple[int, list[str]]:
-    """The capitalised words just before ``end`` on its line (separated by spaces, up to
-    eight, after the last stop word among them, an emphasis mark opening the first), and
-    where the first starts."""
-    lo = max(0, end - 160)
-    line = text.rfind("\n", lo, end) + 1 or lo
-    tokens = text[line:end].split(" ")[-9:]
-    words: list[str] = []
-    for tok in reversed(tokens[:-1] if tokens and tokens[-1] == "" else tokens):
-        word = tok.lstrip(MARKS)
-        if not _CAPITALISED.fullmatch(word) or word.lower() in STOP:
-            break
-        words.append(word)
-        if word != tok:
-            break  # "**Segment-Anything-Model": the emphasis opens the phrase
-    words.reverse()
-    return end - len(" ".join(words)) - (1 if words else 0), words
 
 
 def _headed(text: str, start: int, end: int) -> tuple[int, str] | None:
@@ -132,16 +110,10 @@ def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
 
 
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
+_CAPS_THEN_WORD = re.compile(r"[A-Z]{2}[a-z]{2}")  # MODNet, CLIPSeg (GANs, CNNs: a plural "s" only)
 _HAS_DIGIT = re.compile(r"\d")
 # 2nd, 1990s, node_1, enlarged_frame_2, and a letter with a digit (x1, O3, M2): placeholders
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
-# a lower-case stem and one digit (conf1, img2): a placeholder when the text numbers the stem twice
-_NUMBERED = re.compile(r"([a-z]{2,6})_?\d")
-# what follows a variable rather than a name: a type in brackets, or an assignment
-_TYPED = re.compile(
-    r"\s*(?:\((?:int|integer|float|double|str|string|bool|boolean|list|dict|array|tensor|number|object|json)\)|=(?![=>])|[<>]=?\s*\d)",
-    re.I,
-)
 # first parts that qualify the rest: "Non-JPEG" is about JPEG, "PRE-PROCESSING" about processing
 _PREFIXES = {"non", "pre", "post", "anti", "semi", "multi", "sub", "un", "co", "cross", "self", "re", "de", "over", "under"}
 _SUFFIXES = {
@@ -151,7 +123,7 @@ _SUFFIXES = {
     "model", "models", "architecture", "backbone", "network", "module", "stage", "step", "branch", "output",
     "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
 }
-# text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title.
+# text in *italics*, or "quoted"/`quoted` (starting with a capital or digit), reads as a cited title.
 # Each is ``[marks]body`` split into one pattern per opening mark (``patterns.finditer_any``),
 # with no look-behind at the start: the character before the mark is checked in Python.
 # The body cannot hold "*" or "_", so a possessive run ends where the closing mark must be.
@@ -214,28 +186,8 @@ def _strip_parts(chunk: str) -> str:
     return "-".join(parts)
 
 
-@cache
-def _task_words() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Task terms squashed (``superresolution``), and the stems of those ending in * (``deblur``)."""
-    whole, stems = set(), set()
-    for task in vocab.tasks():
-        for term in (task.name, *task.terms):
-            if term.endswith("*") and "*" not in term[:-1] and " " not in term:
-                stems.add(vocab.squash(term))
-            elif "*" not in term:
-                whole.add(vocab.squash(term))
-    return frozenset(whole), tuple(s for s in sorted(stems) if len(s) >= 5)
-
-
-def is_task_word(part: str) -> bool:
-    """Whether ``part`` is a task term (``SUPER-RESOLUTION``) or starts like one (``DEBLUR``)."""
-    whole, stems = _task_words()
-    sq = vocab.squash(part)
-    return sq in whole or sq.startswith(stems)
-
-
 def _shape_is_name(c: str) -> bool:
-    if _INNER_CAP.search(c):
+    if _INNER_CAP.search(c) or _CAPS_THEN_WORD.search(c):
         return True
     letters = sum(ch.isalpha() for ch in c)
     if _HAS_DIGIT.search(c) and c[0].isalpha() and letters >= 2:
@@ -304,7 +256,7 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
             yield start, name
 
 
-_FAMILY_MEMBER = re.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*)")  # RTX 4090, Galaxy S24, Pixel 8
+_FAMILY_MEMBER = re.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
 _VERSION = re.compile(r"[ \t]+(?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?![\w.])")  # Swin Transformer V2, Stable Diffusion v1.5
 
 
@@ -320,37 +272,6 @@ def _listed(text: str, start: int, end: int, v: vocab.NameVocab) -> int | None:
             return None
     version = _VERSION.match(text, end) if end < len(text) and text[end] in " \t" else None
     return version.end() if version is not None else end
-
-
-def _is_variable(text: str, name: str) -> bool:
-    """Whether ``name`` is typed or assigned somewhere in ``text`` (``DetailMap = …``):
-    a variable of the answer's diagram or code, wherever it is used."""
-    if not name.isidentifier():
-        return False
-    at = text.find(name)  # in C; a pattern led by a look-behind would be tried at every position
-    while at >= 0:
-        if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_-")) and _TYPED.match(text, at + len(name)):
-            return True
-        at = text.find(name, at + len(name))
-    return False
-
-
-def code_token(text: str, start: int, name: str) -> bool:
-    """Whether ``name``, read at ``start``, is a token of the answer's code or diagrams
-    rather than a name: a node id, a typed, assigned or compared variable (here or
-    anywhere in ``text``), a numbered placeholder. (Asked of the names a case does not
-    ground, so the look costs nothing for the rest.)"""
-    end = start + len(name)
-    if end < len(text) and text[end] in "[{":
-        return True  # a diagram node id: O1[Output], B{Branch}
-    if _TYPED.match(text, end):
-        return True  # PersonCount (integer), DetailMap = ...
-    numbered = _NUMBERED.fullmatch(name)
-    if numbered is not None:  # conf1 is a placeholder when conf2 is there too
-        digit = name[-1]
-        stem = numbered.group(1)
-        return any(m.group(1) != digit for m in re.finditer(rf"(?<![A-Za-z]){stem}_?(\d)(?!\d)", text))
-    return _is_variable(text, name)
 
 
 @lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
@@ -380,7 +301,7 @@ def _classify(raw: str) -> str | None:
 
 
 @cache
-def _multihead_nouns() -> frozenset[str]:
+def _multi_prefixes() -> frozenset[str]:
     """The squashed first words of each multi-word name, one word more at a time, short of
     the whole ("stable", "swintransformer"…): a name read so far that is none of these ends."""
     heads = set()
@@ -396,7 +317,7 @@ def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVo
     (whose match ended at ``pos``), if any: the next chunks are read from the text."""
     best = None
     acc, end = vocab.squash_word(first[2]), first[1]
-    heads = _multihead_nouns()
+    heads = _multi_prefixes()
     for k, m in enumerate(_WORD.finditer(text, pos)):  # later words in any case: "Laplacian variance"
         if k >= v.max_words - 1 or acc not in heads:
             break

@@ -117,7 +117,9 @@ def _figures(text: str) -> Iterator[Figure]:
             fig = text[start:covered]
             yield Figure(start, fig, tuple(_value(n) for n in re.findall(_NUM, fig)), "size")
             continue
-        after = _AFTER_UNIT.match(text, end) or counts.match(text, end)
+        after = _AFTER_UNIT.match(text, end)
+        if after is None and text[end : end + 1] in (" ", "\t"):  # "1." "(2x)" "2021," have no count after them
+            after = counts.match(text, end)
         if after:
             covered = after.end()
             fig = text[start:covered]

@@ -27,9 +27,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from . import patterns, vocab
-from .names import MARKS as _MARKS
-from .names import STOP as _STOP
-from .names import capitalised_before, head_nouns, is_task_word
+from .words import MARKS as _MARKS
+from .words import STOP as _STOP
+from .words import capitalised_before, head_nouns, is_task_word
 from .tasks import tasks_in
 
 # a short name's units: single capitals and camelCase parts (MSSNet -> M S S Net)
