@@ -246,3 +246,15 @@ def test_figures_in_reads_each_form_whole() -> None:
         ("400%", (400.0,), "percent"),
         ("x4", (4.0,), "scale"),
     ]
+
+
+def test_spelled_figures_led_by_a_capital_where_a_sentence_or_line_starts() -> None:
+    text = "Done. Five hundred thousand images were used.\n- Four V100s ran it.\n**Three decibels** better."
+    got = [(f.text, f.values) for f in figures_in(text)]
+    assert got == [("Five hundred thousand images", (500000.0,)), ("Four V100s", (4.0,)), ("Three decibels", (3.0,))]
+
+
+def test_a_long_rule_of_marks_before_a_line_is_read_in_linear_time() -> None:
+    # list marks before a capitalised run are taken whole: no re-splitting of "-----…"
+    text = ("\n" + "-*" * 2000 + " Five words\n") * 20
+    assert list(figures_in(text)) == []

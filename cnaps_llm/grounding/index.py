@@ -76,7 +76,7 @@ class Grounding:
     sizes: frozenset[tuple[float, ...]] = frozenset()  # sizes given whole: (256.0, 256.0)
     name_parts: tuple[tuple[str, ...], ...] = ()  # the parts of each provided name, for short forms
     # the expansions of the provided names' short forms to look for (``phrases.acronym_patterns``)
-    expansions: Expansions = ((), (), ())
+    expansions: Expansions = (None, ())
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 

@@ -209,12 +209,12 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         start, end, raw = chunk
         if start < skip_until:
             continue
-        if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
-            headed = _headed(text, start, end)
-            if headed is not None:
-                yield headed
-                continue
         if raw.isalpha():
+            if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
+                headed = _headed(text, start, end)
+                if headed is not None:
+                    yield headed
+                    continue
             # fast path for capitalised plain words: only the vocabulary can name them
             if raw[1:].islower():
                 if raw.lower() in v.multi_first:
@@ -231,6 +231,12 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                         skip_until = found
                         yield start, text[start:found]
                 continue
+            if raw in families:  # RTX 4090, iPhone 15
+                found = _listed(text, start, end, v)
+                if found is not None:
+                    skip_until = found
+                    yield start, text[start:found]
+                continue
         elif raw[0].isupper() and vocab.squash_word(raw) in v.multi_first:
             multi = _multiword(text, chunk, m.end(), v)
             if multi is not None:
@@ -245,32 +251,30 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                 continue  # hex colours in diagram styles (#f9f)
             if before == "\\" and raw[:1] in "nt":
                 continue  # an escaped line break in a diagram label: \nExtracts
-        if raw in families:  # RTX 4090, iPhone 15
-            found = _listed(text, start, end, v)
-            if found is not None:
-                skip_until = found
-                yield start, text[start:found]
-            continue
         name = _classify(raw)
         if name is not None:
             yield start, name
 
 
 _FAMILY_MEMBER = re.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
-_VERSION = re.compile(r"[ \t]+(?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?![\w.])")  # Swin Transformer V2, Stable Diffusion v1.5
+_VERSION = re.compile(r"[ \t]+(?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?!\w|\.\d)")  # Swin Transformer V2, Stable Diffusion v1.5
 
 
 def _listed(text: str, start: int, end: int, v: vocab.NameVocab) -> int | None:
     """The end of the listed name at ``text[start:end]``, with the model number of a
     family or a version that follows it; None for a family word without a number."""
-    sq = vocab.squash(text[start:end])
+    after = text[end : end + 2]
+    if after[:1] not in (" ", "\t"):
+        # no number can follow: only a family word alone has more to say (it is no name)
+        return None if vocab.squash_word(text[start:end]) in v.family_only else end
+    sq = vocab.squash_word(text[start:end])
     if sq in v.families:
         member = _FAMILY_MEMBER.match(text, end)
         if member is not None:
             return member.end(1)
         if sq in v.family_only:
             return None
-    version = _VERSION.match(text, end) if end < len(text) and text[end] in " \t" else None
+    version = _VERSION.match(text, end) if after[1:] in "vV0123456789" else None
     return version.end() if version is not None else end
 
 

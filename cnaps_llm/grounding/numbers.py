@@ -251,7 +251,7 @@ _SPELLED_RUN = patterns.by_lead(
     rf"(?:an?[ \t]+)?(?:{_SPELLED_WORD})(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{_SPELLED_WORD}))*(?P<fold>fold)?(?![a-z])",
 )
 # "a million", "an hundred": a scale word after an article (looked for when a scale word is there)
-_A_SCALE = patterns.by_lead(" \n(*", r"an?[ \t]+(?:hundred|thousand|million|billion)(?P<fold>)(?![a-z])")
+_A_SCALE = patterns.by_lead(" \n", r"[Aa]n?[ \t]+(?:hundred|thousand|million|billion)(?P<fold>)(?![a-z])")
 _COMPARATIVE = re.compile(
     r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)(?![a-z])"
 )
@@ -323,38 +323,56 @@ def spelled_in(text: str) -> Iterator[tuple[int, int, float, bool]]:
 
 
 @cache
-def _spelled_figure_patterns() -> tuple[re.Pattern[str], ...]:
+def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
     """``_SPELLED_RUN`` that matches only runs that make a figure, told in C: ending in a
     scale word ("half a million"), in "fold", or followed by a unit, a comparison
     ("ten times smaller") or a count of a technical thing ("four V100s"): an answer's
-    "one image" or "two branches" is passed over without a Python step."""
+    "one image" or "two branches" is passed over without a Python step.
+
+    Read on the text as written (lower-casing a text with arrows or box-drawing
+    characters costs more than the scan): runs in lower case after a space or a line
+    break (each leading character costs a pass: "(four V100s)" is missed), and runs
+    starting with a capital where a sentence or a line starts ("Five hundred thousand
+    images were used", "- Four V100s")."""
     nouns = vocab._lines("units.txt")
     hardware = [h.lower() for h in vocab._lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
     counts = "|".join(sorted({re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}, key=len, reverse=True))
     units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|fps|hz|gb|mb|tb|pixels|px|-?fold"
     comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)"
-    follows = rf"[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z])"
+    follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
     scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))
     # no leading "a" ("a million" is read by ``_A_SCALE``): an optional article costs a
     # step at every space
-    run = rf"(?:{_SPELLED_WORD})(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{_SPELLED_WORD}))*"
-    return patterns.by_lead(" \n(*", rf"{run}(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))")
+    more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{_SPELLED_WORD}))*"
+    tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
+    capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in _SPELLED_WORDS])
+    # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
+    opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
+    starts = (
+        re.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
+        re.compile(rf"\n[ \t]*{opening}(?:{capital}){more}{tail}"),
+    )
+    return patterns.by_lead(" \n", rf"(?:{_SPELLED_WORD}){more}{tail}"), starts
 
 
 def _spelled_figures(text: str, skipped: list[tuple[int, int]]) -> Iterator[Figure]:
-    low = _lower_padded(text)
-    if low is None:
-        return
     counts = _counts()
-    found = list(patterns.finditer_any(_spelled_figure_patterns(), low))
-    if "illion" in low or "thousand" in low or "hundred" in low:
-        found += [m for m in patterns.finditer_any(_A_SCALE, low) if not any(f.start() <= m.start() < f.end() for f in found)]
-    for m in found:
-        parsed = _parse_run(m.group(0)[1:], bool(m.group("fold")))
+    led, starts = _spelled_figure_patterns()
+    spaced, lined = " " + text, "\n" + text  # a run at the very start follows a space, and a line break
+    found = list(patterns.finditer_any(led, spaced))
+    found += starts[0].finditer(text)
+    found += starts[1].finditer(lined)
+    if "illion" in text or "thousand" in text or "hundred" in text:
+        found += [m for m in patterns.finditer_any(_A_SCALE, spaced) if not any(f.start() <= m.start() < f.end() for f in found)]
+    # (match, characters before the run in it), one a place
+    found = list({m.end() - (m.string is not text): (m, len(m.group(0)) - len(m.group(0).lstrip(" .\n\t-*#>+0123456789)"))) for m in found}.values())
+    for m, lead in found:
+        parsed = _parse_run(m.group(0)[lead:].lower(), bool(m.group("fold")))
         if parsed is None:
             continue
         skip, value, scaled = parsed
-        start, end = m.start() + skip, m.end() - 1
+        shift = 1 if m.string is not text else 0  # matched in " " + text
+        start, end = m.start() - shift + lead + skip, m.end() - shift
         if skipped and any(a <= start < b for a, b in skipped):
             continue
         if m.group("fold"):

@@ -43,7 +43,7 @@ _MODIFIERS = frozenset(
 _SEP = r"(?:[-/]|,?[ \t]+)"  # between the words of an expansion: multi-input, multi-output
 _EXPANDED_SPAN = 300  # how near its short name a lower-case expansion is looked for
 
-Expansions = tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...], tuple[str, ...]]
+Expansions = tuple[re.Pattern[str] | None, tuple[str, ...]]
 
 
 def _units(token: str) -> list[str]:
@@ -76,9 +76,10 @@ def _short_names(names: Iterable[str]) -> list[str]:
 
 
 def acronym_patterns(names: Iterable[str]) -> Expansions:
-    """Patterns that find an expansion of any short name inside ``names``, one per
-    leading letter: those led by a capital, those led by a lower-case letter (searched
-    only near the short name), and the short names."""
+    """A pattern that finds an expansion of any short name inside ``names`` (searched
+    only near a mention of the short name, so a stretch of a few hundred characters: one
+    pattern led by the class of first letters, not one search per letter), and the short
+    names."""
     shorts = _short_names(names)
     by_lead: dict[str, list[str]] = {}
     for short in shorts:
@@ -87,13 +88,12 @@ def acronym_patterns(names: Iterable[str]) -> Expansions:
         body = rest + "".join(_SEP + _unit_regex(u) for u in units[1:])
         for lead in {units[0][0].upper(), units[0][0].lower()}:
             by_lead.setdefault(lead, []).append(body)
-    found = {
-        lead: re.compile(re.escape(lead) + rf"(?<![A-Za-z0-9-]{re.escape(lead)})(?:{'|'.join(bodies)})(?![A-Za-z0-9])")
-        for lead, bodies in sorted(by_lead.items())
-    }
-    upper = tuple(p for lead, p in found.items() if lead.isupper())
-    lower = tuple(p for lead, p in found.items() if not lead.isupper())
-    return upper, lower, tuple(shorts)
+    if not by_lead:
+        return None, ()
+    alts = "|".join(
+        re.escape(lead) + rf"(?<![A-Za-z0-9-]{re.escape(lead)})(?:{'|'.join(bodies)})" for lead, bodies in sorted(by_lead.items())
+    )
+    return re.compile(rf"(?:{alts})(?![A-Za-z0-9])"), tuple(shorts)
 
 
 @lru_cache(maxsize=1024)  # compiled patterns, as re's own cache keeps them
@@ -133,16 +133,16 @@ def _lower_ok(phrase: str) -> bool:
 
 
 def expansions_in(text: str, found: Expansions) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, phrase)`` for each expansion of a provided short name in ``text``:
-    capitalised anywhere, lower-case near the short name."""
-    upper, lower, shorts = found
-    if not shorts:
+    """Yield ``(offset, phrase)`` for each expansion of a provided short name near a
+    mention of it in ``text``."""
+    pattern, shorts = found
+    if pattern is None:
         return
     matches = []
     for lo, hi in _near(text, shorts):
         while lo > 0 and not text[lo - 1].isspace():
             lo -= 1  # from a word's start, so the look-behind sees what precedes it
-        matches += [(lo + m.start(), m.group(0)) for m in patterns.finditer_any(upper + lower, text[lo:hi])]
+        matches += [(m.start(), m.group(0)) for m in pattern.finditer(text, lo, hi)]
     for at, phrase in sorted(set(matches)):
         words = re.split(r"[-/, \t]+", phrase)
         if len(words) < 2 or any(w.lower() in _STOP for w in words):
