@@ -82,7 +82,7 @@ def test_check_is_the_validator() -> None:
 def test_generate_and_agenerate_replay_the_bundled_example() -> None:
     result = cnaps_llm.generate(examples("003")[0])
     assert isinstance(result, cnaps_llm.Result)
-    assert (result.status, len(result.attempts), [v.kind for v in result.attempts[0].violations]) == ("grounded", 2, ["task", "evidence", "evidence", "number", "evidence", "evidence"])
+    assert (result.status, len(result.attempts), [v.kind for v in result.attempts[0].violations]) == ("grounded", 2, ["task", "evidence", "model", "evidence", "number", "evidence", "evidence"])
     assert all(a.replayed for a in result.attempts) and cnaps_llm.check(result.answer, examples("003")[0]) == []
     again = asyncio.run(cnaps_llm.agenerate(examples("003")[0], settings={"cache": "replay"}))
     assert again.answer == result.answer
@@ -127,6 +127,7 @@ def test_the_api_example_runs(tmp_path: Path) -> None:
         "grounded after 2 attempt(s)\n"
         "  attempt 1 rejected: [task] 'video generation'\n"
         "  attempt 1 rejected: [evidence] 'improves'\n"
+        "  attempt 1 rejected: [model] 'PSNR'\n"
         "  attempt 1 rejected: [evidence] 'PSNR'\n"
         "  attempt 1 rejected: [number] '2.1 dB'\n"
         "  attempt 1 rejected: [evidence] '2.1'\n"

@@ -32,7 +32,7 @@ def test_eval_bundled_dataset_passes_project_thresholds(run_cli, tmp_path: Path)
     m = data["metrics"]
     assert m["cases"] == 12 and m["grounded_rate"] == 1.0 and m["final_violations"] == {}
     assert m["first_pass_rate"] == pytest.approx(6 / 12, abs=1e-4) and m["mean_attempts"] == pytest.approx(18 / 12, abs=1e-4)
-    assert m["draft_violations"] == {"claim": 2, "evidence": 13, "model": 4, "number": 4, "quality": 1, "task": 1, "url": 1}
+    assert m["draft_violations"] == {"claim": 2, "evidence": 13, "model": 6, "number": 4, "quality": 1, "task": 1, "url": 1}
     assert m["quality_rate"] == 1.0 and m["quality_failures"] == {}
     assert m["link_precision"] == m["recommended_coverage"] == m["citation_recall"] == m["task_accuracy"] == 1.0
     suite = ET.parse(tmp_path / "j.xml").getroot()

@@ -135,7 +135,7 @@ def test_metrics_thresholds_chart_and_table(page_with_hostile_case) -> None:  # 
             in page)
     # the chart: two bars per kind, drafts and final answers, most frequent kind first
     bars = re.findall(r"<title>(\w+): (\d+) in (drafts|final answers)</title>", page)
-    assert bars == [("evidence", "13", "drafts"), ("evidence", "0", "final answers"), ("model", "5", "drafts"), ("model", "0", "final answers"),
+    assert bars == [("evidence", "13", "drafts"), ("evidence", "0", "final answers"), ("model", "7", "drafts"), ("model", "0", "final answers"),
                     ("number", "4", "drafts"), ("number", "0", "final answers"), ("claim", "2", "drafts"), ("claim", "0", "final answers"),
                     ("url", "2", "drafts"), ("url", "0", "final answers"), ("format", "1", "drafts"), ("format", "1", "final answers"),
                     ("quality", "1", "drafts"), ("quality", "0", "final answers"), ("task", "1", "drafts"), ("task", "0", "final answers")]

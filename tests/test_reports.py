@@ -118,9 +118,9 @@ def test_evaluate_from_python_on_the_bundled_dataset() -> None:
     report = _bundled_report(Thresholds(min_first_pass_rate=0.9, max_mean_attempts=2))
     m = report.metrics
     assert (m.cases, m.grounded_rate, m.first_pass_rate, m.mean_attempts) == (12, 1.0, 0.5, 1.5)
-    assert m.draft_violations == {"claim": 2, "evidence": 13, "model": 4, "number": 4, "quality": 1, "task": 1, "url": 1} and m.final_violations == {}
+    assert m.draft_violations == {"claim": 2, "evidence": 13, "model": 6, "number": 4, "quality": 1, "task": 1, "url": 1} and m.final_violations == {}
     # the bundled replies are hand-written: their tokens are counted, their cost is not real
-    assert (m.prompt_tokens, m.completion_tokens, m.cost_usd) == (14642, 4166, None)
+    assert (m.prompt_tokens, m.completion_tokens, m.cost_usd) == (14720, 4166, None)
     assert report.missed == ["first-pass rate 0.5 is below the minimum 0.9"]
     assert (report.gated_by, report.passed, report.failed_cases) == ("thresholds", False, [])
     text = markdown.run(report.results, report)

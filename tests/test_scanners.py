@@ -285,7 +285,7 @@ def test_token_runs_equal_the_set_of_every_run(text: str, probes: list[str]) -> 
 # the class-led patterns as first written, each now split by its leading character
 _AS_ONE = [
     (names._ITALIC, r"[*_](?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])"),
-    (names._QUOTED, r"[\"“`]([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]"),
+    (names._QUOTED, r"[\"“`](?=[A-Z0-9])([^\"”`\n]{12,240})[\"”`]"),
     (numbers._SHAPE, rf"[\[(]\s*(?:[A-Za-z]|{numbers._NUM})(?:\s*,\s*(?:[A-Za-z]|{numbers._NUM})){{2,}}\s*[\])]"),
 ]
 _MARKS = ["*", "**", "_", '"', "“", "”", "`", "(", ")", "[", "]", ":", ", ", ",", "1", "256", "3.5", "C", "\n", " ",

@@ -1,5 +1,12 @@
 """What a case grounds: its links, names, tasks and figures, computed once per case.
 
+A name is grounded when its squashed form is a run of the input's tokens, or when it
+is a short form of one provided name (``short_form``): that name's parts in order with
+some left out (``Img2Txt-BLIP`` of ``Img2Txt-HuggingFace-Salesforce-blip-image-captioning-large``),
+a part shortened to its start (``CyberReal``) or to its initials (``SD1`` of
+``StableDiffusionV1``). A figure is grounded when each value is a number of the input,
+and a size (``256x256``) when the input gives that size whole.
+
 Invariant: built only from the ``Case`` (question, instruction, source names,
 links and summaries); the answer never adds to it.
 """
@@ -15,8 +22,9 @@ from itertools import accumulate
 from ..models import Case
 from . import vocab
 from .links import canonical, find_links
-from .numbers import numbers_in
 from .cues import supported_in
+from .numbers import numbers_in, sizes_in, spelled_in
+from .phrases import Expansions, acronym_patterns
 from .tasks import task_index, tasks_in
 
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -25,6 +33,9 @@ _TOKEN = re.compile(r"[0-9a-z]+")
 _CAMEL = re.compile(r"[A-Z](?:(?<=[a-z][A-Z])|(?<=[A-Z][A-Z])(?=[a-z]))")
 _NAMES_MEMO = 4096  # names remembered per index: more than an answer holds, bounded for long runs
 WINDOW = 6  # longest run of input tokens a grounded name may span ("Swin Transformer V2 Large" …)
+# a name's parts: camelCase words, runs of capitals, digits ("Txt2Img" -> txt 2 img, "SD1" -> sd 1)
+_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_LINK_NAME = re.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+/[\w.-]+)")
 
 
 @dataclass(frozen=True)
@@ -71,12 +82,16 @@ class Grounding:
     # they derive from it once per case; neither is compared, so equal inputs stay equal
     case: Case | None = field(default=None, compare=False, repr=False)
     derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    sizes: frozenset[tuple[float, ...]] = frozenset()  # sizes given whole: (256.0, 256.0)
+    name_parts: tuple[tuple[str, ...], ...] = ()  # the parts of each provided name, for short forms
+    # the expansions of the provided names' short forms to look for (``phrases.acronym_patterns``)
+    expansions: Expansions = (None, ())
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # a partial of the fields, not a bound method: the memo must not hold the index itself
-        memo = lru_cache(maxsize=_NAMES_MEMO)(partial(_grounds_name, self.tokens, self.squashed))
+        memo = lru_cache(maxsize=_NAMES_MEMO)(partial(_grounds_name, self.tokens, self.squashed, self.name_parts))
         object.__setattr__(self, "has_name", memo)
 
     def has_number(self, value: float) -> bool:
@@ -85,14 +100,72 @@ class Grounding:
         return any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in self.numbers)
 
 
-def _grounds_name(tokens: tuple[Tokens, ...], squashed: str, name: str) -> bool:
+    def has_size(self, size: tuple[float, ...]) -> bool:
+        return size in self.sizes
+
+
+def _grounds_name(tokens: tuple[Tokens, ...], squashed: str, provided: tuple[tuple[str, ...], ...], name: str) -> bool:
     sq = vocab.squash(name)
     if not sq:
         return True
     for run in (sq, sq[:-1] if sq.endswith("s") else None):
         if run and any(t.has_run(run) for t in tokens):
             return True
-    return len(sq) >= 6 and sq in squashed
+    if len(sq) >= 6 and sq in squashed:
+        return True
+    parts = name_parts(name[:-1] if name.endswith("s") and not name[-2:-1].isupper() else name)
+    return bool(parts) and any(short_form(parts, whole) for whole in provided)
+
+
+def name_parts(name: str) -> tuple[str, ...]:
+    """A name's parts, lower-cased: ``Txt2Img-SD1`` -> ``("txt", "2", "img", "sd", "1")``."""
+    return tuple(p.lower() for p in _PART.findall(name))
+
+
+def short_form(parts: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """Whether a name of ``parts`` is a short form of the provided name of parts ``whole``.
+
+    Each part (or several parts run together) stands, in order, for: one or more whole
+    parts run together (``vilt`` for vi+lt), the start of one part, three letters at
+    least (``real`` for ``realistic``, ``yolo`` for ``yolos``), or the initials of
+    consecutive parts (``sd`` for stable+diffusion). Parts of ``whole`` may be left out.
+    """
+    n, m = len(parts), len(whole)
+    failed: set[tuple[int, int]] = set()
+
+    def match(i: int, j: int) -> bool:  # parts[i:] against whole[j:]
+        if i == n:
+            return True
+        if (i, j) in failed:
+            return False
+        for j0 in range(j, m):
+            piece = ""
+            for i2 in range(i + 1, n + 1):
+                piece += parts[i2 - 1]
+                acc = ""
+                for k in range(j0, m):  # whole parts run together
+                    acc += whole[k]
+                    if acc == piece:
+                        if match(i2, k + 1):
+                            return True
+                        break
+                    if not piece.startswith(acc):
+                        break
+                if len(piece) >= 3 and whole[j0].startswith(piece) and whole[j0] != piece and match(i2, j0 + 1):
+                    return True
+                k = len(piece)
+                if (
+                    2 <= k <= 4
+                    and piece.isalpha()
+                    and j0 + k <= m
+                    and all(whole[j0 + t][0] == piece[t] and whole[j0 + t].isalpha() for t in range(k))
+                    and match(i2, j0 + k)
+                ):
+                    return True
+        failed.add((i, j))
+        return False
+
+    return match(0, 0)
 
 
 def corpus(case: Case, *, instruction: bool = True) -> str:
@@ -135,16 +208,22 @@ def build(case: Case) -> Grounding:
     # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
     split = _CAMEL.sub(r" \g<0>", text)
     task_ids = _supported_tasks(case)
+    provided = [s.name for s in case.sources]
+    provided += [m.group(1) for s in case.sources for u in s.all_links() for m in _LINK_NAME.finditer(u)]
     return Grounding(
         links=frozenset(fields.union(map(canonical, prose))),
         tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),
-        numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values),
+        numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values)
+        | {v for _, _, v, _ in spelled_in(text)},
         source_names=tuple((s.id, s.name) for s in case.sources),
         instruction=case.instruction,
         recommended=tuple((s.name, tuple(canonical(u) for u in s.all_links())) for s in case.recommended),
         field_links=frozenset(fields),
         link_texts=tuple(dict.fromkeys([*written, *prose])),
         case=case,
+        sizes=frozenset(sizes_in(text)),
+        name_parts=tuple(dict.fromkeys(p for p in map(name_parts, provided) if p)),
+        expansions=acronym_patterns(provided),
     )

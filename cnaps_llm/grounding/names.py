@@ -1,9 +1,25 @@
 """Find mentions of named models, methods, datasets and systems, and paper titles.
 
-A chunk of text is a name when the curated vocabulary lists it, or when its shape
-says so: an inner capital (``SwinIR``), letters with digits (``VGG16``), a
-hyphenated part in capitals (``Real-ESRGAN``) or a capitalised acronym (``RCAN``).
-Generic families and plain terms (CNN, U-Net, PSNR, GitHub) are never names.
+A chunk of text is a name when the vocabularies list it (models, metrics, software,
+hardware; a hardware family with its model number: ``RTX 4090``), or when its shape
+says so: an inner capital (``SwinIR``), letters with digits (``VGG16``), a hyphenated
+part in capitals (``Real-ESRGAN``) or three capitalised hyphen parts. A listed name
+takes a version that follows it (``Stable Diffusion v1.5``). Capitalised words ending in
+a head noun (``data/name_heads.txt``) are one name written out in words (``Holistic
+Attention Network``, ``Fast Fourier Convolutions``).
+
+Never names: generic families and plain terms (CNN, U-Net, GitHub), file formats and
+colour spaces (``data/formats.txt``; ``Non-JPEG`` is JPEG), task words in capitals
+(``SUPER-RESOLUTION``), and the tokens of code and diagrams: file names (a name's
+stem is judged: ``MSSNet.pdf``), attributes (``M1.label``), placeholders (``x1``,
+``O3``, ``frame_2``, ``conf1`` beside ``conf2``), diagram node ids (``O1[…]``),
+typed or assigned variables (``PersonCount (integer)``, ``DetailMap =``): the last few,
+which need the text around them, are told by ``words.code_token`` for the names a case
+does not ground.
+
+A title is text in italics, in quotes (with a colon, or a word like "for" and five
+words at least) or a link's text (three words at least, none saying it is a link:
+"[MSSNet paper]") that is mostly capitalised.
 """
 
 from __future__ import annotations
@@ -13,12 +29,14 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from . import patterns, vocab
+from .words import capitalised_before, head_nouns, is_task_word
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
 # plain words), so the scan looks for a capital or digit and widens to the whole chunk:
 # plain lower-case words, most of an answer, are never visited.
 _CHUNK = "[A-Za-z0-9+._-]"
 _CAND = re.compile(rf"[A-Z0-9]{_CHUNK}*")
+_WORD = re.compile(rf"[A-Za-z0-9]{_CHUNK}*")
 _CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+._-")
 
 
@@ -33,12 +51,49 @@ def _scan() -> re.Pattern[str]:
     v = vocab.names()
     keep = {f.capitalize() for f in v.multi_first if f.isalpha()}
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
+    keep |= {h for h in head_nouns() if h[1:].islower()}  # Network, Transformers: a written-out name may end there
     # the capital is already read: each path is the second letter, then a look-behind for
     # the capital (second, so re's quick first-letter test still applies), then the rest
     kept = patterns.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
     skip = rf"(?<=[A-Z])(?<!{_CHUNK}[A-Z])(?!(?:{kept})(?![a-z]))[a-z]++{plain_end}"
     return re.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
+
+
+@cache
+def _family_words() -> frozenset[str]:
+    """Single-word families (RTX, Pixel, iPhone, SD) as they may be
+    written: a set look-up of the chunk, not a case-folded one."""
+    return frozenset(
+        form
+        for f in vocab.NAME_FILES
+        for line in vocab._lines(f)
+        if line.endswith(vocab.FAMILY) and " " not in (w := line.removesuffix(vocab.FAMILY))
+        for form in (w, w.upper(), w.lower(), w.capitalize())
+    )
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]*)")
+
+
+def _headed(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """The written-out name ending in the head noun at ``text[start:end]``: capitalised
+    words before it (``Holistic Attention Network``, ``Fast Fourier Convolutions``), not a
+    family written out (``Generative Adversarial Network``: generic)."""
+    if start and text[start - 1] not in " \t":
+        return None
+    more = _NEXT_WORD.match(text, end)
+    if more is not None and more.group(1) in head_nouns():
+        return None  # "Holistic Attention Network": the longer name is read at its own head
+    at, words = capitalised_before(text, start)
+    if not words:
+        return None
+    phrase = " ".join(words) + " " + text[start:end]
+    sq = vocab.squash(phrase)
+    generic = vocab.generic()
+    if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
+        return None
+    return at, phrase
 
 
 def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
@@ -55,8 +110,12 @@ def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
 
 
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
+_CAPS_THEN_WORD = re.compile(r"[A-Z]{2}[a-z]{2}")  # MODNet, CLIPSeg (GANs, CNNs: a plural "s" only)
 _HAS_DIGIT = re.compile(r"\d")
-_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z]+_\d+$", re.I)  # 2nd, 1990s, node_1
+# 2nd, 1990s, node_1, enlarged_frame_2, and a letter with a digit (x1, O3, M2): placeholders
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
+# first parts that qualify the rest: "Non-JPEG" is about JPEG, "PRE-PROCESSING" about processing
+_PREFIXES = {"non", "pre", "post", "anti", "semi", "multi", "sub", "un", "co", "cross", "self", "re", "de", "over", "under"}
 _SUFFIXES = {
     "based", "like", "style", "driven", "inspired", "powered", "specific", "only", "free", "aware", "guided",
     "conditioned", "level", "scale", "wise", "type", "class", "grade", "ready", "friendly", "compatible",
@@ -64,12 +123,18 @@ _SUFFIXES = {
     "model", "models", "architecture", "backbone", "network", "module", "stage", "step", "branch", "output",
     "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
 }
-# text in *italics*, or "quoted"/`quoted` with a colon, and mostly capitalised, reads as a cited title.
+# text in *italics*, or "quoted"/`quoted` (starting with a capital or digit), reads as a cited title.
 # Each is ``[marks]body`` split into one pattern per opening mark (``patterns.finditer_any``),
 # with no look-behind at the start: the character before the mark is checked in Python.
 # The body cannot hold "*" or "_", so a possessive run ends where the closing mark must be.
 _ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
-_QUOTED = patterns.by_lead('"“`', r"([^\"”`\n]{3,100}:[^\"”`\n]{6,160})[\"”`]")
+_QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240})[\"”`]")
+# words that say a link's text names the link, not a paper: [MSSNet paper](…), [code](…)
+_LINK_WORDS = frozenset(
+    "paper papers code repo repository github arxiv pdf project page website site link demo card huggingface "
+    "here official implementation weights checkpoint homepage".split()
+)
+_CONNECTORS = frozenset("for of with via using in on to from towards and by".split())
 
 
 def _fence_line(text: str, at: int, lo: int) -> int:
@@ -115,7 +180,7 @@ def fence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, pos))
 
 
-def _strip_parts(chunk: str) -> str:
+def _strip_suffix(chunk: str) -> str:
     parts = chunk.split("-")
     # "SwinIR-based", "GenIR-curated": a trailing plain lower-case word is not part of the name
     while len(parts) > 1 and (parts[-1].lower() in _SUFFIXES or (parts[-1].isalpha() and parts[-1].islower())):
@@ -123,8 +188,16 @@ def _strip_parts(chunk: str) -> str:
     return "-".join(parts).rstrip("._")
 
 
+def _strip_parts(chunk: str) -> str:
+    parts = _strip_suffix(chunk).split("-")
+    # "Non-JPEG", "non-UI", "Multi-ControlNet": a leading prefix qualifies the rest
+    while len(parts) > 1 and parts[0].lower() in _PREFIXES:
+        parts.pop(0)
+    return "-".join(parts)
+
+
 def _shape_is_name(c: str) -> bool:
-    if _INNER_CAP.search(c):
+    if _INNER_CAP.search(c) or _CAPS_THEN_WORD.search(c):
         return True
     letters = sum(ch.isalpha() for ch in c)
     if _HAS_DIGIT.search(c) and c[0].isalpha() and letters >= 2:
@@ -132,41 +205,87 @@ def _shape_is_name(c: str) -> bool:
     parts = c.split("-")
     if len(parts) > 1 and any(len(p) >= 2 and p.isupper() and p.isalpha() for p in parts):
         return True
-    return False
+    # Image-Classifier-Scene-Detector: a module named by capitalised parts
+    return len(parts) >= 3 and all(p[:1].isupper() for p in parts)
 
 
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
     v = vocab.names()
+    heads, families = head_nouns(), _family_words()
     skip_until = -1
     for m in _scan().finditer(text):
         chunk = _chunk(text, m)
-        start, _, raw = chunk
+        start, end, raw = chunk
         if start < skip_until:
             continue
         if raw.isalpha():
+            if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
+                headed = _headed(text, start, end)
+                if headed is not None:
+                    yield headed
+                    continue
             # fast path for capitalised plain words: only the vocabulary can name them
             if raw[1:].islower():
                 if raw.lower() in v.multi_first:
-                    end = _multiword(text, chunk, m.end(), v)
-                    if end is not None:
-                        skip_until = end
-                        yield start, text[start:end]
-                        continue
+                    multi = _multiword(text, chunk, m.end(), v)
+                    if multi is not None:
+                        found = _listed(text, start, multi, v)
+                        if found is not None:
+                            skip_until = found
+                            yield start, text[start:found]
+                            continue
                 if raw in v.exact or (raw[-1] == "s" and raw[:-1] in v.exact):
-                    yield start, raw
+                    found = _listed(text, start, end, v)
+                    if found is not None:
+                        skip_until = found
+                        yield start, text[start:found]
+                continue
+            if raw in families:  # RTX 4090, iPhone 15
+                found = _listed(text, start, end, v)
+                if found is not None:
+                    skip_until = found
+                    yield start, text[start:found]
                 continue
         elif raw[0].isupper() and vocab.squash_word(raw) in v.multi_first:
-            end = _multiword(text, chunk, m.end(), v)
-            if end is not None:
-                skip_until = end
-                yield start, text[start:end]
-                continue
-        if start > 0 and text[start - 1] == "#":
-            continue  # hex colours in diagram styles (#f9f)
+            multi = _multiword(text, chunk, m.end(), v)
+            if multi is not None:
+                found = _listed(text, start, multi, v)
+                if found is not None:
+                    skip_until = found
+                    yield start, text[start:found]
+                    continue
+        if start > 0:
+            before = text[start - 1]
+            if before == "#":
+                continue  # hex colours in diagram styles (#f9f)
+            if before == "\\" and raw[:1] in "nt":
+                continue  # an escaped line break in a diagram label: \nExtracts
         name = _classify(raw)
         if name is not None:
             yield start, name
+
+
+_FAMILY_MEMBER = re.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
+_VERSION = re.compile(r"[ \t]+(?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?!\w|\.\d)")  # Swin Transformer V2, Stable Diffusion v1.5
+
+
+def _listed(text: str, start: int, end: int, v: vocab.NameVocab) -> int | None:
+    """The end of the listed name at ``text[start:end]``, with the model number of a
+    family or a version that follows it; None for a family word without a number."""
+    after = text[end : end + 2]
+    if after[:1] not in (" ", "\t"):
+        # no number can follow: only a family word alone has more to say (it is no name)
+        return None if vocab.squash_word(text[start:end]) in v.family_only else end
+    sq = vocab.squash_word(text[start:end])
+    if sq in v.families:
+        member = _FAMILY_MEMBER.match(text, end)
+        if member is not None:
+            return member.end(1)
+        if sq in v.family_only:
+            return None
+    version = _VERSION.match(text, end) if after[1:] in "vV0123456789" else None
+    return version.end() if version is not None else end
 
 
 @lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
@@ -174,14 +293,37 @@ def _classify(raw: str) -> str | None:
     """The name a single chunk stands for (suffixes like "-based" removed), or None."""
     v, generic = vocab.names(), vocab.generic()
     c = _strip_parts(raw)
+    if "." in c:
+        stem, _, tail = c.rpartition(".")
+        if tail.isalpha() and tail.lower() in generic:
+            c = _strip_parts(stem)  # a file: MSSNet.pdf names MSSNet, frame_1.png nothing
+        elif tail[:1].islower() and tail.isidentifier() and vocab.squash(c) not in v.any_case:
+            return None  # an attribute: M1.label, output.image
     if not c or _ORDINAL.match(c):
-        return None  # ordinals, numbered nodes
+        return None  # ordinals, numbered nodes, placeholders
     sq = vocab.squash(c)
     if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
         return None
+    if sq in v.family_only:
+        return None  # "Pixel" alone is a word; "Pixel 8" is read by names_in
+    parts = c.split("-")
+    if c.isupper() and (is_task_word(c) or any(is_task_word(p) for p in parts)):
+        return None  # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST
     plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
     in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
     return c if in_vocab or _shape_is_name(c) else None
+
+
+@cache
+def _multi_prefixes() -> frozenset[str]:
+    """The squashed first words of each multi-word name, one word more at a time, short of
+    the whole ("stable", "swintransformer"…): a name read so far that is none of these ends."""
+    heads = set()
+    for f in vocab.NAME_FILES:
+        for line in vocab._lines(f):
+            words = line.removesuffix(vocab.FAMILY).split()
+            heads.update(vocab.squash("".join(words[:k])) for k in range(1, len(words)))
+    return frozenset(heads)
 
 
 def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVocab) -> int | None:
@@ -189,21 +331,42 @@ def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVo
     (whose match ended at ``pos``), if any: the next chunks are read from the text."""
     best = None
     acc, end = vocab.squash_word(first[2]), first[1]
-    for k, m in enumerate(_CAND.finditer(text, pos)):
-        if k >= v.max_words - 1:
+    heads = _multi_prefixes()
+    for k, m in enumerate(_WORD.finditer(text, pos)):  # later words in any case: "Laplacian variance"
+        if k >= v.max_words - 1 or acc not in heads:
             break
         n_start, n_end, n_text = _chunk(text, m)
         if text[end:n_start].strip():
             break
-        acc += vocab.squash_word(n_text)
-        end = n_end
-        if acc in v.any_case:
+        named = _strip_suffix(n_text)  # "Swin Transformer-based"
+        acc += vocab.squash_word(named)
+        end = n_start + len(named)
+        if acc in v.any_case or (acc[-1:] == "s" and acc[:-1] in v.any_case):  # Swin Transformers
             best = end
+        if end < n_end:
+            break
     return best
 
 
+def _reads_as_title(t: str, *, least: int = 4) -> bool:
+    words = t.split()
+    caps = sum(w[:1].isupper() for w in words)
+    return len(words) >= least and caps >= min(3, least) and caps / len(words) >= 0.5
+
+
+def _link_texts(text: str) -> Iterator[tuple[int, str]]:
+    """The text of each markdown link, ``[text](``."""
+    at = text.find("](")
+    while at >= 0:
+        open_ = text.rfind("[", max(0, at - 240), at)
+        if open_ >= 0 and "]" not in text[open_ + 1 : at] and "\n" not in text[open_ + 1 : at]:
+            yield open_ + 1, text[open_ + 1 : at]
+        at = text.find("](", at + 2)
+
+
 def titles_in(text: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, title)`` for italic or quoted text that reads as a title."""
+    """Yield ``(offset, title)`` for text that reads as a paper's title: in italics, in
+    quotes (with a colon, or with a word like "for" or "with"), or as a link's text."""
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
         for a, b in fence_spans(text):
@@ -211,16 +374,28 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
     found = []
     if "*" in text or "_" in text:
         found += [
-            (m.start(), m.group(1))
+            (m.start(), m.group(1), True)
             for m in patterns.finditer_any(_ITALIC, text)
             if not m.start() or not (text[m.start() - 1] in "*_" or text[m.start() - 1].isalnum())
         ]
-    if ":" in text and any(q in text for q in '"“`'):
-        found += [(m.start(), m.group(1)) for m in patterns.finditer_any(_QUOTED, text)]
+    if any(q in text for q in '"“`'):
+        for m in patterns.finditer_any(_QUOTED, text):
+            body = m.group(1)
+            if body[0].isspace() or body[-1].isspace():
+                continue  # the text between two quotes, not a quote
+            colon = body.find(":")
+            words = body.split()
+            if 3 <= colon and len(body) - colon - 1 >= 6:
+                found.append((m.start(), body, True))
+            elif len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words):
+                found.append((m.start(), body, True))
+    if "](" in text:
+        for at, body in _link_texts(text):
+            words = {w.strip("*_\"“”`'.,:()").lower() for w in body.split()}
+            if "/" not in body and not words & _LINK_WORDS:
+                found.append((at, body.strip("*_\"“”`' "), False))
     found.sort()
-    for start, raw in found:
+    for start, raw, strict in found:
         t = raw.strip()
-        words = t.split()
-        caps = sum(w[:1].isupper() for w in words)
-        if len(words) >= 4 and caps >= 3 and caps / len(words) >= 0.5:
+        if _reads_as_title(t, least=4 if strict else 3):
             yield start, t

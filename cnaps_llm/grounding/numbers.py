@@ -2,27 +2,36 @@
 
 A figure in an answer is grounded when each of its values occurs in the input,
 compared as numbers: ``99%`` is grounded by "over 99%", ``1M images`` by
-"one million high-quality images".
+"one million high-quality images", ``five hundred thousand images`` by "500,000".
+Figures are numbers with a unit (``12 ms``, ``60 fps``, ``three decibels``), a metric
+(``PSNR of 31.2``), a scale (``x4``, ``ten times smaller``, ``a tenfold speed-up``), a
+count of a technical thing (``50 denoising steps``, ``four V100s``: ``data/units.txt``),
+or a scale word (``half a million``). A size (``256x256``, ``512×512px``) is one figure,
+grounded only by the same size in the input. Not figures: the scale ``1x`` (the
+original size), values in a JSON example (``"score": 0.92``) and in a quoted example
+output (``Example: "…4 pairs…"``), and ``x4`` inside a name (``esrgan-x4``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from typing import NamedTuple
 
-from . import patterns
+from . import patterns, vocab
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _MULT = r"(?:k|K|M|B|thousand|million|billion)"
 _UNITS = (
-    r"%|percent|dB|ms|milliseconds?|seconds?|sec|s(?=\s*(?:per|/))|fps|FPS|GB|MB|KB|TB|G?FLOPs|MACs|"
+    r"%|percent|dB|decibels?|ms|milliseconds?|seconds?|sec|s(?=\s*(?:per|/))|fps|FPS|Hz|kHz|MHz|GHz|GB|MB|KB|TB|G?FLOPs|TFLOPS|MACs|"
     r"images?|photos?|pictures?|samples?|pairs?|parameters|params|layers|blocks|stages|keypoints|joints|channels|frames|"
     r"epochs|iterations|iters|classes|categories|annotators|workers|hours|days|GPUs?|tokens|pixels|px|words|"
-    r"speakers|videos|clips|datasets|experts|heads|steps|levels|times|x(?![a-z])|×"
+    r"speakers|videos|clips|datasets|experts|heads|steps|levels|times|-?fold|x(?![a-z])|×"
 )
 _METRICS = (
     r"PSNR|SSIM|MS-SSIM|LPIPS|FID|KID|NIQE|BRISQUE|accuracy|precision|recall|mAP|AP|IoU|mIoU|F1|BLEU|ROUGE|WER|CER|"
-    r"AUC|top-1|top-5|MOS|error rate|speed-?up|score"
+    r"AUC|top-1|top-5|MOS|error rate|speed-?up"
 )
 # Figures are found from the numbers outward: one cheap pass finds the numbers, then
 # short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
@@ -34,15 +43,48 @@ _NUMBER_TAIL = r"(?:(?<![\w.]\d)|(?<=[x×]\d))(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+
 _NUMBER = re.compile(r"\d" + _NUMBER_TAIL)
 # the same for ASCII text, where \d is [0-9]: re tests a range faster than a Unicode category
 _NUMBER_ASCII = re.compile(r"[0-9]" + _NUMBER_TAIL)
-_AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?![\w.])")
+# a size: 256x256, 512 × 512 px, 1024x1024x3
+_AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
 _AFTER_UNIT = re.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
 _BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
 # the metric names alone, lower case, literal-led: a cheap test that ``_BEFORE_METRIC`` may match
 _METRIC_WORD = re.compile(_METRICS.lower())
-_BEFORE_SCALE = re.compile(r"(?<![\w.])[x×]\s?$")
+# x4 as a scale, not inside a name (esrgan-x4) or a word
+_BEFORE_SCALE = re.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = re.compile(r"\s*(?:%|dB)")
 # one pattern per opening bracket (see ``patterns.finditer_any``)
 _SHAPE = patterns.by_lead("[(", rf"\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+# a value in a JSON example: "score": 0.92, 'bbox': [120, 45, 80, 120]
+_JSON_KEY = re.compile(r"[\"']\s*:\s*$")
+# a quoted example output: Example: "There are 12 products …"
+_EXAMPLE = re.compile(r"xample[^\"\n]{0,30}?:\s*\"[^\"\n]*\"")
+_SCALE_UNIT = re.compile(r"\s*(?:[x×]|times|-?fold)$", re.IGNORECASE)
+_STOP = r"(?:of|the|and|or|to|in|on|for|with|a|an|per|from|by|at|each|every|all|is|are|its|their|our|this|that)"
+
+
+class Figure(NamedTuple):
+    """A figure in an answer: where it starts, as written, its values, and its kind
+    ("size", "scale", "percent" or "value")."""
+
+    offset: int
+    text: str
+    values: tuple[float, ...]
+    kind: str
+
+
+@cache
+def _counts() -> re.Pattern[str]:
+    """A count of a technical thing after a number: right after it, or with one or two
+    words between ("50 denoising steps"); hardware with a model number counts too (V100s).
+    Case-sensitive (a trie of the forms written: steps, GPUs, gpus), so re rejects a word
+    in a step or two instead of trying every branch in either case."""
+    nouns = vocab._lines("units.txt")
+    hardware = [h for h in vocab._lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
+    forms = {f for n in nouns for f in (n, n.lower(), n.capitalize())}
+    forms |= {f + s for h in hardware for f in (h, h.lower()) for s in ("", "s")}
+    alts = patterns.trie_regex([list(re.escape(c) for c in f) for f in sorted(forms)])
+    word = rf"(?!{_STOP}\b)[A-Za-z0-9][\w-]*"
+    return re.compile(rf"[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,2}}(?:{alts})(?![a-zA-Z])")
 
 
 def number_scan(text: str) -> Iterator[re.Match[str]]:
@@ -50,35 +92,74 @@ def number_scan(text: str) -> Iterator[re.Match[str]]:
     return (_NUMBER_ASCII if text.isascii() else _NUMBER).finditer(text)
 
 
-def _figures(text: str) -> Iterator[tuple[int, str]]:
+def _skipped(text: str) -> list[tuple[int, int]]:
+    """Spans whose numbers are examples, not claims: quoted example outputs."""
+    return [m.span() for m in _EXAMPLE.finditer(text)] if "xample" in text else []
+
+
+def _figures(text: str) -> Iterator[Figure]:
     covered = -1
     shapes = [(m.start(), m.end()) for m in patterns.finditer_any(_SHAPE, text)] if ("[" in text or "(" in text) else []
+    skipped = _skipped(text)
     for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
-        if _HAS_DIGIT.search(text, a, b):
-            yield a, text[a:b]
+        if _HAS_DIGIT.search(text, a, b) and not _JSON_KEY.search(text, max(0, a - 6), a):
+            yield Figure(a, text[a:b], tuple(_values(text[a:b])), "value")
+    counts = _counts()
     for m in number_scan(text):
         start, end = m.span()
         if start < covered or (shapes and any(a <= start < b for a, b in shapes)):
             continue
-        after = _AFTER_RES.match(text, end) or _AFTER_UNIT.match(text, end)
+        if skipped and any(a <= start < b for a, b in skipped):
+            continue
+        size = _AFTER_RES.match(text, end)
+        if size:
+            covered = size.end()
+            fig = text[start:covered]
+            yield Figure(start, fig, tuple(_value(n) for n in re.findall(_NUM, fig)), "size")
+            continue
+        after = _AFTER_UNIT.match(text, end)
+        if after is None and text[end : end + 1] in (" ", "\t"):  # "1." "(2x)" "2021," have no count after them
+            after = counts.match(text, end)
         if after:
             covered = after.end()
-            yield start, text[start:covered]
+            fig = text[start:covered]
+            if _JSON_KEY.search(text, max(0, start - 6), start):
+                continue
+            kind = "percent" if fig.endswith(("%", "percent")) else "scale" if _SCALE_UNIT.search(fig) else "value"
+            values = tuple(_values(fig))[:1]  # the number, not digits in the unit (8 A100 GPUs)
+            if kind == "scale" and values == (1.0,):
+                continue  # 1x: the original size
+            yield Figure(start, fig, values, kind)
             continue
         before = text[max(0, start - 40) : start]
         scale = _BEFORE_SCALE.search(before)
         if scale:
-            yield start - (len(before) - scale.start()), text[start - (len(before) - scale.start()) : end]
+            first = start - (len(before) - scale.start())
+            if _value(m.group(0)) != 1.0:
+                yield Figure(first, text[first:end], (_value(m.group(0)),), "scale")
             continue
         low = patterns.lower_for_search(before)
         if low is not None and not _METRIC_WORD.search(low):
             continue  # no metric name near: the usual case, told without the costly search
         metric = _BEFORE_METRIC.search(before)
-        if metric:
+        if metric and not _JSON_KEY.search(before):
             pct = _AFTER_PCT.match(text, end)
             covered = pct.end() if pct else end
             first = start - (len(before) - metric.start())
-            yield first, text[first:covered]
+            fig = text[first:covered]
+            yield Figure(first, fig, tuple(_values(fig)), "percent" if fig.endswith("%") else "value")
+    yield from _spelled_figures(text, skipped)
+
+
+def sizes_in(text: str) -> Iterator[tuple[float, ...]]:
+    """Every size an input gives whole: ``256x256`` -> (256.0, 256.0)."""
+    if "x" not in text and "×" not in text:
+        return
+    for m in number_scan(text):
+        size = _AFTER_RES.match(text, m.end())
+        if size:
+            yield tuple(_value(n) for n in re.findall(_NUM, text[m.start() : size.end()]))
+
 
 _ANY = re.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
 # every number of an input, multiplier and all; digit-led (``_NUM`` with its first digit taken)
@@ -123,14 +204,15 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
     (``one million``), which is what grounds them.
     """
     if figures_only:
-        for offset, fig in sorted(_figures(text)):
-            values = _values(fig)
-            if values:
-                yield offset, fig.strip(), values
+        for f in figures_in(text):
+            yield f.offset, f.text, list(f.values)
         return
-    for m in _EVERY.finditer(text):  # the unscaled value too: "7B" in a source grounds "7B" however read
-        v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if m.group("mult") else m.group(0))
-        yield m.start(), m.group(0), ([v * _SCALE[m.group("mult").lower()], v] if m.group("mult") else [v])
+    for m in _EVERY.finditer(text):
+        mult = m.group("mult")
+        v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if mult else m.group(0))
+        # the unscaled value too after a word ("20 thousand" also gives 20), not after a
+        # letter: the 5 of "HAdobe5K" is no value the input gives
+        yield m.start(), m.group(0), ([v * _SCALE[mult.lower()]] + ([v] if len(mult) > 1 else []) if mult else [v])
     low = patterns.lower_for_search(text)
     word_mult, word_num = (_WORD_MULT_LOWER, _WORD_NUM_LOWER) if low is not None else (_WORD_MULT_ANY_CASE, _WORD_NUM_ANY_CASE)
     if low is None or any(w in low for w in _MULT_WORDS):
@@ -138,3 +220,170 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
             yield m.start(), text[m.start() : m.end()], [_WORDS[m.group("n").lower()] * _SCALE[m.group("mult").lower()]]
     for m in word_num.finditer(low or text):
         yield m.start(), text[m.start() : m.end()], [float(_WORDS[m.group("n").lower()])]
+
+
+def figures_in(text: str) -> Iterator[Figure]:
+    """Every figure in ``text`` (an answer, links masked), in text order."""
+    for f in sorted(_figures(text)):
+        if f.values:
+            yield f._replace(text=f.text.strip())
+
+
+# --------------------------------------------------------------------------- spelled out
+
+_SMALL = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_BIG = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_PARTS = {"half": 0.5, "quarter": 0.25}
+_FOLD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "hundred": 100, "thousand": 1000}
+_SPELLED_WORDS = [*_SMALL, *_BIG, *_PARTS]
+_SPELLED_WORD = patterns.trie_regex([list(w) for w in _SPELLED_WORDS])
+# a run of number words, lower case: "five hundred thousand", "twenty-five", "half a million",
+# "a million", "tenfold". One pattern per character a word may follow (space, line break,
+# bracket, emphasis, quote): re skips to a literal in C, where a leading class or
+# look-behind is tested at every letter (see ``patterns.finditer_any``).
+_SPELLED_RUN = patterns.by_lead(
+    " \n(*\"“",
+    rf"(?:an?[ \t]+)?(?:{_SPELLED_WORD})(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{_SPELLED_WORD}))*(?P<fold>fold)?(?![a-z])",
+)
+# "a million", "an hundred": a scale word after an article (looked for when a scale word is there)
+_A_SCALE = patterns.by_lead(" \n", r"[Aa]n?[ \t]+(?:hundred|thousand|million|billion)(?P<fold>)(?![a-z])")
+_COMPARATIVE = re.compile(
+    r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)(?![a-z])"
+)
+# after a spelled number: units and counts that make a figure of a small one ("three decibels")
+_SPELLED_UNIT = re.compile(
+    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|fps|FPS|Hz|GB|MB|TB|pixels|px|-?fold)(?![a-zA-Z])"
+)
+
+
+def _spelled_value(words: list[str]) -> float:
+    total, current = 0.0, 0.0
+    for w in words:
+        if w in _SMALL:
+            current += _SMALL[w]
+        elif w in _PARTS:
+            current += _PARTS[w]
+        elif w == "hundred":
+            current = (current or 1) * 100
+        elif w in _BIG:
+            total += (current or 1) * _BIG[w]
+            current = 0.0
+    return total + current
+
+
+def _parse_run(run: str, fold: bool) -> tuple[int, float, bool] | None:
+    """A run of number words (lower case, as ``_SPELLED_RUN`` reads it) -> (offset of its
+    first number word in the run, value, scaled), or None when it gives no value."""
+    words = re.findall(r"[a-z]+", run.removesuffix("fold") if fold else run)
+    led_by_a = words[0] in ("a", "an")
+    words = [w for w in words if w not in ("and", "a", "an")]
+    if not words:
+        return None
+    skip = 0
+    if led_by_a and words[0] not in _BIG:
+        skip = len(run) - len(run.lstrip("an \t"))  # "a two-stage": the run is "two"
+        led_by_a = False
+    if fold:
+        return (skip, float(_FOLD[words[0]]), False) if len(words) == 1 and words[0] in _FOLD else None
+    if words[0] in _PARTS and not any(w in _BIG for w in words):
+        return None  # "half" alone is no figure
+    if words[0] in _BIG and not led_by_a:
+        return None  # "2 million" is read from its digits
+    return skip, _spelled_value(words), any(w in _BIG for w in words)
+
+
+def _lower_padded(text: str) -> str | None:
+    """" " + ``text`` lower-cased, the same length plus one, or None."""
+    low = patterns.lower_for_search(text)
+    if low is None:
+        low = text.lower()
+        if len(low) != len(text):
+            return None
+    return " " + low  # a run at the very start follows a space too
+
+
+def spelled_in(text: str) -> Iterator[tuple[int, int, float, bool]]:
+    """``(start, end, value, scaled)`` for each run of number words in ``text``:
+    "five hundred thousand" -> 500000, "half a million" -> 500000, "a million" -> 1e6,
+    "tenfold" -> 10; ``scaled`` when a scale word (hundred…) is in it. A run starts
+    after a space, a line break, a bracket, an emphasis mark or a quote."""
+    low = _lower_padded(text)
+    if low is None:
+        return
+    for m in patterns.finditer_any(_SPELLED_RUN, low):
+        parsed = _parse_run(m.group(0)[1:], bool(m.group("fold")))
+        if parsed is not None:
+            skip, value, scaled = parsed
+            yield m.start() + skip, m.end() - 1, value, scaled
+
+
+@cache
+def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """``_SPELLED_RUN`` that matches only runs that make a figure, told in C: ending in a
+    scale word ("half a million"), in "fold", or followed by a unit, a comparison
+    ("ten times smaller") or a count of a technical thing ("four V100s"): an answer's
+    "one image" or "two branches" is passed over without a Python step.
+
+    Read on the text as written (lower-casing a text with arrows or box-drawing
+    characters costs more than the scan): runs in lower case after a space or a line
+    break (each leading character costs a pass: "(four V100s)" is missed), and runs
+    starting with a capital where a sentence or a line starts ("Five hundred thousand
+    images were used", "- Four V100s")."""
+    nouns = vocab._lines("units.txt")
+    hardware = [h.lower() for h in vocab._lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
+    counts = "|".join(sorted({re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}, key=len, reverse=True))
+    units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|fps|hz|gb|mb|tb|pixels|px|-?fold"
+    comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)"
+    follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
+    scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))
+    # no leading "a" ("a million" is read by ``_A_SCALE``): an optional article costs a
+    # step at every space
+    more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{_SPELLED_WORD}))*"
+    tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
+    capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in _SPELLED_WORDS])
+    # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
+    opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
+    starts = (
+        re.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
+        re.compile(rf"\n[ \t]*{opening}(?:{capital}){more}{tail}"),
+    )
+    return patterns.by_lead(" \n", rf"(?:{_SPELLED_WORD}){more}{tail}"), starts
+
+
+def _spelled_figures(text: str, skipped: list[tuple[int, int]]) -> Iterator[Figure]:
+    counts = _counts()
+    led, starts = _spelled_figure_patterns()
+    spaced, lined = " " + text, "\n" + text  # a run at the very start follows a space, and a line break
+    found = list(patterns.finditer_any(led, spaced))
+    found += starts[0].finditer(text)
+    found += starts[1].finditer(lined)
+    if "illion" in text or "thousand" in text or "hundred" in text:
+        found += [m for m in patterns.finditer_any(_A_SCALE, spaced) if not any(f.start() <= m.start() < f.end() for f in found)]
+    # (match, characters before the run in it), one a place
+    found = list({m.end() - (m.string is not text): (m, len(m.group(0)) - len(m.group(0).lstrip(" .\n\t-*#>+0123456789)"))) for m in found}.values())
+    for m, lead in found:
+        parsed = _parse_run(m.group(0)[lead:].lower(), bool(m.group("fold")))
+        if parsed is None:
+            continue
+        skip, value, scaled = parsed
+        shift = 1 if m.string is not text else 0  # matched in " " + text
+        start, end = m.start() - shift + lead + skip, m.end() - shift
+        if skipped and any(a <= start < b for a, b in skipped):
+            continue
+        if m.group("fold"):
+            yield Figure(start, text[start:end], (value,), "scale")
+            continue
+        unit = _SPELLED_UNIT.match(text, end) or _COMPARATIVE.match(text, end)
+        count = unit or counts.match(text, end)
+        if scaled:
+            after = count or _AFTER_UNIT.match(text, end)
+            yield Figure(start, text[start : after.end() if after else end], (value,), "value")
+        elif count and value > 1:
+            fig = text[start : count.end()]
+            kind = "percent" if fig.endswith(("%", "percent")) else "scale" if "times" in fig or "fold" in fig else "value"
+            yield Figure(start, fig, (value,), kind)

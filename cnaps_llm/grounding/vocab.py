@@ -1,8 +1,8 @@
 """Vocabularies shipped as data files, loaded once per process.
 
-Invariant: code holds no word lists; ``data/models.txt``, ``data/generic.txt`` and
-``data/tasks.json`` do, so they can be extended without touching the rules. Names
-are stored squashed (``squash``), the form every look-up compares.
+Invariant: code holds no word lists; the files in ``data/`` do (names: ``NAME_FILES``;
+never names: ``GENERIC_FILES``; tasks: ``tasks.json``), so they can be extended without
+touching the rules. Names are stored squashed (``squash``), the form every look-up compares.
 """
 
 from __future__ import annotations
@@ -33,12 +33,21 @@ def _lines(name: str) -> list[str]:
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+# models, methods and datasets; named metrics; software and apps; hardware and devices
+NAME_FILES = ("models.txt", "metrics.txt", "software.txt", "hardware.txt")
+# generic families and terms; file formats, colour spaces and languages
+GENERIC_FILES = ("generic.txt", "formats.txt")
+FAMILY = " #"  # a name line ending so names a family whose members add a model number
+
+
 @dataclass(frozen=True)
 class NameVocab:
     any_case: frozenset[str]  # squashed names matched in any letter case
     exact: frozenset[str]  # names matched only as written (could be ordinary words)
     multi_first: frozenset[str]  # squashed first words of multi-word names
     max_words: int
+    families: frozenset[str] = frozenset()  # squashed family names ("rtx"): a model number may follow
+    family_only: frozenset[str] = frozenset()  # squashed family names that are no name without one
 
 
 def _is_wordlike(name: str) -> bool:
@@ -50,7 +59,11 @@ def _is_wordlike(name: str) -> bool:
 def names() -> NameVocab:
     any_case, exact, first = set(), set(), set()
     longest = 1
-    for name in _lines("models.txt"):
+    lines = [ln for f in NAME_FILES for ln in _lines(f)]
+    families = {squash(ln[: -len(FAMILY)]) for ln in lines if ln.endswith(FAMILY)}
+    alone = {squash(ln) for ln in lines if not ln.endswith(FAMILY)}
+    for line in lines:
+        name = line[: -len(FAMILY)] if line.endswith(FAMILY) else line
         words = name.split()
         longest = max(longest, len(words))
         if len(words) > 1:
@@ -59,12 +72,12 @@ def names() -> NameVocab:
             exact.add(name)
         else:
             any_case.add(squash(name))
-    return NameVocab(frozenset(any_case), frozenset(exact), frozenset(first), longest)
+    return NameVocab(frozenset(any_case), frozenset(exact), frozenset(first), longest, frozenset(families), frozenset(families - alone))
 
 
 @cache
 def generic() -> frozenset[str]:
-    return frozenset(squash(w) for w in _lines("generic.txt"))
+    return frozenset(squash(w) for f in GENERIC_FILES for w in _lines(f))
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,85 @@
-"""Rule ``model``, names: every model, method, dataset or system named is one the input names."""
+"""Rule ``model``, names: every model, method, dataset, metric, tool or device named is one
+the input names (``grounding.names``), and so is every name written out in words (an
+expansion of a short name: ``grounding.phrases``). A name inside a title that is not
+the input's is left to the title rule, which quotes the title whole."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..index import Grounding
-from ..names import names_in
+from ..names import fence_spans, names_in, titles_in
+from ..phrases import asides_in, expansions_in
+from ..words import code_token, declared
 from . import Finding, Rule, View
+
+
+_LONGEST = 400  # no name read spans more: a longer one holding a name starts at most this far before it
 
 
 def message(name: str) -> str:
     return f'"{name}" is not among the provided models or papers; do not mention models, methods or datasets the sources do not name.'
 
 
+def _in_title(text: str, offset: int, end: int, fences: list[tuple[int, int]]) -> bool:
+    """Whether ``text[offset:end]`` is inside a title the title rule reads (which quotes
+    it whole). Titles do not span lines: only the phrase's line is read, and only when
+    it is outside a code fence (where the title rule reads none)."""
+    lo = text.rfind("\n", 0, offset) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    if not any(mark in text[lo:offset] for mark in '*_"“`['):
+        return False
+    k = bisect_right(fences, (offset, len(text)))
+    if k and fences[k - 1][1] > offset:
+        return False
+    return any(a <= offset - lo and end - lo <= a + len(t) for a, t in titles_in(text[lo:hi]))
+
+
+def _inside_longer(spans: list[tuple[int, int]], offset: int, end: int) -> bool:
+    """Whether a longer span of ``spans`` (sorted, each short) holds ``offset:end``."""
+    k = bisect_right(spans, (offset, float("inf")))
+    while k > 0:
+        k -= 1
+        a, b = spans[k]
+        if a < offset - _LONGEST:
+            return False
+        if a <= offset and end <= b and b - a > end - offset:
+            return True
+    return False
+
+
+def _written_out(text: str, g: Grounding) -> Iterator[tuple[int, str]]:
+    yield from expansions_in(text, g.expansions)
+    yield from asides_in(text)
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     has_name = g.has_name
-    for offset, name in names_in(view.text):
-        if not has_name(name):
-            yield Finding(offset, name, message(name))
+    text = view.text
+    found = list(dict.fromkeys([*names_in(text), *_written_out(text, g)]))
+    # a name inside a longer one read at the same place is quoted as part of it: "CLIP" in
+    # "CLIP Text Transformer", "Trajectory-Aware Transformer" in a bracketed title
+    wide = sorted((a, a + len(n)) for a, n in found if " " in n or "-" in n)
+    fences: list[tuple[int, int]] | None = None
+    variables: dict[str, bool] = {}  # name -> declared as a variable somewhere in the text
+    for offset, name in found:
+        end = offset + len(name)
+        if wide and _inside_longer(wide, offset, end):
+            continue
+        if has_name(name) or code_token(text, offset, name):
+            continue
+        if name not in variables:
+            variables[name] = declared(text, name)
+        if variables[name]:
+            continue
+        if " " in name:
+            if fences is None:
+                fences = fence_spans(text) if "```" in text else []
+            if _in_title(text, offset, end, fences):
+                continue
+        yield Finding(offset, name, message(name))
 
 
 RULE = Rule("model", find)
