@@ -17,7 +17,6 @@ import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 from _common import ROOT
 
@@ -137,7 +136,7 @@ def main() -> int:
         return 0
     answers = sum(len(json.loads(p.read_text())) for p in LABELS.glob("*.json"))
     print(f"{answers} labelled answers, {len(list(LABELS.glob('*.json')))} prompt files\n")
-    print(f"| kind | labelled | flagged | right | precision | recall |\n|---|---|---|---|---|---|")
+    print("| kind | labelled | flagged | right | precision | recall |\n|---|---|---|---|---|---|")
     for k, s in scores.items():
         print(f"| {k} | {s.labels} | {s.flags} | {s.flags_right} | {_pct(s.precision)} | {_pct(s.recall)} |")
     return 0

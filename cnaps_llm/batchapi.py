@@ -32,7 +32,7 @@ from .backends import Completion, Request
 from .batchlines import PartWriter, answer_body, index_answers, request_line
 from .cache import CachingBackend
 from .errors import CallFailed, ConfigError, InputError, ReplayMiss
-from .models import Case, Result, _Strict
+from .models import Case, Result, StrictModel
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -41,7 +41,7 @@ IN_FLIGHT = 32  # cases checked at once in a pass: the CPU work is serial, but t
 CASE_DEADLINE = 86_400.0  # a pass replays; the provider's 24 h window is the real deadline
 
 
-class BatchInfo(_Strict):
+class BatchInfo(StrictModel):
     """What an engine says of one batch."""
 
     id: str

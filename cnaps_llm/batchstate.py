@@ -28,7 +28,7 @@ from pydantic import Field, ValidationError
 
 from .errors import CnapsError, InputError
 from .fsutil import atomic_write
-from .models import _Strict
+from .models import StrictModel
 
 STATE_VERSION = 1
 TERMINAL = ("completed", "failed", "expired", "cancelled")  # a batch in one of these changes no more
@@ -36,14 +36,14 @@ TERMINAL = ("completed", "failed", "expired", "cancelled")  # a batch in one of 
 Phase = Literal["written", "uploading", "uploaded", "creating", "running", "collected"]
 
 
-class Limits(_Strict):
+class Limits(StrictModel):
     """How large one batch input file may be (OpenAI: 50,000 requests and 200 MB)."""
 
     max_requests: int = Field(default=50_000, ge=1)
     max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
 
 
-class Spec(_Strict):
+class Spec(StrictModel):
     """What every round of the run is built with: the same as ``generate`` would use."""
 
     model: str
@@ -55,7 +55,7 @@ class Spec(_Strict):
     max_output_tokens: int
 
 
-class Part(_Strict):
+class Part(StrictModel):
     """One request file of a round, and the batch that runs it."""
 
     name: str = Field(pattern=r"^r[0-9]+-p[0-9]+$")
@@ -78,7 +78,7 @@ class Part(_Strict):
         return f"{self.name}.jsonl"
 
 
-class Round(_Strict):
+class Round(StrictModel):
     number: int
     requests: int
     parts: list[Part]
@@ -88,7 +88,7 @@ class Round(_Strict):
         return all(p.phase == "collected" for p in self.parts)
 
 
-class RunState(_Strict):
+class RunState(StrictModel):
     version: int = STATE_VERSION
     run_id: str
     created_at: str

@@ -15,10 +15,10 @@ from .errors import InputError
 from .grounding import check, is_grounded
 from .inputs import case_from_object, load_case, normalise, read_text
 from .inputs.json_files import iter_jsonl
-from .models import CheckReport, Violation, _Strict
+from .models import CheckReport, Violation, StrictModel
 
 
-class PairReport(_Strict):
+class PairReport(StrictModel):
     """The verdict on one line of a pairs file; ``id`` is the line's id, else ``line N``."""
 
     id: str

@@ -20,7 +20,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, _color, _err, _exit_code, _load_cases, _paths, _run, _settings
+from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, use_color, err, exit_code, load_cases, input_paths, run_with_progress, make_settings
 from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, OK, CnapsError, ConfigError, InputError, exit_codes_help
 
 app = typer.Typer(
@@ -50,10 +50,10 @@ def parse(files: Files = None, example: Example = None) -> None:
 
     A bad file is reported on stderr and the others still parse; the exit code is 2 if any failed.
     """
-    parsed, failed = _load_cases(files, example)
+    parsed, failed = load_cases(files, example)
     cases = [c.model_dump(mode="json", exclude_none=True) for c in parsed]
     if cases:
-        out = cases[0] if len(cases) == 1 and not failed and len(_paths(files, example)) == 1 else cases
+        out = cases[0] if len(cases) == 1 and not failed and len(input_paths(files, example)) == 1 else cases
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     if failed:
         raise typer.Exit(BAD_INPUT)
@@ -91,21 +91,21 @@ def check(
     if links not in ("any", "fields"):
         raise ConfigError(f"--links must be any or fields, not {links!r}")
     if prompt_file.startswith("example:"):
-        prompt_file = _paths([prompt_file])[0]
+        prompt_file = input_paths([prompt_file])[0]
     if answer_file is None:
         if not prompt_file.endswith(".jsonl"):
             raise InputError("give an answer file too, or a .jsonl of {prompt, answer} pairs", path=prompt_file)
         reports, bad, failed = [], 0, 0
         for item in check_pairs(prompt_file, kinds=options.kinds, warn=options.warn, links=links):
             if isinstance(item, InputError):
-                _err(item.message)
+                err(item.message)
                 bad += 1
                 continue
             failed += not item.grounded
             if as_json:
                 reports.append(item.model_dump())
             else:
-                _print_report(item.id, item.violations, color=_color())
+                _print_report(item.id, item.violations, color=use_color())
         if as_json:
             sys.stdout.write(json.dumps(reports, indent=2, ensure_ascii=False) + "\n")
         raise typer.Exit(2 if bad else 1 if failed else 0)
@@ -114,7 +114,7 @@ def check(
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        _print_report(answer_file, report.violations, color=_color())
+        _print_report(answer_file, report.violations, color=use_color())
     raise typer.Exit(0 if report.grounded else 1)
 
 
@@ -130,8 +130,8 @@ def prompt(
     from .inputs import load_case
     from .prompts import build_messages, count_tokens, load_templates
 
-    settings = _settings(model=model, max_input_tokens=max_input_tokens, structured=structured)
-    paths = _paths([prompt_file] if prompt_file else None, example)
+    settings = make_settings(model=model, max_input_tokens=max_input_tokens, structured=structured)
+    paths = input_paths([prompt_file] if prompt_file else None, example)
     if len(paths) != 1:
         raise InputError("prompt shows one case; give one file or one --example")
     case = load_case(paths[0])
@@ -185,13 +185,13 @@ def generate(
         raise ConfigError(f'--evidence "{evidence}" is not a style; use one of {", ".join(STYLES)}')
     if resume and jsonl in (None, "-"):
         raise InputError("--resume needs --jsonl FILE: the results file to resume from")
-    settings = _settings(
+    settings = make_settings(
         model=model, max_attempts=max_attempts, structured=structured, on_fail=on_fail,
         max_input_tokens=max_input_tokens, openai_base_url=base_url, timeout=timeout, case_timeout=case_timeout,
         cache=cache, cache_dir=cache_dir, rpm=rpm, tpm=tpm, max_cost=max_cost, stream=stream,
     )
-    paths = _paths(files, example)
-    cases, bad = _load_cases(files, example)
+    paths = input_paths(files, example)
+    cases, bad = load_cases(files, example)
     from .inputs import duplicate_ids
 
     dupes = duplicate_ids([c.id for c in cases])
@@ -222,11 +222,11 @@ def generate(
     from .pipeline import with_evidence
 
     try:
-        results = _run(cases, settings, concurrency=concurrency, on_result=lambda r: sink.landed(with_evidence(r, evidence)))
+        results = run_with_progress(cases, settings, concurrency=concurrency, on_result=lambda r: sink.landed(with_evidence(r, evidence)))
     finally:
         sink.close()
     sink.finish([with_evidence(r, evidence) for r in results])
-    raise typer.Exit(_exit_code(results, bad))
+    raise typer.Exit(exit_code(results, bad))
 
 
 from .cli_batch import app as _batch_app  # noqa: E402  (typer only: costs start-up nothing)
@@ -248,22 +248,22 @@ def main() -> None:
     except CnapsError as exc:
         if debug:
             raise
-        _err(str(exc))
+        err(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        _err("interrupted; finished cases are kept")
+        err("interrupted; finished cases are kept")
         sys.exit(INTERRUPTED)
     except RecursionError:
         if debug:
             raise
-        _err("an input is nested too deeply to read (JSON brackets?); check the files given")
+        err("an input is nested too deeply to read (JSON brackets?); check the files given")
         sys.exit(BAD_INPUT)
     except Exception as exc:  # a bug: still one line, and nothing a server sent is echoed unredacted
         if debug:
             raise
         from .redact import clip
 
-        _err(f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); rerun with CNAPS_DEBUG=1 and report it")
+        err(f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); rerun with CNAPS_DEBUG=1 and report it")
         sys.exit(INTERNAL)
 
 

@@ -129,11 +129,11 @@ def submit(
     """
     from . import batchdriver
     from . import batchstate as bs
-    from .cli import _load_cases, _settings
+    from .cli_common import load_cases, make_settings
 
-    settings = _settings(model=model, max_attempts=max_attempts, structured=structured, on_fail=on_fail,
+    settings = make_settings(model=model, max_attempts=max_attempts, structured=structured, on_fail=on_fail,
                          max_input_tokens=max_input_tokens, openai_base_url=base_url, cache_dir=cache_dir)
-    cases, bad = _load_cases(files, example)
+    cases, bad = load_cases(files, example)
     if bad or not cases:
         raise InputError("the dataset has unreadable cases (above); fix them first: nothing was sent" if bad else "the dataset holds no cases")
     watch = Watch()
@@ -156,14 +156,14 @@ def status(
 ) -> None:
     """Show a run's rounds and batches: status and answered/failed counts of each."""
     from . import batchstate as bs
-    from .cli import _settings
+    from .cli_common import make_settings
 
     st = bs.load(state)
     if poll and not st.done and any(p.phase == "running" for r in st.rounds for p in r.parts):
         watch = Watch(terminal=False)
         try:
             with bs.locked(state):
-                driver = _driver(state, _settings(openai_base_url=base_url), watch)
+                driver = _driver(state, make_settings(openai_base_url=base_url), watch)
                 driver.refresh()
                 st = driver.state
         except bs.RunBusy:
@@ -189,7 +189,7 @@ def status_text(st: RunState) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _exit_code(counts: dict[str, int]) -> int:
+def exit_code(counts: dict[str, int]) -> int:
     """generate's rule: 3 server, else 4 missing recording, else 1 not grounded, else 0."""
     if counts.get("error:server") or counts.get("error:deadline"):
         return SERVER
@@ -216,11 +216,11 @@ def collect(
     """
     from . import batchdriver
     from . import batchstate as bs
-    from .cli import _settings
+    from .cli_common import make_settings
     from .reports import get_format
 
     get_format(fmt)
-    settings = _settings(openai_base_url=base_url)
+    settings = make_settings(openai_base_url=base_url)
     watch = Watch()
     try:
         with bs.locked(state):
@@ -233,7 +233,7 @@ def collect(
         _note(f"{running} batch(es) still running; run `cnaps-llm batch collect {state}` again later, or add --wait")
         raise typer.Exit(OK)
     export(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=driver.state.cases)
-    raise typer.Exit(_exit_code(driver.state.counts))
+    raise typer.Exit(exit_code(driver.state.counts))
 
 
 def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str | None, annotate: bool, cases: int) -> None:
@@ -274,10 +274,10 @@ def cancel(state: StateArg, base_url: BaseUrl = None) -> None:
     """Cancel the run's running batches and send nothing more; `collect` then takes in what they answered."""
     from . import batchdriver
     from . import batchstate as bs
-    from .cli import _settings
+    from .cli_common import make_settings
 
     watch = Watch(terminal=False)
     with bs.locked(state):
-        driver = _driver(state, _settings(openai_base_url=base_url), watch)
+        driver = _driver(state, make_settings(openai_base_url=base_url), watch)
         ids = batchdriver.cancel(driver)
     _note(f"cancelled {', '.join(ids) if ids else 'no running batch'}; next: cnaps-llm batch collect {state} --wait")

@@ -34,13 +34,13 @@ ConfigFile = Annotated[
 ]
 
 
-def _err(message: str) -> None:
+def err(message: str) -> None:
     from .redact import redact
 
     sys.stderr.write(f"cnaps-llm: {redact(message)}\n")
 
 
-def _paths(files: list[str] | None, examples: list[str] | None = None) -> list[str]:
+def input_paths(files: list[str] | None, examples: list[str] | None = None) -> list[str]:
     """The inputs named on the command line: files, and bundled examples (`--example 003`, `example:003`)."""
     from .resources import examples as bundled
 
@@ -54,33 +54,33 @@ def _paths(files: list[str] | None, examples: list[str] | None = None) -> list[s
     return out
 
 
-def _load_cases(files: list[str] | None, examples: list[str] | None = None) -> tuple[list, int]:
+def load_cases(files: list[str] | None, examples: list[str] | None = None) -> tuple[list, int]:
     """Every case in ``files``; each bad file or line is reported on stderr and counted."""
     from .inputs import expand_paths, iter_cases
 
     cases, bad = [], 0
-    for path in expand_paths(_paths(files, examples)):
+    for path in expand_paths(input_paths(files, examples)):
         for item in iter_cases(path):
             if isinstance(item, InputError):
-                _err(item.message)
+                err(item.message)
                 bad += 1
             else:
                 cases.append(item)
     return cases, bad
 
 
-def _color() -> bool:
+def use_color() -> bool:
     """Colour on a terminal, plain when piped or with NO_COLOR set (no-color.org)."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
-def _settings(**flags: object):
+def make_settings(**flags: object):
     from .settings import load_settings
 
     return load_settings(**flags)
 
 
-def _run(cases: list, settings, *, concurrency: int, on_result=None, label: str = "generating"):  # type: ignore[no-untyped-def]
+def run_with_progress(cases: list, settings, *, concurrency: int, on_result=None, label: str = "generating"):  # type: ignore[no-untyped-def]
     """Run cases with live progress on stderr; ``on_result`` sees each result as it lands."""
     from .pipeline import RunOptions
     from .progress import Progress
@@ -102,13 +102,13 @@ def _run(cases: list, settings, *, concurrency: int, on_result=None, label: str 
         )
     except KeyboardInterrupt:  # typer would turn it into a silent exit 130
         progress.close()
-        _err("interrupted; finished cases are kept")
+        err("interrupted; finished cases are kept")
         raise typer.Exit(INTERRUPTED) from None
     finally:
         progress.close()
 
 
-def _exit_code(results: list, bad: int) -> int:
+def exit_code(results: list, bad: int) -> int:
     """One rule for every command: 2 bad input, else 3 server, else 4 missing recording, else 1 not grounded."""
     if bad:
         return BAD_INPUT

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli_common import ConfigFile, Example, Files, Model, _err, _load_cases, _run, _settings
+from .cli_common import ConfigFile, Example, Files, Model, err, load_cases, run_with_progress, make_settings
 from .errors import ConfigError, InputError
 
 
@@ -74,7 +74,7 @@ def eval_(
     from .reports.baseline import compare, load_baseline, render
 
     earlier = load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run
-    settings = _settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
+    settings = make_settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
     thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
     if from_run is not None:  # a finished `batch` run: its records, checked as generate checks them
@@ -82,10 +82,10 @@ def eval_(
 
         cases, results = run_results(from_run)
     else:
-        cases, bad = _load_cases(datasets, example)
+        cases, bad = load_cases(datasets, example)
         if bad or not cases:
             raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
-        results = _run(cases, settings, concurrency=concurrency, label="evaluating")
+        results = run_with_progress(cases, settings, concurrency=concurrency, label="evaluating")
     report = evals.evaluate(cases, results, thresholds)
     comparison = None
     if earlier is not None:
@@ -98,10 +98,10 @@ def eval_(
         if path is not None:
             atomic_write(path, render(fmt, results, report, comparison))
     for m in report.missed:
-        _err(f"threshold missed: {m}")
+        err(f"threshold missed: {m}")
     if report.gated_by == "cases" and not report.passed:
-        _err(f"{report.verdict()}; set thresholds in [tool.cnaps-llm.eval] or pass --no-thresholds to only report")
+        err(f"{report.verdict()}; set thresholds in [tool.cnaps-llm.eval] or pass --no-thresholds to only report")
     if comparison is not None and comparison.judged:
         for m in comparison.regressions:
-            _err(f"regressed since the baseline: {m}")
+            err(f"regressed since the baseline: {m}")
     raise typer.Exit(0 if report.passed and (comparison is None or comparison.passed) else 1)

@@ -19,11 +19,11 @@ from .grounding import grounding_for, vocab
 from .grounding.links import canonical, find_links
 from .grounding.rules import quality
 from .grounding.tasks import tasks_in
-from .models import Case, Result, _Strict
+from .models import Case, Result, StrictModel
 from .thresholds import THRESHOLDS
 
 
-class _ThresholdsBase(_Strict):
+class _ThresholdsBase(StrictModel):
     def limits(self) -> dict[str, float]:
         """The thresholds that are set, by name."""
         return {k: v for k, v in self.model_dump().items() if v is not None}
@@ -48,7 +48,7 @@ Thresholds = create_model(  # type: ignore[call-overload]
 )
 
 
-class Metrics(_Strict):
+class Metrics(StrictModel):
     cases: int
     grounded_rate: float
     first_pass_rate: float
@@ -159,7 +159,7 @@ def failures(m: Metrics, t: Thresholds) -> list[str]:  # type: ignore[valid-type
     return out
 
 
-class Report(_Strict):
+class Report(StrictModel):
     """A judged run. ``thresholds`` is None when they were switched off (nothing gates the run)."""
 
     metrics: Metrics

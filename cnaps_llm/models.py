@@ -17,13 +17,13 @@ ViolationKind = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Status = Literal["grounded", "repaired", "failed"]
 
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
     # defer_build: a model's validator is built when first used, not at import, so a
     # command pays only for the models it touches (`check` uses five of two dozen)
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
-class Source(_Strict):
+class Source(StrictModel):
     """One recommended model (``R1``…) or related paper (``P1``…) from the prompt file."""
 
     id: str = Field(pattern=r"^[RP][0-9]+$")
@@ -40,14 +40,14 @@ class Source(_Strict):
         return out
 
 
-class Expectations(_Strict):
+class Expectations(StrictModel):
     """What an eval case expects of a good answer (all optional)."""
 
     task: str | None = None
     must_cite: list[str] = Field(default_factory=list, description="Source ids the answer must cite.")
 
 
-class Case(_Strict):
+class Case(StrictModel):
     """One question with the sources the recommender picked for it.
 
     The id names output files and records: at most 200 characters, no control characters
@@ -68,7 +68,7 @@ class Case(_Strict):
         return [s for s in self.sources if s.role == "recommended"]
 
 
-class Violation(_Strict):
+class Violation(StrictModel):
     """Something in an answer that the input does not support.
 
     An ``error`` makes the answer ungrounded; a ``warn`` is reported and does not.
@@ -91,12 +91,12 @@ class Violation(_Strict):
         return self
 
 
-class CheckReport(_Strict):
+class CheckReport(StrictModel):
     grounded: bool
     violations: list[Violation]
 
 
-class Message(_Strict):
+class Message(StrictModel):
     """One chat message, in the pipeline's own terms (each backend translates it)."""
 
     role: Literal["system", "user", "assistant"]
@@ -106,12 +106,12 @@ class Message(_Strict):
 ErrorKind = Literal["server", "deadline", "no_recording", "budget"]
 
 
-class Usage(_Strict):
+class Usage(StrictModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
 
-class Attempt(_Strict):
+class Attempt(StrictModel):
     """One call to the model and what the validator made of it."""
 
     number: int
@@ -130,7 +130,7 @@ class Attempt(_Strict):
     synthetic: bool = Field(default=False, description="The reply was written by hand (bundled examples), not by a model.")
 
 
-class Result(_Strict):
+class Result(StrictModel):
     """The record of one case: what was asked, every attempt, what came out."""
 
     case_id: str
@@ -159,7 +159,7 @@ QUOTE_HELP = (
 )
 
 
-class Step(_Strict):
+class Step(StrictModel):
     """One workflow step: what source ``source`` does, and the quote from it that says so."""
 
     source: str
@@ -167,13 +167,13 @@ class Step(_Strict):
     quote: str = Field(default="", description=QUOTE_HELP)
 
 
-class Workflow(_Strict):
+class Workflow(StrictModel):
     input: str
     steps: list[Step]
     output: str
 
 
-class Reference(_Strict):
+class Reference(StrictModel):
     """A source that supports the answer, why, and the quote from it that says so."""
 
     source: str
@@ -181,7 +181,7 @@ class Reference(_Strict):
     quote: str = Field(default="", description=QUOTE_HELP)
 
 
-class SetAside(_Strict):
+class SetAside(StrictModel):
     """A recommended model the workflow does not use: why it does not fit, and the quote that shows it."""
 
     source: str
@@ -189,7 +189,7 @@ class SetAside(_Strict):
     quote: str = Field(default="", description=QUOTE_HELP)
 
 
-class Draft(_Strict):
+class Draft(StrictModel):
     """What the model returns in the structured modes: prose plus source ids, never links.
 
     Quotes default to empty so that a draft without them still parses and is told, by the

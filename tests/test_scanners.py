@@ -21,7 +21,7 @@ from .conftest import FIXTURES, SEEDS
 FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _TERMS = [t.replace("*", "") for _, t in tasks.all_terms()]
-_NAMES = vocab._lines("models.txt")
+_NAMES = vocab.data_lines("models.txt")
 _WORDS = ["The", "Input", "model", "image", "re", "x", "×", "of", "PSNR", "SSIM", "accuracy", "top-1", "F1", "dB", "%", "M", "k",
           "images", "Self", "iPhone", "wav2vec", "VGG16", "2.5x", "1,000", "12.5", "0.9", "one", "Two", "thousand", "Million",
           "someone", "İ", "ı", "ſ", "K", "DeHaze", "XMLHttp", "tasks", "Goal", "work", "network", "Papers", "→"]
@@ -96,7 +96,7 @@ def _cue_reference(cue: str) -> re.Pattern[str]:
     return re.compile("".join(out).removesuffix(r"[ \t]+"))
 
 
-_CUES = sorted({c for t in tasks._cue_data().values() for phrases in t.values() for c in phrases})
+_CUES = sorted({c for t in tasks.cue_data().values() for phrases in t.values() for c in phrases})
 _CUE_WORDS = sorted({w.rstrip("*") for c in _CUES for w in c.split() if w not in ("…", "#", "#x")}) + ["2", "3.5", "x", "4x", "x 4", "two", "the", "a"]
 _CUE_TEXT = _texts(_CUE_WORDS)
 
@@ -119,7 +119,7 @@ def test_supported_in_equals_trying_every_phrase_at_every_word(text: str) -> Non
     index = tasks.task_index()
     expected = {
         index[name]
-        for name, phrases in tasks._cue_data().items()
+        for name, phrases in tasks.cue_data().items()
         for cue in (*phrases.get("asked", ()), *phrases.get("said", ()))
         if any(_cue_reference(cue).match(low, m.start()) for m in re.finditer("[0-9a-z]+", low))
     }

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pydantic import Field
 
 from ..errors import ConfigError
-from ..models import Message, Usage, _Strict
+from ..models import Message, Usage, StrictModel
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 Mode = Literal["json_schema", "json_object", "text"]
 
 
-class Request(_Strict):
+class Request(StrictModel):
     case_id: str | None = Field(default=None, description="Where a recording is filed; not part of the request's identity.")
     model: str
     messages: list[Message]
@@ -35,14 +35,14 @@ class Request(_Strict):
     max_tokens: int = 1200
     seed: int | None = 0
 
-    model_config = {**_Strict.model_config, "populate_by_name": True}
+    model_config = {**StrictModel.model_config, "populate_by_name": True}
 
     def identity(self) -> dict[str, Any]:
         """What makes two requests the same call (the record/replay key hashes this)."""
         return self.model_dump(exclude={"case_id"}, by_alias=True, mode="json")
 
 
-class Completion(_Strict):
+class Completion(StrictModel):
     text: str
     finish_reason: str | None = None
     refusal: str | None = None

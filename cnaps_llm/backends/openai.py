@@ -36,7 +36,7 @@ from .throttle import Throttle
 
 _FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|structured output", re.I)
 _BUSY_WORDS = re.compile(r"busy|overloaded|loading|capacity", re.I)
-_PLACEHOLDER_KEY = "sk-no-key-required"  # local servers want no key, but the SDK insists on one
+PLACEHOLDER_KEY = "sk-no-key-required"  # local servers want no key, but the SDK insists on one
 MAX_USAGE = 100_000_000  # tokens; more in one reply is a broken server, not a bill
 MIN_REPLY_BYTES = 1 << 20
 HTTP_SLACK = 8  # raw HTTP bytes allowed per byte of reply: room for streamed chunks' JSON around each token
@@ -126,7 +126,7 @@ def is_local(base_url: str | None) -> bool:
     return ip.is_loopback or ip.is_private
 
 
-def _body_text(exc: openai.APIStatusError) -> str:
+def body_text(exc: openai.APIStatusError) -> str:
     try:
         return exc.response.text[:2000]
     except Exception:  # a streamed or closed body: the message is all we have
@@ -134,10 +134,10 @@ def _body_text(exc: openai.APIStatusError) -> str:
 
 
 def _format_rejected(exc: BaseException) -> bool:
-    return isinstance(exc, openai.APIStatusError) and exc.status_code in (400, 422, 500) and bool(_FORMAT_WORDS.search(_body_text(exc)))
+    return isinstance(exc, openai.APIStatusError) and exc.status_code in (400, 422, 500) and bool(_FORMAT_WORDS.search(body_text(exc)))
 
 
-def _retry_after(exc: BaseException | None) -> float | None:
+def retry_after(exc: BaseException | None) -> float | None:
     if isinstance(exc, openai.APIStatusError):
         value = exc.response.headers.get("retry-after")
         if value:
@@ -195,8 +195,8 @@ class OpenAIBackend:
                 "OpenAI-compatible server (vLLM, Ollama, llama.cpp); see .env.example"
             )
         self.settings = settings
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _PLACEHOLDER_KEY
-        self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, *url_secrets(settings.openai_base_url)])
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else PLACEHOLDER_KEY
+        self.redactor = Redactor([key if key != PLACEHOLDER_KEY else None, *url_secrets(settings.openai_base_url)])
         cap = HTTP_SLACK * max(MIN_REPLY_BYTES, 10 * 4 * settings.max_output_tokens)
         self.client = openai.AsyncOpenAI(
             api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0,
@@ -228,14 +228,14 @@ class OpenAIBackend:
         if isinstance(exc, openai.APIStatusError):
             if _format_rejected(exc):
                 return False
-            if exc.status_code == 503 and _BUSY_WORDS.search(_body_text(exc)):
+            if exc.status_code == 503 and _BUSY_WORDS.search(body_text(exc)):
                 self.busy = True
             return exc.status_code in (408, 409) or exc.status_code >= 500
         return False
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        after = _retry_after(exc)
+        after = retry_after(exc)
         wait = min(after, self.settings.max_retry_wait) if after is not None else float(self._backoff(state))
         if isinstance(exc, openai.RateLimitError):
             self.throttle.pause(wait)  # every request of the run waits, not just this one
@@ -328,7 +328,7 @@ class OpenAIBackend:
         code = exc.status_code
         if _format_rejected(exc):
             return UnsupportedFormat(f"the server rejected response_format {request.mode} (HTTP {code})", mode=request.mode)
-        detail = self.redactor.clip(_body_text(exc), 200).replace("\n", " ")
+        detail = self.redactor.clip(body_text(exc), 200).replace("\n", " ")
         tries = self.settings.transport_retries + 1
         hint = {
             400: "the server refused the request; check --model and the server's limits",

@@ -25,7 +25,7 @@ from ..batchlines import ENDPOINT
 from ..errors import BackendError, CallFailed, ConfigError
 from ..redact import Redactor
 from ..settings import Settings
-from .openai import _PLACEHOLDER_KEY, _body_text, _retry_after
+from .openai import PLACEHOLDER_KEY, body_text, retry_after
 
 T = TypeVar("T")
 CLOCK_SKEW = 600  # seconds: how much older than our call a provider's timestamp may look
@@ -46,9 +46,9 @@ class OpenAIBatchEngine:
     def __init__(self, settings: Settings) -> None:
         if not settings.has_backend:
             raise ConfigError("the Batch API needs OPENAI_API_KEY (or OPENAI_BASE_URL for a server that offers /v1/batches); see .env.example")
-        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else _PLACEHOLDER_KEY
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else PLACEHOLDER_KEY
         password = urlsplit(settings.openai_base_url).password if settings.openai_base_url else None
-        self.redactor = Redactor([key if key != _PLACEHOLDER_KEY else None, password])
+        self.redactor = Redactor([key if key != PLACEHOLDER_KEY else None, password])
         self.settings = settings
         self.client = openai.OpenAI(api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0)
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
@@ -64,7 +64,7 @@ class OpenAIBatchEngine:
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        after = _retry_after(exc)
+        after = retry_after(exc)
         return min(after, self.settings.max_retry_wait) if after is not None else float(self._backoff(state))
 
     def _call(self, what: str, fn: Callable[[], T], before_retry: Callable[[], T | None] | None = None) -> T:
@@ -94,7 +94,7 @@ class OpenAIBatchEngine:
 
     def _status_error(self, what: str, exc: openai.APIStatusError) -> BackendError:
         code = exc.status_code
-        detail = self.redactor.redact(_body_text(exc)).replace("\n", " ")[:200]
+        detail = self.redactor.redact(body_text(exc)).replace("\n", " ")[:200]
         hint = {
             401: "the API key was refused; set a valid OPENAI_API_KEY",
             403: "the API key may not use the Batch API or this model; check its permissions",

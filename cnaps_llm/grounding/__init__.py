@@ -102,9 +102,9 @@ def clear_caches(*, indexes: bool = True) -> None:
     is false, the case indexes and what each prompt's instructions ask for; the
     vocabularies stay loaded. For measuring cold checks, and for tests."""
     if indexes:
-        for per_case in (_index, structure.parts_asked, structure.one_model_is_enough, structure._echoed):
+        for per_case in (_index, *structure.PER_CASE):
             per_case.cache_clear()
-    for memo in (tasks._task_at, names._classify, links.canonical, vocab.squash_word, structure.mention_forms, _plan, *_quality.MEMOS):
+    for memo in (*tasks.MEMOS, *names.MEMOS, *structure.MEMOS, links.canonical, vocab.squash_word, _plan, *_quality.MEMOS):
         memo.cache_clear()
 
 

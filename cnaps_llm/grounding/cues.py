@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .tasks import _ALNUM, _cue_data, task_index
+from .tasks import ALNUM, cue_data, task_index
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twice double triple half".split())
 _GAP_WORDS = 4  # how many words a "…" in a phrase stands for
@@ -39,7 +39,7 @@ def _skip_spaces(low: str, pos: int) -> int:
 
 def _word_end(low: str, pos: int) -> int:
     n = len(low)
-    while pos < n and low[pos] in _ALNUM:
+    while pos < n and low[pos] in ALNUM:
         pos += 1
     return pos
 
@@ -53,15 +53,15 @@ def _match_token(low: str, pos: int, token: _Token) -> int | None:
         if low[pos:end] in _NUMBER_WORDS:
             return end
         k = pos
-        while k < n and low[k].isdigit() and low[k] in _ALNUM:
+        while k < n and low[k].isdigit() and low[k] in ALNUM:
             k += 1
         if k == pos:
             return None
-        if k + 1 < n and low[k] in ".," and low[k + 1].isdigit() and low[k + 1] in _ALNUM:
+        if k + 1 < n and low[k] in ".," and low[k + 1].isdigit() and low[k + 1] in ALNUM:
             k += 1
-            while k < n and low[k].isdigit() and low[k] in _ALNUM:
+            while k < n and low[k].isdigit() and low[k] in ALNUM:
                 k += 1
-        return None if k < n and low[k] in _ALNUM else k
+        return None if k < n and low[k] in ALNUM else k
     if kind == "#x":
         if pos < n and low[pos] in "x×":
             k = _skip_spaces(low, pos + 1)
@@ -78,7 +78,7 @@ def _match_token(low: str, pos: int, token: _Token) -> int | None:
                 k += 1
         k = _skip_spaces(low, k)
         if k < n and low[k] in "x×":
-            return None if k + 1 < n and low[k + 1] in _ALNUM else k + 1
+            return None if k + 1 < n and low[k + 1] in ALNUM else k + 1
         return None
     # a word; a hyphen in it matches any run of spaces, tabs, hyphens or underscores, or none
     parts = [p for p in re.split(r"[-_]", word) if p]
@@ -92,7 +92,7 @@ def _match_token(low: str, pos: int, token: _Token) -> int | None:
         k += len(part)
     if stem:
         return _word_end(low, k)
-    return None if k < n and low[k] in _ALNUM else k
+    return None if k < n and low[k] in ALNUM else k
 
 
 def match_cue(low: str, pos: int, tokens: tuple[_Token, ...]) -> bool:
@@ -128,7 +128,7 @@ def _cues_by_head() -> dict[str, tuple[tuple[int, tuple[_Token, ...]], ...]]:
     a phrase led by a number."""
     index = task_index()
     out: dict[str, list[tuple[int, tuple[_Token, ...]]]] = {}
-    for name, cues in _cue_data().items():
+    for name, cues in cue_data().items():
         for cue in (*cues.get("asked", ()), *cues.get("said", ())):
             tokens = parse_cue(cue)
             key = "#" if tokens[0][0] != "word" else re.match(r"[0-9a-z]*", tokens[0][1]).group()[:3]  # type: ignore[union-attr]

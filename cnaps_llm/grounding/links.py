@@ -29,7 +29,7 @@ from typing import NamedTuple, TypeVar
 from .patterns import finditer_any
 from urllib.parse import unquote
 
-_TRAIL = ".,;:!?)]}>'\"*_`»”’"
+TRAIL = ".,;:!?)]}>'\"*_`»”’"
 # what a bare URL never contains: space and markup, and the full-width brackets and
 # marks that close it in CJK text and in citation markers such as 【12†source】
 _STOP = r"\s<>\"'`\[\]{}|\\^【】〔〕〖〗「」『』《》〈〉（）［］｛｝，。、；！？†‡"
@@ -131,7 +131,7 @@ def _strip_trailing(raw: str) -> str:
     opened one (wiki-style links). One pass: the counts are taken once."""
     end = len(raw)
     opens = closes = -1
-    while end and raw[end - 1] in _TRAIL:
+    while end and raw[end - 1] in TRAIL:
         if raw[end - 1] == ")":
             if opens < 0:
                 opens, closes = raw.count("(", 0, end), raw.count(")", 0, end)

@@ -67,7 +67,7 @@ def _family_words() -> frozenset[str]:
     return frozenset(
         form
         for f in vocab.NAME_FILES
-        for line in vocab._lines(f)
+        for line in vocab.data_lines(f)
         if line.endswith(vocab.FAMILY) and " " not in (w := line.removesuffix(vocab.FAMILY))
         for form in (w, w.upper(), w.lower(), w.capitalize())
     )
@@ -320,7 +320,7 @@ def _multi_prefixes() -> frozenset[str]:
     the whole ("stable", "swintransformer"…): a name read so far that is none of these ends."""
     heads = set()
     for f in vocab.NAME_FILES:
-        for line in vocab._lines(f):
+        for line in vocab.data_lines(f):
             words = line.removesuffix(vocab.FAMILY).split()
             heads.update(vocab.squash("".join(words[:k])) for k in range(1, len(words)))
     return frozenset(heads)
@@ -399,3 +399,7 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
         t = raw.strip()
         if _reads_as_title(t, least=4 if strict else 3):
             yield start, t
+
+
+# the memo tables of pure functions here, for ``grounding.clear_caches``
+MEMOS = (_classify,)

@@ -78,8 +78,8 @@ def _counts() -> re.Pattern[str]:
     words between ("50 denoising steps"); hardware with a model number counts too (V100s).
     Case-sensitive (a trie of the forms written: steps, GPUs, gpus), so re rejects a word
     in a step or two instead of trying every branch in either case."""
-    nouns = vocab._lines("units.txt")
-    hardware = [h for h in vocab._lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
+    nouns = vocab.data_lines("units.txt")
+    hardware = [h for h in vocab.data_lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
     forms = {f for n in nouns for f in (n, n.lower(), n.capitalize())}
     forms |= {f + s for h in hardware for f in (h, h.lower()) for s in ("", "s")}
     alts = patterns.trie_regex([list(re.escape(c) for c in f) for f in sorted(forms)])
@@ -334,8 +334,8 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     break (each leading character costs a pass: "(four V100s)" is missed), and runs
     starting with a capital where a sentence or a line starts ("Five hundred thousand
     images were used", "- Four V100s")."""
-    nouns = vocab._lines("units.txt")
-    hardware = [h.lower() for h in vocab._lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
+    nouns = vocab.data_lines("units.txt")
+    hardware = [h.lower() for h in vocab.data_lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
     counts = "|".join(sorted({re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}, key=len, reverse=True))
     units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|fps|hz|gb|mb|tb|pixels|px|-?fold"
     comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)"

@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from . import patterns, vocab
+from . import vocab
 from .words import MARKS as _MARKS
 from .words import STOP as _STOP
 from .words import capitalised_before, head_nouns, is_task_word

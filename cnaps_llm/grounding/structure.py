@@ -375,3 +375,8 @@ class Mentions:
                 self._links = frozenset(self._answer_links)
             return any(link in self._links for link in links)
         return False
+
+
+# for ``grounding.clear_caches``: what is remembered per prompt, and per name
+PER_CASE = (parts_asked, one_model_is_enough, _echoed)
+MEMOS = (mention_forms,)

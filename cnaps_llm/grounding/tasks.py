@@ -23,7 +23,7 @@ from . import patterns, vocab
 from .names import titles_in
 
 _SEP = " -_\t&"  # between the words of a term: never a line break
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @cache
@@ -49,9 +49,9 @@ def match_term(low: str, start: int, term: str) -> int | None:
             return None
         pos += len(word)
         if stem:
-            while pos < n and low[pos] in _ALNUM:
+            while pos < n and low[pos] in ALNUM:
                 pos += 1
-    if not words[-1][1] and pos < n and low[pos] in _ALNUM:
+    if not words[-1][1] and pos < n and low[pos] in ALNUM:
         return None
     return pos
 
@@ -64,7 +64,7 @@ def _cue_file() -> dict:  # type: ignore[type-arg]
     return json.loads(files("cnaps_llm").joinpath("data", "task_cues.json").read_text(encoding="utf-8"))
 
 
-def _cue_data() -> dict[str, dict[str, list[str]]]:
+def cue_data() -> dict[str, dict[str, list[str]]]:
     return _cue_file()["tasks"]
 
 
@@ -88,7 +88,7 @@ def all_terms() -> tuple[tuple[int, str], ...]:
     scan reads past so that "edge detection" is never "detection"."""
     out = [(i, term) for i, t in enumerate(vocab.tasks()) for term in t.terms]
     index = task_index()
-    for name, cues in _cue_data().items():
+    for name, cues in cue_data().items():
         out += [(index[name], term) for term in cues.get("said", ())]
     out += [(NOT_A_TASK, term) for term in _not_tasks()]
     return tuple(out)
@@ -307,3 +307,7 @@ def in_title(text: str, start: int, end: int) -> bool:
         if at <= col and col_end <= at + len(title):
             return True
     return False
+
+
+# the memo tables of pure functions here, for ``grounding.clear_caches``
+MEMOS = (_task_at,)

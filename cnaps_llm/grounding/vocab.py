@@ -28,7 +28,7 @@ def squash_word(word: str) -> str:
     return squash(word)
 
 
-def _lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
     text = files("cnaps_llm").joinpath("data", name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
@@ -59,7 +59,7 @@ def _is_wordlike(name: str) -> bool:
 def names() -> NameVocab:
     any_case, exact, first = set(), set(), set()
     longest = 1
-    lines = [ln for f in NAME_FILES for ln in _lines(f)]
+    lines = [ln for f in NAME_FILES for ln in data_lines(f)]
     families = {squash(ln[: -len(FAMILY)]) for ln in lines if ln.endswith(FAMILY)}
     alone = {squash(ln) for ln in lines if not ln.endswith(FAMILY)}
     for line in lines:
@@ -77,7 +77,7 @@ def names() -> NameVocab:
 
 @cache
 def generic() -> frozenset[str]:
-    return frozenset(squash(w) for f in GENERIC_FILES for w in _lines(f))
+    return frozenset(squash(w) for f in GENERIC_FILES for w in data_lines(f))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ _CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # a capitalis
 @cache
 def head_nouns() -> frozenset[str]:
     """Head nouns of written-out names (``data/name_heads.txt``), with their plurals."""
-    return frozenset(h + end for h in vocab._lines("name_heads.txt") for end in ("", "s"))
+    return frozenset(h + end for h in vocab.data_lines("name_heads.txt") for end in ("", "s"))
 
 
 def capitalised_before(text: str, end: int) -> tuple[int, list[str]]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from ..errors import InputError
-from ..models import Result, _Strict
+from ..models import Result, StrictModel
 from ..thresholds import THRESHOLDS
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ _INFORMATIVE = (
 _EPS = 1e-9  # metrics are rounded to 4 places: anything smaller is no change
 
 
-class Baseline(_Strict):
+class Baseline(StrictModel):
     """What a comparison needs of an earlier run."""
 
     source: str
@@ -50,7 +50,7 @@ class Baseline(_Strict):
     statuses: dict[str, str] = Field(description="Each case's status, by id.")
 
 
-class MetricChange(_Strict):
+class MetricChange(StrictModel):
     metric: str
     label: str
     before: float | None
@@ -67,7 +67,7 @@ class MetricChange(_Strict):
     regressed: bool
 
 
-class Comparison(_Strict):
+class Comparison(StrictModel):
     baseline: str = Field(description="Where the baseline report came from.")
     max_regression: float
     judged: bool = Field(description="False with --no-thresholds: reported, not gating the run.")

@@ -19,11 +19,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 from ..index import Grounding
-from ..links import _TRAIL, canonical, decoded, problem
+from ..links import TRAIL, canonical, decoded, problem
 from . import Finding, Rule, Span, View
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?")
-_AFTER_CUT = " \t\r\n" + _TRAIL
+_AFTER_CUT = " \t\r\n" + TRAIL
 
 
 def message(link: str) -> str:
