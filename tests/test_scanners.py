@@ -305,7 +305,7 @@ def test_split_patterns_match_as_their_alternation(text: str) -> None:
 @FAST
 @given(st.lists(st.sampled_from(["```", "`", "``", " ", "\n", "\t", "\u2028", "\x0b", "a", "# b"]), max_size=30).map("".join))
 def test_fence_spans_equal_the_fence_regex(text: str) -> None:
-    assert names.fence_spans(text) == [m.span() for m in re.finditer(r"^\s*```.*?^\s*```", text, re.M | re.S)]
+    assert patterns.fence_spans(text) == [m.span() for m in re.finditer(r"^\s*```.*?^\s*```", text, re.M | re.S)]
 
 
 def test_memo_tables_change_nothing() -> None:

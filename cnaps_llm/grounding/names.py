@@ -137,49 +137,6 @@ _LINK_WORDS = frozenset(
 _CONNECTORS = frozenset("for of with via using in on to from towards and by".split())
 
 
-def _fence_line(text: str, at: int, lo: int) -> int:
-    """The first line start ``q``, ``lo <= q <= at``, with only whitespace from ``q`` to
-    ``at``; -1 if there is none."""
-    k = at
-    while k > lo and text[k - 1].isspace():
-        k -= 1
-    if k == 0:
-        return 0
-    n = text.find("\n", k - 1, at)  # k >= lo: the walk stops there
-    return -1 if n < 0 else n + 1
-
-
-# "```" at the text's start or after whitespace: the only places _fence_line can accept
-# (a run of backticks is passed over in C, not tried position by position)
-_FENCE_CANDIDATE = re.compile(r"```(?<!\S```)")
-
-
-def _at(text: str, pos: int) -> int:
-    m = _FENCE_CANDIDATE.search(text, pos)
-    return -1 if m is None else m.start()
-
-
-def fence_spans(text: str) -> list[tuple[int, int]]:
-    """Code fences, from the line start of an opening "```" to the end of its closing
-    one: where the regex ``(?ms)^\\s*```.*?^\\s*``` `` matches, found instead from each
-    "```" outward (that regex has no literal to skip ahead to: it costs a scan of the text)."""
-    spans = []
-    pos = 0
-    while True:
-        opening = _at(text, pos)
-        while opening >= 0 and (start := _fence_line(text, opening, pos)) < 0:
-            opening = _at(text, opening + 1)
-        if opening < 0:
-            return spans
-        closing = _at(text, opening + 3)
-        while closing >= 0 and _fence_line(text, closing, opening + 3) < 0:
-            closing = _at(text, closing + 1)
-        if closing < 0:  # no fence closes it, so none after it can close either
-            return spans
-        pos = closing + 3
-        spans.append((start, pos))
-
-
 def _strip_suffix(chunk: str) -> str:
     parts = chunk.split("-")
     # "SwinIR-based", "GenIR-curated": a trailing plain lower-case word is not part of the name
@@ -369,7 +326,7 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
     quotes (with a colon, or with a word like "for" or "with"), or as a link's text."""
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
-        for a, b in fence_spans(text):
+        for a, b in patterns.fence_spans(text):
             text = text[:a] + " " * (b - a) + text[b:]
     found = []
     if "*" in text or "_" in text:

@@ -110,3 +110,37 @@ def declared(text: str, name: str) -> bool:
         stem = numbered.group(1)
         return any(m.group(1) != digit for m in re.finditer(rf"(?<![A-Za-z]){stem}_?(\d)(?!\d)", text))
     return _is_variable(text, name)
+
+
+# --------------------------------------------------------------------------- plain words
+
+_PROSE_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+# words that say nothing of what a question is about: the answer's task part is judged by
+# the rest ("denoise", "grain", "scanned")
+QUESTION_STOP = frozenset(
+    "this that these those with from what which have they their there into about would could should user users "
+    "want wants wanted like more most some such them then than also very only just your does make made know "
+    "using used when where while been being will many much each other photo photos image images picture "
+    "pictures model models help task".split()
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ied", "es", "ed", "ly", "s", "y", "e")
+
+
+def prose_words(text: str) -> list[str]:
+    """The words of ``text``: runs of letters (and apostrophes) of two or more."""
+    return _PROSE_WORD.findall(text)
+
+
+def short_stem(word: str) -> str:
+    """A rough stem for comparing words: lower case, one suffix off, six letters at most."""
+    w = word.lower()
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            break
+    return w[:6]
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of the words of ``text`` that say what it is about."""
+    return {short_stem(w) for w in prose_words(text) if len(w) >= 4 and w.lower() not in QUESTION_STOP}

@@ -23,12 +23,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+
 from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
-from .. import vocab
+from .. import sections, vocab
 from ..index import Grounding
-from .. import sections
 from ..sections import Answer
 from ..tasks import tasks_in
+from ..words import QUESTION_STOP as _STOP
+from ..words import content_stems as _content
+from ..words import prose_words as _words
+from ..words import short_stem as _stem
 from . import Finding, Rule, View
 
 MIN_WORDS, MAX_WORDS = 40, 5000
@@ -45,36 +49,9 @@ _CONTENT = re.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
 _LABEL_LINE = re.compile(r"\*\*[^*\n]+:\*\*")
 _EMPTY_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
 _LABEL = re.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
-_WORDS = re.compile(r"[A-Za-z][A-Za-z'’]+")
 _SLUG = re.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
 SEGMENT_CHARS, LONG_LINE = 30, 120
 _SUBSET = re.compile(r"\bnot\b[^.\n]{0,30}\ball\b[^.\n]{0,30}\bmodels?\b|\bonly those\b[^.\n]{0,40}\brelevant\b")
-_STOP = frozenset(
-    "this that these those with from what which have they their there into about would could should user users "
-    "want wants wanted like more most some such them then than also very only just your does make made know "
-    "using used when where while been being will many much each other photo photos image images picture "
-    "pictures model models help task".split()
-)
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ies", "ied", "es", "ed", "ly", "s", "y", "e")
-
-
-def _words(text: str) -> list[str]:
-    return _WORDS.findall(text)
-
-
-def _stem(word: str) -> str:
-    w = word.lower()
-    for suf in _SUFFIXES:
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            w = w[: -len(suf)]
-            break
-    return w[:6]
-
-
-def _content(text: str) -> set[str]:
-    return {_stem(w) for w in _words(text) if len(w) >= 4 and w.lower() not in _STOP}
-
-
 def _question(g: Grounding) -> tuple[set[str], set[int]] | None:
     """The question's content words (stemmed) and tasks, computed once per case."""
     known = g.derived.get("quality.question")
