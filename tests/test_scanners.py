@@ -64,12 +64,20 @@ def _tasks_reference(text: str) -> list[tuple[set[int], int, int]]:
 
 
 @FAST
-@given(MIXED)
-def test_task_scan_equals_trying_every_term_at_every_word(text: str) -> None:
+@given(MIXED, st.booleans())
+def test_task_scan_equals_trying_every_term_at_every_word(text: str, whole_terms: bool) -> None:
+    """Either scan (first words, for a quick start; whole terms, after a warm-up) finds what
+    trying every term at every word finds."""
     if "\u0130" in text:  # İ lowers to two characters: offsets are checked separately below
         return
     tasks._task_at.cache_clear()
-    found = list(tasks.tasks_in(text))
+    before = tasks._scans
+    tasks._scans = tasks.WHOLE_TERMS_AFTER if whole_terms else 0
+    try:
+        found = list(tasks.tasks_in(text))
+        assert (tasks._scans == tasks.WHOLE_TERMS_AFTER) == whole_terms  # the scan asked for ran
+    finally:
+        tasks._scans = before
     ref = _tasks_reference(text)
     assert [(o, o + len(t)) for _, o, t in found] == [(o, e) for _, o, e in ref]
     assert all(task in ids for (task, _, _), (ids, _, _) in zip(found, ref, strict=True))
