@@ -9,7 +9,8 @@ of ``--runs``), with the memo tables emptied before each check (the case index k
 so that a shape cannot look fast by repeating one memoised chunk.
 
 Run: python3 bench/degenerate.py [--size 81920] [--runs 3] [--only SUBSTRING]
-Target (the hostile-input issue): each of the issue's shapes at most 3x ordinary text.
+Target (the hostile-input issue): each of the issue's shapes at most 3x ordinary text;
+every shape, extra ones included, at most 2.6x its own time when the text doubles (linear).
 The extra shapes are reported without a target: in the dense ones every few characters
 are a figure, a link or a line to judge, and the cost is per item (still linear).
 """
@@ -26,6 +27,7 @@ from cnaps_llm.grounding import check, clear_caches
 from cnaps_llm.inputs import load_case, read_text
 
 TARGET = 3.0
+GROWTH = 2.6  # time at twice the size, over time at the size: linear is 2
 URL = "https://github.com/JingyunLiang/SwinIR"
 
 
@@ -119,19 +121,24 @@ def main() -> None:
     over: list[str] = []
     for title, group, target in (("the issue's shapes", shapes, TARGET), ("extra shapes", extra_shapes, None)):
         print(f"\n{title}" + (f" (target <= {target:g}x)" if target else " (no target: the dense ones cost per claim or line)"))
-        print("| shape | ms | ratio |\n|---|---|---|")
+        print("| shape | ms | ratio | at twice the size |\n|---|---|---|---|")
         worst = ("", 0.0)
+        doubled = group(args.size * 2)
         for name, text in group(args.size).items():
             if args.only not in name:
                 continue
             t = cpu_time(text, case, args.runs)
             ratio = t / base
+            # linear: about 2x the time at twice the size; a splice or a list search per item
+            # (quadratic) shows as about 4x
+            growth = cpu_time(doubled[name], case, args.runs) / t
             worst = max(worst, (name, ratio), key=lambda x: x[1])
-            miss = target is not None and ratio > target
+            miss = (target is not None and ratio > target) or growth > GROWTH
             over += [name] if miss else []
-            print(f"| {name} | {t * 1e3:.1f} | {ratio:.2f}x{' **over**' if miss else ''} |")
+            print(f"| {name} | {t * 1e3:.1f} | {ratio:.2f}x | {growth:.2f}x{' **over**' if miss else ''} |")
         print(f"worst: {worst[0]} at {worst[1]:.2f}x ordinary text")
-    print(f"\nover the {TARGET:g}x target: {len(over)}" + (f" ({', '.join(over)})" if over else ""))
+    print(f"\nover the {TARGET:g}x target, or growing by more than {GROWTH:g}x at twice the size: {len(over)}"
+          + (f" ({', '.join(over)})" if over else ""))
 
 if __name__ == "__main__":
     main()

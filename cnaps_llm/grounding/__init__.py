@@ -236,9 +236,10 @@ def check(
                 line = end_line if offset is None else line_of(offset)
                 seen = found.get(key)
                 if seen is None:
-                    found[key] = _Found(offset, kind, text, message, severity, [line])
+                    found[key] = _Found(offset, kind, text, message, severity, [line], {line})
                     continue
-                if line not in seen.lines:
+                if line not in seen.line_set:  # a set: an answer may repeat one item on 10,000 lines
+                    seen.line_set.add(line)
                     seen.lines.append(line)
                 if offset is not None and (seen.offset is None or offset < seen.offset):
                     seen.offset, seen.text, seen.message = offset, text, message  # quoted as first written
@@ -260,6 +261,7 @@ class _Found:
     message: str
     severity: str
     lines: list[int]
+    line_set: set[int]
 
     def violation(self) -> Violation:
         lines = sorted(self.lines)  # a finding can come after one on a later line

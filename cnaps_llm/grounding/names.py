@@ -326,8 +326,11 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
     quotes (with a colon, or with a word like "for" or "with"), or as a link's text."""
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
-        for a, b in patterns.fence_spans(text):
-            text = text[:a] + " " * (b - a) + text[b:]
+        pieces, last = [], 0
+        for a, b in patterns.fence_spans(text):  # one join, not a copy of the text per fence
+            pieces += [text[last:a], " " * (b - a)]
+            last = b
+        text = "".join(pieces) + text[last:]
     found = []
     if "*" in text or "_" in text:
         found += [
