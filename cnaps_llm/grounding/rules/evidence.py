@@ -34,6 +34,8 @@ MAX_QUOTE_WORDS = 60
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.,])\d+(?:[.,]\d+)*")
+_PART = re.compile(r"[A-Za-z0-9']+")
+_WORD_START = r"(?<![a-z0-9])"
 _ROLE = {"step": "The step using", "set_aside": "The reason for setting aside", "reference": "The reason for citing"}
 
 
@@ -46,7 +48,11 @@ def _lexicon() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...], frozenset[
     plain = frozenset(ln[1:].lower() for ln in lines if ln.startswith("!"))
     terms = sorted((ln for ln in lines if not ln.startswith("!")), key=len, reverse=True)
     bodies = [_term_regex(t) for t in terms]
-    scan = re.compile("|".join(f"(?P<t{i}>{b})" for i, b in enumerate(bodies)))
+    # one word-start test and a first-letter test before the alternation (each body's own
+    # look-behind would make re try every term at every character: five times slower)
+    firsts = "".join(sorted({sp[0] for t in terms for sp in t.lower().split("|")}))
+    unanchored = "|".join(f"(?P<t{i}>{b.removeprefix(_WORD_START)})" for i, b in enumerate(bodies))
+    scan = re.compile(f"{_WORD_START}(?=[{re.escape(firsts)}])(?:{unanchored})")
     return scan, tuple(re.compile(b) for b in bodies), plain
 
 
@@ -56,7 +62,7 @@ def _term_regex(term: str) -> str:
     for spelling in term.lower().split("|"):
         words = [w for w in re.split(r"[\s\-_]+", spelling) if w]
         spellings.append(r"[\s\-_]+".join(re.escape(w.rstrip("*")) + (r"[a-z0-9]*" if w.endswith("*") else "") for w in words))
-    return r"(?<![a-z0-9])(?:" + "|".join(spellings) + r")(?![a-z0-9])"
+    return _WORD_START + "(?:" + "|".join(spellings) + r")(?![a-z0-9])"
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,7 @@ def _claims(text: str, base: int) -> Iterator[tuple[int, str, str, object]]:
         yield base + m.start(), text[m.start() : m.end()], "term", int(m.lastgroup[1:])  # type: ignore[index]
     names = vocab.names()
     for m in _WORD.finditer(text):
-        for part_m in re.finditer(r"[A-Za-z0-9']+", m.group()):
+        for part_m in _PART.finditer(m.group()):
             w = part_m.group()
             inner_cap = any(c.isupper() for c in w[1:]) and any(c.islower() or c.isdigit() for c in w) or (w.isupper() and len(w) > 1)
             mixed = any(c.isdigit() for c in w) and any(c.isalpha() for c in w)
