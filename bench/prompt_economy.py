@@ -24,7 +24,7 @@ def main() -> int:
     for path in sorted((ROOT / "fixtures" / "prompts").glob("*.txt")):
         raw = len(enc.encode(read_text(path), disallowed_special=()))
         built = build_messages(t, load_case(path), "json_schema", model=settings.model, max_tokens=settings.max_input_tokens)
-        systems.add(built.messages[0]["content"])
+        systems.add(built.messages[0].content)
         ratio = built.tokens / raw
         worst = max(worst, ratio)
         print(f"{path.name:<28} raw file {raw:>5} tokens, prompt {built.tokens:>5} tokens = {ratio:.2f}x")
