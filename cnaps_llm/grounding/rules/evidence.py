@@ -23,17 +23,24 @@ from functools import cache
 from importlib.resources import files
 from urllib.parse import unquote, urlsplit
 
-from ...answer_format import Statement, has_evidence, normalise_quote, occurs_in, reason_start, statements
-from .. import vocab
+from ...answer_format import (
+    Statement,
+    has_evidence,
+    normalise_quote,
+    occurs_in,
+    reason_start,
+    statements,
+)
+from .. import patterns, vocab
 from ..index import Grounding
 from ..links import canonical
 from ..tasks import tasks_in
 from . import Finding, Rule, View
 
 MAX_QUOTE_WORDS = 60
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.,])\d+(?:[.,]\d+)*")
+_CAMEL = patterns.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD = patterns.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
+_NUMBER = patterns.compile(r"(?<![A-Za-z0-9.,])\d+(?:[.,]\d+)*")
 _ROLE = {"step": "The step using", "set_aside": "The reason for setting aside", "reference": "The reason for citing"}
 
 
@@ -46,8 +53,8 @@ def _lexicon() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...], frozenset[
     plain = frozenset(ln[1:].lower() for ln in lines if ln.startswith("!"))
     terms = sorted((ln for ln in lines if not ln.startswith("!")), key=len, reverse=True)
     bodies = [_term_regex(t) for t in terms]
-    scan = re.compile("|".join(f"(?P<t{i}>{b})" for i, b in enumerate(bodies)))
-    return scan, tuple(re.compile(b) for b in bodies), plain
+    scan = patterns.compile("|".join(f"(?P<t{i}>{b})" for i, b in enumerate(bodies)))
+    return scan, tuple(patterns.compile(b) for b in bodies), plain
 
 
 def _term_regex(term: str) -> str:
