@@ -24,8 +24,9 @@ from .errors import ConfigError
 StructuredMode = Literal["auto", "json_schema", "json_object", "text"]
 CacheMode = Literal["auto", "replay", "record", "off"]
 OnFail = Literal["report", "repair"]
-# read elsewhere, on purpose: the CLI's error handler must work before settings load
-_OTHER_VARS = {"CNAPS_DEBUG"}
+# read elsewhere, on purpose: the CLI's error handler must work before settings load, and
+# the grounding package's compiled-regex cache when its patterns are built at import
+_OTHER_VARS = {"CNAPS_DEBUG", "CNAPS_REGEX_CACHE"}
 
 
 def default_cache_dir() -> Path:

@@ -3,11 +3,23 @@ directory, so a developer's OPENAI_API_KEY or .env never leaks into a result."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the validator's compiled regexes are kept in the user cache: never from the suite (its
+# patterns are built when the package is first imported, before any fixture runs). Off,
+# and the user cache moved for the session: several tests start subprocesses with every
+# CNAPS_ variable removed
+os.environ["CNAPS_REGEX_CACHE"] = "off"
+_USER_CACHE = tempfile.mkdtemp(prefix="cnaps-tests-cache-")
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE
+atexit.register(shutil.rmtree, _USER_CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -24,6 +36,8 @@ def _isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
     # recordings go to the test's own folder; tests of the bundled ones pass --cache-dir
     monkeypatch.setenv("CNAPS_CACHE_DIR", str(tmp_path / "cassettes"))
+    # subprocesses too: the suite never writes the user's compiled-regex cache
+    monkeypatch.setenv("CNAPS_REGEX_CACHE", "off")
 
 
 class CliResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from . import patterns
 from .tasks import ALNUM, cue_data, task_index
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twice double triple half".split())
@@ -136,7 +137,7 @@ def _cues_by_head() -> dict[str, tuple[tuple[int, tuple[_Token, ...]], ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-_WORD = re.compile(r"[0-9a-z]+")
+_WORD = patterns.compile(r"[0-9a-z]+")
 
 
 def supported_in(text: str) -> set[int]:

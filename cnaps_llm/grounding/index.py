@@ -13,29 +13,28 @@ links and summaries); the answer never adds to it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import accumulate
 
 from ..models import Case
-from . import vocab
-from .links import canonical, find_links
+from . import patterns, vocab
 from .cues import supported_in
+from .links import canonical, find_links
 from .numbers import numbers_in, sizes_in, spelled_in
 from .phrases import Expansions, acronym_patterns
 from .tasks import task_index, tasks_in
 
-_TOKEN = re.compile(r"[0-9a-z]+")
+_TOKEN = patterns.compile(r"[0-9a-z]+")
 # the capital a camelCase word splits before ("DeHaze", "XMLHttp"); led by the capital,
 # so re skips the lower-case letters in C
-_CAMEL = re.compile(r"[A-Z](?:(?<=[a-z][A-Z])|(?<=[A-Z][A-Z])(?=[a-z]))")
+_CAMEL = patterns.compile(r"[A-Z](?:(?<=[a-z][A-Z])|(?<=[A-Z][A-Z])(?=[a-z]))")
 _NAMES_MEMO = 4096  # names remembered per index: more than an answer holds, bounded for long runs
 WINDOW = 6  # longest run of input tokens a grounded name may span ("Swin Transformer V2 Large" …)
 # a name's parts: camelCase words, runs of capitals, digits ("Txt2Img" -> txt 2 img, "SD1" -> sd 1)
-_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_LINK_NAME = re.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+/[\w.-]+)")
+_PART = patterns.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_LINK_NAME = patterns.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+/[\w.-]+)")
 
 
 @dataclass(frozen=True)

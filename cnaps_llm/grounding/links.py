@@ -25,9 +25,10 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
-
-from .patterns import finditer_any
 from urllib.parse import unquote
+
+from . import patterns
+from .patterns import finditer_any
 
 TRAIL = ".,;:!?)]}>'\"*_`»”’"
 # what a bare URL never contains: space and markup, and the full-width brackets and
@@ -38,9 +39,9 @@ _CHARS = rf"[^{_STOP}]"
 # out: cheap literal-led patterns first, the costly bare-domain one only when a
 # "name.tld/" is present at all (issue #7: a 3 KB answer must check in well under 1 ms).
 # gates lead with a literal, which re finds fast (a leading \d or look-behind is tried at every position)
-_BARE_ARXIV = re.compile(r"\.\d{4,5}v\d")
-_DOI = re.compile(r"10\.\d{4,9}/")
-_DOT_SLASH = re.compile(r"\.[A-Za-z]{2,24}/")
+_BARE_ARXIV = patterns.compile(r"\.\d{4,5}v\d")
+_DOI = patterns.compile(r"10\.\d{4,9}/")
+_DOT_SLASH = patterns.compile(r"\.[A-Za-z]{2,24}/")
 class _AnyOf(NamedTuple):
     """Patterns that each lead with their own literal, searched as their alternation would
     be (``patterns.finditer_any``): re skips to a literal in C, not to an alternation."""
@@ -61,20 +62,20 @@ class _AnyOf(NamedTuple):
 _PATTERNS = (
     # http(s) with a slash and any more slashes either way: `https:/x` and `https:/\\x` are
     # found here too and judged by ``problem`` (a browser sends each of them to host x)
-    re.compile(rf"[hH][tT][tT][pP][sS]?:/[/\\]*[^{_STOP}/]{_CHARS}*"),  # no \b or re.I: a leading class lets re skip ahead fast
+    patterns.compile(rf"[hH][tT][tT][pP][sS]?:/[/\\]*[^{_STOP}/]{_CHARS}*"),  # no \b or re.I: a leading class lets re skip ahead fast
     # `//`: after a colon, any other scheme:// (the scheme read backwards, see _widen); after
     # a space or a bracket, a scheme-relative `//host.tld/…` (see find_links); else a path
-    re.compile(rf"//{_CHARS}*"),
-    re.compile(rf"\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_CHARS}*"),
-    re.compile(r"(?<![\w.])(?:doi:\s*)?10\.\d{4,9}/[^\s\"'<>`\[\](){}]+", re.I),
-    re.compile(r"\b[Aa][Rr][Xx][Ii][Vv]:\s*\d{4}\.\d{4,5}(?:v\d+)?"),
-    re.compile(r"(?<![\w./-])\d{4}\.\d{4,5}v\d+\b"),
+    patterns.compile(rf"//{_CHARS}*"),
+    patterns.compile(rf"\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_CHARS}*"),
+    patterns.compile(r"(?<![\w.])(?:doi:\s*)?10\.\d{4,9}/[^\s\"'<>`\[\](){}]+", re.I),
+    patterns.compile(r"\b[Aa][Rr][Xx][Ii][Vv]:\s*\d{4}\.\d{4,5}(?:v\d+)?"),
+    patterns.compile(r"(?<![\w./-])\d{4}\.\d{4,5}v\d+\b"),
     # script and data URIs written as plain text, in lower case (as a target, any case is judged);
     # one literal-led pattern each, their matches merged; not `data:**` in prose
-    _AnyOf(tuple(re.compile(rf"{scheme}:(?=[\w%&#,;(!~+-]){_CHARS}+") for scheme in ("javascript", "vbscript", "data"))),
+    _AnyOf(tuple(patterns.compile(rf"{scheme}:(?=[\w%&#,;(!~+-]){_CHARS}+") for scheme in ("javascript", "vbscript", "data"))),
 )
 _SLASHES = 1  # the index in _PATTERNS of `//`
-_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])")
+_HOST = patterns.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])")
 _IN_PATH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_/\\.-")
 _SCRIPT = 6  # the index in _PATTERNS of the script and data URIs (checked for a word glued before)
 # (`file:` is not among them: `file:///…` is found with the other schemes)
@@ -89,7 +90,7 @@ _MAY_MATCH: tuple[Callable[[str], bool], ...] = (
     lambda t: "script:" in t or "data:" in t,
     lambda t: _DOT_SLASH.search(t) is not None,
 )
-_BARE = re.compile(
+_BARE = patterns.compile(
     rf"(?<![\w@./-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{{2,24}})/{_CHARS}*"
 )
 # file extensions that look like TLDs in `model.pth/…`-style text: not links
@@ -102,24 +103,24 @@ _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 # link targets by syntax, each led by a literal
 # `](` destination, optional title, `)`; a destination may hold one level of balanced parentheses
-_MD_INLINE = re.compile(
+_MD_INLINE = patterns.compile(
     r"\]\([ \t]*\n?[ \t]*(?:<([^<>\n]*)>|([^\s()<>]+(?:\([^\s()<>]*\)[^\s()<>]*)*|(?:\([^\s()<>]*\)[^\s()<>]*)+))"
     r"(?:[ \t]*\n?[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*\n?[ \t]*\)"
 )
-_MD_REF = re.compile(r"^ {0,3}\[(?:[^\[\]\\\n]|\\.){1,999}\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))", re.M)
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
-_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)>")
-_ATTR = re.compile(
+_MD_REF = patterns.compile(r"^ {0,3}\[(?:[^\[\]\\\n]|\\.){1,999}\]:[ \t]*\n?[ \t]*(?:<([^<>\n]*)>|(\S+))", re.M)
+_AUTOLINK = patterns.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
+_TAG = patterns.compile(r"<[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)>")
+_ATTR = patterns.compile(
     r"(?<![\w:-])(?:xlink:href|href|src|srcset|action|formaction|poster|background|data|cite|ping|manifest|codebase)"
     r"\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))",
     re.I,
 )
 
-_ARXIV_PATH = re.compile(r"^arxiv\.org/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
-_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
-_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_ARXIV_PATH = patterns.compile(r"^arxiv\.org/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
+_ARXIV_ID = patterns.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+_SCHEME = patterns.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_PERCENT = patterns.compile(r"%[0-9A-Fa-f]{2}")
+_MD_ESCAPE = patterns.compile(r"\\([!-/:-@\[-`{-~])")
 _INVISIBLE = {ord(c): None for c in "\t\n\r"}  # a browser drops these anywhere in a URL
 _EDGE = "".join(map(chr, range(0x21)))  # ... and C0 controls and spaces at either end
 _T = TypeVar("_T")

@@ -35,8 +35,8 @@ from .words import capitalised_before, head_nouns, is_task_word
 # plain words), so the scan looks for a capital or digit and widens to the whole chunk:
 # plain lower-case words, most of an answer, are never visited.
 _CHUNK = "[A-Za-z0-9+._-]"
-_CAND = re.compile(rf"[A-Z0-9]{_CHUNK}*")
-_WORD = re.compile(rf"[A-Za-z0-9]{_CHUNK}*")
+_CAND = patterns.compile(rf"[A-Z0-9]{_CHUNK}*")
+_WORD = patterns.compile(rf"[A-Za-z0-9]{_CHUNK}*")
 _CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+._-")
 
 
@@ -57,7 +57,7 @@ def _scan() -> re.Pattern[str]:
     kept = patterns.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
     skip = rf"(?<=[A-Z])(?<!{_CHUNK}[A-Z])(?!(?:{kept})(?![a-z]))[a-z]++{plain_end}"
-    return re.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
+    return patterns.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
 
 
 @cache
@@ -73,7 +73,7 @@ def _family_words() -> frozenset[str]:
     )
 
 
-_NEXT_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z]*)")
+_NEXT_WORD = patterns.compile(r"[ \t]+([A-Z][A-Za-z]*)")
 
 
 def _headed(text: str, start: int, end: int) -> tuple[int, str] | None:
@@ -109,11 +109,11 @@ def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
     return s, e, text[s:e]
 
 
-_INNER_CAP = re.compile(r"[a-z][A-Z]")
-_CAPS_THEN_WORD = re.compile(r"[A-Z]{2}[a-z]{2}")  # MODNet, CLIPSeg (GANs, CNNs: a plural "s" only)
-_HAS_DIGIT = re.compile(r"\d")
+_INNER_CAP = patterns.compile(r"[a-z][A-Z]")
+_CAPS_THEN_WORD = patterns.compile(r"[A-Z]{2}[a-z]{2}")  # MODNet, CLIPSeg (GANs, CNNs: a plural "s" only)
+_HAS_DIGIT = patterns.compile(r"\d")
 # 2nd, 1990s, node_1, enlarged_frame_2, and a letter with a digit (x1, O3, M2): placeholders
-_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
+_ORDINAL = patterns.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
 # first parts that qualify the rest: "Non-JPEG" is about JPEG, "PRE-PROCESSING" about processing
 _PREFIXES = {"non", "pre", "post", "anti", "semi", "multi", "sub", "un", "co", "cross", "self", "re", "de", "over", "under"}
 _SUFFIXES = {
@@ -223,8 +223,8 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
             yield start, name
 
 
-_FAMILY_MEMBER = re.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
-_VERSION = re.compile(r"[ \t]+(?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?!\w|\.\d)")  # Swin Transformer V2, Stable Diffusion v1.5
+_FAMILY_MEMBER = patterns.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
+_VERSION = patterns.compile(r"[ \t]+(?:[vV]\d+(?:\.\d+)*|\d+\.\d+)(?!\w|\.\d)")  # Swin Transformer V2, Stable Diffusion v1.5
 
 
 def _listed(text: str, start: int, end: int, v: vocab.NameVocab) -> int | None:

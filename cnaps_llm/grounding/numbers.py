@@ -35,30 +35,30 @@ _METRICS = (
 )
 # Figures are found from the numbers outward: one cheap pass finds the numbers, then
 # short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
-_HAS_DIGIT = re.compile(r"\d")
+_HAS_DIGIT = patterns.compile(r"\d")
 # A number starts at a digit not inside a word (VGG16) or another number (1.5), unless
 # after "x" (x4). The digit leads and the look-behind follows it, so re skips through
 # the text in C to the next digit; the rest is ``_NUM`` with its first digit taken.
 _NUMBER_TAIL = r"(?:(?<![\w.]\d)|(?<=[x×]\d))(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?"
-_NUMBER = re.compile(r"\d" + _NUMBER_TAIL)
+_NUMBER = patterns.compile(r"\d" + _NUMBER_TAIL)
 # the same for ASCII text, where \d is [0-9]: re tests a range faster than a Unicode category
-_NUMBER_ASCII = re.compile(r"[0-9]" + _NUMBER_TAIL)
+_NUMBER_ASCII = patterns.compile(r"[0-9]" + _NUMBER_TAIL)
 # a size: 256x256, 512 × 512 px, 1024x1024x3
-_AFTER_RES = re.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
-_AFTER_UNIT = re.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
-_BEFORE_METRIC = re.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
+_AFTER_RES = patterns.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
+_AFTER_UNIT = patterns.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
+_BEFORE_METRIC = patterns.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
 # the metric names alone, lower case, literal-led: a cheap test that ``_BEFORE_METRIC`` may match
-_METRIC_WORD = re.compile(_METRICS.lower())
+_METRIC_WORD = patterns.compile(_METRICS.lower())
 # x4 as a scale, not inside a name (esrgan-x4) or a word
-_BEFORE_SCALE = re.compile(r"(?<![\w.\-])[x×]\s?$")
-_AFTER_PCT = re.compile(r"\s*(?:%|dB)")
+_BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
+_AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # one pattern per opening bracket (see ``patterns.finditer_any``)
 _SHAPE = patterns.by_lead("[(", rf"\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
 # a value in a JSON example: "score": 0.92, 'bbox': [120, 45, 80, 120]
-_JSON_KEY = re.compile(r"[\"']\s*:\s*$")
+_JSON_KEY = patterns.compile(r"[\"']\s*:\s*$")
 # a quoted example output: Example: "There are 12 products …"
-_EXAMPLE = re.compile(r"xample[^\"\n]{0,30}?:\s*\"[^\"\n]*\"")
-_SCALE_UNIT = re.compile(r"\s*(?:[x×]|times|-?fold)$", re.IGNORECASE)
+_EXAMPLE = patterns.compile(r"xample[^\"\n]{0,30}?:\s*\"[^\"\n]*\"")
+_SCALE_UNIT = patterns.compile(r"\s*(?:[x×]|times|-?fold)$", re.IGNORECASE)
 _STOP = r"(?:of|the|and|or|to|in|on|for|with|a|an|per|from|by|at|each|every|all|is|are|its|their|our|this|that)"
 
 
@@ -84,7 +84,7 @@ def _counts() -> re.Pattern[str]:
     forms |= {f + s for h in hardware for f in (h, h.lower()) for s in ("", "s")}
     alts = patterns.trie_regex([list(re.escape(c) for c in f) for f in sorted(forms)])
     word = rf"(?!{_STOP}\b)[A-Za-z0-9][\w-]*"
-    return re.compile(rf"[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,2}}(?:{alts})(?![a-zA-Z])")
+    return patterns.compile(rf"[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,2}}(?:{alts})(?![a-zA-Z])")
 
 
 def number_scan(text: str) -> Iterator[re.Match[str]]:
@@ -161,9 +161,9 @@ def sizes_in(text: str) -> Iterator[tuple[float, ...]]:
             yield tuple(_value(n) for n in re.findall(_NUM, text[m.start() : size.end()]))
 
 
-_ANY = re.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
+_ANY = patterns.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
 # every number of an input, multiplier and all; digit-led (``_NUM`` with its first digit taken)
-_EVERY = re.compile(rf"\d(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d+)?(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
+_EVERY = patterns.compile(rf"\d(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d+)?(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
 _WORDS = {
     "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
@@ -173,12 +173,12 @@ _WORD_MULT = rf"\b(?P<n>{'|'.join(_WORDS)})\s+(?P<mult>{'|'.join(_MULT_WORDS)})\
 _WORD_NUM = r"\b(?P<n>" + "|".join(k for k in _WORDS if k != "a") + r")\b"
 # the same on lower-cased text, led by a letter (the word boundary checked after it) so
 # that re tests the first letter in C instead of every branch at every position
-_WORD_NUM_LOWER = re.compile(
+_WORD_NUM_LOWER = patterns.compile(
     "(?P<n>" + patterns.trie_regex([[w[0], f"(?<!\\w{w[0]})", *w[1:]] for w in _WORDS if w != "a"]) + r")\b"
 )
-_WORD_MULT_ANY_CASE = re.compile(_WORD_MULT, re.IGNORECASE)
-_WORD_NUM_ANY_CASE = re.compile(_WORD_NUM, re.IGNORECASE)
-_WORD_MULT_LOWER = re.compile(_WORD_MULT)
+_WORD_MULT_ANY_CASE = patterns.compile(_WORD_MULT, re.IGNORECASE)
+_WORD_NUM_ANY_CASE = patterns.compile(_WORD_NUM, re.IGNORECASE)
+_WORD_MULT_LOWER = patterns.compile(_WORD_MULT)
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "hundred": 1e2}
 
 
@@ -252,11 +252,11 @@ _SPELLED_RUN = patterns.by_lead(
 )
 # "a million", "an hundred": a scale word after an article (looked for when a scale word is there)
 _A_SCALE = patterns.by_lead(" \n", r"[Aa]n?[ \t]+(?:hundred|thousand|million|billion)(?P<fold>)(?![a-z])")
-_COMPARATIVE = re.compile(
+_COMPARATIVE = patterns.compile(
     r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)(?![a-z])"
 )
 # after a spelled number: units and counts that make a figure of a small one ("three decibels")
-_SPELLED_UNIT = re.compile(
+_SPELLED_UNIT = patterns.compile(
     r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|fps|FPS|Hz|GB|MB|TB|pixels|px|-?fold)(?![a-zA-Z])"
 )
 
@@ -336,7 +336,11 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     images were used", "- Four V100s")."""
     nouns = vocab.data_lines("units.txt")
     hardware = [h.lower() for h in vocab.data_lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
-    counts = "|".join(sorted({re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}, key=len, reverse=True))
+    # longest first; ties in a fixed order, so the pattern is the same string in every run
+    # (its compiled program is kept between runs, by pattern); inside a look-ahead, the
+    # order of equal-length words never changes a match
+    words = {re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}
+    counts = "|".join(sorted(words, key=lambda w: (-len(w), w)))
     units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|fps|hz|gb|mb|tb|pixels|px|-?fold"
     comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)"
     follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
@@ -349,8 +353,8 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
     opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
     starts = (
-        re.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
-        re.compile(rf"\n[ \t]*{opening}(?:{capital}){more}{tail}"),
+        patterns.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
+        patterns.compile(rf"\n[ \t]*{opening}(?:{capital}){more}{tail}"),
     )
     return patterns.by_lead(" \n", rf"(?:{_SPELLED_WORD}){more}{tail}"), starts
 

@@ -1,15 +1,150 @@
 """Regex building blocks the scanners share: trie-shaped alternations, literal-led
-pattern sets, and a case-folding shortcut.
+pattern sets, a case-folding shortcut, and ``compile``: ``re.compile`` with the compiled
+programs kept between runs.
 
-Invariant: pure functions of their arguments; each builds or runs patterns that
-match exactly what the plain regex they replace would (``tests/test_scanners.py``
-holds each to its plain form). Nothing here knows a word list.
+Invariant: pure functions of their arguments (``compile`` aside, whose kept file only
+saves time); each builds or runs patterns that match exactly what the plain regex they
+replace would (``tests/test_scanners.py`` holds each to its plain form,
+``tests/test_regex_cache.py`` holds kept programs to fresh ones). Nothing here knows a
+word list.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterator
+from typing import AnyStr
+
+try:
+    import _sre  # CPython's engine, already loaded by re
+except ImportError:  # elsewhere compile() is re.compile
+    _sre = None
+
+# --------------------------------------------------------------------------- compiled programs
+
+# (pattern, flags) -> what re._compiler.compile passes to _sre.compile after the pattern:
+# (flags, code, groups - 1, groupindex, indexgroup). None until the first compile() loads it.
+_programs: dict[tuple[str | bytes, int], tuple] | None = None
+_file: str | None = None  # where they are kept; None: not kept (off, or no usable folder)
+_added = False
+_used: set[tuple[str | bytes, int]] = set()  # keys this run compiled or read
+# patterns built from an input (its acronyms, its names) add a few per new input: past
+# this many the file keeps only what the last run used, so it cannot grow without bound
+MAX_KEPT = 2000
+# flags re.compile treats specially (re.DEBUG prints, re.TEMPLATE warns and is gone in 3.13)
+_PLAIN_ONLY = re.DEBUG | 1
+
+
+def compile(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:  # noqa: A001 - re.compile's drop-in
+    """``re.compile(pattern, flags)``, from a program compiled by an earlier run when there
+    is one (building a Pattern from its program skips parsing and code generation, most of
+    the grounding package's start-up). Any failure falls back to ``re.compile``: what the
+    Pattern matches never depends on the kept file."""
+    global _added
+    if _programs is None:
+        _load()
+    try:
+        flags = int(flags)
+        key = (pattern, flags)
+        plain = type(pattern) in (str, bytes) and not flags & _PLAIN_ONLY
+        entry = _programs.get(key) if plain else None
+        if entry is not None:
+            compiled = _sre.compile(pattern, *entry)
+            _used.add(key)
+            return compiled
+        if _file is not None and plain:
+            entry = _program(pattern, flags)
+            compiled = _sre.compile(pattern, *entry)
+            _programs[key] = entry
+            _used.add(key)
+            if not _added:
+                import atexit
+
+                atexit.register(_save)
+                _added = True
+            return compiled
+    except Exception:  # private API changed, damaged entry, or a bad pattern: re says what is wrong
+        pass
+    return re.compile(pattern, flags)
+
+
+def _program(pattern: str | bytes, flags: int) -> tuple:
+    """What ``re._compiler.compile`` computes for ``pattern`` and hands to ``_sre.compile``
+    (the opcodes as plain ints, which marshal keeps)."""
+    from re import _compiler, _parser
+
+    p = _parser.parse(pattern, flags)
+    code = _compiler._code(p, flags)
+    groupindex = dict(p.state.groupdict)
+    indexgroup = [None] * p.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    return (flags | p.state.flags, [int(c) for c in code], p.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _version() -> str:
+    """Programs are only valid for the re engine that made them."""
+    return f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}"
+
+
+def cache_file() -> str | None:
+    """The file compiled programs are kept in: ``$CNAPS_REGEX_CACHE`` (a folder) or, when
+    unset, the user cache folder recordings also go under; None when the variable is ``off``."""
+    import zlib
+
+    setting = os.environ.get("CNAPS_REGEX_CACHE", "").strip()
+    if setting.lower() == "off":
+        return None
+    if setting:
+        folder = setting
+    elif sys.platform.startswith("linux"):  # platformdirs' rule, without importing it at start-up
+        base = os.environ.get("XDG_CACHE_HOME", "")
+        folder = os.path.join(base if base.strip() else os.path.expanduser("~/.cache"), "cnaps-llm")
+    else:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("cnaps-llm", appauthor=False)
+    return os.path.join(folder, f"regex-{sys.implementation.cache_tag}-{zlib.crc32(_version().encode()):08x}.marshal")
+
+
+def _load() -> None:
+    global _programs, _file
+    _programs = {}
+    try:
+        _file = cache_file()
+        if _file is None:
+            return
+        import marshal
+
+        with open(_file, "rb") as f:
+            data = marshal.loads(f.read())  # marshal.load(f) reads item by item: ten times slower
+        if type(data) is tuple and len(data) == 2 and data[0] == _version() and type(data[1]) is dict:
+            _programs = data[1]
+    except Exception:  # missing, damaged or foreign: compile afresh and write it again
+        pass
+
+
+def _save() -> None:
+    """Write the programs when this run added any, atomically (a reader never sees half a file)."""
+    if not _added or _file is None or _programs is None:
+        return
+    tmp = f"{_file}.{os.getpid()}.tmp"
+    try:
+        import marshal
+
+        kept = _programs if len(_programs) <= MAX_KEPT else {k: _programs[k] for k in _used}
+        os.makedirs(os.path.dirname(_file), exist_ok=True)
+        with open(tmp, "wb") as f:
+            marshal.dump((_version(), kept), f)
+        os.replace(tmp, _file)
+    except Exception:  # read-only or full disk: the next run compiles again
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+
 
 # the only characters re.IGNORECASE matches to an ASCII letter that lower() does not turn
 # into it (İ also lowers to two characters)
@@ -50,7 +185,7 @@ def _render(node: dict[str, dict]) -> str:
 
 def by_lead(leads: str, rest: str, flags: int = 0) -> tuple[re.Pattern[str], ...]:
     """``[leads]rest`` as one pattern per leading character, for ``finditer_any``."""
-    return tuple(re.compile(re.escape(c) + rest, flags) for c in leads)
+    return tuple(compile(re.escape(c) + rest, flags) for c in leads)
 
 
 def finditer_any(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
@@ -93,7 +228,7 @@ def _fence_line(text: str, at: int, lo: int) -> int:
 
 # "```" at the text's start or after whitespace: the only places _fence_line can accept
 # (a run of backticks is passed over in C, not tried position by position)
-_FENCE_CANDIDATE = re.compile(r"```(?<!\S```)")
+_FENCE_CANDIDATE = compile(r"```(?<!\S```)")
 
 
 def _at(text: str, pos: int) -> int:

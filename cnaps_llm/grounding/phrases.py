@@ -26,15 +26,15 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from . import vocab
+from . import patterns, vocab
+from .tasks import tasks_in
 from .words import MARKS as _MARKS
 from .words import STOP as _STOP
 from .words import capitalised_before, head_nouns, is_task_word
-from .tasks import tasks_in
 
 # a short name's units: single capitals and camelCase parts (MSSNet -> M S S Net)
-_UNIT = re.compile(r"[A-Z](?![a-z])|[A-Z][a-z]+|[a-z]+")
-_ACRONYM = re.compile(r"[A-Za-z]*[A-Z]{2}[A-Za-z]*")  # two capitals in a row: RCAN, MSSNet, ViLT
+_UNIT = patterns.compile(r"[A-Z](?![a-z])|[A-Z][a-z]+|[a-z]+")
+_ACRONYM = patterns.compile(r"[A-Za-z]*[A-Z]{2}[A-Za-z]*")  # two capitals in a row: RCAN, MSSNet, ViLT
 # words that say what a task works on, not which method does it
 _MODIFIERS = frozenset(
     "image images single multi video object face human blind semantic instance panoptic scene text real real-world "
@@ -93,13 +93,13 @@ def acronym_patterns(names: Iterable[str]) -> Expansions:
     alts = "|".join(
         re.escape(lead) + rf"(?<![A-Za-z0-9-]{re.escape(lead)})(?:{'|'.join(bodies)})" for lead, bodies in sorted(by_lead.items())
     )
-    return re.compile(rf"(?:{alts})(?![A-Za-z0-9])"), tuple(shorts)
+    return patterns.compile(rf"(?:{alts})(?![A-Za-z0-9])"), tuple(shorts)
 
 
 @lru_cache(maxsize=1024)  # compiled patterns, as re's own cache keeps them
 def _spelling(short: str) -> re.Pattern[str] | None:
     units = _units(short)
-    return re.compile(_SEP.join(_unit_regex(u) for u in units)) if len(units) >= 2 else None
+    return patterns.compile(_SEP.join(_unit_regex(u) for u in units)) if len(units) >= 2 else None
 
 
 def _spells(short: str, phrase: str) -> bool:
@@ -172,8 +172,8 @@ def _strip_stop(words: list[str]) -> list[str]:
 
 
 # a bracketed aside: "X (Y)" or "Y (X)"; literal-led
-_ASIDE = re.compile(r"\(([*_\"“`]*[A-Z][^()\n]{1,160})\)")
-_SHORT = re.compile(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*")
+_ASIDE = patterns.compile(r"\(([*_\"“`]*[A-Z][^()\n]{1,160})\)")
+_SHORT = patterns.compile(r"[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*")
 _CONNECTORS = frozenset("for of with via using in on to from towards and by".split())
 
 

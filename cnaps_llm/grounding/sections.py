@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from ..answer_format import INPUT, MODEL, OUTPUT, Statement, statements
-from . import vocab
+from . import patterns, vocab
 from .index import Grounding
 from .rules import View
 
@@ -28,28 +28,28 @@ _PART_WORDS = (
     ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?"),
     ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
 )
-PARTS = tuple((name, re.compile(words)) for name, words in _PART_WORDS)
+PARTS = tuple((name, patterns.compile(words)) for name, words in _PART_WORDS)
 
-_MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*")
-_BOLD_LINE = re.compile(r"\*\*[^*\n]+\*\*:?|__[^_\n]+__:?")
+_MD_HEADING = patterns.compile(r"(#{1,6})\s+(.*?)\s*#*\s*")
+_BOLD_LINE = patterns.compile(r"\*\*[^*\n]+\*\*:?|__[^_\n]+__:?")
 # "2. CNAPS-style Workflow", "C. Justification & References": plain lines that head a part
 # in answers without Markdown; counted only where their words name a part
-_PLAIN_HEADING = re.compile(r"(?:\d{1,2}|[A-Z])[.)] [^*:\n]{3,55}[^.:!?*\n]")
+_PLAIN_HEADING = patterns.compile(r"(?:\d{1,2}|[A-Z])[.)] [^*:\n]{3,55}[^.:!?*\n]")
 PLAIN = 8
 # a line that may be a heading, found on the answer with "\n" put in front (so offsets of
 # the "\n" are the answer's line starts): it starts with "#", "**" or "__", or "2. "/"C. "
-_HEADING_LINE = re.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
-_PLAIN_LINE = re.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
-_FENCE = re.compile(r"\n[ \t]*```")
-_ANY_PART = re.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
+_HEADING_LINE = patterns.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
+_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
+_FENCE = patterns.compile(r"\n[ \t]*```")
+_ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 # what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
 # a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
 # is literal-led, so re skips through a window in C; the letter before a cue is checked in Python.
-_ASIDE_CUE = re.compile(
+_ASIDE_CUE = patterns.compile(
     r"not |n't|n’t|irrelevant|unsuitable|unnecessary|exclud|omit|skip|set aside|instead|rather than|optional"
     r"|outside th|no need|no role|mismatch"
 )
-_NOT_WHAT = re.compile(
+_NOT_WHAT = patterns.compile(
     r"(?:be |directly |really )?(?:used|needed|necessary|suitable|suited|relevant|applicable|required|a fit|"
     r"a good fit|appropriate|designed|meant|helpful|useful|included|for |fit|apply|address|match|help|handle|target|need)"
 )

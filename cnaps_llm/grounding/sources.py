@@ -26,14 +26,14 @@ from .links import canonical
 from .tasks import tasks_in
 from .triggers import claim_terms, data_lines, term_regex, to_words, venues, words_only
 
-_TOKEN = re.compile(r"[0-9a-z]+")
-_WORD = re.compile(r"[a-z]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_PARTS = re.compile(r"[\s_/:,()\[\]-]+")
-_YEAR = re.compile(r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?!\d|\.\d)")  # not an arXiv id's 2003.07018
-_ARXIV_ID = re.compile(r"(?<![\d.])([0-2]\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
+_TOKEN = patterns.compile(r"[0-9a-z]+")
+_WORD = patterns.compile(r"[a-z]+")
+_CAMEL = patterns.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_PARTS = patterns.compile(r"[\s_/:,()\[\]-]+")
+_YEAR = patterns.compile(r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?!\d|\.\d)")  # not an arXiv id's 2003.07018
+_ARXIV_ID = patterns.compile(r"(?<![\d.])([0-2]\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
 # a part that cannot name a source alone: scales, sizes, versions ("4x", "x2", "v1", "64", "b32")
-_NOT_HANDLE = re.compile(r"^(?:x?\d+x?|v\d+|[a-z]\d{0,2}|\d+[a-z]?)$")
+_NOT_HANDLE = patterns.compile(r"^(?:x?\d+x?|v\d+|[a-z]\d{0,2}|\d+[a-z]?)$")
 
 
 @cache
@@ -169,7 +169,7 @@ def handles(source: Source) -> tuple[tuple[str, ...], ...]:
     return tuple(h for h in dict.fromkeys(out) if h and not (len(h) == 1 and h[0] in generic))
 
 
-_ALPHA = re.compile(r"[a-z]+")
+_ALPHA = patterns.compile(r"[a-z]+")
 
 
 def venues_in(text: str) -> frozenset[str]:
@@ -194,7 +194,7 @@ def _statements() -> dict[str, re.Pattern[str]]:
     terms = claim_terms()
 
     def alternation(words: list[str]) -> re.Pattern[str]:
-        return re.compile(r"(?<![a-z0-9])" + patterns.trie_regex([term_regex(t) for t in words]))
+        return patterns.compile(r"(?<![a-z0-9])" + patterns.trie_regex([term_regex(t) for t in words]))
 
     return {
         "comparison": alternation(terms["comparison_in_source"]),
@@ -274,7 +274,7 @@ def clear() -> None:
 # a sentence ends at . ! ? and a space before a capital, quote, bracket or markdown mark,
 # unless the full stop closes an abbreviation ("e.g.", "et al.") or an initial ("J.")
 _ABBREVS = ("e.g", "i.e", "al", "etc", "vs", "fig", "eq", "approx", "cf", "no", "resp")
-_SENTENCE_END = re.compile(
+_SENTENCE_END = patterns.compile(
     r"[.!?]"  # the stop first: re finds it fast, and only there are the look-behinds tried
     + "".join(rf"(?<![^A-Za-z.]{a.replace('.', '[.]')}[.])(?<!^{a.replace('.', '[.]')}[.])" for a in _ABBREVS)
     + r"(?<![^A-Za-z][A-Z][.])[*_)\"'”’]*\s+(?=[A-Z*_\[(`\"“'])",

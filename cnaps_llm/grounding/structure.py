@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import vocab
+from . import patterns, vocab
 from .tasks import tasks_in
 
 # --------------------------------------------------------------------------- parts
@@ -74,8 +74,8 @@ class Part:
     references: bool  # a part of papers, tools, links or justification
 
 
-_ITEM = re.compile(r"^[ \t>#*]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]\s*(.*\S)?", re.I | re.M)
-_MARKUP = re.compile(r"[*_`#]+")
+_ITEM = patterns.compile(r"^[ \t>#*]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]\s*(.*\S)?", re.I | re.M)
+_MARKUP = patterns.compile(r"[*_`#]+")
 
 DEFAULT_PARTS = (
     Part(1, "the user's task", frozenset(_GROUPS["task"] | {"user"}), False),
@@ -111,8 +111,8 @@ def parts_asked(instruction: str) -> tuple[Part, ...]:
     return tuple(parts)
 
 
-_PLAIN_HEADING = re.compile(r"(?:\d{1,2}|[A-Z])[.)]\s+\S")
-_SENTENCE_END = re.compile(r"[.!?]\s*$")
+_PLAIN_HEADING = patterns.compile(r"(?:\d{1,2}|[A-Z])[.)]\s+\S")
+_SENTENCE_END = patterns.compile(r"[.!?]\s*$")
 
 
 def _heading_text(line: str) -> str | None:
@@ -148,7 +148,7 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-_NUMBER = re.compile(r"(?:^|\0)[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
+_NUMBER = patterns.compile(r"(?:^|\0)[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
 
 
 def _outside_code(answer: str) -> str:
@@ -185,7 +185,7 @@ def _stem_pattern(stems: Iterable[str]) -> re.Pattern[str]:
     for st in sorted(stems):
         head = f"{re.escape(st[0])}(?<![a-z]{re.escape(st[0])}){re.escape(st[1:])}"
         branches.append(head if len(st) >= 5 else head + "s?(?![a-z])")
-    return re.compile("|".join(branches) or "(?!)")
+    return patterns.compile("|".join(branches) or "(?!)")
 
 
 @lru_cache(maxsize=1024)
@@ -263,8 +263,8 @@ _GENERIC_PARTS = _PREFIXES | frozenset(
     "stablediffusion stablediffusionv1 stablediffusionv2 stablediffusionxl sd sdxl classical lightweight light lite real "
     "plus large base small tiny medium big any it rand random model models net face image img low v1 v2 v3 v4".split()
 )
-_SCALE = re.compile(r"^(?:x\d+|\d+x|\d+)$")
-_FAMILY = re.compile(r"((?:[A-Z][a-z]+){2,})V?(\d+)")  # StableDiffusionV1
+_SCALE = patterns.compile(r"^(?:x\d+|\d+x|\d+)$")
+_FAMILY = patterns.compile(r"((?:[A-Z][a-z]+){2,})V?(\d+)")  # StableDiffusionV1
 
 
 def _is_task_word(token: str) -> bool:

@@ -112,7 +112,7 @@ def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str]
         by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
     firsts = patterns.trie_regex([[re.escape(c) for c in first] for first in sorted(by_first)])
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
-    return re.compile("[^0-9a-z]" + firsts), groups
+    return patterns.compile("[^0-9a-z]" + firsts), groups
 
 
 _SEP_RE, _STEM_RE, _END_RE = "[ \t_&-]*+", "[0-9a-z]*+", "(?![0-9a-z])"
@@ -139,7 +139,7 @@ def _whole_terms() -> re.Pattern[str]:
     85 in a 3 KB answer), so a scan costs about half, but it takes 25 ms to compile
     against 4 ms. ``terms_in`` switches to it after ``WHOLE_TERMS_AFTER`` scans: a single
     ``check`` starts fast, a run over a dataset checks fast. Both give the same terms."""
-    return re.compile("[^0-9a-z]" + patterns.trie_regex([_term_tokens(term) for _, term in all_terms()]))
+    return patterns.compile("[^0-9a-z]" + patterns.trie_regex([_term_tokens(term) for _, term in all_terms()]))
 
 
 WHOLE_TERMS_AFTER = 200
@@ -154,10 +154,10 @@ def _scan_pattern() -> re.Pattern[str]:
     return task_scan()[0]
 
 
-_WORD_END = re.compile(r"[0-9a-z]*")
-_NEXT_WORD = re.compile(r"[ \t\-_&]*([0-9a-z]*)")
+_WORD_END = patterns.compile(r"[0-9a-z]*")
+_NEXT_WORD = patterns.compile(r"[ \t\-_&]*([0-9a-z]*)")
 # the phrase a term can span: its first word and up to k - 1 more, on one line
-_PHRASE = [re.compile(r"[0-9a-z]+" + r"(?:[ \t\-_&]+[0-9a-z]+)?" * (k - 1)) for k in range(1, 9)]
+_PHRASE = [patterns.compile(r"[0-9a-z]+" + r"(?:[ \t\-_&]+[0-9a-z]+)?" * (k - 1)) for k in range(1, 9)]
 _Candidates = tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
 
 
@@ -251,8 +251,8 @@ _GAP_AFTER = (
 )
 # where a statement ends: a sentence or clause end, or a line break; and where a clause
 # joined to it begins ("…, but it adds noise"), beyond which a negation no longer reaches
-_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
-_JOIN = re.compile(r",\s+(?:and|but|while|whereas|so)\s|\s(?:but|whereas)\s")
+_CLAUSE_END = patterns.compile(r"[.;!?](?:\s|$)|\n")
+_JOIN = patterns.compile(r",\s+(?:and|but|while|whereas|so)\s|\s(?:but|whereas)\s")
 _WORDS_BEFORE, _WORDS_AFTER = 8, 6  # how far a negation reaches: "not include a … function"
 
 
@@ -284,9 +284,9 @@ def in_gap_statement(text: str, start: int, end: int) -> bool:
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-_SCALE_PART = re.compile(r"^(?:\d+(?:\.\d+)?x|x\d+|\d+)$", re.I)
-_EXTENSION = re.compile(r"[a-z0-9]{2,4}(?![A-Za-z0-9])")  # of a file name: .png, .json, .mp4
-_SHAPED_PART = re.compile(r"[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z]|^[A-Z]{3,}$")
+_SCALE_PART = patterns.compile(r"^(?:\d+(?:\.\d+)?x|x\d+|\d+)$", re.I)
+_EXTENSION = patterns.compile(r"[a-z0-9]{2,4}(?![A-Za-z0-9])")  # of a file name: .png, .json, .mp4
+_SHAPED_PART = patterns.compile(r"[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z]|^[A-Z]{3,}$")
 
 
 def in_name(text: str, start: int, end: int) -> bool:
@@ -313,8 +313,8 @@ def in_name(text: str, start: int, end: int) -> bool:
 
 
 _TITLE_MARKS = ("[", "*", "_", '"', "“", "`")  # a line without any cites no title
-_LINK_TEXT = re.compile(r"\[([^\[\]\n]+)\]\(")
-_QUOTED_TITLE = re.compile(r"[`\"“]([^`\"“”\n]{10,200})[`\"”]")
+_LINK_TEXT = patterns.compile(r"\[([^\[\]\n]+)\]\(")
+_QUOTED_TITLE = patterns.compile(r"[`\"“]([^`\"“”\n]{10,200})[`\"”]")
 
 
 def _reads_as_title(t: str) -> bool:

@@ -112,7 +112,7 @@ def _word_readers(terms: list[str]) -> dict[str, re.Pattern[bytes] | None]:
             out[word] = None
         else:
             paths = [[" +" if p == r"[\s-]+" else p for p in term_regex(t)] for t in forms]
-            out[word] = re.compile(patterns.trie_regex(paths).encode())
+            out[word] = patterns.compile(patterns.trie_regex(paths).encode())
     return out
 
 
@@ -161,17 +161,17 @@ def _readers() -> dict[bytes, tuple[bytes, tuple[_Reader, ...]]]:
             add(word, _Reader(kind, reader, True))
     for year in YEARS:
         add(str(year), _Reader("year", None, True))
-    add("et", _Reader("etal", re.compile(rb"et +al(?![a-z0-9])"), True))
+    add("et", _Reader("etal", patterns.compile(rb"et +al(?![a-z0-9])"), True))
     add("by", _Reader("by", None, True))
     for w in STAFF:
-        add(w, _Reader("staff", re.compile(re.escape(w).encode() + rb" +(?:at|from) "), True))
+        add(w, _Reader("staff", patterns.compile(re.escape(w).encode() + rb" +(?:at|from) "), True))
     for kind, names, tail in (("venue", venues(), "W?(?![A-Za-z])"), ("own", organisations(), "['’]s(?![a-z])")):
         by_first: dict[str, list[str]] = {}
         for name in names:
             by_first.setdefault(_words_form(name).split(" ")[0], []).append(name)
         for first, group in by_first.items():
             alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(group, key=len, reverse=True))
-            reader = _Reader(kind, re.compile(rf"(?:{alts}){tail}"), False)
+            reader = _Reader(kind, patterns.compile(rf"(?:{alts}){tail}"), False)
             add(first, reader)
             if kind == "venue":
                 add(first + "w", reader)  # ICCVW: the venue's workshop

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from . import vocab
+from . import patterns, vocab
 
 # words that end a run of capitalised words: "The Holistic Attention Network" is "Holistic Attention Network"
 STOP = frozenset(
@@ -18,7 +18,7 @@ STOP = frozenset(
     "we our you your their each both per than then using uses use which while when where how not no all any".split()
 )
 MARKS = "*_`\"“”' "  # emphasis and quotes around a name
-_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # a capitalised word, hyphenated or not
+_CAPITALISED = patterns.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")  # a capitalised word, hyphenated or not
 
 
 @cache
@@ -67,9 +67,9 @@ def is_task_word(part: str) -> bool:
 
 
 # a lower-case stem and one digit (conf1, img2): a placeholder when the text numbers the stem twice
-_NUMBERED = re.compile(r"([a-z]{2,6})_?\d")
+_NUMBERED = patterns.compile(r"([a-z]{2,6})_?\d")
 # what follows a variable rather than a name: a type in brackets, or an assignment
-_TYPED = re.compile(
+_TYPED = patterns.compile(
     r"\s*(?:\((?:int|integer|float|double|str|string|bool|boolean|list|dict|array|tensor|number|object|json)\)|=(?![=>])|[<>]=?\s*\d)",
     re.I,
 )
@@ -114,7 +114,7 @@ def declared(text: str, name: str) -> bool:
 
 # --------------------------------------------------------------------------- plain words
 
-_PROSE_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+_PROSE_WORD = patterns.compile(r"[A-Za-z][A-Za-z'’]+")
 # words that say nothing of what a question is about: the answer's task part is judged by
 # the rest ("denoise", "grain", "scanned")
 QUESTION_STOP = frozenset(

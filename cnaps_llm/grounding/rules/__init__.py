@@ -17,18 +17,18 @@ is an entry point in the group ``cnaps_llm.rules``, named by its kind, whose val
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ...errors import ConfigError
+from .. import patterns
 from ..links import find_links
 
 if TYPE_CHECKING:
     from ..index import Grounding
 
-KIND = re.compile(r"[a-z][a-z0-9_]*")
+KIND = patterns.compile(r"[a-z][a-z0-9_]*")
 
 
 class Finding(NamedTuple):

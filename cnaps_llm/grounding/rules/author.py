@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from .. import vocab
+from .. import patterns, vocab
 from ..index import Grounding
 from ..sources import CaseFacts, facts_for, unit_at
 from ..triggers import organisations, triggers
@@ -24,10 +24,10 @@ from . import Finding, Rule, View
 
 Credit = tuple[int, str, tuple[tuple[str, ...], ...]]  # where the name starts, the name, the token runs that ground it
 
-_NAME = re.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w&'’.-]*){0,4}")
-_PERSON = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
-_ORG_WORDS = re.compile(r"\b(?:University|Institute|Lab|Labs|Laboratory|Academy|College|Research)\b")
-_SURNAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+$")
+_NAME = patterns.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w&'’.-]*){0,4}")
+_PERSON = patterns.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
+_ORG_WORDS = patterns.compile(r"\b(?:University|Institute|Lab|Labs|Laboratory|Academy|College|Research)\b")
+_SURNAME_BEFORE = patterns.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+$")
 # "developed by X" credits X as author or developer; "(by X", ", by X" and "paper by X" only a person
 _BY_VERBS = frozenset((
     "developed", "created", "proposed", "introduced", "released", "maintained", "published", "authored",
@@ -38,7 +38,7 @@ _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
     "article", "model",
 ))
-_BY_WHO = re.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
+_BY_WHO = patterns.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
 
 
 def message(name: str) -> str:

@@ -21,20 +21,20 @@ cue and the words after it to the next comma.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 
+from .. import patterns
 from ..index import Grounding
 from ..sources import CaseFacts, SourceFacts, facts_for, stem, unit_at
-from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from ..tasks import tasks_in
+from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from . import Finding, Rule, View
 
-_CLAUSE_END = re.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+)")
-_QUOTE_END = re.compile(r"[.,;:!?()\[\]{}|\n—–]|\s-\s")  # the claim quoted back: the cue to the next comma
-_WORD = re.compile(r"[a-z][a-z0-9'’-]*")
+_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+)")
+_QUOTE_END = patterns.compile(r"[.,;:!?()\[\]{}|\n—–]|\s-\s")  # the claim quoted back: the cue to the next comma
+_WORD = patterns.compile(r"[a-z][a-z0-9'’-]*")
 KEY_WORDS = 8  # words after a cue read as its key content
 
 

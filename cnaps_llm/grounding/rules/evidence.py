@@ -23,18 +23,25 @@ from functools import cache
 from importlib.resources import files
 from urllib.parse import unquote, urlsplit
 
-from ...answer_format import Statement, has_evidence, normalise_quote, occurs_in, reason_start, statements
-from .. import vocab
+from ...answer_format import (
+    Statement,
+    has_evidence,
+    normalise_quote,
+    occurs_in,
+    reason_start,
+    statements,
+)
+from .. import patterns, vocab
 from ..index import Grounding
 from ..links import canonical
 from ..tasks import tasks_in
 from . import Finding, Rule, View
 
 MAX_QUOTE_WORDS = 60
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
-_NUMBER = re.compile(r"(?<![A-Za-z0-9.,])\d+(?:[.,]\d+)*")
-_PART = re.compile(r"[A-Za-z0-9']+")
+_CAMEL = patterns.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD = patterns.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
+_NUMBER = patterns.compile(r"(?<![A-Za-z0-9.,])\d+(?:[.,]\d+)*")
+_PART = patterns.compile(r"[A-Za-z0-9']+")
 _WORD_START = r"(?<![a-z0-9])"
 _ROLE = {"step": "The step using", "set_aside": "The reason for setting aside", "reference": "The reason for citing"}
 
@@ -52,8 +59,8 @@ def _lexicon() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...], frozenset[
     # look-behind would make re try every term at every character: five times slower)
     firsts = "".join(sorted({sp[0] for t in terms for sp in t.lower().split("|")}))
     unanchored = "|".join(f"(?P<t{i}>{b.removeprefix(_WORD_START)})" for i, b in enumerate(bodies))
-    scan = re.compile(f"{_WORD_START}(?=[{re.escape(firsts)}])(?:{unanchored})")
-    return scan, tuple(re.compile(b) for b in bodies), plain
+    scan = patterns.compile(f"{_WORD_START}(?=[{re.escape(firsts)}])(?:{unanchored})")
+    return scan, tuple(patterns.compile(b) for b in bodies), plain
 
 
 def _term_regex(term: str) -> str:

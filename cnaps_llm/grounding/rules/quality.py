@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
-from .. import sections, vocab
+from .. import patterns, sections, vocab
 from ..index import Grounding
 from ..sections import Answer
 from ..tasks import tasks_in
@@ -45,13 +45,13 @@ REPEATS, REPEAT_WORDS, REPEATED_SHARE = 3, 8, 0.4
 
 _LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
 # the first character of the next line that is neither blank nor a rule ("---", "***")
-_CONTENT = re.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
-_LABEL_LINE = re.compile(r"\*\*[^*\n]+:\*\*")
-_EMPTY_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
-_LABEL = re.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
-_SLUG = re.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
+_CONTENT = patterns.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
+_LABEL_LINE = patterns.compile(r"\*\*[^*\n]+:\*\*")
+_EMPTY_ITEM = patterns.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
+_LABEL = patterns.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
+_SLUG = patterns.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
 SEGMENT_CHARS, LONG_LINE = 30, 120
-_SUBSET = re.compile(r"\bnot\b[^.\n]{0,30}\ball\b[^.\n]{0,30}\bmodels?\b|\bonly those\b[^.\n]{0,40}\brelevant\b")
+_SUBSET = patterns.compile(r"\bnot\b[^.\n]{0,30}\ball\b[^.\n]{0,30}\bmodels?\b|\bonly those\b[^.\n]{0,40}\brelevant\b")
 def _question(g: Grounding) -> tuple[set[str], set[int]] | None:
     """The question's content words (stemmed) and tasks, computed once per case."""
     known = g.derived.get("quality.question")

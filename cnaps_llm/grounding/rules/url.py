@@ -15,14 +15,14 @@ and numbers inside a URL as claims.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 
+from .. import patterns
 from ..index import Grounding
 from ..links import TRAIL, canonical, decoded, problem
 from . import Finding, Rule, Span, View
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?")
+_SCHEME = patterns.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?")
 _AFTER_CUT = " \t\r\n" + TRAIL
 
 

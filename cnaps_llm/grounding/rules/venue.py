@@ -11,23 +11,23 @@ venue or a citation, or "published in"), not every number that looks like one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from .. import patterns
 from ..index import Grounding
 from ..sources import CaseFacts, facts_for, unit_at
 from ..triggers import triggers, venues
 from . import Finding, Rule, View
 
-_YEAR_AFTER = re.compile(r"W?[\s'’-]*((?:19[89]|20[0-2])\d)(?![\w-])")
+_YEAR_AFTER = patterns.compile(r"W?[\s'’-]*((?:19[89]|20[0-2])\d)(?![\w-])")
 # what makes a year a work's date: the text just before it (the pattern reads to the year)
-_DATING = re.compile(
+_DATING = patterns.compile(
     r"(?:et al\.?,?\s*\(?|[(\[]|[(\[][^()\[\]\n]{1,60},\s*"
     r"|\b(?:published|presented|introduced|released|proposed|appeared|accepted|debuted)\s+(?:at|in|on)\s+(?:the\s+)?(?:[A-Za-z]+\s+){0,3}?)$"
 )
-_DATING_AFTER = re.compile(r"\s+(?:paper|publication|work)\b")
+_DATING_AFTER = patterns.compile(r"\s+(?:paper|publication|work)\b")
 # 1920×1080, 2020.5, NTIRE-2020-x4, (1920 px)
-_NOT_A_YEAR_AFTER = re.compile(r"\.\d|\s*[×xX*]\s*\d|[\w-]|\s*(?:px|pixels?|dpi|p)\b")
+_NOT_A_YEAR_AFTER = patterns.compile(r"\.\d|\s*[×xX*]\s*\d|[\w-]|\s*(?:px|pixels?|dpi|p)\b")
 
 
 def message(phrase: str) -> str:
