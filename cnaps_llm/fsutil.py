@@ -149,18 +149,28 @@ def _write_special(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    text = encodable(text)
+def _file_to_write(path: Path, text: str) -> Path | None:
+    """The regular file to write ``text`` to (its folder made), or None when ``path`` was
+    written already: a standard stream, a FIFO or a device, which are written, never replaced."""
     stream = _std_stream(path)
     if stream is not None:
         stream.write(text)
         stream.flush()
-        return
+        return None
     path = _target(path)
     if _special(path):
-        _write_special(path, text.encode("utf-8"))  # a FIFO, a device: write, never replace
-        return
+        _write_special(path, text.encode("utf-8"))
+        return None
     path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    text = encodable(text)
+    target = _file_to_write(path, text)
+    if target is None:
+        return
+    path = target
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
@@ -190,17 +200,10 @@ def append_text(path: Path, text: str) -> None:
 
 def _append_text(path: Path, text: str) -> None:
     text = encodable(text)
-    stream = _std_stream(path)
-    if stream is not None:
-        stream.write(text)
-        stream.flush()
+    target = _file_to_write(path, text)
+    if target is None:
         return
-    path = _target(path)
-    if _special(path):
-        _write_special(path, text.encode("utf-8"))
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as fh:
+    with open(target, "a+b") as fh:
         if fh.tell() > 0:
             fh.seek(-1, os.SEEK_END)
             if fh.read(1) != b"\n":
