@@ -113,19 +113,26 @@ def test_100k_nested_brackets_in_a_recording_fail_that_case_only(run_cli, tmp_pa
     assert records[SEEDS["004"].stem]["status"] == "grounded"
 
 
-@pytest.mark.parametrize("status", [200, 500])
-def test_a_50_mb_reply_is_cut_off_in_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
-    huge = completion_body("x" * (50 * 1024 * 1024)) if status == 200 else json.dumps({"error": {"message": "y" * (50 * 1024 * 1024)}})
-    with StubServer(default=Reply(status=status, body=huge)) as srv:
+def _generate_against(reply: Reply, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, float]:
+    """``generate`` of one case against a server answering ``reply``, in a process whose peak
+    memory is measured: the case's record, and the peak in MB. It must end as a server
+    failure of that case (exit 3), never a traceback."""
+    with StubServer(default=reply) as srv:
         monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
         monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "0")
-        code, rss, err = _peak_rss_mb(
+        _, rss, err = _peak_rss_mb(
             f"import sys; from cnaps_llm.cli import main; sys.argv=['cnaps-llm','generate',{str(CASE)!r},'--cache','off',"
             f"'--structured','json_object','--jsonl',{str(tmp_path / 'r.jsonl')!r}]\n"
             "try:\n main()\nexcept SystemExit as e: sys.stderr.write('EXIT=%s\\n' % e.code)"
         )
-    record = json.loads((tmp_path / "r.jsonl").read_text())
     assert "EXIT=3" in err and "Traceback" not in err, err[-500:]
+    return json.loads((tmp_path / "r.jsonl").read_text()), rss
+
+
+@pytest.mark.parametrize("status", [200, 500])
+def test_a_50_mb_reply_is_cut_off_in_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    huge = completion_body("x" * (50 * 1024 * 1024)) if status == 200 else json.dumps({"error": {"message": "y" * (50 * 1024 * 1024)}})
+    record, rss = _generate_against(Reply(status=status, body=huge), tmp_path, monkeypatch)
     assert record["error_kind"] == "server"
     if status == 200:
         assert record["error"] == "the reply was larger than 1048576 bytes (10x the output budget); it was cut off unread"
@@ -143,16 +150,7 @@ def _gzip(data: bytes) -> bytes:
 @pytest.mark.parametrize("status", [200, 500])
 def test_a_compressed_body_that_inflates_to_500_mb_is_cut_off_in_bounded_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
     bomb = _gzip(b'{"error": {"message": "' + b"z" * (500 * 1024 * 1024))  # about 500 KB on the wire
-    with StubServer(default=Reply(status=status, raw=bomb, headers={"content-encoding": "gzip"})) as srv:
-        monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
-        monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "0")
-        code, rss, err = _peak_rss_mb(
-            f"import sys; from cnaps_llm.cli import main; sys.argv=['cnaps-llm','generate',{str(CASE)!r},'--cache','off',"
-            f"'--structured','json_object','--jsonl',{str(tmp_path / 'r.jsonl')!r}]\n"
-            "try:\n main()\nexcept SystemExit as e: sys.stderr.write('EXIT=%s\\n' % e.code)"
-        )
-    record = json.loads((tmp_path / "r.jsonl").read_text())
-    assert "EXIT=3" in err and "Traceback" not in err, err[-500:]
+    record, rss = _generate_against(Reply(status=status, raw=bomb, headers={"content-encoding": "gzip"}), tmp_path, monkeypatch)
     limit = 1048576 if status == 200 else 8388608  # the reply's own limit, or the HTTP one for an error body
     assert record["error"] in (f"the server's reply (HTTP {status}) was larger than 8388608 bytes; it was cut off unread",
                                f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread")
