@@ -11,25 +11,65 @@ each start, and as strings it compiles and evaluates each twice (13% of ``--help
 written plainly they are evaluated once, when this module runs.
 """
 
+import importlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional, Union
 
 import typer
+from typer.core import TyperGroup
 
 from . import __version__
 from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, use_color, err, exit_code, load_cases, input_paths, run_with_progress, make_settings
 from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, OK, CnapsError, ConfigError, InputError, exit_codes_help
 
+class _Commands(TyperGroup):
+    """The root group, built lazily: Typer turns a command into its click form only when the
+    command is named (or listed, by ``--help``), and ``eval`` and ``batch`` are imported only
+    then. ``check`` builds one command instead of the whole table, which cost a tenth of its
+    start-up (``bench/startup.py``)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            target = COMMANDS[cmd_name]
+            if isinstance(target, str):  # "module:attribute", a Typer app of its own
+                module, attribute = target.split(":")
+                target = getattr(importlib.import_module(module, __package__), attribute)
+            command = typer.main.get_command(target)
+            command.name = cmd_name
+            self.commands[cmd_name] = command
+        return self.commands.get(cmd_name)
+
+
 app = typer.Typer(
+    cls=_Commands,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     help="Grounded answers about AI models: build a constrained prompt, draft with an LLM, reject anything "
     "the input does not contain.\n\n" + exit_codes_help(),
 )
+
+# the commands in the order --help lists them: a Typer app each, or where to import one from
+COMMANDS: dict[str, Union[typer.Typer, str]] = {}
+
+
+def _command(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a function of this module as a command (a one-command Typer app, built when named)."""
+
+    def register(function: Callable[..., None]) -> Callable[..., None]:
+        one = typer.Typer(add_completion=False, rich_markup_mode=None)
+        one.command(**settings)(function)
+        COMMANDS[function.__name__] = one
+        return function
+
+    return register
+
 
 def _version(value: bool) -> None:
     if value:
@@ -44,7 +84,7 @@ def _root(
     """Grounded answers about AI models."""
 
 
-@app.command()
+@_command()
 def parse(files: Files = None, example: Example = None) -> None:
     """Print the parsed case(s) as JSON (one object, or a list for several).
 
@@ -65,7 +105,7 @@ def _print_report(label: str, violations: list, *, color: bool = False) -> None:
     sys.stdout.write(report_text(label, violations, color=color))
 
 
-@app.command()
+@_command()
 def check(
     prompt_file: Annotated[str, typer.Argument(metavar="PROMPT", help="The prompt file (`example:003` for a bundled one), or a JSONL of {prompt, answer} pairs.")],
     answer_file: Annotated[Optional[str], typer.Argument(metavar="ANSWER", help="The answer to check; `-` reads stdin.")] = None,
@@ -118,7 +158,7 @@ def check(
     raise typer.Exit(0 if report.grounded else 1)
 
 
-@app.command()
+@_command()
 def prompt(
     prompt_file: Annotated[Optional[str], typer.Argument(metavar="FILE", help="The prompt file (or `example:003`).")] = None,
     example: Example = None,
@@ -146,7 +186,7 @@ def prompt(
         sys.stdout.write(f"trimmed: {t}\n")
 
 
-@app.command(epilog=exit_codes_help())
+@_command(epilog=exit_codes_help())
 def generate(
     files: Files = None,
     example: Example = None,
@@ -229,12 +269,8 @@ def generate(
     raise typer.Exit(exit_code(results, bad))
 
 
-from .cli_batch import app as _batch_app  # noqa: E402  (typer only: costs start-up nothing)
-from .cli_eval import eval_  # noqa: E402
-
-app.command("eval")(eval_)
-
-app.add_typer(_batch_app, name="batch")
+COMMANDS["eval"] = ".cli_eval:app"
+COMMANDS["batch"] = ".cli_batch:app"
 
 
 def main() -> None:

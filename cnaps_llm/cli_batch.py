@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .batchstate import RunState
 
 app = typer.Typer(
+    add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
     help="Generate through OpenAI's Batch API: every case's next request in one batch per round, at half the price. "

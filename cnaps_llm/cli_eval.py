@@ -105,3 +105,7 @@ def eval_(
         for m in comparison.regressions:
             err(f"regressed since the baseline: {m}")
     raise typer.Exit(0 if report.passed and (comparison is None or comparison.passed) else 1)
+
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None)
+app.command("eval")(eval_)

@@ -56,6 +56,8 @@ def test_check_and_parse_load_only_what_they_use() -> None:
     for loaded in (check, parse):
         assert not {m for m in loaded if m.split(".")[0] in NOT_ON_FAST_PATHS}
         assert not {m for m in loaded if m.startswith(("cnaps_llm.pipeline", "cnaps_llm.settings", "cnaps_llm.backends", "cnaps_llm.reports"))}
+        # only the command named is built: eval's and batch's modules are not even imported
+        assert not loaded & {"cnaps_llm.cli_eval", "cnaps_llm.cli_batch"}
 
 
 def test_models_are_built_when_first_used() -> None:
