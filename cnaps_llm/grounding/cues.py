@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 from . import patterns
+from .kept import kept
 from .tasks import ALNUM, cue_data, task_index
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twice double triple half".split())
@@ -126,7 +127,11 @@ def match_cue(low: str, pos: int, tokens: tuple[_Token, ...]) -> bool:
 def _cues_by_head() -> dict[str, tuple[tuple[int, tuple[_Token, ...]], ...]]:
     """Every ``asked`` and ``said`` phrase as ``(task index, tokens)``, keyed by what its
     first word starts with: its first three letters (all of it if shorter), or ``#`` for
-    a phrase led by a number."""
+    a phrase led by a number. Kept between runs (``kept``)."""
+    return kept("cues.by_head", _build_cues_by_head)
+
+
+def _build_cues_by_head() -> dict[str, tuple[tuple[int, tuple[_Token, ...]], ...]]:
     index = task_index()
     out: dict[str, list[tuple[int, tuple[_Token, ...]]]] = {}
     for name, cues in cue_data().items():

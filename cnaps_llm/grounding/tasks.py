@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from importlib.resources import files
 
 from . import patterns, vocab
+from .kept import kept
 from .names import titles_in
 
 _SEP = " -_\t&"  # between the words of a term: never a line break
@@ -107,12 +108,17 @@ def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str]
     The groups pair each term's first word with its ``(task index, term)`` pairs, longest
     first. ``_whole_terms`` is the faster scan for long runs.
     """
+    source, groups = kept("tasks.scan", _scan_tables)  # the same in every run: kept between runs
+    return patterns.compile(source), groups
+
+
+def _scan_tables() -> tuple[str, tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
     by_first: dict[str, list[tuple[int, str]]] = {}
     for i, term in all_terms():
         by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
     firsts = patterns.trie_regex([[re.escape(c) for c in first] for first in sorted(by_first)])
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
-    return patterns.compile("[^0-9a-z]" + firsts), groups
+    return "[^0-9a-z]" + firsts, groups
 
 
 _SEP_RE, _STEM_RE, _END_RE = "[ \t_&-]*+", "[0-9a-z]*+", "(?![0-9a-z])"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from .kept import kept
+
 _NOT_ALNUM_BYTES = bytes(b for b in range(128) if not (48 <= b <= 57 or 97 <= b <= 122))
 
 
@@ -57,6 +59,11 @@ def _is_wordlike(name: str) -> bool:
 
 @cache
 def names() -> NameVocab:
+    return NameVocab(*kept("vocab.names", _name_tables))
+
+
+def _name_tables() -> tuple:
+    """``NameVocab``'s fields, parsed from the name files."""
     any_case, exact, first = set(), set(), set()
     longest = 1
     lines = [ln for f in NAME_FILES for ln in data_lines(f)]
@@ -72,7 +79,7 @@ def names() -> NameVocab:
             exact.add(name)
         else:
             any_case.add(squash(name))
-    return NameVocab(frozenset(any_case), frozenset(exact), frozenset(first), longest, frozenset(families), frozenset(families - alone))
+    return (frozenset(any_case), frozenset(exact), frozenset(first), longest, frozenset(families), frozenset(families - alone))
 
 
 @cache
