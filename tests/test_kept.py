@@ -91,3 +91,12 @@ def test_off_keeps_nothing_and_still_builds(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(kept, "_file", None)
     assert kept.kept("toy", lambda: ("a", frozenset({1}))) == ("a", frozenset({1}))
     assert kept._file is None and kept._tables == {}
+
+
+def test_word_lists_read_from_the_folder_or_through_importlib_resources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from importlib.resources import files
+
+    want = files("cnaps_llm").joinpath("data", "models.txt").read_text(encoding="utf-8")
+    assert vocab.data_text("models.txt") == want
+    monkeypatch.setattr(vocab, "_DATA", str(tmp_path / "absent"))  # as from a zipped package
+    assert vocab.data_text("models.txt") == want

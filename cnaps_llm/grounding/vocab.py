@@ -8,10 +8,10 @@ touching the rules. Names are stored squashed (``squash``), the form every look-
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
 
 from .kept import kept
 
@@ -30,8 +30,24 @@ def squash_word(word: str) -> str:
     return squash(word)
 
 
+_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
+
+
+def data_text(name: str) -> str:
+    """The word list ``data/<name>``: read from the package folder, as any install from a
+    wheel or a checkout has it (importlib.resources and what it imports cost ~2% of
+    `check`'s start-up), through importlib.resources from a zipped package."""
+    try:
+        with open(os.path.join(_DATA, name), encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        from importlib.resources import files
+
+        return files("cnaps_llm").joinpath("data", name).read_text(encoding="utf-8")
+
+
 def data_lines(name: str) -> list[str]:
-    text = files("cnaps_llm").joinpath("data", name).read_text(encoding="utf-8")
+    text = data_text(name)
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
@@ -97,5 +113,5 @@ class Task:
 @cache
 def tasks() -> tuple[Task, ...]:
     """The task vocabulary from ``data/tasks.json``, in file order (a task's index is its id)."""
-    raw = json.loads(files("cnaps_llm").joinpath("data", "tasks.json").read_text(encoding="utf-8"))
+    raw = json.loads(data_text("tasks.json"))
     return tuple(Task(t["name"], tuple(t["terms"]), tuple(t.get("implied_by", ()))) for t in raw["tasks"])
