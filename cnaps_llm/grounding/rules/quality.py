@@ -100,9 +100,9 @@ def _task(a: Answer) -> Iterator[Finding]:
     # the task is stated first: a long part 1 need not be read through
     prose = a.view.text[offset : offset + min(len(body), TASK_CHARS)] if offset >= 0 else ""
     plain = " ".join(ln for ln in prose.split("\n") if ln.strip() and ln.strip()[0] != "#")
-    shown = _clip(plain.replace("**", ""))
     words = _words(plain)
     if len(words) < MIN_TASK_WORDS or _is_label(plain, a):
+        shown = _clip(plain.replace("**", ""))
         what = f'says only "{shown}"' if shown else "is empty"
         yield Finding(offset, shown or "part 1", f"Part 1 (the user's task) {what}; describe the user's task in a full sentence: what they want done, to what, in the question's words.")
         return
@@ -111,7 +111,7 @@ def _task(a: Answer) -> Iterator[Finding]:
         return
     shares = any(_content_stem(w) in asked[0] for w in words)
     if not shares and not ({t for t, _, _ in tasks_in(plain)} & asked[1]):
-        yield Finding(offset, shown, "Part 1 shares no word with the user's question; describe the task the question asks about, in its terms.")
+        yield Finding(offset, _clip(plain.replace("**", "")), "Part 1 shares no word with the user's question; describe the task the question asks about, in its terms.")
 
 
 def _workflow(a: Answer) -> Iterator[Finding]:
