@@ -148,7 +148,9 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-_NUMBER = patterns.compile(r"(?:^|\0)[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
+# searched in "\0" + the headings joined by "\0": a literal first character, which re finds
+# in C (a leading ``^|\0`` made it try every position)
+_NUMBER = patterns.compile(r"\0[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
 
 
 def _outside_code(answer: str) -> str:
@@ -237,7 +239,7 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
     echoed = _echoed(instruction)
     headings = [h for line, h in heading_lines(lines) if line.strip() not in echoed]
     said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
-    numbers = {int(n) for n in _NUMBER.findall(said)} if headings else set()
+    numbers = {int(n) for n in _NUMBER.findall("\0" + said)} if headings else set()
     low = said.lower()
     missing = [
         p for p, pattern, stems in asked
