@@ -142,10 +142,14 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
     is read only when its first character could start one ("#", "*", a digit, a capital)."""
     out = []
     for line in lines:
-        s = line.lstrip()
-        if s and (s[0] in "#*" or s[0].isdigit() or s[0].isupper()) and (h := _heading_text(line)):
+        c = line.lstrip()[:1]
+        if (c in _HEADING_FIRST or (c > "\x7f" and (c.isdigit() or c.isupper()))) and (h := _heading_text(line)):
             out.append((line, h))
     return out
+
+
+# the ASCII characters that may start a heading line: one set look-up for most lines
+_HEADING_FIRST = frozenset("#*0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 # searched in "\0" + the headings joined by "\0": a literal first character, which re finds
