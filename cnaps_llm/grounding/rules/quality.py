@@ -72,8 +72,8 @@ def _subset(g: Grounding) -> bool:
 
 @lru_cache(maxsize=20_000)
 def _content_stem(word: str) -> str | None:
-    """The stem by which a word of part 1 may share the question's subject (None for a short
-    or stop word; never a stem). Remembered: prose reuses its words."""
+    """The stem by which a word of part 1 may share the question's subject; None for a short
+    or stop word, which never does. Remembered: prose reuses its words."""
     if len(word) >= 4 and word.lower() not in _STOP:
         return _stem(word)
     return None
