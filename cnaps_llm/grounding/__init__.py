@@ -224,7 +224,7 @@ def check(
     view = View(answer)
     line_of = _line_finder(answer)
     end_line = answer.count("\n") + 1
-    squash = vocab.squash
+    squash = vocab.squash_word  # remembered: the same names and phrases are found in answer after answer
     # one violation per kind and squashed text, however often the answer repeats it, with
     # every line it occurs on (the reask quotes it once; a reader still finds each place)
     found: dict[tuple[str, str], _Found] = {}

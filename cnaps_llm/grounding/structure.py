@@ -142,13 +142,19 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
     is read only when its first character could start one ("#", "*", a digit, a capital)."""
     out = []
     for line in lines:
-        s = line.lstrip()
-        if s and (s[0] in "#*" or s[0].isdigit() or s[0].isupper()) and (h := _heading_text(line)):
+        c = line.lstrip()[:1]
+        if (c in _HEADING_FIRST or (c > "\x7f" and (c.isdigit() or c.isupper()))) and (h := _heading_text(line)):
             out.append((line, h))
     return out
 
 
-_NUMBER = patterns.compile(r"(?:^|\0)[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
+# the ASCII characters that may start a heading line: one set look-up for most lines
+_HEADING_FIRST = frozenset("#*0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+# searched in "\0" + the headings joined by "\0": a literal first character, which re finds
+# in C (a leading ``^|\0`` made it try every position)
+_NUMBER = patterns.compile(r"\0[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
 
 
 def _outside_code(answer: str) -> str:
@@ -193,6 +199,14 @@ def _part_pattern(part: Part) -> re.Pattern[str]:
     return _stem_pattern(part.stems)
 
 
+@lru_cache(maxsize=256)
+def _asked(instruction: str) -> tuple[tuple[Part, re.Pattern[str], tuple[str, ...]], ...]:
+    """``parts_asked`` with each part's pattern and stems, once per prompt: a pattern can
+    match only where one of its stems occurs, and ``in`` rules that out far faster than a
+    search through an answer without headings."""
+    return tuple((p, _part_pattern(p), tuple(sorted(p.stems))) for p in parts_asked(instruction))
+
+
 _REASONS_RE = _stem_pattern(_REASONS)
 
 
@@ -223,16 +237,20 @@ def _echoed(instruction: str) -> frozenset[str]:
 
 def missing_parts(answer: str, instruction: str = "") -> list[Part]:
     """The parts the instruction asks for that the answer does not address, in order."""
-    parts = parts_asked(instruction)
+    asked = _asked(instruction)
     text = _outside_code(answer)
     lines = text.split("\n")
     echoed = _echoed(instruction)
     headings = [h for line, h in heading_lines(lines) if line.strip() not in echoed]
     said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
-    numbers = {int(n) for n in _NUMBER.findall(said)} if headings else set()
+    numbers = {int(n) for n in _NUMBER.findall("\0" + said)} if headings else set()
     low = said.lower()
-    missing = [p for p in parts if p.number not in numbers and not _part_pattern(p).search(low)]
-    if missing and missing[-1] is parts[-1] and parts[-1].references:
+    missing = [
+        p for p, pattern, stems in asked
+        if p.number not in numbers and not (any(st in low for st in stems) and pattern.search(low))
+    ]
+    last = asked[-1][0]
+    if missing and missing[-1] is last and last.references:
         if _REASONS_RE.search(_closing_paragraph(lines).lower()):
             missing.pop()
     return missing
@@ -378,5 +396,5 @@ class Mentions:
 
 
 # for ``grounding.clear_caches``: what is remembered per prompt, and per name
-PER_CASE = (parts_asked, one_model_is_enough, _echoed)
+PER_CASE = (parts_asked, one_model_is_enough, _echoed, _asked)
 MEMOS = (mention_forms,)

@@ -257,7 +257,9 @@ _GAP_AFTER = (
 )
 # where a statement ends: a sentence or clause end, or a line break; and where a clause
 # joined to it begins ("…, but it adds noise"), beyond which a negation no longer reaches
-_CLAUSE_END = patterns.compile(r"[.;!?](?:\s|$)|\n")
+# (a stop before white space or the end, or a line break: led by one class, so re skips to
+# the few places it can match in C, which a leading alternation prevented)
+_CLAUSE_END = patterns.compile(r"[\n.;!?](?:(?<=\n)|\s|$)")
 _JOIN = patterns.compile(r",\s+(?:and|but|while|whereas|so)\s|\s(?:but|whereas)\s")
 _WORDS_BEFORE, _WORDS_AFTER = 8, 6  # how far a negation reaches: "not include a … function"
 

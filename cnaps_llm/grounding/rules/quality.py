@@ -70,6 +70,15 @@ def _subset(g: Grounding) -> bool:
     return bool(known)
 
 
+@lru_cache(maxsize=20_000)
+def _content_stem(word: str) -> str | None:
+    """The stem by which a word of part 1 may share the question's subject; None for a short
+    or stop word, which never does. Remembered: prose reuses its words."""
+    if len(word) >= 4 and word.lower() not in _STOP:
+        return _stem(word)
+    return None
+
+
 def _clip(text: str, n: int = 80) -> str:
     s = " ".join(text.split())
     return s if len(s) <= n else s[: n - 1].rstrip() + "…"
@@ -91,18 +100,18 @@ def _task(a: Answer) -> Iterator[Finding]:
     # the task is stated first: a long part 1 need not be read through
     prose = a.view.text[offset : offset + min(len(body), TASK_CHARS)] if offset >= 0 else ""
     plain = " ".join(ln for ln in prose.split("\n") if ln.strip() and ln.strip()[0] != "#")
-    shown = _clip(plain.replace("**", ""))
     words = _words(plain)
     if len(words) < MIN_TASK_WORDS or _is_label(plain, a):
+        shown = _clip(plain.replace("**", ""))
         what = f'says only "{shown}"' if shown else "is empty"
         yield Finding(offset, shown or "part 1", f"Part 1 (the user's task) {what}; describe the user's task in a full sentence: what they want done, to what, in the question's words.")
         return
     asked = _question(a.g)
     if asked is None:
         return
-    shares = any(len(w) >= 4 and w.lower() not in _STOP and _stem(w) in asked[0] for w in words)
+    shares = any(_content_stem(w) in asked[0] for w in words)
     if not shares and not ({t for t, _, _ in tasks_in(plain)} & asked[1]):
-        yield Finding(offset, shown, "Part 1 shares no word with the user's question; describe the task the question asks about, in its terms.")
+        yield Finding(offset, _clip(plain.replace("**", "")), "Part 1 shares no word with the user's question; describe the task the question asks about, in its terms.")
 
 
 def _workflow(a: Answer) -> Iterator[Finding]:
@@ -342,9 +351,10 @@ def _length(a: Answer) -> Iterator[Finding]:
     ]
     if not repeated:
         return
-    n = n if n is not None else len(a.view.text.split())
     wall = [(p, k) for p, k in repeated if k >= REPEATS and len(p.split()) >= REPEAT_WORDS]
-    share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
+    if not wall:  # the share of repeated words decides: only now are all the words counted
+        n = n if n is not None else len(a.view.text.split())
+        share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
     if wall or share >= REPEATED_SHARE:
         p, k = max(wall or repeated, key=lambda pk: pk[1] * len(pk[0]))
         at = a.view.text.find(p)
@@ -368,7 +378,7 @@ CHECKS: tuple[tuple[str, Callable[[Answer], Iterator[Finding]]], ...] = (
 
 
 # the memo tables of pure functions this rule and its reader keep (``clear_caches`` empties them)
-MEMOS = (_mentions, _lower_keys, *sections.MEMOS)
+MEMOS = (_mentions, _lower_keys, _content_stem, *sections.MEMOS)
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
