@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from cnaps_llm.grounding import cues, kept, tasks, vocab
+from cnaps_llm.grounding import cues, kept, tasks, triggers, vocab
 
 from .conftest import ROOT, SEEDS
 
 ANSWER = ROOT / "fixtures" / "answers" / "003_grounded.md"
-BUILDERS = {"vocab.names": vocab._name_tables, "cues.by_head": cues._build_cues_by_head, "tasks.scan": tasks._scan_tables}
+BUILDERS = {
+    "vocab.names": vocab._name_tables, "cues.by_head": cues._build_cues_by_head, "tasks.scan": tasks._scan_tables,
+    "triggers.readers": triggers._reader_recipes,
+}
 
 
 def _run_check(cache: str) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,6 @@ about the answer as a whole, in table order.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -127,6 +126,8 @@ def known_kinds(rules: Sequence[Rule] = RULES) -> tuple[str, ...]:
 
 
 def _unknown(kind: str, known: Sequence[str]) -> ConfigError:
+    import difflib  # only to name the kind meant
+
     close = difflib.get_close_matches(kind, known, n=1)
     if close:
         return ConfigError(f'unknown check kind "{kind}"; did you mean "{close[0]}"? (known: {", ".join(known)})')

@@ -17,7 +17,6 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
-from importlib.resources import files
 
 from . import patterns, vocab
 from .kept import kept
@@ -62,7 +61,7 @@ def match_term(low: str, start: int, term: str) -> int | None:
 
 @cache
 def _cue_file() -> dict:  # type: ignore[type-arg]
-    return json.loads(files("cnaps_llm").joinpath("data", "task_cues.json").read_text(encoding="utf-8"))
+    return json.loads(vocab.data_text("task_cues.json"))
 
 
 def cue_data() -> dict[str, dict[str, list[str]]]:

@@ -18,9 +18,10 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
 
 from . import patterns
+from .kept import kept
+from .vocab import data_text
 
 CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism")
 STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab")
@@ -32,14 +33,14 @@ _WORDS_ONLY = bytes(b if (48 <= b <= 57 or 97 <= b <= 122) else b + 32 if 65 <= 
 
 def data_lines(name: str) -> list[str]:
     """The non-comment, non-blank lines of ``cnaps_llm/data/<name>``."""
-    text = files("cnaps_llm").joinpath("data", name).read_text(encoding="utf-8")
+    text = data_text(name)
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 @cache
 def claim_terms() -> dict[str, list[str]]:
     """``data/claims.json``: the claim rule's word lists, by name."""
-    raw = json.loads(files("cnaps_llm").joinpath("data", "claims.json").read_text(encoding="utf-8"))
+    raw = json.loads(data_text("claims.json"))
     return {k: v for k, v in raw.items() if not k.startswith("_")}
 
 
@@ -100,20 +101,25 @@ def _first_word(term: str) -> str:
     return first
 
 
-def _word_readers(terms: list[str]) -> dict[str, re.Pattern[bytes] | None]:
-    """For each first word of ``terms``, the pattern that reads the whole terms there in
-    words-only text (None when the word alone is the term)."""
+def _word_reader_sources(terms: list[str]) -> dict[str, bytes | None]:
+    """For each first word of ``terms``, the pattern (its source) that reads the whole
+    terms there in words-only text (None when the word alone is the term)."""
     firsts: dict[str, list[str]] = {}
     for term in terms:
         firsts.setdefault(_first_word(term), []).append(_words_form(term))
-    out: dict[str, re.Pattern[bytes] | None] = {}
+    out: dict[str, bytes | None] = {}
     for word, forms in firsts.items():
         if forms == [word]:
             out[word] = None
         else:
             paths = [[" +" if p == r"[\s-]+" else p for p in term_regex(t)] for t in forms]
-            out[word] = patterns.compile(patterns.trie_regex(paths).encode())
+            out[word] = patterns.trie_regex(paths).encode()
     return out
+
+
+def _word_readers(terms: list[str]) -> dict[str, re.Pattern[bytes] | None]:
+    """``_word_reader_sources``, compiled."""
+    return {w: None if src is None else patterns.compile(src) for w, src in _word_reader_sources(terms).items()}
 
 
 @cache
@@ -146,35 +152,53 @@ def hedged(words: bytes, start: int, end: int, toks: list[bytes] | None = None) 
     return False
 
 
+_Recipe = tuple[str, "str | bytes | None", bool]  # a _Reader with its pattern's source
+
+
 @cache
 def _readers() -> dict[bytes, tuple[bytes, tuple[_Reader, ...]]]:
     """For each word that may start a trigger: the word between spaces (what to look
-    for), and the patterns that read a trigger there."""
-    by_word: dict[str, list[_Reader]] = {}
+    for), and the patterns that read a trigger there. Built from the word lists once
+    (``_reader_recipes``, kept between runs), each pattern compiled once."""
+    compiled: dict[str | bytes, re.Pattern] = {}  # a venue's reader also reads its workshop
 
-    def add(word: str, reader: _Reader) -> None:
-        by_word.setdefault(word, []).append(reader)
+    def reader(kind: str, source: str | bytes | None, on_words: bool) -> _Reader:
+        if source is None:
+            return _Reader(kind, None, on_words)
+        if source not in compiled:
+            compiled[source] = patterns.compile(source)
+        return _Reader(kind, compiled[source], on_words)
+
+    recipes = kept("triggers.readers", _reader_recipes)
+    return {w: (needle, tuple(reader(*r) for r in rs)) for w, (needle, rs) in recipes.items()}
+
+
+def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
+    by_word: dict[str, list[_Recipe]] = {}
+
+    def add(word: str, recipe: _Recipe) -> None:
+        by_word.setdefault(word, []).append(recipe)
 
     terms = claim_terms()
     for kind in CLAIM_CUE_KINDS:
-        for word, reader in _word_readers(terms[kind]).items():
-            add(word, _Reader(kind, reader, True))
+        for word, source in _word_reader_sources(terms[kind]).items():
+            add(word, (kind, source, True))
     for year in YEARS:
-        add(str(year), _Reader("year", None, True))
-    add("et", _Reader("etal", patterns.compile(rb"et +al(?![a-z0-9])"), True))
-    add("by", _Reader("by", None, True))
+        add(str(year), ("year", None, True))
+    add("et", ("etal", rb"et +al(?![a-z0-9])", True))
+    add("by", ("by", None, True))
     for w in STAFF:
-        add(w, _Reader("staff", patterns.compile(re.escape(w).encode() + rb" +(?:at|from) "), True))
+        add(w, ("staff", re.escape(w).encode() + rb" +(?:at|from) ", True))
     for kind, names, tail in (("venue", venues(), "W?(?![A-Za-z])"), ("own", organisations(), "['’]s(?![a-z])")):
         by_first: dict[str, list[str]] = {}
         for name in names:
             by_first.setdefault(_words_form(name).split(" ")[0], []).append(name)
         for first, group in by_first.items():
             alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(group, key=len, reverse=True))
-            reader = _Reader(kind, patterns.compile(rf"(?:{alts}){tail}"), False)
-            add(first, reader)
+            recipe = (kind, rf"(?:{alts}){tail}", False)
+            add(first, recipe)
             if kind == "venue":
-                add(first + "w", reader)  # ICCVW: the venue's workshop
+                add(first + "w", recipe)  # ICCVW: the venue's workshop
     return {w.encode(): (f" {w} ".encode(), tuple(r)) for w, r in by_word.items()}
 
 

@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from urllib.parse import unquote, urlsplit
 
 from ...answer_format import (
@@ -50,7 +49,7 @@ _ROLE = {"step": "The step using", "set_aside": "The reason for setting aside", 
 def _lexicon() -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...], frozenset[str]]:
     """The claim words: one scanning pattern (a named group per term), each term's own
     pattern for looking it up in a source, and the name-shaped words that are no claim."""
-    lines = [ln.strip() for ln in files("cnaps_llm").joinpath("data", "claims.txt").read_text(encoding="utf-8").splitlines()]
+    lines = [ln.strip() for ln in vocab.data_text("claims.txt").splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     plain = frozenset(ln[1:].lower() for ln in lines if ln.startswith("!"))
     terms = sorted((ln for ln in lines if not ln.startswith("!")), key=len, reverse=True)
