@@ -47,8 +47,13 @@ _NUMBER_ASCII = patterns.compile(r"[0-9]" + _NUMBER_TAIL)
 _AFTER_RES = patterns.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
 _AFTER_UNIT = patterns.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
 _BEFORE_METRIC = patterns.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
-# the metric names alone, lower case, literal-led: a cheap test that ``_BEFORE_METRIC`` may match
-_METRIC_WORD = patterns.compile(_METRICS.lower())
+# the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may
+# match (a trie rejects a position in a step or two; the alternation tries every branch)
+_METRIC_WORD = patterns.compile(
+    patterns.trie_regex(
+        [[re.escape(c) for c in w] for w in sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))]
+    )
+)
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
@@ -87,9 +92,43 @@ def _counts() -> re.Pattern[str]:
     return patterns.compile(rf"[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,2}}(?:{alts})(?![a-zA-Z])")
 
 
+_ASCII_BYTES = bytes(range(128))
+
+
 def number_scan(text: str) -> Iterator[re.Match[str]]:
     """Each number that does not continue a word or another number (``_NUMBER``)."""
-    return (_NUMBER_ASCII if text.isascii() else _NUMBER).finditer(text)
+    if not text.isascii():
+        # the text's non-ASCII characters, in a few C passes: a digit of another script
+        # among them (rare) needs the ``\d`` scan, else ``\d`` is [0-9] and they are found
+        # by digit (``_digit_matches``)
+        rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+        if _HAS_DIGIT.search(rest.decode("utf-8", "surrogatepass")):
+            return _NUMBER.finditer(text)
+    return _digit_matches(text)
+
+
+def _digit_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER_ASCII.finditer(text)``, tried only where a digit is: re tests a leading
+    class character by character, while ``str.find`` of one character skips ahead like
+    memchr (ten such passes over 3 KB cost a fifth of one class-led scan)."""
+    starts = []
+    find = text.find
+    for digit in "0123456789":
+        at = find(digit)
+        while at >= 0:
+            starts.append(at)
+            at = find(digit, at + 1)
+    if not starts:
+        return
+    starts.sort()
+    match = _NUMBER_ASCII.match  # with a start offset, its look-behind still sees the text before it
+    end = 0
+    for at in starts:
+        if at >= end:
+            m = match(text, at)
+            if m is not None:
+                end = m.end()
+                yield m
 
 
 def _skipped(text: str) -> list[tuple[int, int]]:
@@ -105,6 +144,9 @@ def _figures(text: str) -> Iterator[Figure]:
         if _HAS_DIGIT.search(text, a, b) and not _JSON_KEY.search(text, max(0, a - 6), a):
             yield Figure(a, text[a:b], tuple(_values(text[a:b])), "value")
     counts = _counts()
+    # lower-cased once for the metric test below (searched between offsets, not sliced
+    # and lowered per number); a text lower() may change in length is tested per number
+    low_text = patterns.lower_for_search(text)
     for m in number_scan(text):
         start, end = m.span()
         if start < covered or (shapes and any(a <= start < b for a, b in shapes)):
@@ -131,16 +173,24 @@ def _figures(text: str) -> Iterator[Figure]:
                 continue  # 1x: the original size
             yield Figure(start, fig, values, kind)
             continue
-        before = text[max(0, start - 40) : start]
-        scale = _BEFORE_SCALE.search(before)
-        if scale:
-            first = start - (len(before) - scale.start())
-            if _value(m.group(0)) != 1.0:
-                yield Figure(first, text[first:end], (_value(m.group(0)),), "scale")
-            continue
-        low = patterns.lower_for_search(before)
-        if low is not None and not _METRIC_WORD.search(low):
+        lo = max(0, start - 40)
+        # an "x" or "×" within the last three characters (``[x×]\s?`` and a line break
+        # ``$`` may pass) is needed for a scale: most numbers are told without a search
+        near = text[max(0, start - 3) : start]
+        if "x" in near or "×" in near:
+            before = text[lo:start]
+            scale = _BEFORE_SCALE.search(before)
+            if scale:
+                first = start - (len(before) - scale.start())
+                if _value(m.group(0)) != 1.0:
+                    yield Figure(first, text[first:end], (_value(m.group(0)),), "scale")
+                continue
+        # a metric is followed by no line break before the number (its ``$`` may pass one
+        # right before it): only the number's line is looked at
+        b_end = start - 1 if text[start - 1 : start] == "\n" else start
+        if low_text is not None and not _METRIC_WORD.search(low_text, max(lo, text.rfind("\n", lo, b_end) + 1), b_end):
             continue  # no metric name near: the usual case, told without the costly search
+        before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
         if metric and not _JSON_KEY.search(before):
             pct = _AFTER_PCT.match(text, end)
