@@ -184,6 +184,11 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
             chunk = (start, end, raw)
         if start < skip_until:
             continue
+        alone = _alone(raw)
+        if alone != "":  # most chunks: the text around one can only rule it out
+            if alone is not None and not (start and (text[start - 1] == "#" or (text[start - 1] == "\\" and raw[0] in "nt"))):
+                yield start, alone
+            continue
         if raw.isalpha():
             if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
                 headed = _headed(text, start, end)
@@ -229,6 +234,19 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         name = _classify(raw)
         if name is not None:
             yield start, name
+
+
+@lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
+def _alone(raw: str) -> str | None:
+    """What ``names_in`` reads a chunk as whatever is around it (``_classify``, the
+    skips after "#" and "\\" aside), or "" when the text around it decides: a head noun,
+    a capitalised word, a family word, the first word of a multi-word name."""
+    if raw.isalpha():
+        if raw in head_nouns() or raw[1:].islower() or raw in _family_words():
+            return ""
+    elif raw[0].isupper() and vocab.squash_word(raw) in vocab.names().multi_first:
+        return ""
+    return _classify(raw)
 
 
 _FAMILY_MEMBER = patterns.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
@@ -370,4 +388,4 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
 
 
 # the memo tables of pure functions here, for ``grounding.clear_caches``
-MEMOS = (_classify,)
+MEMOS = (_classify, _alone)
