@@ -276,7 +276,8 @@ def figures_in(text: str) -> Iterator[Figure]:
     """Every figure in ``text`` (an answer, links masked), in text order."""
     for f in sorted(_figures(text)):
         if f.values:
-            yield f._replace(text=f.text.strip())
+            shown = f.text.strip()
+            yield f if shown == f.text else Figure(f.offset, shown, f.values, f.kind)
 
 
 # --------------------------------------------------------------------------- spelled out
@@ -400,11 +401,14 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{_SPELLED_WORD}))*"
     tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
     capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in _SPELLED_WORDS])
+    firsts = "".join(sorted({w[0].upper() for w in _SPELLED_WORDS}))
     # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
     opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
     starts = (
         patterns.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
-        patterns.compile(rf"\n[ \t]*{opening}(?:{capital}){more}{tail}"),
+        # a look-ahead for what may start a run's line (a mark, a digit, a capital that
+        # starts a number word) passes over most lines without trying the marks' groups
+        patterns.compile(rf"\n[ \t]*(?=[-*#>+\d{firsts}]){opening}(?:{capital}){more}{tail}"),
     )
     return patterns.by_lead(" \n", rf"(?:{_SPELLED_WORD}){more}{tail}"), starts
 
