@@ -144,9 +144,6 @@ def _figures(text: str) -> Iterator[Figure]:
         if _HAS_DIGIT.search(text, a, b) and not _JSON_KEY.search(text, max(0, a - 6), a):
             yield Figure(a, text[a:b], tuple(_values(text[a:b])), "value")
     counts = _counts()
-    # lower-cased once for the metric test below (searched between offsets, not sliced
-    # and lowered per number); a text lower() may change in length is tested per number
-    low_text = patterns.lower_for_search(text)
     for m in number_scan(text):
         start, end = m.span()
         if start < covered or (shapes and any(a <= start < b for a, b in shapes)):
@@ -186,9 +183,10 @@ def _figures(text: str) -> Iterator[Figure]:
                     yield Figure(first, text[first:end], (_value(m.group(0)),), "scale")
                 continue
         # a metric is followed by no line break before the number (its ``$`` may pass one
-        # right before it): only the number's line is looked at
+        # right before it): only the number's line is lowered and looked at
         b_end = start - 1 if text[start - 1 : start] == "\n" else start
-        if low_text is not None and not _METRIC_WORD.search(low_text, max(lo, text.rfind("\n", lo, b_end) + 1), b_end):
+        low = patterns.lower_for_search(text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end])
+        if low is not None and not _METRIC_WORD.search(low):
             continue  # no metric name near: the usual case, told without the costly search
         before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
