@@ -185,7 +185,8 @@ def _figures(text: str) -> Iterator[Figure]:
         # a metric is followed by no line break before the number (its ``$`` may pass one
         # right before it): only the number's line is lowered and looked at
         b_end = start - 1 if text[start - 1 : start] == "\n" else start
-        low = patterns.lower_for_search(text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end])
+        window = text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end]
+        low = window.lower() if window.isascii() else patterns.lower_for_search(window)  # isascii: no pass over it
         if low is not None and not _METRIC_WORD.search(low):
             continue  # no metric name near: the usual case, told without the costly search
         before = text[lo:start]
