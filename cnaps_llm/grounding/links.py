@@ -42,6 +42,7 @@ _CHARS = rf"[^{_STOP}]"
 _BARE_ARXIV = patterns.compile(r"\.\d{4,5}v\d")
 _DOI = patterns.compile(r"10\.\d{4,9}/")
 _DOT_SLASH = patterns.compile(r"\.[A-Za-z]{2,24}/")
+_ID_DIGITS = patterns.compile(r"\.\d{4}")
 class _AnyOf(NamedTuple):
     """Patterns that each lead with their own literal, searched as their alternation would
     be (``patterns.finditer_any``): re skips to a literal in C, not to an alternation."""
@@ -88,7 +89,9 @@ _MAY_MATCH: tuple[Callable[[str], bool], ...] = (
     lambda t: "/" in t and "//" in t,
     lambda t: "www." in t,
     lambda t: "/" in t and _DOI.search(t) is not None,
-    lambda t: ("v:" in t or "V:" in t) and any(s in t for s in ("iv:", "IV:", "Iv:", "iV:")),  # substring tests beat one lower()
+    # an id's ".dddd" first (a literal-led search: links already found are blanked), then
+    # four substring tests, which beat one lower()
+    lambda t: _ID_DIGITS.search(t) is not None and any(s in t for s in ("iv:", "IV:", "Iv:", "iV:")),
     lambda t: _BARE_ARXIV.search(t) is not None,
     lambda t: "script:" in t or "data:" in t,
     lambda t: "/" in t and _DOT_SLASH.search(t) is not None,
