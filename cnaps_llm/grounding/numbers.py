@@ -47,13 +47,10 @@ _NUMBER_ASCII = patterns.compile(r"[0-9]" + _NUMBER_TAIL)
 _AFTER_RES = patterns.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
 _AFTER_UNIT = patterns.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
 _BEFORE_METRIC = patterns.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
-# the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may
-# match (a trie rejects a position in a step or two; the alternation tries every branch)
-_METRIC_WORD = patterns.compile(
-    patterns.trie_regex(
-        [[re.escape(c) for c in w] for w in sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))]
-    )
-)
+# the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
+# (a trie rejects a position in a step or two; the alternation tries every branch)
+_METRIC_NAMES = sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))
+_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _METRIC_NAMES]))
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
@@ -97,38 +94,26 @@ _ASCII_BYTES = bytes(range(128))
 
 def number_scan(text: str) -> Iterator[re.Match[str]]:
     """Each number that does not continue a word or another number (``_NUMBER``)."""
-    if not text.isascii():
-        # the text's non-ASCII characters, in a few C passes: a digit of another script
-        # among them (rare) needs the ``\d`` scan, else ``\d`` is [0-9] and they are found
-        # by digit (``_digit_matches``)
-        rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
-        if _HAS_DIGIT.search(rest.decode("utf-8", "surrogatepass")):
+    if not text.isascii():  # a digit of another script (its non-ASCII characters, in C) needs the \d scan
+        rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        if _HAS_DIGIT.search(rest):
             return _NUMBER.finditer(text)
     return _digit_matches(text)
 
 
 def _digit_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_NUMBER_ASCII.finditer(text)``, tried only where a digit is: re tests a leading
-    class character by character, while ``str.find`` of one character skips ahead like
-    memchr (ten such passes over 3 KB cost a fifth of one class-led scan)."""
-    starts = []
-    find = text.find
+    """``_NUMBER_ASCII.finditer(text)``, matched only where ``str.find`` sees a digit: it
+    skips ahead like memchr, where re tests a leading class at every character."""
+    starts, find, end = [], text.find, 0
     for digit in "0123456789":
         at = find(digit)
         while at >= 0:
             starts.append(at)
             at = find(digit, at + 1)
-    if not starts:
-        return
-    starts.sort()
-    match = _NUMBER_ASCII.match  # with a start offset, its look-behind still sees the text before it
-    end = 0
-    for at in starts:
-        if at >= end:
-            m = match(text, at)
-            if m is not None:
-                end = m.end()
-                yield m
+    for at in sorted(starts):
+        if at >= end and (m := _NUMBER_ASCII.match(text, at)) is not None:  # its look-behind sees text before ``at``
+            end = m.end()
+            yield m
 
 
 def _skipped(text: str) -> list[tuple[int, int]]:
@@ -171,9 +156,7 @@ def _figures(text: str) -> Iterator[Figure]:
             yield Figure(start, fig, values, kind)
             continue
         lo = max(0, start - 40)
-        # an "x" or "×" within the last three characters (``[x×]\s?`` and a line break
-        # ``$`` may pass) is needed for a scale: most numbers are told without a search
-        near = text[max(0, start - 3) : start]
+        near = text[max(0, start - 3) : start]  # a scale's x, its \s? and a line break ($) at most
         if "x" in near or "×" in near:
             before = text[lo:start]
             scale = _BEFORE_SCALE.search(before)
@@ -182,8 +165,7 @@ def _figures(text: str) -> Iterator[Figure]:
                 if _value(m.group(0)) != 1.0:
                     yield Figure(first, text[first:end], (_value(m.group(0)),), "scale")
                 continue
-        # a metric is followed by no line break before the number (its ``$`` may pass one
-        # right before it): only the number's line is lowered and looked at
+        # no line break after a metric but one its ``$`` passes: the number's line is read
         b_end = start - 1 if text[start - 1 : start] == "\n" else start
         window = text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end]
         low = window.lower() if window.isascii() else patterns.lower_for_search(window)  # isascii: no pass over it
