@@ -170,11 +170,24 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
     v = vocab.names()
     heads, families = head_nouns(), _family_words()
+    exact, multi_first = v.exact, v.multi_first
     skip_until = -1
     for m in _scan().finditer(text):
-        chunk = _chunk(text, m)
-        start, end, raw = chunk
+        start, end = m.span()
+        # ``_chunk`` inlined for its usual case (nothing of a chunk before the match, no
+        # trailing full stop): a call per chunk is a third of this loop's time
+        if (start and text[start - 1] in _CHUNK_CHARS) or text[end - 1] in "._-":
+            chunk = _chunk(text, m)
+            start, end, raw = chunk
+        else:
+            raw = text[start:end]
+            chunk = (start, end, raw)
         if start < skip_until:
+            continue
+        alone = _alone(raw)
+        if alone != "":  # most chunks: the text around one can only rule it out
+            if alone is not None and not (start and (text[start - 1] == "#" or (text[start - 1] == "\\" and raw[0] in "nt"))):
+                yield start, alone
             continue
         if raw.isalpha():
             if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
@@ -184,7 +197,7 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                     continue
             # fast path for capitalised plain words: only the vocabulary can name them
             if raw[1:].islower():
-                if raw.lower() in v.multi_first:
+                if raw.lower() in multi_first:
                     multi = _multiword(text, chunk, m.end(), v)
                     if multi is not None:
                         found = _listed(text, start, multi, v)
@@ -192,7 +205,7 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                             skip_until = found
                             yield start, text[start:found]
                             continue
-                if raw in v.exact or (raw[-1] == "s" and raw[:-1] in v.exact):
+                if raw in exact or (raw[-1] == "s" and raw[:-1] in exact):
                     found = _listed(text, start, end, v)
                     if found is not None:
                         skip_until = found
@@ -204,7 +217,7 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
                     skip_until = found
                     yield start, text[start:found]
                 continue
-        elif raw[0].isupper() and vocab.squash_word(raw) in v.multi_first:
+        elif raw[0].isupper() and vocab.squash_word(raw) in multi_first:
             multi = _multiword(text, chunk, m.end(), v)
             if multi is not None:
                 found = _listed(text, start, multi, v)
@@ -221,6 +234,19 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         name = _classify(raw)
         if name is not None:
             yield start, name
+
+
+@lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
+def _alone(raw: str) -> str | None:
+    """What ``names_in`` reads a chunk as whatever is around it (``_classify``, the
+    skips after "#" and "\\" aside), or "" when the text around it decides: a head noun,
+    a capitalised word, a family word, the first word of a multi-word name."""
+    if raw.isalpha():
+        if raw in head_nouns() or raw[1:].islower() or raw in _family_words():
+            return ""
+    elif raw[0].isupper() and vocab.squash_word(raw) in vocab.names().multi_first:
+        return ""
+    return _classify(raw)
 
 
 _FAMILY_MEMBER = patterns.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
@@ -362,4 +388,4 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
 
 
 # the memo tables of pure functions here, for ``grounding.clear_caches``
-MEMOS = (_classify,)
+MEMOS = (_classify, _alone)

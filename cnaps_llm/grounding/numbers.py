@@ -47,8 +47,10 @@ _NUMBER_ASCII = patterns.compile(r"[0-9]" + _NUMBER_TAIL)
 _AFTER_RES = patterns.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
 _AFTER_UNIT = patterns.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
 _BEFORE_METRIC = patterns.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
-# the metric names alone, lower case, literal-led: a cheap test that ``_BEFORE_METRIC`` may match
-_METRIC_WORD = patterns.compile(_METRICS.lower())
+# the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
+# (a trie rejects a position in a step or two; the alternation tries every branch)
+_METRIC_NAMES = sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))
+_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _METRIC_NAMES]))
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
@@ -87,9 +89,31 @@ def _counts() -> re.Pattern[str]:
     return patterns.compile(rf"[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,2}}(?:{alts})(?![a-zA-Z])")
 
 
+_ASCII_BYTES = bytes(range(128))
+
+
 def number_scan(text: str) -> Iterator[re.Match[str]]:
     """Each number that does not continue a word or another number (``_NUMBER``)."""
-    return (_NUMBER_ASCII if text.isascii() else _NUMBER).finditer(text)
+    if not text.isascii():  # a digit of another script (its non-ASCII characters, in C) needs the \d scan
+        rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        if _HAS_DIGIT.search(rest):
+            return _NUMBER.finditer(text)
+    return _digit_matches(text)
+
+
+def _digit_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER_ASCII.finditer(text)``, matched only where ``str.find`` sees a digit: it
+    skips ahead like memchr, where re tests a leading class at every character."""
+    starts, find, end = [], text.find, 0
+    for digit in "0123456789":
+        at = find(digit)
+        while at >= 0:
+            starts.append(at)
+            at = find(digit, at + 1)
+    for at in sorted(starts):
+        if at >= end and (m := _NUMBER_ASCII.match(text, at)) is not None:  # its look-behind sees text before ``at``
+            end = m.end()
+            yield m
 
 
 def _skipped(text: str) -> list[tuple[int, int]]:
@@ -131,16 +155,23 @@ def _figures(text: str) -> Iterator[Figure]:
                 continue  # 1x: the original size
             yield Figure(start, fig, values, kind)
             continue
-        before = text[max(0, start - 40) : start]
-        scale = _BEFORE_SCALE.search(before)
-        if scale:
-            first = start - (len(before) - scale.start())
-            if _value(m.group(0)) != 1.0:
-                yield Figure(first, text[first:end], (_value(m.group(0)),), "scale")
-            continue
-        low = patterns.lower_for_search(before)
+        lo = max(0, start - 40)
+        near = text[max(0, start - 3) : start]  # a scale's x, its \s? and a line break ($) at most
+        if "x" in near or "×" in near:
+            before = text[lo:start]
+            scale = _BEFORE_SCALE.search(before)
+            if scale:
+                first = start - (len(before) - scale.start())
+                if _value(m.group(0)) != 1.0:
+                    yield Figure(first, text[first:end], (_value(m.group(0)),), "scale")
+                continue
+        # no line break after a metric but one its ``$`` passes: the number's line is read
+        b_end = start - 1 if text[start - 1 : start] == "\n" else start
+        window = text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end]
+        low = window.lower() if window.isascii() else patterns.lower_for_search(window)  # isascii: no pass over it
         if low is not None and not _METRIC_WORD.search(low):
             continue  # no metric name near: the usual case, told without the costly search
+        before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
         if metric and not _JSON_KEY.search(before):
             pct = _AFTER_PCT.match(text, end)
@@ -226,7 +257,8 @@ def figures_in(text: str) -> Iterator[Figure]:
     """Every figure in ``text`` (an answer, links masked), in text order."""
     for f in sorted(_figures(text)):
         if f.values:
-            yield f._replace(text=f.text.strip())
+            shown = f.text.strip()
+            yield f if shown == f.text else Figure(f.offset, shown, f.values, f.kind)
 
 
 # --------------------------------------------------------------------------- spelled out
@@ -350,11 +382,14 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{_SPELLED_WORD}))*"
     tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
     capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in _SPELLED_WORDS])
+    firsts = "".join(sorted({w[0].upper() for w in _SPELLED_WORDS}))
     # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
     opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
     starts = (
         patterns.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
-        patterns.compile(rf"\n[ \t]*{opening}(?:{capital}){more}{tail}"),
+        # a look-ahead for what may start a run's line (a mark, a digit, a capital that
+        # starts a number word) passes over most lines without trying the marks' groups
+        patterns.compile(rf"\n[ \t]*(?=[-*#>+\d{firsts}]){opening}(?:{capital}){more}{tail}"),
     )
     return patterns.by_lead(" \n", rf"(?:{_SPELLED_WORD}){more}{tail}"), starts
 

@@ -43,7 +43,8 @@ _MODIFIERS = frozenset(
 _SEP = r"(?:[-/]|,?[ \t]+)"  # between the words of an expansion: multi-input, multi-output
 _EXPANDED_SPAN = 300  # how near its short name a lower-case expansion is looked for
 
-Expansions = tuple[re.Pattern[str] | None, tuple[str, ...]]
+# (one pattern per leading letter, searched as their alternation: ``patterns.finditer_any``)
+Expansions = tuple[tuple[re.Pattern[str], ...] | None, tuple[str, ...]]
 
 
 def _units(token: str) -> list[str]:
@@ -76,10 +77,10 @@ def _short_names(names: Iterable[str]) -> list[str]:
 
 
 def acronym_patterns(names: Iterable[str]) -> Expansions:
-    """A pattern that finds an expansion of any short name inside ``names`` (searched
-    only near a mention of the short name, so a stretch of a few hundred characters: one
-    pattern led by the class of first letters, not one search per letter), and the short
-    names."""
+    """Patterns that find an expansion of any short name inside ``names`` (searched only
+    near a mention of the short name, a stretch of a few hundred characters), one per
+    first letter, each led by its letter (re skips ahead to a literal in C, and tests a
+    leading class character by character), and the short names."""
     shorts = _short_names(names)
     by_lead: dict[str, list[str]] = {}
     for short in shorts:
@@ -90,10 +91,11 @@ def acronym_patterns(names: Iterable[str]) -> Expansions:
             by_lead.setdefault(lead, []).append(body)
     if not by_lead:
         return None, ()
-    alts = "|".join(
-        re.escape(lead) + rf"(?<![A-Za-z0-9-]{re.escape(lead)})(?:{'|'.join(bodies)})" for lead, bodies in sorted(by_lead.items())
+    each = tuple(
+        patterns.compile(re.escape(lead) + rf"(?<![A-Za-z0-9-]{re.escape(lead)})(?:{'|'.join(bodies)})(?![A-Za-z0-9])")
+        for lead, bodies in sorted(by_lead.items())
     )
-    return patterns.compile(rf"(?:{alts})(?![A-Za-z0-9])"), tuple(shorts)
+    return each, tuple(shorts)
 
 
 @lru_cache(maxsize=1024)  # compiled patterns, as re's own cache keeps them
@@ -135,14 +137,14 @@ def _lower_ok(phrase: str) -> bool:
 def expansions_in(text: str, found: Expansions) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, phrase)`` for each expansion of a provided short name near a
     mention of it in ``text``."""
-    pattern, shorts = found
-    if pattern is None:
+    each, shorts = found
+    if each is None:
         return
     matches = []
     for lo, hi in _near(text, shorts):
         while lo > 0 and not text[lo - 1].isspace():
-            lo -= 1  # from a word's start, so the look-behind sees what precedes it
-        matches += [(m.start(), m.group(0)) for m in pattern.finditer(text, lo, hi)]
+            lo -= 1  # from a word's start: a look-behind there sees no more than a space would show
+        matches += [(lo + m.start(), m.group(0)) for m in patterns.finditer_any(each, text[lo:hi])]
     for at, phrase in sorted(set(matches)):
         words = re.split(r"[-/, \t]+", phrase)
         if len(words) < 2 or any(w.lower() in _STOP for w in words):

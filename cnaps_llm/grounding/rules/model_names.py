@@ -66,10 +66,10 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     fences: list[tuple[int, int]] | None = None
     variables: dict[str, bool] = {}  # name -> declared as a variable somewhere in the text
     for offset, name in found:
-        end = offset + len(name)
-        if wide and _inside_longer(wide, offset, end):
+        if has_name(name):  # most names read are the input's: the one memo look-up first
             continue
-        if has_name(name) or code_token(text, offset, name):
+        end = offset + len(name)
+        if (wide and _inside_longer(wide, offset, end)) or code_token(text, offset, name):
             continue
         if name not in variables:
             variables[name] = declared(text, name)
