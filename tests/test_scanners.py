@@ -325,3 +325,22 @@ def test_memo_tables_change_nothing() -> None:
     assert check(answer, case) == cold and cold  # warm tables, same violations
     clear_caches(indexes=False)
     assert check(answer, case) == cold
+
+
+def _heads() -> list[str]:
+    firsts = [first for first, _ in tasks.task_scan()[1]]
+    return sorted({first[:k] for first in firsts for k in (1, 2, 3)} | {first[:2] + "q" for first in firsts})
+
+
+@given(st.one_of(st.sampled_from(_heads()), st.text(alphabet="abcdeirsx0123 -", max_size=3)))
+@settings(max_examples=300, deadline=None)
+def test_the_terms_tried_at_a_word_are_those_whose_first_letters_it_starts_with(head: str) -> None:
+    # _starting looks them up by key; the reference filters every group
+    want = tuple((first, terms) for first, terms in tasks.task_scan()[1] if head.startswith(first[:3]))
+    tasks._starting.cache_clear()
+    assert tasks._starting(head)[1] == want
+
+
+@given(st.text(alphabet="ab-_c", max_size=12))
+def test_a_phrase_word_splits_into_its_pieces(word: str) -> None:
+    assert cues._parts(word) == tuple(p for p in re.split(r"[-_]", word) if p)

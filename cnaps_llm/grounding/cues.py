@@ -46,6 +46,12 @@ def _word_end(low: str, pos: int) -> int:
     return pos
 
 
+@cache
+def _parts(word: str) -> tuple[str, ...]:
+    """A phrase word's pieces between hyphens and underscores."""
+    return tuple(p for p in re.split(r"[-_]", word) if p)
+
+
 def _match_token(low: str, pos: int, token: _Token) -> int | None:
     """End of ``token`` matched at ``low[pos:]``, or None."""
     kind, word, stem = token
@@ -83,7 +89,7 @@ def _match_token(low: str, pos: int, token: _Token) -> int | None:
             return None if k + 1 < n and low[k + 1] in ALNUM else k + 1
         return None
     # a word; a hyphen in it matches any run of spaces, tabs, hyphens or underscores, or none
-    parts = [p for p in re.split(r"[-_]", word) if p]
+    parts = _parts(word)
     k = pos
     for i, part in enumerate(parts):
         if i:

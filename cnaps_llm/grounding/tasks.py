@@ -167,10 +167,22 @@ _Candidates = tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
 
 
 @cache
+def _groups_by_key() -> dict[str, tuple[tuple[int, tuple[str, tuple[tuple[int, str], ...]]], ...]]:
+    """``task_scan``'s groups by their first word's first three letters (all of it if
+    shorter), each with its place in ``task_scan``'s order."""
+    out: dict[str, list] = {}
+    for i, group in enumerate(task_scan()[1]):
+        out.setdefault(group[0][:3], []).append((i, group))
+    return {key: tuple(gs) for key, gs in out.items()}
+
+
+@cache
 def _starting(head: str) -> tuple[re.Pattern[str], _Candidates]:
     """For a word's first three letters: the phrase it can start, and the terms to try."""
-    _, groups = task_scan()
-    cands = tuple((first, terms) for first, terms in groups if head.startswith(first[:3]))
+    # the groups whose key ``head`` starts with: its first one, two or three letters
+    by_key = _groups_by_key()
+    found = sorted(g for key in {head[:1], head[:2], head[:3]} for g in by_key.get(key, ()))
+    cands = tuple(group for _, group in found)
     span = max((len(parse_term(term)) for _, terms in cands for _, term in terms), default=1)
     return _PHRASE[span - 1], cands
 
