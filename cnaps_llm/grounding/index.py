@@ -22,7 +22,8 @@ from ..models import Case
 from . import patterns, vocab
 from .cues import supported_in
 from .links import canonical, find_links
-from .numbers import numbers_in, sizes_in, spelled_in
+from .numbers import numbers_in, sizes_in
+from .spelled import spelled_in
 from .phrases import Expansions, acronym_patterns
 from .tasks import task_index, tasks_in
 
