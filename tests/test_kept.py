@@ -103,3 +103,23 @@ def test_word_lists_read_from_the_folder_or_through_importlib_resources(monkeypa
     assert vocab.data_text("models.txt") == want
     monkeypatch.setattr(vocab, "_DATA", str(tmp_path / "absent"))  # as from a zipped package
     assert vocab.data_text("models.txt") == want
+
+
+def test_a_word_list_of_another_version_with_the_same_size_and_time_changes_the_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # installs that fix every file's time (Nix: 1 s after the epoch; tar, cp -p, rsync -a,
+    # Docker COPY keep the packager's) give two releases the same times; a word-list fix
+    # of the same length ("SwinIR" -> "MIRNet") must still not reuse the old tables
+    data = tmp_path / "cnaps_llm" / "data"
+    here = tmp_path / "cnaps_llm" / "grounding"
+    (here / "rules").mkdir(parents=True)
+    data.mkdir()
+    models = data / "models.txt"
+    models.write_text("SwinIR\n", encoding="utf-8")
+    os.utime(models, ns=(1_000_000_000, 1_000_000_000))
+    monkeypatch.setattr(kept, "__file__", str(here / "kept.py"))
+    before = kept.stamp()
+    models.write_text("MIRNet\n", encoding="utf-8")
+    os.utime(models, ns=(1_000_000_000, 1_000_000_000))
+    assert kept.stamp() != before

@@ -76,3 +76,12 @@ def test_models_are_built_when_first_used() -> None:
 def test_a_command_help_loads_no_pydantic() -> None:
     loaded = _loaded(_cli("check", "--help"))
     assert "cnaps_llm.cli" in loaded and "pydantic" not in loaded
+
+
+def test_a_mistyped_command_is_still_given_its_likely_name(run_cli) -> None:  # type: ignore[no-untyped-def]
+    # the lazy root group builds every command when a name is not one of them, so that
+    # Typer's suggestion sees them all
+    for typo, meant in (("chek", "check"), ("genrate", "generate"), ("evl", "eval")):
+        result = run_cli(typo)
+        assert result.code == 2
+        assert f"Error: No such command '{typo}'. Did you mean '{meant}'?" in result.err

@@ -7,9 +7,10 @@ stores each table's value in the user cache (the folder of ``patterns.cache_file
 reads it back on the next start, as ``patterns.compile`` does for regex programs.
 
 Invariant: ``kept(name, build)`` returns a value equal to ``build()``. A value is reused
-only while every file of the package's ``data/`` and ``grounding/`` folders has the size
-and modification time it had when the value was built (a new release, an edited word
-list or an edited builder: built afresh), and only for the Python that wrote it; a
+only while the package's word lists (``data/``) have the content, and the files of
+``grounding/`` the size and modification time, they had when the value was built, for
+the same version and folder of the package (a new release, an edited word list or an
+edited builder: built afresh), and only for the Python that wrote it; a
 missing, damaged or foreign file, a value marshal cannot keep, or
 ``CNAPS_REGEX_CACHE=off`` changes nothing but the time taken (``tests/test_kept.py``).
 """
@@ -32,17 +33,28 @@ _added = False
 
 
 def stamp() -> tuple:
-    """What the tables are built from, by size and modification time: the package's word
-    lists and the grounding code (each table's builder and the parsers it calls)."""
+    """What the tables are built from: the word lists by content (a checksum: an install
+    that gives every file one fixed time still shows an edit), the grounding code (each
+    table's builder and the parsers it calls) by size and modification time, and the
+    package's version and folder."""
+    import zlib
+
+    from .. import __version__
+
     here = os.path.dirname(os.path.abspath(__file__))
+    data = os.path.join(os.path.dirname(here), "data")
     out = []
-    for folder in (os.path.join(os.path.dirname(here), "data"), here, os.path.join(here, "rules")):
+    for folder in (data, here, os.path.join(here, "rules")):
         with os.scandir(folder) as entries:
             for e in sorted(entries, key=lambda e: e.name):
                 if e.is_file():
                     st = e.stat()
-                    out.append((e.name, st.st_size, st.st_mtime_ns))
-    return (sys.version, tuple(out))
+                    if folder == data:
+                        with open(e.path, "rb") as f:
+                            out.append((e.name, st.st_size, zlib.crc32(f.read())))
+                    else:
+                        out.append((e.name, st.st_size, st.st_mtime_ns))
+    return (sys.version, __version__, here, tuple(out))
 
 
 def _load() -> None:
