@@ -93,6 +93,10 @@ def extra_shapes(size: int) -> dict[str, str]:
         "dense: figure x4 repeated (a figure each)": _fill("x4 ", size),
         "dense: code fence lines": _fill("```\n", size),
         "dense: heading lines": _fill("## 1. Task\n", size),
+        # a provided name inside one long run of letters: every short-name window and every
+        # reading of the run as a short form of a provided name must stay local
+        "no spaces: `SwinIR` + 700 letters repeated": _fill("SwinIR" + "x" * 700, size),
+        "no spaces: `Swin-IR-` repeated": _fill("Swin-IR-", size),
     }
 
 

@@ -132,6 +132,9 @@ def short_form(parts: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     """
     n, m = len(parts), len(whole)
     failed: set[tuple[int, int]] = set()
+    rest = [0] * (m + 1)  # rest[j]: the length of whole[j:] run together
+    for j in range(m - 1, -1, -1):
+        rest[j] = rest[j + 1] + len(whole[j])
 
     def match(i: int, j: int) -> bool:  # parts[i:] against whole[j:]
         if i == n:
@@ -142,6 +145,8 @@ def short_form(parts: tuple[str, ...], whole: tuple[str, ...]) -> bool:
             piece = ""
             for i2 in range(i + 1, n + 1):
                 piece += parts[i2 - 1]
+                if len(piece) > rest[j0]:
+                    break  # longer than all of whole[j0:]: no way below can match it, nor a longer one
                 acc = ""
                 for k in range(j0, m):  # whole parts run together
                     acc += whole[k]

@@ -188,21 +188,23 @@ def by_lead(leads: str, rest: str, flags: int = 0) -> tuple[re.Pattern[str], ...
     return tuple(compile(re.escape(c) + rest, flags) for c in leads)
 
 
-def finditer_any(patterns: tuple[re.Pattern[str], ...], text: str) -> Iterator[re.Match[str]]:
+def finditer_any(patterns: tuple[re.Pattern[str], ...], text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
     """The matches ``finditer`` gives for the alternation of ``patterns``: leftmost first,
-    none overlapping. Each pattern must start with its own literal character and never
-    match empty (``by_lead`` makes such patterns).
+    none overlapping, within ``text[pos:endpos]`` (a look-behind still sees the text
+    before ``pos``, as in ``Pattern.finditer(text, pos, endpos)``). Each pattern must
+    start with its own literal character and never match empty (``by_lead`` makes such
+    patterns).
 
     re skips ahead to a literal in C, but tests a leading character class character by
     character: several literal-led searches over 3 KB cost a third of one class-led one.
     """
-    found = [p.search(text) for p in patterns]
-    pos = 0
+    end = len(text) if endpos is None else endpos
+    found = [p.search(text, pos, end) for p in patterns]
     while True:
         best = None
         for k, m in enumerate(found):
             if m is not None and m.start() < pos:  # overlapped by the last match: look again
-                m = found[k] = patterns[k].search(text, pos)
+                m = found[k] = patterns[k].search(text, pos, end)
             if m is not None and (best is None or m.start() < best.start()):
                 best = m
         if best is None:

@@ -42,6 +42,7 @@ _MODIFIERS = frozenset(
 )
 _SEP = r"(?:[-/]|,?[ \t]+)"  # between the words of an expansion: multi-input, multi-output
 _EXPANDED_SPAN = 300  # how near its short name a lower-case expansion is looked for
+_WORD_BACK = 100  # how far back the word a window starts in is looked for
 
 # (one pattern per leading letter, searched as their alternation: ``patterns.finditer_any``)
 Expansions = tuple[tuple[re.Pattern[str], ...] | None, tuple[str, ...]]
@@ -142,9 +143,14 @@ def expansions_in(text: str, found: Expansions) -> Iterator[tuple[int, str]]:
         return
     matches = []
     for lo, hi in _near(text, shorts):
-        while lo > 0 and not text[lo - 1].isspace():
-            lo -= 1  # from a word's start: a look-behind there sees no more than a space would show
-        matches += [(lo + m.start(), m.group(0)) for m in patterns.finditer_any(each, text[lo:hi])]
+        # from the start of the word at ``lo`` (a phrase may start inside it, after a
+        # bracket), but never more than _WORD_BACK back: in text without spaces, walking
+        # to the word's start from every window made a check quadratic. The look-behinds
+        # read the text before the window.
+        floor = max(0, lo - _WORD_BACK)
+        while lo > floor and not text[lo - 1].isspace():
+            lo -= 1
+        matches += [(m.start(), m.group(0)) for m in patterns.finditer_any(each, text, lo, hi)]
     for at, phrase in sorted(set(matches)):
         words = re.split(r"[-/, \t]+", phrase)
         if len(words) < 2 or any(w.lower() in _STOP for w in words):
