@@ -17,14 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import accumulate
+from typing import NamedTuple
 
 from ..models import Case
 from . import patterns, vocab
 from .cues import supported_in
 from .links import canonical, find_links
 from .numbers import numbers_in, sizes_in
-from .spelled import spelled_in
 from .phrases import Expansions, acronym_patterns
+from .spelled import spelled_in
 from .tasks import task_index, tasks_in
 
 _TOKEN = patterns.compile(r"[0-9a-z]+")
@@ -38,8 +39,7 @@ _PART = patterns.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _LINK_NAME = patterns.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+/[\w.-]+)")
 
 
-@dataclass(frozen=True)
-class Tokens:
+class Tokens(NamedTuple):
     """The input's tokens run together, and where each token starts.
 
     A squashed name is grounded when it is a run of 1..WINDOW consecutive tokens:

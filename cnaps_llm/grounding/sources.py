@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from ..models import Case, Source
 from . import patterns
@@ -78,8 +78,7 @@ def years_of(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-@dataclass(frozen=True)
-class SourceFacts:
+class SourceFacts(NamedTuple):
     id: str
     name: str
     handles: tuple[tuple[str, ...], ...]  # token runs an answer may call it by
@@ -92,8 +91,7 @@ class SourceFacts:
     says: frozenset[str]  # the kinds of claim its own text makes: "comparison", "licence", "quality"
 
 
-@dataclass(frozen=True)
-class CaseFacts:
+class CaseFacts(NamedTuple):
     sources: tuple[SourceFacts, ...]
     owners: dict[str, frozenset[int]]  # canonical link -> indexes of the sources that give it
     by_token: dict[bytes, tuple[tuple[tuple[bytes, ...], int], ...]]  # first word -> (handle, source index)

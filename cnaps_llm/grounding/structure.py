@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import patterns, vocab
 from .tasks import tasks_in
@@ -63,8 +63,7 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP}
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """One part the prompt asks for: its number and title as the prompt gives them, and
     the stems of the words that only this part's instruction uses."""
 

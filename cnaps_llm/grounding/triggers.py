@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from . import patterns
 from .kept import kept
@@ -82,8 +82,7 @@ def term_regex(term: str) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class _Reader:
+class _Reader(NamedTuple):
     kind: str
     pattern: re.Pattern[bytes] | re.Pattern[str] | None  # None: the word alone is the trigger
     on_words: bool  # read in the words-only bytes (lower case), else in the answer as written

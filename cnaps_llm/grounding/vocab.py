@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from .kept import kept
 
@@ -59,8 +59,7 @@ GENERIC_FILES = ("generic.txt", "formats.txt")
 FAMILY = " #"  # a name line ending so names a family whose members add a model number
 
 
-@dataclass(frozen=True)
-class NameVocab:
+class NameVocab(NamedTuple):
     any_case: frozenset[str]  # squashed names matched in any letter case
     exact: frozenset[str]  # names matched only as written (could be ordinary words)
     multi_first: frozenset[str]  # squashed first words of multi-word names
@@ -104,8 +103,7 @@ def generic() -> frozenset[str]:
     return frozenset(squash(w) for f in GENERIC_FILES for w in data_lines(f))
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     name: str
     terms: tuple[str, ...]  # in the term syntax ``tasks.parse_term`` reads: "reduc* noise"
     implied_by: tuple[str, ...]

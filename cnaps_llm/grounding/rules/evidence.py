@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ...answer_format import (
@@ -71,8 +71,7 @@ def _term_regex(term: str) -> str:
     return _WORD_START + "(?:" + "|".join(spellings) + r")(?![a-z0-9])"
 
 
-@dataclass(frozen=True)
-class _Text:
+class _Text(NamedTuple):
     """One source's own text (or the question's), in the forms the checks compare with."""
 
     quotable: tuple[str, ...]  # name, summary, link titles: each normalised as quotes are
@@ -113,8 +112,7 @@ def _text_of(name: str, summary: str | None, links: list[str], keys: list[str], 
     )
 
 
-@dataclass(frozen=True)
-class _CaseTexts:
+class _CaseTexts(NamedTuple):
     by_name: dict[str, tuple[str, _Text]]  # source name -> (id, text)
     question: _Text
 
