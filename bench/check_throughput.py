@@ -19,7 +19,9 @@ copies of the answers with their prompts, start-up, parsing and JSON output incl
 ``--parts`` times each rule of the table alone on the same answers, reading the text
 as a check gives it to that rule (best of 7 passes), to show where a check's time goes.
 
-Run: python3 bench/check_throughput.py [--seconds 5] [--cold [--new-case]] [--cli] [--parts]
+``--kinds url,model`` checks only those kinds (as ``check --kinds``).
+
+Run: python3 bench/check_throughput.py [--seconds 5] [--cold [--new-case]] [--cli] [--parts] [--kinds K,...]
 Target (issues #3 and #7): at least 2,000 answers per second.
 """
 
@@ -128,14 +130,16 @@ def main() -> None:
     ap.add_argument("--new-case", action="store_true", help="with --cold: empty the case indexes too")
     ap.add_argument("--cli", action="store_true", help="time `cnaps-llm check PAIRS.jsonl --json` end to end")
     ap.add_argument("--parts", action="store_true", help="time each rule alone")
+    ap.add_argument("--kinds", metavar="KIND,...", help="check only these kinds (as `check --kinds`); default all")
     args = ap.parse_args()
+    kinds = tuple(k.strip() for k in args.kinds.split(",")) if args.kinds else None
     pairs = answers()
     if args.cli:
         return cli(pairs)
     if args.parts:
         return parts(pairs)
     for answer, case in pairs:  # first pass: builds each case's index and warms the vocabulary caches
-        check(answer, case)
+        check(answer, case, kinds=kinds)
     sizes = sorted(len(a.encode()) for a, _ in pairs)
     # timed pass by pass (243 checks, about 0.1 s each) and reported by the median pass,
     # so that a neighbour's burst on a shared machine moves the slowest passes, not the figure
@@ -146,13 +150,13 @@ def main() -> None:
         for answer, case in pairs:
             if args.cold:
                 clear_caches(indexes=args.new_case)
-            check(answer, case)
+            check(answer, case, kinds=kinds)
         rates.append(len(pairs) / (time.perf_counter() - t))
     rates.sort()
     print(f"machine: {machine()}")
     print(f"{len(pairs)} distinct answers of {sizes[0]}-{sizes[-1]} bytes (median {sizes[len(sizes) // 2]}); "
           f"{len(rates)} passes over them in {time.perf_counter() - start:.2f} s")
-    label = "warm"
+    label = "warm" + (f", kinds {args.kinds}" if kinds else "")
     if args.cold:
         label = "cold: memo tables" + (" and the case's index" if args.new_case else "") + " emptied before every check"
     print(f"passes: slowest {rates[0]:.0f}, fastest {rates[-1]:.0f} answers/s")
