@@ -2,7 +2,8 @@
 
 Invariant: while the mode is unsettled (``--structured auto`` and no remembered answer
 for this server and model), one request at a time is in flight; the first reply
-settles it, and every later request uses that mode. A rejection downgrades only from
+settles it (so does a probe that times out or fails: only a rejection keeps probing),
+and every later request uses that mode. A rejection downgrades only from
 the mode the rejected request used (compare-and-set), so requests in flight when a
 server rejects ``json_schema`` never push the run past ``json_object``. What a server
 accepted is remembered in the user cache for the next run.
@@ -15,6 +16,8 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+
+from .errors import CallFailed
 
 FALLBACK = {"json_schema": "json_object", "json_object": "text"}
 
@@ -44,7 +47,17 @@ class ModeNegotiator:
             async with self._probe:
                 if not self.settled:  # still unsettled now that this caller holds the slot: it probes
                     mode = self.mode
-                    yield mode
+                    try:
+                        yield mode
+                    except (TimeoutError, CallFailed):
+                        # no reply in time, or a server that keeps failing: not a rejection (a
+                        # server refuses a format at once). Probing on one request at a time
+                        # would leave every other case waiting behind each slow one, so the run
+                        # fans out in this mode; a later rejection still steps down. Not
+                        # remembered for the next run: nothing was accepted.
+                        if mode == self.mode:
+                            self._settle(remember=False)
+                        raise
                     if mode == self.mode:  # the request was not rejected: this mode works here
                         self._settle()
                     return
@@ -62,11 +75,11 @@ class ModeNegotiator:
         self.mode = nxt
         return True
 
-    def _settle(self) -> None:
+    def _settle(self, *, remember: bool = True) -> None:
         if self.settled:
             return
         self.settled = True
-        if self.memory is not None and self.key:
+        if remember and self.memory is not None and self.key:
             try:
                 known = json.loads(self.memory.read_text(encoding="utf-8")) if self.memory.is_file() else {}
             except (OSError, ValueError, RecursionError):

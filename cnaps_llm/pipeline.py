@@ -34,7 +34,8 @@ MAX_TEMPERATURE = 1.0  # the bound for raising the temperature after identical d
 
 @dataclass(frozen=True)
 class Event:
-    """What a case is doing, for progress displays: ``phase`` is "request" or "checked"."""
+    """What a case is doing, for progress displays: ``phase`` is "request", "checked" or
+    "failed" (a server failure, the deadline or a missing recording ended the case: ``error``)."""
 
     case_id: str
     attempt: int
@@ -42,6 +43,7 @@ class Event:
     phase: str
     started: float  # time.monotonic() when the case started
     violations: int = 0
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,13 +147,14 @@ class _CaseRun:
         self.temperature = options.temperature
         self.started = time.monotonic()
 
-    def event(self, number: int, mode: str, phase: str, violations: int = 0) -> None:
+    def event(self, number: int, mode: str, phase: str, violations: int = 0, error: str = "") -> None:
         if self.options.on_event is not None:
-            self.options.on_event(Event(self.case.id, number, mode, phase, self.started, violations))
+            self.options.on_event(Event(self.case.id, number, mode, phase, self.started, violations, error))
 
     def fail(self, number: int, mode: str, messages: list[Message], kind: ErrorKind, message: str) -> None:
         self.attempts.append(Attempt(number=number, mode=mode, messages=messages, temperature=self.temperature, raw=None, error=message))
         self.error, self.error_kind = message, kind
+        self.event(number, mode, "failed", error=message)  # said as it happens, not only in the end
 
     def check(self, text: str) -> list[Violation]:
         o = self.options

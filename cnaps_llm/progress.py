@@ -54,8 +54,10 @@ class Progress:
         if e.phase == "request":
             self.active[e.case_id] = e
             self.streamed.pop(e.case_id, None)
+        elif e.phase == "failed" and self.total == 1:
+            return  # one case: its result line follows at once, and says the same
         elif not self.terminal and self.attempt_lines:
-            verdict = "passed the checks" if not e.violations else f"{e.violations} violation(s)"
+            verdict = e.error if e.phase == "failed" else "passed the checks" if not e.violations else f"{e.violations} violation(s)"
             sys.stderr.write(f"{e.case_id}: attempt {e.attempt} ({e.mode}, {time.monotonic() - e.started:.1f} s): {verdict}\n")
             sys.stderr.flush()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from pathlib import Path
 
@@ -175,3 +176,22 @@ def test_max_cost_stops_new_attempts_and_reports_the_cases_left(run_cli, tmp_pat
     assert [r["status"] for r in recs] == ["grounded", "grounded", "failed", "failed"]
     assert all(r["error_kind"] == "budget" and "cost budget of $0.2" in r["error"] for r in recs[2:])
     assert res.code == 1
+
+
+def test_a_slow_server_in_auto_mode_still_runs_cases_concurrently(run_cli, tmp_path: Path) -> None:
+    # no remembered mode: the first request probes alone. It times out (not a rejection), so
+    # the run fans out instead of probing case after case: 6 cases at -j 3 end in about two
+    # case timeouts, not six
+    with StubServer(default=Reply(text=draft(), delay=30)) as srv:
+        started = time.monotonic()
+        res = run_cli("generate", dataset(tmp_path, 6), "-j", "3", "--base-url", srv.base_url, "--cache", "off",
+                      "--case-timeout", "1.5", "--jsonl", tmp_path / "r.jsonl")
+        elapsed = time.monotonic() - started
+        sent = [(r.get("response_format") or {}).get("type") for r in srv.requests]
+    assert res.code == 3
+    recs = records(tmp_path / "r.jsonl")
+    assert len(recs) == 6 and {r["error_kind"] for r in recs} == {"deadline"}
+    assert elapsed < 6.5, elapsed  # one case after another: 9 s and more
+    assert sent == ["json_schema"] * 6  # nothing rejected it: every case asked in the first mode
+    # each failure is a line on stderr as it happens (not a terminal here), not only in the end
+    assert len(re.findall(r"case0\d: attempt 1 \(json_schema, [\d.]+ s\): the case ran out of its 1.5 s", res.err)) == 6
