@@ -100,11 +100,9 @@ def all_terms() -> tuple[tuple[int, str], ...]:
 def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
     """Where task terms may occur, and the terms to try there.
 
-    The pattern is every term's first word, as a trie: it finds each place a term can
-    start, and ``_task_at`` tells which term (if any) is there. It starts with the one
-    character before a word, so the search skips through the text in C to the places a
-    word begins; search ``" " + text.lower()`` and the term starts one after the match.
-    The groups pair each term's first word with its ``(task index, term)`` pairs, longest
+    The pattern is every term's first word, as a trie, in ``_walker``: it finds each
+    place a term can start, and ``_task_at`` tells which term (if any) is there. The
+    groups pair each term's first word with its ``(task index, term)`` pairs, longest
     first. ``_whole_terms`` is the faster scan for long runs.
     """
     source, groups = kept("tasks.scan", _scan_tables)  # the same in every run: kept between runs
@@ -117,10 +115,14 @@ def _scan_tables() -> tuple[str, tuple[tuple[str, tuple[tuple[int, str], ...]], 
         by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
     firsts = patterns.trie_regex([[re.escape(c) for c in first] for first in sorted(by_first)])
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
-    return "[^0-9a-z]" + firsts, groups
+    return _walker(firsts), groups
 
 
-_SEP_RE, _STEM_RE, _END_RE = "[ \t_&-]*+", "[0-9a-z]*+", "(?![0-9a-z])"
+# a word character of lower-cased text, [0-9a-z], as re tests it fastest: three ranges make
+# one bitmap test a character, two ranges two tests (a third of a scan's cost). Text
+# lower-cased has no A-Z, so on it both match the same characters.
+_W = "[0-9A-Za-z]"
+_SEP_RE, _STEM_RE, _END_RE = "[ \t_&-]*+", _W + "*+", f"(?!{_W})"
 
 
 def _term_tokens(term: str) -> list[str]:
@@ -144,7 +146,20 @@ def _whole_terms() -> re.Pattern[str]:
     85 in a 3 KB answer), so a scan costs about half, but it takes 25 ms to compile
     against 4 ms. ``terms_in`` switches to it after ``WHOLE_TERMS_AFTER`` scans: a single
     ``check`` starts fast, a run over a dataset checks fast. Both give the same terms."""
-    return patterns.compile("[^0-9a-z]" + patterns.trie_regex([_term_tokens(term) for _, term in all_terms()]))
+    return patterns.compile(_walker(patterns.trie_regex([_term_tokens(term) for _, term in all_terms()])))
+
+
+def _walker(trie: str) -> str:
+    """A pattern that, matched at a word's start or end, passes over words in C up to the
+    start of the next word where ``trie`` matches (the match's end), or fails.
+
+    One match walks past many words: a search for "a non-word character, then ``trie``"
+    started ``trie`` at every such character, each a call of the engine, at twice the cost.
+    A word whose start ``trie`` matches ends the loop (``(?!…)`` fails there, and
+    possessive, it gives nothing back); the tail then reaches that same word start. At the
+    text's end no separator follows, so the loop and the tail fail: no match.
+    """
+    return f"(?:{_W}*+[^{_W[1:-1]}]++(?!{trie}))*+{_W}*+[^{_W[1:-1]}]++"
 
 
 WHOLE_TERMS_AFTER = 200
@@ -162,7 +177,7 @@ def _scan_pattern() -> re.Pattern[str]:
 _WORD_END = patterns.compile(r"[0-9a-z]*")
 _NEXT_WORD = patterns.compile(r"[ \t\-_&]*([0-9a-z]*)")
 # the phrase a term can span: its first word and up to k - 1 more, on one line
-_PHRASE = [patterns.compile(r"[0-9a-z]+" + r"(?:[ \t\-_&]+[0-9a-z]+)?" * (k - 1)) for k in range(1, 9)]
+_PHRASE = [patterns.compile(_W + "+" + rf"(?:[ \t\-_&]+{_W}+)?" * (k - 1)) for k in range(1, 9)]
 _Candidates = tuple[tuple[str, tuple[tuple[int, str], ...]], ...]
 
 
@@ -230,17 +245,16 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
     """Yield ``(task index, offset, matched text, term)`` for every task term in ``text``,
     and for the phrases that only look like one (task ``NOT_A_TASK``).
 
-    One regex search finds each place a term occurs; which task it is, and the
+    One regex match walks to each place a term occurs; which task it is, and the
     longest term there, is worked out once per phrase (``_task_at``).
     """
-    pattern = _scan_pattern()
-    low = " " + text.lower()  # the pattern starts with the character before a word
+    low = " " + text.lower()  # a separator before the first word, for the walk
     if len(low) != len(text) + 1:  # "İ" lowers to two characters: keep offsets aligned
         low = " " + "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    search = pattern.search
+    walk = _scan_pattern().match
     pos = 0
-    while (m := search(low, pos)) is not None:
-        start = m.start() + 1  # in ``low``; the same offset minus one in ``text``
+    while (m := walk(low, pos)) is not None:
+        start = m.end()  # in ``low``; the same offset minus one in ``text``
         phrase_at, _ = _starting(low[start : start + 3])
         hit = _task_at(phrase_at.match(low, start).group())  # type: ignore[union-attr]
         if hit:
