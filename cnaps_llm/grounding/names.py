@@ -42,22 +42,56 @@ _CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 
 @cache
 def _scan() -> re.Pattern[str]:
-    """``_CAND`` without the capitalised plain words ("The", "Input") the vocabulary lacks.
+    """``_CAND`` without most chunks that can never be names whatever is around them,
+    passed over in C instead of read in Python: capitalised plain words ("The",
+    "Input") the vocabulary lacks, single capitals ("A"), and numbers ("2023", "1.5",
+    "4x"). (Not a chunk with a capital or digit after its first character: "RGB",
+    "2048x1536". Passed over at its first, the scan would try the next and read the
+    chunk from there.)
 
-    They are two chunks in three and can never be names, so the regex passes over them
-    in C: after the capital, a look-ahead rejects a whole ``[A-Z][a-z]+`` word (full
-    stops after it allowed, nothing of a chunk before it) unless it is a listed word.
+    One branch per leading character, each a literal, so re still skips ahead to a
+    candidate in C (a leading class of three runs or more is tested as one bitmap, so a
+    never-matching NUL branch is added: two runs are tested range by range, twice the
+    cost per character). After the lead, a look-ahead rejects a chunk that is one of
+    the above whole (nothing of a chunk before it, full stops after it allowed); each
+    skipped form is checked against ``_alone`` when the pattern is built, so a chunk
+    the scan passes over is one ``names_in`` would read as nothing.
     """
     v = vocab.names()
     keep = {f.capitalize() for f in v.multi_first if f.isalpha()}
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
     keep |= {h for h in head_nouns() if h[1:].islower()}  # Network, Transformers: a written-out name may end there
-    # the capital is already read: each path is the second letter, then a look-behind for
-    # the capital (second, so re's quick first-letter test still applies), then the rest
-    kept = patterns.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
-    skip = rf"(?<=[A-Z])(?<!{_CHUNK}[A-Z])(?!(?:{kept})(?![a-z]))[a-z]++{plain_end}"
-    return patterns.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
+    branches = []
+    for lead in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        kept = patterns.trie_regex([list(w[1:]) for w in sorted(keep) if w[0] == lead])
+        word = f"(?!(?:{kept})(?![a-z]))" if kept else ""
+        # a single capital: [a-z]*+ reads none when _alone reads it as nothing
+        word += "[a-z]*+" if _alone(lead) is None else "[a-z]++"
+        branches.append(rf"{lead}(?!(?<!{_CHUNK}{lead}){word}{plain_end}){_CHUNK}*")
+    number = _number_skip(v)
+    for lead in "0123456789":
+        # A digit after a digit, or after a digit's full stop, is tried only when the
+        # number's first digit was passed over (had it been read, its chunk would hold this
+        # one): passed over at once, not checked again (a run of digits stays linear). A
+        # digit after another chunk character is inside a chunk begun before it (wav2vec).
+        skip = rf"(?!(?<=[0-9]{lead})|(?<=[0-9]\.{lead})|(?<!{_CHUNK}{lead}){number}{plain_end})" if number else ""
+        branches.append(rf"{lead}{skip}{_CHUNK}*")
+    branches.append(r"\x00(?!)")  # never matches: makes the lead class a bitmap
+    return patterns.compile("|".join(branches))
+
+
+def _number_skip(v: vocab.NameVocab) -> str:
+    """The rest of a number that is never a name (after its first digit): digits, full
+    stops between them, lower-case letters after (4x, 2px, 1990s);
+    letters some listed name starts with after its digits are not passed over (3dgs)
+    (``""`` when a listed name is all digits: no number is passed over)."""
+    listed = [*v.any_case, *(vocab.squash(w) for w in v.exact)]
+    if any(w.isdigit() for w in listed):
+        return ""
+    firsts = {m.group(1) for w in listed if (m := re.fullmatch(r"[0-9]+([a-z])[a-z]*", w))}
+    letters = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in firsts)
+    return rf"[0-9]*+(?:\.[0-9]++)*+(?:[{letters}][a-z]*+)?"
 
 
 @cache
