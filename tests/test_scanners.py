@@ -148,7 +148,7 @@ def test_task_offsets_survive_a_letter_that_lowers_to_two() -> None:
 @given(MIXED)
 def test_name_scan_skips_only_chunks_read_as_nothing(text: str) -> None:
     # what the scan passes over: capitalised plain words the vocabulary lacks, and chunks
-    # _alone reads as nothing (single capitals, numbers), each
+    # _alone reads as nothing (single capitals, words in capitals, numbers), each
     # read whole where its match starts (no chunk begun before it)
     v = vocab.names()
     every = [(m.start(), names._chunk(text, m)) for m in names._CAND.finditer(text)]
@@ -168,11 +168,11 @@ def test_name_scan_skips_only_chunks_read_as_nothing(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "skipped"),
     [
-        ("A 2023 1.5 4x 2px 1990s I The", ["A", "2023", "1.5", "4x", "2px", "1990s", "I", "The"]),
-        ("wav2vec v1.5 x4 3dgs RGB 2048x1536 2D-CNN SwinIR a.1 C.2 B+ Network", []),
+        ("A 2023 1.5 4x 2px 1990s I The RGB CNAPS. 1111111", ["A", "2023", "1.5", "4x", "2px", "1990s", "I", "The", "RGB", "CNAPS", "1111111"]),
+        ("wav2vec v1.5 x4 3dgs 2048x1536 2D-CNN SwinIR a.1 C.2 B+ Network High-Level SAM GANs RTX CNNs", []),
     ],
 )
-def test_name_scan_passes_over_numbers_and_single_capitals(text: str, skipped: list[str]) -> None:
+def test_name_scan_passes_over_numbers_capitals_and_plain_words(text: str, skipped: list[str]) -> None:
     read = {names._chunk(text, m)[2] for m in names._scan().finditer(text)}
     every = {names._chunk(text, m)[2] for m in names._CAND.finditer(text)}
     assert sorted(every - read) == sorted(skipped)
