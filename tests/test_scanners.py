@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -144,7 +146,10 @@ def test_task_offsets_survive_a_letter_that_lowers_to_two() -> None:
 
 @FAST
 @given(MIXED)
-def test_name_scan_skips_only_plain_capitalised_words_the_vocabulary_lacks(text: str) -> None:
+def test_name_scan_skips_only_chunks_read_as_nothing(text: str) -> None:
+    # what the scan passes over: capitalised plain words the vocabulary lacks, and chunks
+    # _alone reads as nothing (single capitals, words in capitals, numbers), each
+    # read whole where its match starts (no chunk begun before it)
     v = vocab.names()
     every = [(m.start(), names._chunk(text, m)) for m in names._CAND.finditer(text)]
     kept = [names._chunk(text, m) for m in names._scan().finditer(text)]
@@ -153,8 +158,24 @@ def test_name_scan_skips_only_plain_capitalised_words_the_vocabulary_lacks(text:
         if chunk in kept:
             continue
         start, _, raw = chunk
-        assert start == match_start and re.fullmatch(r"[A-Z][a-z]+", raw), chunk
-        assert raw.lower() not in v.multi_first and raw not in v.exact and not (raw.endswith("s") and raw[:-1] in v.exact), chunk
+        assert start == match_start, chunk
+        if re.fullmatch(r"[A-Z][a-z]+", raw):
+            assert raw.lower() not in v.multi_first and raw not in v.exact and not (raw.endswith("s") and raw[:-1] in v.exact), chunk
+        else:
+            assert names._alone(raw) is None, chunk
+
+
+@pytest.mark.parametrize(
+    ("text", "skipped"),
+    [
+        ("A 2023 1.5 4x 2px 1990s I The RGB CNAPS. 1111111", ["A", "2023", "1.5", "4x", "2px", "1990s", "I", "The", "RGB", "CNAPS", "1111111"]),
+        ("wav2vec v1.5 x4 3dgs 2048x1536 2D-CNN SwinIR a.1 C.2 B+ Network High-Level SAM GANs RTX CNNs", []),
+    ],
+)
+def test_name_scan_passes_over_numbers_capitals_and_plain_words(text: str, skipped: list[str]) -> None:
+    read = {names._chunk(text, m)[2] for m in names._scan().finditer(text)}
+    every = {names._chunk(text, m)[2] for m in names._CAND.finditer(text)}
+    assert sorted(every - read) == sorted(skipped)
 
 
 def test_multiword_names_are_read_across_the_chunks_the_scan_skips() -> None:

@@ -42,22 +42,70 @@ _CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 
 @cache
 def _scan() -> re.Pattern[str]:
-    """``_CAND`` without the capitalised plain words ("The", "Input") the vocabulary lacks.
+    """``_CAND`` without most chunks that can never be names whatever is around them,
+    passed over in C instead of read in Python: capitalised plain words ("The",
+    "Input") the vocabulary lacks, single capitals ("A"), words in capitals it lacks
+    ("RGB", "CNAPS"), and numbers ("2023", "1.5", "4x").
 
-    They are two chunks in three and can never be names, so the regex passes over them
-    in C: after the capital, a look-ahead rejects a whole ``[A-Z][a-z]+`` word (full
-    stops after it allowed, nothing of a chunk before it) unless it is a listed word.
+    One branch per leading character, each a literal, so re still skips ahead to a
+    candidate in C (a leading class of three runs or more is tested as one bitmap, so a
+    never-matching NUL branch is added: two runs are tested range by range, twice the
+    cost per character). After the lead, a look-ahead rejects a chunk that is one of
+    the above whole (nothing of a chunk before it, full stops after it allowed).
+
+    A capital or digit right after another is tried only when that one was passed over
+    (had it been read, its chunk would hold this one), so it is passed over at once:
+    the rest of a chunk passed over is never read from inside it, and a run of them
+    stays linear. (So a chunk is passed over only when each capital or digit in it
+    follows another: not "2048x1536", "High-Level".)
     """
     v = vocab.names()
     keep = {f.capitalize() for f in v.multi_first if f.isalpha()}
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
     keep |= {h for h in head_nouns() if h[1:].islower()}  # Network, Transformers: a written-out name may end there
-    # the capital is already read: each path is the second letter, then a look-behind for
-    # the capital (second, so re's quick first-letter test still applies), then the rest
-    kept = patterns.trie_regex([[w[1], f"(?<={w[:2]})", *w[2:]] for w in sorted(keep)])
+    caps = _listed_capitals(v)
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
-    skip = rf"(?<=[A-Z])(?<!{_CHUNK}[A-Z])(?!(?:{kept})(?![a-z]))[a-z]++{plain_end}"
-    return patterns.compile(rf"[A-Z0-9](?!{skip}){_CHUNK}*")  # one leading class: re skips ahead in C
+    branches = []
+    for lead in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        kept = patterns.trie_regex([list(w[1:]) for w in sorted(keep) if w[0] == lead])
+        word = f"(?!(?:{kept})(?![a-z]))" if kept else ""
+        # a single capital: [a-z]*+ reads none when _alone reads it as nothing
+        word += "[a-z]*+" if _alone(lead) is None else "[a-z]++"
+        listed = patterns.trie_regex([list(w[1:]) for w in sorted(caps) if w[0] == lead and len(w) > 1])
+        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "[A-Z]++"
+        whole = rf"(?<!{_CHUNK}{lead})(?:{word}|{upper}){plain_end}"
+        branches.append(rf"{lead}(?!(?<=[A-Z0-9]{lead})|{whole}){_CHUNK}*")
+    number = _number_skip(v)
+    for lead in "0123456789":
+        # after a digit's full stop, as after a digit, the number's first digit was passed
+        # over; after another chunk character, a digit is inside a chunk begun before it (wav2vec)
+        skip = rf"(?!(?<=[A-Z0-9]{lead})|(?<=[0-9]\.{lead})|(?<!{_CHUNK}{lead}){number}{plain_end})" if number else ""
+        branches.append(rf"{lead}{skip}{_CHUNK}*")
+    branches.append(r"\x00(?!)")  # never matches: makes the lead class a bitmap
+    return patterns.compile("|".join(branches))
+
+
+def _listed_capitals(v: vocab.NameVocab) -> frozenset[str]:
+    """The words in capitals ``_alone`` may read as something (a name, or "" for the text
+    around it to decide): listed as written or in any case (a plural too), head nouns
+    and family words. (Any other: ``_classify`` finds no shape of a name in capitals.)"""
+    forms = {w for w in v.exact if w.isupper()}
+    forms |= {w.upper() + end for w in v.any_case if w.isalpha() for end in ("", "S")}
+    forms |= {w for w in (*head_nouns(), *_family_words()) if w.isupper()}
+    return frozenset(w for w in forms if w.isalpha() and w.isascii())
+
+
+def _number_skip(v: vocab.NameVocab) -> str:
+    """The rest of a number that is never a name (after its first digit): digits, full
+    stops between them, lower-case letters after (4x, 2px, 1990s);
+    letters some listed name starts with after its digits are not passed over (3dgs)
+    (``""`` when a listed name is all digits: no number is passed over)."""
+    listed = [*v.any_case, *(vocab.squash(w) for w in v.exact)]
+    if any(w.isdigit() for w in listed):
+        return ""
+    firsts = {m.group(1) for w in listed if (m := re.fullmatch(r"[0-9]+([a-z])[a-z]*", w))}
+    letters = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in firsts)
+    return rf"[0-9]*+(?:\.[0-9]++)*+(?:[{letters}][a-z]*+)?"
 
 
 @cache
@@ -126,9 +174,10 @@ _SUFFIXES = {
 # text in *italics*, or "quoted"/`quoted` (starting with a capital or digit), reads as a cited title.
 # Each is ``[marks]body`` split into one pattern per opening mark (``patterns.finditer_any``),
 # with no look-behind at the start: the character before the mark is checked in Python.
-# The body cannot hold "*" or "_", so a possessive run ends where the closing mark must be.
+# Neither body can hold its closing marks, so a possessive run ends where the closing mark must be
+# (backing off from a longer run only finds body characters there).
 _ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
-_QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240})[\"”`]")
+_QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240}+)[\"”`]")
 # words that say a link's text names the link, not a paper: [MSSNet paper](…), [code](…)
 _LINK_WORDS = frozenset(
     "paper papers code repo repository github arxiv pdf project page website site link demo card huggingface "

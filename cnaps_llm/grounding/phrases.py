@@ -113,12 +113,21 @@ def _spells(short: str, phrase: str) -> bool:
 
 def _near(text: str, shorts: tuple[str, ...]) -> list[tuple[int, int]]:
     """The stretches of ``text`` within ``_EXPANDED_SPAN`` of a short name, merged."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for short in shorts:
+        n = len(short)
+        own: list[tuple[int, int]] = []  # a short name's mentions come in order: each extends its last stretch or follows it
         at = text.find(short)
         while at >= 0:
-            spans.append((max(0, at - _EXPANDED_SPAN), at + len(short) + _EXPANDED_SPAN))
-            at = text.find(short, at + len(short))
+            lo = at - _EXPANDED_SPAN if at > _EXPANDED_SPAN else 0
+            if own and lo <= own[-1][1]:
+                own[-1] = (own[-1][0], at + n + _EXPANDED_SPAN)
+            else:
+                own.append((lo, at + n + _EXPANDED_SPAN))
+            at = text.find(short, at + n)
+        spans += own
+    if len(shorts) < 2:
+        return spans
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(spans):
         if merged and lo <= merged[-1][1]:
