@@ -347,14 +347,16 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{SPELLED_WORD}))*"
     tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
     capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in SPELLED_WORDS])
-    firsts = "".join(sorted({w[0].upper() for w in SPELLED_WORDS}))
     # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
     opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
     starts = (
         patterns.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
-        # a look-ahead for what may start a run's line (a mark, a digit, a capital that
-        # starts a number word) passes over most lines without trying the marks' groups
-        patterns.compile(rf"\n[ \t]*(?=[-*#>+\d{firsts}]){opening}(?:{capital}){more}{tail}"),
+        # a look-ahead for a capitalised number word after the line's marks (any of the
+        # characters the marks' groups may take, possessive: they end where the word
+        # starts) passes over most lines without trying the marks' groups; it takes no
+        # line break, so each character is read by one line's look-ahead (the line's
+        # spaces are taken whole: the marks never start with one)
+        patterns.compile(rf"\n[ \t]*+(?=[-*#>+\d.) \t]*+(?:{capital})(?:fold)?(?![a-z])){opening}(?:{capital}){more}{tail}"),
     )
     return patterns.by_lead(" \n", rf"(?:{SPELLED_WORD}){more}{tail}"), starts
 
