@@ -259,3 +259,30 @@ def test_a_long_rule_of_marks_before_a_line_is_read_in_linear_time() -> None:
     # list marks before a capitalised run are taken whole: no re-splitting of "-----…"
     text = ("\n" + "-*" * 2000 + " Five words\n") * 20
     assert list(figures_in(text)) == []
+
+
+def test_spelled_runs_after_marks_and_within_a_run_are_read_once() -> None:
+    # a run's lead is taken by the run before it ("one two three layers" is one run);
+    # a capitalised run after marks with no space ("\n1.Two", ". **Six") is still read
+    text = "then one two three layers.\n1.Two heads and. **Six steps**, a twofold gain, tensor ten often"
+    got = [(f.offset, f.text, f.values, f.kind) for f in figures_in(text)]
+    assert got == [
+        (5, "one two three layers", (6.0,), "value"),
+        (29, "Two heads", (2.0,), "value"),
+        (46, "Six steps", (6.0,), "value"),
+        (61, "twofold", (2.0,), "scale"),
+    ]
+
+
+def test_units_after_a_character_outside_ascii_are_read() -> None:
+    # the next-character test passes every non-ASCII character on to the unit patterns
+    got = [(f.text, f.values, f.kind) for f in figures_in("4\u00a0GB, 8\u2009ms, 3\u00d7 and 2, 5.")]
+    assert got == [("4\u00a0GB", (4.0,), "value"), ("8\u2009ms", (8.0,), "value"), ("3\u00d7", (3.0,), "scale")]
+
+
+def test_digit_leads_are_the_first_bytes_of_every_decimal_digit_outside_ascii() -> None:
+    from cnaps_llm.grounding import numbers
+
+    leads = {chr(c).encode("utf-8")[:1] for c in range(128, 0x110000) if chr(c).isdecimal()}
+    assert set(numbers._DIGIT_LEADS) == leads
+    assert [f.text for f in figures_in("\u0663\u0665 images and 12 ms \u2014 ok")] == ["\u0663\u0665 images", "12 ms"]

@@ -315,8 +315,8 @@ def test_token_runs_equal_the_set_of_every_run(text: str, probes: list[str]) -> 
 _AS_ONE = [
     (names._ITALIC, r"[*_](?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])"),
     (names._QUOTED, r"[\"“`](?=[A-Z0-9])([^\"”`\n]{12,240})[\"”`]"),
-    (numbers._SHAPE, rf"[\[(]\s*(?:[A-Za-z]|{numbers._NUM})(?:\s*,\s*(?:[A-Za-z]|{numbers._NUM})){{2,}}\s*[\])]"),
 ]
+_SHAPE = rf"[\[(]\s*(?:[A-Za-z]|{numbers._NUM})(?:\s*,\s*(?:[A-Za-z]|{numbers._NUM})){{2,}}\s*[\])]"
 _MARKS = ["*", "**", "_", '"', "“", "”", "`", "(", ")", "[", "]", ":", ", ", ",", "1", "256", "3.5", "C", "\n", " ",
           "Learning Deep Image Priors", "a", "Restoring Images With Transformers", "x"]
 
@@ -329,6 +329,8 @@ def test_split_patterns_match_as_their_alternation(text: str) -> None:
     for split, whole in _AS_ONE:
         got = [(m.span(), m.groups()) for m in patterns.finditer_any(split, text)]
         assert got == [(m.span(), m.groups()) for m in re.finditer(whole, text)], whole
+    # shapes are matched at the brackets str.find finds: the spans of the one pattern
+    assert numbers._shapes(text) == [m.span() for m in re.finditer(_SHAPE, text)]
 
 
 @FAST

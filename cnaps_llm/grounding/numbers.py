@@ -47,6 +47,15 @@ _NUMBER_ASCII = patterns.compile(r"[0-9]" + _NUMBER_TAIL)
 # a size: 256x256, 512 × 512 px, 1024x1024x3
 _AFTER_RES = patterns.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
 _AFTER_UNIT = patterns.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
+# the ASCII characters a size, a unit or a count may start with (right after the number):
+# white space and each alternative's first character ("G?FLOPs": G and F), in either
+# case. After any other ASCII character ("1." "2021," "(2)") the three are not tried:
+# a failing case-blind alternation of every unit costs more than the rest of a number.
+_UNIT_LEADS = frozenset(
+    {chr(c) for c in range(128) if chr(c).isspace()}
+    | {c for alt in (_MULT[3:-1] + "|" + _UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
+    | {c.swapcase() for alt in (_MULT[3:-1] + "|" + _UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
+)
 _BEFORE_METRIC = patterns.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
 # the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
 # (a trie rejects a position in a step or two; the alternation tries every branch)
@@ -55,8 +64,8 @@ _METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] f
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
-# one pattern per opening bracket (see ``patterns.finditer_any``)
-_SHAPE = patterns.by_lead("[(", rf"\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+# a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
+_SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
 # a value in a JSON example: "score": 0.92, 'bbox': [120, 45, 80, 120]
 _JSON_KEY = patterns.compile(r"[\"']\s*:\s*$")
 # a quoted example output: Example: "There are 12 products …"
@@ -91,14 +100,20 @@ def _counts() -> re.Pattern[str]:
 
 
 _ASCII_BYTES = bytes(range(128))
+# The first UTF-8 byte of every decimal digit outside ASCII (U+0660 ... U+1FBF9; checked
+# against ``str.isdecimal`` by a test): a text whose UTF-8 has none of them has no such
+# digit. A search for one byte is a memchr; "—", "’", "→", "×" and "é" start with others.
+_DIGIT_LEADS = (b"\xd9", b"\xdb", b"\xdf", b"\xe0", b"\xe1", b"\xea", b"\xef", b"\xf0")
 
 
 def number_scan(text: str) -> Iterator[re.Match[str]]:
     """Each number that does not continue a word or another number (``_NUMBER``)."""
     if not text.isascii():  # a digit of another script (its non-ASCII characters, in C) needs the \d scan
-        rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-        if _HAS_DIGIT.search(rest):
-            return _NUMBER.finditer(text)
+        raw = text.encode("utf-8", "surrogatepass")
+        if any(lead in raw for lead in _DIGIT_LEADS):
+            rest = raw.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+            if _HAS_DIGIT.search(rest):
+                return _NUMBER.finditer(text)
     return _digit_matches(text)
 
 
@@ -117,6 +132,24 @@ def _digit_matches(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
+def _shapes(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_SHAPE.finditer(text)``, matched only at the brackets ``str.find``
+    finds (memchr), where a scan by re tries its lead at every character."""
+    starts, find = [], text.find
+    for lead in "([":
+        at = find(lead)
+        while at >= 0:
+            starts.append(at)
+            at = find(lead, at + 1)
+    spans: list[tuple[int, int]] = []
+    end, match = 0, _SHAPE.match
+    for at in sorted(starts):
+        if at >= end and (m := match(text, at)) is not None:
+            end = m.end()
+            spans.append((at, end))
+    return spans
+
+
 def _skipped(text: str) -> list[tuple[int, int]]:
     """Spans whose numbers are examples, not claims: quoted example outputs."""
     return [m.span() for m in _EXAMPLE.finditer(text)] if "xample" in text else []
@@ -124,7 +157,7 @@ def _skipped(text: str) -> list[tuple[int, int]]:
 
 def _figures(text: str) -> Iterator[Figure]:
     covered = -1
-    shapes = [(m.start(), m.end()) for m in patterns.finditer_any(_SHAPE, text)] if ("[" in text or "(" in text) else []
+    shapes = _shapes(text)
     skipped = _skipped(text)
     for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
         if _HAS_DIGIT.search(text, a, b) and not _JSON_KEY.search(text, max(0, a - 6), a):
@@ -136,22 +169,25 @@ def _figures(text: str) -> Iterator[Figure]:
             continue
         if skipped and any(a <= start < b for a, b in skipped):
             continue
-        size = _AFTER_RES.match(text, end)
-        if size:
-            covered = size.end()
-            fig = text[start:covered]
-            yield Figure(start, fig, tuple(_value(n) for n in re.findall(_NUM, fig)), "size")
-            continue
-        after = _AFTER_UNIT.match(text, end)
-        if after is None and text[end : end + 1] in (" ", "\t"):  # "1." "(2x)" "2021," have no count after them
-            after = counts.match(text, end)
+        nxt = text[end : end + 1]
+        after = None
+        if nxt in _UNIT_LEADS or nxt > "\x7f":  # a character outside ASCII may be a space, × or a folded letter
+            size = _AFTER_RES.match(text, end)
+            if size:
+                covered = size.end()
+                fig = text[start:covered]
+                yield Figure(start, fig, tuple(_value(n) for n in re.findall(_NUM, fig)), "size")
+                continue
+            after = _AFTER_UNIT.match(text, end)
+            if after is None and nxt in (" ", "\t"):  # "1." "(2x)" "2021," have no count after them
+                after = counts.match(text, end)
         if after:
             covered = after.end()
             fig = text[start:covered]
             if _JSON_KEY.search(text, max(0, start - 6), start):
                 continue
             kind = "percent" if fig.endswith(("%", "percent")) else "scale" if _SCALE_UNIT.search(fig) else "value"
-            values = tuple(_values(fig))[:1]  # the number, not digits in the unit (8 A100 GPUs)
+            values = _first_value(fig)  # the number, not digits in the unit (8 A100 GPUs)
             if kind == "scale" and values == (1.0,):
                 continue  # 1x: the original size
             yield Figure(start, fig, values, kind)
@@ -228,6 +264,16 @@ def _values(text: str) -> list[float]:
     return out
 
 
+def _first_value(text: str) -> tuple[float, ...]:
+    """``tuple(_values(text))[:1]``, reading no further than the first number."""
+    m = _ANY.search(text)
+    if m is None:
+        return ()
+    mult = m.group("mult")
+    raw = m.group(0)[: m.start("mult") - m.start()] if mult else m.group(0)
+    return (_value(raw.strip()) * (_SCALE[mult.lower()] if mult else 1),)
+
+
 def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, str, list[float]]]:
     """Yield ``(offset, text, values)``.
 
@@ -301,14 +347,16 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{SPELLED_WORD}))*"
     tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
     capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in SPELLED_WORDS])
-    firsts = "".join(sorted({w[0].upper() for w in SPELLED_WORDS}))
     # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
     opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
     starts = (
         patterns.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
-        # a look-ahead for what may start a run's line (a mark, a digit, a capital that
-        # starts a number word) passes over most lines without trying the marks' groups
-        patterns.compile(rf"\n[ \t]*(?=[-*#>+\d{firsts}]){opening}(?:{capital}){more}{tail}"),
+        # a look-ahead for a capitalised number word after the line's marks (any of the
+        # characters the marks' groups may take, possessive: they end where the word
+        # starts) passes over most lines without trying the marks' groups; it takes no
+        # line break, so each character is read by one line's look-ahead (the line's
+        # spaces are taken whole: the marks never start with one)
+        patterns.compile(rf"\n[ \t]*+(?=[-*#>+\d.) \t]*+(?:{capital})(?:fold)?(?![a-z])){opening}(?:{capital}){more}{tail}"),
     )
     return patterns.by_lead(" \n", rf"(?:{SPELLED_WORD}){more}{tail}"), starts
 
