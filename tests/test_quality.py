@@ -136,6 +136,24 @@ def test_length_one_liner_and_wall() -> None:
     assert failing_checks(good.replace("## 3. Papers and tools", f"{sentence}\n\n## 3. Papers and tools")) == []
 
 
+@pytest.mark.parametrize("text", ["", " ", "a", " a b ", "a\tb\x0bc\x1cd\x1f e\r\n", "x" * 70 + "  y", "é a", "a\u2003b", "\x85a b"])
+def test_word_count_is_that_of_split(text: str) -> None:
+    assert quality._word_count(text) == len(text.split())
+
+
+def test_repeated_share_counts_every_word() -> None:
+    """Lines said twice that make up REPEATED_SHARE of the answer's words are a wall."""
+    line = "The model removes the heavy noise from each degraded photo and keeps every fine detail of the faces and the"
+    assert len(line.split()) == 20 and len(line) <= quality.LONG_LINE
+
+    def length_of(filler: int) -> list[str]:
+        answer = f"## 1. Task\n{line}\n## 2. Workflow\n{line}\n## 3. Papers\n" + " ".join(["word"] * filler)
+        return [f.text for f in quality._length(sections.Answer(quality.View(answer), grounding_for(CASE)))]
+
+    assert length_of(0) == [quality._clip(line)]  # 20 of 49 words
+    assert length_of(2) == []  # 20 of 51 words: under the share
+
+
 def test_subset_clause_lets_one_recommended_model_suffice() -> None:
     """A prompt that says not every model need be used: one used model is enough."""
     two = {

@@ -150,6 +150,26 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
 # the ASCII characters that may start a heading line: one set look-up for most lines
 _HEADING_FIRST = frozenset("#*0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
+# the lines ``_heading_text`` may accept, found on "\n" + the text (a literal first
+# character, which re skips to in C): after blanks, a "#", a "**", or a digit, a capital or
+# a non-ASCII character starting at most 80 characters before blanks end the line (longer
+# plain lines are never headings). Most prose lines are passed over without a Python step.
+_MAY_HEAD = patterns.compile(r"\n[^\S\n]*(?:#|\*\*|(?=[0-9A-Z\x80-\U0010ffff])[^\n]{1,80}+[^\S\n]*+(?=\n|\Z))")
+
+
+def headings_in(text: str) -> list[tuple[str, str]]:
+    """``heading_lines(text.split("\n"))`` without splitting ``text``: only the lines
+    ``_MAY_HEAD`` finds are read."""
+    out = []
+    for m in _MAY_HEAD.finditer("\n" + text):
+        start = m.start()  # the "\n" put in front: this is the line's start in ``text``
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        c = line.lstrip()[:1]
+        if (c in _HEADING_FIRST or (c > "\x7f" and (c.isdigit() or c.isupper()))) and (h := _heading_text(line)):
+            out.append((line, h))
+    return out
+
 
 # searched in "\0" + the headings joined by "\0": a literal first character, which re finds
 # in C (a leading ``^|\0`` made it try every position)
@@ -238,9 +258,8 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
     """The parts the instruction asks for that the answer does not address, in order."""
     asked = _asked(instruction)
     text = _outside_code(answer)
-    lines = text.split("\n")
     echoed = _echoed(instruction)
-    headings = [h for line, h in heading_lines(lines) if line.strip() not in echoed]
+    headings = [h for line, h in headings_in(text) if line.strip() not in echoed]
     said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
     numbers = {int(n) for n in _NUMBER.findall("\0" + said)} if headings else set()
     low = said.lower()
@@ -250,7 +269,7 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
     ]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:
-        if _REASONS_RE.search(_closing_paragraph(lines).lower()):
+        if _REASONS_RE.search(_closing_paragraph(text.split("\n")).lower()):
             missing.pop()
     return missing
 

@@ -337,13 +337,15 @@ def _length(a: Answer) -> Iterator[Finding]:
             spans += [(m.start(), m.end()) for m in FOOTNOTE_DEF.finditer(text)]
         text = a.view.blanked(sorted(spans)).text if spans else text
     # the lines, and the sentences of long lines: what a model stuck in a loop writes again
-    pieces = [ln for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
-    long = [ln for ln in pieces if len(ln) > LONG_LINE]
+    # (lines found by two literal-led scans in C rather than a Python loop over every line)
+    nl = "\n" + text
+    pieces = _SEGMENT.findall(nl)
+    long = _LONG.findall(nl)
     if long:
-        pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
-    if len(set(pieces)) == len(pieces):
-        return  # nothing written twice
+        pieces += ". ".join(long).split(". ")
     counts = Counter(pieces)
+    if len(counts) == len(pieces):
+        return  # nothing written twice
     # a source's name may well recur (a step, a reason, a reference): it is no wall
     repeated = [
         (p.strip(), k) for p, k in counts.items()
@@ -353,12 +355,28 @@ def _length(a: Answer) -> Iterator[Finding]:
         return
     wall = [(p, k) for p, k in repeated if k >= REPEATS and len(p.split()) >= REPEAT_WORDS]
     if not wall:  # the share of repeated words decides: only now are all the words counted
-        n = n if n is not None else len(a.view.text.split())
+        n = n if n is not None else _word_count(a.view.text)
         share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
     if wall or share >= REPEATED_SHARE:
         p, k = max(wall or repeated, key=lambda pk: pk[1] * len(pk[0]))
         at = a.view.text.find(p)
         yield Finding(at if at >= 0 else None, _clip(p), f'The answer repeats "{_clip(p, 60)}" {k} times; say each thing once.')
+
+
+# a line of SEGMENT_CHARS to LONG_LINE characters, and a longer one, on "\n" + the text
+_SEGMENT = patterns.compile(rf"\n([^\n]{{{SEGMENT_CHARS},{LONG_LINE}}}+)(?![^\n])")
+_LONG = patterns.compile(rf"\n([^\n]{{{LONG_LINE + 1},}})")
+# ASCII whitespace (as ``str.split`` has it) -> " ", anything else -> "x"
+_SPACE_OR_NOT = bytes(32 if chr(i).isspace() else 120 for i in range(256))
+
+
+def _word_count(text: str) -> int:
+    """``len(text.split())``; for ASCII text counted in C without building the words (the
+    starts of runs of non-blanks, after mapping blanks to " " and the rest to "x")."""
+    if not text.isascii():
+        return len(text.split())
+    marks = text.encode("ascii").translate(_SPACE_OR_NOT)
+    return marks.count(b" x") + (marks[:1] == b"x")
 
 
 def _names_part(segment: str, a: Answer) -> bool:
