@@ -263,10 +263,10 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
     said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
     numbers = {int(n) for n in _NUMBER.findall("\0" + said)} if headings else set()
     low = said.lower()
-    missing = [
-        p for p, pattern, stems in asked
-        if p.number not in numbers and not (any(st in low for st in stems) and pattern.search(low))
-    ]
+    if headings:  # a few short lines: the search itself costs less than testing each stem
+        missing = [p for p, pattern, _ in asked if p.number not in numbers and not pattern.search(low)]
+    else:
+        missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:
         if _REASONS_RE.search(_closing_paragraph(text.split("\n")).lower()):
