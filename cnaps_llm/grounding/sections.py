@@ -1,8 +1,9 @@
 """An answer's Markdown as the quality checks read it: code fences, headings, the three
 parts, and whether it is in our rendered format.
 
-Invariant: pure; built per check from the answer and the case's index, each piece computed
-at most once (``cached_property``) and only when a check asks for it. Everything is found by
+Invariant: pure; built per check from the answer and the case's index (``answer_of``: one
+per check, shared by the rules that read it), each piece computed at most once
+(``cached_property``) and only when a check asks for it. Everything is found by
 literal-led scans and kept as offsets: an answer is never split into lines, since a check
 runs thousands of times a second.
 """
@@ -139,9 +140,15 @@ class Answer:
         return self.text.rfind("\n", 0, offset) + 1, len(self.text) if end < 0 else end
 
     @cached_property
+    def nl(self) -> str:
+        """"\n" + the answer: literal-led line scans find every line start in it, and an
+        offset in it is the answer's offset of the line start after that "\n"."""
+        return "\n" + self.text
+
+    @cached_property
     def _fences(self) -> list[int]:
         """Offsets where code fences open and close, alternately (a fence left open runs to the end)."""
-        return [m.start() for m in _FENCE.finditer("\n" + self.text)] if "```" in self.text else []
+        return [m.start() for m in _FENCE.finditer(self.nl)] if "```" in self.text else []
 
     def fenced(self, offset: int) -> bool:
         """Is ``offset`` inside a code fence, its opening and closing lines included?"""
@@ -164,7 +171,7 @@ class Answer:
     def _headings(self, pattern: re.Pattern[str]) -> list[Heading]:
         out = []
         fences = self._fences
-        for m in pattern.finditer("\n" + self.text):
+        for m in pattern.finditer(self.nl):
             start = m.start()  # the "\n" put in front shifts offsets by one: this is the line's start
             if fences and self.fenced(start):
                 continue
@@ -237,6 +244,24 @@ class Answer:
     @cached_property
     def source_keys(self) -> frozenset[str]:
         return frozenset(vocab.squash(n) for _, n in self.g.source_names)
+
+
+# the Answer of the check under way: (view, grounding, answer)
+_last: tuple[View, Grounding, Answer] | None = None
+
+
+def answer_of(view: View, g: Grounding) -> Answer:
+    """The Answer read from ``view``: the rules of one check are given the same View, so the
+    structure and quality rules read it through one Answer (the lower-cased text, headings
+    and fences found once per check). Only the last is kept, matched by identity: a new
+    check brings a new View, so nothing read from one answer serves another."""
+    global _last
+    last = _last  # one read: another thread may replace it
+    if last is not None and last[0] is view and last[1] is g:
+        return last[2]
+    a = Answer(view, g)
+    _last = (view, g, a)
+    return a
 
 
 MEMOS = (_heading_kind, _parts_named, _assign_parts, _sets_aside)

@@ -24,7 +24,7 @@ links; what depends on the instruction or a name alone is remembered per value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -375,8 +375,27 @@ _NONE_FITS = (
 )
 
 
-def says_none_fits(answer: str) -> bool:
+# the same on the lower-cased answer, each branch led by its letter (a word boundary checked
+# after it): re skips in C to where a branch can start, where re.I and a leading \b made it
+# try every position
+_NONE_FITS_LOW = patterns.compile(
+    r"n(?<!\wn)o(?:ne of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
+    r"| (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b)"
+    r"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
+    r" (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b"
+)
+
+
+def says_none_fits(answer: str, low: str | None = None) -> bool:
+    """Does the answer say plainly that none of the models fits? ``low``, the answer
+    lower-cased, if the caller has it: read where it matches as re.IGNORECASE does (not
+    where a character folds apart, as ``patterns.lower_for_search`` refuses)."""
+    if low is not None and not ("\u0130" in answer or "\u0131" in answer or "\u017f" in answer):
+        return _NONE_FITS_LOW.search(low) is not None
     return bool(re.search(_NONE_FITS, answer, re.I))
+
+
+_WORD = patterns.compile(r"[0-9a-z]+")
 
 
 class Mentions:
@@ -384,9 +403,10 @@ class Mentions:
     as written (the squashed answer, its words, its links) is worked out on first need:
     most answers write a name as given, or a long form of it."""
 
-    def __init__(self, answer: str, answer_links: Iterable[str]) -> None:
+    def __init__(self, answer: str, answer_links: Iterable[str], low: Callable[[], str] | None = None) -> None:
         self.answer = answer
         self._answer_links = answer_links
+        self._low = low  # gives the answer lower-cased, when the caller keeps it
         self._squashed: str | None = None
         self._words: frozenset[str] | None = None
         self._links: frozenset[str] | None = None
@@ -402,7 +422,7 @@ class Mentions:
             return True
         if short:
             if self._words is None:
-                self._words = frozenset(re.findall(r"[0-9a-z]+", self.answer.lower()))
+                self._words = frozenset(_WORD.findall(self.answer.lower() if self._low is None else self._low()))
             if any(f in self._words for f in short):
                 return True
         links = tuple(links)

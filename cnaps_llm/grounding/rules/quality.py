@@ -171,7 +171,7 @@ def _empty(a: Answer) -> Iterator[Finding]:
     text = a.text
     if "\n" not in text:
         return
-    for m in _EMPTY_ITEM.finditer("\n" + text):  # offsets in the answer: the match starts at its "\n"
+    for m in _EMPTY_ITEM.finditer(a.nl):  # offsets in the answer: the match starts at its "\n"
         if not a.fenced(m.start()):
             yield Finding(m.start(), m.group().strip(), "An empty list item; write what belongs there or remove it.")
     hs = a.headings  # not plain numbered lines: one may as well be a list item
@@ -181,7 +181,7 @@ def _empty(a: Answer) -> Iterator[Finding]:
         after = None
         sibling = False
         if nxt is not None:
-            line = text.rfind("\n", 0, nxt.end()) + 1
+            line = nxt.start() + 1  # the match starts at the "\n" before that line
             after = by_start.get(line)
             # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
             sibling = h.level == 7 and h.line.endswith(":**") and _LABEL_LINE.match(text, line) is not None
@@ -400,7 +400,7 @@ MEMOS = (_mentions, _lower_keys, _content_stem, *sections.MEMOS)
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
-    a = Answer(view, g)
+    a = sections.answer_of(view, g)  # the structure rule may have read some of it in this check
     for _, check in CHECKS:
         yield from check(a)
 
