@@ -141,6 +141,12 @@ def test_word_count_is_that_of_split(text: str) -> None:
     assert quality._word_count(text) == len(text.split())
 
 
+@pytest.mark.parametrize(("words", "found"), [(39, ["39 words"]), (40, []), (41, [])])
+def test_length_counts_words_up_to_the_minimum(words: int, found: list[str]) -> None:
+    answer = "\n " + "\t".join(f"w{i}" for i in range(words)) + " \n"
+    assert [f.text for f in quality._length(sections.Answer(quality.View(answer), grounding_for(CASE)))] == found
+
+
 def test_repeated_share_counts_every_word() -> None:
     """Lines said twice that make up REPEATED_SHARE of the answer's words are a wall."""
     line = "The model removes the heavy noise from each degraded photo and keeps every fine detail of the faces and the"

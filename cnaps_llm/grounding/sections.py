@@ -42,6 +42,8 @@ PLAIN = 8
 _HEADING_LINE = patterns.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
 _PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
 _FENCE = patterns.compile(r"\n[ \t]*```")
+# a line that starts with one of our format's labels, on "\n" + the answer
+_OUR_LABEL = patterns.compile("\n(?:" + "|".join(re.escape(label) for label in (INPUT, MODEL, OUTPUT)) + ")")
 _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 # what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
 # a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
@@ -204,11 +206,16 @@ class Answer:
 
     def body(self, part: str) -> tuple[int, str]:
         """Offset and text of a part below its heading (-1 and "" when the part is missing)."""
-        if part not in self.parts:
-            return -1, ""
-        h, end = self.parts[part]
-        start = min(h.end + 1, end)
+        start, end = self.span(part)
         return start, self.text[start:end]
+
+    def span(self, part: str) -> tuple[int, int]:
+        """Where a part's text below its heading starts and ends (-1, -1 when it is missing)."""
+        found = self.parts.get(part)
+        if found is None:
+            return -1, -1
+        h, end = found
+        return min(h.end + 1, end), end
 
     @cached_property
     def _names(self) -> tuple[str, ...]:
@@ -221,8 +228,7 @@ class Answer:
     @cached_property
     def ours(self) -> bool:
         """Is this our rendered format (labels for input, steps and output)?"""
-        t = self.text
-        return any(("\n" + label) in t or t.startswith(label) for label in (INPUT, MODEL, OUTPUT))
+        return _OUR_LABEL.search(self.nl) is not None  # one scan of the text, not three
 
     @cached_property
     def low(self) -> str:

@@ -61,6 +61,14 @@ def _question(g: Grounding) -> tuple[set[str], set[int]] | None:
     return known  # type: ignore[return-value]
 
 
+def _recommended(g: Grounding) -> list[str]:
+    """The recommended models' names (sources R1, R2…), once per case."""
+    known = g.derived.get("quality.recommended")
+    if known is None:
+        known = g.derived["quality.recommended"] = [n for sid, n in g.source_names if sid.startswith("R")]
+    return known  # type: ignore[no-any-return]
+
+
 def _subset(g: Grounding) -> bool:
     """Does the prompt say that not every recommended model need be used? Once per case."""
     known = g.derived.get("quality.subset")
@@ -96,9 +104,9 @@ def _is_label(text: str, a: Answer) -> bool:
 def _task(a: Answer) -> Iterator[Finding]:
     if "task" not in a.parts:
         return
-    offset, body = a.body("task")
+    offset, end = a.span("task")
     # the task is stated first: a long part 1 need not be read through
-    prose = a.view.text[offset : offset + min(len(body), TASK_CHARS)] if offset >= 0 else ""
+    prose = a.view.text[offset : min(end, offset + TASK_CHARS)] if offset >= 0 else ""
     plain = " ".join(ln for ln in prose.split("\n") if ln.strip() and ln.strip()[0] != "#")
     words = _words(plain)
     if len(words) < MIN_TASK_WORDS or _is_label(plain, a):
@@ -213,7 +221,7 @@ def _mentions(name: str) -> tuple[str, ...]:
 
 def _models(a: Answer) -> Iterator[Finding]:
     case = a.g.case
-    recommended = [n for sid, n in a.g.source_names if sid.startswith("R")]
+    recommended = _recommended(a.g)
     if case is None or not recommended:
         return
     subset = _subset(a.g)
@@ -237,8 +245,7 @@ def _models(a: Answer) -> Iterator[Finding]:
     else:
         # the names as written in the lower-cased answer: the full name, or a distinctive part
         low = a.low
-        start, flow = a.body("workflow")
-        end = start + len(flow)
+        start, end = a.span("workflow")
         mentioned = []
         for name in recommended:
             if start >= 0 and any(low.find(k, start, end) >= 0 for k in _lower_keys(name)):
@@ -324,8 +331,8 @@ def _length(a: Answer) -> Iterator[Finding]:
     n: int | None = None
     if len(text) > MAX_WORDS * 2:
         n = len(text.split())
-    elif len(head := text.split(None, MIN_WORDS)) <= MIN_WORDS:
-        n = len(head)
+    elif _ENOUGH_WORDS.match(text) is None:  # at most MIN_WORDS words: count them
+        n = len(text.split())
     if n is not None and n < MIN_WORDS:
         yield Finding(None, f"{n} words", f"The answer is only {n} words; explain the task, the workflow and the sources in full sentences.")
         return
@@ -363,6 +370,8 @@ def _length(a: Answer) -> Iterator[Finding]:
         yield Finding(at if at >= 0 else None, _clip(p), f'The answer repeats "{_clip(p, 60)}" {k} times; say each thing once.')
 
 
+# more than MIN_WORDS words (possessive: a failure does not backtrack)
+_ENOUGH_WORDS = patterns.compile(rf"\s*+(?:\S++\s++){{{MIN_WORDS}}}\S")
 # a line of SEGMENT_CHARS to LONG_LINE characters, and a longer one, on "\n" + the text
 _SEGMENT = patterns.compile(rf"\n([^\n]{{{SEGMENT_CHARS},{LONG_LINE}}}+)(?![^\n])")
 _LONG = patterns.compile(rf"\n([^\n]{{{LONG_LINE + 1},}})")
