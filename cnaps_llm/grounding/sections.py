@@ -219,7 +219,10 @@ class Answer:
 
     @cached_property
     def _names(self) -> tuple[str, ...]:
-        return tuple(n.lower() for _, n in self.g.source_names)
+        known = self.g.derived.get("sections.names")  # once per case: every attempt's check reads them
+        if known is None:
+            known = self.g.derived["sections.names"] = tuple(n.lower() for _, n in self.g.source_names)
+        return known  # type: ignore[return-value]
 
     @cached_property
     def statements(self) -> list[Statement]:
@@ -249,7 +252,10 @@ class Answer:
 
     @cached_property
     def source_keys(self) -> frozenset[str]:
-        return frozenset(vocab.squash(n) for _, n in self.g.source_names)
+        known = self.g.derived.get("sections.source_keys")  # once per case
+        if known is None:
+            known = self.g.derived["sections.source_keys"] = frozenset(vocab.squash(n) for _, n in self.g.source_names)
+        return known  # type: ignore[return-value]
 
 
 # the Answer of the check under way: (view, grounding, answer)
