@@ -208,3 +208,9 @@ def test_structure_texts_are_the_label_vocabulary() -> None:
 def test_none_fits_read_on_the_lower_cased_answer_as_on_the_answer(text: str) -> None:
     from cnaps_llm.grounding.structure import says_none_fits
     assert says_none_fits(text, text.lower()) == says_none_fits(text)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "\na", "a\n\nb c\n", "x\ny\nz"])
+def test_lines_read_from_the_end_are_the_split_lines_reversed(text: str) -> None:
+    from cnaps_llm.grounding.structure import _lines_from_the_end
+    assert list(_lines_from_the_end(text)) == list(reversed(text.split("\n")))

@@ -24,7 +24,7 @@ links; what depends on the instruction or a name alone is remembered per value.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -229,11 +229,22 @@ def _asked(instruction: str) -> tuple[tuple[Part, re.Pattern[str], tuple[str, ..
 _REASONS_RE = _stem_pattern(_REASONS)
 
 
-def _closing_paragraph(lines: list[str]) -> str:
+def _lines_from_the_end(text: str) -> Iterator[str]:
+    """``reversed(text.split("\n"))``, read only as far as the caller goes."""
+    end = len(text)
+    while True:
+        start = text.rfind("\n", 0, end) + 1
+        yield text[start:end]
+        if start == 0:
+            return
+        end = start - 1
+
+
+def _closing_paragraph(text: str) -> str:
     """The answer's last paragraph of prose (outside code, headings after it skipped), if
     it is not a list item or a bold label."""
     para: list[str] = []
-    for line in reversed(lines):
+    for line in _lines_from_the_end(text):
         rule = not line.strip(" -*_=\t")  # blank, or a horizontal rule
         if rule or (not para and _heading_text(line) and not line.lstrip().startswith("**")):
             if para:
@@ -269,7 +280,7 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
         missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:
-        if _REASONS_RE.search(_closing_paragraph(text.split("\n")).lower()):
+        if _REASONS_RE.search(_closing_paragraph(text).lower()):
             missing.pop()
     return missing
 
