@@ -407,6 +407,12 @@ def says_none_fits(answer: str, low: str | None = None) -> bool:
 
 
 _WORD = patterns.compile(r"[0-9a-z]+")
+_NOT_ALNUM = bytes(b for b in range(128) if not (48 <= b <= 57 or 97 <= b <= 122))  # as vocab.squash's
+
+
+def _squash_lowered(low: str) -> str:
+    """``vocab.squash(answer)`` from ``answer.lower()``: its steps after lower-casing."""
+    return low.encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
 
 
 class Mentions:
@@ -428,7 +434,7 @@ class Mentions:
             return True
         long, short = mention_forms(name)
         if self._squashed is None:
-            self._squashed = vocab.squash(self.answer)
+            self._squashed = vocab.squash(self.answer) if self._low is None else _squash_lowered(self._low())
         if any(f in self._squashed for f in long):
             return True
         if short:

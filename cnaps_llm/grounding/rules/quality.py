@@ -375,16 +375,24 @@ _ENOUGH_WORDS = patterns.compile(rf"\s*+(?:\S++\s++){{{MIN_WORDS}}}\S")
 # a line of SEGMENT_CHARS to LONG_LINE characters, and a longer one, on "\n" + the text
 _SEGMENT = patterns.compile(rf"\n([^\n]{{{SEGMENT_CHARS},{LONG_LINE}}}+)(?![^\n])")
 _LONG = patterns.compile(rf"\n([^\n]{{{LONG_LINE + 1},}})")
-# ASCII whitespace (as ``str.split`` has it) -> " ", anything else -> "x"
-_SPACE_OR_NOT = bytes(32 if chr(i).isspace() else 120 for i in range(256))
+# ASCII whitespace (as ``str.split`` has it) -> " ", anything else (bytes of wider characters too) -> "x"
+_SPACE_OR_NOT = bytes(32 if i < 128 and chr(i).isspace() else 120 for i in range(256))
+
+
+# the blanks beyond ASCII (``str.isspace``), UTF-8 encoded: U+0085, U+00A0, U+1680, U+2000-U+200A,
+# U+2028, U+2029, U+202F, U+205F, U+3000
+_WIDE_BLANKS = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80")
+_WIDE_BLANK_E2 = patterns.compile(rb"\xe2\x80[\x80-\x8a\xa8\xa9\xaf]")
 
 
 def _word_count(text: str) -> int:
-    """``len(text.split())``; for ASCII text counted in C without building the words (the
-    starts of runs of non-blanks, after mapping blanks to " " and the rest to "x")."""
-    if not text.isascii():
+    """``len(text.split())``, counted in C without building the words: the starts of runs
+    of non-blanks in the UTF-8 bytes, blanks mapped to " " and the rest to "x" (a byte of
+    a wider character is never an ASCII blank). Text with a blank beyond ASCII is split."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if not text.isascii() and (any(b in raw for b in _WIDE_BLANKS) or _WIDE_BLANK_E2.search(raw) is not None):
         return len(text.split())
-    marks = text.encode("ascii").translate(_SPACE_OR_NOT)
+    marks = raw.translate(_SPACE_OR_NOT)
     return marks.count(b" x") + (marks[:1] == b"x")
 
 
