@@ -294,3 +294,8 @@ def test_eval_prints_the_quality_rate_and_failures_by_check(run_cli, tmp_path: P
     assert "cnaps-llm: threshold missed: quality rate 0 is below the minimum 1\n" in res.err
     failures = json.loads((tmp_path / "m.json").read_text())["metrics"]["quality_failures"]
     assert failures == {"task": 1, "workflow": 1, "repeated_step": 1, "models": 1, "references": 1}
+
+
+@pytest.mark.parametrize("text", ["", "```", "a\n```py\nx\n```", " \t```\n``` ```\nx ```\n````\n", "a```\n  ```", "```\n\n```\n```"])
+def test_fences_are_the_lines_that_start_with_backticks_after_blanks(text: str) -> None:
+    assert sections.Answer(quality.View(text), grounding_for(CASE))._fences == [m.start() for m in sections._FENCE.finditer("\n" + text)]

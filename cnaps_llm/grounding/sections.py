@@ -150,7 +150,16 @@ class Answer:
     @cached_property
     def _fences(self) -> list[int]:
         """Offsets where code fences open and close, alternately (a fence left open runs to the end)."""
-        return [m.start() for m in _FENCE.finditer(self.nl)] if "```" in self.text else []
+        # from each "```" to its line's start: a few finds, not a try at every line start
+        text, out = self.text, []
+        at = text.find("```")
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            if not text[start:at].strip(" \t"):  # only blanks before it: a fence line (as _FENCE reads it)
+                out.append(start)
+            end = text.find("\n", at)  # a later "```" on this line follows this one: not a fence
+            at = -1 if end < 0 else text.find("```", end)
+        return out
 
     def fenced(self, offset: int) -> bool:
         """Is ``offset`` inside a code fence, its opening and closing lines included?"""
