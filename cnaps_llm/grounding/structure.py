@@ -150,27 +150,6 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
 # the ASCII characters that may start a heading line: one set look-up for most lines
 _HEADING_FIRST = frozenset("#*0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
-# the lines ``_heading_text`` may accept, found on "\n" + the text (a literal first
-# character, which re skips to in C): after blanks, a "#", a "**", or a digit, a capital or
-# a non-ASCII character starting at most 80 characters before blanks end the line (longer
-# plain lines are never headings). Most prose lines are passed over without a Python step.
-_MAY_HEAD = patterns.compile(r"\n[^\S\n]*(?:#|\*\*|(?=[0-9A-Z\x80-\U0010ffff])[^\n]{1,80}+[^\S\n]*+(?=\n|\Z))")
-
-
-def headings_in(text: str) -> list[tuple[str, str]]:
-    """``heading_lines(text.split("\n"))`` without splitting ``text``: only the lines
-    ``_MAY_HEAD`` finds are read."""
-    out = []
-    for m in _MAY_HEAD.finditer("\n" + text):
-        start = m.start()  # the "\n" put in front: this is the line's start in ``text``
-        end = text.find("\n", start)
-        line = text[start:] if end < 0 else text[start:end]
-        c = line.lstrip()[:1]
-        if (c in _HEADING_FIRST or (c > "\x7f" and (c.isdigit() or c.isupper()))) and (h := _heading_text(line)):
-            out.append((line, h))
-    return out
-
-
 # searched in "\0" + the headings joined by "\0": a literal first character, which re finds
 # in C (a leading ``^|\0`` made it try every position)
 _NUMBER = patterns.compile(r"\0[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
@@ -270,7 +249,7 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
     asked = _asked(instruction)
     text = _outside_code(answer)
     echoed = _echoed(instruction)
-    headings = [h for line, h in headings_in(text) if line.strip() not in echoed]
+    headings = [h for line, h in heading_lines(text.split("\n")) if line.strip() not in echoed]
     said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
     numbers = {int(n) for n in _NUMBER.findall("\0" + said)} if headings else set()
     low = said.lower()

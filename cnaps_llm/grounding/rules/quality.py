@@ -331,8 +331,8 @@ def _length(a: Answer) -> Iterator[Finding]:
     n: int | None = None
     if len(text) > MAX_WORDS * 2:
         n = len(text.split())
-    elif _ENOUGH_WORDS.match(text) is None:  # at most MIN_WORDS words: count them
-        n = len(text.split())
+    elif len(head := text.split(None, MIN_WORDS)) <= MIN_WORDS:
+        n = len(head)
     if n is not None and n < MIN_WORDS:
         yield Finding(None, f"{n} words", f"The answer is only {n} words; explain the task, the workflow and the sources in full sentences.")
         return
@@ -344,12 +344,10 @@ def _length(a: Answer) -> Iterator[Finding]:
             spans += [(m.start(), m.end()) for m in FOOTNOTE_DEF.finditer(text)]
         text = a.view.blanked(sorted(spans)).text if spans else text
     # the lines, and the sentences of long lines: what a model stuck in a loop writes again
-    # (lines found by two literal-led scans in C rather than a Python loop over every line)
-    nl = "\n" + text
-    pieces = _SEGMENT.findall(nl)
-    long = _LONG.findall(nl)
+    pieces = [ln for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
+    long = [ln for ln in pieces if len(ln) > LONG_LINE]
     if long:
-        pieces += ". ".join(long).split(". ")
+        pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
     counts = Counter(pieces)
     if len(counts) == len(pieces):
         return  # nothing written twice
@@ -362,38 +360,12 @@ def _length(a: Answer) -> Iterator[Finding]:
         return
     wall = [(p, k) for p, k in repeated if k >= REPEATS and len(p.split()) >= REPEAT_WORDS]
     if not wall:  # the share of repeated words decides: only now are all the words counted
-        n = n if n is not None else _word_count(a.view.text)
+        n = n if n is not None else len(a.view.text.split())
         share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
     if wall or share >= REPEATED_SHARE:
         p, k = max(wall or repeated, key=lambda pk: pk[1] * len(pk[0]))
         at = a.view.text.find(p)
         yield Finding(at if at >= 0 else None, _clip(p), f'The answer repeats "{_clip(p, 60)}" {k} times; say each thing once.')
-
-
-# more than MIN_WORDS words (possessive: a failure does not backtrack)
-_ENOUGH_WORDS = patterns.compile(rf"\s*+(?:\S++\s++){{{MIN_WORDS}}}\S")
-# a line of SEGMENT_CHARS to LONG_LINE characters, and a longer one, on "\n" + the text
-_SEGMENT = patterns.compile(rf"\n([^\n]{{{SEGMENT_CHARS},{LONG_LINE}}}+)(?![^\n])")
-_LONG = patterns.compile(rf"\n([^\n]{{{LONG_LINE + 1},}})")
-# ASCII whitespace (as ``str.split`` has it) -> " ", anything else (bytes of wider characters too) -> "x"
-_SPACE_OR_NOT = bytes(32 if i < 128 and chr(i).isspace() else 120 for i in range(256))
-
-
-# the blanks beyond ASCII (``str.isspace``), UTF-8 encoded: U+0085, U+00A0, U+1680, U+2000-U+200A,
-# U+2028, U+2029, U+202F, U+205F, U+3000
-_WIDE_BLANKS = (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80")
-_WIDE_BLANK_E2 = patterns.compile(rb"\xe2\x80[\x80-\x8a\xa8\xa9\xaf]")
-
-
-def _word_count(text: str) -> int:
-    """``len(text.split())``, counted in C without building the words: the starts of runs
-    of non-blanks in the UTF-8 bytes, blanks mapped to " " and the rest to "x" (a byte of
-    a wider character is never an ASCII blank). Text with a blank beyond ASCII is split."""
-    raw = text.encode("utf-8", "surrogatepass")
-    if not text.isascii() and (any(b in raw for b in _WIDE_BLANKS) or _WIDE_BLANK_E2.search(raw) is not None):
-        return len(text.split())
-    marks = raw.translate(_SPACE_OR_NOT)
-    return marks.count(b" x") + (marks[:1] == b"x")
 
 
 def _names_part(segment: str, a: Answer) -> bool:
