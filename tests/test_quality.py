@@ -136,6 +136,25 @@ def test_length_one_liner_and_wall() -> None:
     assert failing_checks(good.replace("## 3. Papers and tools", f"{sentence}\n\n## 3. Papers and tools")) == []
 
 
+@pytest.mark.parametrize(("words", "found"), [(39, ["39 words"]), (40, []), (41, [])])
+def test_length_counts_words_up_to_the_minimum(words: int, found: list[str]) -> None:
+    answer = "\n " + "\t".join(f"w{i}" for i in range(words)) + " \n"
+    assert [f.text for f in quality._length(sections.Answer(quality.View(answer), grounding_for(CASE)))] == found
+
+
+def test_repeated_share_counts_every_word() -> None:
+    """Lines said twice that make up REPEATED_SHARE of the answer's words are a wall."""
+    line = "The model removes the heavy noise from each degraded photo and keeps every fine detail of the faces and the"
+    assert len(line.split()) == 20 and len(line) <= quality.LONG_LINE
+
+    def length_of(filler: int) -> list[str]:
+        answer = f"## 1. Task\n{line}\n## 2. Workflow\n{line}\n## 3. Papers\n" + " ".join(["word"] * filler)
+        return [f.text for f in quality._length(sections.Answer(quality.View(answer), grounding_for(CASE)))]
+
+    assert length_of(0) == [quality._clip(line)]  # 20 of 49 words
+    assert length_of(2) == []  # 20 of 51 words: under the share
+
+
 def test_subset_clause_lets_one_recommended_model_suffice() -> None:
     """A prompt that says not every model need be used: one used model is enough."""
     two = {
@@ -270,3 +289,8 @@ def test_eval_prints_the_quality_rate_and_failures_by_check(run_cli, tmp_path: P
     assert "cnaps-llm: threshold missed: quality rate 0 is below the minimum 1\n" in res.err
     failures = json.loads((tmp_path / "m.json").read_text())["metrics"]["quality_failures"]
     assert failures == {"task": 1, "workflow": 1, "repeated_step": 1, "models": 1, "references": 1}
+
+
+@pytest.mark.parametrize("text", ["", "```", "a\n```py\nx\n```", " \t```\n``` ```\nx ```\n````\n", "a```\n  ```", "```\n\n```\n```"])
+def test_fences_are_the_lines_that_start_with_backticks_after_blanks(text: str) -> None:
+    assert sections.Answer(quality.View(text), grounding_for(CASE))._fences == [m.start() for m in sections._FENCE.finditer("\n" + text)]

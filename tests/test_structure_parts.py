@@ -198,3 +198,19 @@ def test_structure_texts_are_the_label_vocabulary() -> None:
     broken = "Some text without headings or links."
     texts = structure(broken, case(PRIMARY))
     assert texts and all(re.fullmatch(r"missing:\d+|no-links|no-recommended", t) for t in texts)
+
+
+@pytest.mark.parametrize("text", [
+    "None of the listed models fits this task.", "NO suitable MODELS were given.", "The provided models aren't for faces.",
+    "The provided model can not help.", "Nonetheless, the models fit.", "Ano suitable tool", "The listed models are fine.",
+    "The İ provided models aren't used.", "The ſuitable tool", "no Suitable tool", "Given models do not apply.",
+])
+def test_none_fits_read_on_the_lower_cased_answer_as_on_the_answer(text: str) -> None:
+    from cnaps_llm.grounding.structure import says_none_fits
+    assert says_none_fits(text, text.lower()) == says_none_fits(text)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\n", "\na", "a\n\nb c\n", "x\ny\nz"])
+def test_lines_read_from_the_end_are_the_split_lines_reversed(text: str) -> None:
+    from cnaps_llm.grounding.structure import _lines_from_the_end
+    assert list(_lines_from_the_end(text)) == list(reversed(text.split("\n")))

@@ -1,8 +1,9 @@
 """An answer's Markdown as the quality checks read it: code fences, headings, the three
 parts, and whether it is in our rendered format.
 
-Invariant: pure; built per check from the answer and the case's index, each piece computed
-at most once (``cached_property``) and only when a check asks for it. Everything is found by
+Invariant: pure; built per check from the answer and the case's index (``answer_of``: one
+per check, shared by the rules that read it), each piece computed at most once
+(``cached_property``) and only when a check asks for it. Everything is found by
 literal-led scans and kept as offsets: an answer is never split into lines, since a check
 runs thousands of times a second.
 """
@@ -41,6 +42,8 @@ PLAIN = 8
 _HEADING_LINE = patterns.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
 _PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
 _FENCE = patterns.compile(r"\n[ \t]*```")
+# a line that starts with one of our format's labels, on "\n" + the answer
+_OUR_LABEL = patterns.compile("\n(?:" + "|".join(re.escape(label) for label in (INPUT, MODEL, OUTPUT)) + ")")
 _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 # what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
 # a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
@@ -139,9 +142,24 @@ class Answer:
         return self.text.rfind("\n", 0, offset) + 1, len(self.text) if end < 0 else end
 
     @cached_property
+    def nl(self) -> str:
+        """"\n" + the answer: literal-led line scans find every line start in it, and an
+        offset in it is the answer's offset of the line start after that "\n"."""
+        return "\n" + self.text
+
+    @cached_property
     def _fences(self) -> list[int]:
         """Offsets where code fences open and close, alternately (a fence left open runs to the end)."""
-        return [m.start() for m in _FENCE.finditer("\n" + self.text)] if "```" in self.text else []
+        # from each "```" to its line's start: a few finds, not a try at every line start
+        text, out = self.text, []
+        at = text.find("```")
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            if not text[start:at].strip(" \t"):  # only blanks before it: a fence line (as _FENCE reads it)
+                out.append(start)
+            end = text.find("\n", at)  # a later "```" on this line follows this one: not a fence
+            at = -1 if end < 0 else text.find("```", end)
+        return out
 
     def fenced(self, offset: int) -> bool:
         """Is ``offset`` inside a code fence, its opening and closing lines included?"""
@@ -164,7 +182,7 @@ class Answer:
     def _headings(self, pattern: re.Pattern[str]) -> list[Heading]:
         out = []
         fences = self._fences
-        for m in pattern.finditer("\n" + self.text):
+        for m in pattern.finditer(self.nl):
             start = m.start()  # the "\n" put in front shifts offsets by one: this is the line's start
             if fences and self.fenced(start):
                 continue
@@ -197,15 +215,23 @@ class Answer:
 
     def body(self, part: str) -> tuple[int, str]:
         """Offset and text of a part below its heading (-1 and "" when the part is missing)."""
-        if part not in self.parts:
-            return -1, ""
-        h, end = self.parts[part]
-        start = min(h.end + 1, end)
+        start, end = self.span(part)
         return start, self.text[start:end]
+
+    def span(self, part: str) -> tuple[int, int]:
+        """Where a part's text below its heading starts and ends (-1, -1 when it is missing)."""
+        found = self.parts.get(part)
+        if found is None:
+            return -1, -1
+        h, end = found
+        return min(h.end + 1, end), end
 
     @cached_property
     def _names(self) -> tuple[str, ...]:
-        return tuple(n.lower() for _, n in self.g.source_names)
+        known = self.g.derived.get("sections.names")  # once per case: every attempt's check reads them
+        if known is None:
+            known = self.g.derived["sections.names"] = tuple(n.lower() for _, n in self.g.source_names)
+        return known  # type: ignore[return-value]
 
     @cached_property
     def statements(self) -> list[Statement]:
@@ -214,8 +240,7 @@ class Answer:
     @cached_property
     def ours(self) -> bool:
         """Is this our rendered format (labels for input, steps and output)?"""
-        t = self.text
-        return any(("\n" + label) in t or t.startswith(label) for label in (INPUT, MODEL, OUTPUT))
+        return _OUR_LABEL.search(self.nl) is not None  # one scan of the text, not three
 
     @cached_property
     def low(self) -> str:
@@ -236,7 +261,28 @@ class Answer:
 
     @cached_property
     def source_keys(self) -> frozenset[str]:
-        return frozenset(vocab.squash(n) for _, n in self.g.source_names)
+        known = self.g.derived.get("sections.source_keys")  # once per case
+        if known is None:
+            known = self.g.derived["sections.source_keys"] = frozenset(vocab.squash(n) for _, n in self.g.source_names)
+        return known  # type: ignore[return-value]
+
+
+# the Answer of the check under way: (view, grounding, answer)
+_last: tuple[View, Grounding, Answer] | None = None
+
+
+def answer_of(view: View, g: Grounding) -> Answer:
+    """The Answer read from ``view``: the rules of one check are given the same View, so the
+    structure and quality rules read it through one Answer (the lower-cased text, headings
+    and fences found once per check). Only the last is kept, matched by identity: a new
+    check brings a new View, so nothing read from one answer serves another."""
+    global _last
+    last = _last  # one read: another thread may replace it
+    if last is not None and last[0] is view and last[1] is g:
+        return last[2]
+    a = Answer(view, g)
+    _last = (view, g, a)
+    return a
 
 
 MEMOS = (_heading_kind, _parts_named, _assign_parts, _sets_aside)

@@ -24,7 +24,7 @@ links; what depends on the instruction or a name alone is remembered per value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -150,7 +150,6 @@ def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
 # the ASCII characters that may start a heading line: one set look-up for most lines
 _HEADING_FIRST = frozenset("#*0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
-
 # searched in "\0" + the headings joined by "\0": a literal first character, which re finds
 # in C (a leading ``^|\0`` made it try every position)
 _NUMBER = patterns.compile(r"\0[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
@@ -209,11 +208,22 @@ def _asked(instruction: str) -> tuple[tuple[Part, re.Pattern[str], tuple[str, ..
 _REASONS_RE = _stem_pattern(_REASONS)
 
 
-def _closing_paragraph(lines: list[str]) -> str:
+def _lines_from_the_end(text: str) -> Iterator[str]:
+    """``reversed(text.split("\n"))``, read only as far as the caller goes."""
+    end = len(text)
+    while True:
+        start = text.rfind("\n", 0, end) + 1
+        yield text[start:end]
+        if start == 0:
+            return
+        end = start - 1
+
+
+def _closing_paragraph(text: str) -> str:
     """The answer's last paragraph of prose (outside code, headings after it skipped), if
     it is not a list item or a bold label."""
     para: list[str] = []
-    for line in reversed(lines):
+    for line in _lines_from_the_end(text):
         rule = not line.strip(" -*_=\t")  # blank, or a horizontal rule
         if rule or (not para and _heading_text(line) and not line.lstrip().startswith("**")):
             if para:
@@ -238,19 +248,18 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
     """The parts the instruction asks for that the answer does not address, in order."""
     asked = _asked(instruction)
     text = _outside_code(answer)
-    lines = text.split("\n")
     echoed = _echoed(instruction)
-    headings = [h for line, h in heading_lines(lines) if line.strip() not in echoed]
+    headings = [h for line, h in heading_lines(text.split("\n")) if line.strip() not in echoed]
     said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
     numbers = {int(n) for n in _NUMBER.findall("\0" + said)} if headings else set()
     low = said.lower()
-    missing = [
-        p for p, pattern, stems in asked
-        if p.number not in numbers and not (any(st in low for st in stems) and pattern.search(low))
-    ]
+    if headings:  # a few short lines: the search itself costs less than testing each stem
+        missing = [p for p, pattern, _ in asked if p.number not in numbers and not pattern.search(low)]
+    else:
+        missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:
-        if _REASONS_RE.search(_closing_paragraph(lines).lower()):
+        if _REASONS_RE.search(_closing_paragraph(text).lower()):
             missing.pop()
     return missing
 
@@ -356,8 +365,33 @@ _NONE_FITS = (
 )
 
 
-def says_none_fits(answer: str) -> bool:
+# the same on the lower-cased answer, each branch led by its letter (a word boundary checked
+# after it): re skips in C to where a branch can start, where re.I and a leading \b made it
+# try every position
+_NONE_FITS_LOW = patterns.compile(
+    r"n(?<!\wn)o(?:ne of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
+    r"| (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b)"
+    r"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
+    r" (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b"
+)
+
+
+def says_none_fits(answer: str, low: str | None = None) -> bool:
+    """Does the answer say plainly that none of the models fits? ``low``, the answer
+    lower-cased, if the caller has it: read where it matches as re.IGNORECASE does (not
+    where a character folds apart, as ``patterns.lower_for_search`` refuses)."""
+    if low is not None and not ("\u0130" in answer or "\u0131" in answer or "\u017f" in answer):
+        return _NONE_FITS_LOW.search(low) is not None
     return bool(re.search(_NONE_FITS, answer, re.I))
+
+
+_WORD = patterns.compile(r"[0-9a-z]+")
+_NOT_ALNUM = bytes(b for b in range(128) if not (48 <= b <= 57 or 97 <= b <= 122))  # as vocab.squash's
+
+
+def _squash_lowered(low: str) -> str:
+    """``vocab.squash(answer)`` from ``answer.lower()``: its steps after lower-casing."""
+    return low.encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
 
 
 class Mentions:
@@ -365,9 +399,10 @@ class Mentions:
     as written (the squashed answer, its words, its links) is worked out on first need:
     most answers write a name as given, or a long form of it."""
 
-    def __init__(self, answer: str, answer_links: Iterable[str]) -> None:
+    def __init__(self, answer: str, answer_links: Iterable[str], low: Callable[[], str] | None = None) -> None:
         self.answer = answer
         self._answer_links = answer_links
+        self._low = low  # gives the answer lower-cased, when the caller keeps it
         self._squashed: str | None = None
         self._words: frozenset[str] | None = None
         self._links: frozenset[str] | None = None
@@ -378,12 +413,12 @@ class Mentions:
             return True
         long, short = mention_forms(name)
         if self._squashed is None:
-            self._squashed = vocab.squash(self.answer)
+            self._squashed = vocab.squash(self.answer) if self._low is None else _squash_lowered(self._low())
         if any(f in self._squashed for f in long):
             return True
         if short:
             if self._words is None:
-                self._words = frozenset(re.findall(r"[0-9a-z]+", self.answer.lower()))
+                self._words = frozenset(_WORD.findall(self.answer.lower() if self._low is None else self._low()))
             if any(f in self._words for f in short):
                 return True
         links = tuple(links)

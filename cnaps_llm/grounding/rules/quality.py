@@ -61,6 +61,14 @@ def _question(g: Grounding) -> tuple[set[str], set[int]] | None:
     return known  # type: ignore[return-value]
 
 
+def _recommended(g: Grounding) -> list[str]:
+    """The recommended models' names (sources R1, R2…), once per case."""
+    known = g.derived.get("quality.recommended")
+    if known is None:
+        known = g.derived["quality.recommended"] = [n for sid, n in g.source_names if sid.startswith("R")]
+    return known  # type: ignore[no-any-return]
+
+
 def _subset(g: Grounding) -> bool:
     """Does the prompt say that not every recommended model need be used? Once per case."""
     known = g.derived.get("quality.subset")
@@ -96,9 +104,9 @@ def _is_label(text: str, a: Answer) -> bool:
 def _task(a: Answer) -> Iterator[Finding]:
     if "task" not in a.parts:
         return
-    offset, body = a.body("task")
+    offset, end = a.span("task")
     # the task is stated first: a long part 1 need not be read through
-    prose = a.view.text[offset : offset + min(len(body), TASK_CHARS)] if offset >= 0 else ""
+    prose = a.view.text[offset : min(end, offset + TASK_CHARS)] if offset >= 0 else ""
     plain = " ".join(ln for ln in prose.split("\n") if ln.strip() and ln.strip()[0] != "#")
     words = _words(plain)
     if len(words) < MIN_TASK_WORDS or _is_label(plain, a):
@@ -171,7 +179,7 @@ def _empty(a: Answer) -> Iterator[Finding]:
     text = a.text
     if "\n" not in text:
         return
-    for m in _EMPTY_ITEM.finditer("\n" + text):  # offsets in the answer: the match starts at its "\n"
+    for m in _EMPTY_ITEM.finditer(a.nl):  # offsets in the answer: the match starts at its "\n"
         if not a.fenced(m.start()):
             yield Finding(m.start(), m.group().strip(), "An empty list item; write what belongs there or remove it.")
     hs = a.headings  # not plain numbered lines: one may as well be a list item
@@ -181,7 +189,7 @@ def _empty(a: Answer) -> Iterator[Finding]:
         after = None
         sibling = False
         if nxt is not None:
-            line = text.rfind("\n", 0, nxt.end()) + 1
+            line = nxt.start() + 1  # the match starts at the "\n" before that line
             after = by_start.get(line)
             # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
             sibling = h.level == 7 and h.line.endswith(":**") and _LABEL_LINE.match(text, line) is not None
@@ -213,7 +221,7 @@ def _mentions(name: str) -> tuple[str, ...]:
 
 def _models(a: Answer) -> Iterator[Finding]:
     case = a.g.case
-    recommended = [n for sid, n in a.g.source_names if sid.startswith("R")]
+    recommended = _recommended(a.g)
     if case is None or not recommended:
         return
     subset = _subset(a.g)
@@ -237,8 +245,7 @@ def _models(a: Answer) -> Iterator[Finding]:
     else:
         # the names as written in the lower-cased answer: the full name, or a distinctive part
         low = a.low
-        start, flow = a.body("workflow")
-        end = start + len(flow)
+        start, end = a.span("workflow")
         mentioned = []
         for name in recommended:
             if start >= 0 and any(low.find(k, start, end) >= 0 for k in _lower_keys(name)):
@@ -341,9 +348,9 @@ def _length(a: Answer) -> Iterator[Finding]:
     long = [ln for ln in pieces if len(ln) > LONG_LINE]
     if long:
         pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
-    if len(set(pieces)) == len(pieces):
-        return  # nothing written twice
     counts = Counter(pieces)
+    if len(counts) == len(pieces):
+        return  # nothing written twice
     # a source's name may well recur (a step, a reason, a reference): it is no wall
     repeated = [
         (p.strip(), k) for p, k in counts.items()
@@ -382,7 +389,7 @@ MEMOS = (_mentions, _lower_keys, _content_stem, *sections.MEMOS)
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
-    a = Answer(view, g)
+    a = sections.answer_of(view, g)  # the structure rule may have read some of it in this check
     for _, check in CHECKS:
         yield from check(a)
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from ..index import Grounding
 from ..links import canonical
+from ..sections import answer_of
 from ..structure import Mentions, Part, missing_parts, one_model_is_enough, says_none_fits
 from . import Finding, Rule, View
 
@@ -36,13 +37,15 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     recommended = g.recommended
     if not recommended:
         return
-    is_mentioned = Mentions(answer, (canonical(u) for _, _, u in view.links))
+    # the quality rule reads the same answer lower-cased in this check: computed once
+    a = answer_of(view, g)
+    is_mentioned = Mentions(answer, (canonical(u) for _, _, u in view.links), lambda: a.low)
     if one_model_is_enough(g.instruction):
-        if not any(is_mentioned(name, links) for name, links in recommended) and not says_none_fits(answer):
+        if not any(is_mentioned(name, links) for name, links in recommended) and not says_none_fits(answer, a.low):
             yield Finding(None, "no-recommended", no_recommended_message([n for n, _ in recommended], one_is_enough=True))
         return
     unmentioned = [name for name, links in recommended if not is_mentioned(name, links)]
-    if unmentioned and not (len(unmentioned) == len(recommended) and says_none_fits(answer)):
+    if unmentioned and not (len(unmentioned) == len(recommended) and says_none_fits(answer, a.low)):
         yield Finding(None, "no-recommended", no_recommended_message(unmentioned, one_is_enough=False))
 
 
