@@ -229,7 +229,8 @@ def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     if not hits:
         return ()
     table = _readers()
-    out = []
+    out: list[tuple[int, int, str]] = []
+    append = out.append
     find = words.find
     for word in hits:
         needle, readers = table[word]
@@ -237,18 +238,20 @@ def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
         at = find(needle)
         while at >= 0:
             # ``at`` is where the word starts in ``text`` (``words`` is one ahead)
-            for r in readers:
-                if r.pattern is None:
-                    out.append((at, at + size, r.kind))
+            for kind, pattern, on_words in readers:
+                if pattern is None:
+                    append((at, at + size, kind))
                     break
-                m = r.pattern.match(words, at + 1) if r.on_words else r.pattern.match(text, at)  # type: ignore[arg-type]
+                m = pattern.match(words, at + 1) if on_words else pattern.match(text, at)  # type: ignore[arg-type]
                 if m is not None:
-                    out.append((at, m.end() - 1 if r.on_words else m.end(), r.kind))
+                    append((at, m.end() - 1 if on_words else m.end(), kind))
                     break
             at = find(needle, at + 1 + size)
     out.sort()
     kept: list[tuple[int, int, str]] = []
+    last = -1
     for trig in out:  # one trigger per place: "University of Hong Kong's" inside "Chinese University of ..."
-        if not kept or trig[0] >= kept[-1][1]:
+        if trig[0] >= last:
             kept.append(trig)
+            last = trig[1]
     return tuple(kept)

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import patterns
 from ..index import Grounding
-from ..sources import CaseFacts, SourceFacts, facts_for, stem, unit_at
+from ..sources import CaseFacts, facts_for, stem, unit_at
 from ..tasks import tasks_in
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from . import Finding, Rule, View
@@ -57,19 +57,16 @@ def _key_words(text: str, start: int, end: int, plain: frozenset[str]) -> tuple[
     return " ".join(words), [w for w in words if w.strip("'’-") not in plain and len(w) > 2]
 
 
-def _given(word: str, sources: list[SourceFacts], question: frozenset[str]) -> bool:
-    """Whether the sources (or the question, for the user's own situation) give ``word``:
-    its stem, the stem of a hyphenated part ("real-world"), or a source word inside it
-    ("photorealistic" for "majicMix-realistic")."""
+@lru_cache(maxsize=20_000)
+def _probe(word: str) -> tuple[str, frozenset[str]]:
+    """A key word's stem, and every stem or piece of it a source's words may hold to give
+    it: its stem, the stems of its hyphenated parts ("real-world"), and its 5- and
+    6-letter pieces ("photorealistic" for "majicMix-realistic"; a source's stems are at
+    most 6 letters). A pure function of the word, remembered."""
     st = stem(word.replace("’", "'").split("'")[0].replace("-", ""))
-    if st in question:
-        return True
-    if any(st in s.words for s in sources):
-        return True
     parts = [stem(p) for p in word.split("-") if len(p) > 2]
-    # stems are at most 6 letters: a source's stem inside the word is one of its 5- or 6-letter pieces
-    pieces = {word[i : i + n] for n in (5, 6) for i in range(len(word) - n + 1)}
-    return any(not s.words.isdisjoint(parts) or not s.words.isdisjoint(pieces) for s in sources)
+    pieces = [word[i : i + n] for n in (5, 6) for i in range(len(word) - n + 1)]
+    return st, frozenset((st, *parts, *pieces))
 
 
 def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end: int, unit_end: int) -> bool | None:
@@ -82,9 +79,14 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end:
     clause, words = _key_words(text, cue_end, unit_end, plain_words())
     if not words:
         return None
-    given = sum(_given(w, sources, facts.question_words) for w in words)
-    if given * 2 >= len(words):
-        return True
+    question, pools = facts.question_words, [s.words for s in sources]
+    need, given = len(words), 0  # at least half of them given: stop counting once they are
+    for w in words:
+        st, probe = _probe(w)
+        if st in question or any(not p.isdisjoint(probe) for p in pools):
+            given += 1
+            if given * 2 >= need:
+                return True
     clause_tasks = {t for t, _, _ in tasks_in(clause)}
     return any(clause_tasks & s.tasks for s in sources)
 

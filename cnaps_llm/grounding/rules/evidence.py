@@ -23,6 +23,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from ...answer_format import (
+    NO_QUOTE,
     Statement,
     has_evidence,
     normalise_quote,
@@ -42,6 +43,7 @@ _WORD = patterns.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*")
 _NUMBER = patterns.compile(r"(?<![A-Za-z0-9.,])\d+(?:[.,]\d+)*")
 _PART = patterns.compile(r"[A-Za-z0-9']+")
 _WORD_START = r"(?<![a-z0-9])"
+_MARK_START = patterns.compile(r'\[(?:\^|"|' + re.escape(NO_QUOTE) + ")")
 _ROLE = {"step": "The step using", "set_aside": "The reason for setting aside", "reference": "The reason for citing"}
 
 
@@ -204,7 +206,9 @@ def _aside_ok(kind: str, key: object, texts: _CaseTexts, g: Grounding) -> bool:
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     answer = view.answer
-    if not has_evidence(answer):
+    # any evidence in the notation starts "[^", '["' or "[no quote given": one search that
+    # skips to each "[" in C rules most answers out for a third of has_evidence's three
+    if _MARK_START.search(answer) is None or not has_evidence(answer):
         return
     found = statements(answer)
     if not any(st.markers for st in found):
