@@ -112,7 +112,7 @@ def clear_caches(*, indexes: bool = True) -> None:
     if indexes:
         for per_case in (_index, *structure.PER_CASE):
             per_case.cache_clear()
-    for memo in (*tasks.MEMOS, *names.MEMOS, *structure.MEMOS, links.canonical, vocab.squash_word, _plan, *_quality.MEMOS):
+    for memo in (*tasks.MEMOS, *names.MEMOS, *structure.MEMOS, links.canonical, vocab.squash_word, _plan, *_quality.MEMOS, _claim._probe):
         memo.cache_clear()
 
 

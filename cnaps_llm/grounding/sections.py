@@ -48,20 +48,26 @@ _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 # what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
 # a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
 # is literal-led, so re skips through a window in C; the letter before a cue is checked in Python.
-_ASIDE_CUE = patterns.compile(
-    r"not |n't|n’t|irrelevant|unsuitable|unnecessary|exclud|omit|skip|set aside|instead|rather than|optional"
-    r"|outside th|no need|no role|mismatch"
-)
+# as a trie (no cue starts another, so it matches as the plain alternation would): re
+# rejects a letter in a step, not in one step per cue
+_ASIDE_CUE = patterns.compile(patterns.trie_regex([[re.escape(c) for c in cue] for cue in (
+    "not ", "n't", "n’t", "irrelevant", "unsuitable", "unnecessary", "exclud", "omit", "skip", "set aside",
+    "instead", "rather than", "optional", "outside th", "no need", "no role", "mismatch",
+)]))
 _NOT_WHAT = patterns.compile(
     r"(?:be |directly |really )?(?:used|needed|necessary|suitable|suited|relevant|applicable|required|a fit|"
     r"a good fit|appropriate|designed|meant|helpful|useful|included|for |fit|apply|address|match|help|handle|target|need)"
 )
 
 
-@lru_cache(maxsize=8192)
 def _heading_kind(line: str) -> tuple[int, str, str] | None:
     """(level, text, line) when ``line`` (a line's text from its first non-space) is a
-    heading, else None. Remembered: answers share their headings."""
+    heading, else None. Remembered for short lines only: answers share headings such
+    as "## References", not their long bold lines."""
+    return _short_heading_kind(line) if len(line) <= SHORT_LINE else _read_heading(line)
+
+
+def _read_heading(line: str) -> tuple[int, str, str] | None:
     s = line.rstrip()
     if s[0] == "#":
         h = _MD_HEADING.fullmatch(s)
@@ -71,19 +77,23 @@ def _heading_kind(line: str) -> tuple[int, str, str] | None:
     return (PLAIN, s, s) if _PLAIN_HEADING.fullmatch(s) else None
 
 
-@lru_cache(maxsize=8192)
 def _parts_named(text: str) -> frozenset[str]:
-    """The parts a heading's text could start ("1. Core Task" -> task). Remembered."""
+    """The parts a heading's text could start ("1. Core Task" -> task). Remembered for
+    short headings (see ``_heading_kind``)."""
+    return _short_parts_named(text) if len(text) <= SHORT_LINE else _read_parts_named(text)
+
+
+def _read_parts_named(text: str) -> frozenset[str]:
     low = text.lower()
     if _ANY_PART.search(low) is None:  # one search rules out most headings
         return frozenset()
     return frozenset(name for name, pat in PARTS if pat.search(low))
 
 
-@lru_cache(maxsize=8192)
 def _sets_aside(window: str) -> bool:
-    """Does this (lower-cased) text say that something is not used? Remembered: the same
-    few lines around a model's name recur from answer to answer."""
+    """Does this (lower-cased) text say that something is not used? Not remembered: a
+    window of lines is the answer's own text, and a memo of it would pay only where
+    answers repeat each other's lines."""
     if "**not used:**" in window:  # the "**Not used:**" label says nothing of any one model
         window = window.replace("**not used:**", "")
     for m in _ASIDE_CUE.finditer(window):
@@ -99,6 +109,12 @@ def _sets_aside(window: str) -> bool:
         if cue != "not " or _NOT_WHAT.match(window, m.end()) is not None:
             return True
     return False
+
+
+# the longest heading line remembered: a memo pays on the short headings answers share
+SHORT_LINE = 48
+_short_heading_kind = lru_cache(maxsize=8192)(_read_heading)
+_short_parts_named = lru_cache(maxsize=8192)(_read_parts_named)
 
 
 @lru_cache(maxsize=4096)
@@ -135,6 +151,9 @@ class Answer:
     def __init__(self, view: View, g: Grounding) -> None:
         self.view, self.g = view, g
         self.text = view.answer
+        # windows already read in this check: a model's name and its short forms lead to
+        # the same lines (kept per check, never across answers)
+        self._asides: dict[tuple[int, int], bool] = {}
 
     def line_at(self, offset: int) -> tuple[int, int]:
         """The start and end of the line holding ``offset``."""
@@ -257,7 +276,10 @@ class Answer:
             if end < 0:
                 end = len(text)
                 break
-        return _sets_aside(self.low[first:end])
+        said = self._asides.get((first, end))
+        if said is None:
+            said = self._asides[(first, end)] = _sets_aside(self.low[first:end])
+        return said
 
     @cached_property
     def source_keys(self) -> frozenset[str]:
@@ -285,4 +307,4 @@ def answer_of(view: View, g: Grounding) -> Answer:
     return a
 
 
-MEMOS = (_heading_kind, _parts_named, _assign_parts, _sets_aside)
+MEMOS = (_short_heading_kind, _short_parts_named, _assign_parts)
