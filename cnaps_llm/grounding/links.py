@@ -190,6 +190,10 @@ def _targets(text: str) -> list[tuple[int, int, str]]:
             # "http://…"); a bare "javascript:" in it is still caught as bare text
             if text[text.index("[", m.start()) + 1] == "^" and "/" not in m.group(g):
                 continue
+            # "[0]:[a](javascript:…)": a definition whose target holds an inline link is
+            # read as that link, whose own target is judged (a renderer may show it)
+            if "](" in m.group(g):
+                continue
             found.append((m.start(g), m.end(g), m.group(g)))
     if "<" in text:
         for m in _AUTOLINK.finditer(text):

@@ -180,6 +180,15 @@ _DANGER = ["javascript:alert(1)", "data:text/html,x", "vbscript:msgbox", "ftp://
 _SYNTAX = ["[a]({})", "[a](<{}>)", "[a]({} \"t\")", "<a href=\"{}\">a</a>", "<img src='{}'>", "\n[r]: {}\n", "<{}>"]
 
 
+@pytest.mark.parametrize("line", ["[0]:[a](javascript:alert(1))", "[0]: [a](//evil.example/x)"])
+def test_a_definition_whose_target_holds_an_inline_link_is_judged_by_that_link(line: str) -> None:
+    # found by the fuzz test below: the definition's "target" was the whole inline link,
+    # reported as not in the sources instead of by its scheme or host
+    flagged = [v for v in check(GROUNDED + "\n" + line + "\n", CASE) if v.kind == "url"]
+    assert [v.text for v in flagged] == [line[line.index("](") + 2 : -1]]
+    assert "scheme" in flagged[0].message or "another site" in flagged[0].message
+
+
 @settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(before=_NOISE, after=_NOISE, target=st.sampled_from(_DANGER), syntax=st.sampled_from(_SYNTAX))
 def test_fuzz_a_dangerous_target_is_flagged_whatever_surrounds_it(before: str, after: str, target: str, syntax: str) -> None:
