@@ -41,7 +41,6 @@ PLAIN = 8
 # the "\n" are the answer's line starts): it starts with "#", "**" or "__", or "2. "/"C. "
 _HEADING_LINE = patterns.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
 _PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
-_FENCE = patterns.compile(r"\n[ \t]*```")
 # a line that starts with one of our format's labels, on "\n" + the answer
 _OUR_LABEL = patterns.compile("\n(?:" + "|".join(re.escape(label) for label in (INPUT, MODEL, OUTPUT)) + ")")
 _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
@@ -174,7 +173,7 @@ class Answer:
         at = text.find("```")
         while at >= 0:
             start = text.rfind("\n", 0, at) + 1
-            if not text[start:at].strip(" \t"):  # only blanks before it: a fence line (as _FENCE reads it)
+            if not text[start:at].strip(" \t"):  # only blanks before it: a fence line
                 out.append(start)
             end = text.find("\n", at)  # a later "```" on this line follows this one: not a fence
             at = -1 if end < 0 else text.find("```", end)
