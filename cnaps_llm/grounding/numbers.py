@@ -3,13 +3,19 @@
 A figure in an answer is grounded when each of its values occurs in the input,
 compared as numbers: ``99%`` is grounded by "over 99%", ``1M images`` by
 "one million high-quality images", ``five hundred thousand images`` by "500,000".
-Figures are numbers with a unit (``12 ms``, ``60 fps``, ``three decibels``), a metric
-(``PSNR of 31.2``), a scale (``x4``, ``ten times smaller``, ``a tenfold speed-up``), a
-count of a technical thing (``50 denoising steps``, ``four V100s``: ``data/units.txt``),
-or a scale word (``half a million``). A size (``256x256``, ``512×512px``) is one figure,
-grounded only by the same size in the input. Not figures: the scale ``1x`` (the
-original size), values in a JSON example (``"score": 0.92``) and in a quoted example
-output (``Example: "…4 pairs…"``), and ``x4`` inside a name (``esrgan-x4``).
+Figures are numbers with a unit of any dimension (``12 ms``, ``2 minutes``, ``60 fps``,
+``300 dpi``, ``three decibels``, ``1080p``, ``4K``), a metric before or after the value
+(``PSNR of 31.2``, ``28.7 AP``) or in the header of its table column, a scale (``x4``,
+``ten times smaller``, ``a tenfold speed-up``, ``twice as fast``, ``a quarter of``), a
+count of a technical thing or a data item (``50 denoising steps``, ``four V100s``,
+``1.28 million ImageNet images``: ``data/units.txt``), a unit as a hyphenated adjective
+(``a 400-layer network``, ``16-bit``), or a scale word (``half a million``). A size
+(``256x256``, ``512×512px``) is one figure, grounded only by the same size in the input.
+Not figures: the scale ``1x`` (the original size), a product (``2 × 4 = 8``), an index
+(``Step 2 samples``), values in a JSON or object example (``"score": 0.92``,
+``{start: 2.3s}``), in a quoted example output (``Example: "…4 pairs…"``), in output led
+as a sample or illustrative, and on a diagram's style line, and ``x4`` inside a name
+(``esrgan-x4``).
 """
 
 from __future__ import annotations
