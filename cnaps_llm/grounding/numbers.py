@@ -14,7 +14,7 @@ count of a technical thing or a data item (``50 denoising steps``, ``four V100s`
 Not figures: the scale ``1x`` (the original size), a product (``2 × 4 = 8``), an index
 (``Step 2 samples``), values in a JSON or object example (``"score": 0.92``,
 ``{start: 2.3s}``), in a quoted example output (``Example: "…4 pairs…"``), in output led
-as a sample or illustrative, and on a diagram's style line, and ``x4`` inside a name
+as a sample or illustrative, a drawing's style (``stroke-width:2px``), and ``x4`` inside a name
 (``esrgan-x4``).
 """
 
@@ -110,10 +110,10 @@ _SAMPLE = patterns.compile(
     r"(?:[\w-]+[ \t]+){0,3}?(?:output|log|result|response|line|run|report|summary)s?\b[^\n]*)"
     r"(?:\n[ \t]*\n?[ \t]*```[^\n]*\n(?:(?!```)[^\n]*\n)*?[ \t]*```)?"
 )
-# a diagram's style line (Mermaid): its widths and colours are drawing, not figures
-_STYLE_LINE = patterns.compile(r"(?m)^[ \t]*(?:style|classDef|linkStyle)[ \t][^\n]*")
-# a Markdown table: its header row, the rule under it, its rows
-_TABLE = patterns.compile(r"(?m)^(?P<head>[ \t]*\|[^\n]*\|)[ \t]*\n[ \t]*\|?[ \t:]*-[-| \t:]*\n(?P<rows>(?:[ \t]*\|[^\n]*(?:\n|$))+)")
+# a style property right before its value: stroke-width:2px, font-size:14px
+_CSS_KEY = patterns.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)*:$")
+# a Markdown table's rule line, under its header: |---|:---:|
+_RULE_LINE = patterns.compile(r"[ \t]*\|?[ \t:]*-[-| \t:]*")
 _METRIC_HEAD = patterns.compile(
     rf"(?<![\w-])(?:(?i:{'|'.join(m for m in _METRICS.split('|') if m not in _METRICS_AS_WRITTEN)})|{'|'.join(_METRICS_AS_WRITTEN)}"
     r"|(?i:dB|ms|fps|%|params|parameters|FLOPs|GFLOPs|MACs|latency|runtime|time|size|memory))(?![\w-])"
@@ -265,44 +265,54 @@ class _Spans:
 
 
 def _skipped(text: str) -> _Spans:
-    """Spans whose numbers are examples, not claims: quoted example outputs, and a
-    diagram's style lines ("style A fill:#f9f,stroke-width:2px")."""
-    spans = [m.span() for m in _EXAMPLE.finditer(text)] if "xample" in text else []
-    if "style" in text or "classDef" in text:
-        spans += [m.span() for m in _STYLE_LINE.finditer(text)]
-    for cue in ("ample", "llustrative", "ypothetical"):  # matched at the lines they are on (str.find)
+    """Spans whose numbers are examples, not claims: quoted example outputs, and output
+    led as a sample or illustrative (with the fenced block under its lead)."""
+    spans: list[tuple[int, int]] = []
+    example = False
+    for cue in ("ample", "llustrative"):  # sample, example: matched at the lines they are on (str.find)
         at = text.find(cue)
         while at >= 0:
+            example = example or text[at - 1 : at] in ("x", "X")
             line = text.rfind("\n", 0, at) + 1
-            m = _SAMPLE.match(text, line)
+            # "Sample output" leads its line (after its marks); "illustrative" may be anywhere in it
+            m = _SAMPLE.match(text, line) if cue[0] == "l" or at - line < 9 else None
             if m is not None:
                 spans.append(m.span())
             at = text.find(cue, max(at + 1, m.end() if m else 0))
+    if example:
+        spans += [m.span() for m in _EXAMPLE.finditer(text)]
     return _Spans(spans)
 
 
 def _table_cells(text: str) -> dict[int, int]:
     """The bare numbers of Markdown table rows under a header cell that names a metric or
     a unit (``| Model | PSNR (dB) | SSIM |``): offset -> end. Such a cell is a figure though
-    nothing follows its number."""
-    if "|" not in text or "-|" not in text and "|-" not in text and "| -" not in text:
-        return {}
+    nothing follows its number. A table is found at its rule line (``|---|---|``, by
+    ``str.find``), read line by line."""
     cells: dict[int, int] = {}
-    for table in _TABLE.finditer(text):
-        head = [c.strip() for c in table.group("head").strip().strip("|").split("|")]
-        named = [i for i, c in enumerate(head) if _METRIC_HEAD.search(c)]
-        if not named:
+    at = text.find("-|")
+    while at >= 0:
+        rule_start = text.rfind("\n", 0, at) + 1
+        rule_end = text.find("\n", at)
+        if rule_end < 0 or rule_start < 2 or not _RULE_LINE.fullmatch(text, rule_start, rule_end):
+            at = text.find("-|", at + 2 if rule_end < 0 else rule_end)
             continue
-        at = table.start("rows")
-        for row in table.group("rows").splitlines(keepends=True):
-            col, pos = -1, at
-            for k, part in enumerate(row.split("|")):
+        head_start = text.rfind("\n", 0, rule_start - 1) + 1
+        head = [c.strip() for c in text[head_start : rule_start - 1].strip().strip("|").split("|")]
+        named = {i for i, c in enumerate(head) if _METRIC_HEAD.search(c)}
+        line = rule_end + 1
+        while named and line < len(text) and text[line : line + 8].lstrip(" \t").startswith("|"):
+            end = text.find("\n", line)
+            end = len(text) if end < 0 else end
+            col, pos = -1, line
+            for k, part in enumerate(text[line:end].split("|")):
                 if k and col + 1 in named and (cell := _BARE_CELL.fullmatch(part)):
                     cells[pos + cell.start("n")] = pos + cell.end("n")
                 if k:
                     col += 1
                 pos += len(part) + 1
-            at += len(row)
+            line = end + 1
+        at = text.find("-|", max(line, rule_end))
     return cells
 
 
@@ -348,6 +358,8 @@ def _figures(text: str) -> Iterator[Figure]:
             fig = text[start:covered]
             if _JSON_KEY.search(text, max(0, start - 6), start) or (braces and _in_object(text, start)):
                 continue
+            if text[start - 1 : start] == ":" and fig.endswith("px") and _CSS_KEY.search(text, max(0, start - 24), start):
+                continue  # a drawing's style: "stroke-width:2px"
             kind = "percent" if fig.endswith(("%", "percent")) else "scale" if _SCALE_UNIT.search(fig) else "value"
             if fig[-1:].isalpha() and kind != "scale" and _INDEX_BEFORE.search(text, max(0, start - 12), start):
                 continue  # "Step 2 samples the latent": a place, not a count

@@ -118,7 +118,7 @@ def test_bare_values_under_a_header_naming_the_metric_are_figures() -> None:
         ("It brings a ninefold speed-up.", "ninefold"),
         ("An eightfold enlargement is possible.", "eightfold"),
         ("It mixes roughly a dozen experts.", "a dozen"),
-        ("It triples the frame rate.", "triples the"),
+        ("It takes a third of the time.", "a third of"),
     ],
 )
 def test_multipliers_and_fractions_in_words(invented: str, figure: str) -> None:
@@ -168,3 +168,4 @@ def test_output_marked_as_a_sample_is_not_claimed() -> None:
     assert flagged("The event lasts 4.1s.") == ["4.1s"]
     style = "```mermaid\ngraph TD\n  A --> B\n  style A fill:#f9f,stroke-width:3px\n```\n"
     assert flagged(style) == []
+    assert flagged("Borders are drawn 3px wide.") == ["3px"]
