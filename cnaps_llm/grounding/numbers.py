@@ -273,7 +273,7 @@ def _skipped(text: str) -> _Spans:
         at = text.find(cue)
         while at >= 0:
             example = example or text[at - 1 : at] in ("x", "X")
-            line = text.rfind("\n", 0, at) + 1
+            line = text.rfind("\n", max(0, at - 120), at) + 1 or max(0, at - 120)  # a bounded look back
             # "Sample output" leads its line (after its marks); "illustrative" may be anywhere in it
             m = _SAMPLE.match(text, line) if cue[0] == "l" or at - line < 9 else None
             if m is not None:
@@ -292,10 +292,12 @@ def _table_cells(text: str) -> dict[int, int]:
     cells: dict[int, int] = {}
     at = text.find("-|")
     while at >= 0:
-        rule_start = text.rfind("\n", 0, at) + 1
         rule_end = text.find("\n", at)
-        if rule_end < 0 or rule_start < 2 or not _RULE_LINE.fullmatch(text, rule_start, rule_end):
-            at = text.find("-|", at + 2 if rule_end < 0 else rule_end)
+        if rule_end < 0:
+            break  # a rule with no rows under it
+        rule_start = text.rfind("\n", 0, at) + 1  # each line is looked back over once: the search goes on from its end
+        if rule_start < 2 or not _RULE_LINE.fullmatch(text, rule_start, rule_end):
+            at = text.find("-|", rule_end)
             continue
         head_start = text.rfind("\n", 0, rule_start - 1) + 1
         head = [c.strip() for c in text[head_start : rule_start - 1].strip().strip("|").split("|")]
