@@ -5,7 +5,8 @@ is a short form of one provided name (``short_form``): that name's parts in orde
 some left out (``Img2Txt-BLIP`` of ``Img2Txt-HuggingFace-Salesforce-blip-image-captioning-large``),
 a part shortened to its start (``CyberReal``) or to its initials (``SD1`` of
 ``StableDiffusionV1``). A figure is grounded when each value is a number of the input,
-and a size (``256x256``) when the input gives that size whole.
+and a size (``256x256``) when the input gives that size whole; the numbers come from the
+question and the sources, not the prompt's instructions or a link's version suffix.
 
 Invariant: built only from the ``Case`` (question, instruction, source names,
 links and summaries); the answer never adds to it.
@@ -25,7 +26,7 @@ from .cues import supported_in
 from .links import canonical, find_links
 from .numbers import numbers_in, sizes_in
 from .phrases import Expansions, acronym_patterns
-from .spelled import spelled_in
+from .spelled import multiplier_values, spelled_in
 from .tasks import task_index, tasks_in
 
 _TOKEN = patterns.compile(r"[0-9a-z]+")
@@ -204,8 +205,21 @@ def _supported_tasks(case: Case) -> set[int]:
     return found
 
 
+# a link's version suffix (arXiv 2103.14030v2): a revision, not a figure the source gives
+_VERSION = patterns.compile(r"(?<=\d)v\d+\b")
+
+
+def _figure_text(case: Case) -> str:
+    """The text whose numbers ground figures: the question and the sources, without the
+    prompt's own instructions (their numbering "1." "all 3 parts" is no figure) and
+    without the version suffixes of links."""
+    text = corpus(case, instruction=False)
+    return _VERSION.sub(" ", text) if "v" in text else text
+
+
 def build(case: Case) -> Grounding:
     text = corpus(case)
+    figure_text = _figure_text(case)
     written = [u for s in case.sources for u in s.all_links()]
     fields = {canonical(u) for u in written}
     prose = [raw for _, _, raw in find_links(text)]
@@ -220,15 +234,16 @@ def build(case: Case) -> Grounding:
         tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),
-        numbers=frozenset(v for _, _, values in numbers_in(text, figures_only=False) for v in values)
-        | {v for _, _, v, _ in spelled_in(text)},
+        numbers=frozenset(v for _, _, values in numbers_in(figure_text, figures_only=False) for v in values)
+        | {v for _, _, v, _ in spelled_in(figure_text)}
+        | multiplier_values(figure_text),
         source_names=tuple((s.id, s.name) for s in case.sources),
         instruction=case.instruction,
         recommended=tuple((s.name, tuple(canonical(u) for u in s.all_links())) for s in case.recommended),
         field_links=frozenset(fields),
         link_texts=tuple(dict.fromkeys([*written, *prose])),
         case=case,
-        sizes=frozenset(sizes_in(text)),
+        sizes=frozenset(sizes_in(figure_text)),
         name_parts=tuple(dict.fromkeys(p for p in map(name_parts, provided) if p)),
         expansions=acronym_patterns(provided),
     )

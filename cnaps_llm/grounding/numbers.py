@@ -3,37 +3,52 @@
 A figure in an answer is grounded when each of its values occurs in the input,
 compared as numbers: ``99%`` is grounded by "over 99%", ``1M images`` by
 "one million high-quality images", ``five hundred thousand images`` by "500,000".
-Figures are numbers with a unit (``12 ms``, ``60 fps``, ``three decibels``), a metric
-(``PSNR of 31.2``), a scale (``x4``, ``ten times smaller``, ``a tenfold speed-up``), a
-count of a technical thing (``50 denoising steps``, ``four V100s``: ``data/units.txt``),
-or a scale word (``half a million``). A size (``256x256``, ``512×512px``) is one figure,
-grounded only by the same size in the input. Not figures: the scale ``1x`` (the
-original size), values in a JSON example (``"score": 0.92``) and in a quoted example
-output (``Example: "…4 pairs…"``), and ``x4`` inside a name (``esrgan-x4``).
+Figures are numbers with a unit of any dimension (``12 ms``, ``2 minutes``, ``60 fps``,
+``300 dpi``, ``three decibels``, ``1080p``, ``4K``), a metric before or after the value
+(``PSNR of 31.2``, ``28.7 AP``) or in the header of its table column, a scale (``x4``,
+``ten times smaller``, ``a tenfold speed-up``, ``twice as fast``, ``a quarter of``), a
+count of a technical thing or a data item (``50 denoising steps``, ``four V100s``,
+``1.28 million ImageNet images``: ``data/units.txt``), a unit as a hyphenated adjective
+(``a 400-layer network``, ``16-bit``), or a scale word (``half a million``). A size
+(``256x256``, ``512×512px``) is one figure, grounded only by the same size in the input.
+Not figures: the scale ``1x`` (the original size), a product (``2 × 4 = 8``), an index
+(``Step 2 samples``), values in a JSON or object example (``"score": 0.92``,
+``{start: 2.3s}``), in a quoted example output (``Example: "…4 pairs…"``), in output led
+as a sample or illustrative, a drawing's style (``stroke-width:2px``), and ``x4`` inside a name
+(``esrgan-x4``).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
 from . import patterns, vocab
-from .spelled import A_SCALE, SPELLED_WORD, SPELLED_WORDS, parse_run, spelled_in
+from .spelled import A_SCALE, SPELLED_WORD, SPELLED_WORDS, multipliers_in, parse_run, spelled_in
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _MULT = r"(?:k|K|M|B|thousand|million|billion)"
 _UNITS = (
-    r"%|percent|dB|decibels?|ms|milliseconds?|seconds?|sec|s(?=\s*(?:per|/))|fps|FPS|Hz|kHz|MHz|GHz|GB|MB|KB|TB|G?FLOPs|TFLOPS|MACs|"
+    r"%|percent|dB|decibels?|ms|milliseconds?|μs|µs|ns|seconds?|secs?|s(?<![12]\d\d0s)(?![\w'’-])|"
+    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
+    r"fps|FPS|Hz|kHz|MHz|GHz|GB|MB|KB|TB|GiB|MiB|G?FLOPs|TFLOPS|MACs|kbps|Mbps|bits?|bytes?|"
+    r"dpi|ppi|pt|lux|stops|EV|degrees?|°|megapixels?|MP|Mpx|metres?|meters?|cm|mm|km|m(?=[ \t]*(?:per|/))|"
     r"images?|photos?|pictures?|samples?|pairs?|parameters|params|layers|blocks|stages|keypoints|joints|channels|frames|"
-    r"epochs|iterations|iters|classes|categories|annotators|workers|hours|days|GPUs?|tokens|pixels|px|words|"
-    r"speakers|videos|clips|datasets|experts|heads|steps|levels|times|-?fold|x(?![a-z])|×"
+    r"epochs|iterations|iters|classes|categories|annotators|workers|GPUs?|tokens|pixels|px|words|"
+    r"speakers|videos|clips|datasets|experts|heads|steps|levels|"
+    # a metric after its value: "28.7 AP", "32.45 PSNR", "0.91 SSIM"
+    r"PSNR|SSIM|LPIPS|FID|NIQE|mIoU|IoU|BLEU|CIDEr|METEOR|PQ|mAP|AP50|AP75|AP|MSE|fMSE|PCK|OKS|Dice|top-[15]|"
+    r"times|-?fold|x(?![a-z])|×"
 )
 _METRICS = (
     r"PSNR|SSIM|MS-SSIM|LPIPS|FID|KID|NIQE|BRISQUE|accuracy|precision|recall|mAP|AP|IoU|mIoU|F1|BLEU|ROUGE|WER|CER|"
-    r"AUC|top-1|top-5|MOS|error rate|speed-?up"
+    r"AUC|top-1|top-5|MOS|error rate|speed-?up|PQ|CIDEr|METEOR|MSE|fMSE|PCK|OKS|Dice"
 )
+# short metric names that are words in lower case ("depth map", "dice"): matched only as written
+_METRICS_AS_WRITTEN = ("mAP", "AP", "PQ", "MSE", "fMSE", "PCK", "OKS", "Dice", "F1", "AUC", "MOS", "WER", "CER")
 # Figures are found from the numbers outward: one cheap pass finds the numbers, then
 # short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
 _HAS_DIGIT = patterns.compile(r"\d")
@@ -56,7 +71,11 @@ _UNIT_LEADS = frozenset(
     | {c for alt in (_MULT[3:-1] + "|" + _UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
     | {c.swapcase() for alt in (_MULT[3:-1] + "|" + _UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
 )
-_BEFORE_METRIC = patterns.compile(rf"(?<![\w-])(?:{_METRICS})\b[^\d\n]{{0,24}}?$", re.IGNORECASE)
+_ANY_CASE_METRICS = "|".join(m for m in _METRICS.split("|") if m not in _METRICS_AS_WRITTEN)
+# no bracket between the metric and its value: "F1[Module 2" is a diagram's node
+_BEFORE_METRIC = patterns.compile(
+    rf"(?<![\w-])(?:(?i:{_ANY_CASE_METRICS})|{'|'.join(_METRICS_AS_WRITTEN)})\b[^\d\n\[\]]{{0,24}}?$"
+)
 # the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
 # (a trie rejects a position in a step or two; the alternation tries every branch)
 _METRIC_NAMES = sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))
@@ -68,9 +87,42 @@ _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
 # a value in a JSON example: "score": 0.92, 'bbox': [120, 45, 80, 120]
 _JSON_KEY = patterns.compile(r"[\"']\s*:\s*$")
+# a value in an object written loosely, its key unquoted: {id: 1, start: 2.3s, end_time: 36.2s}
+_OBJECT_KEY = patterns.compile(r"[{,][ \t]*\w+[ \t]*:[ \t]*$")
+
+
+def _in_object(text: str, start: int) -> bool:
+    """The number at ``start`` is a key's value inside braces opened on its line."""
+    line = max(start - 120, text.rfind("\n", max(0, start - 120), start) + 1)  # a bounded look back
+    brace = text.rfind("{", line, start)
+    return brace >= 0 and text.rfind("}", brace, start) < 0 and _OBJECT_KEY.search(text, brace, start) is not None
 # a quoted example output: Example: "There are 12 products …"
 _EXAMPLE = patterns.compile(r"xample[^\"\n]{0,30}?:\s*\"[^\"\n]*\"")
-_SCALE_UNIT = patterns.compile(r"\s*(?:[x×]|times|-?fold)$", re.IGNORECASE)
+# "2 × 4 = 8": a product, not a size
+_PRODUCT = patterns.compile(r"[ \t]*=")
+# a resolution's name: 1080p, 720p, 4K, 8K
+_RESOLUTION = patterns.compile(r"(?:240|360|480|540|576|720|1080|1440|2160|4320)[pP](?![\w-])|[2458][kK](?![\w-])")
+_COUNT_LEADS = frozenset(" \tkKMB-")
+# output marked as made up: a line led by "Sample output …", "Example log …", "(illustrative …)",
+# with the fenced block right under it; not a plain "Example:" or a diagram, whose values count
+_SAMPLE = patterns.compile(
+    r"(?i)[ \t>*_-]*(?:[^\n]{0,40}?\billustrative\b[^\n]*|(?:sample|example|hypothetical|mock|dummy)[ \t]+"
+    r"(?:[\w-]+[ \t]+){0,3}?(?:output|log|result|response|line|run|report|summary)s?\b[^\n]*)"
+    r"(?:\n[ \t]*\n?[ \t]*```[^\n]*\n(?:(?!```)[^\n]*\n)*?[ \t]*```)?"
+)
+# a style property right before its value: stroke-width:2px, font-size:14px
+_CSS_KEY = patterns.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)*:$")
+# a Markdown table's rule line, under its header: |---|:---:|
+_RULE_LINE = patterns.compile(r"[ \t]*\|?[ \t:]*-[-| \t:]*")
+_METRIC_HEAD = patterns.compile(
+    rf"(?<![\w-])(?:(?i:{'|'.join(m for m in _METRICS.split('|') if m not in _METRICS_AS_WRITTEN)})|{'|'.join(_METRICS_AS_WRITTEN)}"
+    r"|(?i:dB|ms|fps|%|params|parameters|FLOPs|GFLOPs|MACs|latency|runtime|time|size|memory))(?![\w-])"
+)
+# a cell holding one bare number, maybe bold or approximate: "| 32.73 |", "| **0.9013** |"
+_BARE_CELL = patterns.compile(rf"[ \t]*[*_~≈]*[ \t]*(?P<n>{_NUM})[*_]*[ \t]*")
+_SCALE_UNIT = patterns.compile(r"\s*(?:(?<![a-zA-Z])[x×]|times|-?fold)$", re.IGNORECASE)
+# "0.5 m per pixel": metres, not the multiplier M
+_METRES = patterns.compile(rf"{_NUM}[ \t]*m")
 _STOP = r"(?:of|the|and|or|to|in|on|for|with|a|an|per|from|by|at|each|every|all|is|are|its|their|our|this|that)"
 
 
@@ -85,18 +137,59 @@ class Figure(NamedTuple):
 
 
 @cache
+def _count_nouns() -> tuple[list[str], list[str]]:
+    """``data/units.txt``: (nouns counted after a number written in words too, nouns
+    counted only after digits); the second part starts at its "counted only after digits" comment."""
+    text = vocab.data_text("units.txt")
+    at = text.find("counted only after digits")
+    cut = text.rfind("\n", 0, at) + 1 if at >= 0 else len(text)  # its comment line's start
+    parts = (text[:cut], text[cut:])
+    return tuple([ln.strip() for ln in part.splitlines() if ln.strip() and not ln.lstrip().startswith("#")] for part in parts)  # type: ignore[return-value]
+
+
+def _singular(noun: str) -> str:
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith(("sses", "xes", "ches", "shes")):
+        return noun[:-2]
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
+# a number that names a place, not a count: "Step 2 samples the latent", "Module 3 crops the face"
+_INDEX_BEFORE = patterns.compile(
+    r"(?<![\w-])(?:step|stage|module|branch|phase|part|path|option|tier|pass|round|figure|fig\.|table|"
+    r"section|line|version|node|scenario|item|no\.|#)[ \t]*$",
+    re.IGNORECASE,
+)
+# units written as an adjective after a hyphen, singular: "a 400-layer network", "16-bit", "24-megapixel"
+_HYPHEN_UNITS = (
+    "bit", "byte", "pixel", "px", "megapixel", "MP", "dimension", "dimensional", "dim", "second", "minute", "hour",
+    "day", "frame", "image", "class", "point", "dB",
+)
+
+
+@cache
 def _counts() -> re.Pattern[str]:
-    """A count of a technical thing after a number: right after it, or with one or two
-    words between ("50 denoising steps"); hardware with a model number counts too (V100s).
+    """A count of a technical thing after a number: right after it, or with one to three
+    words between ("50 denoising steps", "20 residual channel attention blocks"), after a
+    scale word too ("1.28 million ImageNet images", "118K training images"); hardware with
+    a model number counts too (V100s); and a unit as an adjective after a hyphen, singular
+    ("a 400-layer network", "a 2.6B-parameter backbone", "16-bit").
     Case-sensitive (a trie of the forms written: steps, GPUs, gpus), so re rejects a word
     in a step or two instead of trying every branch in either case."""
-    nouns = vocab.data_lines("units.txt")
+    spelled, digits = _count_nouns()
+    nouns = spelled + digits
     hardware = [h for h in vocab.data_lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
     forms = {f for n in nouns for f in (n, n.lower(), n.capitalize())}
     forms |= {f + s for h in hardware for f in (h, h.lower()) for s in ("", "s")}
     alts = patterns.trie_regex([list(re.escape(c) for c in f) for f in sorted(forms)])
-    word = rf"(?!{_STOP}\b)[A-Za-z0-9][\w-]*"
-    return patterns.compile(rf"[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,2}}(?:{alts})(?![a-zA-Z])")
+    singular = {_singular(n) for n in nouns} | set(_HYPHEN_UNITS) | {"parameter", "layer", "stage", "step", "block", "channel"}
+    hyphen = patterns.trie_regex([list(re.escape(c) for c in f) for f in sorted(singular | {f.lower() for f in singular})])
+    word = rf"(?!{_STOP}\b)[A-Za-z0-9][\w/-]*"
+    scaled = r"(?:[ \t]*(?:thousand|million|billion)|[kKMB])"
+    return patterns.compile(
+        rf"{scaled}?(?:[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,3}}(?:{alts})(?![a-zA-Z])|-(?:{hyphen})(?![a-zA-Z]))"
+    )
 
 
 _ASCII_BYTES = bytes(range(128))
@@ -150,9 +243,79 @@ def _shapes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _skipped(text: str) -> list[tuple[int, int]]:
-    """Spans whose numbers are examples, not claims: quoted example outputs."""
-    return [m.span() for m in _EXAMPLE.finditer(text)] if "xample" in text else []
+class _Spans:
+    """Disjoint spans, sorted: ``in`` by bisection (an answer may hold many)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+            else:
+                merged.append((a, b))
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __contains__(self, at: int) -> bool:
+        k = bisect_right(self.starts, at) - 1
+        return k >= 0 and at < self.ends[k]
+
+
+def _skipped(text: str) -> _Spans:
+    """Spans whose numbers are examples, not claims: quoted example outputs, and output
+    led as a sample or illustrative (with the fenced block under its lead)."""
+    spans: list[tuple[int, int]] = []
+    example = False
+    for cue in ("ample", "llustrative"):  # sample, example: matched at the lines they are on (str.find)
+        at = text.find(cue)
+        while at >= 0:
+            example = example or text[at - 1 : at] in ("x", "X")
+            line = text.rfind("\n", max(0, at - 120), at) + 1 or max(0, at - 120)  # a bounded look back
+            # "Sample output" leads its line (after its marks); "illustrative" may be anywhere in it
+            m = _SAMPLE.match(text, line) if cue[0] == "l" or at - line < 9 else None
+            if m is not None:
+                spans.append(m.span())
+            at = text.find(cue, max(at + 1, m.end() if m else 0))
+    if example:
+        spans += [m.span() for m in _EXAMPLE.finditer(text)]
+    return _Spans(spans)
+
+
+def _table_cells(text: str) -> dict[int, int]:
+    """The bare numbers of Markdown table rows under a header cell that names a metric or
+    a unit (``| Model | PSNR (dB) | SSIM |``): offset -> end. Such a cell is a figure though
+    nothing follows its number. A table is found at its rule line (``|---|---|``, by
+    ``str.find``), read line by line."""
+    cells: dict[int, int] = {}
+    at = text.find("-|")
+    while at >= 0:
+        rule_end = text.find("\n", at)
+        if rule_end < 0:
+            break  # a rule with no rows under it
+        rule_start = text.rfind("\n", 0, at) + 1  # each line is looked back over once: the search goes on from its end
+        if rule_start < 2 or not _RULE_LINE.fullmatch(text, rule_start, rule_end):
+            at = text.find("-|", rule_end)
+            continue
+        head_start = text.rfind("\n", 0, rule_start - 1) + 1
+        head = [c.strip() for c in text[head_start : rule_start - 1].strip().strip("|").split("|")]
+        named = {i for i, c in enumerate(head) if _METRIC_HEAD.search(c)}
+        line = rule_end + 1
+        while named and line < len(text) and text[line : line + 8].lstrip(" \t").startswith("|"):
+            end = text.find("\n", line)
+            end = len(text) if end < 0 else end
+            col, pos = -1, line
+            for k, part in enumerate(text[line:end].split("|")):
+                if k and col + 1 in named and (cell := _BARE_CELL.fullmatch(part)):
+                    cells[pos + cell.start("n")] = pos + cell.end("n")
+                if k:
+                    col += 1
+                pos += len(part) + 1
+            line = end + 1
+        at = text.find("-|", max(line, rule_end))
+    return cells
 
 
 def _figures(text: str) -> Iterator[Figure]:
@@ -163,11 +326,13 @@ def _figures(text: str) -> Iterator[Figure]:
         if _HAS_DIGIT.search(text, a, b) and not _JSON_KEY.search(text, max(0, a - 6), a):
             yield Figure(a, text[a:b], tuple(_values(text[a:b])), "value")
     counts = _counts()
+    cells = _table_cells(text)
+    braces = "{" in text
     for m in number_scan(text):
         start, end = m.span()
         if start < covered or (shapes and any(a <= start < b for a, b in shapes)):
             continue
-        if skipped and any(a <= start < b for a, b in skipped):
+        if skipped and start in skipped:
             continue
         nxt = text[end : end + 1]
         after = None
@@ -175,22 +340,39 @@ def _figures(text: str) -> Iterator[Figure]:
             size = _AFTER_RES.match(text, end)
             if size:
                 covered = size.end()
+                if _PRODUCT.match(text, covered):
+                    continue  # "2 × 4 = 8x": arithmetic, not a size (what it equals is read on)
                 fig = text[start:covered]
                 yield Figure(start, fig, tuple(_value(n) for n in re.findall(_NUM, fig)), "size")
                 continue
             after = _AFTER_UNIT.match(text, end)
-            if after is None and nxt in (" ", "\t"):  # "1." "(2x)" "2021," have no count after them
+            if after is None and nxt in _COUNT_LEADS and (nxt != "-" or text[end + 1 : end + 2].isalpha()):
+                # "1." "(2x)" "2021," have no count after them, "1-2" no unit
                 after = counts.match(text, end)
+            if after is None and nxt in "pPkK":
+                res = _RESOLUTION.match(text, start)
+                if res:
+                    covered = res.end()
+                    yield Figure(start, res.group(0), (_value(m.group(0)) * (1000 if res.group(0)[-1] in "kK" else 1),), "value")
+                    continue
         if after:
             covered = after.end()
             fig = text[start:covered]
-            if _JSON_KEY.search(text, max(0, start - 6), start):
+            if _JSON_KEY.search(text, max(0, start - 6), start) or (braces and _in_object(text, start)):
                 continue
+            if text[start - 1 : start] == ":" and fig.endswith("px") and _CSS_KEY.search(text, max(0, start - 24), start):
+                continue  # a drawing's style: "stroke-width:2px"
             kind = "percent" if fig.endswith(("%", "percent")) else "scale" if _SCALE_UNIT.search(fig) else "value"
-            values = _first_value(fig)  # the number, not digits in the unit (8 A100 GPUs)
+            if fig[-1:].isalpha() and kind != "scale" and _INDEX_BEFORE.search(text, max(0, start - 12), start):
+                continue  # "Step 2 samples the latent": a place, not a count
+            # the number, not digits in the unit (8 A100 GPUs)
+            values = (_value(m.group(0)),) if fig[-1] == "m" and _METRES.fullmatch(fig) else _first_value(fig)
             if kind == "scale" and values == (1.0,):
                 continue  # 1x: the original size
             yield Figure(start, fig, values, kind)
+            continue
+        if cells and start in cells:  # a bare value under a table header naming a metric or unit
+            yield Figure(start, m.group(0), (_value(m.group(0)),), "value")
             continue
         lo = max(0, start - 40)
         near = text[max(0, start - 3) : start]  # a scale's x, its \s? and a line break ($) at most
@@ -208,6 +390,8 @@ def _figures(text: str) -> Iterator[Figure]:
         low = window.lower() if window.isascii() else patterns.lower_for_search(window)  # isascii: no pass over it
         if low is not None and not _METRIC_WORD.search(low):
             continue  # no metric name near: the usual case, told without the costly search
+        if nxt.isalpha():
+            continue  # "depth map, capturing the 3D": a word, not a metric's value
         before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
         if metric and not _JSON_KEY.search(before):
@@ -217,6 +401,9 @@ def _figures(text: str) -> Iterator[Figure]:
             fig = text[first:covered]
             yield Figure(first, fig, tuple(_values(fig)), "percent" if fig.endswith("%") else "value")
     yield from _spelled_figures(text, skipped)
+    for a, b, value, kind in multipliers_in(text):
+        if not (skipped and a in skipped):
+            yield Figure(a, text[a:b], (value,), kind)
 
 
 def sizes_in(text: str) -> Iterator[tuple[float, ...]]:
@@ -331,7 +518,7 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     break (each leading character costs a pass: "(four V100s)" is missed), and runs
     starting with a capital where a sentence or a line starts ("Five hundred thousand
     images were used", "- Four V100s")."""
-    nouns = vocab.data_lines("units.txt")
+    nouns = _count_nouns()[0]
     hardware = [h.lower() for h in vocab.data_lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
     # longest first; ties in a fixed order, so the pattern is the same string in every run
     # (its compiled program is kept between runs, by pattern); inside a look-ahead, the
@@ -361,7 +548,7 @@ def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pa
     return patterns.by_lead(" \n", rf"(?:{SPELLED_WORD}){more}{tail}"), starts
 
 
-def _spelled_figures(text: str, skipped: list[tuple[int, int]]) -> Iterator[Figure]:
+def _spelled_figures(text: str, skipped: _Spans) -> Iterator[Figure]:
     counts = _counts()
     led, starts = _spelled_figure_patterns()
     spaced, lined = " " + text, "\n" + text  # a run at the very start follows a space, and a line break
@@ -379,7 +566,7 @@ def _spelled_figures(text: str, skipped: list[tuple[int, int]]) -> Iterator[Figu
         skip, value, scaled = parsed
         shift = 1 if m.string is not text else 0  # matched in " " + text
         start, end = m.start() - shift + lead + skip, m.end() - shift
-        if skipped and any(a <= start < b for a, b in skipped):
+        if skipped and start in skipped:
             continue
         if m.group("fold"):
             yield Figure(start, text[start:end], (value,), "scale")

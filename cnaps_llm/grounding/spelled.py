@@ -21,7 +21,7 @@ _SMALL = {
 }
 _BIG = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _PARTS = {"half": 0.5, "quarter": 0.25}
-_FOLD = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "hundred": 100, "thousand": 1000}
+_FOLD = {**_SMALL, "hundred": 100, "thousand": 1000}  # "eightfold", "twentyfold"
 SPELLED_WORDS = [*_SMALL, *_BIG, *_PARTS]
 SPELLED_WORD = patterns.trie_regex([list(w) for w in SPELLED_WORDS])
 # a run of number words, lower case: "five hundred thousand", "twenty-five", "half a million",
@@ -94,3 +94,77 @@ def spelled_in(text: str) -> Iterator[tuple[int, int, float, bool]]:
         if parsed is not None:
             skip, value, scaled = parsed
             yield m.start() + skip, m.end() - 1, value, scaled
+
+
+# Multipliers and fractions in words, in the shapes that make them a figure: "twice as
+# fast", "doubles the resolution", "cut in half", "half the memory", "a quarter of the
+# time", "a third more", "a dozen experts". Not "half-precision", "the first half of",
+# "a third model" (an ordinal) or "applied twice" (a repetition).
+_MULTIPLIER = patterns.compile(
+    r"(?<![\w-])(?:"
+    r"(?P<twice>twice)[ \t]+(?:as|the|that|its|their)"
+    r"|(?P<double>double)(?:s|d)?[ \t]+(?:the|its|their)"
+    r"|(?P<doubling>doubling)[ \t]+(?:the|its|their)"
+    r"|(?:in|into)[ \t]+(?P<half>half)(?![\w-])"
+    r"|(?P<half2>half)[ \t]+(?:as|the|that|its|their)"
+    r"|an?[ \t]+(?P<part>quarter|third)[ \t]+(?:of|more|less|fewer|as)"
+    r"|an?[ \t]+(?P<dozen>dozen)"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+_MULTIPLIER_CUES = ("wice", "ouble", "alf", "uarter", "hird", "ozen")
+_TIMES = {"double": 2.0, "doubling": 2.0}
+_FRACTIONS = {"quarter": 0.25, "third": 1 / 3}
+
+
+def multipliers_in(text: str) -> Iterator[tuple[int, int, float, str]]:
+    """``(start, end, value, kind)`` for each multiplier or fraction in words (``_MULTIPLIER``):
+    kind "scale" (twice, double: 2), "fraction" (half: 0.5, a quarter: 0.25) or "value"
+    (a dozen: 12). Matched only where ``str.find`` sees a word's tail ("wice", "alf"),
+    at the word and at the article or preposition before it: most texts have none."""
+    found: dict[int, re.Match[str]] = {}
+    for cue in _MULTIPLIER_CUES:
+        at = text.find(cue)
+        while at >= 0:
+            word = at - 1  # the cue lacks the word's first letter, which may be a capital
+            for lead in (0, 2, 3, 5):  # the word; "a ", "an " or "in ", "into " before it
+                if word - lead >= 0 and word - lead not in found and (m := _MULTIPLIER.match(text, word - lead)):
+                    found[word - lead] = m
+                    break
+            at = text.find(cue, at + 1)
+    for _, m in sorted(found.items()):
+        kind, word = next((k, w) for k, w in m.groupdict().items() if w)
+        low = word.lower()
+        if kind == "twice":
+            yield m.start(kind), m.end(), 2.0, "scale"
+        elif kind in ("double", "doubling"):
+            yield m.start(kind), m.end(), _TIMES[low], "scale"
+        elif kind in ("half", "half2"):
+            yield m.start(), m.end(), 0.5, "fraction"
+        elif kind == "part":
+            yield m.start(), m.end(), _FRACTIONS[low], "fraction"
+        else:
+            yield m.start(), m.end(), 12.0, "value"
+
+
+_MULTIPLIER_WORD = patterns.compile(
+    r"(?<![\w-])(twice|doubl(?:e[sd]?|ing)|tripl(?:e[sd]?|ing)|quadrupl(?:e[sd]?|ing)|halve[sd]?|halving|half|quarter|third|dozens?)(?![\w])",
+    re.IGNORECASE,
+)
+_WORD_VALUES = {
+    "twi": (2.0,), "dou": (2.0,), "tri": (3.0,), "qua": (4.0,), "hal": (0.5, 2.0, 50.0),
+    "quar": (0.25, 4.0, 25.0), "thi": (1 / 3, 3.0, 33.0), "doz": (12.0,),
+}
+
+
+def multiplier_values(text: str) -> set[float]:
+    """The values an input's multiplier and fraction words give, in any shape ("enlarge it
+    twice", "half the size"): what grounds an answer's "2x" or "50%" (read loosely, as an
+    input is: it only grounds)."""
+    if not any(c in text for c in _MULTIPLIER_CUES):
+        return set()
+    out: set[float] = set()
+    for m in _MULTIPLIER_WORD.finditer(text):
+        low = m.group(1).lower()
+        out.update(_WORD_VALUES["quar" if low.startswith("quar") else low[:3]])
+    return out
