@@ -9,8 +9,10 @@ reply) that is the start of an input link is not an invented one.
 ``FIELDS_RULE`` (``check(..., links="fields")``) grounds a link only by the sources'
 link fields: a link that occurs only inside a summary's prose is reported.
 
-It masks the answer's links, found or not, so that later rules do not read the names
-and numbers inside a URL as claims.
+It masks the answer's links, found or not, and pasted citation marks (``【2†L15-L28】``,
+``:contentReference[oaicite:1]{index=1}``), so that later rules do not read the names
+and numbers inside them as claims. Tracking parameters (``?utm_source=…``) and a dash,
+low quote or superscript glued after a link are not part of it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .. import patterns
 from ..index import Grounding
-from ..links import TRAIL, canonical, decoded, problem
+from ..links import TRAIL, artefacts, canonical, decoded, problem
 from . import Finding, Rule, Span, View
 
 _SCHEME = patterns.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?")
@@ -103,7 +105,19 @@ def _finder(fields: bool) -> Callable[[View, Grounding], Iterator[Finding]]:
 
 
 def masks(view: View) -> Iterator[Span]:
-    return ((start, end) for start, end, _ in view.links)
+    spans = [(start, end) for start, end, _ in view.links]
+    marks = list(artefacts(view.answer))
+    if not marks:
+        return iter(spans)
+    # pasted citation marks ("【2†L15-L28】") are masked with the links, outside any link
+    merged = sorted([*spans, *marks])
+    kept: list[Span] = []
+    for a, b in merged:
+        if kept and a < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(b, kept[-1][1]))
+        else:
+            kept.append((a, b))
+    return iter(kept)
 
 
 RULE = Rule("url", _finder(fields=False), masks)
