@@ -24,6 +24,7 @@ words at least) or a link's text (three words at least, none saying it is a link
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -72,7 +73,9 @@ def _scan() -> re.Pattern[str]:
         # a single capital: [a-z]*+ reads none when _alone reads it as nothing
         word += "[a-z]*+" if _alone(lead) is None else "[a-z]++"
         listed = patterns.trie_regex([list(w[1:]) for w in sorted(caps) if w[0] == lead and len(w) > 1])
-        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "[A-Z]++"
+        # words in capitals of 3 to 6 letters are read: in running prose an unlisted one
+        # names something (MAXIM, DRCT), which ``names_in`` tells by the words around it
+        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "(?:[A-Z](?![A-Z])|[A-Z]{6}[A-Z]*+)"
         whole = rf"(?<!{_CHUNK}{lead})(?:{word}|{upper}){plain_end}"
         branches.append(rf"{lead}(?!(?<=[A-Z0-9]{lead})|{whole}){_CHUNK}*")
     number = _number_skip(v)
@@ -95,6 +98,31 @@ def _listed_capitals(v: vocab.NameVocab) -> frozenset[str]:
     return frozenset(w for w in forms if w.isalpha() and w.isascii())
 
 
+@cache
+def _caps_listed() -> frozenset[str]:
+    return _listed_capitals(vocab.names())
+
+
+_WORD_BEFORE = patterns.compile(r"([A-Za-z][A-Za-z'’+-]*)[\s*_()\[\]\"“”,;:]*$")
+_WORD_AFTER = patterns.compile(r"[\s*_()\[\]\"“”,;:.]*([A-Za-z][A-Za-z'’+-]*)")
+
+
+def _in_prose(text: str, start: int, end: int) -> bool:
+    """Whether the chunk at ``text[start:end]`` stands in running prose: a word on each
+    side of it on its line, one of them in lower case, neither in capitals (a heading, a
+    label in capitals, "NTU RGB+D"); not a heading line."""
+    lo = text.rfind("\n", 0, start) + 1
+    if text.startswith("#", lo):
+        return False
+    before = _WORD_BEFORE.search(text, max(lo, start - 40), start)
+    hi = text.find("\n", end)
+    after = _WORD_AFTER.match(text, end, end + 40 if hi < 0 else min(hi, end + 40))
+    if before is None or after is None:
+        return False  # alone in brackets or at a line's end: a diagram label ("[START]", "subgraph FUSION")
+    words = (before.group(1), after.group(1))
+    return not any(w.isupper() for w in words) and any(w.islower() for w in words)
+
+
 def _number_skip(v: vocab.NameVocab) -> str:
     """The rest of a number that is never a name (after its first digit): digits, full
     stops between them, lower-case letters after (4x, 2px, 1990s);
@@ -106,6 +134,12 @@ def _number_skip(v: vocab.NameVocab) -> str:
     firsts = {m.group(1) for w in listed if (m := re.fullmatch(r"[0-9]+([a-z])[a-z]*", w))}
     letters = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in firsts)
     return rf"[0-9]*+(?:\.[0-9]++)*+(?:[{letters}][a-z]*+)?"
+
+
+@cache
+def _formats() -> frozenset[str]:
+    """File formats, colour spaces and standards, squashed (``data/formats.txt``)."""
+    return frozenset(vocab.squash(w) for w in vocab.data_lines("formats.txt"))
 
 
 @cache
@@ -160,6 +194,8 @@ def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
 _INNER_CAP = patterns.compile(r"[a-z][A-Z]")
 _CAPS_THEN_WORD = patterns.compile(r"[A-Z]{2}[a-z]{2}")  # MODNet, CLIPSeg (GANs, CNNs: a plural "s" only)
 _HAS_DIGIT = patterns.compile(r"\d")
+_ACRONYM = patterns.compile(r"[A-Z]{3,6}")  # an unlisted word in capitals read as a name in prose
+_FORMAT_VARIANT = patterns.compile(r"([A-Za-z]+)[-_]?\d+")  # PNG-24, TIFF16, FOGRA39, NV12
 # 2nd, 1990s, node_1, enlarged_frame_2, and a letter with a digit (x1, O3, M2): placeholders
 _ORDINAL = patterns.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
 # first parts that qualify the rest: "Non-JPEG" is about JPEG, "PRE-PROCESSING" about processing
@@ -215,8 +251,28 @@ def _shape_is_name(c: str) -> bool:
     return len(parts) >= 3 and all(p[:1].isupper() for p in parts)
 
 
+@cache
+def _lower_names() -> re.Pattern[str] | None:
+    """The listed names written in lower case (``ffmpeg``, ``timm``), as whole words: not
+    inside a path or a dotted call (``ultralytics/yolov8``, ``diffusers.Pipeline``)."""
+    words = sorted(w for w in vocab.names().exact if w.islower() and w.isalpha())
+    if not words:
+        return None
+    return patterns.compile(rf"(?<![\w./-])(?:{patterns.trie_regex([list(w) for w in words])})(?![\w/-]|\.\w)")
+
+
 def names_in(text: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
+    """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked),
+    in order: names read by the scan, and listed names written in lower case."""
+    lower = _lower_names()
+    found = [] if lower is None else [(m.start(), m.group()) for m in lower.finditer(text)]
+    if not found:
+        yield from _names_read(text)
+        return
+    yield from heapq.merge(_names_read(text), found)
+
+
+def _names_read(text: str) -> Iterator[tuple[int, str]]:
     v = vocab.names()
     heads, families = head_nouns(), _family_words()
     exact, multi_first = v.exact, v.multi_first
@@ -236,6 +292,8 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         alone = _alone(raw)
         if alone != "":  # most chunks: the text around one can only rule it out
             if alone is not None and not (start and (text[start - 1] == "#" or (text[start - 1] == "\\" and raw[0] in "nt"))):
+                if alone == raw and raw.isupper() and raw.isalpha() and raw not in _caps_listed() and not _in_prose(text, start, end):
+                    continue  # an unlisted word in capitals outside running prose: a label, a heading
                 yield start, alone
             continue
         if raw.isalpha():
@@ -328,22 +386,37 @@ def _classify(raw: str) -> str | None:
     if "." in c:
         stem, _, tail = c.rpartition(".")
         if tail.isalpha() and tail.lower() in generic:
+            if "_" in stem:
+                return None  # a file named in snake case: flyer_A4_print.pdf, facade_7_5x.png
             c = _strip_parts(stem)  # a file: MSSNet.pdf names MSSNet, frame_1.png nothing
         elif tail[:1].islower() and tail.isidentifier() and vocab.squash(c) not in v.any_case:
             return None  # an attribute: M1.label, output.image
-    if not c or _ORDINAL.match(c):
-        return None  # ordinals, numbered nodes, placeholders
+        elif c[:1].islower() and all(p.isidentifier() for p in c.split(".")) and vocab.squash(c) not in v.any_case:
+            return None  # a call into a module: cv2.GaussianBlur, torch.nn.Conv2d
+    if not c:
+        return None
+    if _ORDINAL.match(c):
+        # ordinals, numbered nodes, placeholders; but a listed device of one letter and a
+        # number is a name (T4, L4: a sibling placeholder is told by ``words.declared``)
+        return c if len(c) == 2 and c[0].isupper() and vocab.squash(c) in v.any_case else None
     sq = vocab.squash(c)
     if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
         return None
     if sq in v.family_only:
         return None  # "Pixel" alone is a word; "Pixel 8" is read by names_in
+    variant = _FORMAT_VARIANT.fullmatch(c)
+    if variant is not None and vocab.squash(variant.group(1)) in _formats():
+        return None  # a format or colour standard with its bit depth or number: PNG-24, TIFF16, FOGRA39
     parts = c.split("-")
     if c.isupper() and (is_task_word(c) or any(is_task_word(p) for p in parts)):
         return None  # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST
     plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
     in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
-    return c if in_vocab or _shape_is_name(c) else None
+    if in_vocab or _shape_is_name(c):
+        return c
+    # an unlisted word in capitals (DRCT, MAXIM): a name if the words around it are prose,
+    # which ``names_in`` asks (``CAPITALS``); not a task word, format or common acronym
+    return c if _ACRONYM.fullmatch(c) and not is_task_word(c) else None
 
 
 @cache
