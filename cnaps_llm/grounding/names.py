@@ -252,23 +252,29 @@ def _shape_is_name(c: str) -> bool:
 
 
 @cache
-def _lower_names() -> re.Pattern[str] | None:
-    """The listed names written in lower case (``ffmpeg``, ``timm``), as whole words: not
-    inside a path or a dotted call (``ultralytics/yolov8``, ``diffusers.Pipeline``)."""
-    words = sorted(w for w in vocab.names().exact if w.islower() and w.isalpha())
-    if not words:
-        return None
-    return patterns.compile(rf"(?<![\w./-])(?:{patterns.trie_regex([list(w) for w in words])})(?![\w/-]|\.\w)")
+def _lower_names() -> tuple[frozenset[bytes], re.Pattern[str]]:
+    """The listed names written in lower case (``ffmpeg``, ``timm``): as bytes, to test
+    the words of a text for any at all, and as whole words in a pattern: not inside a
+    path or a dotted call (``ultralytics/yolov8``, ``diffusers.Pipeline``)."""
+    words = sorted(w for w in vocab.names().exact if w.islower() and w.isalpha()) or ["\x00"]
+    pattern = patterns.compile(rf"(?<![\w./-])(?:{patterns.trie_regex([list(w) for w in words])})(?![\w/-]|\.\w)")
+    return frozenset(w.encode() for w in words), pattern
+
+
+_SPACED = b"\t\n,.;:()[]*_`'\"!?/<>|"
+_TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 
 
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked),
     in order: names read by the scan, and listed names written in lower case."""
-    lower = _lower_names()
-    found = [] if lower is None else [(m.start(), m.group()) for m in lower.finditer(text)]
-    if not found:
+    words, pattern = _lower_names()
+    # a pattern with no literal to lead it is tried at every position: a split of the bytes
+    # in C tells first whether any of these names is there at all (most texts have none)
+    if words.isdisjoint(text.encode("utf-8", "ignore").translate(_TO_SPACE).split()):
         yield from _names_read(text)
         return
+    found = [(m.start(), m.group()) for m in pattern.finditer(text)]
     yield from heapq.merge(_names_read(text), found)
 
 
