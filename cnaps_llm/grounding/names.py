@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from . import patterns, vocab
-from .words import capitalised_before, head_nouns, is_task_word
+from .words import STOP, capitalised_before, head_nouns, is_task_word
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
 # plain words), so the scan looks for a capital or digit and widens to the whole chunk:
@@ -65,6 +65,7 @@ def _scan() -> re.Pattern[str]:
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
     keep |= {h for h in head_nouns() if h[1:].islower()}  # Network, Transformers: a written-out name may end there
     caps = _listed_capitals(v)
+    plain_caps = {w.upper() for w in vocab.generic() if w.isalpha() and 2 <= len(w) <= 5} - caps
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
     branches = []
     for lead in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
@@ -75,7 +76,10 @@ def _scan() -> re.Pattern[str]:
         listed = patterns.trie_regex([list(w[1:]) for w in sorted(caps) if w[0] == lead and len(w) > 1])
         # words in capitals of 3 to 6 letters are read: in running prose an unlisted one
         # names something (MAXIM, DRCT), which ``names_in`` tells by the words around it
-        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "(?:[A-Z](?![A-Z])|[A-Z]{6}[A-Z]*+)"
+        # (those the generic list holds are passed over here, in C: RGB, JPEG, GPU)
+        gen = patterns.trie_regex([list(w[1:]) for w in sorted(plain_caps) if w[0] == lead])
+        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "(?:[A-Z](?![A-Z])|[A-Z]{6}[A-Z]*+"
+        upper += f"|(?:{gen})(?![A-Z]))" if gen else ")"
         whole = rf"(?<!{_CHUNK}{lead})(?:{word}|{upper}){plain_end}"
         branches.append(rf"{lead}(?!(?<=[A-Z0-9]{lead})|{whole}){_CHUNK}*")
     number = _number_skip(v)
@@ -267,15 +271,83 @@ _TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked),
-    in order: names read by the scan, and listed names written in lower case."""
-    words, pattern = _lower_names()
-    # a pattern with no literal to lead it is tried at every position: a split of the bytes
-    # in C tells first whether any of these names is there at all (most texts have none)
-    if words.isdisjoint(text.encode("utf-8", "ignore").translate(_TO_SPACE).split()):
+    in order: names read by the scan, listed names written in lower case, and capitalised
+    words a cue says are a name (``cued_in``)."""
+    lower, pattern = _lower_names()
+    # the text's words, split in C: a pattern with no literal to lead it is tried at every
+    # position, so the words tell first whether any listed lower-case name or cue is there
+    words = set(text.encode("utf-8", "ignore").translate(_TO_SPACE).split())
+    extra = [(m.start(), m.group()) for m in pattern.finditer(text)] if not lower.isdisjoint(words) else []
+    if not _CUE_WORDS.isdisjoint(words):
+        extra += cued_in(text, words)
+    if not extra:
         yield from _names_read(text)
         return
-    found = [(m.start(), m.group()) for m in pattern.finditer(text)]
-    yield from heapq.merge(_names_read(text), found)
+    extra.sort()
+    yield from heapq.merge(_names_read(text), extra)
+
+
+# words that introduce examples: a capitalised phrase after one names something ("apps like
+# Snapseed", "datasets such as Visual Genome and Open Images")
+# (each with the word the split of ``names_in`` reads it by)
+_CUES = ((b"such", "such as "), (b"like", "like "), (b"g", "e.g. "), (b"g", "e.g., "), (b"including", "including "))
+# nouns whose capitalised modifiers name one thing: "the Waterloo Exploration dataset"
+_KIND_NOUNS = tuple((n.strip(" ,.").encode(), n) for n in (" dataset", " benchmark", " toolbox", " toolkit", " app ", " app,", " app.", " apps ", " plugin", " sampler"))
+_CUE_WORDS = frozenset(w for w, _ in (*_CUES, *_KIND_NOUNS))
+_CAP_RUN = patterns.compile(r"[*_\"“]*([A-Z][A-Za-z0-9+.'’-]*[A-Za-z0-9+](?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?(?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?)")
+_LIST_NEXT = patterns.compile(r"[*_\"”]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
+
+
+def _cued_name(phrase: str) -> str | None:
+    """``phrase`` (capitalised words after a cue) as a name, or None: not a stop word,
+    a generic term, a task or a word of a heading ("The", "Gaussian", "Super-Resolution")."""
+    words = phrase.split()
+    for k, w in enumerate(words):
+        if w.endswith(("'s", "’s")) and w[:-2].lower() != "let":  # "Photoshop's Neural Filters": the owner is the name
+            words = [*words[:k], w[:-2]]
+            break
+    phrase = " ".join(words)
+    if not words or words[0].lower() in STOP or len(phrase) < 3:
+        return None
+    if len(words) == 1 and not phrase.isalpha():
+        return _classify(phrase)  # a word with digits or marks: its shape decides (FOGRA39 is a format)
+    sq = vocab.squash(phrase)
+    generic = vocab.generic()
+    if sq in generic or sq[:-1] in generic or vocab.squash(words[0]) in generic or is_task_word(phrase):
+        return None
+    return phrase
+
+
+def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]:
+    """Yield ``(offset, name)`` for capitalised words that a cue says are a name: after
+    "such as", "like", "e.g." or "including" (each of a list), or before a kind of thing
+    (``the Waterloo Exploration dataset``, ``the KAIR toolbox``). ``words``: the text's
+    words as ``names_in`` splits them, when known (a cue absent from them is not looked for)."""
+    found = []
+    for word, cue in _CUES:
+        at = text.find(cue) if words is None or word in words else -1
+        while at >= 0:
+            if not (at and text[at - 1].isalpha()):
+                pos = at + len(cue)
+                while (m := _CAP_RUN.match(text, pos)) is not None:
+                    name = _cued_name(m.group(1))
+                    if name is not None:
+                        found.append((m.start(1), name))
+                    more = _LIST_NEXT.match(text, m.end())
+                    if more is None:
+                        break
+                    pos = more.end()
+            at = text.find(cue, at + len(cue))
+    for word, noun in _KIND_NOUNS:
+        at = text.find(noun) if words is None or word in words else -1
+        while at >= 0:
+            start, words = capitalised_before(text, at)
+            # after an article or an owner: "the KAIR toolbox", not "from Japanese dataset"
+            det = text[max(0, start - 5) : start].rsplit(None, 1)[-1:] if words else []
+            if det and det[0].lower() in ("the", "a", "an") and (name := _cued_name(" ".join(words))) is not None:
+                found.append((at - len(" ".join(words)), name))
+            at = text.find(noun, at + len(noun))
+    return sorted(set(found))
 
 
 def _names_read(text: str) -> Iterator[tuple[int, str]]:
