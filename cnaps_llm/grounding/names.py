@@ -18,8 +18,10 @@ which need the text around them, are told by ``words.code_token`` for the names 
 does not ground.
 
 A title is text in italics, in quotes (with a colon, or a word like "for" and five
-words at least) or a link's text (three words at least, none saying it is a link:
-"[MSSNet paper]") that is mostly capitalised.
+words at least; single curly quotes too), in bold in a reference item beside a link,
+or a link's text (three words at least, none saying it is a link: "[MSSNet paper]")
+that is mostly capitalised; a link's text or bold with that shape of a title (a colon,
+or "for" in five words) is one in sentence case too.
 """
 
 from __future__ import annotations
@@ -218,6 +220,10 @@ _SUFFIXES = {
 # (backing off from a longer run only finds body characters there).
 _ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
 _QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240}+)[\"”`]")
+_SINGLE_QUOTED = patterns.compile(r"‘(?=[A-Z0-9])([^’\n]{12,240}+)’")  # ‘Title’ (an apostrophe closes it too)
+_BOLD = patterns.compile(r"\*\*(?=[A-Z0-9])([^*\n]{12,240}+)\*\*")
+_MASKED_LINK = " " * 12  # a link the url rule masked leaves a run of spaces this long at least
+_LABEL = patterns.compile(r"(?:paper|title|reference|ref|source)\s*:\s*", re.I)  # "**Paper: Title**"
 # words that say a link's text names the link, not a paper: [MSSNet paper](…), [code](…)
 _LINK_WORDS = frozenset(
     "paper papers code repo repository github arxiv pdf project page website site link demo card huggingface "
@@ -537,6 +543,18 @@ def _reads_as_title(t: str, *, least: int = 4) -> bool:
     return len(words) >= least and caps >= min(3, least) and caps / len(words) >= 0.5
 
 
+def _cites(body: str) -> bool:
+    """Whether quoted or bold text has a title's shape: a colon with words after it, or
+    five words at least with a word like "for" or "with"."""
+    if body[:1].isspace() or body[-1:].isspace():
+        return False
+    colon = body.find(":")
+    if 3 <= colon and len(body) - colon - 1 >= 6 and len(body[colon + 1 :].split()) >= 3:
+        return True
+    words = body.split()
+    return len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words)
+
+
 def _link_texts(text: str) -> Iterator[tuple[int, str]]:
     """The text of each markdown link, ``[text](``."""
     at = text.find("](")
@@ -549,7 +567,8 @@ def _link_texts(text: str) -> Iterator[tuple[int, str]]:
 
 def titles_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, title)`` for text that reads as a paper's title: in italics, in
-    quotes (with a colon, or with a word like "for" or "with"), or as a link's text."""
+    quotes (with a colon, or with a word like "for" or "with"), in bold in a reference
+    item beside a link, or as a link's text (a sentence-case one too, by that shape)."""
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
         pieces, last = [], 0
@@ -575,15 +594,31 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
                 found.append((m.start(), body, True))
             elif len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words):
                 found.append((m.start(), body, True))
+    if "‘" in text:
+        found += [(m.start(1), m.group(1), True) for m in _SINGLE_QUOTED.finditer(text) if _cites(m.group(1))]
+    if "**" in text:
+        # bold cites a title only in a reference item: an item of a list beside a link
+        # (masked to spaces by then, or a markdown link's brackets); else it is a heading
+        for m in _BOLD.finditer(text):
+            lo = text.rfind("\n", 0, m.start()) + 1
+            hi = text.find("\n", m.end())
+            line = text[lo : len(text) if hi < 0 else hi]
+            if m.group(1).endswith(":") or text[m.end() : m.end() + 1] == ":":
+                continue  # "**Model Selection for Text Clarity:** …": a lead-in label
+            if (_MASKED_LINK in line or "](" in line) and line.lstrip()[:1] in "-*+0123456789":
+                body = _LABEL.sub("", m.group(1), count=1) if _LABEL.match(m.group(1)) else m.group(1)
+                if _cites(body):
+                    found.append((m.end() - 2 - len(body), body, True))
     if "](" in text:
         for at, body in _link_texts(text):
             words = {w.strip("*_\"“”`'.,:()").lower() for w in body.split()}
             if "/" not in body and not words & _LINK_WORDS:
-                found.append((at, body.strip("*_\"“”`' "), False))
-    found.sort()
+                # a title in sentence case ("HAIR: hypernetwork routing for …") reads by its shape
+                found.append((at, body.strip("*_\"“”`' "), None if _cites(body) else False))
+    found.sort(key=lambda f: f[:2])
     for start, raw, strict in found:
         t = raw.strip()
-        if _reads_as_title(t, least=4 if strict else 3):
+        if strict is None or _reads_as_title(t, least=4 if strict else 3):
             yield start, t
 
 

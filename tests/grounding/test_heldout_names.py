@@ -195,3 +195,30 @@ def test_an_arxiv_id_after_a_space_is_checked(case) -> None:
 def test_citation_marks_standing_alone_are_not_read_as_names(case) -> None:
     assert plant(case, "HAIR adapts its weights【7†L3-L9】 per image") == []
     assert plant(case, "HAIR adapts its weights:contentReference[oaicite:5]{index=5} per image") == []
+
+
+# --------------------------------------------------------------------------- M5: titles
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (f"\n\n- **Adaptive Hypernetworks for Blind Image Restoration** — {PAPER}\n", "Adaptive Hypernetworks for Blind Image Restoration"),
+        ("Read ‘Routing Weights for Unknown Degradations’ first", "Routing Weights for Unknown Degradations"),
+        (f"\n\n- [HAIR: weight routing for blind restoration]({PAPER})\n", "HAIR: weight routing for blind restoration"),
+    ],
+)
+def test_titles_in_bold_single_quotes_or_sentence_case_links_are_read(case, text: str, title: str) -> None:
+    assert ("model", title) in plant(case, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"\n\n- **Hypernetworks-based All-in-One Image Restoration** — {PAPER}\n",  # HAIR's own words
+        f"\n\n1. **Model Choice for Noisy Photos:** see {PAPER}\n",  # a lead-in label
+        "\n\n**Stage 2: Restoration of the Photo**\n",  # a heading in bold, no link
+    ],
+)
+def test_bold_labels_headings_and_provided_titles_pass(case, text: str) -> None:
+    assert plant(case, text) == []
