@@ -600,15 +600,19 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
         # bold cites a title only in a reference item: an item of a list beside a link
         # (masked to spaces by then, or a markdown link's brackets); else it is a heading
         for m in _BOLD.finditer(text):
-            lo = text.rfind("\n", 0, m.start()) + 1
-            hi = text.find("\n", m.end())
-            line = text[lo : len(text) if hi < 0 else hi]
             if m.group(1).endswith(":") or text[m.end() : m.end() + 1] == ":":
                 continue  # "**Model Selection for Text Clarity:** …": a lead-in label
+            body = _LABEL.sub("", m.group(1), count=1) if _LABEL.match(m.group(1)) else m.group(1)
+            if not _cites(body):
+                continue
+            # the item's line, read at most 400 characters either side (a reference item is short)
+            lo = text.rfind("\n", max(0, m.start() - 400), m.start())
+            hi = text.find("\n", m.end(), m.end() + 400)
+            if (lo < 0 and m.start() > 400) or (hi < 0 and len(text) > m.end() + 400):
+                continue
+            line = text[lo + 1 : len(text) if hi < 0 else hi]
             if (_MASKED_LINK in line or "](" in line) and line.lstrip()[:1] in "-*+0123456789":
-                body = _LABEL.sub("", m.group(1), count=1) if _LABEL.match(m.group(1)) else m.group(1)
-                if _cites(body):
-                    found.append((m.end() - 2 - len(body), body, True))
+                found.append((m.end() - 2 - len(body), body, True))
     if "](" in text:
         for at, body in _link_texts(text):
             words = {w.strip("*_\"“”`'.,:()").lower() for w in body.split()}
