@@ -4,8 +4,8 @@ Every link *target* is found, whatever the syntax that makes it one: markdown in
 links and images (``[x](target "title")``, ``[x](<target>)``), reference definitions
 (``[x]: target``), autolinks (``<scheme:…>``), HTML ``href``/``src``-style attributes,
 and bare text (``https://…``, any ``scheme://…``, ``javascript:``/``data:``/``file:``,
-``https:/host`` and ``//host`` forms, ``www.…``, bare ``domain.tld/path``, DOIs and
-arXiv ids). ``problem`` says which targets can never be grounded: a scheme other than
+``https:/host`` and ``//host`` forms, ``www.…``, bare ``domain.tld/path``, a bare host
+in lower case with a site's top-level domain (``name.github.io``), DOIs and arXiv ids). ``problem`` says which targets can never be grounded: a scheme other than
 http(s), or an http(s) or scheme-less target that a browser would send to a host not
 written out as ``https://host``.
 
@@ -98,9 +98,17 @@ _MAY_MATCH: tuple[Callable[[str], bool], ...] = (
     lambda t: _BARE_ARXIV.search(t) is not None,
     lambda t: "script:" in t or "data:" in t,
     lambda t: "/" in t and _DOT_SLASH.search(t) is not None,
+    lambda t: _HOST_END.search(t) is not None,
 )
 _BARE = patterns.compile(
     rf"(?<![\w@./-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{{2,24}})/{_CHARS}*"
+)
+# a host written alone, with no path ("the project page is name.github.io", "upscale.media"):
+# only with a top-level domain that sites are named by (a file's extension is none of these)
+_HOST_TLDS = "com|org|net|io|ai|app|dev|media|co"
+_HOST_END = patterns.compile(rf"\.(?:{_HOST_TLDS})(?![\w/@-]|\.\w)")
+_BARE_HOST = patterns.compile(
+    rf"(?<![\w@./:-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_HOST_TLDS})(?![\w/@-]|\.\w)"
 )
 # file extensions that look like TLDs in `model.pth/…`-style text: not links
 _NOT_TLD = {
@@ -225,7 +233,7 @@ def find_links(text: str) -> Iterator[tuple[int, int, str]]:
     found = _targets(text)
     if found:
         text = _blank(text, found)
-    for k, (may_match, pat) in enumerate(zip(_MAY_MATCH, (*_PATTERNS, _BARE), strict=True)):
+    for k, (may_match, pat) in enumerate(zip(_MAY_MATCH, (*_PATTERNS, _BARE, _BARE_HOST), strict=True)):
         # a substring test is ~100x cheaper than a regex pass over the text
         if not may_match(text):
             continue

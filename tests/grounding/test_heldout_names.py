@@ -222,3 +222,14 @@ def test_titles_in_bold_single_quotes_or_sentence_case_links_are_read(case, text
 )
 def test_bold_labels_headings_and_provided_titles_pass(case, text: str) -> None:
     assert plant(case, text) == []
+
+
+# --------------------------------------------------------------------------- M8: hosts written alone
+
+
+def test_a_host_written_alone_is_a_link_to_check(case) -> None:
+    assert plant(case, "A demo lives at hairdemo.github.io for now") == [("url", "hairdemo.github.io")]
+    assert plant(case, "Or try it at restoreit.app today") == [("url", "restoreit.app")]
+    # the site of an input link, and file names with extensions, pass
+    assert plant(case, "The code is on github.com, the paper on arxiv.org") == []
+    assert plant(case, "Load weights.pth and run main.py") == []

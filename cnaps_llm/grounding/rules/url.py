@@ -3,7 +3,8 @@
 A link target of any syntax is judged (``links.find_links``). A scheme other than
 http(s), or a target that resolves to a host not written ``http(s)://host``, is never
 grounded, whatever the input holds. A grounded link glued to an unbalanced ``)`` is
-read up to the link's end; a link cut off at the very end of the answer (a truncated
+read up to the link's end; a host written alone (``github.com``) is grounded by any input
+link on that host; a link cut off at the very end of the answer (a truncated
 reply) that is the start of an input link is not an invented one.
 
 ``FIELDS_RULE`` (``check(..., links="fields")``) grounds a link only by the sources'
@@ -66,7 +67,13 @@ def _known(raw: str, keys: frozenset[str]) -> bool:
     if ("&" in raw or "\\" in raw) and canonical(decoded(raw)) in keys:  # `&amp;` and escapes, as a renderer reads them
         return True
     cut = _unbalanced_close(raw) if ")" in raw else -1  # `…/SwinIR)and` in prose
-    return cut > 0 and canonical(raw[:cut]) in keys
+    if cut > 0 and canonical(raw[:cut]) in keys:
+        return True
+    # a host written alone ("on github.com") is the site of any input link on it
+    host = canonical(raw)
+    return "/" not in raw and ":" not in raw and any(k == host or k.startswith(host + "/") for k in keys) or (
+        host == "arxiv.org" and any(k.startswith("arxiv:") for k in keys)
+    )
 
 
 def _cut_off(raw: str, texts: Sequence[str]) -> bool:
