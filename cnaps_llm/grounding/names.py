@@ -222,6 +222,7 @@ _ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
 _QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240}+)[\"”`]")
 _SINGLE_QUOTED = patterns.compile(r"‘(?=[A-Z0-9])([^’\n]{12,240}+)’")  # ‘Title’ (an apostrophe closes it too)
 _BOLD = patterns.compile(r"\*\*(?=[A-Z0-9])([^*\n]{12,240}+)\*\*")
+_ITEM_MARKS = frozenset("-*+0123456789")  # a list item's first character (its bold's own "**" too)
 _MASKED_LINK = " " * 12  # a link the url rule masked leaves a run of spaces this long at least
 _LABEL = patterns.compile(r"(?:paper|title|reference|ref|source)\s*:\s*", re.I)  # "**Paper: Title**"
 # words that say a link's text names the link, not a paper: [MSSNet paper](…), [code](…)
@@ -275,6 +276,12 @@ _SPACED = b"\t\n,.;:()[]*_`'\"!?/<>|"
 _TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 
 
+@cache
+def _LOOKED_FOR() -> frozenset[bytes]:  # noqa: N802 - a constant, built once
+    """The words ``names_in`` looks for in a text's split: lower-case names and cues."""
+    return _lower_names()[0] | _CUE_WORDS
+
+
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked),
     in order: names read by the scan, listed names written in lower case, and capitalised
@@ -282,7 +289,10 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
     lower, pattern = _lower_names()
     # the text's words, split in C: a pattern with no literal to lead it is tried at every
     # position, so the words tell first whether any listed lower-case name or cue is there
-    words = set(text.encode("utf-8", "ignore").translate(_TO_SPACE).split())
+    words = _LOOKED_FOR().intersection(text.encode("utf-8", "ignore").translate(_TO_SPACE).split())
+    if not words:
+        yield from _names_read(text)
+        return
     extra = [(m.start(), m.group()) for m in pattern.finditer(text)] if not lower.isdisjoint(words) else []
     if not _CUE_WORDS.isdisjoint(words):
         extra += cued_in(text, words)
@@ -602,16 +612,18 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
         for m in _BOLD.finditer(text):
             if m.group(1).endswith(":") or text[m.end() : m.end() + 1] == ":":
                 continue  # "**Model Selection for Text Clarity:** …": a lead-in label
-            body = _LABEL.sub("", m.group(1), count=1) if _LABEL.match(m.group(1)) else m.group(1)
-            if not _cites(body):
-                continue
             # the item's line, read at most 400 characters either side (a reference item is short)
             lo = text.rfind("\n", max(0, m.start() - 400), m.start())
+            if (lo < 0 and m.start() > 400) or text[lo + 1 : m.start()].lstrip()[:1] not in _ITEM_MARKS:
+                continue
             hi = text.find("\n", m.end(), m.end() + 400)
-            if (lo < 0 and m.start() > 400) or (hi < 0 and len(text) > m.end() + 400):
+            if hi < 0 and len(text) > m.end() + 400:
                 continue
             line = text[lo + 1 : len(text) if hi < 0 else hi]
-            if (_MASKED_LINK in line or "](" in line) and line.lstrip()[:1] in "-*+0123456789":
+            if _MASKED_LINK not in line and "](" not in line:
+                continue
+            body = _LABEL.sub("", m.group(1), count=1) if _LABEL.match(m.group(1)) else m.group(1)
+            if _cites(body):
                 found.append((m.end() - 2 - len(body), body, True))
     if "](" in text:
         for at, body in _link_texts(text):
