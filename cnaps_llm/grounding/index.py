@@ -4,7 +4,8 @@ A name is grounded when its squashed form is a run of the input's tokens, or whe
 is a short form of one provided name (``short_form``): that name's parts in order with
 some left out (``Img2Txt-BLIP`` of ``Img2Txt-HuggingFace-Salesforce-blip-image-captioning-large``),
 a part shortened to its start (``CyberReal``) or to its initials (``SD1`` of
-``StableDiffusionV1``). A figure is grounded when each value is a number of the input,
+``StableDiffusionV1``), its hyphen parts in any order (``SwinIR-Denoise`` of
+``Denoise-SwinIR-Noise25``). A figure is grounded when each value is a number of the input,
 and a size (``256x256``) when the input gives that size whole; the numbers come from the
 question and the sources, not the prompt's instructions or a link's version suffix.
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import accumulate
+from itertools import accumulate, permutations
 from typing import NamedTuple
 
 from ..models import Case
@@ -109,13 +110,27 @@ def _grounds_name(tokens: tuple[Tokens, ...], squashed: str, provided: tuple[tup
     sq = vocab.squash(name)
     if not sq:
         return True
-    for run in (sq, sq[:-1] if sq.endswith("s") else None):
+    # a plural is an "s" written after a name's last letter or digit: "MSSNet-S" is a variant
+    plural = name.endswith("s") and name[-2:-1].isalnum()
+    for run in (sq, sq[:-1] if plural else None):
         if run and any(t.has_run(run) for t in tokens):
             return True
     if len(sq) >= 6 and sq in squashed:
         return True
-    parts = name_parts(name[:-1] if name.endswith("s") and not name[-2:-1].isupper() else name)
-    return bool(parts) and any(short_form(parts, whole) for whole in provided)
+    parts = name_parts(name[:-1] if plural and not name[-2:-1].isupper() else name)
+    if not parts:
+        return False
+    if any(short_form(parts, whole) for whole in provided):
+        return True
+    # the hyphen parts of a provided name put in another order: SwinIR-Denoise of Denoise-SwinIR-…
+    pieces = name.split("-")
+    if 2 <= len(pieces) <= 3:
+        for order in permutations(pieces):
+            if order != tuple(pieces):
+                reordered = name_parts("-".join(order))
+                if any(short_form(reordered, whole) for whole in provided):
+                    return True
+    return False
 
 
 def name_parts(name: str) -> tuple[str, ...]:

@@ -4,8 +4,8 @@ Every link *target* is found, whatever the syntax that makes it one: markdown in
 links and images (``[x](target "title")``, ``[x](<target>)``), reference definitions
 (``[x]: target``), autolinks (``<scheme:…>``), HTML ``href``/``src``-style attributes,
 and bare text (``https://…``, any ``scheme://…``, ``javascript:``/``data:``/``file:``,
-``https:/host`` and ``//host`` forms, ``www.…``, bare ``domain.tld/path``, DOIs and
-arXiv ids). ``problem`` says which targets can never be grounded: a scheme other than
+``https:/host`` and ``//host`` forms, ``www.…``, bare ``domain.tld/path``, a bare host
+in lower case with a site's top-level domain (``name.github.io``), DOIs and arXiv ids). ``problem`` says which targets can never be grounded: a scheme other than
 http(s), or an http(s) or scheme-less target that a browser would send to a host not
 written out as ``https://host``.
 
@@ -33,7 +33,9 @@ from .patterns import finditer_any
 TRAIL = ".,;:!?)]}>'\"*_`»”’"
 # what a bare URL never contains: space and markup, and the full-width brackets and
 # marks that close it in CJK text and in citation markers such as 【12†source】
-_STOP = r"\s<>\"'`\[\]{}|\\^【】〔〕〖〗「」『』《》〈〉（）［］｛｝，。、；！？†‡"
+# (and dashes, a low quote and superscripts glued after a link: "…/2303.01681—used", "…08008¹",
+# which a URL holds only percent-encoded)
+_STOP = r"\s<>\"'`\[\]{}|\\^【】〔〕〖〗「」『』《》〈〉（）［］｛｝，。、；！？†‡—–‚¹²³⁰⁴⁵⁶⁷⁸⁹"
 _CHARS = rf"[^{_STOP}]"
 # One pattern per kind, tried in this order on text where earlier finds are blanked
 # out: cheap literal-led patterns first, the costly bare-domain one only when a
@@ -70,7 +72,8 @@ _PATTERNS = (
     patterns.compile(rf"//{_CHARS}*"),
     patterns.compile(rf"\bwww\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_CHARS}*"),
     patterns.compile(r"(?<![\w.])(?:doi:\s*)?10\.\d{4,9}/[^\s\"'<>`\[\](){}]+", re.I),
-    patterns.compile(r"\b[Aa][Rr][Xx][Ii][Vv]:\s*\d{4}\.\d{4,5}(?:v\d+)?"),
+    # "arXiv:2403.07319", "arXiv 2403.07319" (a space, not a line break, between)
+    patterns.compile(r"\b[Aa][Rr][Xx][Ii][Vv](?::\s*|[ \t]+)\d{4}\.\d{4,5}(?:v\d+)?"),
     patterns.compile(r"(?<![\w./-])\d{4}\.\d{4,5}v\d+\b"),
     # script and data URIs written as plain text, in lower case (as a target, any case is judged);
     # one literal-led pattern each, their matches merged; not `data:**` in prose
@@ -91,13 +94,21 @@ _MAY_MATCH: tuple[Callable[[str], bool], ...] = (
     lambda t: "/" in t and _DOI.search(t) is not None,
     # an id's ".dddd" first (a literal-led search: links already found are blanked), then
     # four substring tests, which beat one lower()
-    lambda t: _ID_DIGITS.search(t) is not None and any(s in t for s in ("iv:", "IV:", "Iv:", "iV:")),
+    lambda t: _ID_DIGITS.search(t) is not None and any(s in t for s in ("iv:", "IV:", "Iv:", "iV:", "iv ", "IV ", "Iv ")),
     lambda t: _BARE_ARXIV.search(t) is not None,
     lambda t: "script:" in t or "data:" in t,
     lambda t: "/" in t and _DOT_SLASH.search(t) is not None,
+    lambda t: _HOST_END.search(t) is not None,
 )
 _BARE = patterns.compile(
     rf"(?<![\w@./-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{{2,24}})/{_CHARS}*"
+)
+# a host written alone, with no path ("the project page is name.github.io", "upscale.media"):
+# only with a top-level domain that sites are named by (a file's extension is none of these)
+_HOST_TLDS = "com|org|net|io|ai|app|dev|media|co"
+_HOST_END = patterns.compile(rf"\.(?:{_HOST_TLDS})(?![\w/@-]|\.\w)")
+_BARE_HOST = patterns.compile(
+    rf"(?<![\w@./:-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_HOST_TLDS})(?![\w/@-]|\.\w)"
 )
 # file extensions that look like TLDs in `model.pth/…`-style text: not links
 _NOT_TLD = {
@@ -125,6 +136,7 @@ _ATTR = patterns.compile(
 _ARXIV_PATH = patterns.compile(r"^arxiv\.org/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?$", re.I)
 _ARXIV_ID = patterns.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
 _SCHEME = patterns.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_UTM = patterns.compile(r"(?<=[?&])utm_[a-z]+=[^&#]*&?")
 _PERCENT = patterns.compile(r"%[0-9A-Fa-f]{2}")
 _MD_ESCAPE = patterns.compile(r"\\([!-/:-@\[-`{-~])")
 _INVISIBLE = {ord(c): None for c in "\t\n\r"}  # a browser drops these anywhere in a URL
@@ -221,7 +233,7 @@ def find_links(text: str) -> Iterator[tuple[int, int, str]]:
     found = _targets(text)
     if found:
         text = _blank(text, found)
-    for k, (may_match, pat) in enumerate(zip(_MAY_MATCH, (*_PATTERNS, _BARE), strict=True)):
+    for k, (may_match, pat) in enumerate(zip(_MAY_MATCH, (*_PATTERNS, _BARE, _BARE_HOST), strict=True)):
         # a substring test is ~100x cheaper than a regex pass over the text
         if not may_match(text):
             continue
@@ -237,13 +249,28 @@ def find_links(text: str) -> Iterator[tuple[int, int, str]]:
                     continue  # `a//b`, `// a comment`: not a link
             if k == _SCRIPT and (start and text[start - 1] in _SCHEME_CHARS):
                 continue  # `metadata:x` is not a data: URI
-            raw = _strip_trailing(text[start : m.end()])
+            raw = text[start : m.end()]
+            if "contentReference" in raw:  # "…/2201.12086:contentReference[oaicite:1]…": a glued citation mark
+                raw = raw[: raw.find(":contentReference")] if ":contentReference" in raw else raw
+            raw = _strip_trailing(raw)
             if raw:
                 hits.append((start, start + len(raw), raw))
         if hits:
             found.extend(hits)
             text = _blank(text, hits)
     yield from sorted(found)
+
+
+# citation marks pasted from chat answers, glued to a link or standing alone: not names nor
+# figures ("【2†L15-L28】", ":contentReference[oaicite:1]{index=1}")
+_ARTEFACT = patterns.compile(r"【[^【】\n]{0,60}】|:?contentReference\[oaicite:\d+\](?:\{index=\d+\})?")
+
+
+def artefacts(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of pasted citation marks in ``text``, in order."""
+    if "【" in text or "oaicite" in text:
+        for m in _ARTEFACT.finditer(text):
+            yield m.span()
 
 
 def decoded(link: str) -> str:
@@ -282,7 +309,7 @@ def _canonical(link: str) -> str:
     """The canonical key of a link (see module docstring)."""
     s = _strip_trailing(link.strip())
     low = s.lower()
-    if low.startswith("arxiv:"):
+    if low.startswith(("arxiv:", "arxiv ")):
         m = _ARXIV_ID.search(s)
         return f"arxiv:{m.group(1)}" if m else low
     if re.match(r"^\d{4}\.\d{4,5}v\d+$", s, re.I):
@@ -291,6 +318,8 @@ def _canonical(link: str) -> str:
         return "doi:" + low.removeprefix("doi:").strip()
     s = re.sub(r"^[a-z][a-z0-9+.-]*://", "", s, flags=re.I)
     s = s.split("#", 1)[0]
+    if "utm_" in s:  # tracking parameters a chat tool adds (`?utm_source=chatgpt.com`) name the same page
+        s = _UTM.sub("", s).rstrip("?&")
     host, _, path = s.partition("/")
     host = host.lower().removeprefix("www.")
     host = re.sub(r":(80|443)$", "", host)

@@ -18,18 +18,21 @@ which need the text around them, are told by ``words.code_token`` for the names 
 does not ground.
 
 A title is text in italics, in quotes (with a colon, or a word like "for" and five
-words at least) or a link's text (three words at least, none saying it is a link:
-"[MSSNet paper]") that is mostly capitalised.
+words at least; single curly quotes too), in bold in a reference item beside a link,
+or a link's text (three words at least, none saying it is a link: "[MSSNet paper]")
+that is mostly capitalised; a link's text or bold with that shape of a title (a colon,
+or "for" in five words) is one in sentence case too.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from . import patterns, vocab
-from .words import capitalised_before, head_nouns, is_task_word
+from .words import STOP, capitalised_before, head_nouns, is_task_word
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
 # plain words), so the scan looks for a capital or digit and widens to the whole chunk:
@@ -64,6 +67,7 @@ def _scan() -> re.Pattern[str]:
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
     keep |= {h for h in head_nouns() if h[1:].islower()}  # Network, Transformers: a written-out name may end there
     caps = _listed_capitals(v)
+    plain_caps = {w.upper() for w in vocab.generic() if w.isalpha() and 2 <= len(w) <= 5} - caps
     plain_end = r"[._-]*+(?![A-Za-z0-9+])"
     branches = []
     for lead in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
@@ -72,7 +76,12 @@ def _scan() -> re.Pattern[str]:
         # a single capital: [a-z]*+ reads none when _alone reads it as nothing
         word += "[a-z]*+" if _alone(lead) is None else "[a-z]++"
         listed = patterns.trie_regex([list(w[1:]) for w in sorted(caps) if w[0] == lead and len(w) > 1])
-        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "[A-Z]++"
+        # words in capitals of 3 to 6 letters are read: in running prose an unlisted one
+        # names something (MAXIM, DRCT), which ``names_in`` tells by the words around it
+        # (those the generic list holds are passed over here, in C: RGB, JPEG, GPU)
+        gen = patterns.trie_regex([list(w[1:]) for w in sorted(plain_caps) if w[0] == lead])
+        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "(?:[A-Z](?![A-Z])|[A-Z]{6}[A-Z]*+"
+        upper += f"|(?:{gen})(?![A-Z]))" if gen else ")"
         whole = rf"(?<!{_CHUNK}{lead})(?:{word}|{upper}){plain_end}"
         branches.append(rf"{lead}(?!(?<=[A-Z0-9]{lead})|{whole}){_CHUNK}*")
     number = _number_skip(v)
@@ -95,6 +104,31 @@ def _listed_capitals(v: vocab.NameVocab) -> frozenset[str]:
     return frozenset(w for w in forms if w.isalpha() and w.isascii())
 
 
+@cache
+def _caps_listed() -> frozenset[str]:
+    return _listed_capitals(vocab.names())
+
+
+_WORD_BEFORE = patterns.compile(r"([A-Za-z][A-Za-z'’+-]*)[\s*_()\[\]\"“”,;:]*$")
+_WORD_AFTER = patterns.compile(r"[\s*_()\[\]\"“”,;:.]*([A-Za-z][A-Za-z'’+-]*)")
+
+
+def _in_prose(text: str, start: int, end: int) -> bool:
+    """Whether the chunk at ``text[start:end]`` stands in running prose: a word on each
+    side of it on its line, one of them in lower case, neither in capitals (a heading, a
+    label in capitals, "NTU RGB+D"); not a heading line."""
+    lo = text.rfind("\n", 0, start) + 1
+    if text.startswith("#", lo):
+        return False
+    before = _WORD_BEFORE.search(text, max(lo, start - 40), start)
+    hi = text.find("\n", end)
+    after = _WORD_AFTER.match(text, end, end + 40 if hi < 0 else min(hi, end + 40))
+    if before is None or after is None:
+        return False  # alone in brackets or at a line's end: a diagram label ("[START]", "subgraph FUSION")
+    words = (before.group(1), after.group(1))
+    return not any(w.isupper() for w in words) and any(w.islower() for w in words)
+
+
 def _number_skip(v: vocab.NameVocab) -> str:
     """The rest of a number that is never a name (after its first digit): digits, full
     stops between them, lower-case letters after (4x, 2px, 1990s);
@@ -106,6 +140,12 @@ def _number_skip(v: vocab.NameVocab) -> str:
     firsts = {m.group(1) for w in listed if (m := re.fullmatch(r"[0-9]+([a-z])[a-z]*", w))}
     letters = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in firsts)
     return rf"[0-9]*+(?:\.[0-9]++)*+(?:[{letters}][a-z]*+)?"
+
+
+@cache
+def _formats() -> frozenset[str]:
+    """File formats, colour spaces and standards, squashed (``data/formats.txt``)."""
+    return frozenset(vocab.squash(w) for w in vocab.data_lines("formats.txt"))
 
 
 @cache
@@ -160,6 +200,8 @@ def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
 _INNER_CAP = patterns.compile(r"[a-z][A-Z]")
 _CAPS_THEN_WORD = patterns.compile(r"[A-Z]{2}[a-z]{2}")  # MODNet, CLIPSeg (GANs, CNNs: a plural "s" only)
 _HAS_DIGIT = patterns.compile(r"\d")
+_ACRONYM = patterns.compile(r"[A-Z]{3,6}")  # an unlisted word in capitals read as a name in prose
+_FORMAT_VARIANT = patterns.compile(r"([A-Za-z]+)[-_]?\d+")  # PNG-24, TIFF16, FOGRA39, NV12
 # 2nd, 1990s, node_1, enlarged_frame_2, and a letter with a digit (x1, O3, M2): placeholders
 _ORDINAL = patterns.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
 # first parts that qualify the rest: "Non-JPEG" is about JPEG, "PRE-PROCESSING" about processing
@@ -178,6 +220,11 @@ _SUFFIXES = {
 # (backing off from a longer run only finds body characters there).
 _ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
 _QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240}+)[\"”`]")
+_SINGLE_QUOTED = patterns.compile(r"‘(?=[A-Z0-9])([^’\n]{12,240}+)’")  # ‘Title’ (an apostrophe closes it too)
+_BOLD = patterns.compile(r"\*\*(?=[A-Z0-9])([^*\n]{12,240}+)\*\*")
+_ITEM_MARKS = frozenset("-*+0123456789")  # a list item's first character (its bold's own "**" too)
+_MASKED_LINK = " " * 12  # a link the url rule masked leaves a run of spaces this long at least
+_LABEL = patterns.compile(r"(?:paper|title|reference|ref|source)\s*:\s*", re.I)  # "**Paper: Title**"
 # words that say a link's text names the link, not a paper: [MSSNet paper](…), [code](…)
 _LINK_WORDS = frozenset(
     "paper papers code repo repository github arxiv pdf project page website site link demo card huggingface "
@@ -215,8 +262,111 @@ def _shape_is_name(c: str) -> bool:
     return len(parts) >= 3 and all(p[:1].isupper() for p in parts)
 
 
+@cache
+def _lower_names() -> tuple[frozenset[bytes], re.Pattern[str]]:
+    """The listed names written in lower case (``ffmpeg``, ``timm``): as bytes, to test
+    the words of a text for any at all, and as whole words in a pattern: not inside a
+    path or a dotted call (``ultralytics/yolov8``, ``diffusers.Pipeline``)."""
+    words = sorted(w for w in vocab.names().exact if w.islower() and w.isalpha()) or ["\x00"]
+    pattern = patterns.compile(rf"(?<![\w./-])(?:{patterns.trie_regex([list(w) for w in words])})(?![\w/-]|\.\w)")
+    return frozenset(w.encode() for w in words), pattern
+
+
+_SPACED = b"\t\n,.;:()[]*_`'\"!?/<>|"
+_TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
+
+
+@cache
+def _LOOKED_FOR() -> frozenset[bytes]:  # noqa: N802 - a constant, built once
+    """The words ``names_in`` looks for in a text's split: lower-case names and cues."""
+    return _lower_names()[0] | _CUE_WORDS
+
+
 def names_in(text: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked)."""
+    """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked),
+    in order: names read by the scan, listed names written in lower case, and capitalised
+    words a cue says are a name (``cued_in``)."""
+    lower, pattern = _lower_names()
+    # the text's words, split in C: a pattern with no literal to lead it is tried at every
+    # position, so the words tell first whether any listed lower-case name or cue is there
+    words = _LOOKED_FOR().intersection(text.encode("utf-8", "ignore").translate(_TO_SPACE).split())
+    if not words:
+        yield from _names_read(text)
+        return
+    extra = [(m.start(), m.group()) for m in pattern.finditer(text)] if not lower.isdisjoint(words) else []
+    if not _CUE_WORDS.isdisjoint(words):
+        extra += cued_in(text, words)
+    if not extra:
+        yield from _names_read(text)
+        return
+    extra.sort()
+    yield from heapq.merge(_names_read(text), extra)
+
+
+# words that introduce examples: a capitalised phrase after one names something ("apps like
+# Snapseed", "datasets such as Visual Genome and Open Images")
+# (each with the word the split of ``names_in`` reads it by)
+_CUES = ((b"such", "such as "), (b"like", "like "), (b"g", "e.g. "), (b"g", "e.g., "), (b"including", "including "))
+# nouns whose capitalised modifiers name one thing: "the Waterloo Exploration dataset"
+_KIND_NOUNS = tuple((n.strip(" ,.").encode(), n) for n in (" dataset", " benchmark", " toolbox", " toolkit", " app ", " app,", " app.", " apps ", " plugin", " sampler"))
+_CUE_WORDS = frozenset(w for w, _ in (*_CUES, *_KIND_NOUNS))
+_CAP_RUN = patterns.compile(r"[*_\"“]*([A-Z][A-Za-z0-9+.'’-]*[A-Za-z0-9+](?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?(?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?)")
+_LIST_NEXT = patterns.compile(r"[*_\"”]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
+
+
+def _cued_name(phrase: str) -> str | None:
+    """``phrase`` (capitalised words after a cue) as a name, or None: not a stop word,
+    a generic term, a task or a word of a heading ("The", "Gaussian", "Super-Resolution")."""
+    words = phrase.split()
+    for k, w in enumerate(words):
+        if w.endswith(("'s", "’s")) and w[:-2].lower() != "let":  # "Photoshop's Neural Filters": the owner is the name
+            words = [*words[:k], w[:-2]]
+            break
+    phrase = " ".join(words)
+    if not words or words[0].lower() in STOP or len(phrase) < 3:
+        return None
+    if len(words) == 1 and not phrase.isalpha():
+        return _classify(phrase)  # a word with digits or marks: its shape decides (FOGRA39 is a format)
+    sq = vocab.squash(phrase)
+    generic = vocab.generic()
+    if sq in generic or sq[:-1] in generic or vocab.squash(words[0]) in generic or is_task_word(phrase):
+        return None
+    return phrase
+
+
+def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]:
+    """Yield ``(offset, name)`` for capitalised words that a cue says are a name: after
+    "such as", "like", "e.g." or "including" (each of a list), or before a kind of thing
+    (``the Waterloo Exploration dataset``, ``the KAIR toolbox``). ``words``: the text's
+    words as ``names_in`` splits them, when known (a cue absent from them is not looked for)."""
+    found = []
+    for word, cue in _CUES:
+        at = text.find(cue) if words is None or word in words else -1
+        while at >= 0:
+            if not (at and text[at - 1].isalpha()):
+                pos = at + len(cue)
+                while (m := _CAP_RUN.match(text, pos)) is not None:
+                    name = _cued_name(m.group(1))
+                    if name is not None:
+                        found.append((m.start(1), name))
+                    more = _LIST_NEXT.match(text, m.end())
+                    if more is None:
+                        break
+                    pos = more.end()
+            at = text.find(cue, at + len(cue))
+    for word, noun in _KIND_NOUNS:
+        at = text.find(noun) if words is None or word in words else -1
+        while at >= 0:
+            start, words = capitalised_before(text, at)
+            # after an article or an owner: "the KAIR toolbox", not "from Japanese dataset"
+            det = text[max(0, start - 5) : start].rsplit(None, 1)[-1:] if words else []
+            if det and det[0].lower() in ("the", "a", "an") and (name := _cued_name(" ".join(words))) is not None:
+                found.append((at - len(" ".join(words)), name))
+            at = text.find(noun, at + len(noun))
+    return sorted(set(found))
+
+
+def _names_read(text: str) -> Iterator[tuple[int, str]]:
     v = vocab.names()
     heads, families = head_nouns(), _family_words()
     exact, multi_first = v.exact, v.multi_first
@@ -236,6 +386,8 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         alone = _alone(raw)
         if alone != "":  # most chunks: the text around one can only rule it out
             if alone is not None and not (start and (text[start - 1] == "#" or (text[start - 1] == "\\" and raw[0] in "nt"))):
+                if alone == raw and raw.isupper() and raw.isalpha() and raw not in _caps_listed() and not _in_prose(text, start, end):
+                    continue  # an unlisted word in capitals outside running prose: a label, a heading
                 yield start, alone
             continue
         if raw.isalpha():
@@ -328,22 +480,37 @@ def _classify(raw: str) -> str | None:
     if "." in c:
         stem, _, tail = c.rpartition(".")
         if tail.isalpha() and tail.lower() in generic:
+            if "_" in stem:
+                return None  # a file named in snake case: flyer_A4_print.pdf, facade_7_5x.png
             c = _strip_parts(stem)  # a file: MSSNet.pdf names MSSNet, frame_1.png nothing
         elif tail[:1].islower() and tail.isidentifier() and vocab.squash(c) not in v.any_case:
             return None  # an attribute: M1.label, output.image
-    if not c or _ORDINAL.match(c):
-        return None  # ordinals, numbered nodes, placeholders
+        elif c[:1].islower() and all(p.isidentifier() for p in c.split(".")) and vocab.squash(c) not in v.any_case:
+            return None  # a call into a module: cv2.GaussianBlur, torch.nn.Conv2d
+    if not c:
+        return None
+    if _ORDINAL.match(c):
+        # ordinals, numbered nodes, placeholders; but a listed device of one letter and a
+        # number is a name (T4, L4: a sibling placeholder is told by ``words.declared``)
+        return c if len(c) == 2 and c[0].isupper() and vocab.squash(c) in v.any_case else None
     sq = vocab.squash(c)
     if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
         return None
     if sq in v.family_only:
         return None  # "Pixel" alone is a word; "Pixel 8" is read by names_in
+    variant = _FORMAT_VARIANT.fullmatch(c)
+    if variant is not None and vocab.squash(variant.group(1)) in _formats():
+        return None  # a format or colour standard with its bit depth or number: PNG-24, TIFF16, FOGRA39
     parts = c.split("-")
     if c.isupper() and (is_task_word(c) or any(is_task_word(p) for p in parts)):
         return None  # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST
     plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
     in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
-    return c if in_vocab or _shape_is_name(c) else None
+    if in_vocab or _shape_is_name(c):
+        return c
+    # an unlisted word in capitals (DRCT, MAXIM): a name if the words around it are prose,
+    # which ``names_in`` asks (``CAPITALS``); not a task word, format or common acronym
+    return c if _ACRONYM.fullmatch(c) and not is_task_word(c) else None
 
 
 @cache
@@ -386,6 +553,18 @@ def _reads_as_title(t: str, *, least: int = 4) -> bool:
     return len(words) >= least and caps >= min(3, least) and caps / len(words) >= 0.5
 
 
+def _cites(body: str) -> bool:
+    """Whether quoted or bold text has a title's shape: a colon with words after it, or
+    five words at least with a word like "for" or "with"."""
+    if body[:1].isspace() or body[-1:].isspace():
+        return False
+    colon = body.find(":")
+    if 3 <= colon and len(body) - colon - 1 >= 6 and len(body[colon + 1 :].split()) >= 3:
+        return True
+    words = body.split()
+    return len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words)
+
+
 def _link_texts(text: str) -> Iterator[tuple[int, str]]:
     """The text of each markdown link, ``[text](``."""
     at = text.find("](")
@@ -398,7 +577,8 @@ def _link_texts(text: str) -> Iterator[tuple[int, str]]:
 
 def titles_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, title)`` for text that reads as a paper's title: in italics, in
-    quotes (with a colon, or with a word like "for" or "with"), or as a link's text."""
+    quotes (with a colon, or with a word like "for" or "with"), in bold in a reference
+    item beside a link, or as a link's text (a sentence-case one too, by that shape)."""
     # diagrams in code fences label boxes, they do not cite papers
     if "```" in text:
         pieces, last = [], 0
@@ -424,15 +604,37 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
                 found.append((m.start(), body, True))
             elif len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words):
                 found.append((m.start(), body, True))
+    if "‘" in text:
+        found += [(m.start(1), m.group(1), True) for m in _SINGLE_QUOTED.finditer(text) if _cites(m.group(1))]
+    if "**" in text:
+        # bold cites a title only in a reference item: an item of a list beside a link
+        # (masked to spaces by then, or a markdown link's brackets); else it is a heading
+        for m in _BOLD.finditer(text):
+            if m.group(1).endswith(":") or text[m.end() : m.end() + 1] == ":":
+                continue  # "**Model Selection for Text Clarity:** …": a lead-in label
+            # the item's line, read at most 400 characters either side (a reference item is short)
+            lo = text.rfind("\n", max(0, m.start() - 400), m.start())
+            if (lo < 0 and m.start() > 400) or text[lo + 1 : m.start()].lstrip()[:1] not in _ITEM_MARKS:
+                continue
+            hi = text.find("\n", m.end(), m.end() + 400)
+            if hi < 0 and len(text) > m.end() + 400:
+                continue
+            line = text[lo + 1 : len(text) if hi < 0 else hi]
+            if _MASKED_LINK not in line and "](" not in line:
+                continue
+            body = _LABEL.sub("", m.group(1), count=1) if _LABEL.match(m.group(1)) else m.group(1)
+            if _cites(body):
+                found.append((m.end() - 2 - len(body), body, True))
     if "](" in text:
         for at, body in _link_texts(text):
             words = {w.strip("*_\"“”`'.,:()").lower() for w in body.split()}
             if "/" not in body and not words & _LINK_WORDS:
-                found.append((at, body.strip("*_\"“”`' "), False))
-    found.sort()
+                # a title in sentence case ("HAIR: hypernetwork routing for …") reads by its shape
+                found.append((at, body.strip("*_\"“”`' "), None if _cites(body) else False))
+    found.sort(key=lambda f: f[:2])
     for start, raw, strict in found:
         t = raw.strip()
-        if _reads_as_title(t, least=4 if strict else 3):
+        if strict is None or _reads_as_title(t, least=4 if strict else 3):
             yield start, t
 
 

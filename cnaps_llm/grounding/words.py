@@ -67,7 +67,8 @@ def is_task_word(part: str) -> bool:
 
 
 # a lower-case stem and one digit (conf1, img2): a placeholder when the text numbers the stem twice
-_NUMBERED = patterns.compile(r"([a-z]{2,6})_?\d")
+# (or a capital and one digit: A2 beside A1 numbers diagram nodes, where T4 alone is a device)
+_NUMBERED = patterns.compile(r"([a-z]{2,6}|[A-Z])_?\d")
 # what follows a variable rather than a name: a type in brackets, or an assignment
 _TYPED = patterns.compile(
     r"\s*(?:\((?:int|integer|float|double|str|string|bool|boolean|list|dict|array|tensor|number|object|json)\)|=(?![=>])|[<>]=?\s*\d)",

@@ -1,6 +1,7 @@
 """Rule ``model``, names: every model, method, dataset, metric, tool or device named is one
 the input names (``grounding.names``), and so is every name written out in words (an
-expansion of a short name: ``grounding.phrases``). A name inside a title that is not
+expansion of a short name: ``grounding.phrases``). Modules and classes on a line of
+code that imports them are the code's own (``from PIL import Image``). A name inside a title that is not
 the input's is left to the title rule, which quotes the title whole."""
 
 from __future__ import annotations
@@ -36,6 +37,19 @@ def _in_title(text: str, offset: int, end: int, fences: list[tuple[int, int]]) -
     if k and fences[k - 1][1] > offset:
         return False
     return any(a <= offset - lo and end - lo <= a + len(t) for a, t in titles_in(text[lo:hi]))
+
+
+def _import_line(text: str, offset: int) -> bool:
+    """Whether ``offset`` is on a line of code that imports (``import cv2, torch``,
+    ``from PIL import Image``): modules and classes named there are the code's, not names."""
+    lo = text.rfind("\n", 0, offset) + 1
+    head = text[lo : lo + 12].lstrip(" \t>`")
+    if head.startswith("import "):
+        return True
+    if not head.startswith("from "):
+        return False
+    hi = text.find("\n", offset)
+    return " import " in text[lo : len(text) if hi < 0 else hi]
 
 
 def _inside_longer(spans: list[tuple[int, int]], offset: int, end: int) -> bool:
@@ -74,6 +88,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if name not in variables:
             variables[name] = declared(text, name)
         if variables[name]:
+            continue
+        if _import_line(text, offset):
             continue
         if " " in name:
             if fences is None:

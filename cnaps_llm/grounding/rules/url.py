@@ -3,14 +3,17 @@
 A link target of any syntax is judged (``links.find_links``). A scheme other than
 http(s), or a target that resolves to a host not written ``http(s)://host``, is never
 grounded, whatever the input holds. A grounded link glued to an unbalanced ``)`` is
-read up to the link's end; a link cut off at the very end of the answer (a truncated
+read up to the link's end; a host written alone (``github.com``) is grounded by any input
+link on that host; a link cut off at the very end of the answer (a truncated
 reply) that is the start of an input link is not an invented one.
 
 ``FIELDS_RULE`` (``check(..., links="fields")``) grounds a link only by the sources'
 link fields: a link that occurs only inside a summary's prose is reported.
 
-It masks the answer's links, found or not, so that later rules do not read the names
-and numbers inside a URL as claims.
+It masks the answer's links, found or not, and pasted citation marks (``【2†L15-L28】``,
+``:contentReference[oaicite:1]{index=1}``), so that later rules do not read the names
+and numbers inside them as claims. Tracking parameters (``?utm_source=…``) and a dash,
+low quote or superscript glued after a link are not part of it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from .. import patterns
 from ..index import Grounding
-from ..links import TRAIL, canonical, decoded, problem
+from ..links import TRAIL, artefacts, canonical, decoded, problem
 from . import Finding, Rule, Span, View
 
 _SCHEME = patterns.compile(r"^[a-z][a-z0-9+.-]*://(?:www\.)?")
@@ -64,7 +67,13 @@ def _known(raw: str, keys: frozenset[str]) -> bool:
     if ("&" in raw or "\\" in raw) and canonical(decoded(raw)) in keys:  # `&amp;` and escapes, as a renderer reads them
         return True
     cut = _unbalanced_close(raw) if ")" in raw else -1  # `…/SwinIR)and` in prose
-    return cut > 0 and canonical(raw[:cut]) in keys
+    if cut > 0 and canonical(raw[:cut]) in keys:
+        return True
+    # a host written alone ("on github.com") is the site of any input link on it
+    host = canonical(raw)
+    return "/" not in raw and ":" not in raw and any(k == host or k.startswith(host + "/") for k in keys) or (
+        host == "arxiv.org" and any(k.startswith("arxiv:") for k in keys)
+    )
 
 
 def _cut_off(raw: str, texts: Sequence[str]) -> bool:
@@ -103,7 +112,19 @@ def _finder(fields: bool) -> Callable[[View, Grounding], Iterator[Finding]]:
 
 
 def masks(view: View) -> Iterator[Span]:
-    return ((start, end) for start, end, _ in view.links)
+    spans = [(start, end) for start, end, _ in view.links]
+    marks = list(artefacts(view.answer))
+    if not marks:
+        return iter(spans)
+    # pasted citation marks ("【2†L15-L28】") are masked with the links, outside any link
+    merged = sorted([*spans, *marks])
+    kept: list[Span] = []
+    for a, b in merged:
+        if kept and a < kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(b, kept[-1][1]))
+        else:
+            kept.append((a, b))
+    return iter(kept)
 
 
 RULE = Rule("url", _finder(fields=False), masks)
