@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from ..models import Case, Source
 from . import patterns
+from .index import _LINK_NAME as LINK_NAME  # the model rule's reading of a repository's name
 from .index import Grounding
 from .links import canonical
 from .tasks import tasks_in
@@ -142,7 +143,10 @@ def handles(source: Source) -> tuple[tuple[str, ...], ...]:
     """The token runs an answer may call ``source`` by: its whole name, its name without
     the parts that identify nothing (``Deblur``, ``HuggingFace``), each identifying part
     (``MSSNet``, ``RealBlurR``) and its aliases (``Stable Diffusion``), a paper
-    title's short name before its colon, and its id (``R1``)."""
+    title's short name before its colon, its id (``R1``), and the name of each repository
+    its links give (``noise-da`` of ``github.com/kangliao929/noise-da``): the model rule
+    accepts that name, so an answer may call the source by it. A repository's name counts
+    whole only, and not when it is one part that identifies nothing ("models")."""
     generic, aliases = name_parts()
     name = source.name
     out: list[tuple[str, ...]] = [_tokens(name), (source.id.lower(),)]
@@ -164,6 +168,11 @@ def handles(source: Source) -> tuple[tuple[str, ...], ...]:
         for k, p in enumerate(parts[:-1]):  # "resnet-50": a generic part and the number after it
             if p.lower() in generic and parts[k + 1].isdigit():
                 out.append(_tokens(f"{p} {parts[k + 1]}"))
+    for link in source.all_links():
+        for m in LINK_NAME.finditer(link):
+            repo = _tokens(m.group(1).split("/", 1)[1].removesuffix(".git"))
+            if repo and (len(repo) > 1 or len(repo[0]) >= 4):
+                out.append(repo)
     return tuple(h for h in dict.fromkeys(out) if h and not (len(h) == 1 and h[0] in generic))
 
 
@@ -299,3 +308,87 @@ def unit_at(text: str, offset: int) -> tuple[int, int]:
     while end > starts[k - 1] and text[end - 1].isspace():  # the unit ends at its full stop
         end -= 1
     return starts[k - 1], end
+
+
+# --------------------------------------------------------------------------- a unit's subject
+
+# a sentence about the one before's subject: "It …", "Its …", "This model …", "The paper …"
+_PRONOUN = patterns.compile(
+    r"[*_\s]*(?:(?:it|its)\b|(?:this|the)\s+(?:model|paper|method|network|work|approach|checkpoint|variant)\b)",
+    re.IGNORECASE,
+)
+_BULLET = patterns.compile(r"([ \t]*)(?:[-*+•]|\d{1,2}[.)])[ \t]+")
+_SUBJECT_LINES = 30  # a bullet's heading is looked for this many lines up at most
+_SUBJECT_DEPTH = 3  # "X … It … It …": a pronoun's subject is looked for this many sentences back
+
+
+def _previous_unit(text: str, us: int) -> tuple[int, int] | None:
+    """The sentence before the one starting at ``us`` in its paragraph: earlier in its
+    line, or the last of the line before when that line is prose (not a bullet, heading
+    or blank line, nor is ``us``'s own line a bullet)."""
+    ls = text.rfind("\n", 0, us) + 1
+    at = us - 1
+    while at >= ls and text[at].isspace():
+        at -= 1
+    if at >= ls:
+        return unit_at(text, at)
+    if ls == 0 or _BULLET.match(text, ls):
+        return None
+    prev = text.rfind("\n", 0, ls - 1) + 1
+    line = text[prev : ls - 1]
+    if not line.strip() or _BULLET.match(line) or line.lstrip().startswith(("#", "|")):
+        return None
+    return unit_at(text, ls - 2) if ls >= 2 else None
+
+
+def _header_line(text: str, ls: int, indent: int) -> tuple[int, int] | None:
+    """The line a bullet at ``ls`` (indented ``indent``) sits under: its parent bullet,
+    or the heading, bold label or "…:" line above its list (one blank line may part them)."""
+    blanks = 0
+    for _ in range(_SUBJECT_LINES):
+        if ls == 0:
+            return None
+        start = text.rfind("\n", 0, ls - 1) + 1
+        line = text[start : ls - 1]
+        ls = start
+        if not line.strip():
+            blanks += 1
+            if blanks > 1:
+                return None
+            continue
+        m = _BULLET.match(line)
+        if m:
+            if len(m.group(1).expandtabs(4)) < indent:
+                return start, start + len(line)  # the parent bullet
+            continue  # a sibling
+        body = line.strip()
+        if body.startswith(("#", "**", "__")) or body.endswith(":"):
+            return start, start + len(line)
+        return None
+    return None
+
+
+def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
+    """The one source a unit that names none is about: the source the sentence before
+    names when the unit starts "It"/"This model…"; the source the heading or bold label
+    line a bullet sits under names. Empty when that is not exactly one source."""
+    ls = text.rfind("\n", 0, us) + 1
+    if us == ls:
+        m = _BULLET.match(text, ls)
+        if m:
+            head = _header_line(text, ls, len(m.group(1).expandtabs(4)))
+            if head is None:
+                return set()
+            found = facts.about(text, head[0], head[1], links)
+            return found if len(found) == 1 else set()
+    for _ in range(_SUBJECT_DEPTH):
+        if not _PRONOUN.match(text, us, ue):
+            return set()
+        prev = _previous_unit(text, us)
+        if prev is None:
+            return set()
+        found = facts.about(text, prev[0], prev[1], links)
+        if found:
+            return found if len(found) == 1 else set()
+        us = prev[0]
+    return set()

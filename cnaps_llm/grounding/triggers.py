@@ -23,7 +23,7 @@ from . import patterns
 from .kept import kept
 from .vocab import data_text
 
-CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism")
+CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism", "weakness")
 STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab")
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
@@ -41,7 +41,30 @@ def data_lines(name: str) -> list[str]:
 def claim_terms() -> dict[str, list[str]]:
     """``data/claims.json``: the claim rule's word lists, by name."""
     raw = json.loads(data_text("claims.json"))
-    return {k: v for k, v in raw.items() if not k.startswith("_")}
+    terms = {k: v for k, v in raw.items() if not k.startswith("_")}
+    degrees = [f for word in terms.get("gradable", ()) for f in degree_forms(word)]
+    terms["comparison"] = list(dict.fromkeys([*terms["comparison"], *degrees]))
+    return terms
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def degree_forms(word: str) -> tuple[str, str]:
+    """An adjective's superlative and its comparative before "than": a short word by its
+    endings ("sharpest", "sharper than"; "heaviest"; "finest"; "slimmest"), a longer one by
+    most/more ("most accurate", "more accurate than")."""
+    syllables = len(_VOWELS.findall(word[:-1] if word.endswith("e") else word))
+    if syllables == 2 and word.endswith("y") and word[-2] not in "aeiou":  # heavy, noisy
+        base = word[:-1] + "i"
+    elif syllables != 1:
+        return f"most {word}", f"more {word} than"
+    elif word.endswith("e"):
+        base = word[:-1]
+    else:
+        cvc = len(word) > 2 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou"
+        base = word + word[-1] if cvc else word
+    return f"{base}est", f"{base}er than"
 
 
 @cache

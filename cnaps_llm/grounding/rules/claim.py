@@ -2,10 +2,15 @@
 trained on, the input says of that source.
 
 A claim is a sentence, bullet or table row that names a provided source (or cites its
-link) and holds a cue (``data/claims.json``): a comparison or superlative
-("outperforms", "state-of-the-art", "the best choice"), a licence ("under a CC BY-NC
-licence"), a quality ("excels at", "particularly effective for", "robust to") or a
-mechanism ("designed to", "trained on", "its architecture", "preserves"). It is
+link) before a cue (``data/claims.json``; "This design uses MSSNet" is not about MSSNet):
+a comparison or superlative ("outperforms", "the sharpest", "more accurate than"), a
+licence ("under a CC BY-NC licence"), a quality ("excels at", "robust to"), a mechanism
+("designed to", "trained on", "leverages") or a weakness ("struggles with"). A unit that
+names no source before its cue is about the one source named before it: by the sentence
+before when it starts "It"/"This model" (``sources.subject``), by the heading or bold
+label a bullet sits under (not when the bullet is labelled a workflow role, "Output:").
+A comparison naming several sources is about those of its last clause ("Compared with
+HAIR, SwinIR is superior" is about SwinIR). It is
 grounded when a source it is about says so itself: a comparison when that source's
 text makes one, a licence when it names one, a quality when it makes a quality or
 comparison statement and gives the claim's key words, a mechanism when it gives the
@@ -27,7 +32,7 @@ from functools import cache, lru_cache
 
 from .. import patterns
 from ..index import Grounding
-from ..sources import CaseFacts, facts_for, stem, unit_at
+from ..sources import CaseFacts, facts_for, stem, subject, unit_at
 from ..tasks import tasks_in
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from . import Finding, Rule, View
@@ -42,6 +47,12 @@ KEY_WORDS = 8  # words after a cue read as its key content
 def plain_words() -> frozenset[str]:
     """Words that carry no claim of their own ("image", "model", "the"): not key words."""
     return frozenset(claim_terms()["plain"])
+
+
+@cache
+def workflow_labels() -> frozenset[str]:
+    """Labels of a bullet that gives a model's role in the answer's own design ("Role:", "Output:")."""
+    return frozenset(claim_terms()["workflow_label"])
 
 
 def message(quote: str) -> str:
@@ -69,8 +80,11 @@ def _probe(word: str) -> tuple[str, frozenset[str]]:
     return st, frozenset((st, *parts, *pieces))
 
 
-def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end: int, unit_end: int) -> bool | None:
-    """Whether the sources ``about`` say what the claim says; None when it has nothing to judge."""
+def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end: int, unit_end: int,
+               known_tasks: frozenset[int] | None = None) -> bool | None:
+    """Whether the sources ``about`` say what the claim says; None when it has nothing to
+    judge. With ``known_tasks`` (the input's tasks), a clause naming a task outside them is
+    left to the task rule."""
     sources = [facts.sources[i] for i in about]
     if kind in ("comparison", "licence"):
         return any(kind in s.says for s in sources)
@@ -88,7 +102,35 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end:
             if given * 2 >= need:
                 return True
     clause_tasks = {t for t, _, _ in tasks_in(clause)}
+    if known_tasks is not None and not clause_tasks <= known_tasks:
+        return None  # a task no source does, said of a subject named before: the task rule reports it
     return any(clause_tasks & s.tasks for s in sources)
+
+
+_CLAUSE_START = patterns.compile(r"[,;:(—–]")
+
+
+def _subject_before(facts: CaseFacts, text: str, us: int, start: int, links: tuple[tuple[int, int, str], ...],
+                    kind: str) -> set[int]:
+    """The sources a claim is about: those named before its cue in its unit ("This design
+    uses MSSNet" is not about MSSNet); for a comparison, those of its last clause when it
+    names any ("Compared with HAIR, SwinIR is superior" is about SwinIR alone)."""
+    before = facts.about(text, us, start, links)
+    if kind == "comparison" and len(before) > 1:
+        cut = max((m.end() for m in _CLAUSE_START.finditer(text, us, start)), default=us)
+        last = facts.about(text, cut, start, links)
+        return last or before
+    return before
+
+
+def _workflow_label(text: str, us: int, start: int) -> bool:
+    """Whether the bullet at ``us`` is labelled as a workflow role ("- Output: …",
+    "**Role:** …"): it says what the answer's design does with a model, not what the model is."""
+    colon = text.find(":", us, start)
+    if colon < 0:
+        return False
+    label = words_only(text)[us + 1 : colon + 1].decode().split()
+    return 0 < len(label) <= 4 and (label[-1] in workflow_labels() or " ".join(label[-2:]) in workflow_labels())
 
 
 def _fences(text: str) -> list[int]:
@@ -113,15 +155,25 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     links = view.links
     fences = _fences(text) if "```" in text else []
     judged_to = -1  # one finding per unit: cues in a unit already flagged are skipped
-    about: dict[int, set[int]] = {}  # unit start -> the sources it is about (none: it hedges)
+    hedges: dict[int, bool] = {}  # unit start -> whether it hedges (then it makes no claim)
+    about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
     for start, end, kind in found:
         if start < judged_to or (fences and bisect_right(fences, start) % 2):
             continue
         us, ue = unit_at(text, start)
-        if us not in about:
-            toks = words[us + 1 : ue + 1].split()
-            about[us] = set() if hedged(words, us + 1, ue + 1, toks) else facts.about(text, us, ue, links, toks)
-        if about[us] and _supported(facts, about[us], kind, text, end, ue) is False:
+        if us not in hedges:
+            hedges[us] = hedged(words, us + 1, ue + 1)
+        if hedges[us]:
+            continue
+        said = _subject_before(facts, text, us, start, links, kind)
+        carried = not said
+        if carried:  # "It …", a bullet under a model's heading: the subject is named before the unit
+            if us not in about:
+                about[us] = subject(facts, text, us, ue, links)
+            said = about[us]
+            if said and _workflow_label(text, us, start):
+                continue
+        if said and _supported(facts, said, kind, text, end, ue, g.tasks if carried else None) is False:
             judged_to = ue
             stop_at = _QUOTE_END.search(text, end, ue)
             quote = " ".join(text[start : stop_at.start() if stop_at else ue].split()[: KEY_WORDS + 2])

@@ -1,0 +1,128 @@
+"""Claims, venues, authors and links judged against the source they are about, in the
+forms answers write that were missed or wrongly flagged: a source called by its
+repository's name, a subject named before the sentence ("It …", a bullet under a model's
+heading), wording outside the old cue lists (mechanism verbs, -est/-er than, weaknesses,
+results). Each caught form has a sound twin that passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+from cnaps_llm.grounding.triggers import degree_forms
+from cnaps_llm.models import Case, Source
+
+LITE_PAPER = "https://arxiv.org/pdf/2105.01234"
+LITE_CODE = "https://github.com/someone/litesr"
+WAVE_PAPER = "http://arxiv.org/pdf/2307.04321v2.pdf"
+WAVE_CODE = "https://github.com/jdoe/wave-prior"
+
+CASE = Case(
+    id="heldout",
+    question="My phone photo of a shop sign is small and grainy. Can AI enlarge it and clean it?",
+    sources=[
+        Source(id="R1", role="recommended", name="SISR-LiteSR-2x", paper_url=LITE_PAPER, github_url=LITE_CODE,
+               summary="LiteSR is a compact super-resolution network trained on DIV2K pairs."),
+        Source(id="P1", role="related", name="Learning Wavelet Priors for Blind Image Denoising",
+               paper_url=WAVE_PAPER, github_url=WAVE_CODE,
+               summary="We learn wavelet priors inside a U-Net for blind denoising. It outperforms prior methods on SIDD."),
+    ],
+)
+
+
+def found(text: str, *kinds: str) -> list[tuple[str, str]]:
+    return [(v.kind, v.text) for v in check(text, CASE, kinds=kinds or ("attribution", "venue", "author", "claim"))]
+
+
+def test_degree_forms_follow_the_word() -> None:
+    assert [degree_forms(w) for w in ("sharp", "fine", "slim", "heavy", "new", "accurate")] == [
+        ("sharpest", "sharper than"), ("finest", "finer than"), ("slimmest", "slimmer than"),
+        ("heaviest", "heavier than"), ("newest", "newer than"), ("most accurate", "more accurate than"),
+    ]
+
+
+# --------------------------------------------------------------------------- a repository's name names its source
+
+def test_a_source_called_by_its_repository_name_is_judged_as_that_source() -> None:
+    assert found("Wave-Prior is released under the MIT licence.", "claim") == [("claim", "licence")]
+    assert found(f"LiteSR: {WAVE_CODE}", "attribution") == [("attribution", WAVE_CODE)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Wave-Prior: {WAVE_CODE} and {WAVE_PAPER}",  # its own links beside its repository name
+        "Both LiteSR (2021) and Wave-Prior (2023) are small networks.",  # each year its arXiv id gives
+        "Wave-Prior outperforms prior methods on SIDD.",  # the summary's own comparison
+    ],
+)
+def test_a_source_called_by_its_repository_name_is_grounded_by_its_own_facts(text: str) -> None:
+    assert found(text) == []
+
+
+# --------------------------------------------------------------------------- the subject named before the unit
+
+def test_it_takes_the_subject_of_the_sentence_before() -> None:
+    assert found("LiteSR enlarges the sign. It was trained on satellite imagery.", "claim") == [
+        ("claim", "trained on satellite imagery")
+    ]
+    assert found("LiteSR enlarges the sign. It was trained on DIV2K pairs.", "claim") == []
+
+
+def test_it_after_two_sources_names_none() -> None:
+    assert found("LiteSR and Wave-Prior are both listed. It was trained on satellite imagery.", "claim") == []
+
+
+def test_a_bullet_takes_the_source_its_heading_names() -> None:
+    text = "**LiteSR**\n\n- Strength: gives the cleanest edges of any upscaler\n- Trained on DIV2K pairs\n"
+    assert found(text, "claim") == [("claim", "cleanest edges of any upscaler")]
+    assert found("### LiteSR\n- struggles with neon signage at night\n", "claim") == [
+        ("claim", "struggles with neon signage at night")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**LiteSR**\n- Output: the enlarged sign, preserving the letter shapes\n",  # a workflow role
+        "**Upscaling step**\n- struggles with neon signage at night\n",  # the heading names no source
+        "**LiteSR and Wave-Prior**\n- struggles with neon signage at night\n",  # two sources: no one subject
+        "LiteSR enlarges the sign.\n\n- struggles with neon signage at night\n",  # prose, not a heading
+    ],
+)
+def test_a_bullet_without_one_named_subject_is_not_judged(text: str) -> None:
+    assert found(text, "claim") == []
+
+
+# --------------------------------------------------------------------------- wording families
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("LiteSR leverages a graph neural network over pixels.", "leverages a graph neural network over pixels"),
+        ("LiteSR was fine-tuned on scanned magazine covers.", "fine-tuned on scanned magazine covers"),
+        ("LiteSR is sharper than Wave-Prior on text.", "sharper than Wave-Prior on text"),
+        ("LiteSR gives the crispest letters.", "crispest letters"),
+        ("LiteSR is one of the most downloaded upscalers.", "one of the most downloaded upscalers"),
+        ("LiteSR struggles with motion blur.", "struggles with motion blur"),
+        ("LiteSR won a mobile upscaling challenge.", "won a mobile upscaling challenge"),
+        ("Compared with Wave-Prior, LiteSR is superior on faces.", "superior on faces"),
+    ],
+)
+def test_a_claim_in_a_wording_family_is_judged(text: str, quote: str) -> None:
+    assert found(text, "claim") == [("claim", quote)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LiteSR relies on a compact super-resolution network.",  # the summary says so
+        "This pipeline uses LiteSR for the enlarging step.",  # the source is the object, not the subject
+        "Wave-Prior is more accurate than earlier denoisers.",  # its summary makes a comparison
+        "Compared with LiteSR, Wave-Prior is superior on SIDD.",  # about Wave-Prior, whose summary compares
+        "LiteSR may struggle with motion blur.",  # hedged
+        "Check each repository's licence before commercial use of LiteSR.",  # advice, not a licence claim
+    ],
+)
+def test_a_sound_sentence_of_a_wording_family_passes(text: str) -> None:
+    assert found(text, "claim") == []
