@@ -126,3 +126,34 @@ def test_a_claim_in_a_wording_family_is_judged(text: str, quote: str) -> None:
 )
 def test_a_sound_sentence_of_a_wording_family_passes(text: str) -> None:
     assert found(text, "claim") == []
+
+
+# --------------------------------------------------------------------------- venues and dates
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("LiteSR was presented at the International Conference on Computer Vision.", "International Conference on Computer Vision"),
+        ("Wave-Prior later appeared in IEEE Transactions on Image Processing.", "IEEE Transactions on Image Processing"),
+        ("Wave-Prior was printed in Scientific Reports.", "Scientific Reports"),
+        ("The LiteSR paper came out in 2019.", "2019"),  # its arXiv id gives 2021
+        ("LiteSR, a 2017 model, is small.", "2017"),
+        ("LiteSR was posted in 2020 with its code.", "2020"),
+        ("LiteSR (2015) is small.", "2015"),  # a bracketed year beside a source's name dates it
+    ],
+)
+def test_a_venue_written_out_or_a_year_in_other_words_is_judged(text: str, phrase: str) -> None:
+    assert found(text, "venue") == [("venue", phrase)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The LiteSR paper came out in 2021.",  # the year its arXiv id gives
+        "LiteSR, a 2021 model, is small.",
+        "The sign dates from a shop photo (1987) of a high street.",  # a bracketed year of no work
+        "This upscaler is good for an old scan (1995).",
+    ],
+)
+def test_a_date_the_sources_give_or_a_year_of_no_work_passes(text: str) -> None:
+    assert found(text, "venue") == []
