@@ -32,6 +32,7 @@ _WORD = patterns.compile(r"[a-z]+")
 _CAMEL = patterns.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PARTS = patterns.compile(r"[\s_/:,()\[\]-]+")
 _YEAR = patterns.compile(r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?!\d|\.\d)")  # not an arXiv id's 2003.07018
+_PAGES_OWNER = patterns.compile(r"([\w-]+)\.github\.io", re.IGNORECASE)  # a user's project pages
 _ARXIV_ID = patterns.compile(r"(?<![\d.])([0-2]\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
 # a part that cannot name a source alone: scales, sizes, versions ("4x", "x2", "v1", "64", "b32")
 _NOT_HANDLE = patterns.compile(r"^(?:x?\d+x?|v\d+|[a-z]\d{0,2}|\d+[a-z]?)$")
@@ -90,6 +91,12 @@ class SourceFacts(NamedTuple):
     venues: frozenset[str]  # short names (data/venues.txt) its URLs and summary give
     tokens: frozenset[str]  # its words and letter runs, lower-cased ("cho" from ``Cho_Rethinking``)
     says: frozenset[str]  # the kinds of claim its own text makes: "comparison", "licence", "quality"
+    owners: frozenset[str] = frozenset()  # its repositories' owners, letters and digits ("menghanxia")
+
+    def has_name_part(self, part: str) -> bool:
+        """Whether a name part (a surname) is among its words, or starts or ends one of its
+        repositories' owners, where a person's names run together ("Xia" in ``menghanxia``)."""
+        return part in self.tokens or any(o.startswith(part) or o.endswith(part) for o in self.owners)
 
 
 class CaseFacts(NamedTuple):
@@ -227,6 +234,10 @@ def _source_facts(source: Source) -> SourceFacts:
         venues=venues_in(text),
         tokens=frozenset(_TOKEN.findall(text.lower())) | frozenset(_ALPHA.findall(text.lower())),
         says=frozenset(k for k, p in _statements().items() if p.search(text.lower())),
+        owners=frozenset(
+            "".join(_tokens(m.group(1).split("/", 1)[0]))
+            for u in links for m in (*LINK_NAME.finditer(u), *_PAGES_OWNER.finditer(u))
+        ),
     )
 
 

@@ -24,7 +24,8 @@ from .kept import kept
 from .vocab import data_text
 
 CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism", "weakness")
-STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab")
+STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab", "colleagues", "authors", "coauthors")
+ORIGIN = ("comes", "came", "come", "originates", "originated")  # "comes from the German Cancer Research Center"
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -210,7 +211,9 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
     add("et", ("etal", rb"et +al(?![a-z0-9])", True))
     add("by", ("by", None, True))
     for w in STAFF:
-        add(w, ("staff", re.escape(w).encode() + rb" +(?:at|from) ", True))
+        add(w, ("staff", re.escape(w).encode() + rb" +(?:(?:are|were|is|was) +)?(?:at|from) ", True))
+    for w in ORIGIN:
+        add(w, ("staff", re.escape(w).encode() + rb" +from ", True))
     for kind, names, tail in (("venue", venues(), "W?(?![A-Za-z])"), ("own", organisations(), "['’]s(?![a-z])")):
         by_first: dict[str, list[str]] = {}
         for name in names:
@@ -244,7 +247,7 @@ def words_only(text: str) -> bytes:
 @lru_cache(maxsize=8)
 def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` in ``text`` of each trigger, in order: kind is a claim cue's
-    ("comparison", "licence", "quality", "mechanism"), "venue", "year", "etal", "by", "staff"
+    ("comparison", "licence", "quality", "mechanism", "weakness"), "venue", "year", "etal", "by", "staff"
     ("researchers at") or "own" (an organisation's possessive). Found once per answer
     text, whichever rule asks first."""
     words = words_only(text)

@@ -157,3 +157,51 @@ def test_a_venue_written_out_or_a_year_in_other_words_is_judged(text: str, phras
 )
 def test_a_date_the_sources_give_or_a_year_of_no_work_passes(text: str) -> None:
     assert found(text, "venue") == []
+
+
+# --------------------------------------------------------------------------- authors
+
+PAGES_CASE = Case(
+    id="pages",
+    question="Colour my old photo.",
+    sources=[Source(id="R1", role="recommended", name="Colorization-HUE-rand",
+                    paper_url="https://ruolinzhao.github.io/hue/paper.pdf", github_url="https://github.com/zhaoruolin/hue")],
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("LiteSR was introduced in 2021 by Dana Whitfield.", ["Dana Whitfield"]),
+        ("LiteSR was released at CVPR 2021 by Dana Whitfield and colleagues.", ["CVPR 2021", "Dana Whitfield"]),
+        ("LiteSR was proposed by Dana Whitfield at Lund University.", ["Dana Whitfield", "Lund University"]),
+        ("LiteSR was proposed in 2021 by Berg, Holm and Lind.", ["Berg, Holm and Lind"]),
+        ("The LiteSR authors are from Lund University.", ["Lund University"]),
+        ("LiteSR comes from the Norwegian Research Centre.", ["Norwegian Research Centre"]),
+        ("LiteSR comes from Dana Whitfield's lab at Lund University.", ["Dana Whitfield", "Lund University"]),
+        ("Wave-Prior was built by colleagues at ETH Zurich.", ["ETH Zurich"]),
+    ],
+)
+def test_an_author_in_other_words_is_judged(text: str, names: list[str]) -> None:
+    assert [t for _, t in found(text, "author", "venue")] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LiteSR comes from the same family as Wave-Prior.",  # no name after "from"
+        "LiteSR was introduced in 2021 by its authors.",
+        "The pipeline comes from the user's own design.",
+    ],
+)
+def test_a_sentence_naming_no_author_passes(text: str) -> None:
+    assert found(text, "author") == []
+
+
+@pytest.mark.parametrize("text", ["HUE was proposed by Ruolin Zhao.", "HUE (Zhao et al.) colours photos."])
+def test_a_name_run_together_in_a_repository_owner_grounds_the_author(text: str) -> None:
+    assert check(text, PAGES_CASE, kinds=["author"]) == []
+
+
+def test_a_name_no_owner_holds_is_still_judged() -> None:
+    assert [v.text for v in check("HUE was proposed by Ruolin Chen.", PAGES_CASE, kinds=["author"])] == ["Ruolin Chen"]
