@@ -23,7 +23,7 @@ from . import patterns
 from .kept import kept
 from .vocab import data_text
 
-CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism", "weakness")
+CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism", "weakness", "trait")
 STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab", "colleagues", "authors", "coauthors")
 ORIGIN = ("comes", "came", "come", "originates", "originated")  # "comes from the German Cancer Research Center"
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
@@ -247,7 +247,7 @@ def words_only(text: str) -> bytes:
 @lru_cache(maxsize=8)
 def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` in ``text`` of each trigger, in order: kind is a claim cue's
-    ("comparison", "licence", "quality", "mechanism", "weakness"), "venue", "year", "etal", "by", "staff"
+    ("comparison", "licence", "quality", "mechanism", "weakness", "trait"), "venue", "year", "etal", "by", "staff"
     ("researchers at") or "own" (an organisation's possessive). Found once per answer
     text, whichever rule asks first."""
     words = words_only(text)

@@ -22,7 +22,7 @@ CASE = Case(
     question="My phone photo of a shop sign is small and grainy. Can AI enlarge it and clean it?",
     sources=[
         Source(id="R1", role="recommended", name="SISR-LiteSR-2x", paper_url=LITE_PAPER, github_url=LITE_CODE,
-               summary="LiteSR is a compact super-resolution network trained on DIV2K pairs."),
+               summary="LiteSR is a compact super-resolution network trained on DIV2K pairs. It runs in real time on phones."),
         Source(id="P1", role="related", name="Learning Wavelet Priors for Blind Image Denoising",
                paper_url=WAVE_PAPER, github_url=WAVE_CODE,
                summary="We learn wavelet priors inside a U-Net for blind denoising. It outperforms prior methods on SIDD."),
@@ -107,6 +107,10 @@ def test_a_bullet_without_one_named_subject_is_not_judged(text: str) -> None:
         ("LiteSR struggles with motion blur.", "struggles with motion blur"),
         ("LiteSR won a mobile upscaling challenge.", "won a mobile upscaling challenge"),
         ("Compared with Wave-Prior, LiteSR is superior on faces.", "superior on faces"),
+        ("LiteSR hallucinates faces in crowds.", "hallucinates faces in crowds"),
+        ("LiteSR is for non-commercial research only.", "non-commercial research only"),
+        ("Wave-Prior is a lightweight denoiser.", "lightweight denoiser"),
+        ("Wave-Prior runs in real time.", "real time"),
     ],
 )
 def test_a_claim_in_a_wording_family_is_judged(text: str, quote: str) -> None:
@@ -122,6 +126,8 @@ def test_a_claim_in_a_wording_family_is_judged(text: str, quote: str) -> None:
         "Compared with LiteSR, Wave-Prior is superior on SIDD.",  # about Wave-Prior, whose summary compares
         "LiteSR may struggle with motion blur.",  # hedged
         "Check each repository's licence before commercial use of LiteSR.",  # advice, not a licence claim
+        "LiteSR runs in real time.",  # its summary says so
+        "LiteSR may hallucinate letters on small signs.",  # hedged
     ],
 )
 def test_a_sound_sentence_of_a_wording_family_passes(text: str) -> None:

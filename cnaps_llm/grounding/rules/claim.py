@@ -32,7 +32,7 @@ from functools import cache, lru_cache
 
 from .. import patterns
 from ..index import Grounding
-from ..sources import CaseFacts, facts_for, stem, subject, unit_at
+from ..sources import CaseFacts, facts_for, stem, subject, unit_at, words_of
 from ..tasks import tasks_in
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from . import Finding, Rule, View
@@ -80,7 +80,7 @@ def _probe(word: str) -> tuple[str, frozenset[str]]:
     return st, frozenset((st, *parts, *pieces))
 
 
-def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end: int, unit_end: int,
+def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_start: int, cue_end: int, unit_end: int,
                known_tasks: frozenset[int] | None = None) -> bool | None:
     """Whether the sources ``about`` say what the claim says; None when it has nothing to
     judge. With ``known_tasks`` (the input's tasks), a clause naming a task outside them is
@@ -90,6 +90,9 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end:
         return any(kind in s.says for s in sources)
     if kind == "quality" and not any("quality" in s.says for s in sources):
         return False
+    if kind == "trait":  # "lightweight", "real-time": the source's own words say it
+        trait = words_of(text[cue_start:cue_end])
+        return any(trait <= s.words for s in sources) or trait <= facts.question_words
     clause, words = _key_words(text, cue_end, unit_end, plain_words())
     if not words:
         return None
@@ -173,7 +176,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             said = about[us]
             if said and _workflow_label(text, us, start):
                 continue
-        if said and _supported(facts, said, kind, text, end, ue, g.tasks if carried else None) is False:
+        if said and _supported(facts, said, kind, text, start, end, ue, g.tasks if carried else None) is False:
             judged_to = ue
             stop_at = _QUOTE_END.search(text, end, ue)
             quote = " ".join(text[start : stop_at.start() if stop_at else ue].split()[: KEY_WORDS + 2])
