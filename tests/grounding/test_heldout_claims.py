@@ -211,3 +211,23 @@ def test_a_name_run_together_in_a_repository_owner_grounds_the_author(text: str)
 
 def test_a_name_no_owner_holds_is_still_judged() -> None:
     assert [v.text for v in check("HUE was proposed by Ruolin Chen.", PAGES_CASE, kinds=["author"])] == ["Ruolin Chen"]
+
+
+# --------------------------------------------------------------------------- a link under a name line
+
+def test_a_link_under_a_line_holding_another_sources_name_is_misattributed() -> None:
+    assert found(f"**SISR-LiteSR-2x**\nPaper: {WAVE_PAPER}\n", "attribution") == [("attribution", WAVE_PAPER)]
+    assert found(f"LiteSR\n\n{WAVE_CODE}\n", "attribution") == [("attribution", WAVE_CODE)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"**Wave-Prior**\nPaper: {WAVE_PAPER}\n",  # its own link
+        f"LiteSR enlarges the sign and cleans it.\n{WAVE_PAPER}\n",  # a sentence above, not a name line
+        f"- LiteSR: {LITE_PAPER}\n- Related denoising study: {WAVE_PAPER}\n",  # the line above cites its own link
+        f"LiteSR\n\n\n{WAVE_PAPER}\n",  # too far below
+    ],
+)
+def test_a_link_under_its_own_name_or_under_no_name_line_passes(text: str) -> None:
+    assert found(text, "attribution") == []
