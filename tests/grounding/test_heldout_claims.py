@@ -111,6 +111,8 @@ def test_a_bullet_without_one_named_subject_is_not_judged(text: str) -> None:
         ("LiteSR is for non-commercial research only.", "non-commercial research only"),
         ("Wave-Prior is a lightweight denoiser.", "lightweight denoiser"),
         ("Wave-Prior runs in real time.", "real time"),
+        ("LiteSR was trained on grainy shop signs.", "trained on grainy shop signs"),  # the question's words only
+        ("**Wave-Prior**\n- Bad at motion blur\n", "Bad at motion blur"),
     ],
 )
 def test_a_claim_in_a_wording_family_is_judged(text: str, quote: str) -> None:
@@ -127,6 +129,7 @@ def test_a_claim_in_a_wording_family_is_judged(text: str, quote: str) -> None:
         "LiteSR may struggle with motion blur.",  # hedged
         "Check each repository's licence before commercial use of LiteSR.",  # advice, not a licence claim
         "LiteSR runs in real time.",  # its summary says so
+        "LiteSR was trained on DIV2K pairs of shop signs.",  # the source gives words of its own
         "LiteSR may hallucinate letters on small signs.",  # hedged
     ],
 )

@@ -97,12 +97,16 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
     if not words:
         return None
     question, pools = facts.question_words, [s.words for s in sources]
-    need, given = len(words), 0  # at least half of them given: stop counting once they are
+    # at least half of them given, one at least by the source itself (the question's words
+    # alone say what the user has, not what the model does): stop counting once they are
+    need, given, own = len(words), 0, False
     for w in words:
         st, probe = _probe(w)
-        if st in question or any(not p.isdisjoint(probe) for p in pools):
+        mine = any(not p.isdisjoint(probe) for p in pools)
+        if mine or st in question:
             given += 1
-            if given * 2 >= need:
+            own = own or mine
+            if own and given * 2 >= need:
                 return True
     clause_tasks = {t for t, _, _ in tasks_in(clause)}
     if known_tasks is not None and not clause_tasks <= known_tasks:
