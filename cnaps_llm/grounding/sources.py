@@ -105,6 +105,7 @@ class CaseFacts(NamedTuple):
     by_token: dict[bytes, tuple[tuple[tuple[bytes, ...], int], ...]]  # first word -> (handle, source index)
     firsts: frozenset[bytes]  # the first words of all handles
     question_words: frozenset[str]  # stems of the question's words
+    titles: tuple[bytes, ...] = ()  # each source's name run together, lower-cased, if it is a title (else empty)
 
     def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...],
               toks: list[bytes] | None = None) -> set[int]:
@@ -121,14 +122,45 @@ class CaseFacts(NamedTuple):
         return self.named(to_words(unit).split())
 
     def named(self, toks: list[bytes]) -> set[int]:
-        """Indexes of the sources named in a run of words (``words_only`` split)."""
+        """Indexes of the sources named in a run of words (``words_only`` split): by a
+        handle, or by a description of a paper from its title's words ("the CNN
+        autoencoder paper" of "… CNN Auto Encoder-Based Image Denoising …")."""
         firsts = self.firsts.intersection(toks)  # most words start no name: found in C
-        found: set[int] = set()
+        found: set[int] = self.described(toks) if self.titles and not _WORKS.isdisjoint(toks) else set()
         for first in firsts:
             for handle, src in self.by_token[first]:
                 if src not in found and (len(handle) == 1 or _has_run(toks, handle)):
                     found.add(src)
         return found
+
+
+    def described(self, toks: list[bytes]) -> set[int]:
+        """The papers named by "the/this/its <1-3 words> paper|study|…" whose words, all of
+        them, are in one title alone (run together: "autoencoder" in "Auto Encoder")."""
+        found: set[int] = set()
+        plain = _plain()
+        for k, t in enumerate(toks):
+            if t not in _WORKS:
+                continue
+            lo = next((j for j in range(k - 1, max(-1, k - 5), -1) if toks[j] in _DETERMINERS), None)
+            if lo is None or lo == k - 1:
+                continue
+            words = [w for w in toks[lo + 1 : k] if w not in plain]
+            if not words or any(len(w) < 3 for w in words):
+                continue
+            hits = [i for i, title in enumerate(self.titles) if title and all(w in title for w in words)]
+            if len(hits) == 1:
+                found.add(hits[0])
+        return found
+
+
+_WORKS = frozenset((b"paper", b"study", b"work", b"method", b"approach", b"article", b"preprint"))
+_DETERMINERS = frozenset((b"the", b"this", b"that", b"its", b"their"))
+
+
+@cache
+def _plain() -> frozenset[bytes]:
+    return frozenset(w.encode() for w in claim_terms()["plain"])
 
 
 def _has_run(toks: list[bytes], run: tuple[bytes, ...]) -> bool:
@@ -260,6 +292,7 @@ def case_facts(case: Case) -> CaseFacts:
         by_token={k: tuple(v) for k, v in by_token.items()},
         firsts=frozenset(by_token),
         question_words=frozenset(words_of(case.question)),
+        titles=tuple("".join(_tokens(s.name)).encode() if " " in s.name.strip() else b"" for s in case.sources),
     )
 
 

@@ -234,3 +234,23 @@ def test_a_link_under_a_line_holding_another_sources_name_is_misattributed() -> 
 )
 def test_a_link_under_its_own_name_or_under_no_name_line_passes(text: str) -> None:
     assert found(text, "attribution") == []
+
+
+# --------------------------------------------------------------------------- a paper described by its title's words
+
+def test_a_paper_described_by_its_title_words_is_that_paper() -> None:
+    assert found("The wavelet prior paper is released under the MIT licence.", "claim") == [("claim", "licence")]
+    assert found(f"The wavelet study's code is at {LITE_CODE}.", "attribution") == [("attribution", LITE_CODE)]
+    assert found(f"The wavelet study's code is at {WAVE_CODE}.", "attribution") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The image paper's code is at {LITE_CODE}.",  # a plain word describes no paper
+        f"The transformer paper's code is at {LITE_CODE}.",  # a word of no title
+        f"This paper's code is at {LITE_CODE}.",  # no description at all
+    ],
+)
+def test_a_description_no_title_fits_names_no_paper(text: str) -> None:
+    assert found(text, "attribution") == []
