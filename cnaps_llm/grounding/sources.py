@@ -3,12 +3,15 @@
 The attribution, venue, author and claim rules judge a statement against the source it
 is about, not against the input as a whole: a venue in one paper's URL does not ground
 the same venue given for another model. This module gives them, per case, each
-source's names as an answer may shorten them (``MSSNet`` for ``Deblur-MSSNet-L-GoPro``),
-its canonical links, word stems, tasks, venues and years; and, per answer, the unit
-(sentence, bullet, table row) around an offset and the sources a unit names.
+source's names as an answer may shorten them (``MSSNet`` for ``Deblur-MSSNet-L-GoPro``,
+its repository's name ``noise-da``, "the CNN autoencoder paper" for a title), its
+canonical links, word stems, tasks, venues, years and repository owners; and, per
+answer, the unit (sentence, bullet, table row) around an offset, the sources a unit
+names, and the one source a unit naming none is about ("It …" after a sentence naming
+it, a bullet under a heading naming it: ``subject``).
 
 Invariant: built only from the ``Case`` the ``Grounding`` was built from, remembered
-per index object; a unit is a pure function of the text and an offset.
+per index object; a unit and its subject are pure functions of the text and an offset.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ trained on, the input says of that source.
 A claim is a sentence, bullet or table row that names a provided source (or cites its
 link) before a cue (``data/claims.json``; "This design uses MSSNet" is not about MSSNet):
 a comparison or superlative ("outperforms", "the sharpest", "more accurate than"), a
-licence ("under a CC BY-NC licence"), a quality ("excels at", "robust to"), a mechanism
-("designed to", "trained on", "leverages") or a weakness ("struggles with"). A unit that
+licence ("under a CC BY-NC licence"), a quality ("excels at", "robust to"), a trait
+("lightweight", "real-time"), a mechanism ("designed to", "trained on", "leverages") or a
+weakness or result ("struggles with", "won"). A unit that
 names no source before its cue is about the one source named before it: by the sentence
 before when it starts "It"/"This model" (``sources.subject``), by the heading or bold
 label a bullet sits under (not when the bullet is labelled a workflow role, "Output:").
@@ -13,10 +14,11 @@ A comparison naming several sources is about those of its last clause ("Compared
 HAIR, SwinIR is superior" is about SwinIR). It is
 grounded when a source it is about says so itself: a comparison when that source's
 text makes one, a licence when it names one, a quality when it makes a quality or
-comparison statement and gives the claim's key words, a mechanism when it gives the
-key words. The key words are the words after the cue to the end of its clause, less
-plain ones; they are given when at least half of them are in the source's name, links
-or summary (or in the question: the user's own situation), or when they name a task
+comparison statement and gives the claim's key words, a trait when its own words hold
+the trait's, a mechanism or weakness when it gives the key words. The key words are the
+words after the cue to the end of its clause, less plain ones; they are given when at
+least half of them are in the source's name, links or summary (or in the question: the
+user's own situation) and one at least is the source's own, or when they name a task
 the source does. A sentence that hedges ("may", "typically") or states a gap ("none
 of the provided models", "does not") makes no claim; nor does a diagram in a code block.
 
