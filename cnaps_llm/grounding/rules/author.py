@@ -41,7 +41,7 @@ _BY_WORKS = frozenset((
 ))
 # "introduced in 2021 by X", "published at ECCV Workshops 2022 by X": a credit verb, then a date or venue
 _DATED_VERB = patterns.compile(
-    r"\b(" + "|".join(sorted(_BY_VERBS, key=len, reverse=True)) + r")\s+(?:in|at|on|during)\s+"
+    r"\b(" + "|".join(sorted(_BY_VERBS, key=lambda w: (-len(w), w))) + r")\s+(?:in|at|on|during)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*\s+|(?:19|20)\d\d,?\s+){1,4}$"
 )
 # "Ahn, Kang and Sohn": a list of surnames
