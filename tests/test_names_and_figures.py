@@ -32,7 +32,10 @@ def plant(cases, seed: str, text: str) -> list[tuple[str, str]]:
     answer = read_text(GROUNDED[seed])
     anchor = AFTER[seed]
     assert anchor in answer
-    return [(v.kind, v.text) for v in check(answer.replace(anchor, f"{anchor}. {text}", 1), cases[seed])]
+    # names and figures only: a planted "It was trained on …" is also a claim about the source
+    # the sentence before names, which the claim kind's own tests judge
+    planted = check(answer.replace(anchor, f"{anchor}. {text}", 1), cases[seed])
+    return [(v.kind, v.text) for v in planted if v.kind != "claim"]
 
 
 # --------------------------------------------------------------------------- names: tools, metrics, devices

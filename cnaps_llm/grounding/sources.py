@@ -3,12 +3,15 @@
 The attribution, venue, author and claim rules judge a statement against the source it
 is about, not against the input as a whole: a venue in one paper's URL does not ground
 the same venue given for another model. This module gives them, per case, each
-source's names as an answer may shorten them (``MSSNet`` for ``Deblur-MSSNet-L-GoPro``),
-its canonical links, word stems, tasks, venues and years; and, per answer, the unit
-(sentence, bullet, table row) around an offset and the sources a unit names.
+source's names as an answer may shorten them (``MSSNet`` for ``Deblur-MSSNet-L-GoPro``,
+its repository's name ``noise-da``, "the CNN autoencoder paper" for a title), its
+canonical links, word stems, tasks, venues, years and repository owners; and, per
+answer, the unit (sentence, bullet, table row) around an offset, the sources a unit
+names, and the one source a unit naming none is about ("It …" after a sentence naming
+it, a bullet under a heading naming it: ``subject``).
 
 Invariant: built only from the ``Case`` the ``Grounding`` was built from, remembered
-per index object; a unit is a pure function of the text and an offset.
+per index object; a unit and its subject are pure functions of the text and an offset.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import NamedTuple
 
 from ..models import Case, Source
 from . import patterns
+from .index import _LINK_NAME as LINK_NAME  # the model rule's reading of a repository's name
 from .index import Grounding
 from .links import canonical
 from .tasks import tasks_in
@@ -31,6 +35,7 @@ _WORD = patterns.compile(r"[a-z]+")
 _CAMEL = patterns.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PARTS = patterns.compile(r"[\s_/:,()\[\]-]+")
 _YEAR = patterns.compile(r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?!\d|\.\d)")  # not an arXiv id's 2003.07018
+_PAGES_OWNER = patterns.compile(r"([\w-]+)\.github\.io", re.IGNORECASE)  # a user's project pages
 _ARXIV_ID = patterns.compile(r"(?<![\d.])([0-2]\d)(?:0[1-9]|1[0-2])\.\d{4,5}(?!\d)")
 # a part that cannot name a source alone: scales, sizes, versions ("4x", "x2", "v1", "64", "b32")
 _NOT_HANDLE = patterns.compile(r"^(?:x?\d+x?|v\d+|[a-z]\d{0,2}|\d+[a-z]?)$")
@@ -89,6 +94,12 @@ class SourceFacts(NamedTuple):
     venues: frozenset[str]  # short names (data/venues.txt) its URLs and summary give
     tokens: frozenset[str]  # its words and letter runs, lower-cased ("cho" from ``Cho_Rethinking``)
     says: frozenset[str]  # the kinds of claim its own text makes: "comparison", "licence", "quality"
+    owners: frozenset[str] = frozenset()  # its repositories' owners, letters and digits ("menghanxia")
+
+    def has_name_part(self, part: str) -> bool:
+        """Whether a name part (a surname) is among its words, or starts or ends one of its
+        repositories' owners, where a person's names run together ("Xia" in ``menghanxia``)."""
+        return part in self.tokens or any(o.startswith(part) or o.endswith(part) for o in self.owners)
 
 
 class CaseFacts(NamedTuple):
@@ -97,6 +108,7 @@ class CaseFacts(NamedTuple):
     by_token: dict[bytes, tuple[tuple[tuple[bytes, ...], int], ...]]  # first word -> (handle, source index)
     firsts: frozenset[bytes]  # the first words of all handles
     question_words: frozenset[str]  # stems of the question's words
+    titles: tuple[bytes, ...] = ()  # each source's name run together, lower-cased, if it is a title (else empty)
 
     def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...],
               toks: list[bytes] | None = None) -> set[int]:
@@ -113,14 +125,45 @@ class CaseFacts(NamedTuple):
         return self.named(to_words(unit).split())
 
     def named(self, toks: list[bytes]) -> set[int]:
-        """Indexes of the sources named in a run of words (``words_only`` split)."""
+        """Indexes of the sources named in a run of words (``words_only`` split): by a
+        handle, or by a description of a paper from its title's words ("the CNN
+        autoencoder paper" of "… CNN Auto Encoder-Based Image Denoising …")."""
         firsts = self.firsts.intersection(toks)  # most words start no name: found in C
-        found: set[int] = set()
+        found: set[int] = self.described(toks) if self.titles and not _WORKS.isdisjoint(toks) else set()
         for first in firsts:
             for handle, src in self.by_token[first]:
                 if src not in found and (len(handle) == 1 or _has_run(toks, handle)):
                     found.add(src)
         return found
+
+
+    def described(self, toks: list[bytes]) -> set[int]:
+        """The papers named by "the/this/its <1-3 words> paper|study|…" whose words, all of
+        them, are in one title alone (run together: "autoencoder" in "Auto Encoder")."""
+        found: set[int] = set()
+        plain = _plain()
+        for k, t in enumerate(toks):
+            if t not in _WORKS:
+                continue
+            lo = next((j for j in range(k - 1, max(-1, k - 5), -1) if toks[j] in _DETERMINERS), None)
+            if lo is None or lo == k - 1:
+                continue
+            words = [w for w in toks[lo + 1 : k] if w not in plain]
+            if not words or any(len(w) < 3 for w in words):
+                continue
+            hits = [i for i, title in enumerate(self.titles) if title and all(w in title for w in words)]
+            if len(hits) == 1:
+                found.add(hits[0])
+        return found
+
+
+_WORKS = frozenset((b"paper", b"study", b"work", b"method", b"approach", b"article", b"preprint"))
+_DETERMINERS = frozenset((b"the", b"this", b"that", b"its", b"their"))
+
+
+@cache
+def _plain() -> frozenset[bytes]:
+    return frozenset(w.encode() for w in claim_terms()["plain"])
 
 
 def _has_run(toks: list[bytes], run: tuple[bytes, ...]) -> bool:
@@ -142,7 +185,10 @@ def handles(source: Source) -> tuple[tuple[str, ...], ...]:
     """The token runs an answer may call ``source`` by: its whole name, its name without
     the parts that identify nothing (``Deblur``, ``HuggingFace``), each identifying part
     (``MSSNet``, ``RealBlurR``) and its aliases (``Stable Diffusion``), a paper
-    title's short name before its colon, and its id (``R1``)."""
+    title's short name before its colon, its id (``R1``), and the name of each repository
+    its links give (``noise-da`` of ``github.com/kangliao929/noise-da``): the model rule
+    accepts that name, so an answer may call the source by it. A repository's name counts
+    whole only, and not when it is one part that identifies nothing ("models")."""
     generic, aliases = name_parts()
     name = source.name
     out: list[tuple[str, ...]] = [_tokens(name), (source.id.lower(),)]
@@ -164,6 +210,11 @@ def handles(source: Source) -> tuple[tuple[str, ...], ...]:
         for k, p in enumerate(parts[:-1]):  # "resnet-50": a generic part and the number after it
             if p.lower() in generic and parts[k + 1].isdigit():
                 out.append(_tokens(f"{p} {parts[k + 1]}"))
+    for link in source.all_links():
+        for m in LINK_NAME.finditer(link):
+            repo = _tokens(m.group(1).split("/", 1)[1].removesuffix(".git"))
+            if repo and (len(repo) > 1 or len(repo[0]) >= 4):
+                out.append(repo)
     return tuple(h for h in dict.fromkeys(out) if h and not (len(h) == 1 and h[0] in generic))
 
 
@@ -218,6 +269,10 @@ def _source_facts(source: Source) -> SourceFacts:
         venues=venues_in(text),
         tokens=frozenset(_TOKEN.findall(text.lower())) | frozenset(_ALPHA.findall(text.lower())),
         says=frozenset(k for k, p in _statements().items() if p.search(text.lower())),
+        owners=frozenset(
+            "".join(_tokens(m.group(1).split("/", 1)[0]))
+            for u in links for m in (*LINK_NAME.finditer(u), *_PAGES_OWNER.finditer(u))
+        ),
     )
 
 
@@ -240,6 +295,7 @@ def case_facts(case: Case) -> CaseFacts:
         by_token={k: tuple(v) for k, v in by_token.items()},
         firsts=frozenset(by_token),
         question_words=frozenset(words_of(case.question)),
+        titles=tuple("".join(_tokens(s.name)).encode() if " " in s.name.strip() else b"" for s in case.sources),
     )
 
 
@@ -299,3 +355,87 @@ def unit_at(text: str, offset: int) -> tuple[int, int]:
     while end > starts[k - 1] and text[end - 1].isspace():  # the unit ends at its full stop
         end -= 1
     return starts[k - 1], end
+
+
+# --------------------------------------------------------------------------- a unit's subject
+
+# a sentence about the one before's subject: "It …", "Its …", "This model …", "The paper …"
+_PRONOUN = patterns.compile(
+    r"[*_\s]*(?:(?:it|its)\b|(?:this|the)\s+(?:model|paper|method|network|work|approach|checkpoint|variant)\b)",
+    re.IGNORECASE,
+)
+_BULLET = patterns.compile(r"([ \t]*)(?:[-*+•]|\d{1,2}[.)])[ \t]+")
+_SUBJECT_LINES = 30  # a bullet's heading is looked for this many lines up at most
+_SUBJECT_DEPTH = 3  # "X … It … It …": a pronoun's subject is looked for this many sentences back
+
+
+def _previous_unit(text: str, us: int) -> tuple[int, int] | None:
+    """The sentence before the one starting at ``us`` in its paragraph: earlier in its
+    line, or the last of the line before when that line is prose (not a bullet, heading
+    or blank line, nor is ``us``'s own line a bullet)."""
+    ls = text.rfind("\n", 0, us) + 1
+    at = us - 1
+    while at >= ls and text[at].isspace():
+        at -= 1
+    if at >= ls:
+        return unit_at(text, at)
+    if ls == 0 or _BULLET.match(text, ls):
+        return None
+    prev = text.rfind("\n", 0, ls - 1) + 1
+    line = text[prev : ls - 1]
+    if not line.strip() or _BULLET.match(line) or line.lstrip().startswith(("#", "|")):
+        return None
+    return unit_at(text, ls - 2) if ls >= 2 else None
+
+
+def _header_line(text: str, ls: int, indent: int) -> tuple[int, int] | None:
+    """The line a bullet at ``ls`` (indented ``indent``) sits under: its parent bullet,
+    or the heading, bold label or "…:" line above its list (one blank line may part them)."""
+    blanks = 0
+    for _ in range(_SUBJECT_LINES):
+        if ls == 0:
+            return None
+        start = text.rfind("\n", 0, ls - 1) + 1
+        line = text[start : ls - 1]
+        ls = start
+        if not line.strip():
+            blanks += 1
+            if blanks > 1:
+                return None
+            continue
+        m = _BULLET.match(line)
+        if m:
+            if len(m.group(1).expandtabs(4)) < indent:
+                return start, start + len(line)  # the parent bullet
+            continue  # a sibling
+        body = line.strip()
+        if body.startswith(("#", "**", "__")) or body.endswith(":"):
+            return start, start + len(line)
+        return None
+    return None
+
+
+def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
+    """The one source a unit that names none is about: the source the sentence before
+    names when the unit starts "It"/"This model…"; the source the heading or bold label
+    line a bullet sits under names. Empty when that is not exactly one source."""
+    ls = text.rfind("\n", 0, us) + 1
+    if us == ls:
+        m = _BULLET.match(text, ls)
+        if m:
+            head = _header_line(text, ls, len(m.group(1).expandtabs(4)))
+            if head is None:
+                return set()
+            found = facts.about(text, head[0], head[1], links)
+            return found if len(found) == 1 else set()
+    for _ in range(_SUBJECT_DEPTH):
+        if not _PRONOUN.match(text, us, ue):
+            return set()
+        prev = _previous_unit(text, us)
+        if prev is None:
+            return set()
+        found = facts.about(text, prev[0], prev[1], links)
+        if found:
+            return found if len(found) == 1 else set()
+        us = prev[0]
+    return set()

@@ -23,8 +23,9 @@ from . import patterns
 from .kept import kept
 from .vocab import data_text
 
-CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism")
-STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab")
+CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism", "weakness", "trait")
+STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab", "colleagues", "authors", "coauthors")
+ORIGIN = ("comes", "came", "come", "originates", "originated")  # "comes from the German Cancer Research Center"
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -41,7 +42,30 @@ def data_lines(name: str) -> list[str]:
 def claim_terms() -> dict[str, list[str]]:
     """``data/claims.json``: the claim rule's word lists, by name."""
     raw = json.loads(data_text("claims.json"))
-    return {k: v for k, v in raw.items() if not k.startswith("_")}
+    terms = {k: v for k, v in raw.items() if not k.startswith("_")}
+    degrees = [f for word in terms.get("gradable", ()) for f in degree_forms(word)]
+    terms["comparison"] = list(dict.fromkeys([*terms["comparison"], *degrees]))
+    return terms
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def degree_forms(word: str) -> tuple[str, str]:
+    """An adjective's superlative and its comparative before "than": a short word by its
+    endings ("sharpest", "sharper than"; "heaviest"; "finest"; "slimmest"), a longer one by
+    most/more ("most accurate", "more accurate than")."""
+    syllables = len(_VOWELS.findall(word[:-1] if word.endswith("e") else word))
+    if syllables == 2 and word.endswith("y") and word[-2] not in "aeiou":  # heavy, noisy
+        base = word[:-1] + "i"
+    elif syllables != 1:
+        return f"most {word}", f"more {word} than"
+    elif word.endswith("e"):
+        base = word[:-1]
+    else:
+        cvc = len(word) > 2 and word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou"
+        base = word + word[-1] if cvc else word
+    return f"{base}est", f"{base}er than"
 
 
 @cache
@@ -187,7 +211,9 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
     add("et", ("etal", rb"et +al(?![a-z0-9])", True))
     add("by", ("by", None, True))
     for w in STAFF:
-        add(w, ("staff", re.escape(w).encode() + rb" +(?:at|from) ", True))
+        add(w, ("staff", re.escape(w).encode() + rb" +(?:(?:are|were|is|was) +)?(?:at|from) ", True))
+    for w in ORIGIN:
+        add(w, ("staff", re.escape(w).encode() + rb" +from ", True))
     for kind, names, tail in (("venue", venues(), "W?(?![A-Za-z])"), ("own", organisations(), "['’]s(?![a-z])")):
         by_first: dict[str, list[str]] = {}
         for name in names:
@@ -221,7 +247,7 @@ def words_only(text: str) -> bytes:
 @lru_cache(maxsize=8)
 def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` in ``text`` of each trigger, in order: kind is a claim cue's
-    ("comparison", "licence", "quality", "mechanism"), "venue", "year", "etal", "by", "staff"
+    ("comparison", "licence", "quality", "mechanism", "weakness", "trait"), "venue", "year", "etal", "by", "staff"
     ("researchers at") or "own" (an organisation's possessive). Found once per answer
     text, whichever rule asks first."""
     words = words_only(text)

@@ -2,7 +2,8 @@
 
 A link from the input, attached (in the same sentence, bullet or table row, or as a
 markdown link's target) to names of provided sources none of which the input gives
-that link for, is misattributed: "MSSNet's code is at <MIMO-UNet's repository>". A
+that link for, or standing alone under a line that holds only one source's name, is
+misattributed: "MSSNet's code is at <MIMO-UNet's repository>". A
 link beside no source name, or beside any source that owns it, is fine.
 """
 
@@ -12,9 +13,12 @@ from collections.abc import Iterator
 
 from ..index import Grounding
 from ..links import canonical
-from ..sources import facts_for, unit_at
-from ..triggers import words_only
+from ..sources import CaseFacts, facts_for, unit_at
+from ..triggers import to_words, words_only
 from . import Finding, Rule, View
+
+_NAME_LINE_WORDS = 8  # a line of more words is a sentence, not a name
+_LABEL_WORDS = 2  # "- Paper:", "Code:" before a link on its own line
 
 
 def message(link: str, names: list[str], owners: list[str]) -> str:
@@ -31,6 +35,29 @@ def _link_text(text: str, start: int) -> tuple[int, int] | None:
     if open_at < 0 or "\n" in text[open_at : start - 2]:
         return None
     return open_at + 1, start - 2
+
+
+def _name_line_above(facts: CaseFacts, text: str, start: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
+    """The source named by a line that holds only its name ("SISR-IMDN-4x", "**DRN**:")
+    right above a line that holds the link at ``start`` and at most a label before it
+    ("Paper:"); one blank line may part them. ``text`` has its links blanked."""
+    ls = text.rfind("\n", 0, start) + 1
+    if ls == 0 or len(to_words(text[ls:start]).split()) > _LABEL_WORDS:
+        return set()
+    for _ in range(2):
+        above = text.rfind("\n", 0, ls - 1) + 1
+        line = text[above : ls - 1]
+        if line.strip():
+            toks = to_words(line).split()
+            found = facts.named(toks)
+            if len(found) != 1 or len(toks) > _NAME_LINE_WORDS or any(above <= s < ls for s, _, _ in links):
+                return set()
+            known = {t.encode() for h in facts.sources[next(iter(found))].handles for t in h}
+            return found if known.issuperset(toks) else set()
+        if above == 0:
+            return set()
+        ls = above
+    return set()
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
@@ -51,7 +78,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         said = facts.named(words[label[0] + 1 : label[1] + 1].split()) if label else set()
         if not said:
             us, ue = unit_at(text, start)
-            said = facts.named(words[us + 1 : ue + 1].split())
+            said = facts.named(words[us + 1 : ue + 1].split()) or _name_line_above(facts, text, start, links)
         if said and not (said & owners):
             names = [facts.sources[i].name for i in sorted(said)]
             yield Finding(start, raw, message(raw, names, [facts.sources[i].name for i in sorted(owners)]))

@@ -4,7 +4,8 @@ one the input names for it.
 "by Kaiming He", "(Cao et al., 2017)", "developed by researchers at Tsinghua", "Meta's
 model": grounded when a source the sentence is about (named in it, or whose link it
 cites) has that name in its own name, URL or summary (``facebook/detr-resnet-50``
-grounds "Facebook's DETR", ``Cho_Rethinking…`` grounds "Cho et al."); when the sentence
+grounds "Facebook's DETR", ``Cho_Rethinking…`` grounds "Cho et al.", a repository's
+owner ``menghanxia`` grounds "Menghan Xia" and "Xia et al."); when the sentence
 names no source, when any source does. Organisations and their other names are listed
 in ``data/organisations.txt``; a person is two or three capitalised words that are not
 a model's name.
@@ -38,6 +39,17 @@ _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
     "article", "model",
 ))
+# "introduced in 2021 by X", "published at ECCV Workshops 2022 by X": a credit verb, then a date or venue
+_DATED_VERB = patterns.compile(
+    r"\b(" + "|".join(sorted(_BY_VERBS, key=lambda w: (-len(w), w))) + r")\s+(?:in|at|on|during)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]*\s+|(?:19|20)\d\d,?\s+){1,4}$"
+)
+# "Ahn, Kang and Sohn": a list of surnames
+_SURNAMES = patterns.compile(r"[A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[A-Z][a-z]+\b(?!\s+[A-Z])")
+# after a person: where they work ("Xiaojie Huang at Zhejiang University")
+_AT_ORG = patterns.compile(r"(?:['’]s\s+(?:lab|group|team)\s+)?\s*(?:at|from|of)\s+(?:the\s+)?(?=[A-Z])")
+# before "lab"/"group"/"team": a person's possessive ("Seungyong Lee's lab")
+_PERSON_OWNS = patterns.compile(r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?)['’]s\s+$")
 _BY_WHO = patterns.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
 
 
@@ -86,30 +98,48 @@ def _named(text: str, at: int, facts: CaseFacts, people_only: bool) -> Credit | 
     return at, person.group(), ((person.group().split()[-1].lower(),),)
 
 
-def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> Credit | None:
+def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> list[Credit]:
+    """The names credited at a trigger: a person may bring the organisation they are at."""
     if kind == "etal":
         m = _SURNAME_BEFORE.search(text, max(0, start - 60), start)
         if m is None:
-            return None
+            return []
         stop = end + 1 if text[end : end + 1] == "." else end
-        return m.start(), text[m.start() : stop], ((m.group(1).lower(),),)
+        return [(m.start(), text[m.start() : stop], ((m.group(1).lower(),),))]
     if kind == "own":
         name = text[start : end - 2]
-        return (start, name, organisations()[name]) if name in organisations() else None
+        return [(start, name, organisations()[name])] if name in organisations() else []
     if kind == "staff":
-        return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
+        out = []
+        owner = _PERSON_OWNS.search(text, max(0, start - 50), start)
+        if owner is not None and not _is_model_name(owner.group(1), facts):
+            out.append((owner.start(), owner.group(1), ((owner.group(1).split()[-1].lower(),),)))
+        named = _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
+        return out + [named] if named else out
     before = text[max(0, start - 24) : start].rstrip()
     word = before.rsplit(None, 1)[-1].lstrip("*_([\"'“‘").lower() if before else ""  # "(paper by" as "paper by"
-    if word in _BY_VERBS:
-        return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
-    if word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–"):
-        return _named(text, _BY_WHO.match(text, end).end(), facts, people_only=True)  # type: ignore[union-attr]
-    return None
+    who = _BY_WHO.match(text, end).end()  # type: ignore[union-attr]
+    if word in _BY_VERBS or _DATED_VERB.search(text, max(0, start - 80), start):
+        people_only = False
+    elif word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–"):
+        people_only = True
+    else:
+        return []
+    listed = _SURNAMES.match(text, who)
+    if listed is not None:  # "by Ahn, Kang and Sohn": every surname
+        names = re.findall(r"[A-Z][a-z]+", listed.group())
+        return [] if _is_model_name(" ".join(names), facts) else [(who, listed.group(), (tuple(n.lower() for n in names),))]
+    named = _named(text, who, facts, people_only)
+    if named is None:
+        return []
+    at = _AT_ORG.match(text, named[0] + len(named[1]))
+    org = _named(text, at.end(), facts, people_only=False) if at and " " in named[1] else None
+    return [named, org] if org and org[1] != named[1] else [named]
 
 
 def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
     candidates = [facts.sources[i] for i in about] if about else facts.sources
-    return any(all(t in s.tokens for t in run) for s in candidates for run in runs if run)
+    return any(all(s.has_name_part(t) for t in run) for s in candidates for run in runs if run)
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
@@ -122,13 +152,10 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             facts = facts_for(g)
             if facts is None:
                 return
-        credit = _credit(text, start, end, kind, facts)
-        if credit is None:
-            continue
-        at, name, runs = credit
-        us, ue = unit_at(text, at)
-        if not _grounded(facts, facts.about(text, us, ue, view.links), runs):
-            yield Finding(at, name, message(name))
+        for at, name, runs in _credit(text, start, end, kind, facts):
+            us, ue = unit_at(text, at)
+            if not _grounded(facts, facts.about(text, us, ue, view.links), runs):
+                yield Finding(at, name, message(name))
 
 
 RULE = Rule("author", find)

@@ -2,16 +2,23 @@
 trained on, the input says of that source.
 
 A claim is a sentence, bullet or table row that names a provided source (or cites its
-link) and holds a cue (``data/claims.json``): a comparison or superlative
-("outperforms", "state-of-the-art", "the best choice"), a licence ("under a CC BY-NC
-licence"), a quality ("excels at", "particularly effective for", "robust to") or a
-mechanism ("designed to", "trained on", "its architecture", "preserves"). It is
+link) before a cue (``data/claims.json``; "This design uses MSSNet" is not about MSSNet):
+a comparison or superlative ("outperforms", "the sharpest", "more accurate than"), a
+licence ("under a CC BY-NC licence"), a quality ("excels at", "robust to"), a trait
+("lightweight", "real-time"), a mechanism ("designed to", "trained on", "leverages") or a
+weakness or result ("struggles with", "won"). A unit that
+names no source before its cue is about the one source named before it: by the sentence
+before when it starts "It"/"This model" (``sources.subject``), by the heading or bold
+label a bullet sits under (not when the bullet is labelled a workflow role, "Output:").
+A comparison naming several sources is about those of its last clause ("Compared with
+HAIR, SwinIR is superior" is about SwinIR). It is
 grounded when a source it is about says so itself: a comparison when that source's
 text makes one, a licence when it names one, a quality when it makes a quality or
-comparison statement and gives the claim's key words, a mechanism when it gives the
-key words. The key words are the words after the cue to the end of its clause, less
-plain ones; they are given when at least half of them are in the source's name, links
-or summary (or in the question: the user's own situation), or when they name a task
+comparison statement and gives the claim's key words, a trait when its own words hold
+the trait's, a mechanism or weakness when it gives the key words. The key words are the
+words after the cue to the end of its clause, less plain ones; they are given when at
+least half of them are in the source's name, links or summary (or in the question: the
+user's own situation) and one at least is the source's own, or when they name a task
 the source does. A sentence that hedges ("may", "typically") or states a gap ("none
 of the provided models", "does not") makes no claim; nor does a diagram in a code block.
 
@@ -27,7 +34,7 @@ from functools import cache, lru_cache
 
 from .. import patterns
 from ..index import Grounding
-from ..sources import CaseFacts, facts_for, stem, unit_at
+from ..sources import CaseFacts, facts_for, stem, subject, unit_at, words_of
 from ..tasks import tasks_in
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from . import Finding, Rule, View
@@ -42,6 +49,12 @@ KEY_WORDS = 8  # words after a cue read as its key content
 def plain_words() -> frozenset[str]:
     """Words that carry no claim of their own ("image", "model", "the"): not key words."""
     return frozenset(claim_terms()["plain"])
+
+
+@cache
+def workflow_labels() -> frozenset[str]:
+    """Labels of a bullet that gives a model's role in the answer's own design ("Role:", "Output:")."""
+    return frozenset(claim_terms()["workflow_label"])
 
 
 def message(quote: str) -> str:
@@ -69,26 +82,64 @@ def _probe(word: str) -> tuple[str, frozenset[str]]:
     return st, frozenset((st, *parts, *pieces))
 
 
-def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_end: int, unit_end: int) -> bool | None:
-    """Whether the sources ``about`` say what the claim says; None when it has nothing to judge."""
+def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_start: int, cue_end: int, unit_end: int,
+               known_tasks: frozenset[int] | None = None) -> bool | None:
+    """Whether the sources ``about`` say what the claim says; None when it has nothing to
+    judge. With ``known_tasks`` (the input's tasks), a clause naming a task outside them is
+    left to the task rule."""
     sources = [facts.sources[i] for i in about]
     if kind in ("comparison", "licence"):
         return any(kind in s.says for s in sources)
     if kind == "quality" and not any("quality" in s.says for s in sources):
         return False
+    if kind == "trait":  # "lightweight", "real-time": the source's own words say it
+        trait = words_of(text[cue_start:cue_end])
+        return any(trait <= s.words for s in sources) or trait <= facts.question_words
     clause, words = _key_words(text, cue_end, unit_end, plain_words())
     if not words:
         return None
     question, pools = facts.question_words, [s.words for s in sources]
-    need, given = len(words), 0  # at least half of them given: stop counting once they are
+    # at least half of them given, one at least by the source itself (the question's words
+    # alone say what the user has, not what the model does): stop counting once they are
+    need, given, own = len(words), 0, False
     for w in words:
         st, probe = _probe(w)
-        if st in question or any(not p.isdisjoint(probe) for p in pools):
+        mine = any(not p.isdisjoint(probe) for p in pools)
+        if mine or st in question:
             given += 1
-            if given * 2 >= need:
+            own = own or mine
+            if own and given * 2 >= need:
                 return True
     clause_tasks = {t for t, _, _ in tasks_in(clause)}
+    if known_tasks is not None and not clause_tasks <= known_tasks:
+        return None  # a task no source does, said of a subject named before: the task rule reports it
     return any(clause_tasks & s.tasks for s in sources)
+
+
+_CLAUSE_START = patterns.compile(r"[,;:(—–]")
+
+
+def _subject_before(facts: CaseFacts, text: str, us: int, start: int, links: tuple[tuple[int, int, str], ...],
+                    kind: str) -> set[int]:
+    """The sources a claim is about: those named before its cue in its unit ("This design
+    uses MSSNet" is not about MSSNet); for a comparison, those of its last clause when it
+    names any ("Compared with HAIR, SwinIR is superior" is about SwinIR alone)."""
+    before = facts.about(text, us, start, links)
+    if kind == "comparison" and len(before) > 1:
+        cut = max((m.end() for m in _CLAUSE_START.finditer(text, us, start)), default=us)
+        last = facts.about(text, cut, start, links)
+        return last or before
+    return before
+
+
+def _workflow_label(text: str, us: int, start: int) -> bool:
+    """Whether the bullet at ``us`` is labelled as a workflow role ("- Output: …",
+    "**Role:** …"): it says what the answer's design does with a model, not what the model is."""
+    colon = text.find(":", us, start)
+    if colon < 0:
+        return False
+    label = words_only(text)[us + 1 : colon + 1].decode().split()
+    return 0 < len(label) <= 4 and (label[-1] in workflow_labels() or " ".join(label[-2:]) in workflow_labels())
 
 
 def _fences(text: str) -> list[int]:
@@ -113,15 +164,25 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     links = view.links
     fences = _fences(text) if "```" in text else []
     judged_to = -1  # one finding per unit: cues in a unit already flagged are skipped
-    about: dict[int, set[int]] = {}  # unit start -> the sources it is about (none: it hedges)
+    hedges: dict[int, bool] = {}  # unit start -> whether it hedges (then it makes no claim)
+    about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
     for start, end, kind in found:
         if start < judged_to or (fences and bisect_right(fences, start) % 2):
             continue
         us, ue = unit_at(text, start)
-        if us not in about:
-            toks = words[us + 1 : ue + 1].split()
-            about[us] = set() if hedged(words, us + 1, ue + 1, toks) else facts.about(text, us, ue, links, toks)
-        if about[us] and _supported(facts, about[us], kind, text, end, ue) is False:
+        if us not in hedges:
+            hedges[us] = hedged(words, us + 1, ue + 1)
+        if hedges[us]:
+            continue
+        said = _subject_before(facts, text, us, start, links, kind)
+        carried = not said
+        if carried:  # "It …", a bullet under a model's heading: the subject is named before the unit
+            if us not in about:
+                about[us] = subject(facts, text, us, ue, links)
+            said = about[us]
+            if said and _workflow_label(text, us, start):
+                continue
+        if said and _supported(facts, said, kind, text, start, end, ue, g.tasks if carried else None) is False:
             judged_to = ue
             stop_at = _QUOTE_END.search(text, end, ue)
             quote = " ".join(text[start : stop_at.start() if stop_at else ue].split()[: KEY_WORDS + 2])

@@ -11,6 +11,7 @@ venue or a citation, or "published in"), not every number that looks like one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from .. import patterns
@@ -22,10 +23,21 @@ from . import Finding, Rule, View
 _YEAR_AFTER = patterns.compile(r"W?[\s'’-]*((?:19[89]|20[0-2])\d)(?![\w-])")
 # what makes a year a work's date: the text just before it (the pattern reads to the year)
 _DATING = patterns.compile(
-    r"(?:et al\.?,?\s*\(?|[(\[]|[(\[][^()\[\]\n]{1,60},\s*"
-    r"|\b(?:published|presented|introduced|released|proposed|appeared|accepted|debuted)\s+(?:at|in|on)\s+(?:the\s+)?(?:[A-Za-z]+\s+){0,3}?)$"
+    r"(?:et al\.?,?\s*\(?|([(\[])|[(\[][^()\[\]\n]{1,60},\s*"
+    r"|\b(?:(?:published|presented|introduced|released|proposed|appeared|accepted|debuted|posted|submitted|uploaded"
+    r"|unveiled|announced|came\s+out|come\s+out|comes\s+out)\s+(?:at|in|on|to|during)\s+(?:the\s+)?(?:[A-Za-z]+\s+){0,3}?"
+    r"|(?:dates|dated|dating)\s+(?:back\s+)?(?:from|to)\s+))$"
 )
-_DATING_AFTER = patterns.compile(r"\s+(?:paper|publication|work)\b")
+# after the year: a work it dates ("a 2018 model", "the 2021 paper")
+_DATING_AFTER = patterns.compile(
+    r"\s+(?:paper|papers|publication|work|model|models|method|network|architecture|approach|preprint|study|release)\b"
+)
+# a bracketed year dates a work when the words before the bracket name a source or a work
+_WORK_BEFORE = patterns.compile(
+    r"(?:paper|papers|publication|work|model|method|network|architecture|approach|preprint|study|release|version"
+    r"|repository|repo|code|implementation|arxiv|et al\.?)[*_\"”’]*\s*$",
+    re.IGNORECASE,
+)
 # 1920×1080, 2020.5, NTIRE-2020-x4, (1920 px)
 _NOT_A_YEAR_AFTER = patterns.compile(r"\.\d|\s*[×xX*]\s*\d|[\w-]|\s*(?:px|pixels?|dpi|p)\b")
 
@@ -50,10 +62,15 @@ def _venue_at(text: str, start: int, end: int) -> tuple[int, str, str | None] | 
     return (m.end(), short, m.group(1)) if m else (end, short, None)
 
 
-def _dates_a_work(text: str, start: int, end: int) -> bool:
+def _dates_a_work(text: str, start: int, end: int) -> int:
+    """0 when the year at ``start`` dates no work; 2 when only a bracket before it does
+    ("an old print (1998)" dates a work only if the words before it name one); else 1."""
     if (start and (text[start - 1].isalnum() or text[start - 1] in ".-_")) or _NOT_A_YEAR_AFTER.match(text, end):
-        return False
-    return bool(_DATING.search(text, max(0, start - 80), start) or _DATING_AFTER.match(text, end))
+        return 0
+    m = _DATING.search(text, max(0, start - 80), start)
+    if m is None:
+        return 1 if _DATING_AFTER.match(text, end) else 0
+    return 2 if m.group(1) and not _WORK_BEFORE.search(text, max(0, m.start() - 40), m.start()) else 1
 
 
 def _grounded(facts: CaseFacts, about: set[int], venue: str | None, year: str | None) -> bool:
@@ -72,7 +89,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
                 continue
             end, venue, year = hit
             taken = end
-        elif kind == "year" and start >= taken and _dates_a_work(text, start, end):
+        elif kind == "year" and start >= taken and (dating := _dates_a_work(text, start, end)):
             venue, year = None, text[start:end]
         else:
             continue
@@ -81,7 +98,10 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             if facts is None:
                 return
         us, ue = unit_at(text, start)
-        if not _grounded(facts, facts.about(text, us, ue, view.links), venue, year):
+        about = facts.about(text, us, ue, view.links)
+        if kind == "year" and dating == 2 and not about:
+            continue  # a bracketed year in a unit that names no work: the user's photo, not a paper
+        if not _grounded(facts, about, venue, year):
             phrase = text[start:end]
             yield Finding(start, phrase, message(phrase))
 
