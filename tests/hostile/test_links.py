@@ -180,12 +180,17 @@ _DANGER = ["javascript:alert(1)", "data:text/html,x", "vbscript:msgbox", "ftp://
 _SYNTAX = ["[a]({})", "[a](<{}>)", "[a]({} \"t\")", "<a href=\"{}\">a</a>", "<img src='{}'>", "\n[r]: {}\n", "<{}>"]
 
 
-@pytest.mark.parametrize("line", ["[0]:[a](javascript:alert(1))", "[0]: [a](//evil.example/x)"])
-def test_a_definition_whose_target_holds_an_inline_link_is_judged_by_that_link(line: str) -> None:
-    # found by the fuzz test below: the definition's "target" was the whole inline link,
+@pytest.mark.parametrize(("line", "target"), [
+    ("[0]:[a](javascript:alert(1))", "javascript:alert(1)"),
+    ("[0]: [a](//evil.example/x)", "//evil.example/x"),
+    ("]([a](data:text/html,x) )", "data:text/html,x"),
+    ("see [b]([a](javascript:alert(1)))", "javascript:alert(1)"),
+])
+def test_a_target_that_holds_an_inline_link_is_judged_by_that_link(line: str, target: str) -> None:
+    # found by the fuzz test below: the definition's (or outer link's) "target" was the whole inline link,
     # reported as not in the sources instead of by its scheme or host
     flagged = [v for v in check(GROUNDED + "\n" + line + "\n", CASE) if v.kind == "url"]
-    assert [v.text for v in flagged] == [line[line.index("](") + 2 : -1]]
+    assert [v.text for v in flagged] == [target]
     assert "scheme" in flagged[0].message or "another site" in flagged[0].message
 
 
