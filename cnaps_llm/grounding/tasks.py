@@ -267,53 +267,92 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
 # --------------------------------------------------------------------------- what is not a claim
 
 # a statement that a task is missing or out of reach: "no provided model…", "not super-resolution",
-# "would require an additional OCR module", "is excluded as it focuses on image editing"
-_GAP_BEFORE = (  # compiled on first use (re's own cache): most checks never need them
-    r"\b(?:no|not|none|never|neither|nor|without|cannot|can't|isn't|aren't|doesn't|don't|won't|lacks?|lacking"
-    r"|excluded?|excluding|irrelevant|unsuitable|unavailable|unsupported|absent|missing|instead of|rather than"
-    r"|beyond|outside|out of scope|would (?:require|need|have to)|requires? (?:an? )?(?:additional|extra|separate|external|dedicated)"
-    r"|needs? (?:an? )?(?:additional|extra|separate|external|dedicated))\b"
-)
-_GAP_AFTER = (
-    r"\b(?:(?:is|are|was|were|be)(?:n't| not)\b|not (?:provided|available|included|covered|supported|listed|offered|part of)"
-    r"|(?:is|are) (?:unavailable|missing|absent|out of scope|excluded|beyond|irrelevant|unsuitable|unnecessary)"
-    r"|would (?:be )?(?:need|require)|would have to|(?:could|can|would) be added|if (?:one is |one were |it were )?available"
-    r"|(?:is|are) (?:needed|required) but|out of scope)"
-)
+# "would require an additional OCR module", "falls outside what the models cover", "none is in the
+# list". The words come by family from ``data/task_cues.json`` (``gap``); compiled on first use,
+# since most checks never need them.
+
+
+@cache
+def _gap() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str], re.Pattern[str]]:
+    """(before, after, after_far, answers, scope breaks, determiners) of the gap families."""
+    g = _cue_file()["gap"]
+
+    def any_of(phrases: list[str]) -> re.Pattern[str]:
+        return re.compile(r"(?<![\w'])(?:" + "|".join(phrases) + r")(?![\w'])")
+
+    before = any_of([*g["determiners"], *g["negations"], *g["scope"], *g["hedges"]])
+    return (
+        before,
+        any_of(g["after"]),
+        any_of(g["after_far"]),
+        re.compile(r"\s*(?:" + "|".join(g["answers"]) + r")\b"),
+        frozenset(g["scope_breaks"]),
+        any_of(g["determiners"]),
+    )
+
+
 # where a statement ends: a sentence or clause end, or a line break; and where a clause
 # joined to it begins ("…, but it adds noise"), beyond which a negation no longer reaches
 # (a stop before white space or the end, or a line break: led by one class, so re skips to
 # the few places it can match in C, which a leading alternation prevented)
 _CLAUSE_END = patterns.compile(r"[\n.;!?](?:(?<=\n)|\s|$)")
 _JOIN = patterns.compile(r",\s+(?:and|but|while|whereas|so)\s|\s(?:but|whereas)\s")
-_WORDS_BEFORE, _WORDS_AFTER = 8, 6  # how far a negation reaches: "not include a … function"
+_WORDS_BEFORE, _WORDS_AFTER, _WORDS_AFTER_FAR = 8, 6, 10  # how far a negation reaches: "not include a … function"
+
+
+def _governs(negation: re.Match[str], before: str, determiners: re.Pattern[str], breaks: frozenset[str]) -> bool:
+    """Does the negation found in ``before`` (the words up to the task) still govern the
+    task? A finite verb between them starts another statement ("it needs no mask and
+    runs…", "without any settings the app also performs…"), except the first one after a
+    negative subject ("none of the models performs…")."""
+    allowed = 1 if determiners.fullmatch(negation.group()) else 0
+    for word in before[negation.end() :].split():
+        if word.strip(",:()*_\"'“”") in breaks:
+            allowed -= 1
+            if allowed < 0:
+                return False
+    return True
 
 
 def in_gap_statement(text: str, start: int, end: int) -> bool:
     """Is the task at ``text[start:end]`` named inside a negated or hedged statement (an
-    honest gap: "none of the listed models can…", "is not provided", "out of scope")?
+    honest gap: "none of the listed models can…", "is not provided", "out of scope",
+    "falls outside what they cover", "Face recognition? Not in scope.")?
 
     The statement is the clause around it, never past a line break: a negation governs
-    the task from a few words before it with no comma between ("not super-resolution"),
-    or from a few words after it ("OCR, which is not provided").
+    the task from a few words before it with no comma and no other finite verb between
+    ("not super-resolution", ``_governs``), or from a few words after it ("OCR, which is
+    not provided"; an absence verb from further: "…is something these models lack"), or
+    in the answer to a question the task ends ("Tracking? Not needed.").
     """
+    gap_before, gap_after, gap_far, answers, breaks, determiners = _gap()
     line_start = text.rfind("\n", 0, start) + 1
     clause_start = line_start
     for m in _CLAUSE_END.finditer(text, line_start, start):
         clause_start = m.end()
-    before = text[clause_start:start].lower()
+    before = text[clause_start:start].lower().replace("’", "'")  # you’d, doesn’t
     for m in _JOIN.finditer(before):
         before = before[m.end() :]
     # a negation before a comma governs another phrase: "it needs no GPU, it runs OCR"
-    words = before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:]
-    if words and re.search(_GAP_BEFORE, " ".join(words)):
-        return True
+    words = " ".join(before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:])
+    if words:
+        last = None
+        for last in gap_before.finditer(words):
+            pass
+        if last is not None and _governs(last, words, determiners, breaks):
+            return True
     m = _CLAUSE_END.search(text, end)
-    after = text[end : m.start() if m else len(text)].lower()
+    stop = m.start() if m else len(text)
+    after = text[end:stop].lower().replace("’", "'")
     joined = _JOIN.search(after)
-    if joined:
+    # a clause joined by "and"/"but" is another statement, unless a negative subject opens it
+    if joined and not determiners.match(after, joined.end()):
         after = after[: joined.start()]
-    return bool(re.search(_GAP_AFTER, " ".join(after.split()[:_WORDS_AFTER])))
+    words_after = after.split()
+    if gap_after.search(" ".join(words_after[:_WORDS_AFTER])) or gap_far.search(" ".join(words_after[:_WORDS_AFTER_FAR])):
+        return True
+    # "Face recognition? Not in scope.": a question the next clause answers with a negation
+    return stop < len(text) and text[stop] == "?" and answers.match(text[stop + 1 : stop + 40].lower()) is not None
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
