@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from . import patterns, vocab
 from .kept import kept
 from .names import titles_in
+from .words import STOP
 
 _SEP = " -_\t&"  # between the words of a term: never a line break
 ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -79,6 +80,7 @@ def task_index() -> dict[str, int]:
 
 
 NOT_A_TASK = -1  # the "task" of a phrase that only looks like one: "edge detection"
+OTHER_TASK = -2  # a bare head term another word makes a task the vocabulary lacks: "fall detection"
 
 
 @cache
@@ -234,16 +236,42 @@ def _task_at(phrase: str) -> tuple[int, int, str] | None:
     return best
 
 
+@cache
+def _bare_heads() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """(terms, word endings, noun endings, modifiers) of the cue file's ``bare_heads``."""
+    b = _cue_file()["bare_heads"]
+    return frozenset(b["terms"]), tuple(b["endings"]), tuple(b["not_endings"]), frozenset(b["modifiers"])
+
+
+_WORD_BEFORE = patterns.compile(r"(?<![/0-9a-z])([0-9a-z]+)[ \t-]+$")  # not "object/scene": a coordinated modifier
+
+
+def _modified_away(low: str, start: int) -> int | None:
+    """Does the word before a bare head term at ``low[start:]`` name another task
+    ("fall detection", "logo detection")? A function word ("the detection"), a verb or
+    adjective form ("runs detection", "accurate detection") or a listed modifier ("person
+    detection", "real-time detection") leaves the term its own task."""
+    m = _WORD_BEFORE.search(low, max(0, start - 40), start)
+    if m is None:
+        return None
+    word = m.group(1)
+    _, endings, nouns, modifiers = _bare_heads()
+    kept = word in STOP or word in modifiers or word.isdigit() or (word.endswith(endings) and not word.endswith(nouns))
+    return None if kept else m.start(1)
+
+
 def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield ``(task index, offset, matched text)`` for every task term in ``text``."""
     for task, offset, matched, _ in terms_in(text):
-        if task != NOT_A_TASK:
+        if task >= 0:
             yield task, offset, matched
 
 
 def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
     """Yield ``(task index, offset, matched text, term)`` for every task term in ``text``,
-    and for the phrases that only look like one (task ``NOT_A_TASK``).
+    for the phrases that only look like one (task ``NOT_A_TASK``), and for a bare head
+    term with a modifier that makes it a task the vocabulary lacks (task ``OTHER_TASK``,
+    the text from the modifier: "fall detection").
 
     One regex match walks to each place a term occurs; which task it is, and the
     longest term there, is worked out once per phrase (``_task_at``).
@@ -252,14 +280,21 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
     if len(low) != len(text) + 1:  # "İ" lowers to two characters: keep offsets aligned
         low = " " + "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     walk = _scan_pattern().match
-    pos = 0
+    pos = last_end = 0
     while (m := walk(low, pos)) is not None:
         start = m.end()  # in ``low``; the same offset minus one in ``text``
         phrase_at, _ = _starting(low[start : start + 3])
         hit = _task_at(phrase_at.match(low, start).group())  # type: ignore[union-attr]
         if hit:
             pos = start + hit[1]
-            yield hit[0], start - 1, text[start - 1 : pos - 1], hit[2]
+            other = _modified_away(low, start) if hit[2] in _bare_heads()[0] else None
+            if other is not None and other < last_end:  # "human pose detection": the task before it
+                yield NOT_A_TASK, start - 1, text[start - 1 : pos - 1], hit[2]
+            elif other is not None:  # "fall detection": a task of its own, quoted with its modifier
+                yield OTHER_TASK, other - 1, text[other - 1 : pos - 1], hit[2]
+            else:
+                yield hit[0], start - 1, text[start - 1 : pos - 1], hit[2]
+            last_end = pos
         else:  # not a term after all (the pattern may allow more than the terms): next word
             pos = start
 

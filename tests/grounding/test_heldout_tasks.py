@@ -103,3 +103,38 @@ def test_a_negation_of_something_else_does_not_hide_a_claim(claim: str, text: st
 )
 def test_a_negation_that_governs_the_task_still_reads_as_a_gap(gap: str) -> None:
     assert task_flags(answer(gap), case(NEUTRAL)) == []
+
+
+# --------------------------------------------------------------------------- a modifier makes a bare head another task
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("A smoke-free check then runs gesture-free intrusion detection at night.", "intrusion detection"),
+        ("Drowsiness detection warns the driver, and tamper detection guards the lens.", "Drowsiness detection"),
+    ],
+)
+def test_a_bare_detection_with_another_task_modifier_is_that_task(claim: str, text: str) -> None:
+    assert task_flags(answer(claim), case("Find each car in my dashcam photos.")) == [text] + (
+        ["tamper detection"] if "tamper" in claim else []
+    )
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "Fast detection of each car runs first.",  # an adjective: still the grounded object detection
+        "Vehicle detection then draws a box around every car.",  # an object class
+        "The detection head marks every car.",
+        "It can refine detection on small cars.",
+    ],
+)
+def test_object_detection_with_an_object_or_adjective_stays_grounded(sound: str) -> None:
+    assert task_flags(answer(sound), case("I need car detection in my dashcam photos.")) == []
+
+
+def test_a_modified_detection_is_grounded_by_its_modifier_in_the_question() -> None:
+    text = answer("Intrusion detection raises an alert.")
+    assert task_flags(text, case("Can it tell me about any intrusion into the yard?")) == []
+    assert task_flags(text, case("Can it tell me about any car in the yard?")) == ["Intrusion detection"]

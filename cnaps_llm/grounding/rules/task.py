@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from .. import vocab
 from ..index import Grounding
-from ..tasks import NOT_A_TASK, in_gap_statement, in_name, in_title, terms_in
+from ..tasks import NOT_A_TASK, OTHER_TASK, in_gap_statement, in_name, in_title, terms_in
 from . import Finding, Rule, View
 
 
@@ -34,12 +34,23 @@ def _echoed(text: str, start: int, instruction: str) -> bool:
     return len(line) > 20 and line in instruction
 
 
+def _modifier_grounded(written: str, g: Grounding) -> bool:
+    """Is "fall detection" grounded: does the input say its modifier ("fall", "falls",
+    "falling")? The head alone ("detect") says nothing about which task."""
+    word = written.split()[0].split("-")[-1].lower() if written.split() else ""
+    stem = word[:-1] if word.endswith("e") else word  # raise: raised, raising
+    forms = (word, word + "s", word + "es", stem + "ing", stem + "ed")
+    return any(g.tokens[0].has_run(w) for w in forms)
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     all_tasks = vocab.tasks()
     text = view.text
     first: dict[tuple[int, str], str] = {}  # (task, term) -> the claim as first written
     for task, offset, written, term in terms_in(text):
         if task in g.tasks or task == NOT_A_TASK:
+            continue
+        if task == OTHER_TASK and _modifier_grounded(written, g):
             continue
         end = offset + len(written)
         if (  # cheapest first
@@ -49,8 +60,10 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             or in_title(view.answer, offset, end)
         ):
             continue
-        written = first.setdefault((task, term), written)
-        yield Finding(offset, written, message(written, all_tasks[task].name))
+        # each "X detection" is its own task; a vocabulary task is one claim however inflected
+        written = first.setdefault((task, written.lower() if task == OTHER_TASK else term), written)
+        name = written.lower() if task == OTHER_TASK else all_tasks[task].name
+        yield Finding(offset, written, message(written, name))
 
 
 RULE = Rule("task", find)
