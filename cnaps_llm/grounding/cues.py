@@ -149,10 +149,20 @@ def _build_cues_by_head() -> dict[str, tuple[tuple[int, tuple[_Token, ...]], ...
 
 
 _WORD = patterns.compile(r"[0-9a-z]+")
+# a negated auxiliary right before a phrase, an adverb at most between: "does not describe",
+# "never uses a different style"; "is not sharp" still asks for sharpness, so a copula is no such
+_NEGATED = patterns.compile(
+    r"(?:\b(?:do|does|did|can|could|will|would|should|must)(?:n[’']t|\s+not)|\bcannot|\bnever)\s+(?:[a-z]+ly\s+)?$"
+)
+
+
+def _negated(low: str, at: int) -> bool:
+    return _NEGATED.search(low, max(0, at - 30), at) is not None
 
 
 def supported_in(text: str) -> set[int]:
-    """The tasks ``text`` (a question, a source) describes in plain words.
+    """The tasks ``text`` (a question, a source) describes in plain words, where no
+    negated auxiliary governs the phrase ("this paper does not describe…").
 
     Driven by the text's words: at each word, only the phrases whose first word can
     start there are tried, with string operations (a regex per phrase cost more to
@@ -168,6 +178,6 @@ def supported_in(text: str) -> set[int]:
             keys.append("#")
         for key in keys:
             for task, tokens in heads.get(key, ()):
-                if task not in found and match_cue(low, m.start(), tokens):
+                if task not in found and match_cue(low, m.start(), tokens) and not _negated(low, m.start()):
                     found.add(task)
     return found

@@ -138,3 +138,36 @@ def test_a_modified_detection_is_grounded_by_its_modifier_in_the_question() -> N
     text = answer("Intrusion detection raises an alert.")
     assert task_flags(text, case("Can it tell me about any intrusion into the yard?")) == []
     assert task_flags(text, case("Can it tell me about any car in the yard?")) == ["Intrusion detection"]
+
+
+# --------------------------------------------------------------------------- loose question and summary cues
+
+
+@pytest.mark.parametrize(
+    ("claim", "summary", "sound_summary"),
+    [
+        (
+            "A captioning stage writes what the scan shows.",
+            "The authors do not describe any new architecture.",
+            "Given a scan, the model can describe what it contains.",
+        ),
+        (
+            "A style transfer pass follows.",
+            "It behaves as if the noise were known in advance.",
+            "Its output looks as if it were painted by hand.",
+        ),
+        (
+            "A depth estimation head follows.",
+            "Scans taken from a distance are handled as well.",
+            "It predicts the distance to every point of the scene.",
+        ),
+    ],
+)
+def test_a_loose_or_negated_summary_phrase_grounds_no_task(claim: str, summary: str, sound_summary: str) -> None:
+    assert len(task_flags(answer(claim), case(NEUTRAL, summary=summary))) == 1
+    assert task_flags(answer(claim), case(NEUTRAL, summary=sound_summary)) == []
+
+
+def test_a_negated_copula_in_the_question_still_asks_for_the_task() -> None:
+    text = answer("It applies sharpening to the scan.")
+    assert task_flags(text, case("My scan is not sharp at all, can you help?")) == []
