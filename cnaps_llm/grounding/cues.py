@@ -13,7 +13,7 @@ from functools import cache
 
 from . import patterns
 from .kept import kept
-from .tasks import ALNUM, cue_data, task_index
+from .tasks import ALNUM, cue_data, cue_file, task_index, tasks_in
 
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten twice double triple half".split())
 _GAP_WORDS = 4  # how many words a "…" in a phrase stands for
@@ -160,6 +160,21 @@ def _negated(low: str, at: int) -> bool:
     return _NEGATED.search(low, max(0, at - 30), at) is not None
 
 
+_COMPOUND = patterns.compile(r"(?<![0-9a-z])([a-z]+)2([a-z]+|3d)(?![0-9a-z])")
+
+
+def _compound_tasks(low: str) -> set[int]:
+    """The tasks of ``A2B`` prefixes (``Txt2Voice`` -> "text to speech"), their short words
+    read in full by the cue file's ``compounds``."""
+    full = cue_file()["compounds"]["words"]
+    found: set[int] = set()
+    for m in _COMPOUND.finditer(low):
+        a, b = full.get(m.group(1)), full.get(m.group(2))
+        if a and b:
+            found |= {t for t, _, _ in tasks_in(f"{a} to {b}")}
+    return found
+
+
 def supported_in(text: str) -> set[int]:
     """The tasks ``text`` (a question, a source) describes in plain words, where no
     negated auxiliary governs the phrase ("this paper does not describe…").
@@ -170,7 +185,7 @@ def supported_in(text: str) -> set[int]:
     """
     low = text.lower()
     heads = _cues_by_head()
-    found: set[int] = set()
+    found: set[int] = _compound_tasks(low) if "2" in low else set()
     for m in _WORD.finditer(low):
         word = m.group()
         keys = [word[:3]]

@@ -61,8 +61,11 @@ def match_term(low: str, start: int, term: str) -> int | None:
 
 
 @cache
-def _cue_file() -> dict:  # type: ignore[type-arg]
+def cue_file() -> dict:  # type: ignore[type-arg]
     return json.loads(vocab.data_text("task_cues.json"))
+
+
+_cue_file = cue_file
 
 
 def cue_data() -> dict[str, dict[str, list[str]]]:

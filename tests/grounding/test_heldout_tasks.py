@@ -171,3 +171,13 @@ def test_a_loose_or_negated_summary_phrase_grounds_no_task(claim: str, summary: 
 def test_a_negated_copula_in_the_question_still_asks_for_the_task() -> None:
     text = answer("It applies sharpening to the scan.")
     assert task_flags(text, case("My scan is not sharp at all, can you help?")) == []
+
+
+# --------------------------------------------------------------------------- recommender prefixes
+
+
+def test_an_a2b_prefix_of_a_model_name_grounds_its_task() -> None:
+    text = answer("Txt2Voice-Example-Speaker is a text-to-speech model and reads the summary aloud.", "Txt2Voice-Example-Speaker")
+    assert task_flags(text, case(NEUTRAL, name="Txt2Voice-Example-Speaker")) == []
+    text = answer("Img2Vid-Example-Mover is a text-to-speech model too.", "Img2Vid-Example-Mover")
+    assert task_flags(text, case(NEUTRAL, name="Img2Vid-Example-Mover")) == ["text-to-speech"]
