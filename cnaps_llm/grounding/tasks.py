@@ -105,7 +105,7 @@ def all_terms() -> tuple[tuple[int, str], ...]:
 def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
     """Where task terms may occur, and the terms to try there.
 
-    The pattern is every term's first word, as a trie, in ``_walker``: it finds each
+    The pattern is every term's first word, as a trie, in ``walker``: it finds each
     place a term can start, and ``_task_at`` tells which term (if any) is there. The
     groups pair each term's first word with its ``(task index, term)`` pairs, longest
     first. ``_whole_terms`` is the faster scan for long runs.
@@ -120,7 +120,7 @@ def _scan_tables() -> tuple[str, tuple[tuple[str, tuple[tuple[int, str], ...]], 
         by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
     firsts = patterns.trie_regex([[re.escape(c) for c in first] for first in sorted(by_first)])
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
-    return _walker(firsts), groups
+    return walker(firsts), groups
 
 
 # a word character of lower-cased text, [0-9a-z], as re tests it fastest: three ranges make
@@ -151,10 +151,10 @@ def _whole_terms() -> re.Pattern[str]:
     85 in a 3 KB answer), so a scan costs about half, but it takes 25 ms to compile
     against 4 ms. ``terms_in`` switches to it after ``WHOLE_TERMS_AFTER`` scans: a single
     ``check`` starts fast, a run over a dataset checks fast. Both give the same terms."""
-    return patterns.compile(_walker(patterns.trie_regex([_term_tokens(term) for _, term in all_terms()])))
+    return patterns.compile(walker(patterns.trie_regex([_term_tokens(term) for _, term in all_terms()])))
 
 
-def _walker(trie: str) -> str:
+def walker(trie: str) -> str:
     """A pattern that, matched at a word's start or end, passes over words in C up to the
     start of the next word where ``trie`` matches (the match's end), or fails.
 

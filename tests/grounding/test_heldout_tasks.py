@@ -181,3 +181,78 @@ def test_an_a2b_prefix_of_a_model_name_grounds_its_task() -> None:
     assert task_flags(text, case(NEUTRAL, name="Txt2Voice-Example-Speaker")) == []
     text = answer("Img2Vid-Example-Mover is a text-to-speech model too.", "Img2Vid-Example-Mover")
     assert task_flags(text, case(NEUTRAL, name="Img2Vid-Example-Mover")) == ["text-to-speech"]
+
+
+# --------------------------------------------------------------------------- plain-word claims over word families
+
+
+PLAIN_CLAIMS = [
+    # (claim in an answer, the task's name, a question that asks for it in other words)
+    ("Then it renders the scan three times larger.", "super-resolution", "Can the scan be 3x bigger?"),
+    ("A second branch transcribes the street names on the map.", "ocr", "What does the text on this map say?"),
+    ("Finally it converts the portrait into an animated clip.", "image-to-video", "Can you animate a photo of my grandfather?"),
+    ("It voices the summary out loud for the user.", "text-to-speech", "Please read it aloud to me."),
+    ("It generates two sentences describing the scene.", "image captioning", "Please describe the image for me."),
+    ("The result resembles a pencil sketch.", "style transfer", "Make it look like an illustration."),
+    ("It can make him appear years older.", "face editing", "I want to try face aging on this portrait."),
+    ("It works out how old the sitter is.", "age estimation", "Guess the age of the sitter."),
+    ("A head that gauges the sitter's facial expression runs next.", "emotion recognition", "What mood is the sitter in?"),
+    ("It translates the menu to Spanish.", "machine translation", "Please translate the menu."),
+    ("It screens every upload for explicit content.", "content moderation", "Nothing offensive may go on the school website."),
+    ("It patches the creases and water damage.", "inpainting", "The print has scratches and tears."),
+    ("It pixelates bystanders' faces before sharing.", "face anonymization", "Protect the privacy of people in the scan."),
+    ("It brings back natural colours to the print.", "colorization", "My print is black-and-white."),
+    ("It colourises the print.", "colorization", "My print is black-and-white."),
+]
+
+
+@pytest.mark.parametrize(("claim", "task", "question"), PLAIN_CLAIMS)
+def test_a_plain_word_claim_is_flagged_unless_the_question_asks_for_it(claim: str, task: str, question: str) -> None:
+    flags = [v for v in check(answer(claim), case(NEUTRAL)) if v.kind == "task"]
+    assert [v.message.endswith(f"({task}) is not mentioned by the question or any source; describe only tasks they support.") or f'"{task}"' in v.message.lower() for v in flags] == [True]
+    assert task_flags(answer(claim), case(question)) == []
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "The model reads the text prompt and renders a larger batch when memory allows.",  # a prompt is no sign
+        "It reads the words in the prompt.",
+        "Making the batch bigger speeds up training.",  # not the image
+        "It turns the frames into a video again.",  # reassembling footage is no image-to-video
+        "It removes the blur and restores colour balance.",  # balance is no colorization
+        "The workflow keeps the sitter's expression as it is.",
+    ],
+)
+def test_sentences_that_share_words_with_a_claim_are_not_claims(sound: str) -> None:
+    assert task_flags(answer(sound), case("Please sharpen my old scan and remove the blur.")) == []
+
+
+def test_a_plain_word_claim_of_a_flagged_task_adds_its_line_to_that_violation() -> None:
+    text = answer("An OCR step runs first.\n\nLater it picks out the words on each poster.")
+    flags = [(v.text, v.lines) for v in check(text, case(NEUTRAL)) if v.kind == "task"]
+    assert flags == [("OCR", [3, 5])]
+
+
+# --------------------------------------------------------------------------- tasks the vocabulary gained
+
+
+@pytest.mark.parametrize(
+    ("claim", "question"),
+    [
+        ("A relighting stage evens out the shadows.", "The lighting in my portrait is harsh."),
+        ("Video stabilisation removes the wobble.", "My footage is shaky."),
+        ("A people counting module reports the total.", "How many people are at the party?"),
+        ("Speed estimation reports each runner's pace.", "How fast is each runner?"),
+        ("Age estimation tags each face.", "How old does everyone look?"),
+        ("Facial expression recognition reads each guest.", "What emotions do the guests show?"),
+        ("Background replacement puts the product on white.", "Put the product on a white backdrop."),
+        ("Makeup transfer copies the look of the reference.", "Try this lipstick on my selfie."),
+        ("Vectorisation turns the logo into paths.", "I need my logo as an SVG."),
+        ("Face anonymisation hides every passer-by.", "Respect the privacy of passers-by."),
+        ("Handwriting recognition reads the diary.", "What is written in this diary?"),
+    ],
+)
+def test_a_new_task_is_flagged_unless_the_question_asks_for_it(claim: str, question: str) -> None:
+    assert len(task_flags(answer(claim), case(NEUTRAL))) == 1
+    assert task_flags(answer(claim), case(question)) == []
