@@ -1,9 +1,12 @@
 """Tasks described in plain words: the phrases of ``data/task_cues.json`` ("too blurry",
-"make it four times bigger", "is there an animal in it") in a question or a source.
+"make it four times bigger", "is there an animal in it") in a question or a source, and
+the ``claims`` phrases ("{read} … {writing}": "reads the licence plates") in an answer.
 
 Invariant: a phrase is found where its words follow each other as ``match_cue``
-defines it (spaces or tabs between them, never a line break); the look-up by first
-word (``supported_in``) only decides which phrases are tried where.
+defines it (spaces or tabs between them, never a line break; a ``{family}`` is any of
+its phrases), a claim within one clause; the look-up by first word (``supported_in``,
+``claims_in``) only decides which phrases are tried where, and the claims' regexes
+(``_phrase_regex``) accept what ``match_end`` accepts.
 """
 
 from __future__ import annotations

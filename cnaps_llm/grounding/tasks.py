@@ -5,10 +5,13 @@ Invariant: a task is found where one of its terms occurs at a word start, as
 ``match_term`` defines it, never across a line break; where several do, the longest
 wins. Terms are the vocabulary's (``data/tasks.json``), the plain-word phrases of
 ``data/task_cues.json`` under ``said``, and its ``not_tasks`` ("edge detection"), which
-are read past and never reported. (The phrases under ``asked`` only support a task, in
-a question or a source: ``cues.supported_in``.) The trie-shaped scan and the memo
-tables only make that fast; ``in_gap_statement``, ``in_name`` and ``in_title`` say when
-a found task is not claimed.
+are read past and never reported. A one-word head term (``bare_heads``: "detection")
+after a word that names something else ("fall detection") is reported as a task of its
+own (``OTHER_TASK``). (The phrases under ``asked`` only support a task, in a question or
+a source, and those under ``claims`` claim one over word families: ``cues``.) The
+trie-shaped scan and the memo tables only make that fast; ``in_gap_statement`` (its
+words by family: the cue file's ``gap``), ``in_name`` and ``in_title`` say when a found
+task is not claimed.
 """
 
 from __future__ import annotations
@@ -344,7 +347,13 @@ def _governs(negation: re.Match[str], before: str, determiners: re.Pattern[str],
     runs…", "without any settings the app also performs…"), except the first one after a
     negative subject ("none of the models performs…")."""
     allowed = 1 if determiners.fullmatch(negation.group()) else 0
-    for word in before[negation.end() :].split():
+    scope = before[negation.end() :]
+    colon = scope.find(":")
+    # a sentence's colon opens another statement ("it is not magic: the app colourises…"); a
+    # label's colon, or one right before the task, does not ("Not provided: OCR")
+    if colon >= 0 and before[: negation.start()].strip(" *_") and len(scope[colon + 1 :].split()) >= 2:
+        return False
+    for word in scope.split():
         if word.strip(",:()*_\"'“”") in breaks:
             allowed -= 1
             if allowed < 0:

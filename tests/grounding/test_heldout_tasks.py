@@ -87,6 +87,7 @@ def test_the_same_tasks_claimed_are_flagged(claim: str, text: str) -> None:
         ("It never asks for a mask and adds colorization to each scan.", "colorization"),
         ("Without a GPU the script also runs OCR on the scans.", "OCR"),
         ("It is not slow: it can apply depth estimation in a second.", "depth estimation"),
+        ("This is not a toy: the tool colourises old prints.", "colourises"),
     ],
 )
 def test_a_negation_of_something_else_does_not_hide_a_claim(claim: str, text: str) -> None:
@@ -99,6 +100,8 @@ def test_a_negation_of_something_else_does_not_hide_a_claim(claim: str, text: st
         "None of the three checkpoints performs pose estimation.",  # a negative subject governs its verb
         "It does not add colorization to the scans.",
         "No tool here can run OCR on the scans.",
+        "The list has no model for this one: pose estimation.",
+        "Not provided: a depth estimation model.",
     ],
 )
 def test_a_negation_that_governs_the_task_still_reads_as_a_gap(gap: str) -> None:
