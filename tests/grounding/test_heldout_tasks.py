@@ -259,3 +259,27 @@ def test_a_plain_word_claim_of_a_flagged_task_adds_its_line_to_that_violation() 
 def test_a_new_task_is_flagged_unless_the_question_asks_for_it(claim: str, question: str) -> None:
     assert len(task_flags(answer(claim), case(NEUTRAL))) == 1
     assert task_flags(answer(claim), case(question)) == []
+
+
+# --------------------------------------------------------------------------- the claims' regexes
+
+
+@pytest.mark.parametrize("text", [claim for claim, _, _ in PLAIN_CLAIMS] + ["make it 2.5x larger", "how old is it", "x"])
+def test_claim_regexes_accept_what_the_phrase_matcher_accepts(text: str) -> None:
+    from cnaps_llm.grounding.cues import claims_in, cue_file, match_end, parse_cue
+    from cnaps_llm.grounding.tasks import task_index
+
+    low = text.lower()
+    index = task_index()
+    expected = []
+    pos = 0
+    while pos < len(low):  # at each word start the first phrase (file order) that matches, then past it
+        if low[pos].isalnum() and (pos == 0 or not low[pos - 1].isalnum()):
+            for name, cues in cue_file()["claims"].items():
+                ends = [e for e in (match_end(low, pos, parse_cue(c)) for c in cues) if e is not None]
+                if ends:
+                    expected.append((index[name], pos))
+                    pos = min(ends)
+                    break
+        pos += 1
+    assert [(task, start) for task, start, _ in claims_in(text)] == expected
