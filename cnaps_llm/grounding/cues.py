@@ -241,6 +241,28 @@ def _claims() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
 _CLAUSE_MARK = patterns.compile(r"[.;:!?](?=\s|$)|[()\[\]]|,\s")  # not the point of "2.5x"
 
 
+def claims_at(text: str, starts: list[int]) -> list[tuple[int, int, int]]:
+    """``claims_in`` tried only at ``starts`` (offsets in ``text``, in order): the places
+    the task scan stopped without a term (``tasks.HEAD``), which include every word a
+    claim can start with. The task rule's one walk over the answer serves both."""
+    low = text.lower()
+    if len(low) != len(text) or not starts:
+        return []
+    by_key = _claims()[1]
+    out: list[tuple[int, int, int]] = []
+    last_end = 0
+    for pos in starts:
+        if pos < last_end:
+            continue
+        word = _WORD.match(low, pos)
+        phrases = by_key.get(word.group()[:3]) if word is not None else None
+        hit = phrases.match(low, pos) if phrases is not None else None
+        if hit is not None and not _CLAUSE_MARK.search(low, pos, hit.end()):
+            out.append((int(hit.lastgroup[1:].split("_")[0]), pos, hit.end()))  # type: ignore[index]
+            last_end = hit.end()
+    return out
+
+
 def claims_in(text: str) -> list[tuple[int, int, int]]:
     """``(task, start, end)`` for each plain-word claim in ``text`` (an answer): a phrase of
     the cue file's ``claims``, its words over families ("{make} … # times {bigger}": "makes

@@ -87,6 +87,7 @@ def task_index() -> dict[str, int]:
 
 NOT_A_TASK = -1  # the "task" of a phrase that only looks like one: "edge detection"
 OTHER_TASK = -2  # a bare head term another word makes a task the vocabulary lacks: "fall detection"
+HEAD = -3  # no term, but a word a plain-word claim can start with: "reads", "make" (``cues.claims_at``)
 
 
 @cache
@@ -117,11 +118,31 @@ def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str]
     return patterns.compile(source), groups
 
 
+@cache
+def claim_heads() -> tuple[str, ...]:
+    """The words a ``claims`` phrase of the cue file can start with (a family's: each
+    member's first word). The scan stops at them too (``HEAD``), so that one walk over an
+    answer finds where its terms and its plain-word claims can start."""
+    file = cue_file()
+    out: set[str] = set()
+    for phrases in file["claims"].values():
+        for phrase in phrases:
+            first = phrase.split()[0].lower()
+            members = file["families"][first[1:-1]] if first.startswith("{") else [first]
+            out.update(m.split()[0].lower() for m in members)
+    return tuple(sorted(out))
+
+
+def _head_path(word: str) -> list[str]:
+    return [*(re.escape(c) for c in word), _END_RE]
+
+
 def _scan_tables() -> tuple[str, tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
     by_first: dict[str, list[tuple[int, str]]] = {}
     for i, term in all_terms():
         by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
-    firsts = patterns.trie_regex([[re.escape(c) for c in first] for first in sorted(by_first)])
+    paths = [[re.escape(c) for c in first] for first in sorted(by_first)]
+    firsts = patterns.trie_regex(paths + [_head_path(w) for w in claim_heads()])
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
     return walker(firsts), groups
 
@@ -154,7 +175,8 @@ def _whole_terms() -> re.Pattern[str]:
     85 in a 3 KB answer), so a scan costs about half, but it takes 25 ms to compile
     against 4 ms. ``terms_in`` switches to it after ``WHOLE_TERMS_AFTER`` scans: a single
     ``check`` starts fast, a run over a dataset checks fast. Both give the same terms."""
-    return patterns.compile(walker(patterns.trie_regex([_term_tokens(term) for _, term in all_terms()])))
+    paths = [_term_tokens(term) for _, term in all_terms()] + [_head_path(w) for w in claim_heads()]
+    return patterns.compile(walker(patterns.trie_regex(paths)))
 
 
 def walker(trie: str) -> str:
@@ -277,7 +299,8 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
     """Yield ``(task index, offset, matched text, term)`` for every task term in ``text``,
     for the phrases that only look like one (task ``NOT_A_TASK``), and for a bare head
     term with a modifier that makes it a task the vocabulary lacks (task ``OTHER_TASK``,
-    the text from the modifier: "fall detection").
+    the text from the modifier: "fall detection"); and, with task ``HEAD`` and no text,
+    each other place the scan stopped: where a plain-word claim may start.
 
     One regex match walks to each place a term occurs; which task it is, and the
     longest term there, is worked out once per phrase (``_task_at``).
@@ -301,7 +324,8 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
             else:
                 yield hit[0], start - 1, text[start - 1 : pos - 1], hit[2]
             last_end = pos
-        else:  # not a term after all (the pattern may allow more than the terms): next word
+        else:  # not a term (a claim's first word, or a first word alone): next word
+            yield HEAD, start - 1, "", ""
             pos = start
 
 

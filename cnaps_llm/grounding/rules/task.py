@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from .. import vocab
 from ..index import Grounding
-from ..cues import claims_in
-from ..tasks import NOT_A_TASK, OTHER_TASK, in_gap_statement, in_name, in_title, terms_in
+from ..cues import claims_at
+from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, in_gap_statement, in_name, in_title, terms_in
 from . import Finding, Rule, View
 
 
@@ -51,7 +51,11 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     first: dict[tuple[int, str], str] = {}  # (task, term) -> the claim as first written
     taken: list[tuple[int, int]] = []  # where the vocabulary's terms are: a plain-word claim over one is theirs
+    heads: list[int] = []  # where no term is but a plain-word claim may start
     for task, offset, written, term in terms_in(text):
+        if task == HEAD:
+            heads.append(offset)
+            continue
         taken.append((offset, offset + len(written)))
         if task in g.tasks or task == NOT_A_TASK:
             continue
@@ -74,7 +78,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     flagged: dict[int, str] = {}
     for (task, _), written in first.items():
         flagged.setdefault(task, written)
-    for task, start, end in claims_in(text):
+    for task, start, end in claims_at(text, heads):
         if task in g.tasks or any(a < end and start < b for a, b in taken):
             continue
         if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
