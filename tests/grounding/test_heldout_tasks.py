@@ -245,7 +245,7 @@ def test_a_plain_word_claim_of_a_flagged_task_adds_its_line_to_that_violation() 
     [
         ("A relighting stage evens out the shadows.", "The lighting in my portrait is harsh."),
         ("Video stabilisation removes the wobble.", "My footage is shaky."),
-        ("A people counting module reports the total.", "How many people are at the party?"),
+        ("A crowd counting module reports the total.", "How many people are at the party?"),
         ("Speed estimation reports each runner's pace.", "How fast is each runner?"),
         ("Age estimation tags each face.", "How old does everyone look?"),
         ("Facial expression recognition reads each guest.", "What emotions do the guests show?"),
