@@ -230,7 +230,7 @@ def _claims() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
             tokens = parse_cue(cue)
             heads = [p[0] for p in family(tokens[0][1])] if tokens[0][0] == "{}" else [tokens[0]]
             firsts.update(h[1] for h in heads)
-            for key in _head_keys(tokens[0]):
+            for key in sorted(_head_keys(tokens[0])):  # sorted: the same patterns in every process (regex cache)
                 by_key.setdefault(key, []).append(f"(?P<t{index[name]}_{n}>{_phrase_regex(tokens)})")
                 n += 1
     trie = patterns.trie_regex([[*(re.escape(c) for c in w), "(?![0-9a-z])"] for w in sorted(firsts)])
