@@ -57,7 +57,9 @@ def _tasks_reference(text: str) -> list[tuple[set[int], int, int]]:
                     ends.setdefault(end, set()).add(n)
             if ends:
                 end = max(ends)
-                if ends[end] != {tasks.NOT_A_TASK}:  # read past, never reported
+                bare = any(tasks.match_term(low, i, t) == end for t in tasks._bare_heads()[0])
+                modified = bare and tasks._modified_away(" " + low, i + 1) is not None  # "fall detection"
+                if ends[end] != {tasks.NOT_A_TASK} and not modified:  # read past, never reported
                     out.append((ends[end], i, end))
                 i = end
                 continue

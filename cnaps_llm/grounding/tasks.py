@@ -5,10 +5,13 @@ Invariant: a task is found where one of its terms occurs at a word start, as
 ``match_term`` defines it, never across a line break; where several do, the longest
 wins. Terms are the vocabulary's (``data/tasks.json``), the plain-word phrases of
 ``data/task_cues.json`` under ``said``, and its ``not_tasks`` ("edge detection"), which
-are read past and never reported. (The phrases under ``asked`` only support a task, in
-a question or a source: ``cues.supported_in``.) The trie-shaped scan and the memo
-tables only make that fast; ``in_gap_statement``, ``in_name`` and ``in_title`` say when
-a found task is not claimed.
+are read past and never reported. A one-word head term (``bare_heads``: "detection")
+after a word that names something else ("fall detection") is reported as a task of its
+own (``OTHER_TASK``). (The phrases under ``asked`` only support a task, in a question or
+a source, and those under ``claims`` claim one over word families: ``cues``.) The
+trie-shaped scan and the memo tables only make that fast; ``in_gap_statement`` (its
+words by family: the cue file's ``gap``), ``in_name`` and ``in_title`` say when a found
+task is not claimed.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from functools import cache, lru_cache
 from . import patterns, vocab
 from .kept import kept
 from .names import titles_in
+from .words import STOP
 
 _SEP = " -_\t&"  # between the words of a term: never a line break
 ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -60,8 +64,11 @@ def match_term(low: str, start: int, term: str) -> int | None:
 
 
 @cache
-def _cue_file() -> dict:  # type: ignore[type-arg]
+def cue_file() -> dict:  # type: ignore[type-arg]
     return json.loads(vocab.data_text("task_cues.json"))
+
+
+_cue_file = cue_file
 
 
 def cue_data() -> dict[str, dict[str, list[str]]]:
@@ -79,6 +86,8 @@ def task_index() -> dict[str, int]:
 
 
 NOT_A_TASK = -1  # the "task" of a phrase that only looks like one: "edge detection"
+OTHER_TASK = -2  # a bare head term another word makes a task the vocabulary lacks: "fall detection"
+HEAD = -3  # no term, but a word a plain-word claim can start with: "reads", "make" (``cues.claims_at``)
 
 
 @cache
@@ -100,7 +109,7 @@ def all_terms() -> tuple[tuple[int, str], ...]:
 def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
     """Where task terms may occur, and the terms to try there.
 
-    The pattern is every term's first word, as a trie, in ``_walker``: it finds each
+    The pattern is every term's first word, as a trie, in ``walker``: it finds each
     place a term can start, and ``_task_at`` tells which term (if any) is there. The
     groups pair each term's first word with its ``(task index, term)`` pairs, longest
     first. ``_whole_terms`` is the faster scan for long runs.
@@ -109,13 +118,33 @@ def task_scan() -> tuple[re.Pattern[str], tuple[tuple[str, tuple[tuple[int, str]
     return patterns.compile(source), groups
 
 
+@cache
+def claim_heads() -> tuple[str, ...]:
+    """The words a ``claims`` phrase of the cue file can start with (a family's: each
+    member's first word). The scan stops at them too (``HEAD``), so that one walk over an
+    answer finds where its terms and its plain-word claims can start."""
+    file = cue_file()
+    out: set[str] = set()
+    for phrases in file["claims"].values():
+        for phrase in phrases:
+            first = phrase.split()[0].lower()
+            members = file["families"][first[1:-1]] if first.startswith("{") else [first]
+            out.update(m.split()[0].lower() for m in members)
+    return tuple(sorted(out))
+
+
+def _head_path(word: str) -> list[str]:
+    return [*(re.escape(c) for c in word), _END_RE]
+
+
 def _scan_tables() -> tuple[str, tuple[tuple[str, tuple[tuple[int, str], ...]], ...]]:
     by_first: dict[str, list[tuple[int, str]]] = {}
     for i, term in all_terms():
         by_first.setdefault(parse_term(term)[0][0], []).append((i, term))
-    firsts = patterns.trie_regex([[re.escape(c) for c in first] for first in sorted(by_first)])
+    paths = [[re.escape(c) for c in first] for first in sorted(by_first)]
+    firsts = patterns.trie_regex(paths + [_head_path(w) for w in claim_heads()])
     groups = tuple((f, tuple(by_first[f])) for f in sorted(by_first, key=len, reverse=True))
-    return _walker(firsts), groups
+    return walker(firsts), groups
 
 
 # a word character of lower-cased text, [0-9a-z], as re tests it fastest: three ranges make
@@ -146,10 +175,11 @@ def _whole_terms() -> re.Pattern[str]:
     85 in a 3 KB answer), so a scan costs about half, but it takes 25 ms to compile
     against 4 ms. ``terms_in`` switches to it after ``WHOLE_TERMS_AFTER`` scans: a single
     ``check`` starts fast, a run over a dataset checks fast. Both give the same terms."""
-    return patterns.compile(_walker(patterns.trie_regex([_term_tokens(term) for _, term in all_terms()])))
+    paths = [_term_tokens(term) for _, term in all_terms()] + [_head_path(w) for w in claim_heads()]
+    return patterns.compile(walker(patterns.trie_regex(paths)))
 
 
-def _walker(trie: str) -> str:
+def walker(trie: str) -> str:
     """A pattern that, matched at a word's start or end, passes over words in C up to the
     start of the next word where ``trie`` matches (the match's end), or fails.
 
@@ -234,16 +264,43 @@ def _task_at(phrase: str) -> tuple[int, int, str] | None:
     return best
 
 
+@cache
+def _bare_heads() -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """(terms, word endings, noun endings, modifiers) of the cue file's ``bare_heads``."""
+    b = _cue_file()["bare_heads"]
+    return frozenset(b["terms"]), tuple(b["endings"]), tuple(b["not_endings"]), frozenset(b["modifiers"])
+
+
+_WORD_BEFORE = patterns.compile(r"(?<![/0-9a-z])([0-9a-z]+)[ \t-]+$")  # not "object/scene": a coordinated modifier
+
+
+def _modified_away(low: str, start: int) -> int | None:
+    """Does the word before a bare head term at ``low[start:]`` name another task
+    ("fall detection", "logo detection")? A function word ("the detection"), a verb or
+    adjective form ("runs detection", "accurate detection") or a listed modifier ("person
+    detection", "real-time detection") leaves the term its own task."""
+    m = _WORD_BEFORE.search(low, max(0, start - 40), start)
+    if m is None:
+        return None
+    word = m.group(1)
+    _, endings, nouns, modifiers = _bare_heads()
+    kept = word in STOP or word in modifiers or word.isdigit() or (word.endswith(endings) and not word.endswith(nouns))
+    return None if kept else m.start(1)
+
+
 def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield ``(task index, offset, matched text)`` for every task term in ``text``."""
     for task, offset, matched, _ in terms_in(text):
-        if task != NOT_A_TASK:
+        if task >= 0:
             yield task, offset, matched
 
 
 def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
     """Yield ``(task index, offset, matched text, term)`` for every task term in ``text``,
-    and for the phrases that only look like one (task ``NOT_A_TASK``).
+    for the phrases that only look like one (task ``NOT_A_TASK``), and for a bare head
+    term with a modifier that makes it a task the vocabulary lacks (task ``OTHER_TASK``,
+    the text from the modifier: "fall detection"); and, with task ``HEAD`` and no text,
+    each other place the scan stopped: where a plain-word claim may start.
 
     One regex match walks to each place a term occurs; which task it is, and the
     longest term there, is worked out once per phrase (``_task_at``).
@@ -252,68 +309,121 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
     if len(low) != len(text) + 1:  # "İ" lowers to two characters: keep offsets aligned
         low = " " + "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     walk = _scan_pattern().match
-    pos = 0
+    pos = last_end = 0
     while (m := walk(low, pos)) is not None:
         start = m.end()  # in ``low``; the same offset minus one in ``text``
         phrase_at, _ = _starting(low[start : start + 3])
         hit = _task_at(phrase_at.match(low, start).group())  # type: ignore[union-attr]
         if hit:
             pos = start + hit[1]
-            yield hit[0], start - 1, text[start - 1 : pos - 1], hit[2]
-        else:  # not a term after all (the pattern may allow more than the terms): next word
+            other = _modified_away(low, start) if hit[2] in _bare_heads()[0] else None
+            if other is not None and other < last_end:  # "human pose detection": the task before it
+                yield NOT_A_TASK, start - 1, text[start - 1 : pos - 1], hit[2]
+            elif other is not None:  # "fall detection": a task of its own, quoted with its modifier
+                yield OTHER_TASK, other - 1, text[other - 1 : pos - 1], hit[2]
+            else:
+                yield hit[0], start - 1, text[start - 1 : pos - 1], hit[2]
+            last_end = pos
+        else:  # not a term (a claim's first word, or a first word alone): next word
+            yield HEAD, start - 1, "", ""
             pos = start
 
 
 # --------------------------------------------------------------------------- what is not a claim
 
 # a statement that a task is missing or out of reach: "no provided model…", "not super-resolution",
-# "would require an additional OCR module", "is excluded as it focuses on image editing"
-_GAP_BEFORE = (  # compiled on first use (re's own cache): most checks never need them
-    r"\b(?:no|not|none|never|neither|nor|without|cannot|can't|isn't|aren't|doesn't|don't|won't|lacks?|lacking"
-    r"|excluded?|excluding|irrelevant|unsuitable|unavailable|unsupported|absent|missing|instead of|rather than"
-    r"|beyond|outside|out of scope|would (?:require|need|have to)|requires? (?:an? )?(?:additional|extra|separate|external|dedicated)"
-    r"|needs? (?:an? )?(?:additional|extra|separate|external|dedicated))\b"
-)
-_GAP_AFTER = (
-    r"\b(?:(?:is|are|was|were|be)(?:n't| not)\b|not (?:provided|available|included|covered|supported|listed|offered|part of)"
-    r"|(?:is|are) (?:unavailable|missing|absent|out of scope|excluded|beyond|irrelevant|unsuitable|unnecessary)"
-    r"|would (?:be )?(?:need|require)|would have to|(?:could|can|would) be added|if (?:one is |one were |it were )?available"
-    r"|(?:is|are) (?:needed|required) but|out of scope)"
-)
+# "would require an additional OCR module", "falls outside what the models cover", "none is in the
+# list". The words come by family from ``data/task_cues.json`` (``gap``); compiled on first use,
+# since most checks never need them.
+
+
+@cache
+def _gap() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str], re.Pattern[str]]:
+    """(before, after, after_far, answers, scope breaks, determiners) of the gap families."""
+    g = _cue_file()["gap"]
+
+    def any_of(phrases: list[str]) -> re.Pattern[str]:
+        return re.compile(r"(?<![\w'])(?:" + "|".join(phrases) + r")(?![\w'])")
+
+    before = any_of([*g["determiners"], *g["negations"], *g["scope"], *g["hedges"]])
+    return (
+        before,
+        any_of(g["after"]),
+        any_of(g["after_far"]),
+        re.compile(r"\s*(?:" + "|".join(g["answers"]) + r")\b"),
+        frozenset(g["scope_breaks"]),
+        any_of(g["determiners"]),
+    )
+
+
 # where a statement ends: a sentence or clause end, or a line break; and where a clause
 # joined to it begins ("…, but it adds noise"), beyond which a negation no longer reaches
 # (a stop before white space or the end, or a line break: led by one class, so re skips to
 # the few places it can match in C, which a leading alternation prevented)
 _CLAUSE_END = patterns.compile(r"[\n.;!?](?:(?<=\n)|\s|$)")
 _JOIN = patterns.compile(r",\s+(?:and|but|while|whereas|so)\s|\s(?:but|whereas)\s")
-_WORDS_BEFORE, _WORDS_AFTER = 8, 6  # how far a negation reaches: "not include a … function"
+_WORDS_BEFORE, _WORDS_AFTER, _WORDS_AFTER_FAR = 8, 6, 10  # how far a negation reaches: "not include a … function"
+
+
+def _governs(negation: re.Match[str], before: str, determiners: re.Pattern[str], breaks: frozenset[str]) -> bool:
+    """Does the negation found in ``before`` (the words up to the task) still govern the
+    task? A finite verb between them starts another statement ("it needs no mask and
+    runs…", "without any settings the app also performs…"), except the first one after a
+    negative subject ("none of the models performs…")."""
+    allowed = 1 if determiners.fullmatch(negation.group()) else 0
+    scope = before[negation.end() :]
+    colon = scope.find(":")
+    # a sentence's colon opens another statement ("it is not magic: the app colourises…"); a
+    # label's colon, or one right before the task, does not ("Not provided: OCR")
+    if colon >= 0 and before[: negation.start()].strip(" *_") and len(scope[colon + 1 :].split()) >= 2:
+        return False
+    for word in scope.split():
+        if word.strip(",:()*_\"'“”") in breaks:
+            allowed -= 1
+            if allowed < 0:
+                return False
+    return True
 
 
 def in_gap_statement(text: str, start: int, end: int) -> bool:
     """Is the task at ``text[start:end]`` named inside a negated or hedged statement (an
-    honest gap: "none of the listed models can…", "is not provided", "out of scope")?
+    honest gap: "none of the listed models can…", "is not provided", "out of scope",
+    "falls outside what they cover", "Face recognition? Not in scope.")?
 
     The statement is the clause around it, never past a line break: a negation governs
-    the task from a few words before it with no comma between ("not super-resolution"),
-    or from a few words after it ("OCR, which is not provided").
+    the task from a few words before it with no comma and no other finite verb between
+    ("not super-resolution", ``_governs``), or from a few words after it ("OCR, which is
+    not provided"; an absence verb from further: "…is something these models lack"), or
+    in the answer to a question the task ends ("Tracking? Not needed.").
     """
+    gap_before, gap_after, gap_far, answers, breaks, determiners = _gap()
     line_start = text.rfind("\n", 0, start) + 1
     clause_start = line_start
     for m in _CLAUSE_END.finditer(text, line_start, start):
         clause_start = m.end()
-    before = text[clause_start:start].lower()
+    before = text[clause_start:start].lower().replace("’", "'")  # you’d, doesn’t
     for m in _JOIN.finditer(before):
         before = before[m.end() :]
     # a negation before a comma governs another phrase: "it needs no GPU, it runs OCR"
-    words = before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:]
-    if words and re.search(_GAP_BEFORE, " ".join(words)):
-        return True
+    words = " ".join(before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:])
+    if words:
+        last = None
+        for last in gap_before.finditer(words):
+            pass
+        if last is not None and _governs(last, words, determiners, breaks):
+            return True
     m = _CLAUSE_END.search(text, end)
-    after = text[end : m.start() if m else len(text)].lower()
+    stop = m.start() if m else len(text)
+    after = text[end:stop].lower().replace("’", "'")
     joined = _JOIN.search(after)
-    if joined:
+    # a clause joined by "and"/"but" is another statement, unless a negative subject opens it
+    if joined and not determiners.match(after, joined.end()):
         after = after[: joined.start()]
-    return bool(re.search(_GAP_AFTER, " ".join(after.split()[:_WORDS_AFTER])))
+    words_after = after.split()
+    if gap_after.search(" ".join(words_after[:_WORDS_AFTER])) or gap_far.search(" ".join(words_after[:_WORDS_AFTER_FAR])):
+        return True
+    # "Face recognition? Not in scope.": a question the next clause answers with a negation
+    return stop < len(text) and text[stop] == "?" and answers.match(text[stop + 1 : stop + 40].lower()) is not None
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

@@ -1,5 +1,7 @@
 """Rule ``task``: every task the answer claims (denoising, tracking, "describe the picture
-in a sentence"…) the question or a source supports, in technical or plain words.
+in a sentence", "reads the licence plates"…) the question or a source supports, in
+technical or plain words (the vocabulary's terms, then the cue file's ``claims`` phrases
+where no term is).
 
 Not claims, so never violations: a task named in a gap statement ("none of the listed
 models can…", "would require an additional OCR module, which is not provided"), inside a
@@ -15,7 +17,8 @@ from collections.abc import Iterator
 
 from .. import vocab
 from ..index import Grounding
-from ..tasks import NOT_A_TASK, in_gap_statement, in_name, in_title, terms_in
+from ..cues import claims_at
+from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, in_gap_statement, in_name, in_title, terms_in
 from . import Finding, Rule, View
 
 
@@ -34,12 +37,29 @@ def _echoed(text: str, start: int, instruction: str) -> bool:
     return len(line) > 20 and line in instruction
 
 
+def _modifier_grounded(written: str, g: Grounding) -> bool:
+    """Is "fall detection" grounded: does the input say its modifier ("fall", "falls",
+    "falling")? The head alone ("detect") says nothing about which task."""
+    word = written.split()[0].split("-")[-1].lower() if written.split() else ""
+    stem = word[:-1] if word.endswith("e") else word  # raise: raised, raising
+    forms = (word, word + "s", word + "es", stem + "ing", stem + "ed")
+    return any(g.tokens[0].has_run(w) for w in forms)
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     all_tasks = vocab.tasks()
     text = view.text
     first: dict[tuple[int, str], str] = {}  # (task, term) -> the claim as first written
+    taken: list[tuple[int, int]] = []  # where the vocabulary's terms are: a plain-word claim over one is theirs
+    heads: list[int] = []  # where no term is but a plain-word claim may start
     for task, offset, written, term in terms_in(text):
+        if task == HEAD:
+            heads.append(offset)
+            continue
+        taken.append((offset, offset + len(written)))
         if task in g.tasks or task == NOT_A_TASK:
+            continue
+        if task == OTHER_TASK and _modifier_grounded(written, g):
             continue
         end = offset + len(written)
         if (  # cheapest first
@@ -49,8 +69,22 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             or in_title(view.answer, offset, end)
         ):
             continue
-        written = first.setdefault((task, term), written)
-        yield Finding(offset, written, message(written, all_tasks[task].name))
+        # each "X detection" is its own task; a vocabulary task is one claim however inflected
+        written = first.setdefault((task, written.lower() if task == OTHER_TASK else term), written)
+        name = written.lower() if task == OTHER_TASK else all_tasks[task].name
+        yield Finding(offset, written, message(written, name))
+    # a task already flagged is reported once: a plain-word claim of it adds its line to
+    # that violation (quoted as the task was first written), a new one is quoted as written
+    flagged: dict[int, str] = {}
+    for (task, _), written in first.items():
+        flagged.setdefault(task, written)
+    for task, start, end in claims_at(text, heads):
+        if task in g.tasks or any(a < end and start < b for a, b in taken):
+            continue
+        if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
+            continue
+        written = flagged.setdefault(task, text[start:end])
+        yield Finding(start, written, message(written, all_tasks[task].name))
 
 
 RULE = Rule("task", find)
