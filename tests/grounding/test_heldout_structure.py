@@ -1,0 +1,122 @@
+"""Answer shapes the structure and quality rules had not seen when they were written:
+headings in other styles, "none fits" in other words, placeholders and copies of the
+prompt. Each planted miss has a sound twin that must pass."""
+
+from __future__ import annotations
+
+from cnaps_llm.grounding import check
+from cnaps_llm.grounding.structure import missing_parts
+from cnaps_llm.inputs import case_from_object
+
+# the usual three-part instruction
+PRIMARY = (
+    "You are an AI scientist.\n\nBased on the following recommended models, explain:\n\n"
+    "1. What task the user is trying to perform.\n"
+    "2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).\n"
+    "3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.\n"
+)
+# the bulleted variant: part 3 asks to justify the design
+SECTIONS = (
+    "You do **not** need to use all listed models, only those that are clearly relevant.\n\n"
+    "## 1. Core Task\nSummarize what the user wants to achieve in one or two sentences.\n\n"
+    "## 2. CNAPS-style Workflow\nDesign a high-level synaptic workflow.\n\n"
+    "# 1. **Identify the core task or goal** implied by the user's request.\n"
+    "# 2. **Design a CNAPS-style synaptic workflow**:\n"
+    "# 3. **Justify your design** with references to the papers and tools (include GitHub or ArXiv links listed).\n"
+)
+RECOMMENDED = [
+    {"name": "Denoise-Restormer-Real", "paper": "https://arxiv.org/abs/2111.09881"},
+    {"name": "SISR-HAT-4x", "paper": "https://arxiv.org/abs/2205.04437"},
+]
+NAMES = ("Denoise-Restormer-Real", "SISR-HAT-4x")
+
+
+def case(instruction: str, recommended=RECOMMENDED):  # type: ignore[no-untyped-def]
+    return case_from_object(
+        {"id": "h", "question": "My night photo of the harbour is noisy; can you clean it and make it larger?",
+         "instruction": instruction, "recommended": recommended},
+        default_id="h",
+    )
+
+
+def structure(text: str, instruction: str = SECTIONS) -> list[str]:
+    return [v.text for v in check(text, case(instruction), kinds="structure")]
+
+
+def missing(text: str, instruction: str = SECTIONS) -> list[int]:
+    return [p.number for p in missing_parts(text, instruction, NAMES)]
+
+
+WORKFLOW = "The photo goes to Denoise-Restormer-Real, and the clean result goes to SISR-HAT-4x for a 4x enlargement."
+REFS = "- Restormer: https://arxiv.org/abs/2111.09881, the denoiser used first.\n- HAT: https://arxiv.org/abs/2205.04437, the upscaler."
+
+
+# --------------------------------------------------------------------------- F2: heading styles
+
+
+def test_emoji_led_bold_headings_address_their_parts() -> None:
+    text = (
+        f"📌 **The Goal**\n\nThe user wants a clean, larger harbour photo.\n\n"
+        f"⚙️ **The Pipeline**\n\n{WORKFLOW}\n\n🔗 **Sources**\n\n{REFS}\n"
+    )
+    assert missing(text) == []
+    # twin: the same answer without its pipeline heading misses part 2
+    cut = text.replace("⚙️ **The Pipeline**\n\n", "")
+    assert missing(cut) == [2]
+
+
+def test_emoji_led_sentence_is_not_a_heading() -> None:
+    # an emoji before a sentence does not make it a heading that names the workflow
+    text = f"**Goal**\n\nA clean, larger photo.\n\n✅ The workflow is simple and quick.\n\n**Sources**\n\n{REFS}\n"
+    assert missing(text) == [2]
+
+
+def test_part_n_dash_headings_address_their_parts() -> None:
+    text = f"Part 1 – What is asked\n\nA cleaner, larger photo of the harbour at night.\n\nPart 2 – Putting it together\n\n{WORKFLOW}\n\nPart 3 – Papers\n\n{REFS}\n"
+    assert missing(text) == []
+    # twin: part 2's heading names nothing of the workflow and its text has no model or arrow
+    vague = text.replace(WORKFLOW, "Everything works out nicely in the end and the result is good.")
+    assert missing(vague) == [2]
+
+
+def test_bold_label_with_a_synonym_of_the_task() -> None:
+    text = f"**What you are asking for:** a clean, larger photo of the harbour.\n\n**Workflow**\n\n{WORKFLOW}\n\n**References**\n\n{REFS}\n"
+    assert missing(text) == []
+    twin = text.replace("**What you are asking for:**", "**Summary:**")
+    assert missing(twin) == [1]
+
+
+def test_why_heading_with_links_addresses_the_justification() -> None:
+    table = "| Model | Link |\n|---|---|\n| Restormer | https://arxiv.org/abs/2111.09881 |\n| HAT | https://arxiv.org/abs/2205.04437 |"
+    text = f"**Task**\n\nA clean, larger photo.\n\n**Workflow**\n\n{WORKFLOW}\n\n**Why this pair of models**\n\n{table}\n"
+    assert missing(text) == []
+    # twin: a "why" heading over text with no link and no source is no justification part
+    twin = text.replace(table, "- It is fast.\n- It is cheap.")
+    assert missing(twin) == [3]
+
+
+# --------------------------------------------------------------------------- M8: a heading by number alone
+
+
+def test_a_numbered_heading_about_something_else_does_not_address_the_workflow() -> None:
+    off_topic = (
+        "## 1. The request\n\nThe user wants the noisy harbour photo cleaned and enlarged.\n\n"
+        "## 2. What makes night photos grainy\n\nSmall sensors gather little light, so the camera amplifies "
+        "the signal and the grain becomes visible.\n\n"
+        f"## 3. Papers\n\n{REFS}\n"
+    )
+    assert missing(off_topic, PRIMARY) == [2]
+    assert "missing:2" in structure(off_topic, PRIMARY)
+    # twin: the same numbered heading over a flow of the models addresses it
+    on_topic = off_topic.replace(
+        "Small sensors gather little light, so the camera amplifies the signal and the grain becomes visible.",
+        "Photo → Denoise-Restormer-Real → SISR-HAT-4x → clean, larger photo.",
+    )
+    assert missing(on_topic, PRIMARY) == []
+
+
+def test_a_weak_heading_word_needs_content_under_it() -> None:
+    vague = f"**Task**\n\nA clean, larger photo.\n\n**How it all works**\n\nIt all works together smoothly.\n\n**Sources**\n\n{REFS}\n"
+    assert missing(vague) == [2]
+    sound = vague.replace("It all works together smoothly.", WORKFLOW)
+    assert missing(sound) == []
