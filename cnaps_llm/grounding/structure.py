@@ -453,22 +453,32 @@ def mention_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(long)), tuple(sorted(short))
 
 
-_NONE_FITS = (
-    r"\bnone of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
-    r"|\bno (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b"
-    r"|\b(?:provided|listed|recommended|given|available) (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b"
+# "none fits" in the words answers use: "none of the listed checkpoints…", "none of them…",
+# "none can locate…", "no listed model…", "no model in the list…", "nothing in the list…",
+# "the provided models cannot…". Each branch is led by its letter (a word boundary checked
+# after it), searched in the lower-cased answer: re skips in C to where a branch can start,
+# where re.I and a leading \b made it try every position.
+_MODEL_NOUN = (
+    r"(?:models?|tools?|options?|sources?|checkpoints?|networks?|candidates?|choices?|methods?|variants?|entries|"
+    r"recommendations?)"
 )
-
-
-# the same on the lower-cased answer, each branch led by its letter (a word boundary checked
-# after it): re skips in C to where a branch can start, where re.I and a leading \b made it
-# try every position
-_NONE_FITS_LOW = patterns.compile(
-    r"n(?<!\wn)o(?:ne of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
-    r"| (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b)"
-    r"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
-    r" (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b"
+_NEGATED = (
+    r"(?:cannot|can ?not|can't|could ?not|couldn't|do not|don't|does not|doesn't|is not|isn't|are not|aren't|"
+    r"will not|won't|would not|wouldn't)"
 )
+_LISTED = r"(?:provided|listed|recommended|given|available|supplied|suitable)"
+_A_LIST = r"(?:the|this|that|your|our) (?:\w+ )?(?:list|set|selection|recommendations)"
+_NONE_FITS_PATTERN = (
+    rf"n(?<!\wn)o(?:ne (?:of (?:the (?:[\w-]+ ){{0,2}}{_MODEL_NOUN}\b|th(?:em|ese|ose)\b)"
+    rf"|(?:can|could|will|would|does|do|is|are|fits?|suits?|matches|applies|performs?|handles?)\b)"
+    rf"| (?:[\w-]+ ){{0,2}}{_LISTED} (?:\w+ )?{_MODEL_NOUN}\b"
+    rf"| (?:single )?{_MODEL_NOUN} (?:in|from|among|on) {_A_LIST}\b"
+    rf"|thing (?:in|from|among|on) {_A_LIST}\b)"
+    rf"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
+    rf" (?:[\w-]+ ){{0,2}}{_MODEL_NOUN} (?:\w+ )?{_NEGATED}(?![a-z])"
+)
+_NONE_FITS = patterns.compile(_NONE_FITS_PATTERN, re.I)
+_NONE_FITS_LOW = patterns.compile(_NONE_FITS_PATTERN)
 
 
 def says_none_fits(answer: str, low: str | None = None) -> bool:
@@ -477,7 +487,7 @@ def says_none_fits(answer: str, low: str | None = None) -> bool:
     where a character folds apart, as ``patterns.lower_for_search`` refuses)."""
     if low is not None and not ("\u0130" in answer or "\u0131" in answer or "\u017f" in answer):
         return _NONE_FITS_LOW.search(low) is not None
-    return bool(re.search(_NONE_FITS, answer, re.I))
+    return _NONE_FITS.search(answer) is not None
 
 
 _WORD = patterns.compile(r"[0-9a-z]+")

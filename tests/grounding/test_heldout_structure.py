@@ -120,3 +120,34 @@ def test_a_weak_heading_word_needs_content_under_it() -> None:
     assert missing(vague) == [2]
     sound = vague.replace("It all works together smoothly.", WORKFLOW)
     assert missing(sound) == []
+
+
+# --------------------------------------------------------------------------- F3: "none fits" in other words
+
+SCENES = [
+    {"name": "Txt2Img-StableDiffusionV1-DreamShaper", "paper": ""},
+    {"name": "Txt2Img-StableDiffusionV1-Deliberate", "paper": ""},
+]
+NO_MODEL = (
+    "## 1. Task\nThe user wants every boat in the harbour photo outlined with a box.\n\n"
+    "## 2. Workflow\nA box-drawing detector would take the photo and return boxes.\n\n"
+    "## 3. References\n{said}\n"
+)
+
+
+def test_none_fits_said_in_other_words() -> None:
+    c = case(SECTIONS, SCENES)
+    for said in (
+        "Both checkpoints draw pictures from text; none can find boats in a photo.",
+        "None of them draws boxes around objects, so neither is used.",
+        "None of the two text-to-image checkpoints can detect anything.",
+        "The listed checkpoints cannot find objects in a photo.",
+        "No model in the list does detection.",
+        "Nothing in the recommended set locates objects.",
+    ):
+        found = [v.text for v in check(NO_MODEL.format(said=said), c, kinds="structure")]
+        assert "no-recommended" not in found, said
+    # twins: a "none" about something else says nothing of the models
+    for said in ("None of the noise in the sky remains after cleaning.", "None of the boats are hidden by fog."):
+        found = [v.text for v in check(NO_MODEL.format(said=said), c, kinds="structure")]
+        assert "no-recommended" in found, said
