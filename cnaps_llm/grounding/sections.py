@@ -41,8 +41,13 @@ PLAIN = 8
 # the "\n" are the answer's line starts): it starts with "#", "**" or "__", or "2. "/"C. "
 _HEADING_LINE = patterns.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
 _PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
-# a line that starts with one of our format's labels, on "\n" + the answer
-_OUR_LABEL = patterns.compile("\n(?:" + "|".join(re.escape(label) for label in (INPUT, MODEL, OUTPUT)) + ")")
+# our rendered format, on "\n" + the answer: the model label alone on its line over the first
+# numbered step ("**Model:**\n1. **Name**: …"), as the renderer writes it. A prose answer's
+# bold "**Model:** SwinIR restores…" on one line is not ours.
+_OUR_STEPS = patterns.compile("\n" + re.escape(MODEL) + r"\n1\. \*\*")
+# without steps the renderer writes no model label: its input and output labels at line
+# starts under its own part-2 heading, which names the flow
+_OUR_FLOW = "input → model → output"
 _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 # what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
 # a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
@@ -257,8 +262,13 @@ class Answer:
 
     @cached_property
     def ours(self) -> bool:
-        """Is this our rendered format (labels for input, steps and output)?"""
-        return _OUR_LABEL.search(self.nl) is not None  # one scan of the text, not three
+        """Is this our rendered format (labels for input, steps and output, as the renderer
+        writes them)?"""
+        text = self.text
+        if MODEL in text:
+            return _OUR_STEPS.search(self.nl) is not None
+        nl = self.nl
+        return ("\n" + INPUT) in nl and ("\n" + OUTPUT) in nl and _OUR_FLOW in text
 
     @cached_property
     def low(self) -> str:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from cnaps_llm.grounding import check
 from cnaps_llm.grounding.structure import missing_parts
-from cnaps_llm.inputs import case_from_object
+from cnaps_llm.inputs import case_from_object, load_case, read_text
+
+from ..conftest import FIXTURES, SEEDS
 
 # the usual three-part instruction
 PRIMARY = (
@@ -151,3 +153,27 @@ def test_none_fits_said_in_other_words() -> None:
     for said in ("None of the noise in the sky remains after cleaning.", "None of the boats are hidden by fog."):
         found = [v.text for v in check(NO_MODEL.format(said=said), c, kinds="structure")]
         assert "no-recommended" in found, said
+
+
+# --------------------------------------------------------------------------- F5: bold labels in prose
+
+
+def _quality(text: str, c) -> list[str]:  # type: ignore[no-untyped-def]
+    return [v.message for v in check(text, c, kinds="quality")]
+
+
+def test_bold_input_model_output_lines_in_prose_are_not_our_format() -> None:
+    c = load_case(SEEDS["003"])
+    ours = read_text(FIXTURES / "answers" / "003_grounded.md")
+    head, rest = ours.split("**Model:**\n", 1)
+    steps, tail = rest.split("\n\n", 1)
+    prose = (
+        head + "**Model:** Denoise-SwinIR-Noise15 takes the degraded photo and removes its heavy noise; "
+        "HAIR then adapts its restoration to whatever degradation is left.\n\n" + tail
+    )
+    found = _quality(prose, c)
+    assert not any("has no step" in m for m in found), found
+    assert not any("gives no reason" in m for m in found), found
+    # twin: our own format with its steps removed has no step
+    stepless = head + tail
+    assert any("The workflow has no step" in m for m in _quality(stepless, c))
