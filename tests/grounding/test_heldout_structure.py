@@ -177,3 +177,40 @@ def test_bold_input_model_output_lines_in_prose_are_not_our_format() -> None:
     # twin: our own format with its steps removed has no step
     stepless = head + tail
     assert any("The workflow has no step" in m for m in _quality(stepless, c))
+
+
+# --------------------------------------------------------------------------- M6: placeholders
+
+
+def _placeholders(text: str) -> list[str]:
+    c = case(SECTIONS)
+    return [v.text for v in check(text, c, kinds="quality") if "is a placeholder" in v.message]
+
+
+BASE = f"## 1. Core Task\n\nThe user wants the noisy harbour photo cleaned and enlarged.\n\n## 2. Workflow\n\n{WORKFLOW}\n\n{{extra}}\n\n## 3. References\n\n{REFS}\n"
+
+
+def test_placeholders_where_content_belongs() -> None:
+    for extra, shown in (
+        ("### Details\n\n*(still to be written)*\n\n### Notes\n\n*to be added*", "*to be added*"),
+        ("### Module notes\n\nTBA", "TBA"),
+        ("Photo → [UPSCALER NAME] → larger photo", "[UPSCALER NAME]"),
+        ("[Insert the denoising settings you used]", "[Insert the denoising settings you used]"),
+        ("- FIXME: cite the HAT repository", "- FIXME: cite the HAT repository"),
+        ("Lorem ipsum dolor sit amet.", "Lorem ipsum dolor sit amet."),
+        ("### Limits\n\n…", "…"),
+    ):
+        assert shown in _placeholders(BASE.format(extra=extra)), extra
+
+
+def test_sound_text_that_looks_like_a_placeholder() -> None:
+    for extra in (
+        "The work to be done first is denoising; upscaling comes after it.",
+        "BERT-style captioners prepend a [CLS] token, which is not needed here.",
+        "See the [HAT repository](https://arxiv.org/abs/2205.04437) for the weights.",
+        "```\n[Noisy photo] -> [Restormer] -> [HAT] -> [Final image]\nTBD\n```",
+        "The output lists boxes: [x1, y1, x2, y2] ... and so on for each boat.",
+        "### Example output\n\n...\n\nEach region gets a score between 0 and 1.",
+        "Todo lists and planners are out of scope for this question.",
+    ):
+        assert _placeholders(BASE.format(extra=extra)) == [], extra
