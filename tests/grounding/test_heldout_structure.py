@@ -214,3 +214,36 @@ def test_sound_text_that_looks_like_a_placeholder() -> None:
         "Todo lists and planners are out of scope for this question.",
     ):
         assert _placeholders(BASE.format(extra=extra)) == [], extra
+
+
+# --------------------------------------------------------------------------- M7: the prompt copied back
+
+
+def _copies(text: str, instruction: str = SECTIONS) -> list[str]:
+    return [v.text for v in check(text, case(instruction), kinds="quality") if "copies the prompt's instructions" in v.message]
+
+
+def test_a_part_that_only_repeats_its_instruction() -> None:
+    text = BASE.format(extra="### Overview\n\nDesign a high-level synaptic workflow.")
+    assert _copies(text) == ["Design a high-level synaptic workflow."]
+    # twin: the part answers in its own words, and may quote a short heading of the prompt
+    assert _copies(BASE.format(extra="")) == []
+
+
+def test_instruction_lines_pasted_before_the_answer() -> None:
+    pasted = (
+        "You are an AI scientist.\n\nBased on the following recommended models, explain:\n\n"
+        "Use only the provided models and papers, and do not refer to outside sources.\n\n"
+    )
+    instruction = PRIMARY + "\nUse **only the provided models and papers**, and do not refer to outside sources.\n"
+    answer = pasted + BASE.format(extra="")
+    assert _copies(answer, instruction) == ["You are an AI scientist."]
+    # twins: the numbered items reused as headings, the user's question quoted, one instruction
+    # line quoted beside the part's own content
+    reused = (
+        "## 1. What task the user is trying to perform.\n\nThe user asked: \"My night photo of the harbour is noisy; "
+        "can you clean it and make it larger?\" They want it cleaned and enlarged.\n\n"
+        f"## 2. How the model(s) would work\n\n{WORKFLOW}\n\nBased on the following recommended models, explain: "
+        f"this is what the prompt asked, and the flow above does it.\n\n## 3. Papers\n\n{REFS}\n"
+    )
+    assert _copies(reused, instruction) == []

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
-from .. import patterns, sections, vocab
+from .. import hollow, patterns, sections, vocab
 from ..index import Grounding
 from ..sections import Answer
 from ..tasks import tasks_in
@@ -51,20 +51,6 @@ _EMPTY_ITEM = patterns.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
 _LABEL = patterns.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
 _SLUG = patterns.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
 SEGMENT_CHARS, LONG_LINE = 30, 120
-# placeholders left where content belongs, searched in the lower-cased answer: lorem ipsum
-# (found by str.find), a template slot in brackets ("[MODEL NAME]", "[Insert link]", "[Describe … here.]"; not a
-# Markdown link or reference, which a "(", "[" or ":" follows), and a line that says only
-# "TBD", "TODO", "to be completed"… (or starts "TODO:"). Each branch is literal-led.
-_SLOT = patterns.compile(
-    r"\[(?:insert|add|enter|your|describe|write|explain|fill in|todo|tbd)\b[^\]\n]{0,120}\](?![(\[:])"
-    r"|\[[^\]\n]{0,60}\b(?:name|link|url|here|title)\.?\](?![(\[:])"
-)
-_TBD_WORDS = ("tbd", "tba", "todo", "to do", "to be ", "fixme", "placeholder", "coming soon", "...", "…")
-_TBD_LINE = patterns.compile(
-    r"[\s>*_+\-(\[]*(?:(?:tbd|tba|todo|to do|fixme|placeholder|coming soon|(?P<dots>\.\.\.|…)"
-    r"|to be (?:completed|added|written|filled(?: in)?|determined|decided|done|provided|expanded))"
-    r"[\s*_.!)\]]*$|(?:todo|tbd|fixme)\s*:)"
-)
 _SUBSET = patterns.compile(r"\bnot\b[^.\n]{0,30}\ball\b[^.\n]{0,30}\bmodels?\b|\bonly those\b[^.\n]{0,40}\brelevant\b")
 def _question(g: Grounding) -> tuple[set[str], set[int]] | None:
     """The question's content words (stemmed) and tasks, computed once per case."""
@@ -189,52 +175,12 @@ def _repeated_step(a: Answer) -> Iterator[Finding]:
         yield Finding(st.offset, st.text, f"Step{'s' if len(numbers) > 1 else ''} {which} repeat{'' if len(numbers) > 1 else 's'} step {original} word for word; give each step its own role, or drop the copies.")
 
 
-def _placeholders(a: Answer) -> Iterator[Finding]:
-    """Placeholder text (``_SLOT``, ``_TBD_LINE``) outside code fences. A line of dots
-    alone counts only as all that stands under a heading."""
-    low = a.low
-    if len(low) != len(a.text):
-        return  # a character that lower-cases to two: offsets in low are not the answer's
-    at = low.find("lorem ipsum")
-    if at >= 0 and not a.fenced(at):
-        yield _placeholder(a, at, a.text[at : a.line_at(at)[1]])
-    if "[" in low:
-        for m in _SLOT.finditer(low):
-            if not a.fenced(m.start()):
-                yield _placeholder(a, m.start(), a.text[m.start() : m.end()])
-    if not any(w in low for w in _TBD_WORDS):
-        return
-    seen: set[int] = set()
-    for w in _TBD_WORDS:
-        at = low.find(w)
-        while at >= 0:
-            start, end = a.line_at(at)
-            m = _TBD_LINE.match(low, start, end) if start not in seen else None
-            if m is not None and not a.fenced(start):
-                seen.add(start)
-                if m.group("dots") is None or _alone_under_heading(a, start, end):
-                    yield _placeholder(a, start, a.text[start:end].strip())
-            at = low.find(w, end)
-
-
-def _alone_under_heading(a: Answer, start: int, end: int) -> bool:
-    """Is the line from ``start`` to ``end`` all that stands between a heading and the next
-    heading (or the end)?"""
-    hs = a.headings
-    before = [h for h in hs if h.end < start]
-    if not before or a.text[before[-1].end : start].strip():
-        return False
-    nxt = next((h.start for h in hs if h.start > end), len(a.text))
-    return not a.text[end:nxt].strip(" \t\n-*_=")
-
-
-def _placeholder(a: Answer, at: int, shown: str) -> Finding:
-    return Finding(at, shown, f'"{_clip(shown, 60)}" is a placeholder where content belongs; write what belongs there or remove it.')
-
-
 def _empty(a: Answer) -> Iterator[Finding]:
     text = a.text
-    yield from _placeholders(a)
+    for at, shown in hollow.placeholders(a):
+        yield Finding(at, shown, f'"{_clip(shown, 60)}" is a placeholder where content belongs; write what belongs there or remove it.')
+    for at, shown in hollow.copies(a):
+        yield Finding(at, shown, f'"{_clip(shown, 60)}" copies the prompt\'s instructions instead of following them; write the answer they ask for in its place.')
     if "\n" not in text:
         return
     for m in _EMPTY_ITEM.finditer(a.nl):  # offsets in the answer: the match starts at its "\n"
