@@ -247,3 +247,15 @@ def test_instruction_lines_pasted_before_the_answer() -> None:
         f"this is what the prompt asked, and the flow above does it.\n\n## 3. Papers\n\n{REFS}\n"
     )
     assert _copies(reused, instruction) == []
+
+
+def test_quality_reads_emoji_led_and_part_n_headings_as_parts() -> None:
+    c = case(SECTIONS)
+    for head in ("🎯 **Task**", "Part 1 — Task"):
+        rest = f"\n\n{head.replace('1', '2').replace('🎯', '⚙️').replace('Task', 'Workflow')}\n\n{WORKFLOW}\n\n"
+        rest += f"{head.replace('1', '3').replace('🎯', '🔗').replace('Task', 'References')}\n\n{REFS}\n"
+        bare = f"{head}\n\nDenoising.{rest}"
+        found = [v.message for v in check(bare, c, kinds="quality")]
+        assert any(m.startswith('Part 1 (the user\'s task) says only "Denoising."') for m in found), (head, found)
+        sound = f"{head}\n\nThe user wants the noisy harbour photo cleaned and made larger.{rest}"
+        assert [v.message for v in check(sound, c, kinds="quality")] == [], head
