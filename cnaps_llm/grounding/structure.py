@@ -332,6 +332,8 @@ def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = (
             (weak if words else missing).append(p)
         if weak or missing:
             missing = _weakly_addressed(lines, heads, missing, weak, names)
+        if missing:
+            missing = _labelled(lines, heads, missing)
     else:
         missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
     last = asked[-1][0]
@@ -339,6 +341,37 @@ def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = (
         if _REASONS_RE.search(_closing_paragraph(text).lower()):
             missing.pop()
     return missing
+
+
+# a line led by a label: "1) Task: image denoising…", "2. **Workflow.** The photo…",
+# "What the user wants: a caption…" (a capital, at most six words, then the colon)
+_LABEL_LINE = patterns.compile(
+    r"[ \t]*(?:(?:\d{1,2}|[A-Z])[.)][ \t]+)?(?:\*\*([^*\n]{2,60})\*\*|([A-Z][\w'’/&-]*(?: [\w'’/&-]+){0,5}):[ \t]+\S)"
+)
+OPENING_WORDS = 12
+
+
+def _labelled(lines: list[str], heads: list[tuple[int, str, str]], missing: list[Part]) -> list[Part]:
+    """Of the parts still missing, those that no line led by a label names by a strong word;
+    the first part, when it is the task, is also addressed by an opening paragraph of
+    OPENING_WORDS words or more above the first heading ("The user scanned a page…")."""
+    labels = []
+    for line in lines:
+        if line[:1] in _HEADING_FIRST or line[:1] in " \t":
+            m = _LABEL_LINE.match(line)
+            if m is not None:
+                labels.append((m.group(1) or m.group(2)).lower())
+    out = []
+    for p in missing:
+        pattern = _part_pattern(p)
+        if any(w.rstrip("s") not in _WEAK for label in labels for w in pattern.findall(label)):
+            continue
+        if p.number == 1 and p.family == "task" and heads:
+            opening = " ".join(lines[: heads[0][0]])
+            if len(_PROSE_WORD.findall(opening)) >= OPENING_WORDS and "http" not in opening:
+                continue
+        out.append(p)
+    return out
 
 
 def _weakly_addressed(

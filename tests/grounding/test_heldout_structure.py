@@ -259,3 +259,29 @@ def test_quality_reads_emoji_led_and_part_n_headings_as_parts() -> None:
         assert any(m.startswith('Part 1 (the user\'s task) says only "Denoising."') for m in found), (head, found)
         sound = f"{head}\n\nThe user wants the noisy harbour photo cleaned and made larger.{rest}"
         assert [v.message for v in check(sound, c, kinds="quality")] == [], head
+
+
+# --------------------------------------------------------------------------- F2: parts led by a label
+
+
+def test_parts_led_by_a_label_on_their_own_line() -> None:
+    text = (
+        "1) Goal: a clean, larger copy of the night photo of the harbour.\n"
+        f"2) Pipeline: {WORKFLOW}\n"
+        "3) Sources: Restormer https://arxiv.org/abs/2111.09881 and HAT https://arxiv.org/abs/2205.04437.\n"
+    )
+    assert missing(text, PRIMARY) == []
+    bold = text.replace("1) Goal:", "1. **Goal.**").replace("2) Pipeline:", "2. **Pipeline.**").replace("3) Sources:", "3. **Sources.**")
+    assert missing(bold, PRIMARY) == []
+    # twin: labels that name no part address none
+    other = text.replace("Goal:", "Photo:").replace("Sources:", "Also:").replace(" https://arxiv.org/abs/2111.09881", "").replace(" https://arxiv.org/abs/2205.04437", "")
+    assert missing(other, PRIMARY) == [1, 3]
+
+
+def test_an_opening_paragraph_states_the_task() -> None:
+    body = f"**Workflow**\n\n{WORKFLOW}\n\n**References**\n\n{REFS}\n"
+    opening = "The user took a noisy photo of the harbour at night and wants it cleaned and printed larger.\n\n"
+    assert missing(opening + body) == []
+    # twins: no opening, or a one-line greeting, leaves part 1 unaddressed
+    assert missing(body) == [1]
+    assert missing("Here is my answer.\n\n" + body) == [1]
