@@ -7,15 +7,22 @@ instructions ask for, and the use of a recommended model.
   when a heading of the answer carries its number or one of its distinctive words
   (Markdown or bold headings, numbered lines, and headings written as plain text such
   as ``C. Justification & References``; not a line the answer copies from the prompt's
-  own text). A last part that asks for justification or references may also be
-  addressed by the answer's closing paragraph giving reasons (a short justification
-  without a heading of its own).
+  own text). A heading may be led by an emoji ("🎯 **Core Task**") or read "Part 1 — The
+  task"; its words are read by family (``data/part_words.txt``: "What you want" is the
+  task, "Why these models" the justification). A heading that names a part only by its
+  number or by a weak word ("how", "why") addresses it only when the text under it has
+  content for it (a source named, an arrow, a link). A part still missing may be
+  addressed by a line led by its label ("1) Task: …", "Sources: …"), part 1 by an
+  opening paragraph above the first heading, and a last part that asks for
+  justification or references by the answer's closing paragraph giving reasons (a short
+  justification without a heading of its own).
 * **Recommended models.** A model counts as mentioned by its name as written, with or
   without the recommender's task prefix and suffixes (``Deblur-``, ``SISR-``, ``-4x``,
   ``HuggingFace-org-``), by its distinctive part (``MSSNet`` for
   ``Deblur-MSSNet-RealBlurR``), a common abbreviation (``SD 1.4``) or its own link.
   When the prompt says the answer need not use every listed model, one is enough, or
-  a plain statement that none fits.
+  a plain statement that none fits ("none of the listed models…", "none of them…",
+  "no model in the list…", "the provided checkpoints cannot…").
 
 Invariant: pure functions of the instruction, the answer and the source names and
 links; what depends on the instruction or a name alone is remembered per value.

@@ -7,7 +7,9 @@ Seven checks, each with a name (``CHECKS``) that evals count failures by:
 * ``workflow``: the workflow has an input, an output and a step, each saying something and
   none a copy of another field or a source's name (read from our rendered format only);
 * ``repeated_step``: no step repeats an earlier one;
-* ``empty``: no heading with nothing under it, no empty list item;
+* ``empty``: no heading with nothing under it, no empty list item, no placeholder where
+  content belongs ("TBD", "[MODEL NAME]"), no part made of the prompt's own instructions
+  copied back (``grounding.hollow``);
 * ``models``: each recommended model is used in the workflow or set aside with a reason;
   when the prompt says not every model need be used, one is enough;
 * ``references``: part 3 cites a source with its link and a reason;
