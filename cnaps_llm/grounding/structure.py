@@ -137,6 +137,7 @@ _PART_LINE = patterns.compile(r"(?:part|section)\s+\d{1,2}\b(?!\s*[%.,]\d)", re.
 _SENTENCE_END = patterns.compile(r"[.!?]\s*$")
 # what may lead a heading before its words: emoji, their joiners and variation selectors
 _LEAD = " \t\u200d\ufe0f"
+LEAD_CHARS = 8
 
 
 def _heading_text(line: str) -> str | None:
@@ -145,8 +146,8 @@ def _heading_text(line: str) -> str | None:
     if not s:
         return None
     if s[0] > "\x7f" and not s[0].isalnum():  # "🎯 **Core Task**": the emoji leads the heading
-        i = 0
-        while i < len(s) and (s[i] in _LEAD or (s[i] > "\x7f" and not s[i].isalnum())):
+        i, most = 0, min(len(s), LEAD_CHARS)  # a few emoji, not a line of symbols read one by one
+        while i < most and (s[i] in _LEAD or (s[i] > "\x7f" and not s[i].isalnum())):
             i += 1
         rest = s[i:]
         return _heading_text(rest) if rest[:1] in ("#", "*") or rest.endswith(":") else None
@@ -179,9 +180,18 @@ def _heading_lines(lines: list[str]) -> list[tuple[int, str, str]]:
     out = []
     for i, line in enumerate(lines):
         c = line.lstrip()[:1]
-        if (c in _HEADING_FIRST or c > "\x7f") and (h := _heading_text(line)):
+        if (c in _HEADING_FIRST or (c > "\x7f" and _may_lead(c, line))) and (h := _heading_text(line)):
             out.append((i, line, h))
     return out
+
+
+def _may_lead(c: str, line: str) -> bool:
+    """May a line whose first character ``c`` is beyond ASCII be a heading: a digit or a
+    capital, or an emoji before "**", "#" or a label's colon (not a diagram's "│ …" line)."""
+    if c.isalnum():
+        return c.isdigit() or c.isupper()
+    head = line[:LEAD_CHARS + 4]
+    return "*" in head or "#" in head or line.rstrip().endswith(":")
 
 
 # the ASCII characters that may start a heading line: one set look-up for most lines
@@ -304,16 +314,14 @@ def _names_any(body: str, names: tuple[str, ...]) -> bool:
     return any(seen(n) for n in names)
 
 
-def _bodies(lines: list[str], heads: list[tuple[int, str, str]]) -> list[str]:
-    """The text under each heading: the rest of its line after the heading's words (a bold
+def _body(lines: list[str], heads: list[tuple[int, str, str]], k: int) -> str:
+    """The text under heading ``k``: the rest of its line after the heading's words (a bold
     label's "**Goal:** the user wants…"), then the lines down to the next heading."""
-    out = []
-    for k, (i, line, h) in enumerate(heads):
-        end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
-        at = line.find(h)
-        rest = line[at + len(h) :] if at >= 0 else ""
-        out.append("\n".join([rest, *lines[i + 1 : end]]))
-    return out
+    i, line, h = heads[k]
+    end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+    at = line.find(h)
+    rest = line[at + len(h) :] if at >= 0 else ""
+    return "\n".join([rest, *lines[i + 1 : end]])
 
 
 def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = ()) -> list[Part]:
@@ -333,10 +341,11 @@ def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = (
     if headings:
         missing, weak = [], []
         for p, pattern, _ in asked:
-            words = [m.group() for m in pattern.finditer(low)]  # a few short lines: cheap
-            if any(w.rstrip("s") not in _WEAK for w in words):
-                continue
-            (weak if words else missing).append(p)
+            m = pattern.search(low)
+            if m is None:
+                missing.append(p)
+            elif m.group().rstrip("s") in _WEAK and all(w.rstrip("s") in _WEAK for w in pattern.findall(low, m.end())):
+                weak.append(p)  # named by weak words only
         if weak or missing:
             missing = _weakly_addressed(lines, heads, missing, weak, names)
         if missing:
@@ -387,14 +396,13 @@ def _weakly_addressed(
     """Of the parts no heading names by a strong word, those still missing once the headings
     that carry their number or a weak word of theirs are read with the text under them."""
     numbers = [int(m.group(1)) if (m := _NUMBER.match("\0" + h)) else 0 for _, _, h in heads]
-    bodies = _bodies(lines, heads)
     out = []
     for p in sorted([*missing, *weak], key=lambda p: p.number):
         pattern = _part_pattern(p)
         candidates = [
             k for k, (_, _, h) in enumerate(heads) if numbers[k] == p.number or (p in weak and pattern.search(h.lower()))
         ]
-        if not any(_has_content(p, bodies[k], names) for k in candidates):
+        if not any(_has_content(p, _body(lines, heads, k), names) for k in candidates):
             out.append(p)
     return out
 
