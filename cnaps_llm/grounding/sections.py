@@ -49,8 +49,9 @@ _PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:(?:\d{1,2}|[A-Z])[.)]|(?:Part|Secti
 # bold "**Model:** SwinIR restores…" on one line is not ours.
 _OUR_STEPS = patterns.compile("\n" + re.escape(MODEL) + r"\n1\. \*\*")
 # without steps the renderer writes no model label: its input and output labels at line
-# starts under its own part-2 heading, which names the flow
-_OUR_FLOW = "input → model → output"
+# starts under its own part-2 heading, as draft.render writes it (an answer that copies the
+# prompt's "(input → model → output)" into a heading of its own is not ours)
+_OUR_FLOW = "\n## 2. How it works: input → model → output\n"
 _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 # what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
 # a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
@@ -271,7 +272,7 @@ class Answer:
         if MODEL in text:
             return _OUR_STEPS.search(self.nl) is not None
         nl = self.nl
-        return ("\n" + INPUT) in nl and ("\n" + OUTPUT) in nl and _OUR_FLOW in text
+        return ("\n" + INPUT) in nl and ("\n" + OUTPUT) in nl and _OUR_FLOW in nl
 
     @cached_property
     def low(self) -> str:

@@ -285,3 +285,14 @@ def test_an_opening_paragraph_states_the_task() -> None:
     # twins: no opening, or a one-line greeting, leaves part 1 unaddressed
     assert missing(body) == [1]
     assert missing("Here is my answer.\n\n" + body) == [1]
+
+
+def test_prose_labels_under_a_heading_that_names_the_flow_are_not_our_format() -> None:
+    c = load_case(SEEDS["003"])
+    ours = read_text(FIXTURES / "answers" / "003_grounded.md")
+    head, rest = ours.split("**Model:**\n", 1)
+    _, tail = rest.split("\n\n", 1)
+    # an answer of its own, with the prompt's "(input → model → output)" in its heading
+    prose = head.replace("## 2. How it works: input → model → output", "## 2. The models together (input → model → output)")
+    prose += "**Branch A, Denoise-SwinIR-Noise15.** It removes the heavy noise from the photo.\n\n" + tail
+    assert not any("has no step" in m for m in _quality(prose, c))
