@@ -35,14 +35,23 @@ _MD_HEADING = patterns.compile(r"(#{1,6})\s+(.*?)\s*#*\s*")
 _BOLD_LINE = patterns.compile(r"\*\*[^*\n]+\*\*:?|__[^_\n]+__:?")
 # "2. CNAPS-style Workflow", "C. Justification & References": plain lines that head a part
 # in answers without Markdown; counted only where their words name a part
-_PLAIN_HEADING = patterns.compile(r"(?:\d{1,2}|[A-Z])[.)] [^*:\n]{3,55}[^.:!?*\n]")
+_PLAIN_HEADING = patterns.compile(
+    r"(?:(?:\d{1,2}|[A-Z])[.)] [^*:\n]{3,55}|(?:Part|Section) \d{1,2}\b[^*:\n]{0,55})[^.:!?*\n]"
+)
 PLAIN = 8
 # a line that may be a heading, found on the answer with "\n" put in front (so offsets of
-# the "\n" are the answer's line starts): it starts with "#", "**" or "__", or "2. "/"C. "
-_HEADING_LINE = patterns.compile(r"\n[ \t]*((?:#|\*\*|__)[^\n]*)")
-_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:\d{1,2}|[A-Z])[.)] [^\n]*)")
-# a line that starts with one of our format's labels, on "\n" + the answer
-_OUR_LABEL = patterns.compile("\n(?:" + "|".join(re.escape(label) for label in (INPUT, MODEL, OUTPUT)) + ")")
+# the "\n" are the answer's line starts): it starts with "#", "**" or "__"
+# (an emoji may lead it: "🎯 **Core Task**"), or "2. "/"C. "/"Part 2 "
+_HEADING_LINE = patterns.compile(r"\n[ \t]*(?:[^\x00-\x7f\w\s][ \t]*){0,4}((?:#|\*\*|__)[^\n]*)")
+_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:(?:\d{1,2}|[A-Z])[.)]|(?:Part|Section) \d{1,2}\b) [^\n]*)")
+# our rendered format, on "\n" + the answer: the model label alone on its line over the first
+# numbered step ("**Model:**\n1. **Name**: …"), as the renderer writes it. A prose answer's
+# bold "**Model:** SwinIR restores…" on one line is not ours.
+_OUR_STEPS = patterns.compile("\n" + re.escape(MODEL) + r"\n1\. \*\*")
+# without steps the renderer writes no model label: its input and output labels at line
+# starts under its own part-2 heading, as draft.render writes it (an answer that copies the
+# prompt's "(input → model → output)" into a heading of its own is not ours)
+_OUR_FLOW = "\n## 2. How it works: input → model → output\n"
 _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 # what says a model is set aside: a cue ("not", "isn't", "irrelevant", "instead"…), and after
 # a "not" what is not the case ("not used", "not a fit", "not designed for"…). Each pattern
@@ -257,8 +266,13 @@ class Answer:
 
     @cached_property
     def ours(self) -> bool:
-        """Is this our rendered format (labels for input, steps and output)?"""
-        return _OUR_LABEL.search(self.nl) is not None  # one scan of the text, not three
+        """Is this our rendered format (labels for input, steps and output, as the renderer
+        writes them)?"""
+        text = self.text
+        if MODEL in text:
+            return _OUR_STEPS.search(self.nl) is not None
+        nl = self.nl
+        return ("\n" + INPUT) in nl and ("\n" + OUTPUT) in nl and _OUR_FLOW in nl
 
     @cached_property
     def low(self) -> str:

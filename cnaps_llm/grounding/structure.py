@@ -7,15 +7,22 @@ instructions ask for, and the use of a recommended model.
   when a heading of the answer carries its number or one of its distinctive words
   (Markdown or bold headings, numbered lines, and headings written as plain text such
   as ``C. Justification & References``; not a line the answer copies from the prompt's
-  own text). A last part that asks for justification or references may also be
-  addressed by the answer's closing paragraph giving reasons (a short justification
-  without a heading of its own).
+  own text). A heading may be led by an emoji ("🎯 **Core Task**") or read "Part 1 — The
+  task"; its words are read by family (``data/part_words.txt``: "What you want" is the
+  task, "Why these models" the justification). A heading that names a part only by its
+  number or by a weak word ("how", "why") addresses it only when the text under it has
+  content for it (a source named, an arrow, a link). A part still missing may be
+  addressed by a line led by its label ("1) Task: …", "Sources: …"), part 1 by an
+  opening paragraph above the first heading, and a last part that asks for
+  justification or references by the answer's closing paragraph giving reasons (a short
+  justification without a heading of its own).
 * **Recommended models.** A model counts as mentioned by its name as written, with or
   without the recommender's task prefix and suffixes (``Deblur-``, ``SISR-``, ``-4x``,
   ``HuggingFace-org-``), by its distinctive part (``MSSNet`` for
   ``Deblur-MSSNet-RealBlurR``), a common abbreviation (``SD 1.4``) or its own link.
   When the prompt says the answer need not use every listed model, one is enough, or
-  a plain statement that none fits.
+  a plain statement that none fits ("none of the listed models…", "none of them…",
+  "no model in the list…", "the provided checkpoints cannot…").
 
 Invariant: pure functions of the instruction, the answer and the source names and
 links; what depends on the instruction or a name alone is remembered per value.
@@ -33,13 +40,6 @@ from .tasks import tasks_in
 
 # --------------------------------------------------------------------------- parts
 
-# the words of the usual parts, as stems (``stem``): a numbered instruction that shares one
-# with a group gets the whole group, so "3. List relevant papers" is addressed by "Sources"
-_GROUPS = {
-    "task": frozenset({"task", "goal", "probl", "objec", "reque", "need"}),
-    "workflow": frozenset({"workf", "pipel", "work", "flow", "archi", "how"}),
-    "references": frozenset({"paper", "tool", "refer", "resou", "link", "citat", "sourc", "readi", "justi", "ratio", "evide"}),
-}
 # what a closing paragraph that justifies the design says (the last part only)
 _REASONS = frozenset({"justi", "ratio", "reaso", "becau", "why", "lever", "stren", "advan", "benef", "chose", "choos", "suite", "suita", "ideal"})
 _STOP = frozenset(
@@ -63,6 +63,25 @@ def _stems(text: str) -> set[str]:
     return {stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP}
 
 
+def _families() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+    """From ``data/part_words.txt``: each family's stems that tie an instruction to it, all
+    the stems that address it, and the weak stems (see ``missing_parts``)."""
+    ties, words, weak = {}, {}, set()
+    for line in vocab.data_lines("part_words.txt"):
+        name, _, rest = line.partition(":")
+        tie, _, more = rest.partition("|")
+        stems = {w.rstrip("?"): stem(w.rstrip("?")) for w in (tie + " " + more).split()}
+        weak |= {stem(w.rstrip("?")) for w in rest.split() if w.endswith("?")}
+        ties[name.strip()] = frozenset(stem(w.rstrip("?")) for w in tie.split())
+        words[name.strip()] = frozenset(stems.values())
+    return ties, words, frozenset(weak)
+
+
+# the words of the usual parts, as stems (``stem``): a numbered instruction that shares one of a
+# family's ties gets all the family's words, so "3. List relevant papers" is addressed by "Sources"
+_TIES, _GROUPS, _WEAK = _families()
+
+
 class Part(NamedTuple):
     """One part the prompt asks for: its number and title as the prompt gives them, and
     the stems of the words that only this part's instruction uses."""
@@ -71,15 +90,16 @@ class Part(NamedTuple):
     title: str
     stems: frozenset[str]
     references: bool  # a part of papers, tools, links or justification
+    family: str = ""  # the usual part it is ("task", "workflow", "references"), if any
 
 
 _ITEM = patterns.compile(r"^[ \t>#*]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]\s*(.*\S)?", re.I | re.M)
 _MARKUP = patterns.compile(r"[*_`#]+")
 
 DEFAULT_PARTS = (
-    Part(1, "the user's task", frozenset(_GROUPS["task"] | {"user"}), False),
-    Part(2, "how the models work: input → model → output", frozenset(_GROUPS["workflow"] | {"input", "outpu"}), False),
-    Part(3, "the relevant papers and tools with their links", _GROUPS["references"], True),
+    Part(1, "the user's task", frozenset(_GROUPS["task"] | {"user"}), False, "task"),
+    Part(2, "how the models work: input → model → output", frozenset(_GROUPS["workflow"] | {"input", "outpu"}), False, "workflow"),
+    Part(3, "the relevant papers and tools with their links", _GROUPS["references"], True, "references"),
 )
 
 
@@ -102,16 +122,22 @@ def parts_asked(instruction: str) -> tuple[Part, ...]:
     parts = []
     for n in range(1, count + 1):
         own = {s for s in words[n] if not any(s in words[k] for k in words if k != n)}
-        groups = [g for g, stems in _GROUPS.items() if stems & words[n]]
+        groups = [g for g, stems in _TIES.items() if stems & words[n]]
         for g in groups:
             own |= _GROUPS[g]
         title = min(titles[n], key=len)
-        parts.append(Part(n, title[:160], frozenset(own), "references" in groups))
+        family = groups[0] if len(groups) == 1 else ""
+        parts.append(Part(n, title[:160], frozenset(own), "references" in groups, family))
     return tuple(parts)
 
 
 _PLAIN_HEADING = patterns.compile(r"(?:\d{1,2}|[A-Z])[.)]\s+\S")
+# "Part 1 — The task", "Section 2: Workflow": a plain line that names its part by number
+_PART_LINE = patterns.compile(r"(?:part|section)\s+\d{1,2}\b(?!\s*[%.,]\d)", re.I)
 _SENTENCE_END = patterns.compile(r"[.!?]\s*$")
+# what may lead a heading before its words: emoji, their joiners and variation selectors
+_LEAD = " \t\u200d\ufe0f"
+LEAD_CHARS = 8
 
 
 def _heading_text(line: str) -> str | None:
@@ -119,6 +145,12 @@ def _heading_text(line: str) -> str | None:
     s = line.strip()
     if not s:
         return None
+    if s[0] > "\x7f" and not s[0].isalnum():  # "🎯 **Core Task**": the emoji leads the heading
+        i, most = 0, min(len(s), LEAD_CHARS)  # a few emoji, not a line of symbols read one by one
+        while i < most and (s[i] in _LEAD or (s[i] > "\x7f" and not s[i].isalnum())):
+            i += 1
+        rest = s[i:]
+        return _heading_text(rest) if rest[:1] in ("#", "*") or rest.endswith(":") else None
     if s[0] == "#":
         return s.lstrip("#").strip()
     if s.startswith("**"):  # a bold line, or a bold label that starts a line
@@ -129,7 +161,7 @@ def _heading_text(line: str) -> str | None:
     if len(s) > 80 or s[0] in "-*+|`>":
         return None
     # a plain-text heading: "1. Core Task", "C. Justification & References", "Sources:"
-    if _PLAIN_HEADING.match(s) and not _SENTENCE_END.search(s):
+    if (_PLAIN_HEADING.match(s) or _PART_LINE.match(s)) and not _SENTENCE_END.search(s):
         return s
     if s.endswith(":") and s[0].isupper() and len(s) <= 62 and not any(c in s for c in ".!?"):
         return s
@@ -138,13 +170,28 @@ def _heading_text(line: str) -> str | None:
 
 def heading_lines(lines: list[str]) -> list[tuple[str, str]]:
     """``(line, heading text)`` for the lines that are headings (``_heading_text``). A line
-    is read only when its first character could start one ("#", "*", a digit, a capital)."""
+    is read only when its first character could start one ("#", "*", a digit, a capital,
+    or any character beyond ASCII: an emoji may lead a heading)."""
+    return [(line, h) for _, line, h in _heading_lines(lines)]
+
+
+def _heading_lines(lines: list[str]) -> list[tuple[int, str, str]]:
+    """``heading_lines`` with each line's index."""
     out = []
-    for line in lines:
+    for i, line in enumerate(lines):
         c = line.lstrip()[:1]
-        if (c in _HEADING_FIRST or (c > "\x7f" and (c.isdigit() or c.isupper()))) and (h := _heading_text(line)):
-            out.append((line, h))
+        if (c in _HEADING_FIRST or (c > "\x7f" and _may_lead(c, line))) and (h := _heading_text(line)):
+            out.append((i, line, h))
     return out
+
+
+def _may_lead(c: str, line: str) -> bool:
+    """May a line whose first character ``c`` is beyond ASCII be a heading: a digit or a
+    capital, or an emoji before "**", "#" or a label's colon (not a diagram's "│ …" line)."""
+    if c.isalnum():
+        return c.isdigit() or c.isupper()
+    head = line[:LEAD_CHARS + 4]
+    return "*" in head or "#" in head or line.rstrip().endswith(":")
 
 
 # the ASCII characters that may start a heading line: one set look-up for most lines
@@ -152,7 +199,9 @@ _HEADING_FIRST = frozenset("#*0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 # searched in "\0" + the headings joined by "\0": a literal first character, which re finds
 # in C (a leading ``^|\0`` made it try every position)
-_NUMBER = patterns.compile(r"\0[\s*_`]*(?:(?:part|step|section)\s+)?(\d{1,2})\s*[.):]", re.I)
+_NUMBER = patterns.compile(
+    r"\0[\s*_`]*(?:(?:part|section)\s+(?=\d{1,2}\b)|(?:step\s+)?(?=\d{1,2}\s*[.):]))(\d{1,2})", re.I
+)
 
 
 def _outside_code(answer: str) -> str:
@@ -244,17 +293,63 @@ def _echoed(instruction: str) -> frozenset[str]:
     return frozenset(s for line in instruction.split("\n") if (s := line.strip()) and s not in items)
 
 
-def missing_parts(answer: str, instruction: str = "") -> list[Part]:
-    """The parts the instruction asks for that the answer does not address, in order."""
+_ARROW = patterns.compile(r"→|->|⟶|=>|⇒|↓")
+_LINK_OR_REF = patterns.compile(r"https?://|\[\^?\d+\]|\barxiv\b|\bgithub\b", re.I)
+_PROSE_WORD = patterns.compile(r"[A-Za-z][a-z]+")
+
+
+def _has_content(part: Part, body: str, names: tuple[str, ...]) -> bool:
+    """Does the text under a heading say something for ``part``: for the workflow, a source
+    it names or an arrow of a flow; for the references, a link or a source;
+    for any other part, a sentence of five words or more."""
+    if part.family == "workflow":
+        return bool(_ARROW.search(body)) or _names_any(body, names)
+    if part.family == "references" or part.references:
+        return bool(_LINK_OR_REF.search(body)) or _names_any(body, names)
+    return len(_PROSE_WORD.findall(body)) >= 5
+
+
+def _names_any(body: str, names: tuple[str, ...]) -> bool:
+    seen = Mentions(body, ())
+    return any(seen(n) for n in names)
+
+
+def _body(lines: list[str], heads: list[tuple[int, str, str]], k: int) -> str:
+    """The text under heading ``k``: the rest of its line after the heading's words (a bold
+    label's "**Goal:** the user wants…"), then the lines down to the next heading."""
+    i, line, h = heads[k]
+    end = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+    at = line.find(h)
+    rest = line[at + len(h) :] if at >= 0 else ""
+    return "\n".join([rest, *lines[i + 1 : end]])
+
+
+def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = ()) -> list[Part]:
+    """The parts the instruction asks for that the answer does not address, in order.
+
+    A heading addresses a part by one of the part's words; by a weak word alone ("how",
+    "why") or by the part's number alone ("## 2. Why old phones are noisy"), only when the
+    text under it has content for the part (``_has_content``; ``names``: the sources' names)."""
     asked = _asked(instruction)
     text = _outside_code(answer)
     echoed = _echoed(instruction)
-    headings = [h for line, h in heading_lines(text.split("\n")) if line.strip() not in echoed]
+    lines = text.split("\n")
+    heads = [t for t in _heading_lines(lines) if t[1].strip() not in echoed]
+    headings = [h for _, _, h in heads]
     said = "\0".join(headings) if headings else text  # no structure at all: its words anywhere
-    numbers = {int(n) for n in _NUMBER.findall("\0" + said)} if headings else set()
     low = said.lower()
-    if headings:  # a few short lines: the search itself costs less than testing each stem
-        missing = [p for p, pattern, _ in asked if p.number not in numbers and not pattern.search(low)]
+    if headings:
+        missing, weak = [], []
+        for p, pattern, _ in asked:
+            m = pattern.search(low)
+            if m is None:
+                missing.append(p)
+            elif m.group().rstrip("s") in _WEAK and all(w.rstrip("s") in _WEAK for w in pattern.findall(low, m.end())):
+                weak.append(p)  # named by weak words only
+        if weak or missing:
+            missing = _weakly_addressed(lines, heads, missing, weak, names)
+        if missing:
+            missing = _labelled(lines, heads, missing)
     else:
         missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
     last = asked[-1][0]
@@ -262,6 +357,54 @@ def missing_parts(answer: str, instruction: str = "") -> list[Part]:
         if _REASONS_RE.search(_closing_paragraph(text).lower()):
             missing.pop()
     return missing
+
+
+# a line led by a label: "1) Task: image denoising…", "2. **Workflow.** The photo…",
+# "What the user wants: a caption…" (a capital, at most six words, then the colon)
+_LABEL_LINE = patterns.compile(
+    r"[ \t]*(?:(?:\d{1,2}|[A-Z])[.)][ \t]+)?(?:\*\*([^*\n]{2,60})\*\*|([A-Z][\w'’/&-]*(?: [\w'’/&-]+){0,5}):[ \t]+\S)"
+)
+OPENING_WORDS = 12
+
+
+def _labelled(lines: list[str], heads: list[tuple[int, str, str]], missing: list[Part]) -> list[Part]:
+    """Of the parts still missing, those that no line led by a label names by a strong word;
+    the first part, when it is the task, is also addressed by an opening paragraph of
+    OPENING_WORDS words or more above the first heading ("The user scanned a page…")."""
+    labels = []
+    for line in lines:
+        if line[:1] in _HEADING_FIRST or line[:1] in " \t":
+            m = _LABEL_LINE.match(line)
+            if m is not None:
+                labels.append((m.group(1) or m.group(2)).lower())
+    out = []
+    for p in missing:
+        pattern = _part_pattern(p)
+        if any(w.rstrip("s") not in _WEAK for label in labels for w in pattern.findall(label)):
+            continue
+        if p.number == 1 and p.family == "task" and heads:
+            opening = " ".join(lines[: heads[0][0]])
+            if len(_PROSE_WORD.findall(opening)) >= OPENING_WORDS and "http" not in opening:
+                continue
+        out.append(p)
+    return out
+
+
+def _weakly_addressed(
+    lines: list[str], heads: list[tuple[int, str, str]], missing: list[Part], weak: list[Part], names: tuple[str, ...]
+) -> list[Part]:
+    """Of the parts no heading names by a strong word, those still missing once the headings
+    that carry their number or a weak word of theirs are read with the text under them."""
+    numbers = [int(m.group(1)) if (m := _NUMBER.match("\0" + h)) else 0 for _, _, h in heads]
+    out = []
+    for p in sorted([*missing, *weak], key=lambda p: p.number):
+        pattern = _part_pattern(p)
+        candidates = [
+            k for k, (_, _, h) in enumerate(heads) if numbers[k] == p.number or (p in weak and pattern.search(h.lower()))
+        ]
+        if not any(_has_content(p, _body(lines, heads, k), names) for k in candidates):
+            out.append(p)
+    return out
 
 
 # --------------------------------------------------------------------------- recommended models
@@ -358,22 +501,32 @@ def mention_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(long)), tuple(sorted(short))
 
 
-_NONE_FITS = (
-    r"\bnone of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
-    r"|\bno (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b"
-    r"|\b(?:provided|listed|recommended|given|available) (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b"
+# "none fits" in the words answers use: "none of the listed checkpoints…", "none of them…",
+# "none can locate…", "no listed model…", "no model in the list…", "nothing in the list…",
+# "the provided models cannot…". Each branch is led by its letter (a word boundary checked
+# after it), searched in the lower-cased answer: re skips in C to where a branch can start,
+# where re.I and a leading \b made it try every position.
+_MODEL_NOUN = (
+    r"(?:models?|tools?|options?|sources?|checkpoints?|networks?|candidates?|choices?|methods?|variants?|entries|"
+    r"recommendations?)"
 )
-
-
-# the same on the lower-cased answer, each branch led by its letter (a word boundary checked
-# after it): re skips in C to where a branch can start, where re.I and a leading \b made it
-# try every position
-_NONE_FITS_LOW = patterns.compile(
-    r"n(?<!\wn)o(?:ne of the (?:\w+ ){0,2}(?:models?|tools?|options?|sources?)\b"
-    r"| (?:\w+ ){0,2}(?:provided|listed|recommended|given|available|supplied|suitable) (?:\w+ )?(?:models?|tools?)\b)"
-    r"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
-    r" (?:\w+ )?models? (?:is|are|do|does|can)(?:n't| not)\b"
+_NEGATED = (
+    r"(?:cannot|can ?not|can't|could ?not|couldn't|do not|don't|does not|doesn't|is not|isn't|are not|aren't|"
+    r"will not|won't|would not|wouldn't)"
 )
+_LISTED = r"(?:provided|listed|recommended|given|available|supplied|suitable)"
+_A_LIST = r"(?:the|this|that|your|our) (?:\w+ )?(?:list|set|selection|recommendations)"
+_NONE_FITS_PATTERN = (
+    rf"n(?<!\wn)o(?:ne (?:of (?:the (?:[\w-]+ ){{0,2}}{_MODEL_NOUN}\b|th(?:em|ese|ose)\b)"
+    rf"|(?:can|could|will|would|does|do|is|are|fits?|suits?|matches|applies|performs?|handles?)\b)"
+    rf"| (?:[\w-]+ ){{0,2}}{_LISTED} (?:\w+ )?{_MODEL_NOUN}\b"
+    rf"| (?:single )?{_MODEL_NOUN} (?:in|from|among|on) {_A_LIST}\b"
+    rf"|thing (?:in|from|among|on) {_A_LIST}\b)"
+    rf"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
+    rf" (?:[\w-]+ ){{0,2}}{_MODEL_NOUN} (?:\w+ )?{_NEGATED}(?![a-z])"
+)
+_NONE_FITS = patterns.compile(_NONE_FITS_PATTERN, re.I)
+_NONE_FITS_LOW = patterns.compile(_NONE_FITS_PATTERN)
 
 
 def says_none_fits(answer: str, low: str | None = None) -> bool:
@@ -382,7 +535,7 @@ def says_none_fits(answer: str, low: str | None = None) -> bool:
     where a character folds apart, as ``patterns.lower_for_search`` refuses)."""
     if low is not None and not ("\u0130" in answer or "\u0131" in answer or "\u017f" in answer):
         return _NONE_FITS_LOW.search(low) is not None
-    return bool(re.search(_NONE_FITS, answer, re.I))
+    return _NONE_FITS.search(answer) is not None
 
 
 _WORD = patterns.compile(r"[0-9a-z]+")

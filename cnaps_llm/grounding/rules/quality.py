@@ -7,7 +7,9 @@ Seven checks, each with a name (``CHECKS``) that evals count failures by:
 * ``workflow``: the workflow has an input, an output and a step, each saying something and
   none a copy of another field or a source's name (read from our rendered format only);
 * ``repeated_step``: no step repeats an earlier one;
-* ``empty``: no heading with nothing under it, no empty list item;
+* ``empty``: no heading with nothing under it, no empty list item, no placeholder where
+  content belongs ("TBD", "[MODEL NAME]"), no part made of the prompt's own instructions
+  copied back (``grounding.hollow``);
 * ``models``: each recommended model is used in the workflow or set aside with a reason;
   when the prompt says not every model need be used, one is enough;
 * ``references``: part 3 cites a source with its link and a reason;
@@ -25,7 +27,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
-from .. import patterns, sections, vocab
+from .. import hollow, patterns, sections, vocab
 from ..index import Grounding
 from ..sections import Answer
 from ..tasks import tasks_in
@@ -177,6 +179,10 @@ def _repeated_step(a: Answer) -> Iterator[Finding]:
 
 def _empty(a: Answer) -> Iterator[Finding]:
     text = a.text
+    for at, shown in hollow.placeholders(a):
+        yield Finding(at, shown, f'"{_clip(shown, 60)}" is a placeholder where content belongs; write what belongs there or remove it.')
+    for at, shown in hollow.copies(a):
+        yield Finding(at, shown, f'"{_clip(shown, 60)}" copies the prompt\'s instructions instead of following them; write the answer they ask for in its place.')
     if "\n" not in text:
         return
     for m in _EMPTY_ITEM.finditer(a.nl):  # offsets in the answer: the match starts at its "\n"

@@ -30,7 +30,7 @@ def no_recommended_message(names: list[str], *, one_is_enough: bool) -> str:
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     answer = view.answer
-    for part in missing_parts(answer, g.instruction):
+    for part in missing_parts(answer, g.instruction, tuple(n for _, n in g.source_names)):
         yield Finding(None, f"missing:{part.number}", missing_part_message(part))
     if not view.links and g.links:
         yield Finding(None, "no-links", NO_LINKS)
