@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cnaps_llm.grounding import check, clear_caches, cues, grounding_for, index, links, names, numbers, patterns, structure, tasks, vocab
+from cnaps_llm.grounding import check, chunks, clear_caches, cues, grounding_for, index, links, names, numbers, patterns, structure, tasks, titles, vocab
 from cnaps_llm.inputs import load_case
 
 from .conftest import FIXTURES, SEEDS
@@ -150,11 +150,11 @@ def test_task_offsets_survive_a_letter_that_lowers_to_two() -> None:
 @given(MIXED)
 def test_name_scan_skips_only_chunks_read_as_nothing(text: str) -> None:
     # what the scan passes over: capitalised plain words the vocabulary lacks, and chunks
-    # _alone reads as nothing (single capitals, words in capitals, numbers), each
+    # read_alone reads as nothing (single capitals, words in capitals, numbers), each
     # read whole where its match starts (no chunk begun before it)
     v = vocab.names()
-    every = [(m.start(), names._chunk(text, m)) for m in names._CAND.finditer(text)]
-    kept = [names._chunk(text, m) for m in names._scan().finditer(text)]
+    every = [(m.start(), chunks.chunk_at(text, m)) for m in chunks.CAND.finditer(text)]
+    kept = [chunks.chunk_at(text, m) for m in chunks.scan().finditer(text)]
     assert set(kept) <= {c for _, c in every}
     for match_start, chunk in every:
         if chunk in kept:
@@ -164,7 +164,7 @@ def test_name_scan_skips_only_chunks_read_as_nothing(text: str) -> None:
         if re.fullmatch(r"[A-Z][a-z]+", raw):
             assert raw.lower() not in v.multi_first and raw not in v.exact and not (raw.endswith("s") and raw[:-1] in v.exact), chunk
         else:
-            assert names._alone(raw) is None, chunk
+            assert chunks.read_alone(raw) is None, chunk
 
 
 @pytest.mark.parametrize(
@@ -175,8 +175,8 @@ def test_name_scan_skips_only_chunks_read_as_nothing(text: str) -> None:
     ],
 )
 def test_name_scan_passes_over_numbers_capitals_and_plain_words(text: str, skipped: list[str]) -> None:
-    read = {names._chunk(text, m)[2] for m in names._scan().finditer(text)}
-    every = {names._chunk(text, m)[2] for m in names._CAND.finditer(text)}
+    read = {chunks.chunk_at(text, m)[2] for m in chunks.scan().finditer(text)}
+    every = {chunks.chunk_at(text, m)[2] for m in chunks.CAND.finditer(text)}
     assert sorted(every - read) == sorted(skipped)
 
 
@@ -315,8 +315,8 @@ def test_token_runs_equal_the_set_of_every_run(text: str, probes: list[str]) -> 
 
 # the class-led patterns as first written, each now split by its leading character
 _AS_ONE = [
-    (names._ITALIC, r"[*_](?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])"),
-    (names._QUOTED, r"[\"“`](?=[A-Z0-9])([^\"”`\n]{12,240})[\"”`]"),
+    (titles._ITALIC, r"[*_](?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])"),
+    (titles._QUOTED, r"[\"“`](?=[A-Z0-9])([^\"”`\n]{12,240})[\"”`]"),
 ]
 _SHAPE = rf"[\[(]\s*(?:[A-Za-z]|{numbers._NUM})(?:\s*,\s*(?:[A-Za-z]|{numbers._NUM})){{2,}}\s*[\])]"
 _MARKS = ["*", "**", "_", '"', "“", "”", "`", "(", ")", "[", "]", ":", ", ", ",", "1", "256", "3.5", "C", "\n", " ",

@@ -1,27 +1,22 @@
-"""Find mentions of named models, methods, datasets and systems, and paper titles.
+"""Find mentions of named models, methods, datasets and systems in running text.
 
-A chunk of text is a name when the vocabularies list it (models, metrics, software,
-hardware; a hardware family with its model number: ``RTX 4090``), or when its shape
-says so: an inner capital (``SwinIR``), letters with digits (``VGG16``), a hyphenated
-part in capitals (``Real-ESRGAN``) or three capitalised hyphen parts. A listed name
-takes a version that follows it (``Stable Diffusion v1.5``). Capitalised words ending in
-a head noun (``data/name_heads.txt``) are one name written out in words (``Holistic
-Attention Network``, ``Fast Fourier Convolutions``).
+A chunk is read as a name by its shape or the vocabularies (``chunks``); around it,
+this module reads what needs the text: a listed name written in several words or in
+lower case (``ffmpeg``), a hardware family with its model number (``RTX 4090``), a
+version that follows a listed name (``Stable Diffusion v1.5``), capitalised words
+ending in a head noun (``data/name_heads.txt``) as one name written out in words
+(``Holistic Attention Network``, ``Fast Fourier Convolutions``), an unlisted word in
+capitals only in running prose (``MAXIM``), and capitalised words a cue says are a name
+("such as Visual Genome", "the Waterloo Exploration dataset").
 
-Never names: generic families and plain terms (CNN, U-Net, GitHub), file formats and
-colour spaces (``data/formats.txt``; ``Non-JPEG`` is JPEG), task words in capitals
-(``SUPER-RESOLUTION``), and the tokens of code and diagrams: file names (a name's
-stem is judged: ``MSSNet.pdf``), attributes (``M1.label``), placeholders (``x1``,
-``O3``, ``frame_2``, ``conf1`` beside ``conf2``), diagram node ids (``O1[…]``),
-typed or assigned variables (``PersonCount (integer)``, ``DetailMap =``): the last few,
-which need the text around them, are told by ``words.code_token`` for the names a case
-does not ground.
+Never names, besides those ``chunks`` rules out: hex colours and escaped line breaks in
+diagrams (``#f9f``, ``\\nExtracts``), words in capitals outside prose (a heading, a
+label); typed or assigned variables (``PersonCount (integer)``, ``DetailMap =``) and
+diagram node ids (``O1[…]``), which need the text around them, are told by
+``words.code_token`` for the names a case does not ground. Paper titles: ``titles``.
 
-A title is text in italics, in quotes (with a colon, or a word like "for" and five
-words at least; single curly quotes too), in bold in a reference item beside a link,
-or a link's text (three words at least, none saying it is a link: "[MSSNet paper]")
-that is mostly capitalised; a link's text or bold with that shape of a title (a colon,
-or "for" in five words) is one in sentence case too.
+Invariant: ``names_in`` reads only the text it is given (links already masked) and the
+word lists: the same text always gives the same ``(offset, name)`` pairs, in order.
 """
 
 from __future__ import annotations
@@ -29,85 +24,14 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 
 from . import patterns, vocab
+from .chunks import CHUNK, CHUNK_CHARS, caps_listed, chunk_at, classify, family_words, read_alone, scan, strip_suffix
 from .words import STOP, capitalised_before, head_nouns, is_task_word
 
-# Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
-# plain words), so the scan looks for a capital or digit and widens to the whole chunk:
-# plain lower-case words, most of an answer, are never visited.
-_CHUNK = "[A-Za-z0-9+._-]"
-_CAND = patterns.compile(rf"[A-Z0-9]{_CHUNK}*")
-_WORD = patterns.compile(rf"[A-Za-z0-9]{_CHUNK}*")
-_CHUNK_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+._-")
-
-
-@cache
-def _scan() -> re.Pattern[str]:
-    """``_CAND`` without most chunks that can never be names whatever is around them,
-    passed over in C instead of read in Python: capitalised plain words ("The",
-    "Input") the vocabulary lacks, single capitals ("A"), words in capitals it lacks
-    ("RGB", "CNAPS"), and numbers ("2023", "1.5", "4x").
-
-    One branch per leading character, each a literal, so re still skips ahead to a
-    candidate in C (a leading class of three runs or more is tested as one bitmap, so a
-    never-matching NUL branch is added: two runs are tested range by range, twice the
-    cost per character). After the lead, a look-ahead rejects a chunk that is one of
-    the above whole (nothing of a chunk before it, full stops after it allowed).
-
-    A capital or digit right after another is tried only when that one was passed over
-    (had it been read, its chunk would hold this one), so it is passed over at once:
-    the rest of a chunk passed over is never read from inside it, and a run of them
-    stays linear. (So a chunk is passed over only when each capital or digit in it
-    follows another: not "2048x1536", "High-Level".)
-    """
-    v = vocab.names()
-    keep = {f.capitalize() for f in v.multi_first if f.isalpha()}
-    keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
-    keep |= {h for h in head_nouns() if h[1:].islower()}  # Network, Transformers: a written-out name may end there
-    caps = _listed_capitals(v)
-    plain_caps = {w.upper() for w in vocab.generic() if w.isalpha() and 2 <= len(w) <= 5} - caps
-    plain_end = r"[._-]*+(?![A-Za-z0-9+])"
-    branches = []
-    for lead in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        kept = patterns.trie_regex([list(w[1:]) for w in sorted(keep) if w[0] == lead])
-        word = f"(?!(?:{kept})(?![a-z]))" if kept else ""
-        # a single capital: [a-z]*+ reads none when _alone reads it as nothing
-        word += "[a-z]*+" if _alone(lead) is None else "[a-z]++"
-        listed = patterns.trie_regex([list(w[1:]) for w in sorted(caps) if w[0] == lead and len(w) > 1])
-        # words in capitals of 3 to 6 letters are read: in running prose an unlisted one
-        # names something (MAXIM, DRCT), which ``names_in`` tells by the words around it
-        # (those the generic list holds are passed over here, in C: RGB, JPEG, GPU)
-        gen = patterns.trie_regex([list(w[1:]) for w in sorted(plain_caps) if w[0] == lead])
-        upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "(?:[A-Z](?![A-Z])|[A-Z]{6}[A-Z]*+"
-        upper += f"|(?:{gen})(?![A-Z]))" if gen else ")"
-        whole = rf"(?<!{_CHUNK}{lead})(?:{word}|{upper}){plain_end}"
-        branches.append(rf"{lead}(?!(?<=[A-Z0-9]{lead})|{whole}){_CHUNK}*")
-    number = _number_skip(v)
-    for lead in "0123456789":
-        # after a digit's full stop, as after a digit, the number's first digit was passed
-        # over; after another chunk character, a digit is inside a chunk begun before it (wav2vec)
-        skip = rf"(?!(?<=[A-Z0-9]{lead})|(?<=[0-9]\.{lead})|(?<!{_CHUNK}{lead}){number}{plain_end})" if number else ""
-        branches.append(rf"{lead}{skip}{_CHUNK}*")
-    branches.append(r"\x00(?!)")  # never matches: makes the lead class a bitmap
-    return patterns.compile("|".join(branches))
-
-
-def _listed_capitals(v: vocab.NameVocab) -> frozenset[str]:
-    """The words in capitals ``_alone`` may read as something (a name, or "" for the text
-    around it to decide): listed as written or in any case (a plural too), head nouns
-    and family words. (Any other: ``_classify`` finds no shape of a name in capitals.)"""
-    forms = {w for w in v.exact if w.isupper()}
-    forms |= {w.upper() + end for w in v.any_case if w.isalpha() for end in ("", "S")}
-    forms |= {w for w in (*head_nouns(), *_family_words()) if w.isupper()}
-    return frozenset(w for w in forms if w.isalpha() and w.isascii())
-
-
-@cache
-def _caps_listed() -> frozenset[str]:
-    return _listed_capitals(vocab.names())
-
+# a word of a multi-word name (``_multiword``): any case, "Laplacian variance"
+_WORD = patterns.compile(rf"[A-Za-z0-9]{CHUNK}*")
 
 _WORD_BEFORE = patterns.compile(r"([A-Za-z][A-Za-z'’+-]*)[\s*_()\[\]\"“”,;:]*$")
 _WORD_AFTER = patterns.compile(r"[\s*_()\[\]\"“”,;:.]*([A-Za-z][A-Za-z'’+-]*)")
@@ -127,38 +51,6 @@ def _in_prose(text: str, start: int, end: int) -> bool:
         return False  # alone in brackets or at a line's end: a diagram label ("[START]", "subgraph FUSION")
     words = (before.group(1), after.group(1))
     return not any(w.isupper() for w in words) and any(w.islower() for w in words)
-
-
-def _number_skip(v: vocab.NameVocab) -> str:
-    """The rest of a number that is never a name (after its first digit): digits, full
-    stops between them, lower-case letters after (4x, 2px, 1990s);
-    letters some listed name starts with after its digits are not passed over (3dgs)
-    (``""`` when a listed name is all digits: no number is passed over)."""
-    listed = [*v.any_case, *(vocab.squash(w) for w in v.exact)]
-    if any(w.isdigit() for w in listed):
-        return ""
-    firsts = {m.group(1) for w in listed if (m := re.fullmatch(r"[0-9]+([a-z])[a-z]*", w))}
-    letters = "".join(c for c in "abcdefghijklmnopqrstuvwxyz" if c not in firsts)
-    return rf"[0-9]*+(?:\.[0-9]++)*+(?:[{letters}][a-z]*+)?"
-
-
-@cache
-def _formats() -> frozenset[str]:
-    """File formats, colour spaces and standards, squashed (``data/formats.txt``)."""
-    return frozenset(vocab.squash(w) for w in vocab.data_lines("formats.txt"))
-
-
-@cache
-def _family_words() -> frozenset[str]:
-    """Single-word families (RTX, Pixel, iPhone, SD) as they may be
-    written: a set look-up of the chunk, not a case-folded one."""
-    return frozenset(
-        form
-        for f in vocab.NAME_FILES
-        for line in vocab.data_lines(f)
-        if line.endswith(vocab.FAMILY) and " " not in (w := line.removesuffix(vocab.FAMILY))
-        for form in (w, w.upper(), w.lower(), w.capitalize())
-    )
 
 
 _NEXT_WORD = patterns.compile(r"[ \t]+([A-Z][A-Za-z]*)")
@@ -182,84 +74,6 @@ def _headed(text: str, start: int, end: int) -> tuple[int, str] | None:
     if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
         return None
     return at, phrase
-
-
-def _chunk(text: str, m: re.Match[str]) -> tuple[int, int, str]:
-    s, e = m.span()
-    if s and text[s - 1] in _CHUNK_CHARS:  # rare: "iPhone", "wav2vec", "re-ID"
-        while s > 0 and text[s - 1] in _CHUNK_CHARS:
-            s -= 1
-        while not text[s].isalnum():
-            s += 1
-    if text[e - 1] in "._-":  # a sentence's full stop is not part of a name
-        while e > s and text[e - 1] in "._-":
-            e -= 1
-    return s, e, text[s:e]
-
-
-_INNER_CAP = patterns.compile(r"[a-z][A-Z]")
-_CAPS_THEN_WORD = patterns.compile(r"[A-Z]{2}[a-z]{2}")  # MODNet, CLIPSeg (GANs, CNNs: a plural "s" only)
-_HAS_DIGIT = patterns.compile(r"\d")
-_ACRONYM = patterns.compile(r"[A-Z]{3,6}")  # an unlisted word in capitals read as a name in prose
-_FORMAT_VARIANT = patterns.compile(r"([A-Za-z]+)[-_]?\d+")  # PNG-24, TIFF16, FOGRA39, NV12
-# 2nd, 1990s, node_1, enlarged_frame_2, and a letter with a digit (x1, O3, M2): placeholders
-_ORDINAL = patterns.compile(r"^\d+(?:st|nd|rd|th|s)?$|^[A-Za-z][A-Za-z_]*_\d+$|^[A-Za-z]\d$", re.I)
-# first parts that qualify the rest: "Non-JPEG" is about JPEG, "PRE-PROCESSING" about processing
-_PREFIXES = {"non", "pre", "post", "anti", "semi", "multi", "sub", "un", "co", "cross", "self", "re", "de", "over", "under"}
-_SUFFIXES = {
-    "based", "like", "style", "driven", "inspired", "powered", "specific", "only", "free", "aware", "guided",
-    "conditioned", "level", "scale", "wise", "type", "class", "grade", "ready", "friendly", "compatible",
-    "enhanced", "generated", "trained", "pretrained", "tuned", "family", "series", "variant", "variants",
-    "model", "models", "architecture", "backbone", "network", "module", "stage", "step", "branch", "output",
-    "input", "pipeline", "paper", "repo", "authors", "approach", "method", "format", "compressed", "s",
-}
-# text in *italics*, or "quoted"/`quoted` (starting with a capital or digit), reads as a cited title.
-# Each is ``[marks]body`` split into one pattern per opening mark (``patterns.finditer_any``),
-# with no look-behind at the start: the character before the mark is checked in Python.
-# Neither body can hold its closing marks, so a possessive run ends where the closing mark must be
-# (backing off from a longer run only finds body characters there).
-_ITALIC = patterns.by_lead("*_", r"(?![*_])([^*_\n]{12,200}+)[*_](?![*_\w])")
-_QUOTED = patterns.by_lead('"“`', r"(?=[A-Z0-9])([^\"”`\n]{12,240}+)[\"”`]")
-_SINGLE_QUOTED = patterns.compile(r"‘(?=[A-Z0-9])([^’\n]{12,240}+)’")  # ‘Title’ (an apostrophe closes it too)
-_BOLD = patterns.compile(r"\*\*(?=[A-Z0-9])([^*\n]{12,240}+)\*\*")
-_ITEM_MARKS = frozenset("-*+0123456789")  # a list item's first character (its bold's own "**" too)
-_MASKED_LINK = " " * 12  # a link the url rule masked leaves a run of spaces this long at least
-_LABEL = patterns.compile(r"(?:paper|title|reference|ref|source)\s*:\s*", re.I)  # "**Paper: Title**"
-# words that say a link's text names the link, not a paper: [MSSNet paper](…), [code](…)
-_LINK_WORDS = frozenset(
-    "paper papers code repo repository github arxiv pdf project page website site link demo card huggingface "
-    "here official implementation weights checkpoint homepage".split()
-)
-_CONNECTORS = frozenset("for of with via using in on to from towards and by".split())
-
-
-def _strip_suffix(chunk: str) -> str:
-    parts = chunk.split("-")
-    # "SwinIR-based", "GenIR-curated": a trailing plain lower-case word is not part of the name
-    while len(parts) > 1 and (parts[-1].lower() in _SUFFIXES or (parts[-1].isalpha() and parts[-1].islower())):
-        parts.pop()
-    return "-".join(parts).rstrip("._")
-
-
-def _strip_parts(chunk: str) -> str:
-    parts = _strip_suffix(chunk).split("-")
-    # "Non-JPEG", "non-UI", "Multi-ControlNet": a leading prefix qualifies the rest
-    while len(parts) > 1 and parts[0].lower() in _PREFIXES:
-        parts.pop(0)
-    return "-".join(parts)
-
-
-def _shape_is_name(c: str) -> bool:
-    if _INNER_CAP.search(c) or _CAPS_THEN_WORD.search(c):
-        return True
-    letters = sum(ch.isalpha() for ch in c)
-    if _HAS_DIGIT.search(c) and c[0].isalpha() and letters >= 2:
-        return True
-    parts = c.split("-")
-    if len(parts) > 1 and any(len(p) >= 2 and p.isupper() and p.isalpha() for p in parts):
-        return True
-    # Image-Classifier-Scene-Detector: a module named by capitalised parts
-    return len(parts) >= 3 and all(p[:1].isupper() for p in parts)
 
 
 @cache
@@ -326,7 +140,7 @@ def _cued_name(phrase: str) -> str | None:
     if not words or words[0].lower() in STOP or len(phrase) < 3:
         return None
     if len(words) == 1 and not phrase.isalpha():
-        return _classify(phrase)  # a word with digits or marks: its shape decides (FOGRA39 is a format)
+        return classify(phrase)  # a word with digits or marks: its shape decides (FOGRA39 is a format)
     sq = vocab.squash(phrase)
     generic = vocab.generic()
     if sq in generic or sq[:-1] in generic or vocab.squash(words[0]) in generic or is_task_word(phrase):
@@ -368,25 +182,25 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
 
 def _names_read(text: str) -> Iterator[tuple[int, str]]:
     v = vocab.names()
-    heads, families = head_nouns(), _family_words()
+    heads, families = head_nouns(), family_words()
     exact, multi_first = v.exact, v.multi_first
     skip_until = -1
-    for m in _scan().finditer(text):
+    for m in scan().finditer(text):
         start, end = m.span()
-        # ``_chunk`` inlined for its usual case (nothing of a chunk before the match, no
+        # ``chunk_at`` inlined for its usual case (nothing of a chunk before the match, no
         # trailing full stop): a call per chunk is a third of this loop's time
-        if (start and text[start - 1] in _CHUNK_CHARS) or text[end - 1] in "._-":
-            chunk = _chunk(text, m)
+        if (start and text[start - 1] in CHUNK_CHARS) or text[end - 1] in "._-":
+            chunk = chunk_at(text, m)
             start, end, raw = chunk
         else:
             raw = text[start:end]
             chunk = (start, end, raw)
         if start < skip_until:
             continue
-        alone = _alone(raw)
+        alone = read_alone(raw)
         if alone != "":  # most chunks: the text around one can only rule it out
             if alone is not None and not (start and (text[start - 1] == "#" or (text[start - 1] == "\\" and raw[0] in "nt"))):
-                if alone == raw and raw.isupper() and raw.isalpha() and raw not in _caps_listed() and not _in_prose(text, start, end):
+                if alone == raw and raw.isupper() and raw.isalpha() and raw not in caps_listed() and not _in_prose(text, start, end):
                     continue  # an unlisted word in capitals outside running prose: a label, a heading
                 yield start, alone
             continue
@@ -432,22 +246,9 @@ def _names_read(text: str) -> Iterator[tuple[int, str]]:
                 continue  # hex colours in diagram styles (#f9f)
             if before == "\\" and raw[:1] in "nt":
                 continue  # an escaped line break in a diagram label: \nExtracts
-        name = _classify(raw)
+        name = classify(raw)
         if name is not None:
             yield start, name
-
-
-@lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
-def _alone(raw: str) -> str | None:
-    """What ``names_in`` reads a chunk as whatever is around it (``_classify``, the
-    skips after "#" and "\\" aside), or "" when the text around it decides: a head noun,
-    a capitalised word, a family word, the first word of a multi-word name."""
-    if raw.isalpha():
-        if raw in head_nouns() or raw[1:].islower() or raw in _family_words():
-            return ""
-    elif raw[0].isupper() and vocab.squash_word(raw) in vocab.names().multi_first:
-        return ""
-    return _classify(raw)
 
 
 _FAMILY_MEMBER = patterns.compile(r"[ \t]+([A-Za-z]{0,3}\d[A-Za-z0-9+]*(?:\.\d+)*)")  # RTX 4090, Galaxy S24, SD 1.5
@@ -472,47 +273,6 @@ def _listed(text: str, start: int, end: int, v: vocab.NameVocab) -> int | None:
     return version.end() if version is not None else end
 
 
-@lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
-def _classify(raw: str) -> str | None:
-    """The name a single chunk stands for (suffixes like "-based" removed), or None."""
-    v, generic = vocab.names(), vocab.generic()
-    c = _strip_parts(raw)
-    if "." in c:
-        stem, _, tail = c.rpartition(".")
-        if tail.isalpha() and tail.lower() in generic:
-            if "_" in stem:
-                return None  # a file named in snake case: flyer_A4_print.pdf, facade_7_5x.png
-            c = _strip_parts(stem)  # a file: MSSNet.pdf names MSSNet, frame_1.png nothing
-        elif tail[:1].islower() and tail.isidentifier() and vocab.squash(c) not in v.any_case:
-            return None  # an attribute: M1.label, output.image
-        elif c[:1].islower() and all(p.isidentifier() for p in c.split(".")) and vocab.squash(c) not in v.any_case:
-            return None  # a call into a module: cv2.GaussianBlur, torch.nn.Conv2d
-    if not c:
-        return None
-    if _ORDINAL.match(c):
-        # ordinals, numbered nodes, placeholders; but a listed device of one letter and a
-        # number is a name (T4, L4: a sibling placeholder is told by ``words.declared``)
-        return c if len(c) == 2 and c[0].isupper() and vocab.squash(c) in v.any_case else None
-    sq = vocab.squash(c)
-    if sq in generic or (sq.endswith("s") and sq[:-1] in generic):
-        return None
-    if sq in v.family_only:
-        return None  # "Pixel" alone is a word; "Pixel 8" is read by names_in
-    variant = _FORMAT_VARIANT.fullmatch(c)
-    if variant is not None and vocab.squash(variant.group(1)) in _formats():
-        return None  # a format or colour standard with its bit depth or number: PNG-24, TIFF16, FOGRA39
-    parts = c.split("-")
-    if c.isupper() and (is_task_word(c) or any(is_task_word(p) for p in parts)):
-        return None  # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST
-    plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
-    in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
-    if in_vocab or _shape_is_name(c):
-        return c
-    # an unlisted word in capitals (DRCT, MAXIM): a name if the words around it are prose,
-    # which ``names_in`` asks (``CAPITALS``); not a task word, format or common acronym
-    return c if _ACRONYM.fullmatch(c) and not is_task_word(c) else None
-
-
 @cache
 def _multi_prefixes() -> frozenset[str]:
     """The squashed first words of each multi-word name, one word more at a time, short of
@@ -534,10 +294,10 @@ def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVo
     for k, m in enumerate(_WORD.finditer(text, pos)):  # later words in any case: "Laplacian variance"
         if k >= v.max_words - 1 or acc not in heads:
             break
-        n_start, n_end, n_text = _chunk(text, m)
+        n_start, n_end, n_text = chunk_at(text, m)
         if text[end:n_start].strip():
             break
-        named = _strip_suffix(n_text)  # "Swin Transformer-based"
+        named = strip_suffix(n_text)  # "Swin Transformer-based"
         acc += vocab.squash_word(named)
         end = n_start + len(named)
         if acc in v.any_case or (acc[-1:] == "s" and acc[:-1] in v.any_case):  # Swin Transformers
@@ -547,96 +307,5 @@ def _multiword(text: str, first: tuple[int, int, str], pos: int, v: vocab.NameVo
     return best
 
 
-def _reads_as_title(t: str, *, least: int = 4) -> bool:
-    words = t.split()
-    caps = sum(w[:1].isupper() for w in words)
-    return len(words) >= least and caps >= min(3, least) and caps / len(words) >= 0.5
-
-
-def _cites(body: str) -> bool:
-    """Whether quoted or bold text has a title's shape: a colon with words after it, or
-    five words at least with a word like "for" or "with"."""
-    if body[:1].isspace() or body[-1:].isspace():
-        return False
-    colon = body.find(":")
-    if 3 <= colon and len(body) - colon - 1 >= 6 and len(body[colon + 1 :].split()) >= 3:
-        return True
-    words = body.split()
-    return len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words)
-
-
-def _link_texts(text: str) -> Iterator[tuple[int, str]]:
-    """The text of each markdown link, ``[text](``."""
-    at = text.find("](")
-    while at >= 0:
-        open_ = text.rfind("[", max(0, at - 240), at)
-        if open_ >= 0 and "]" not in text[open_ + 1 : at] and "\n" not in text[open_ + 1 : at]:
-            yield open_ + 1, text[open_ + 1 : at]
-        at = text.find("](", at + 2)
-
-
-def titles_in(text: str) -> Iterator[tuple[int, str]]:
-    """Yield ``(offset, title)`` for text that reads as a paper's title: in italics, in
-    quotes (with a colon, or with a word like "for" or "with"), in bold in a reference
-    item beside a link, or as a link's text (a sentence-case one too, by that shape)."""
-    # diagrams in code fences label boxes, they do not cite papers
-    if "```" in text:
-        pieces, last = [], 0
-        for a, b in patterns.fence_spans(text):  # one join, not a copy of the text per fence
-            pieces += [text[last:a], " " * (b - a)]
-            last = b
-        text = "".join(pieces) + text[last:]
-    found = []
-    if "*" in text or "_" in text:
-        found += [
-            (m.start(), m.group(1), True)
-            for m in patterns.finditer_any(_ITALIC, text)
-            if not m.start() or not (text[m.start() - 1] in "*_" or text[m.start() - 1].isalnum())
-        ]
-    if any(q in text for q in '"“`'):
-        for m in patterns.finditer_any(_QUOTED, text):
-            body = m.group(1)
-            if body[0].isspace() or body[-1].isspace():
-                continue  # the text between two quotes, not a quote
-            colon = body.find(":")
-            words = body.split()
-            if 3 <= colon and len(body) - colon - 1 >= 6:
-                found.append((m.start(), body, True))
-            elif len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words):
-                found.append((m.start(), body, True))
-    if "‘" in text:
-        found += [(m.start(1), m.group(1), True) for m in _SINGLE_QUOTED.finditer(text) if _cites(m.group(1))]
-    if "**" in text:
-        # bold cites a title only in a reference item: an item of a list beside a link
-        # (masked to spaces by then, or a markdown link's brackets); else it is a heading
-        for m in _BOLD.finditer(text):
-            if m.group(1).endswith(":") or text[m.end() : m.end() + 1] == ":":
-                continue  # "**Model Selection for Text Clarity:** …": a lead-in label
-            # the item's line, read at most 400 characters either side (a reference item is short)
-            lo = text.rfind("\n", max(0, m.start() - 400), m.start())
-            if (lo < 0 and m.start() > 400) or text[lo + 1 : m.start()].lstrip()[:1] not in _ITEM_MARKS:
-                continue
-            hi = text.find("\n", m.end(), m.end() + 400)
-            if hi < 0 and len(text) > m.end() + 400:
-                continue
-            line = text[lo + 1 : len(text) if hi < 0 else hi]
-            if _MASKED_LINK not in line and "](" not in line:
-                continue
-            body = _LABEL.sub("", m.group(1), count=1) if _LABEL.match(m.group(1)) else m.group(1)
-            if _cites(body):
-                found.append((m.end() - 2 - len(body), body, True))
-    if "](" in text:
-        for at, body in _link_texts(text):
-            words = {w.strip("*_\"“”`'.,:()").lower() for w in body.split()}
-            if "/" not in body and not words & _LINK_WORDS:
-                # a title in sentence case ("HAIR: hypernetwork routing for …") reads by its shape
-                found.append((at, body.strip("*_\"“”`' "), None if _cites(body) else False))
-    found.sort(key=lambda f: f[:2])
-    for start, raw, strict in found:
-        t = raw.strip()
-        if strict is None or _reads_as_title(t, least=4 if strict else 3):
-            yield start, t
-
-
-# the memo tables of pure functions here, for ``grounding.clear_caches``
-MEMOS = (_classify, _alone)
+# the memo tables of the pure functions this reading calls (``chunks``), for ``grounding.clear_caches``
+MEMOS = (classify, read_alone)

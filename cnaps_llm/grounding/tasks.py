@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 
 from . import patterns, vocab
 from .kept import kept
-from .names import titles_in
+from .titles import titles_in
 from .words import STOP
 
 _SEP = " -_\t&"  # between the words of a term: never a line break

@@ -10,9 +10,10 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 from ..index import Grounding
-from ..names import names_in, titles_in
+from ..names import names_in
 from ..patterns import fence_spans
 from ..phrases import asides_in, expansions_in
+from ..titles import titles_in
 from ..words import code_token, declared
 from . import Finding, Rule, View
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .. import vocab
 from ..index import Grounding
-from ..names import titles_in
+from ..titles import titles_in
 from . import Finding, Rule, View
 
 
