@@ -16,39 +16,27 @@ Not figures: the scale ``1x`` (the original size), a product (``2 × 4 = 8``), a
 ``{start: 2.3s}``), in a quoted example output (``Example: "…4 pairs…"``), in output led
 as a sample or illustrative, a drawing's style (``stroke-width:2px``), and ``x4`` inside a name
 (``esrgan-x4``).
+
+Where a number sits (a table column, a sample, an object, a style) is read by
+``surroundings``; the units, metrics and counted nouns are those of ``units``.
+
+Invariant: pure functions of their text; ``figures_in`` yields figures in text order,
+each with at least one value.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
-from functools import cache
 from typing import NamedTuple
 
-from . import patterns, vocab
-from .spelled import A_SCALE, SPELLED_WORD, SPELLED_WORDS, multipliers_in, parse_run, spelled_in
+from . import patterns
+from .spelled import A_SCALE, multipliers_in, parse_run, spelled_in
+from .surroundings import CSS_KEY, INDEX_BEFORE, JSON_KEY, Spans, example_spans, in_object, table_cells
+from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, UNITS, count_pattern, spelled_figure_patterns
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_MULT = r"(?:k|K|M|B|thousand|million|billion)"
-_UNITS = (
-    r"%|percent|dB|decibels?|ms|milliseconds?|μs|µs|ns|seconds?|secs?|s(?<![12]\d\d0s)(?![\w'’-])|"
-    r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
-    r"fps|FPS|Hz|kHz|MHz|GHz|GB|MB|KB|TB|GiB|MiB|G?FLOPs|TFLOPS|MACs|kbps|Mbps|bits?|bytes?|"
-    r"dpi|ppi|pt|lux|stops|EV|degrees?|°|megapixels?|MP|Mpx|metres?|meters?|cm|mm|km|m(?=[ \t]*(?:per|/))|"
-    r"images?|photos?|pictures?|samples?|pairs?|parameters|params|layers|blocks|stages|keypoints|joints|channels|frames|"
-    r"epochs|iterations|iters|classes|categories|annotators|workers|GPUs?|tokens|pixels|px|words|"
-    r"speakers|videos|clips|datasets|experts|heads|steps|levels|"
-    # a metric after its value: "28.7 AP", "32.45 PSNR", "0.91 SSIM"
-    r"PSNR|SSIM|LPIPS|FID|NIQE|mIoU|IoU|BLEU|CIDEr|METEOR|PQ|mAP|AP50|AP75|AP|MSE|fMSE|PCK|OKS|Dice|top-[15]|"
-    r"times|-?fold|x(?![a-z])|×"
-)
-_METRICS = (
-    r"PSNR|SSIM|MS-SSIM|LPIPS|FID|KID|NIQE|BRISQUE|accuracy|precision|recall|mAP|AP|IoU|mIoU|F1|BLEU|ROUGE|WER|CER|"
-    r"AUC|top-1|top-5|MOS|error rate|speed-?up|PQ|CIDEr|METEOR|MSE|fMSE|PCK|OKS|Dice"
-)
-# short metric names that are words in lower case ("depth map", "dice"): matched only as written
-_METRICS_AS_WRITTEN = ("mAP", "AP", "PQ", "MSE", "fMSE", "PCK", "OKS", "Dice", "F1", "AUC", "MOS", "WER", "CER")
+_NUM, _METRICS = NUM, METRICS  # the names the patterns below (and the scanner tests) use
+
 # Figures are found from the numbers outward: one cheap pass finds the numbers, then
 # short anchored matches look at what follows (a unit, "x 256") or precedes (a metric).
 _HAS_DIGIT = patterns.compile(r"\d")
@@ -61,20 +49,20 @@ _NUMBER = patterns.compile(r"\d" + _NUMBER_TAIL)
 _NUMBER_ASCII = patterns.compile(r"[0-9]" + _NUMBER_TAIL)
 # a size: 256x256, 512 × 512 px, 1024x1024x3
 _AFTER_RES = patterns.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
-_AFTER_UNIT = patterns.compile(rf"(?:\s*{_MULT})?\s*(?:{_UNITS})(?![a-zA-Z])", re.IGNORECASE)
+_AFTER_UNIT = patterns.compile(rf"(?:\s*{MULT})?\s*(?:{UNITS})(?![a-zA-Z])", re.IGNORECASE)
 # the ASCII characters a size, a unit or a count may start with (right after the number):
 # white space and each alternative's first character ("G?FLOPs": G and F), in either
 # case. After any other ASCII character ("1." "2021," "(2)") the three are not tried:
 # a failing case-blind alternation of every unit costs more than the rest of a number.
 _UNIT_LEADS = frozenset(
     {chr(c) for c in range(128) if chr(c).isspace()}
-    | {c for alt in (_MULT[3:-1] + "|" + _UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
-    | {c.swapcase() for alt in (_MULT[3:-1] + "|" + _UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
+    | {c for alt in (MULT[3:-1] + "|" + UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
+    | {c.swapcase() for alt in (MULT[3:-1] + "|" + UNITS).split("|") for c in alt[0] + (alt[2] if alt[1:2] == "?" else "")}
 )
-_ANY_CASE_METRICS = "|".join(m for m in _METRICS.split("|") if m not in _METRICS_AS_WRITTEN)
+_ANY_CASE_METRICS = "|".join(m for m in _METRICS.split("|") if m not in METRICS_AS_WRITTEN)
 # no bracket between the metric and its value: "F1[Module 2" is a diagram's node
 _BEFORE_METRIC = patterns.compile(
-    rf"(?<![\w-])(?:(?i:{_ANY_CASE_METRICS})|{'|'.join(_METRICS_AS_WRITTEN)})\b[^\d\n\[\]]{{0,24}}?$"
+    rf"(?<![\w-])(?:(?i:{_ANY_CASE_METRICS})|{'|'.join(METRICS_AS_WRITTEN)})\b[^\d\n\[\]]{{0,24}}?$"
 )
 # the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
 # (a trie rejects a position in a step or two; the alternation tries every branch)
@@ -85,45 +73,14 @@ _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
-# a value in a JSON example: "score": 0.92, 'bbox': [120, 45, 80, 120]
-_JSON_KEY = patterns.compile(r"[\"']\s*:\s*$")
-# a value in an object written loosely, its key unquoted: {id: 1, start: 2.3s, end_time: 36.2s}
-_OBJECT_KEY = patterns.compile(r"[{,][ \t]*\w+[ \t]*:[ \t]*$")
-
-
-def _in_object(text: str, start: int) -> bool:
-    """The number at ``start`` is a key's value inside braces opened on its line."""
-    line = max(start - 120, text.rfind("\n", max(0, start - 120), start) + 1)  # a bounded look back
-    brace = text.rfind("{", line, start)
-    return brace >= 0 and text.rfind("}", brace, start) < 0 and _OBJECT_KEY.search(text, brace, start) is not None
-# a quoted example output: Example: "There are 12 products …"
-_EXAMPLE = patterns.compile(r"xample[^\"\n]{0,30}?:\s*\"[^\"\n]*\"")
 # "2 × 4 = 8": a product, not a size
 _PRODUCT = patterns.compile(r"[ \t]*=")
 # a resolution's name: 1080p, 720p, 4K, 8K
 _RESOLUTION = patterns.compile(r"(?:240|360|480|540|576|720|1080|1440|2160|4320)[pP](?![\w-])|[2458][kK](?![\w-])")
 _COUNT_LEADS = frozenset(" \tkKMB-")
-# output marked as made up: a line led by "Sample output …", "Example log …", "(illustrative …)",
-# with the fenced block right under it; not a plain "Example:" or a diagram, whose values count
-_SAMPLE = patterns.compile(
-    r"(?i)[ \t>*_-]*(?:[^\n]{0,40}?\billustrative\b[^\n]*|(?:sample|example|hypothetical|mock|dummy)[ \t]+"
-    r"(?:[\w-]+[ \t]+){0,3}?(?:output|log|result|response|line|run|report|summary)s?\b[^\n]*)"
-    r"(?:\n[ \t]*\n?[ \t]*```[^\n]*\n(?:(?!```)[^\n]*\n)*?[ \t]*```)?"
-)
-# a style property right before its value: stroke-width:2px, font-size:14px
-_CSS_KEY = patterns.compile(r"(?<![\w-])[a-z]+(?:-[a-z]+)*:$")
-# a Markdown table's rule line, under its header: |---|:---:|
-_RULE_LINE = patterns.compile(r"[ \t]*\|?[ \t:]*-[-| \t:]*")
-_METRIC_HEAD = patterns.compile(
-    rf"(?<![\w-])(?:(?i:{'|'.join(m for m in _METRICS.split('|') if m not in _METRICS_AS_WRITTEN)})|{'|'.join(_METRICS_AS_WRITTEN)}"
-    r"|(?i:dB|ms|fps|%|params|parameters|FLOPs|GFLOPs|MACs|latency|runtime|time|size|memory))(?![\w-])"
-)
-# a cell holding one bare number, maybe bold or approximate: "| 32.73 |", "| **0.9013** |"
-_BARE_CELL = patterns.compile(rf"[ \t]*[*_~≈]*[ \t]*(?P<n>{_NUM})[*_]*[ \t]*")
 _SCALE_UNIT = patterns.compile(r"\s*(?:(?<![a-zA-Z])[x×]|times|-?fold)$", re.IGNORECASE)
 # "0.5 m per pixel": metres, not the multiplier M
 _METRES = patterns.compile(rf"{_NUM}[ \t]*m")
-_STOP = r"(?:of|the|and|or|to|in|on|for|with|a|an|per|from|by|at|each|every|all|is|are|its|their|our|this|that)"
 
 
 class Figure(NamedTuple):
@@ -134,62 +91,6 @@ class Figure(NamedTuple):
     text: str
     values: tuple[float, ...]
     kind: str
-
-
-@cache
-def _count_nouns() -> tuple[list[str], list[str]]:
-    """``data/units.txt``: (nouns counted after a number written in words too, nouns
-    counted only after digits); the second part starts at its "counted only after digits" comment."""
-    text = vocab.data_text("units.txt")
-    at = text.find("counted only after digits")
-    cut = text.rfind("\n", 0, at) + 1 if at >= 0 else len(text)  # its comment line's start
-    parts = (text[:cut], text[cut:])
-    return tuple([ln.strip() for ln in part.splitlines() if ln.strip() and not ln.lstrip().startswith("#")] for part in parts)  # type: ignore[return-value]
-
-
-def _singular(noun: str) -> str:
-    if noun.endswith("ies"):
-        return noun[:-3] + "y"
-    if noun.endswith(("sses", "xes", "ches", "shes")):
-        return noun[:-2]
-    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
-
-
-# a number that names a place, not a count: "Step 2 samples the latent", "Module 3 crops the face"
-_INDEX_BEFORE = patterns.compile(
-    r"(?<![\w-])(?:step|stage|module|branch|phase|part|path|option|tier|pass|round|figure|fig\.|table|"
-    r"section|line|version|node|scenario|item|no\.|#)[ \t]*$",
-    re.IGNORECASE,
-)
-# units written as an adjective after a hyphen, singular: "a 400-layer network", "16-bit", "24-megapixel"
-_HYPHEN_UNITS = (
-    "bit", "byte", "pixel", "px", "megapixel", "MP", "dimension", "dimensional", "dim", "second", "minute", "hour",
-    "day", "frame", "image", "class", "point", "dB",
-)
-
-
-@cache
-def _counts() -> re.Pattern[str]:
-    """A count of a technical thing after a number: right after it, or with one to three
-    words between ("50 denoising steps", "20 residual channel attention blocks"), after a
-    scale word too ("1.28 million ImageNet images", "118K training images"); hardware with
-    a model number counts too (V100s); and a unit as an adjective after a hyphen, singular
-    ("a 400-layer network", "a 2.6B-parameter backbone", "16-bit").
-    Case-sensitive (a trie of the forms written: steps, GPUs, gpus), so re rejects a word
-    in a step or two instead of trying every branch in either case."""
-    spelled, digits = _count_nouns()
-    nouns = spelled + digits
-    hardware = [h for h in vocab.data_lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
-    forms = {f for n in nouns for f in (n, n.lower(), n.capitalize())}
-    forms |= {f + s for h in hardware for f in (h, h.lower()) for s in ("", "s")}
-    alts = patterns.trie_regex([list(re.escape(c) for c in f) for f in sorted(forms)])
-    singular = {_singular(n) for n in nouns} | set(_HYPHEN_UNITS) | {"parameter", "layer", "stage", "step", "block", "channel"}
-    hyphen = patterns.trie_regex([list(re.escape(c) for c in f) for f in sorted(singular | {f.lower() for f in singular})])
-    word = rf"(?!{_STOP}\b)[A-Za-z0-9][\w/-]*"
-    scaled = r"(?:[ \t]*(?:thousand|million|billion)|[kKMB])"
-    return patterns.compile(
-        rf"{scaled}?(?:[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,3}}(?:{alts})(?![a-zA-Z])|-(?:{hyphen})(?![a-zA-Z]))"
-    )
 
 
 _ASCII_BYTES = bytes(range(128))
@@ -243,90 +144,15 @@ def _shapes(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-class _Spans:
-    """Disjoint spans, sorted: ``in`` by bisection (an answer may hold many)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        merged: list[tuple[int, int]] = []
-        for a, b in sorted(spans):
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-            else:
-                merged.append((a, b))
-        self.starts = [a for a, _ in merged]
-        self.ends = [b for _, b in merged]
-
-    def __bool__(self) -> bool:
-        return bool(self.starts)
-
-    def __contains__(self, at: int) -> bool:
-        k = bisect_right(self.starts, at) - 1
-        return k >= 0 and at < self.ends[k]
-
-
-def _skipped(text: str) -> _Spans:
-    """Spans whose numbers are examples, not claims: quoted example outputs, and output
-    led as a sample or illustrative (with the fenced block under its lead)."""
-    spans: list[tuple[int, int]] = []
-    example = False
-    for cue in ("ample", "llustrative"):  # sample, example: matched at the lines they are on (str.find)
-        at = text.find(cue)
-        while at >= 0:
-            example = example or text[at - 1 : at] in ("x", "X")
-            line = text.rfind("\n", max(0, at - 120), at) + 1 or max(0, at - 120)  # a bounded look back
-            # "Sample output" leads its line (after its marks); "illustrative" may be anywhere in it
-            m = _SAMPLE.match(text, line) if cue[0] == "l" or at - line < 9 else None
-            if m is not None:
-                spans.append(m.span())
-            at = text.find(cue, max(at + 1, m.end() if m else 0))
-    if example:
-        spans += [m.span() for m in _EXAMPLE.finditer(text)]
-    return _Spans(spans)
-
-
-def _table_cells(text: str) -> dict[int, int]:
-    """The bare numbers of Markdown table rows under a header cell that names a metric or
-    a unit (``| Model | PSNR (dB) | SSIM |``): offset -> end. Such a cell is a figure though
-    nothing follows its number. A table is found at its rule line (``|---|---|``, by
-    ``str.find``), read line by line."""
-    cells: dict[int, int] = {}
-    at = text.find("-|")
-    while at >= 0:
-        rule_end = text.find("\n", at)
-        if rule_end < 0:
-            break  # a rule with no rows under it
-        rule_start = text.rfind("\n", 0, at) + 1  # each line is looked back over once: the search goes on from its end
-        if rule_start < 2 or not _RULE_LINE.fullmatch(text, rule_start, rule_end):
-            at = text.find("-|", rule_end)
-            continue
-        head_start = text.rfind("\n", 0, rule_start - 1) + 1
-        head = [c.strip() for c in text[head_start : rule_start - 1].strip().strip("|").split("|")]
-        named = {i for i, c in enumerate(head) if _METRIC_HEAD.search(c)}
-        line = rule_end + 1
-        while named and line < len(text) and text[line : line + 8].lstrip(" \t").startswith("|"):
-            end = text.find("\n", line)
-            end = len(text) if end < 0 else end
-            col, pos = -1, line
-            for k, part in enumerate(text[line:end].split("|")):
-                if k and col + 1 in named and (cell := _BARE_CELL.fullmatch(part)):
-                    cells[pos + cell.start("n")] = pos + cell.end("n")
-                if k:
-                    col += 1
-                pos += len(part) + 1
-            line = end + 1
-        at = text.find("-|", max(line, rule_end))
-    return cells
-
-
 def _figures(text: str) -> Iterator[Figure]:
     covered = -1
     shapes = _shapes(text)
-    skipped = _skipped(text)
+    skipped = example_spans(text)
     for a, b in shapes:  # tensor shapes and coordinate lists: (1, 3, 256, 256)
-        if _HAS_DIGIT.search(text, a, b) and not _JSON_KEY.search(text, max(0, a - 6), a):
+        if _HAS_DIGIT.search(text, a, b) and not JSON_KEY.search(text, max(0, a - 6), a):
             yield Figure(a, text[a:b], tuple(_values(text[a:b])), "value")
-    counts = _counts()
-    cells = _table_cells(text)
+    counts = count_pattern()
+    cells = table_cells(text)
     braces = "{" in text
     for m in number_scan(text):
         start, end = m.span()
@@ -358,12 +184,12 @@ def _figures(text: str) -> Iterator[Figure]:
         if after:
             covered = after.end()
             fig = text[start:covered]
-            if _JSON_KEY.search(text, max(0, start - 6), start) or (braces and _in_object(text, start)):
+            if JSON_KEY.search(text, max(0, start - 6), start) or (braces and in_object(text, start)):
                 continue
-            if text[start - 1 : start] == ":" and fig.endswith("px") and _CSS_KEY.search(text, max(0, start - 24), start):
+            if text[start - 1 : start] == ":" and fig.endswith("px") and CSS_KEY.search(text, max(0, start - 24), start):
                 continue  # a drawing's style: "stroke-width:2px"
             kind = "percent" if fig.endswith(("%", "percent")) else "scale" if _SCALE_UNIT.search(fig) else "value"
-            if fig[-1:].isalpha() and kind != "scale" and _INDEX_BEFORE.search(text, max(0, start - 12), start):
+            if fig[-1:].isalpha() and kind != "scale" and INDEX_BEFORE.search(text, max(0, start - 12), start):
                 continue  # "Step 2 samples the latent": a place, not a count
             # the number, not digits in the unit (8 A100 GPUs)
             values = (_value(m.group(0)),) if fig[-1] == "m" and _METRES.fullmatch(fig) else _first_value(fig)
@@ -394,7 +220,7 @@ def _figures(text: str) -> Iterator[Figure]:
             continue  # "depth map, capturing the 3D": a word, not a metric's value
         before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
-        if metric and not _JSON_KEY.search(before):
+        if metric and not JSON_KEY.search(before):
             pct = _AFTER_PCT.match(text, end)
             covered = pct.end() if pct else end
             first = start - (len(before) - metric.start())
@@ -416,9 +242,9 @@ def sizes_in(text: str) -> Iterator[tuple[float, ...]]:
             yield tuple(_value(n) for n in re.findall(_NUM, text[m.start() : size.end()]))
 
 
-_ANY = patterns.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
+_ANY = patterns.compile(rf"(?<![\d.,]){_NUM}(?:\s*(?P<mult>{MULT})(?![a-z]))?", re.IGNORECASE)
 # every number of an input, multiplier and all; digit-led (``_NUM`` with its first digit taken)
-_EVERY = patterns.compile(rf"\d(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d+)?(?:\s*(?P<mult>{_MULT})(?![a-z]))?", re.IGNORECASE)
+_EVERY = patterns.compile(rf"\d(?:\d{{0,2}}(?:,\d{{3}})+|\d*)(?:\.\d+)?(?:\s*(?P<mult>{MULT})(?![a-z]))?", re.IGNORECASE)
 _WORDS = {
     "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
@@ -506,51 +332,11 @@ _SPELLED_UNIT = patterns.compile(
 )
 
 
-@cache
-def _spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
-    """``spelled._SPELLED_RUN`` that matches only runs that make a figure, told in C: ending in a
-    scale word ("half a million"), in "fold", or followed by a unit, a comparison
-    ("ten times smaller") or a count of a technical thing ("four V100s"): an answer's
-    "one image" or "two branches" is passed over without a Python step.
-
-    Read on the text as written (lower-casing a text with arrows or box-drawing
-    characters costs more than the scan): runs in lower case after a space or a line
-    break (each leading character costs a pass: "(four V100s)" is missed), and runs
-    starting with a capital where a sentence or a line starts ("Five hundred thousand
-    images were used", "- Four V100s")."""
-    nouns = _count_nouns()[0]
-    hardware = [h.lower() for h in vocab.data_lines("hardware.txt") if any(c.isdigit() for c in h) and not h.endswith(" #")]
-    # longest first; ties in a fixed order, so the pattern is the same string in every run
-    # (its compiled program is kept between runs, by pattern); inside a look-ahead, the
-    # order of equal-length words never changes a match
-    words = {re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}
-    counts = "|".join(sorted(words, key=lambda w: (-len(w), w)))
-    units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|fps|hz|gb|mb|tb|pixels|px|-?fold"
-    comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)"
-    follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
-    scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))
-    # no leading "a" ("a million" is read by ``A_SCALE``): an optional article costs a
-    # step at every space
-    more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{SPELLED_WORD}))*"
-    tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
-    capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in SPELLED_WORDS])
-    # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
-    opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
-    starts = (
-        patterns.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
-        # a look-ahead for a capitalised number word after the line's marks (any of the
-        # characters the marks' groups may take, possessive: they end where the word
-        # starts) passes over most lines without trying the marks' groups; it takes no
-        # line break, so each character is read by one line's look-ahead (the line's
-        # spaces are taken whole: the marks never start with one)
-        patterns.compile(rf"\n[ \t]*+(?=[-*#>+\d.) \t]*+(?:{capital})(?:fold)?(?![a-z])){opening}(?:{capital}){more}{tail}"),
-    )
-    return patterns.by_lead(" \n", rf"(?:{SPELLED_WORD}){more}{tail}"), starts
 
 
-def _spelled_figures(text: str, skipped: _Spans) -> Iterator[Figure]:
-    counts = _counts()
-    led, starts = _spelled_figure_patterns()
+def _spelled_figures(text: str, skipped: Spans) -> Iterator[Figure]:
+    counts = count_pattern()
+    led, starts = spelled_figure_patterns()
     spaced, lined = " " + text, "\n" + text  # a run at the very start follows a space, and a line break
     found = list(patterns.finditer_any(led, spaced))
     found += starts[0].finditer(text)
