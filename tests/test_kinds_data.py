@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cnaps_llm.grounding import sources, triggers
+from cnaps_llm.grounding import sources, statements, triggers
 from cnaps_llm.models import Source
 
 TERMS = triggers.claim_terms()
@@ -99,14 +99,14 @@ def test_a_source_is_known_by_its_identifying_parts(name: str, handles: set[str]
     ],
 )
 def test_a_unit_is_the_sentence_bullet_or_row_around_an_offset(text: str, unit: str) -> None:
-    s, e = sources.unit_at(text, text.index("excels"))
+    s, e = statements.unit_at(text, text.index("excels"))
     assert text[s:e] == unit
 
 
 def test_a_sentence_that_starts_at_the_offset_is_the_unit_not_the_one_before() -> None:
     # the stop before the offset ends a sentence even though the capital after it is the offset itself
     text = "IMDN is light ([paper](https://arxiv.org/abs/1909.11856)). Its architecture excels at edges."
-    s, e = sources.unit_at(text, text.index("Its"))
+    s, e = statements.unit_at(text, text.index("Its"))
     assert text[s:e] == "Its architecture excels at edges."
 
 

@@ -38,7 +38,9 @@ _NAMES_MEMO = 4096  # names remembered per index: more than an answer holds, bou
 WINDOW = 6  # longest run of input tokens a grounded name may span ("Swin Transformer V2 Large" …)
 # a name's parts: camelCase words, runs of capitals, digits ("Txt2Img" -> txt 2 img, "SD1" -> sd 1)
 _PART = patterns.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_LINK_NAME = patterns.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+/[\w.-]+)")
+# a repository named by a link ("owner/name"): the model rule grounds that name, and
+# ``sources`` reads it as a handle and an owner
+LINK_NAME = patterns.compile(r"(?:github\.com|huggingface\.co)/([\w.-]+/[\w.-]+)")
 
 
 class Tokens(NamedTuple):
@@ -243,7 +245,7 @@ def build(case: Case) -> Grounding:
     split = _CAMEL.sub(r" \g<0>", text)
     task_ids = _supported_tasks(case)
     provided = [s.name for s in case.sources]
-    provided += [m.group(1) for s in case.sources for u in s.all_links() for m in _LINK_NAME.finditer(u)]
+    provided += [m.group(1) for s in case.sources for u in s.all_links() for m in LINK_NAME.finditer(u)]
     return Grounding(
         links=frozenset(fields.union(map(canonical, prose))),
         tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),

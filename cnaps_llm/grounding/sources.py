@@ -1,31 +1,28 @@
-"""What each source grounds on its own, and the piece of an answer a statement sits in.
+"""What each source grounds on its own, and which sources a piece of an answer names.
 
 The attribution, venue, author and claim rules judge a statement against the source it
 is about, not against the input as a whole: a venue in one paper's URL does not ground
 the same venue given for another model. This module gives them, per case, each
 source's names as an answer may shorten them (``MSSNet`` for ``Deblur-MSSNet-L-GoPro``,
 its repository's name ``noise-da``, "the CNN autoencoder paper" for a title), its
-canonical links, word stems, tasks, venues, years and repository owners; and, per
-answer, the unit (sentence, bullet, table row) around an offset, the sources a unit
-names, and the one source a unit naming none is about ("It …" after a sentence naming
-it, a bullet under a heading naming it: ``subject``).
+canonical links, word stems, tasks, venues, years and repository owners; and the
+sources a span of an answer names (``CaseFacts.about``). The unit a statement sits in,
+and the source a unit naming none is about, are ``statements``'.
 
 Invariant: built only from the ``Case`` the ``Grounding`` was built from, remembered
-per index object; a unit and its subject are pure functions of the text and an offset.
+per index object.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 from ..models import Case, Source
 from . import patterns
-from .index import _LINK_NAME as LINK_NAME  # the model rule's reading of a repository's name
-from .index import Grounding
+from .index import LINK_NAME, Grounding
 from .links import canonical
 from .tasks import tasks_in
 from .triggers import claim_terms, data_lines, term_regex, to_words, venues, words_only
@@ -321,121 +318,3 @@ def facts_for(g: Grounding) -> CaseFacts | None:
 def clear() -> None:
     """Forget the remembered facts (for measuring cold checks, and for tests)."""
     _MEMO.clear()
-
-
-# --------------------------------------------------------------------------- units
-
-# a sentence ends at . ! ? and a space before a capital, quote, bracket or markdown mark,
-# unless the full stop closes an abbreviation ("e.g.", "et al.") or an initial ("J.")
-_ABBREVS = ("e.g", "i.e", "al", "etc", "vs", "fig", "eq", "approx", "cf", "no", "resp")
-_SENTENCE_END = patterns.compile(
-    r"[.!?]"  # the stop first: re finds it fast, and only there are the look-behinds tried
-    + "".join(rf"(?<![^A-Za-z.]{a.replace('.', '[.]')}[.])(?<!^{a.replace('.', '[.]')}[.])" for a in _ABBREVS)
-    + r"(?<![^A-Za-z][A-Z][.])[*_)\"'”’]*\s+(?=[A-Z*_\[(`\"“'])",
-    re.IGNORECASE,
-)
-
-
-@lru_cache(maxsize=512)
-def _sentence_starts(text: str, line_start: int, line_end: int) -> tuple[int, ...]:
-    """Where each sentence of a line starts, the line's start first."""
-    return (line_start, *(m.end() for m in _SENTENCE_END.finditer(text, line_start, line_end)))
-
-
-def unit_at(text: str, offset: int) -> tuple[int, int]:
-    """The sentence, bullet or table row around ``offset``: within its line, from the end
-    of the sentence before to the end of its own."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    line_end = text.find("\n", offset)
-    if line_end < 0:
-        line_end = len(text)
-    starts = _sentence_starts(text, line_start, line_end)
-    k = bisect_right(starts, offset)
-    end = starts[k] if k < len(starts) else line_end
-    while end > starts[k - 1] and text[end - 1].isspace():  # the unit ends at its full stop
-        end -= 1
-    return starts[k - 1], end
-
-
-# --------------------------------------------------------------------------- a unit's subject
-
-# a sentence about the one before's subject: "It …", "Its …", "This model …", "The paper …"
-_PRONOUN = patterns.compile(
-    r"[*_\s]*(?:(?:it|its)\b|(?:this|the)\s+(?:model|paper|method|network|work|approach|checkpoint|variant)\b)",
-    re.IGNORECASE,
-)
-_BULLET = patterns.compile(r"([ \t]*)(?:[-*+•]|\d{1,2}[.)])[ \t]+")
-_SUBJECT_LINES = 30  # a bullet's heading is looked for this many lines up at most
-_SUBJECT_DEPTH = 3  # "X … It … It …": a pronoun's subject is looked for this many sentences back
-
-
-def _previous_unit(text: str, us: int) -> tuple[int, int] | None:
-    """The sentence before the one starting at ``us`` in its paragraph: earlier in its
-    line, or the last of the line before when that line is prose (not a bullet, heading
-    or blank line, nor is ``us``'s own line a bullet)."""
-    ls = text.rfind("\n", 0, us) + 1
-    at = us - 1
-    while at >= ls and text[at].isspace():
-        at -= 1
-    if at >= ls:
-        return unit_at(text, at)
-    if ls == 0 or _BULLET.match(text, ls):
-        return None
-    prev = text.rfind("\n", 0, ls - 1) + 1
-    line = text[prev : ls - 1]
-    if not line.strip() or _BULLET.match(line) or line.lstrip().startswith(("#", "|")):
-        return None
-    return unit_at(text, ls - 2) if ls >= 2 else None
-
-
-def _header_line(text: str, ls: int, indent: int) -> tuple[int, int] | None:
-    """The line a bullet at ``ls`` (indented ``indent``) sits under: its parent bullet,
-    or the heading, bold label or "…:" line above its list (one blank line may part them)."""
-    blanks = 0
-    for _ in range(_SUBJECT_LINES):
-        if ls == 0:
-            return None
-        start = text.rfind("\n", 0, ls - 1) + 1
-        line = text[start : ls - 1]
-        ls = start
-        if not line.strip():
-            blanks += 1
-            if blanks > 1:
-                return None
-            continue
-        m = _BULLET.match(line)
-        if m:
-            if len(m.group(1).expandtabs(4)) < indent:
-                return start, start + len(line)  # the parent bullet
-            continue  # a sibling
-        body = line.strip()
-        if body.startswith(("#", "**", "__")) or body.endswith(":"):
-            return start, start + len(line)
-        return None
-    return None
-
-
-def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
-    """The one source a unit that names none is about: the source the sentence before
-    names when the unit starts "It"/"This model…"; the source the heading or bold label
-    line a bullet sits under names. Empty when that is not exactly one source."""
-    ls = text.rfind("\n", 0, us) + 1
-    if us == ls:
-        m = _BULLET.match(text, ls)
-        if m:
-            head = _header_line(text, ls, len(m.group(1).expandtabs(4)))
-            if head is None:
-                return set()
-            found = facts.about(text, head[0], head[1], links)
-            return found if len(found) == 1 else set()
-    for _ in range(_SUBJECT_DEPTH):
-        if not _PRONOUN.match(text, us, ue):
-            return set()
-        prev = _previous_unit(text, us)
-        if prev is None:
-            return set()
-        found = facts.about(text, prev[0], prev[1], links)
-        if found:
-            return found if len(found) == 1 else set()
-        us = prev[0]
-    return set()

@@ -9,9 +9,8 @@ are read past and never reported. A one-word head term (``bare_heads``: "detecti
 after a word that names something else ("fall detection") is reported as a task of its
 own (``OTHER_TASK``). (The phrases under ``asked`` only support a task, in a question or
 a source, and those under ``claims`` claim one over word families: ``cues``.) The
-trie-shaped scan and the memo tables only make that fast; ``in_gap_statement`` (its
-words by family: the cue file's ``gap``), ``in_name`` and ``in_title`` say when a found
-task is not claimed.
+trie-shaped scan and the memo tables only make that fast. Whether a found task is
+claimed (not in a gap statement, a longer name or a cited title) is ``unclaimed``'s.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from functools import cache, lru_cache
 
 from . import patterns, vocab
 from .kept import kept
-from .titles import titles_in
 from .words import STOP
 
 _SEP = " -_\t&"  # between the words of a term: never a line break
@@ -327,165 +325,6 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
         else:  # not a term (a claim's first word, or a first word alone): next word
             yield HEAD, start - 1, "", ""
             pos = start
-
-
-# --------------------------------------------------------------------------- what is not a claim
-
-# a statement that a task is missing or out of reach: "no provided model…", "not super-resolution",
-# "would require an additional OCR module", "falls outside what the models cover", "none is in the
-# list". The words come by family from ``data/task_cues.json`` (``gap``); compiled on first use,
-# since most checks never need them.
-
-
-@cache
-def _gap() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str], frozenset[str], re.Pattern[str]]:
-    """(before, after, after_far, answers, scope breaks, determiners) of the gap families."""
-    g = _cue_file()["gap"]
-
-    def any_of(phrases: list[str]) -> re.Pattern[str]:
-        return re.compile(r"(?<![\w'])(?:" + "|".join(phrases) + r")(?![\w'])")
-
-    before = any_of([*g["determiners"], *g["negations"], *g["scope"], *g["hedges"]])
-    return (
-        before,
-        any_of(g["after"]),
-        any_of(g["after_far"]),
-        re.compile(r"\s*(?:" + "|".join(g["answers"]) + r")\b"),
-        frozenset(g["scope_breaks"]),
-        any_of(g["determiners"]),
-    )
-
-
-# where a statement ends: a sentence or clause end, or a line break; and where a clause
-# joined to it begins ("…, but it adds noise"), beyond which a negation no longer reaches
-# (a stop before white space or the end, or a line break: led by one class, so re skips to
-# the few places it can match in C, which a leading alternation prevented)
-_CLAUSE_END = patterns.compile(r"[\n.;!?](?:(?<=\n)|\s|$)")
-_JOIN = patterns.compile(r",\s+(?:and|but|while|whereas|so)\s|\s(?:but|whereas)\s")
-_WORDS_BEFORE, _WORDS_AFTER, _WORDS_AFTER_FAR = 8, 6, 10  # how far a negation reaches: "not include a … function"
-
-
-def _governs(negation: re.Match[str], before: str, determiners: re.Pattern[str], breaks: frozenset[str]) -> bool:
-    """Does the negation found in ``before`` (the words up to the task) still govern the
-    task? A finite verb between them starts another statement ("it needs no mask and
-    runs…", "without any settings the app also performs…"), except the first one after a
-    negative subject ("none of the models performs…")."""
-    allowed = 1 if determiners.fullmatch(negation.group()) else 0
-    scope = before[negation.end() :]
-    colon = scope.find(":")
-    # a sentence's colon opens another statement ("it is not magic: the app colourises…"); a
-    # label's colon, or one right before the task, does not ("Not provided: OCR")
-    if colon >= 0 and before[: negation.start()].strip(" *_") and len(scope[colon + 1 :].split()) >= 2:
-        return False
-    for word in scope.split():
-        if word.strip(",:()*_\"'“”") in breaks:
-            allowed -= 1
-            if allowed < 0:
-                return False
-    return True
-
-
-def in_gap_statement(text: str, start: int, end: int) -> bool:
-    """Is the task at ``text[start:end]`` named inside a negated or hedged statement (an
-    honest gap: "none of the listed models can…", "is not provided", "out of scope",
-    "falls outside what they cover", "Face recognition? Not in scope.")?
-
-    The statement is the clause around it, never past a line break: a negation governs
-    the task from a few words before it with no comma and no other finite verb between
-    ("not super-resolution", ``_governs``), or from a few words after it ("OCR, which is
-    not provided"; an absence verb from further: "…is something these models lack"), or
-    in the answer to a question the task ends ("Tracking? Not needed.").
-    """
-    gap_before, gap_after, gap_far, answers, breaks, determiners = _gap()
-    line_start = text.rfind("\n", 0, start) + 1
-    clause_start = line_start
-    for m in _CLAUSE_END.finditer(text, line_start, start):
-        clause_start = m.end()
-    before = text[clause_start:start].lower().replace("’", "'")  # you’d, doesn’t
-    for m in _JOIN.finditer(before):
-        before = before[m.end() :]
-    # a negation before a comma governs another phrase: "it needs no GPU, it runs OCR"
-    words = " ".join(before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:])
-    if words:
-        last = None
-        for last in gap_before.finditer(words):
-            pass
-        if last is not None and _governs(last, words, determiners, breaks):
-            return True
-    m = _CLAUSE_END.search(text, end)
-    stop = m.start() if m else len(text)
-    after = text[end:stop].lower().replace("’", "'")
-    joined = _JOIN.search(after)
-    # a clause joined by "and"/"but" is another statement, unless a negative subject opens it
-    if joined and not determiners.match(after, joined.end()):
-        after = after[: joined.start()]
-    words_after = after.split()
-    if gap_after.search(" ".join(words_after[:_WORDS_AFTER])) or gap_far.search(" ".join(words_after[:_WORDS_AFTER_FAR])):
-        return True
-    # "Face recognition? Not in scope.": a question the next clause answers with a negation
-    return stop < len(text) and text[stop] == "?" and answers.match(text[stop + 1 : stop + 40].lower()) is not None
-
-
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-_SCALE_PART = patterns.compile(r"^(?:\d+(?:\.\d+)?x|x\d+|\d+)$", re.I)
-_EXTENSION = patterns.compile(r"[a-z0-9]{2,4}(?![A-Za-z0-9])")  # of a file name: .png, .json, .mp4
-_SHAPED_PART = patterns.compile(r"[a-z][A-Z]|[A-Za-z]\d|\d[A-Za-z]|^[A-Z]{3,}$")
-
-
-def in_name(text: str, start: int, end: int) -> bool:
-    """Is ``text[start:end]`` part of a longer identifier that names a model or module
-    (``Enhancement-low-light-img-enhancer``, ``Super-Resolution-NTIRE-2020-x4``,
-    ``Quality-IQA``, ``Segment-Anything-Model``), of a code identifier or of a file name
-    (``facial_landmarks``, ``structural_edges.png``)? Names are the model rule's business."""
-    a, b = start, end
-    while a > 0 and text[a - 1] in _NAME_CHARS:
-        a -= 1
-    while b < len(text) and text[b] in _NAME_CHARS:
-        b += 1
-    compound = text[a:b].strip("-_")
-    if "_" in compound or (text[b : b + 1] == "." and _EXTENSION.match(text, b + 1)):
-        return True  # an identifier or a file name: `facial_landmarks`, structural_edges.png
-    if len(compound) <= end - start:
-        return False
-    parts = [p for p in re.split(r"[-_]+", compound) if p]
-    own = len([p for p in re.split(r"[-_ \t]+", text[start:end]) if p])
-    extra = [p for p in parts if not _SCALE_PART.match(p)]
-    if len(extra) <= own:  # only a scale beside it ("4x-upscaled"): still a claim
-        return False
-    return len(parts) - own >= 2 or any(_SHAPED_PART.search(p) for p in parts)
-
-
-_TITLE_MARKS = ("[", "*", "_", '"', "“", "`")  # a line without any cites no title
-_LINK_TEXT = patterns.compile(r"\[([^\[\]\n]+)\]\(")
-_QUOTED_TITLE = patterns.compile(r"[`\"“]([^`\"“”\n]{10,200})[`\"”]")
-
-
-def _reads_as_title(t: str) -> bool:
-    words = t.split()
-    caps = sum(w[:1].isupper() for w in words)
-    return len(words) >= 4 and caps >= 3 and caps / len(words) >= 0.6
-
-
-def in_title(text: str, start: int, end: int) -> bool:
-    """Is ``text[start:end]`` inside a cited title: a Markdown link's text, or italic or
-    quoted text that reads as a title? Citing a paper does not claim its task."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : len(text) if line_end < 0 else line_end]
-    if not any(mark in line for mark in _TITLE_MARKS):
-        return False
-    col, col_end = start - line_start, end - line_start
-    for m in _LINK_TEXT.finditer(line):
-        if m.start(1) <= col and col_end <= m.end(1):
-            return True
-    for m in _QUOTED_TITLE.finditer(line):
-        if m.start(1) <= col and col_end <= m.end(1) and _reads_as_title(m.group(1)):
-            return True
-    for offset, title in titles_in(line):
-        at = line.find(title, offset)
-        if at <= col and col_end <= at + len(title):
-            return True
-    return False
 
 
 # the memo tables of pure functions here, for ``grounding.clear_caches``

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from ..index import Grounding
 from ..links import canonical
-from ..sources import CaseFacts, facts_for, unit_at
+from ..sources import CaseFacts, facts_for
+from ..statements import unit_at
 from ..triggers import to_words, words_only
 from . import Finding, Rule, View
 

@@ -19,7 +19,8 @@ from functools import cache
 
 from .. import patterns, vocab
 from ..index import Grounding
-from ..sources import CaseFacts, facts_for, unit_at
+from ..sources import CaseFacts, facts_for
+from ..statements import unit_at
 from ..triggers import organisations, triggers
 from . import Finding, Rule, View
 

@@ -8,7 +8,7 @@ licence ("under a CC BY-NC licence"), a quality ("excels at", "robust to"), a tr
 ("lightweight", "real-time"), a mechanism ("designed to", "trained on", "leverages") or a
 weakness or result ("struggles with", "won"). A unit that
 names no source before its cue is about the one source named before it: by the sentence
-before when it starts "It"/"This model" (``sources.subject``), by the heading or bold
+before when it starts "It"/"This model" (``statements.subject``), by the heading or bold
 label a bullet sits under (not when the bullet is labelled a workflow role, "Output:").
 A comparison naming several sources is about those of its last clause ("Compared with
 HAIR, SwinIR is superior" is about SwinIR). It is
@@ -34,7 +34,8 @@ from functools import cache, lru_cache
 
 from .. import patterns
 from ..index import Grounding
-from ..sources import CaseFacts, facts_for, stem, subject, unit_at, words_of
+from ..sources import CaseFacts, facts_for, stem, words_of
+from ..statements import subject, unit_at
 from ..tasks import tasks_in
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from . import Finding, Rule, View

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from .. import vocab
 from ..index import Grounding
 from ..cues import claims_at
-from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, in_gap_statement, in_name, in_title, terms_in
+from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, terms_in
+from ..unclaimed import in_gap_statement, in_name, in_title
 from . import Finding, Rule, View
 
 

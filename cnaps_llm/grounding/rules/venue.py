@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from .. import patterns
 from ..index import Grounding
-from ..sources import CaseFacts, facts_for, unit_at
+from ..sources import CaseFacts, facts_for
+from ..statements import unit_at
 from ..triggers import triggers, venues
 from . import Finding, Rule, View
 

@@ -1,0 +1,137 @@
+"""The piece of an answer a statement sits in, and the one source it is about when it
+names none.
+
+The attribution, venue, author and claim rules judge a statement by its unit: the
+sentence, bullet or table row around an offset (``unit_at``). A unit that names no
+source may still be about one named before it (``subject``): the sentence before names
+it and the unit starts "It"/"This model…", or a bullet sits under a heading, bold label
+or parent bullet that names it.
+
+Invariant: a unit is a pure function of the text and an offset, never reaching past its
+line; a subject is a pure function of the text, the unit, its links and the case's
+``sources.CaseFacts``, and is one source or none.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from . import patterns
+from .sources import CaseFacts
+
+# a sentence ends at . ! ? and a space before a capital, quote, bracket or markdown mark,
+# unless the full stop closes an abbreviation ("e.g.", "et al.") or an initial ("J.")
+_ABBREVS = ("e.g", "i.e", "al", "etc", "vs", "fig", "eq", "approx", "cf", "no", "resp")
+_SENTENCE_END = patterns.compile(
+    r"[.!?]"  # the stop first: re finds it fast, and only there are the look-behinds tried
+    + "".join(rf"(?<![^A-Za-z.]{a.replace('.', '[.]')}[.])(?<!^{a.replace('.', '[.]')}[.])" for a in _ABBREVS)
+    + r"(?<![^A-Za-z][A-Z][.])[*_)\"'”’]*\s+(?=[A-Z*_\[(`\"“'])",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=512)
+def _sentence_starts(text: str, line_start: int, line_end: int) -> tuple[int, ...]:
+    """Where each sentence of a line starts, the line's start first."""
+    return (line_start, *(m.end() for m in _SENTENCE_END.finditer(text, line_start, line_end)))
+
+
+def unit_at(text: str, offset: int) -> tuple[int, int]:
+    """The sentence, bullet or table row around ``offset``: within its line, from the end
+    of the sentence before to the end of its own."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    if line_end < 0:
+        line_end = len(text)
+    starts = _sentence_starts(text, line_start, line_end)
+    k = bisect_right(starts, offset)
+    end = starts[k] if k < len(starts) else line_end
+    while end > starts[k - 1] and text[end - 1].isspace():  # the unit ends at its full stop
+        end -= 1
+    return starts[k - 1], end
+
+
+# --------------------------------------------------------------------------- a unit's subject
+
+# a sentence about the one before's subject: "It …", "Its …", "This model …", "The paper …"
+_PRONOUN = patterns.compile(
+    r"[*_\s]*(?:(?:it|its)\b|(?:this|the)\s+(?:model|paper|method|network|work|approach|checkpoint|variant)\b)",
+    re.IGNORECASE,
+)
+_BULLET = patterns.compile(r"([ \t]*)(?:[-*+•]|\d{1,2}[.)])[ \t]+")
+_SUBJECT_LINES = 30  # a bullet's heading is looked for this many lines up at most
+_SUBJECT_DEPTH = 3  # "X … It … It …": a pronoun's subject is looked for this many sentences back
+
+
+def _previous_unit(text: str, us: int) -> tuple[int, int] | None:
+    """The sentence before the one starting at ``us`` in its paragraph: earlier in its
+    line, or the last of the line before when that line is prose (not a bullet, heading
+    or blank line, nor is ``us``'s own line a bullet)."""
+    ls = text.rfind("\n", 0, us) + 1
+    at = us - 1
+    while at >= ls and text[at].isspace():
+        at -= 1
+    if at >= ls:
+        return unit_at(text, at)
+    if ls == 0 or _BULLET.match(text, ls):
+        return None
+    prev = text.rfind("\n", 0, ls - 1) + 1
+    line = text[prev : ls - 1]
+    if not line.strip() or _BULLET.match(line) or line.lstrip().startswith(("#", "|")):
+        return None
+    return unit_at(text, ls - 2) if ls >= 2 else None
+
+
+def _header_line(text: str, ls: int, indent: int) -> tuple[int, int] | None:
+    """The line a bullet at ``ls`` (indented ``indent``) sits under: its parent bullet,
+    or the heading, bold label or "…:" line above its list (one blank line may part them)."""
+    blanks = 0
+    for _ in range(_SUBJECT_LINES):
+        if ls == 0:
+            return None
+        start = text.rfind("\n", 0, ls - 1) + 1
+        line = text[start : ls - 1]
+        ls = start
+        if not line.strip():
+            blanks += 1
+            if blanks > 1:
+                return None
+            continue
+        m = _BULLET.match(line)
+        if m:
+            if len(m.group(1).expandtabs(4)) < indent:
+                return start, start + len(line)  # the parent bullet
+            continue  # a sibling
+        body = line.strip()
+        if body.startswith(("#", "**", "__")) or body.endswith(":"):
+            return start, start + len(line)
+        return None
+    return None
+
+
+def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
+    """The one source a unit that names none is about: the source the sentence before
+    names when the unit starts "It"/"This model…"; the source the heading or bold label
+    line a bullet sits under names. Empty when that is not exactly one source."""
+    ls = text.rfind("\n", 0, us) + 1
+    if us == ls:
+        m = _BULLET.match(text, ls)
+        if m:
+            head = _header_line(text, ls, len(m.group(1).expandtabs(4)))
+            if head is None:
+                return set()
+            found = facts.about(text, head[0], head[1], links)
+            return found if len(found) == 1 else set()
+    for _ in range(_SUBJECT_DEPTH):
+        if not _PRONOUN.match(text, us, ue):
+            return set()
+        prev = _previous_unit(text, us)
+        if prev is None:
+            return set()
+        found = facts.about(text, prev[0], prev[1], links)
+        if found:
+            return found if len(found) == 1 else set()
+        us = prev[0]
+    return set()
