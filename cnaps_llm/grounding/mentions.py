@@ -1,6 +1,6 @@
 """Whether an answer uses the recommended models: the forms of a model's name that count
-as a mention, the ``Mentions`` reader, whether the prompt says one model is enough, and
-whether the answer says plainly that none fits.
+as a mention, the ``Mentions`` reader, whether the prompt says one model is enough,
+whether the answer says plainly that none fits, and the quality rule's looser keys.
 
 * **Mentions.** A model counts as mentioned by its name as written, with or without the
   recommender's task prefix and suffixes (``Deblur-``, ``SISR-``, ``-4x``,
@@ -9,11 +9,15 @@ whether the answer says plainly that none fits.
 * **One is enough.** When the prompt says the answer need not use every listed model,
   one is enough, or a plain statement that none fits ("none of the listed models…",
   "none of them…", "no model in the list…", "the provided checkpoints cannot…").
+* **Distinct forms.** The quality rule finds a model where the answer uses it or sets it
+  aside by ``lower_keys``: the name lower-cased, or a distinctive part of it
+  (``distinct_forms``: any part not a task word nor a generic one; no prefix is dropped).
 
 Reads: the instruction, a model's name (with the task vocabulary and the known names),
 the answer and its links. Invariant: pure functions of those; what depends on the
 instruction or a name alone is remembered per value (``structure.PER_CASE`` and
-``structure.MEMOS`` list the memos for ``grounding.clear_caches``).
+``structure.MEMOS``, and ``rules.quality.MEMOS`` for the quality keys, list the memos for
+``grounding.clear_caches``).
 """
 
 from __future__ import annotations
@@ -161,6 +165,29 @@ _NOT_ALNUM = bytes(b for b in range(128) if not (48 <= b <= 57 or 97 <= b <= 122
 def _squash_lowered(low: str) -> str:
     """``vocab.squash(answer)`` from ``answer.lower()``: its steps after lower-casing."""
     return low.encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
+
+
+@lru_cache(maxsize=4096)
+def lower_keys(name: str) -> tuple[str, ...]:
+    """What to look for in the lower-cased answer: the name, and its distinctive parts
+    (the quality rule's keys)."""
+    return (name.lower(), *distinct_forms(name)[1:])
+
+
+@lru_cache(maxsize=4096)
+def distinct_forms(name: str) -> tuple[str, ...]:
+    """The squashed forms that name a model: its full name, or a distinctive part of it
+    (``SwinIR`` of ``Denoise-SwinIR-Noise15``), not a task word or a generic one."""
+    out = [vocab.squash(name)]
+    parts = [p for p in re.split(r"[-_/\s:]+", name) if p]
+    if len(parts) > 1:
+        generic = vocab.generic()
+        for p in parts:
+            sq = vocab.squash(p)
+            distinctive = len(sq) >= 4 or (len(sq) >= 3 and p != p.lower())
+            if distinctive and not sq.isdigit() and sq not in generic and not any(True for _ in tasks_in(p)):
+                out.append(sq)
+    return tuple(out)
 
 
 class Mentions:
