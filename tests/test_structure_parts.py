@@ -8,7 +8,8 @@ import re
 import pytest
 
 from cnaps_llm.grounding import check
-from cnaps_llm.grounding.structure import Mentions, mention_forms, missing_parts, one_model_is_enough, parts_asked
+from cnaps_llm.grounding.mentions import Mentions, mention_forms, one_model_is_enough
+from cnaps_llm.grounding.structure import missing_parts, parts_asked
 from cnaps_llm.inputs import case_from_object
 
 PRIMARY = (
@@ -206,7 +207,7 @@ def test_structure_texts_are_the_label_vocabulary() -> None:
     "The İ provided models aren't used.", "The ſuitable tool", "no Suitable tool", "Given models do not apply.",
 ])
 def test_none_fits_read_on_the_lower_cased_answer_as_on_the_answer(text: str) -> None:
-    from cnaps_llm.grounding.structure import says_none_fits
+    from cnaps_llm.grounding.mentions import says_none_fits
     assert says_none_fits(text, text.lower()) == says_none_fits(text)
 
 

@@ -29,6 +29,7 @@ from functools import lru_cache
 from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
 from .. import hollow, patterns, sections, vocab
 from ..index import Grounding
+from ..mentions import distinct_forms, lower_keys
 from ..sections import Answer
 from ..tasks import tasks_in
 from ..words import QUESTION_STOP as _STOP
@@ -203,28 +204,6 @@ def _empty(a: Answer) -> Iterator[Finding]:
             yield Finding(h.start, h.line, f'The heading "{h.line}" has nothing under it; write what belongs there or remove the heading.')
 
 
-@lru_cache(maxsize=4096)
-def _lower_keys(name: str) -> tuple[str, ...]:
-    """What to look for in the lower-cased answer: the name, and its distinctive parts."""
-    return (name.lower(), *_mentions(name)[1:])
-
-
-@lru_cache(maxsize=4096)
-def _mentions(name: str) -> tuple[str, ...]:
-    """The squashed forms that name a model: its full name, or a distinctive part of it
-    (``SwinIR`` of ``Denoise-SwinIR-Noise15``), not a task word or a generic one."""
-    out = [vocab.squash(name)]
-    parts = [p for p in re.split(r"[-_/\s:]+", name) if p]
-    if len(parts) > 1:
-        generic = vocab.generic()
-        for p in parts:
-            sq = vocab.squash(p)
-            distinctive = len(sq) >= 4 or (len(sq) >= 3 and p != p.lower())
-            if distinctive and not sq.isdigit() and sq not in generic and not any(True for _ in tasks_in(p)):
-                out.append(sq)
-    return tuple(out)
-
-
 def _models(a: Answer) -> Iterator[Finding]:
     case = a.g.case
     recommended = _recommended(a.g)
@@ -254,14 +233,14 @@ def _models(a: Answer) -> Iterator[Finding]:
         start, end = a.span("workflow")
         mentioned = []
         for name in recommended:
-            if start >= 0 and any(low.find(k, start, end) >= 0 for k in _lower_keys(name)):
+            if start >= 0 and any(low.find(k, start, end) >= 0 for k in lower_keys(name)):
                 handled.append(name)
             else:
                 mentioned.append(name)
         if subset and handled:
             return  # one model used is enough, as the prompt says
         for name in mentioned:
-            if not any(k in low for k in _lower_keys(name)):
+            if not any(k in low for k in lower_keys(name)):
                 continue  # never mentioned: the structure rule says so
             if _set_aside(a, name):
                 handled.append(name)
@@ -279,7 +258,7 @@ def _set_aside(a: Answer, name: str) -> bool:
     """Does a line that names the model (in full or by a distinctive part), or the line
     before it or one of the two after it, say that it is not used?"""
     low = a.low
-    for key in _lower_keys(name):
+    for key in lower_keys(name):
         at, seen = low.find(key), 0
         while at >= 0 and seen < ASIDE_MENTIONS:
             if a.says_aside(at):
@@ -391,7 +370,7 @@ CHECKS: tuple[tuple[str, Callable[[Answer], Iterator[Finding]]], ...] = (
 
 
 # the memo tables of pure functions this rule and its reader keep (``clear_caches`` empties them)
-MEMOS = (_mentions, _lower_keys, _content_stem, *sections.MEMOS)
+MEMOS = (distinct_forms, lower_keys, _content_stem, *sections.MEMOS)
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:

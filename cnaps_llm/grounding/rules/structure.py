@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 from ..index import Grounding
 from ..links import canonical
+from ..mentions import Mentions, one_model_is_enough, says_none_fits
 from ..sections import answer_of
-from ..structure import Mentions, Part, missing_parts, one_model_is_enough, says_none_fits
+from ..structure import Part, missing_parts
 from . import Finding, Rule, View
 
 
