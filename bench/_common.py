@@ -30,3 +30,13 @@ def wall(cmd: list[str], runs: int = 5, **kw) -> tuple[float, list[float]]:
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, **kw)
         times.append(time.perf_counter() - t)
     return statistics.median(times), times
+
+
+def instructions(cmd: list[str], env: dict[str, str] | None = None) -> int:
+    """User-space instructions ``cmd`` executes, counted by cachegrind."""
+    res = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, check=False)
+    for line in res.stderr.splitlines():
+        if "I   refs:" in line or "I refs:" in line:
+            return int(line.split(":")[1].replace(",", ""))
+    sys.exit(f"valgrind gave no count for {' '.join(cmd)}: {res.stderr[-500:]}")

@@ -21,7 +21,11 @@ as a check gives it to that rule (best of 7 passes), to show where a check's tim
 
 ``--kinds url,model`` checks only those kinds (as ``check --kinds``).
 
-Run: python3 bench/check_throughput.py [--seconds 5] [--cold [--new-case]] [--cli] [--parts] [--kinds K,...]
+``--instructions`` counts the instructions a warm check executes per answer instead of
+timing it (valgrind's cachegrind: a run with the first pass only, subtracted from a run
+with two more passes), a figure that load on a shared machine does not move.
+
+Run: python3 bench/check_throughput.py [--seconds 5] [--cold [--new-case]] [--cli] [--parts] [--kinds K,...] [--instructions]
 Target (issues #3 and #7): at least 2,000 answers per second.
 """
 
@@ -29,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, machine
+from _common import ROOT, instructions, machine
 
 from cnaps_llm.grounding import check, clear_caches
 from cnaps_llm.inputs import case_from_object, load_case, normalise, read_text
@@ -123,6 +129,17 @@ def parts(pairs: list[tuple[str, object]]) -> None:
         print(f"{label:>28}: {best / len(pairs) * 1e3:.3f} ms per answer")
 
 
+def count_instructions(kinds: str | None) -> None:
+    if not shutil.which("valgrind"):
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same set and dict orders in both runs
+    cmd = [sys.executable, __file__, *(["--kinds", kinds] if kinds else []), "--passes"]
+    base, full = instructions([*cmd, "0"], env), instructions([*cmd, "2"], env)
+    print(f"machine: {machine()}")
+    print(f"{len(answers())} answers, warm{', kinds ' + kinds if kinds else ''}: "
+          f"{(full - base) / (2 * len(answers())) / 1e6:.2f} M instructions per answer")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=5.0)
@@ -131,9 +148,18 @@ def main() -> None:
     ap.add_argument("--cli", action="store_true", help="time `cnaps-llm check PAIRS.jsonl --json` end to end")
     ap.add_argument("--parts", action="store_true", help="time each rule alone")
     ap.add_argument("--kinds", metavar="KIND,...", help="check only these kinds (as `check --kinds`); default all")
+    ap.add_argument("--instructions", action="store_true", help="count instructions per answer with valgrind instead of timing")
+    ap.add_argument("--passes", type=int, help=argparse.SUPPRESS)  # the counted run of --instructions
     args = ap.parse_args()
     kinds = tuple(k.strip() for k in args.kinds.split(",")) if args.kinds else None
+    if args.instructions:
+        return count_instructions(args.kinds)
     pairs = answers()
+    if args.passes is not None:
+        for _ in range(1 + args.passes):  # the first pass warms, as below
+            for answer, case in pairs:
+                check(answer, case, kinds=kinds)
+        return None
     if args.cli:
         return cli(pairs)
     if args.parts:

@@ -51,7 +51,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, machine
+from _common import ROOT, instructions, machine
 
 SEED = ROOT / "fixtures" / "prompts" / "003_1ea1203c459ef3cc.txt"
 ANSWER = ROOT / "fixtures" / "answers" / "003_grounded.md"
@@ -81,16 +81,6 @@ def paired(cmd: list[str], bare: list[str], env: dict[str, str], pairs: int) -> 
         cmd_times.append(c)
         ratios.append(c / b)
     return statistics.median(ratios), statistics.median(cmd_times), statistics.median(bare_times)
-
-
-def instructions(cmd: list[str], env: dict[str, str]) -> int:
-    """User-space instructions ``cmd`` executes, counted by cachegrind."""
-    res = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *cmd],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, check=False)
-    for line in res.stderr.splitlines():
-        if "I   refs:" in line or "I refs:" in line:
-            return int(line.split(":")[1].replace(",", ""))
-    sys.exit(f"valgrind gave no count for {' '.join(cmd)}: {res.stderr[-500:]}")
 
 
 def _sh(*cmd: str | Path) -> None:
