@@ -10,7 +10,6 @@ test (``str.find`` or one literal-led regex) and reads single lines only where i
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 
 from . import patterns

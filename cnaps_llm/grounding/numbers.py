@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from . import patterns
-from .spelled import A_SCALE, multipliers_in, parse_run, spelled_in
+from .spelled import A_SCALE, multipliers_in, parse_run
 from .surroundings import CSS_KEY, INDEX_BEFORE, JSON_KEY, Spans, example_spans, in_object, table_cells
 from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, UNITS, count_pattern, spelled_figure_patterns
 
