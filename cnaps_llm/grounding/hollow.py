@@ -43,12 +43,14 @@ def _sections(a: Answer) -> list[tuple[int, int]]:
     hs = a.headings
     if not hs:
         return [(0, len(a.text))]
-    out = [(0, hs[0].start)]
+    # each heading's part ends at the next heading of its level or above: one pass with a
+    # stack of the headings still open (a search forward from each was quadratic in headings)
+    ends, open_ = [len(a.text)] * len(hs), []
     for k, h in enumerate(hs):
-        if h.level < 7:
-            nxt = next((x.start for x in hs[k + 1 :] if x.level <= h.level), len(a.text))
-            out.append((h.end, nxt))
-    return out
+        while open_ and hs[open_[-1]].level >= h.level:
+            ends[open_.pop()] = h.start
+        open_.append(k)
+    return [(0, hs[0].start)] + [(h.end, ends[k]) for k, h in enumerate(hs) if h.level < 7]
 
 
 def _lines_of(a: Answer, lo: int, hi: int) -> Iterator[tuple[int, int]]:
