@@ -9,14 +9,8 @@ from cnaps_llm.grounding.structure import missing_parts
 from cnaps_llm.inputs import case_from_object, load_case, read_text
 
 from ..conftest import FIXTURES, SEEDS
+from ..test_structure_parts import PRIMARY  # the usual three-part instruction
 
-# the usual three-part instruction
-PRIMARY = (
-    "You are an AI scientist.\n\nBased on the following recommended models, explain:\n\n"
-    "1. What task the user is trying to perform.\n"
-    "2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).\n"
-    "3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.\n"
-)
 # the bulleted variant: part 3 asks to justify the design
 SECTIONS = (
     "You do **not** need to use all listed models, only those that are clearly relevant.\n\n"

@@ -10,24 +10,8 @@ from __future__ import annotations
 import pytest
 
 from cnaps_llm.grounding import check
-from cnaps_llm.inputs import case_from_object
 
-LINK = "https://github.com/example/restorer"
-
-
-def case(question: str, name: str = "Restoration-Example-Restorer", summary: str | None = None):
-    return case_from_object(
-        {"id": "t", "question": question, "recommended": [{"name": name, "github": LINK, "summary": summary}]},
-        default_id="t",
-    )
-
-
-def answer(body: str, name: str = "Restoration-Example-Restorer") -> str:
-    return (
-        f"## 1. The task\n\n{body}\n\n## 2. How it works\n\n**Input:** a photo. **Model:** {name}. **Output:** a photo.\n\n"
-        f"## 3. Papers and tools\n\n- {name}: {LINK}\n"
-    )
-
+from ..test_task_claims import answer, case
 
 def task_flags(text: str, c) -> list[str]:
     return [v.text for v in check(text, c) if v.kind == "task"]
