@@ -257,3 +257,14 @@ def fence_spans(text: str) -> list[tuple[int, int]]:
             return spans
         pos = closing + 3
         spans.append((start, pos))
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``(start, end)`` spans sorted, those that overlap or touch joined into one."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged

@@ -128,13 +128,7 @@ def _near(text: str, shorts: tuple[str, ...]) -> list[tuple[int, int]]:
         spans += own
     if len(shorts) < 2:
         return spans
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(spans):
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
-    return merged
+    return patterns.merge_spans(spans)
 
 
 def _lower_ok(phrase: str) -> bool:

@@ -60,12 +60,7 @@ class Spans:
     """Disjoint spans, sorted: ``in`` by bisection (an answer may hold many)."""
 
     def __init__(self, spans: list[tuple[int, int]]) -> None:
-        merged: list[tuple[int, int]] = []
-        for a, b in sorted(spans):
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-            else:
-                merged.append((a, b))
+        merged = patterns.merge_spans(spans)
         self.starts = [a for a, _ in merged]
         self.ends = [b for _, b in merged]
 
