@@ -206,7 +206,7 @@ def generate(
     max_input_tokens: MaxTokens = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url", metavar="URL", help="OpenAI-compatible server URL (env OPENAI_BASE_URL).")] = None,
     timeout: Annotated[Optional[float], typer.Option("--timeout", metavar="SECONDS", help="Per HTTP request, reading included (default 60).")] = None,
-    case_timeout: Annotated[Optional[float], typer.Option("--case-timeout", metavar="SECONDS", help="All attempts and retries of one case end within this (default 300): a run of N cases at -j J ends within about ceil(N/J) times it.")] = None,
+    case_timeout: Annotated[Optional[float], typer.Option("--case-timeout", metavar="SECONDS", help="All attempts and retries of one case end within this (default 300), counted from its first request: a run of N cases at -j J ends within about ceil(N/J) times it, one more while a first request learns the server's reply formats.")] = None,
     cache: Annotated[Optional[str], typer.Option("--cache", metavar="MODE", help="auto (replay if recorded, else call and record) | replay | record | off.")] = None,
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", metavar="DIR", help="Where recordings of your runs go (default: the user cache, e.g. ~/.cache/cnaps-llm/cassettes).")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=256, metavar="N", help="Requests in flight at once.")] = 1,

@@ -41,7 +41,7 @@ class Event:
     attempt: int
     mode: str
     phase: str
-    started: float  # time.monotonic() when the case started
+    started: float  # time.monotonic() when the case's clock started: its first request (see _CaseRun.clock)
     violations: int = 0
     error: str = ""
 
@@ -146,10 +146,13 @@ class _CaseRun:
         self.model_used: str | None = None
         self.temperature = options.temperature
         self.started = time.monotonic()
+        # when its first request went out: --case-timeout counts from there, not from the wait
+        # for a free slot, so progress lines give the case's own time against its deadline
+        self.clock: float | None = None
 
     def event(self, number: int, mode: str, phase: str, violations: int = 0, error: str = "") -> None:
         if self.options.on_event is not None:
-            self.options.on_event(Event(self.case.id, number, mode, phase, self.started, violations, error))
+            self.options.on_event(Event(self.case.id, number, mode, phase, self.clock or self.started, violations, error))
 
     def fail(self, number: int, mode: str, messages: list[Message], kind: ErrorKind, message: str) -> None:
         self.attempts.append(Attempt(number=number, mode=mode, messages=messages, temperature=self.temperature, raw=None, error=message))
@@ -184,7 +187,8 @@ async def run_case(
         messages: list[Message] = []
         try:
             async with negotiator.slot() as mode:
-                deadline = deadline or loop.time() + options.case_timeout
+                if deadline is None:
+                    deadline, run.clock = loop.time() + options.case_timeout, time.monotonic()
                 async with asyncio.timeout_at(deadline):
                     built = build_messages(templates, case, mode, model=options.model, max_tokens=options.max_input_tokens)
                     run.trimmed = built.trimmed

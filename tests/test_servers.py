@@ -191,7 +191,11 @@ def test_a_slow_server_in_auto_mode_still_runs_cases_concurrently(run_cli, tmp_p
     assert res.code == 3
     recs = records(tmp_path / "r.jsonl")
     assert len(recs) == 6 and {r["error_kind"] for r in recs} == {"deadline"}
-    assert elapsed < 6.5, elapsed  # one case after another: 9 s and more
+    assert elapsed < 7.5, elapsed  # one case after another: 9 s and more (start-up and a loaded machine: up to 7 s)
     assert sent == ["json_schema"] * 6  # nothing rejected it: every case asked in the first mode
     # each failure is a line on stderr as it happens (not a terminal here), not only in the end
-    assert len(re.findall(r"case0\d: attempt 1 \(json_schema, [\d.]+ s\): the case ran out of its 1.5 s", res.err)) == 6
+    said = re.findall(r"case0\d: attempt 1 \(json_schema, ([\d.]+) s\): the case ran out of its 1.5 s", res.err)
+    assert len(said) == 6
+    # each gives the case's own time, counted from its first request as its deadline is: the
+    # cases that waited behind the probe say 1.5 s, not the 3 s since they were queued
+    assert all(1.4 <= float(s) < 2.2 for s in said), said
