@@ -96,7 +96,9 @@ class SourceFacts(NamedTuple):
     def has_name_part(self, part: str) -> bool:
         """Whether a name part (a surname) is among its words, or starts or ends one of its
         repositories' owners, where a person's names run together ("Xia" in ``menghanxia``)."""
-        return part in self.tokens or any(o.startswith(part) or o.endswith(part) for o in self.owners)
+        return part in self.tokens or any(
+            o.startswith(part) or o.endswith(part) or o.rstrip("0123456789").endswith(part) for o in self.owners
+        )
 
 
 class CaseFacts(NamedTuple):
@@ -106,6 +108,7 @@ class CaseFacts(NamedTuple):
     firsts: frozenset[bytes]  # the first words of all handles
     question_words: frozenset[str]  # stems of the question's words
     titles: tuple[bytes, ...] = ()  # each source's name run together, lower-cased, if it is a title (else empty)
+    shared: frozenset[bytes] = frozenset()  # one-word handles of several sources ("stablediffusionv1")
 
     def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...],
               toks: list[bytes] | None = None) -> set[int]:
@@ -126,12 +129,38 @@ class CaseFacts(NamedTuple):
         handle, or by a description of a paper from its title's words ("the CNN
         autoencoder paper" of "… CNN Auto Encoder-Based Image Denoising …")."""
         firsts = self.firsts.intersection(toks)  # most words start no name: found in C
-        found: set[int] = self.described(toks) if self.titles and not _WORKS.isdisjoint(toks) else set()
+        described = self.described(toks) if self.titles and not _WORKS.isdisjoint(toks) else set()
+        found = set(described)
         for first in firsts:
             for handle, src in self.by_token[first]:
                 if src not in found and (len(handle) == 1 or _has_run(toks, handle)):
                     found.add(src)
+        if len(found) > 1 and not self.shared.isdisjoint(toks):
+            return self._narrowed(toks, found) | described
         return found
+
+    def _singles(self, tok: bytes) -> set[int]:
+        return {src for handle, src in self.by_token.get(tok, ()) if len(handle) == 1}
+
+    def _narrowed(self, toks: list[bytes], found: set[int]) -> set[int]:
+        """``found`` less the sources named only by a part several sources share that
+        stands beside a part naming one of them: "StableDiffusionV1" in
+        "Txt2Img-StableDiffusionV1-ICBINP" names ICBINP, not every SD checkpoint."""
+        kept: set[int] = set()
+        for k, tok in enumerate(toks):
+            if tok not in self.firsts:
+                continue
+            srcs = self._singles(tok)
+            if tok in self.shared:
+                near = set()
+                for j in (k - 1, k + 1):
+                    if 0 <= j < len(toks) and toks[j] not in self.shared:
+                        near |= self._singles(toks[j])
+                srcs = (srcs & near) or srcs
+            kept |= srcs
+        multi = {src for tok in self.firsts.intersection(toks) for handle, src in self.by_token[tok]
+                 if len(handle) > 1 and _has_run(toks, handle)}
+        return (found & (kept | multi)) or found
 
 
     def described(self, toks: list[bytes]) -> set[int]:
@@ -293,6 +322,7 @@ def case_facts(case: Case) -> CaseFacts:
         firsts=frozenset(by_token),
         question_words=frozenset(words_of(case.question)),
         titles=tuple("".join(_tokens(s.name)).encode() if " " in s.name.strip() else b"" for s in case.sources),
+        shared=frozenset(t for t, hs in by_token.items() if len({src for h, src in hs if len(h) == 1}) > 1),
     )
 
 
