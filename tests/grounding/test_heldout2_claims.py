@@ -41,3 +41,28 @@ def test_a_shared_part_alone_still_names_every_checkpoint_that_has_it() -> None:
     # "StableDiffusionV1" alone names both checkpoints: "It" has no single subject, nothing is judged
     assert found("Both StableDiffusionV1 checkpoints repaint the backdrop. It renders chrome better than any other SD 1.5 merge.",
                  "claim") == []
+
+
+# --------------------------------------------------------------------------- a subject given by the line's label or the heading above
+
+def test_a_sentence_after_a_bold_paragraph_label_is_about_the_labelled_source() -> None:
+    text = "**Enhance-GlowNet-Lite.** The exposure step. The weights are Apache-licensed."
+    assert found(text, "claim") == [("claim", "licensed")]
+
+
+def test_a_prose_line_under_a_model_heading_is_about_that_model() -> None:
+    text = "### Enhance-GlowNet-Lite\n\nBrightens the mugs first.\nReviewers say it struggles with glossy glaze.\n"
+    assert found(text, "claim") == [("claim", "struggles with glossy glaze")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**Enhance-GlowNet-Lite.** The exposure step. Its weights may be licensed differently; check before use.",
+        # the paragraph above the line is led by a bold name, not a heading: the line is the answer's own design
+        "### Why these models\n\n**Enhance-GlowNet-Lite** brightens.\n\nThe branching struggles with nothing the user shot.\n",
+        "### Enhance-GlowNet-Lite\n\nIt is faster than prior curve estimators, as its summary says.\n",
+    ],
+)
+def test_a_labelled_or_headed_sentence_that_hedges_or_is_given_passes(text: str) -> None:
+    assert found(text, "claim") == []
