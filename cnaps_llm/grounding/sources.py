@@ -109,6 +109,18 @@ class CaseFacts(NamedTuple):
     question_words: frozenset[str]  # stems of the question's words
     titles: tuple[bytes, ...] = ()  # each source's name run together, lower-cased, if it is a title (else empty)
     shared: frozenset[bytes] = frozenset()  # one-word handles of several sources ("stablediffusionv1")
+    papers: tuple[frozenset[int], ...] = ()  # per source without a summary: the summarised sources giving one of its links
+
+    def with_papers(self, about: set[int]) -> set[int]:
+        """``about`` and the papers its sources were published in: a model without a
+        summary is the work of a source with one that gives the same link (DETR's
+        checkpoint and the DETR paper share their code)."""
+        if not self.papers:
+            return about
+        out = set(about)
+        for i in about:
+            out |= self.papers[i]
+        return out
 
     def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...],
               toks: list[bytes] | None = None) -> set[int]:
@@ -153,7 +165,7 @@ class CaseFacts(NamedTuple):
             srcs = self._singles(tok)
             if tok in self.shared:
                 near = set()
-                for j in (k - 1, k + 1):
+                for j in (k - 2, k - 1, k + 1, k + 2):  # "Deblur-MSSNet-L-GoPro": a part or two away
                     if 0 <= j < len(toks) and toks[j] not in self.shared:
                         near |= self._singles(toks[j])
                 srcs = (srcs & near) or srcs
@@ -323,6 +335,12 @@ def case_facts(case: Case) -> CaseFacts:
         question_words=frozenset(words_of(case.question)),
         titles=tuple("".join(_tokens(s.name)).encode() if " " in s.name.strip() else b"" for s in case.sources),
         shared=frozenset(t for t, hs in by_token.items() if len({src for h, src in hs if len(h) == 1}) > 1),
+        papers=tuple(
+            frozenset() if src.summary else frozenset(
+                j for link in s.links for j in owners[link] if j != i and case.sources[j].summary
+            )
+            for i, (s, src) in enumerate(zip(sources, case.sources))
+        ),
     )
 
 

@@ -43,7 +43,8 @@ def claim_terms() -> dict[str, list[str]]:
     """``data/claims.json``: the claim rule's word lists, by name."""
     raw = json.loads(data_text("claims.json"))
     terms = {k: v for k, v in raw.items() if not k.startswith("_")}
-    degrees = [f for word in terms.get("gradable", ()) for f in degree_forms(word)]
+    # "sharper than" also with words between: "sharper on text than"
+    degrees = [f.replace(" than", " ~ than") for word in terms.get("gradable", ()) for f in degree_forms(word)]
     terms["comparison"] = list(dict.fromkeys([*terms["comparison"], *degrees]))
     return terms
 
@@ -94,11 +95,16 @@ def organisations() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 def term_regex(term: str) -> list[str]:
     """A word-list term as regex pieces (a trie path) for lower-cased text: ``*`` any word
-    ending, a space any run of spaces and hyphens, whole words only."""
+    ending, ``~`` up to three words, a space any run of spaces and hyphens, whole words only."""
     out: list[str] = []
+    gap = False
     for k, w in enumerate(w for w in re.split(r"[\s-]+", term.lower()) if w):
-        if k:
+        if k and not gap:
             out.append(r"[\s-]+")
+        gap = w == "~"
+        if gap:  # "sharper ~ than": up to three words between ("sharper on text than")
+            out.append(r"(?:[a-z0-9]+[\s-]+){0,3}")
+            continue
         out += [re.escape(c) for c in w.rstrip("*")]
         if w.endswith("*"):
             out.append(r"[a-z]*")
@@ -114,7 +120,7 @@ class _Reader(NamedTuple):
 
 def _words_form(term: str) -> str:
     """A term as it reads in the words-only text: letters and digits, single spaces."""
-    return " ".join(re.sub(r"[^a-z0-9*]+", " ", term.lower()).split())
+    return " ".join(re.sub(r"[^a-z0-9*~]+", " ", term.lower()).split())
 
 
 def _first_word(term: str) -> str:

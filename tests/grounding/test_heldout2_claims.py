@@ -66,3 +66,78 @@ def test_a_prose_line_under_a_model_heading_is_about_that_model() -> None:
 )
 def test_a_labelled_or_headed_sentence_that_hedges_or_is_given_passes(text: str) -> None:
     assert found(text, "claim") == []
+
+
+# --------------------------------------------------------------------------- wording the cue lists did not reach
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        # a comparative with words between it and "than"
+        ("Txt2Img-StableDiffusionV1-PastelDream paints skin smoother on close-ups than NeonPop does.",
+         "smoother on close-ups than NeonPop does"),
+        ("Txt2Img-StableDiffusionV1-PastelDream keeps more pastel tones on mugs than NeonPop.",
+         "more pastel tones on mugs than NeonPop"),
+        ("Txt2Img-StableDiffusionV1-PastelDream beats NeonPop on pastel palettes.", "beats NeonPop on pastel palettes"),
+        ("Txt2Img-StableDiffusionV1-NeonPop is roughly twice as slow as PastelDream.", "twice as slow as PastelDream"),
+        # reputation
+        ("Txt2Img-StableDiffusionV1-NeonPop is famous for its glowing outlines.", "famous for its glowing outlines"),
+        ("Txt2Img-StableDiffusionV1-NeonPop remains the community favourite for posters.", "favourite for posters"),
+        # an acronym spelled out, a merge's makeup, a training detail with an adverb between
+        ("Enhance-GlowNet-Lite: GlowNet stands for Global Light Optimisation Network.",
+         "stands for Global Light Optimisation Network"),
+        ("Txt2Img-StableDiffusionV1-NeonPop is a merge of three anime checkpoints.", "merge of three anime checkpoints"),
+        ("Txt2Img-StableDiffusionV1-NeonPop was trained mostly on arcade posters.", "trained mostly on arcade posters"),
+        # an architecture the sources do not give
+        ("Txt2Img-StableDiffusionV1-NeonPop is a GAN tuned for posters.", "GAN tuned for posters"),
+    ],
+)
+def test_a_claim_in_wording_outside_the_old_lists_is_flagged(text: str, quote: str) -> None:
+    assert found(text, "claim") == [("claim", quote)]
+
+
+def test_a_label_is_a_cue_only_before_its_colon() -> None:
+    assert found("### Txt2Img-StableDiffusionV1-NeonPop\n\nCons: washes out pale glazes.\n", "claim") == [
+        ("claim", "Cons: washes out pale glazes")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diffusion checkpoints render skin smoother on close-ups than older GANs.",  # no source named
+        "Enhance-GlowNet-Lite is faster than prior curve estimators.",  # its summary compares
+        "Whether Txt2Img-StableDiffusionV1-NeonPop is popular is not stated in the sources.",  # a gap
+        "Here SD stands for Stable Diffusion.",  # the names give it
+        "### Txt2Img-StableDiffusionV1-NeonPop\n\nCons: none stated in the sources.\n",  # a gap under a label
+        "### Txt2Img-StableDiffusionV1-NeonPop\n\nA second pass trades the drawbacks of one look for another.\n",  # no colon
+        "Enhance-GlowNet-Lite brightens the mugs; its summary calls it a learned tone curve.",
+    ],
+)
+def test_the_same_wording_given_hedged_or_not_about_a_source_passes(text: str) -> None:
+    assert found(text, "claim") == []
+
+
+def test_a_summary_quoted_word_for_word_is_not_a_claim_but_an_invented_quote_is() -> None:
+    text = "**Txt2Img-StableDiffusionV1-NeonPop**: “It is faster than prior curve estimators.”"
+    assert found(text, "claim") == []
+    invented = "**Txt2Img-StableDiffusionV1-NeonPop**: “It is faster than every other poster merge.”"
+    assert found(invented, "claim") == [("claim", "faster than every other poster merge")]
+
+
+DETR_LIKE = Case(
+    id="papers",
+    question="Find the mugs in my shelf photo.",
+    sources=[
+        Source(id="R1", role="recommended", name="ObjDet-ShelfNet-R50", github_url="https://github.com/kfoo/shelfnet"),
+        Source(id="P1", role="related", name="ShelfNet: Counting Products with Set Prediction",
+               paper_url="https://arxiv.org/abs/2101.01234", github_url="https://github.com/kfoo/shelfnet",
+               summary="A CNN backbone extracts features and a transformer decodes a set of boxes."),
+    ],
+)
+
+
+def test_a_model_without_a_summary_is_grounded_by_the_paper_that_shares_its_link() -> None:
+    said = "ObjDet-ShelfNet-R50 pairs a CNN backbone with a transformer decoder."
+    assert [(v.kind, v.text) for v in check(said, DETR_LIKE, kinds=("claim",))] == []
+    invented = "ObjDet-ShelfNet-R50 is a GAN."
+    assert [(v.kind, v.text) for v in check(invented, DETR_LIKE, kinds=("claim",))] == [("claim", "GAN")]
