@@ -141,3 +141,39 @@ def test_a_model_without_a_summary_is_grounded_by_the_paper_that_shares_its_link
     assert [(v.kind, v.text) for v in check(said, DETR_LIKE, kinds=("claim",))] == []
     invented = "ObjDet-ShelfNet-R50 is a GAN."
     assert [(v.kind, v.text) for v in check(invented, DETR_LIKE, kinds=("claim",))] == [("claim", "GAN")]
+
+
+# --------------------------------------------------------------------------- years and authors in citation shapes
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The 2020 GlowNet paper set the tone-curve idea.", [("venue", "2020")]),  # a name between year and "paper"
+        ("Txt2Img-StableDiffusionV1-NeonPop (v3.1, June 2023) is the poster checkpoint.", [("venue", "2023")]),
+        (f"GlowNet: {GLOW_PAPER} — Park, Chen & Ito, 2021.", [("author", "Park, Chen & Ito"), ("venue", "2021")]),
+        ("GlowNet was presented at ECCV 2022 by Min Cho and Lei Chen.", [("venue", "ECCV 2022"), ("author", "Min Cho")]),
+        ("Txt2Img-StableDiffusionV1-NeonPop was merged by Pixelwitch.", [("author", "Pixelwitch")]),
+        ("GlowNet was developed at Tencent ARC Lab.", [("author", "Tencent ARC")]),
+        ("GlowNet's code repository by Ana Ruiz is public.", [("author", "Ana Ruiz")]),
+        ("GlowNet came out of Ana Ruiz's group: see the paper.", [("author", "Ana Ruiz")]),
+        ("The GlowNet project page by Min Park (CUHK) has samples.", [("author", "CUHK")]),
+    ],
+)
+def test_a_year_or_author_in_a_citation_shape_is_judged(text: str, expected: list[tuple[str, str]]) -> None:
+    assert sorted(found(text, "venue", "author")) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 2022 GlowNet paper is the one linked.",  # the arXiv id gives 2022
+        "Enhance-GlowNet-Lite (v1, November 2022) is the exposure step.",
+        f"GlowNet: {GLOW_PAPER} — Park et al., 2022.",  # the owner mpark77 gives Park, the id the year
+        "GlowNet was presented in 2022 by Min Park, whose account hosts the code.",
+        "The repository by Mpark is linked above.",
+        "Our photos came from Sam's group of friends.",  # a possessive of one word names no person
+        "Shot in June 2021 (my trip), the mug photos are dim.",  # a year that dates no work
+    ],
+)
+def test_a_year_or_author_the_input_gives_or_that_dates_no_work_passes(text: str) -> None:
+    assert found(text, "venue", "author") == []

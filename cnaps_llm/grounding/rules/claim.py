@@ -226,6 +226,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             said = about[us]
             if said and _workflow_label(text, us, start):
                 continue
+        if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
+            continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
         if said and _supported(facts, said, kind, text, start, end, ue, g.tasks if carried else None) is False:
             judged_to = ue
             stop_at = _QUOTE_END.search(text, end + 1 if text[end : end + 1] == ":" else end, ue)
