@@ -151,6 +151,13 @@ class CaseFacts(NamedTuple):
             return self._narrowed(toks, found) | described
         return found
 
+    def family(self, text: str, start: int, end: int, found: set[int]) -> bool:
+        """Whether ``found`` are the sources one shared part in ``text[start:end]`` names:
+        "MSSNet" for every MSSNet checkpoint, one subject in several variants."""
+        return len(found) > 1 and any(
+            tok in self.shared and self._singles(tok) == found for tok in words_only(text)[start + 1 : end + 1].split()
+        )
+
     def _singles(self, tok: bytes) -> set[int]:
         return {src for handle, src in self.by_token.get(tok, ()) if len(handle) == 1}
 

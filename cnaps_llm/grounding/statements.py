@@ -143,20 +143,25 @@ def _line_label(text: str, ls: int, us: int) -> tuple[int, int] | None:
     return (m.start(1), m.end(1)) if m and m.end() <= us else None
 
 
+def _one(facts: CaseFacts, text: str, span: tuple[int, int], found: set[int]) -> set[int]:
+    """``found`` when it is one subject: one source, or the checkpoints one shared part
+    names ("MSSNet"); else empty."""
+    return found if len(found) == 1 or facts.family(text, span[0], span[1], found) else set()
+
+
 def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
     """The one source a unit that names none is about: the source the sentence before
     names when the unit starts "It"/"This model…"; else the source the bold label leading
     its line names ("**MSSNet.** … The code is MIT-licensed."); else the source the
     heading or bold label line its bullet, or its prose paragraph, sits under names.
-    Empty when that is not exactly one source."""
+    Empty when that is not one source, or the variants one shared name ("MSSNet") names."""
     ls = text.rfind("\n", 0, us) + 1
     bullet = _BULLET.match(text, ls)
     if us == ls and bullet:
         head = _header_line(text, ls, len(bullet.group(1).expandtabs(4)))
         if head is None:
             return set()
-        found = facts.about(text, head[0], head[1], links)
-        return found if len(found) == 1 else set()
+        return _one(facts, text, head, facts.about(text, head[0], head[1], links))
     at = us
     for _ in range(_SUBJECT_DEPTH):
         if not _PRONOUN.match(text, at, ue):
@@ -166,12 +171,11 @@ def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[in
             break
         found = facts.about(text, prev[0], prev[1], links)
         if found:
-            return found if len(found) == 1 else set()
+            return _one(facts, text, prev, found)
         at = prev[0]
     label = _line_label(text, ls, us)
     if label is not None:
-        found = facts.about(text, label[0], label[1], links)
-        return found if len(found) == 1 else set()
+        return _one(facts, text, label, facts.about(text, label[0], label[1], links))
     if bullet:
         head = _header_line(text, ls, len(bullet.group(1).expandtabs(4)))
     elif text.startswith(("#", "|"), ls) or text[ls:us].lstrip().startswith(("#", "|")):
@@ -180,5 +184,4 @@ def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[in
         head = _heading_above(text, ls)
     if head is None:
         return set()
-    found = facts.about(text, head[0], head[1], links)
-    return found if len(found) == 1 else set()
+    return _one(facts, text, head, facts.about(text, head[0], head[1], links))

@@ -37,9 +37,14 @@ def test_a_checkpoint_named_in_full_is_the_subject_of_it_despite_a_part_it_share
     assert found(text, "claim") == [("claim", "better than any other SD 1")]
 
 
-def test_a_shared_part_alone_still_names_every_checkpoint_that_has_it() -> None:
-    # "StableDiffusionV1" alone names both checkpoints: "It" has no single subject, nothing is judged
-    assert found("Both StableDiffusionV1 checkpoints repaint the backdrop. It renders chrome better than any other SD 1.5 merge.",
+def test_a_shared_part_alone_names_the_family_and_it_is_the_subject_of_it() -> None:
+    # "StableDiffusionV1" alone names both checkpoints: one subject, the family, judged by each
+    assert found("The StableDiffusionV1 checkpoints repaint the backdrop. It renders chrome better than any other merge.",
+                 "claim") == [("claim", "better than any other merge")]
+
+
+def test_two_sources_named_apart_leave_it_without_a_subject() -> None:
+    assert found("PastelDream and NeonPop repaint the backdrop. It renders chrome better than any other merge.",
                  "claim") == []
 
 
@@ -83,6 +88,10 @@ def test_a_labelled_or_headed_sentence_that_hedges_or_is_given_passes(text: str)
         # reputation
         ("Txt2Img-StableDiffusionV1-NeonPop is famous for its glowing outlines.", "famous for its glowing outlines"),
         ("Txt2Img-StableDiffusionV1-NeonPop remains the community favourite for posters.", "favourite for posters"),
+        ("Its glow pass in Txt2Img-StableDiffusionV1-NeonPop was later adopted by other merges.", "later adopted by other merges"),
+        # a unit that leads with the comparison: about the source after the comma
+        ("Compared to PastelDream, Txt2Img-StableDiffusionV1-NeonPop renders chrome with fewer artefacts.",
+         "Compared to PastelDream"),
         # an acronym spelled out, a merge's makeup, a training detail with an adverb between
         ("Enhance-GlowNet-Lite: GlowNet stands for Global Light Optimisation Network.",
          "stands for Global Light Optimisation Network"),
@@ -106,6 +115,8 @@ def test_a_label_is_a_cue_only_before_its_colon() -> None:
     [
         "Diffusion checkpoints render skin smoother on close-ups than older GANs.",  # no source named
         "Enhance-GlowNet-Lite is faster than prior curve estimators.",  # its summary compares
+        "Compared to the dull originals, Enhance-GlowNet-Lite's output is faster to review.",  # its summary compares
+        "Compared to a plain resize, this workflow adds a brightening branch.",  # names no source
         "Whether Txt2Img-StableDiffusionV1-NeonPop is popular is not stated in the sources.",  # a gap
         "Here SD stands for Stable Diffusion.",  # the names give it
         "### Txt2Img-StableDiffusionV1-NeonPop\n\nCons: none stated in the sources.\n",  # a gap under a label

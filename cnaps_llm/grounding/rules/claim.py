@@ -138,11 +138,16 @@ _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
 
 def _subject_before(facts: CaseFacts, text: str, us: int, start: int, links: tuple[tuple[int, int, str], ...],
-                    kind: str) -> set[int]:
+                    kind: str, end: int = -1, ue: int = -1) -> set[int]:
     """The sources a claim is about: those named before its cue in its unit ("This design
     uses MSSNet" is not about MSSNet); for a comparison, those of its last clause when it
-    names any ("Compared with HAIR, SwinIR is superior" is about SwinIR alone)."""
+    names any ("Compared with HAIR, SwinIR is superior" is about SwinIR alone), or of the
+    clause after the comma when the unit leads with it ("Compared to X, Y renders …")."""
     before = facts.about(text, us, start, links)
+    if kind == "comparison" and not before and not text[us:start].strip(" *_-#>\t"):
+        # "Compared to DreamShaper, GhostMix renders …": the unit leads with the comparison
+        comma = text.find(",", end, ue) if end >= 0 else -1
+        return facts.about(text, comma, ue, links) if comma > 0 else before
     if kind == "comparison" and len(before) > 1:
         cut = max((m.end() for m in _CLAUSE_START.finditer(text, us, start)), default=us)
         last = facts.about(text, cut, start, links)
@@ -205,7 +210,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     judged_to = -1  # one finding per unit: cues in a unit already flagged are skipped
     hedges: dict[int, bool] = {}  # unit start -> whether it hedges (then it makes no claim)
     about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
-    for start, end, kind in found:
+    for k, (start, end, kind) in enumerate(found):
         if start < judged_to or (fences and bisect_right(fences, start) % 2) or _not_a_label(text, start, end):
             continue
         if quoting:
@@ -218,7 +223,9 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             hedges[us] = hedged(words, us + 1, ue + 1)
         if hedges[us]:
             continue
-        said = _subject_before(facts, text, us, start, links, kind)
+        said = _subject_before(facts, text, us, start, links, kind, end, ue)
+        if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
+            continue  # "Compared with X, Y is superior on faces": the clause's own cue is quoted
         carried = not said
         if carried:  # "It …", a bullet under a model's heading: the subject is named before the unit
             if us not in about:
