@@ -188,3 +188,31 @@ def test_a_year_or_author_in_a_citation_shape_is_judged(text: str, expected: lis
 )
 def test_a_year_or_author_the_input_gives_or_that_dates_no_work_passes(text: str) -> None:
     assert found(text, "venue", "author") == []
+
+
+# --------------------------------------------------------------------------- a table column headed by a label
+
+TABLE = """| Model | Role | {head} |
+|---|---|---|
+| Txt2Img-StableDiffusionV1-NeonPop | poster pass | {neon} |
+| Enhance-GlowNet-Lite | exposure pass | {glow} |
+"""
+
+
+def test_a_cell_under_a_strengths_or_weaknesses_column_is_a_claim_about_its_row() -> None:
+    text = TABLE.format(head="Strengths", neon="crisp neon rims, vivid glaze", glow="learned tone curve")
+    assert found(text, "claim") == [("claim", "crisp neon rims")]
+    text = TABLE.format(head="Weaknesses", neon="—", glow="clips bright glaze")
+    assert found(text, "claim") == [("claim", "clips bright glaze")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TABLE.format(head="Strengths", neon="not described in the sources", glow="brightens under-exposed photos"),
+        TABLE.format(head="Notes", neon="crisp neon rims", glow="learned tone curve"),  # no label heads the column
+        "| Step | Strengths |\n|---|---|\n| brighten | even exposure |\n",  # rows name no source
+    ],
+)
+def test_a_labelled_column_the_sources_give_or_about_no_source_passes(text: str) -> None:
+    assert found(text, "claim") == []

@@ -184,6 +184,33 @@ def _quoted_from_source(text: str, start: int, summaries: list[str]) -> bool:
     return False
 
 
+def _column_cells(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
+    """When the label cue at ``start`` heads a table column ("| Model | Strengths |"), a
+    cue at each cell under it: each row's entry is a claim of that kind about the row."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", start)
+    le = len(text) if le < 0 else le
+    if not text.startswith("|", ls) and not text[ls:start].lstrip().startswith("|"):
+        return []
+    column = text.count("|", ls, start)
+    if text[end:le].split("|", 1)[0].strip(" *_:"):  # the cell holds more than the label
+        return []
+    out: list[tuple[int, int, str]] = []
+    at = le + 1
+    while at < len(text) and text.startswith("|", at):
+        row_end = text.find("\n", at)
+        row_end = len(text) if row_end < 0 else row_end
+        bars = [i for i in range(at, row_end) if text[i] == "|"]
+        if len(bars) > column:
+            cell = bars[column - 1] + 1
+            body = text[cell : bars[column]].strip()
+            if body.strip("-: ") and not body.startswith("--"):
+                first = text.find(body[0], cell)
+                out.append((first, first, kind))
+        at = row_end + 1
+    return out
+
+
 def _fences(text: str) -> list[int]:
     """Offsets of the code fences (```) in ``text``: a cue between an odd one and the
     next is in a code block (a diagram), not a claim."""
@@ -199,6 +226,11 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     found = [t for t in triggers(text) if t[2] in CLAIM_CUE_KINDS]
     if not found:
         return
+    if "|" in text:  # cells under a "Strengths"/"Weaknesses" column
+        cells = [c for t in found if t[2] != "trait" and text[t[0]:t[1]].lower() in labels()
+                 for c in _column_cells(text, t[0], t[1], t[2])]
+        if cells:
+            found = sorted([*found, *cells])
     facts = facts_for(g)
     if facts is None:
         return
@@ -211,7 +243,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     hedges: dict[int, bool] = {}  # unit start -> whether it hedges (then it makes no claim)
     about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
     for k, (start, end, kind) in enumerate(found):
-        if start < judged_to or (fences and bisect_right(fences, start) % 2) or _not_a_label(text, start, end):
+        if start < judged_to or (fences and bisect_right(fences, start) % 2) or (start < end and _not_a_label(text, start, end)):
             continue
         if quoting:
             if summaries is None:
