@@ -60,6 +60,8 @@ _PRONOUN = patterns.compile(
     r"[*_\s]*(?:(?:it|its)\b|(?:this|the)\s+(?:model|paper|method|network|work|approach|checkpoint|variant)\b)",
     re.IGNORECASE,
 )
+# "… survive its refinement better than …": the unit's own "it"/"its" after its first word
+_INNER_PRONOUN = patterns.compile(r"\s(?:it|its)\s", re.IGNORECASE)
 _BULLET = patterns.compile(r"([ \t]*)(?:[-*+•]|\d{1,2}[.)])[ \t]+")
 # a bold label leading a line, after its bullet if any: "**MSSNet.** …", "- **MSSNet**: …"
 _LABEL = patterns.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,2}[.)])[ \t]+)?(?:\*\*|__)([^*_\n]{1,80})(?:\*\*|__)")
@@ -164,7 +166,7 @@ def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[in
         return _one(facts, text, head, facts.about(text, head[0], head[1], links))
     at = us
     for _ in range(_SUBJECT_DEPTH):
-        if not _PRONOUN.match(text, at, ue):
+        if not _PRONOUN.match(text, at, ue) and not (at == us and _INNER_PRONOUN.search(text, at, ue)):
             break
         prev = _previous_unit(text, at)
         if prev is None:

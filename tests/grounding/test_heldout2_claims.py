@@ -216,3 +216,9 @@ def test_a_cell_under_a_strengths_or_weaknesses_column_is_a_claim_about_its_row(
 )
 def test_a_labelled_column_the_sources_give_or_about_no_source_passes(text: str) -> None:
     assert found(text, "claim") == []
+
+
+def test_an_it_inside_the_sentence_takes_the_subject_of_the_sentence_before() -> None:
+    text = "Txt2Img-StableDiffusionV1-NeonPop repaints the backdrop. Chrome handles survive its pass better than rivals."
+    assert found(text, "claim") == [("claim", "better than rivals")]
+    assert found("Your mug photo is dim. Brighten it so it reads better than the original.", "claim") == []
