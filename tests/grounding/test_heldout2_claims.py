@@ -219,6 +219,6 @@ def test_a_labelled_column_the_sources_give_or_about_no_source_passes(text: str)
 
 
 def test_an_it_inside_the_sentence_takes_the_subject_of_the_sentence_before() -> None:
-    text = "Txt2Img-StableDiffusionV1-NeonPop repaints the backdrop. Chrome handles survive its pass better than rivals."
+    text = "Txt2Img-StableDiffusionV1-NeonPop repaints the backdrop. Chrome rims survive its pass better than rivals."
     assert found(text, "claim") == [("claim", "better than rivals")]
     assert found("Your mug photo is dim. Brighten it so it reads better than the original.", "claim") == []
