@@ -222,3 +222,9 @@ def test_an_it_inside_the_sentence_takes_the_subject_of_the_sentence_before() ->
     text = "Txt2Img-StableDiffusionV1-NeonPop repaints the backdrop. Chrome rims survive its pass better than rivals."
     assert found(text, "claim") == [("claim", "better than rivals")]
     assert found("Your mug photo is dim. Brighten it so it reads better than the original.", "claim") == []
+
+
+def test_a_dating_verb_that_starts_a_sentence_still_dates_the_work() -> None:
+    assert found("Txt2Img-StableDiffusionV1-NeonPop is the poster pass. Released in May 2023 with its weights.",
+                 "venue") == [("venue", "2023")]
+    assert found("Enhance-GlowNet-Lite brightens. Released in November 2022 with its paper.", "venue") == []

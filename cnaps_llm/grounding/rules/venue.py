@@ -28,7 +28,7 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
 _DATING = patterns.compile(
     r"(?:et al\.?,?\s*\(?|(?:&|\band)\s+[A-Z][a-z]+,\s*\(?|([(\[])(?:" + _MONTH + r")?|[(\[][^()\[\]\n]{1,60},\s*(?:"
     + _MONTH + r")?"
-    r"|\b(?:(?:published|presented|introduced|released|proposed|appeared|accepted|debuted|posted|submitted|uploaded"
+    r"|\b(?:(?i:published|presented|introduced|released|proposed|appeared|accepted|debuted|posted|submitted|uploaded"
     r"|unveiled|announced|came\s+out|come\s+out|comes\s+out)\s+(?:at|in|on|to|during)\s+(?:the\s+)?(?:[A-Za-z]+\s+){0,3}?"
     r"|(?:dates|dated|dating)\s+(?:back\s+)?(?:from|to)\s+))$"
 )
