@@ -97,6 +97,9 @@ def test_a_labelled_or_headed_sentence_that_hedges_or_is_given_passes(text: str)
          "stands for Global Light Optimisation Network"),
         ("Txt2Img-StableDiffusionV1-NeonPop is a merge of three anime checkpoints.", "merge of three anime checkpoints"),
         ("Txt2Img-StableDiffusionV1-NeonPop was trained mostly on arcade posters.", "trained mostly on arcade posters"),
+        # a mechanism verb of the model's inner workings
+        ("Txt2Img-StableDiffusionV1-NeonPop first predicts a glow mask, then fuses it with the base render.",
+         "predicts a glow mask"),
         # an architecture the sources do not give
         ("Txt2Img-StableDiffusionV1-NeonPop is a GAN tuned for posters.", "GAN tuned for posters"),
     ],
@@ -122,6 +125,7 @@ def test_a_label_is_a_cue_only_before_its_colon() -> None:
         "### Txt2Img-StableDiffusionV1-NeonPop\n\nCons: none stated in the sources.\n",  # a gap under a label
         "### Txt2Img-StableDiffusionV1-NeonPop\n\nA second pass trades the drawbacks of one look for another.\n",  # no colon
         "Enhance-GlowNet-Lite brightens the mugs; its summary calls it a learned tone curve.",
+        "Enhance-GlowNet-Lite estimates a learned tone curve for under-exposed photos.",  # its summary says so
     ],
 )
 def test_the_same_wording_given_hedged_or_not_about_a_source_passes(text: str) -> None:
