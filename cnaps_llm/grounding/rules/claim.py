@@ -184,6 +184,9 @@ def _quoted_from_source(text: str, start: int, summaries: list[str]) -> bool:
     return False
 
 
+_SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
+
+
 def _column_cells(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
     """When the label cue at ``start`` heads a table column ("| Model | Strengths |"), a
     cue at each cell under it: each row's entry is a claim of that kind about the row."""
@@ -194,6 +197,8 @@ def _column_cells(text: str, start: int, end: int, kind: str) -> list[tuple[int,
         return []
     column = text.count("|", ls, start)
     if text[end:le].split("|", 1)[0].strip(" *_:"):  # the cell holds more than the label
+        return []
+    if not _SEPARATOR.match(text, le + 1):  # a header row is followed by |---|: one walk per table
         return []
     out: list[tuple[int, int, str]] = []
     at = le + 1
