@@ -16,7 +16,7 @@ CUE_TERMS = [(kind, t) for kind in triggers.CLAIM_CUE_KINDS for t in TERMS[kind]
 
 
 def test_the_claim_lists_are_well_formed() -> None:
-    assert set(TERMS) == {*triggers.CLAIM_CUE_KINDS, "comparison_in_source", "hedge", "gap", "plain", "gradable", "workflow_label"}
+    assert set(TERMS) == {*triggers.CLAIM_CUE_KINDS, "comparison_in_source", "hedge", "gap", "plain", "gradable", "label", "workflow_label"}
     for name, terms in TERMS.items():
         assert terms and len(terms) == len(set(terms)), name
         assert all(t == t.strip().lower() and t for t in terms), name

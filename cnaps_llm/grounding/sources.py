@@ -96,7 +96,9 @@ class SourceFacts(NamedTuple):
     def has_name_part(self, part: str) -> bool:
         """Whether a name part (a surname) is among its words, or starts or ends one of its
         repositories' owners, where a person's names run together ("Xia" in ``menghanxia``)."""
-        return part in self.tokens or any(o.startswith(part) or o.endswith(part) for o in self.owners)
+        return part in self.tokens or any(
+            o.startswith(part) or o.endswith(part) or o.rstrip("0123456789").endswith(part) for o in self.owners
+        )
 
 
 class CaseFacts(NamedTuple):
@@ -106,6 +108,19 @@ class CaseFacts(NamedTuple):
     firsts: frozenset[bytes]  # the first words of all handles
     question_words: frozenset[str]  # stems of the question's words
     titles: tuple[bytes, ...] = ()  # each source's name run together, lower-cased, if it is a title (else empty)
+    shared: frozenset[bytes] = frozenset()  # one-word handles of several sources ("stablediffusionv1")
+    papers: tuple[frozenset[int], ...] = ()  # per source without a summary: the summarised sources giving one of its links
+
+    def with_papers(self, about: set[int]) -> set[int]:
+        """``about`` and the papers its sources were published in: a model without a
+        summary is the work of a source with one that gives the same link (DETR's
+        checkpoint and the DETR paper share their code)."""
+        if not self.papers:
+            return about
+        out = set(about)
+        for i in about:
+            out |= self.papers[i]
+        return out
 
     def about(self, text: str, start: int, end: int, links: tuple[tuple[int, int, str], ...],
               toks: list[bytes] | None = None) -> set[int]:
@@ -126,12 +141,45 @@ class CaseFacts(NamedTuple):
         handle, or by a description of a paper from its title's words ("the CNN
         autoencoder paper" of "… CNN Auto Encoder-Based Image Denoising …")."""
         firsts = self.firsts.intersection(toks)  # most words start no name: found in C
-        found: set[int] = self.described(toks) if self.titles and not _WORKS.isdisjoint(toks) else set()
+        described = self.described(toks) if self.titles and not _WORKS.isdisjoint(toks) else set()
+        found = set(described)
         for first in firsts:
             for handle, src in self.by_token[first]:
                 if src not in found and (len(handle) == 1 or _has_run(toks, handle)):
                     found.add(src)
+        if len(found) > 1 and not self.shared.isdisjoint(toks):
+            return self._narrowed(toks, found) | described
         return found
+
+    def family(self, text: str, start: int, end: int, found: set[int]) -> bool:
+        """Whether ``found`` are the sources one shared part in ``text[start:end]`` names:
+        "MSSNet" for every MSSNet checkpoint, one subject in several variants."""
+        return len(found) > 1 and any(
+            tok in self.shared and self._singles(tok) == found for tok in words_only(text)[start + 1 : end + 1].split()
+        )
+
+    def _singles(self, tok: bytes) -> set[int]:
+        return {src for handle, src in self.by_token.get(tok, ()) if len(handle) == 1}
+
+    def _narrowed(self, toks: list[bytes], found: set[int]) -> set[int]:
+        """``found`` less the sources named only by a part several sources share that
+        stands beside a part naming one of them: "StableDiffusionV1" in
+        "Txt2Img-StableDiffusionV1-ICBINP" names ICBINP, not every SD checkpoint."""
+        kept: set[int] = set()
+        for k, tok in enumerate(toks):
+            if tok not in self.firsts:
+                continue
+            srcs = self._singles(tok)
+            if tok in self.shared:
+                near = set()
+                for j in (k - 2, k - 1, k + 1, k + 2):  # "Deblur-MSSNet-L-GoPro": a part or two away
+                    if 0 <= j < len(toks) and toks[j] not in self.shared:
+                        near |= self._singles(toks[j])
+                srcs = (srcs & near) or srcs
+            kept |= srcs
+        multi = {src for tok in self.firsts.intersection(toks) for handle, src in self.by_token[tok]
+                 if len(handle) > 1 and _has_run(toks, handle)}
+        return (found & (kept | multi)) or found
 
 
     def described(self, toks: list[bytes]) -> set[int]:
@@ -293,6 +341,13 @@ def case_facts(case: Case) -> CaseFacts:
         firsts=frozenset(by_token),
         question_words=frozenset(words_of(case.question)),
         titles=tuple("".join(_tokens(s.name)).encode() if " " in s.name.strip() else b"" for s in case.sources),
+        shared=frozenset(t for t, hs in by_token.items() if len({src for h, src in hs if len(h) == 1}) > 1),
+        papers=tuple(
+            frozenset() if src.summary else frozenset(
+                j for link in s.links for j in owners[link] if j != i and case.sources[j].summary
+            )
+            for i, (s, src) in enumerate(zip(sources, case.sources))
+        ),
     )
 
 

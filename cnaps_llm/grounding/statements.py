@@ -60,7 +60,11 @@ _PRONOUN = patterns.compile(
     r"[*_\s]*(?:(?:it|its)\b|(?:this|the)\s+(?:model|paper|method|network|work|approach|checkpoint|variant)\b)",
     re.IGNORECASE,
 )
+# "… survive its refinement better than …": the unit's own "it"/"its" after its first word
+_INNER_PRONOUN = patterns.compile(r"\s(?:it|its)\s", re.IGNORECASE)
 _BULLET = patterns.compile(r"([ \t]*)(?:[-*+•]|\d{1,2}[.)])[ \t]+")
+# a bold label leading a line, after its bullet if any: "**MSSNet.** …", "- **MSSNet**: …"
+_LABEL = patterns.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,2}[.)])[ \t]+)?(?:\*\*|__)([^*_\n]{1,80})(?:\*\*|__)")
 _SUBJECT_LINES = 30  # a bullet's heading is looked for this many lines up at most
 _SUBJECT_DEPTH = 3  # "X … It … It …": a pronoun's subject is looked for this many sentences back
 
@@ -111,27 +115,75 @@ def _header_line(text: str, ls: int, indent: int) -> tuple[int, int] | None:
     return None
 
 
+def _heading_above(text: str, ls: int) -> tuple[int, int] | None:
+    """The heading or bold-label line a prose line at ``ls`` sits under: up through the
+    prose lines of its paragraph (one blank line may part it from the heading), not past
+    a bullet, a table, a paragraph led by a bold name or a second blank line."""
+    blanks = 0
+    for _ in range(_SUBJECT_LINES):
+        if ls == 0:
+            return None
+        start = text.rfind("\n", 0, ls - 1) + 1
+        body = text[start : ls - 1].strip()
+        ls = start
+        if not body:
+            blanks += 1
+            if blanks > 1:
+                return None
+            continue
+        if body.startswith("#") or (body.startswith(("**", "__")) and body.rstrip(":").endswith(("**", "__"))):
+            return start, start + len(text[start:].split("\n", 1)[0])  # a heading, or a bold label alone
+        if body.startswith(("|", "**", "__")) or _BULLET.match(body):  # a table, a bold-led paragraph, a list
+            return None
+    return None
+
+
+def _line_label(text: str, ls: int, us: int) -> tuple[int, int] | None:
+    """The bold label that leads the line of a unit after it ("**MSSNet.** Sharp. …",
+    "- **MSSNet**: fast. …"): its span, when it ends before ``us``."""
+    m = _LABEL.match(text, ls)
+    return (m.start(1), m.end(1)) if m and m.end() <= us else None
+
+
+def _one(facts: CaseFacts, text: str, span: tuple[int, int], found: set[int]) -> set[int]:
+    """``found`` when it is one subject: one source, or the checkpoints one shared part
+    names ("MSSNet"); else empty."""
+    return found if len(found) == 1 or facts.family(text, span[0], span[1], found) else set()
+
+
 def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
     """The one source a unit that names none is about: the source the sentence before
-    names when the unit starts "It"/"This model…"; the source the heading or bold label
-    line a bullet sits under names. Empty when that is not exactly one source."""
+    names when the unit starts "It"/"This model…"; else the source the bold label leading
+    its line names ("**MSSNet.** … The code is MIT-licensed."); else the source the
+    heading or bold label line its bullet, or its prose paragraph, sits under names.
+    Empty when that is not one source, or the variants one shared name ("MSSNet") names."""
     ls = text.rfind("\n", 0, us) + 1
-    if us == ls:
-        m = _BULLET.match(text, ls)
-        if m:
-            head = _header_line(text, ls, len(m.group(1).expandtabs(4)))
-            if head is None:
-                return set()
-            found = facts.about(text, head[0], head[1], links)
-            return found if len(found) == 1 else set()
+    bullet = _BULLET.match(text, ls)
+    if us == ls and bullet:
+        head = _header_line(text, ls, len(bullet.group(1).expandtabs(4)))
+        if head is None:
+            return set()
+        return _one(facts, text, head, facts.about(text, head[0], head[1], links))
+    at = us
     for _ in range(_SUBJECT_DEPTH):
-        if not _PRONOUN.match(text, us, ue):
-            return set()
-        prev = _previous_unit(text, us)
+        if not _PRONOUN.match(text, at, ue) and not (at == us and _INNER_PRONOUN.search(text, at, ue)):
+            break
+        prev = _previous_unit(text, at)
         if prev is None:
-            return set()
+            break
         found = facts.about(text, prev[0], prev[1], links)
         if found:
-            return found if len(found) == 1 else set()
-        us = prev[0]
-    return set()
+            return _one(facts, text, prev, found)
+        at = prev[0]
+    label = _line_label(text, ls, us)
+    if label is not None:
+        return _one(facts, text, label, facts.about(text, label[0], label[1], links))
+    if bullet:
+        head = _header_line(text, ls, len(bullet.group(1).expandtabs(4)))
+    elif text.startswith(("#", "|"), ls) or text[ls:us].lstrip().startswith(("#", "|")):
+        return set()
+    else:
+        head = _heading_above(text, ls)
+    if head is None:
+        return set()
+    return _one(facts, text, head, facts.about(text, head[0], head[1], links))

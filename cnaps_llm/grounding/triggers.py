@@ -26,6 +26,8 @@ from .vocab import data_text
 CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism", "weakness", "trait")
 STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab", "colleagues", "authors", "coauthors")
 ORIGIN = ("comes", "came", "come", "originates", "originated")  # "comes from the German Cancer Research Center"
+MADE_AT = ("developed", "built", "created", "designed", "work", "works")  # "developed at Tencent ARC Lab"
+OWNED = ("lab", "labs", "group", "team")  # "Sunghyun Cho's group": read at the "s" of the possessive
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -43,7 +45,8 @@ def claim_terms() -> dict[str, list[str]]:
     """``data/claims.json``: the claim rule's word lists, by name."""
     raw = json.loads(data_text("claims.json"))
     terms = {k: v for k, v in raw.items() if not k.startswith("_")}
-    degrees = [f for word in terms.get("gradable", ()) for f in degree_forms(word)]
+    # "sharper than" also with words between: "sharper on text than"
+    degrees = [f.replace(" than", " ~ than") for word in terms.get("gradable", ()) for f in degree_forms(word)]
     terms["comparison"] = list(dict.fromkeys([*terms["comparison"], *degrees]))
     return terms
 
@@ -94,11 +97,16 @@ def organisations() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 def term_regex(term: str) -> list[str]:
     """A word-list term as regex pieces (a trie path) for lower-cased text: ``*`` any word
-    ending, a space any run of spaces and hyphens, whole words only."""
+    ending, ``~`` up to three words, a space any run of spaces and hyphens, whole words only."""
     out: list[str] = []
+    gap = False
     for k, w in enumerate(w for w in re.split(r"[\s-]+", term.lower()) if w):
-        if k:
+        if k and not gap:
             out.append(r"[\s-]+")
+        gap = w == "~"
+        if gap:  # "sharper ~ than": up to three words between ("sharper on text than")
+            out.append(r"(?:[a-z0-9]+[\s-]+){0,3}")
+            continue
         out += [re.escape(c) for c in w.rstrip("*")]
         if w.endswith("*"):
             out.append(r"[a-z]*")
@@ -114,7 +122,7 @@ class _Reader(NamedTuple):
 
 def _words_form(term: str) -> str:
     """A term as it reads in the words-only text: letters and digits, single spaces."""
-    return " ".join(re.sub(r"[^a-z0-9*]+", " ", term.lower()).split())
+    return " ".join(re.sub(r"[^a-z0-9*~]+", " ", term.lower()).split())
 
 
 def _first_word(term: str) -> str:
@@ -214,6 +222,10 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
         add(w, ("staff", re.escape(w).encode() + rb" +(?:(?:are|were|is|was) +)?(?:at|from) ", True))
     for w in ORIGIN:
         add(w, ("staff", re.escape(w).encode() + rb" +from ", True))
+    for w in MADE_AT:
+        add(w, ("staff", re.escape(w).encode() + rb" +at ", True))
+    # the "s" alone: "lab at Lund" after it is still read as a staff trigger
+    add("s", ("owned", rb"s(?= +(?:" + b"|".join(w.encode() for w in OWNED) + rb")(?![a-z0-9]))", True))
     for kind, names, tail in (("venue", venues(), "W?(?![A-Za-z])"), ("own", organisations(), "['’]s(?![a-z])")):
         by_first: dict[str, list[str]] = {}
         for name in names:
@@ -248,7 +260,8 @@ def words_only(text: str) -> bytes:
 def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` in ``text`` of each trigger, in order: kind is a claim cue's
     ("comparison", "licence", "quality", "mechanism", "weakness", "trait"), "venue", "year", "etal", "by", "staff"
-    ("researchers at") or "own" (an organisation's possessive). Found once per answer
+    ("researchers at", "developed at"), "owned" (the "s" of a possessive before "lab"/"group") or "own"
+    (an organisation's possessive). Found once per answer
     text, whichever rule asks first."""
     words = words_only(text)
     hits = _starts().intersection(words.split())

@@ -34,11 +34,12 @@ _SURNAME_BEFORE = patterns.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w
 _BY_VERBS = frozenset((
     "developed", "created", "proposed", "introduced", "released", "maintained", "published", "authored",
     "trained", "built", "designed", "open-sourced", "sourced", "invented", "pioneered", "written",
-    "fine-tuned", "tuned", "finetuned",
+    "fine-tuned", "tuned", "finetuned", "presented", "posted", "uploaded", "shared", "merged", "made",
 ))
 _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
-    "article", "model",
+    "article", "model", "repository", "repo", "code", "codebase", "checkpoint", "checkpoints", "weights",
+    "implementation", "project", "page", "merge",
 ))
 # "introduced in 2021 by X", "published at ECCV Workshops 2022 by X": a credit verb, then a date or venue
 _DATED_VERB = patterns.compile(
@@ -48,7 +49,11 @@ _DATED_VERB = patterns.compile(
 # "Ahn, Kang and Sohn": a list of surnames
 _SURNAMES = patterns.compile(r"[A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[A-Z][a-z]+\b(?!\s+[A-Z])")
 # after a person: where they work ("Xiaojie Huang at Zhejiang University")
-_AT_ORG = patterns.compile(r"(?:['’]s\s+(?:lab|group|team)\s+)?\s*(?:at|from|of)\s+(?:the\s+)?(?=[A-Z])")
+_AT_ORG = patterns.compile(r"(?:['’]s\s+(?:lab|group|team)\s+)?\s*(?:(?:at|from|of)\s+(?:the\s+)?|\()(?=[A-Z])")
+# a one-word name credited by a verb ("created by Lykon"): a capitalised word, not a sentence's next one
+_ONE_NAME = patterns.compile(r"[A-Z][a-z]+[A-Za-z]*(?![\w'’-]|\s+[A-Z])")
+# "Kim, Lee & Cho, 2022": the surnames before a year
+_SURNAMES_BEFORE_YEAR = patterns.compile(r"(?<![\w-])([A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[A-Z][a-z]+),\s*\(?$")
 # before "lab"/"group"/"team": a person's possessive ("Seungyong Lee's lab")
 _PERSON_OWNS = patterns.compile(r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?)['’]s\s+$")
 _BY_WHO = patterns.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
@@ -107,6 +112,17 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
             return []
         stop = end + 1 if text[end : end + 1] == "." else end
         return [(m.start(), text[m.start() : stop], ((m.group(1).lower(),),))]
+    if kind == "year":
+        m = _SURNAMES_BEFORE_YEAR.search(text, max(0, start - 60), start)
+        if m is None or _is_model_name(m.group(1), facts):
+            return []
+        names = re.findall(r"[A-Z][a-z]+", m.group(1))
+        return [(m.start(1), m.group(1), (tuple(n.lower() for n in names),))]
+    if kind == "owned":  # "Sunghyun Cho's group"
+        owner = _PERSON_OWNS.search(text, max(0, start - 50), start + 2)
+        if owner is None or _is_model_name(owner.group(1), facts):
+            return []
+        return [(owner.start(), owner.group(1), ((owner.group(1).split()[-1].lower(),),))]
     if kind == "own":
         name = text[start : end - 2]
         return [(start, name, organisations()[name])] if name in organisations() else []
@@ -131,6 +147,8 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         names = re.findall(r"[A-Z][a-z]+", listed.group())
         return [] if _is_model_name(" ".join(names), facts) else [(who, listed.group(), (tuple(n.lower() for n in names),))]
     named = _named(text, who, facts, people_only)
+    if named is None and not people_only and (one := _ONE_NAME.match(text, who)) and not _is_model_name(one.group(), facts):
+        named = (who, one.group(), ((one.group().lower(),),))
     if named is None:
         return []
     at = _AT_ORG.match(text, named[0] + len(named[1]))
@@ -146,14 +164,18 @@ def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ..
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     facts = None
+    said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
     for start, end, kind in triggers(text):
-        if kind not in ("etal", "by", "staff", "own"):
+        if kind not in ("etal", "by", "staff", "own", "owned", "year"):
             continue
         if facts is None:
             facts = facts_for(g)
             if facts is None:
                 return
         for at, name, runs in _credit(text, start, end, kind, facts):
+            if (at, name) in said:
+                continue
+            said.add((at, name))
             us, ue = unit_at(text, at)
             if not _grounded(facts, facts.about(text, us, ue, view.links), runs):
                 yield Finding(at, name, message(name))

@@ -53,6 +53,20 @@ def plain_words() -> frozenset[str]:
 
 
 @cache
+def labels() -> frozenset[str]:
+    """Cues only as a label ("Cons: slow", "**Strengths:** sharp"): the word before a colon."""
+    return frozenset(claim_terms()["label"])
+
+
+_LABEL_COLON = patterns.compile(r"[*_]*\s*:")
+
+
+def _not_a_label(text: str, start: int, end: int) -> bool:
+    """Whether a label cue ("cons") at ``start`` is a plain noun, no colon after it."""
+    return text[start:end].lower() in labels() and not _LABEL_COLON.match(text, end)
+
+
+@cache
 def workflow_labels() -> frozenset[str]:
     """Labels of a bullet that gives a model's role in the answer's own design ("Role:", "Output:")."""
     return frozenset(claim_terms()["workflow_label"])
@@ -66,6 +80,9 @@ def message(quote: str) -> str:
 def _key_words(text: str, start: int, end: int, plain: frozenset[str]) -> tuple[str, list[str]]:
     """The clause after a cue (to its end, at most ``KEY_WORDS`` words), and its words
     less plain ones."""
+    label = _LABEL_COLON.match(text, start)  # "Cons: slow": the words after the label's colon
+    if label is not None:
+        start = label.end()
     stop = _CLAUSE_END.search(text, start, end)
     words = _WORD.findall(text[start : stop.start() if stop else end].lower())[:KEY_WORDS]
     return " ".join(words), [w for w in words if w.strip("'’-") not in plain and len(w) > 2]
@@ -88,7 +105,7 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
     """Whether the sources ``about`` say what the claim says; None when it has nothing to
     judge. With ``known_tasks`` (the input's tasks), a clause naming a task outside them is
     left to the task rule."""
-    sources = [facts.sources[i] for i in about]
+    sources = [facts.sources[i] for i in facts.with_papers(about)]
     if kind in ("comparison", "licence"):
         return any(kind in s.says for s in sources)
     if kind == "quality" and not any("quality" in s.says for s in sources):
@@ -121,11 +138,16 @@ _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
 
 def _subject_before(facts: CaseFacts, text: str, us: int, start: int, links: tuple[tuple[int, int, str], ...],
-                    kind: str) -> set[int]:
+                    kind: str, end: int = -1, ue: int = -1) -> set[int]:
     """The sources a claim is about: those named before its cue in its unit ("This design
     uses MSSNet" is not about MSSNet); for a comparison, those of its last clause when it
-    names any ("Compared with HAIR, SwinIR is superior" is about SwinIR alone)."""
+    names any ("Compared with HAIR, SwinIR is superior" is about SwinIR alone), or of the
+    clause after the comma when the unit leads with it ("Compared to X, Y renders …")."""
     before = facts.about(text, us, start, links)
+    if kind == "comparison" and not before and not text[us:start].strip(" *_-#>\t"):
+        # "Compared to DreamShaper, GhostMix renders …": the unit leads with the comparison
+        comma = text.find(",", end, ue) if end >= 0 else -1
+        return facts.about(text, comma, ue, links) if comma > 0 else before
     if kind == "comparison" and len(before) > 1:
         cut = max((m.end() for m in _CLAUSE_START.finditer(text, us, start)), default=us)
         last = facts.about(text, cut, start, links)
@@ -143,6 +165,57 @@ def _workflow_label(text: str, us: int, start: int) -> bool:
     return 0 < len(label) <= 4 and (label[-1] in workflow_labels() or " ".join(label[-2:]) in workflow_labels())
 
 
+_OPEN = {"“": "”", '"': '"'}
+
+
+def _quoted_from_source(text: str, start: int, summaries: list[str]) -> bool:
+    """Whether the cue at ``start`` lies in a quotation (on its line) of a summary's own
+    words: what a source says, quoted, is the evidence rule's to place, not a claim."""
+    ls = text.rfind("\n", 0, start) + 1
+    for open_, close in _OPEN.items():
+        at = text.rfind(open_, ls, start)
+        if at < 0 or (open_ != close and text.find(close, at, start) >= 0) or (open_ == close and text.count(open_, ls, start) % 2 == 0):
+            continue
+        end = text.find(close, start)
+        if end < 0 or text.find("\n", start, end) >= 0:
+            continue
+        quote = " ".join(text[at + 1 : end].lower().split())
+        return len(quote) > 12 and any(quote in s for s in summaries)
+    return False
+
+
+_SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
+
+
+def _column_cells(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
+    """When the label cue at ``start`` heads a table column ("| Model | Strengths |"), a
+    cue at each cell under it: each row's entry is a claim of that kind about the row."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", start)
+    le = len(text) if le < 0 else le
+    if not text.startswith("|", ls) and not text[ls:start].lstrip().startswith("|"):
+        return []
+    column = text.count("|", ls, start)
+    if text[end:le].split("|", 1)[0].strip(" *_:"):  # the cell holds more than the label
+        return []
+    if not _SEPARATOR.match(text, le + 1):  # a header row is followed by |---|: one walk per table
+        return []
+    out: list[tuple[int, int, str]] = []
+    at = le + 1
+    while at < len(text) and text.startswith("|", at):
+        row_end = text.find("\n", at)
+        row_end = len(text) if row_end < 0 else row_end
+        bars = [i for i in range(at, row_end) if text[i] == "|"]
+        if len(bars) > column:
+            cell = bars[column - 1] + 1
+            body = text[cell : bars[column]].strip()
+            if body.strip("-: ") and not body.startswith("--"):
+                first = text.find(body[0], cell)
+                out.append((first, first, kind))
+        at = row_end + 1
+    return out
+
+
 def _fences(text: str) -> list[int]:
     """Offsets of the code fences (```) in ``text``: a cue between an odd one and the
     next is in a code block (a diagram), not a claim."""
@@ -158,24 +231,38 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     found = [t for t in triggers(text) if t[2] in CLAIM_CUE_KINDS]
     if not found:
         return
+    if "|" in text:  # cells under a "Strengths"/"Weaknesses" column
+        cells = [c for t in found if t[2] != "trait" and text[t[0]:t[1]].lower() in labels()
+                 for c in _column_cells(text, t[0], t[1], t[2])]
+        if cells:
+            found = sorted([*found, *cells])
     facts = facts_for(g)
     if facts is None:
         return
     words = words_only(text)
     links = view.links
     fences = _fences(text) if "```" in text else []
+    quoting = "“" in text or '"' in text
+    summaries: list[str] | None = None  # read only when a cue sits after a quote mark
     judged_to = -1  # one finding per unit: cues in a unit already flagged are skipped
     hedges: dict[int, bool] = {}  # unit start -> whether it hedges (then it makes no claim)
     about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
-    for start, end, kind in found:
-        if start < judged_to or (fences and bisect_right(fences, start) % 2):
+    for k, (start, end, kind) in enumerate(found):
+        if start < judged_to or (fences and bisect_right(fences, start) % 2) or (start < end and _not_a_label(text, start, end)):
             continue
+        if quoting:
+            if summaries is None:
+                summaries = [" ".join(s.summary.lower().split()) for s in g.case.sources if s.summary] if g.case else []
+            if _quoted_from_source(text, start, summaries):
+                continue
         us, ue = unit_at(text, start)
         if us not in hedges:
             hedges[us] = hedged(words, us + 1, ue + 1)
         if hedges[us]:
             continue
-        said = _subject_before(facts, text, us, start, links, kind)
+        said = _subject_before(facts, text, us, start, links, kind, end, ue)
+        if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
+            continue  # "Compared with X, Y is superior on faces": the clause's own cue is quoted
         carried = not said
         if carried:  # "It …", a bullet under a model's heading: the subject is named before the unit
             if us not in about:
@@ -183,9 +270,11 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             said = about[us]
             if said and _workflow_label(text, us, start):
                 continue
+        if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
+            continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
         if said and _supported(facts, said, kind, text, start, end, ue, g.tasks if carried else None) is False:
             judged_to = ue
-            stop_at = _QUOTE_END.search(text, end, ue)
+            stop_at = _QUOTE_END.search(text, end + 1 if text[end : end + 1] == ":" else end, ue)
             quote = " ".join(text[start : stop_at.start() if stop_at else ue].split()[: KEY_WORDS + 2])
             yield Finding(start, quote, message(quote))
 

@@ -1,6 +1,7 @@
 """Rule ``venue``: a conference, journal or year given for a work is one the input gives for it.
 
-"presented at ECCV 2024", "(CVPR 2021)", "(Kim et al., 2021)", "published in 2019":
+"presented at ECCV 2024", "(CVPR 2021)", "(Kim et al., 2021)", "Kim & Cho, 2022", "published in
+2019", "(v2, March 2023)", "the 2022 MSSNet paper":
 grounded when a source the sentence is about (named in it, or whose link it cites)
 gives that venue and year in its own URL or summary (``ICCV2021``,
 ``proceedings.neurips.cc/…/2023``, an arXiv id's year); when the sentence names no
@@ -23,15 +24,17 @@ from . import Finding, Rule, View
 
 _YEAR_AFTER = patterns.compile(r"W?[\s'’-]*((?:19[89]|20[0-2])\d)(?![\w-])")
 # what makes a year a work's date: the text just before it (the pattern reads to the year)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+"
 _DATING = patterns.compile(
-    r"(?:et al\.?,?\s*\(?|([(\[])|[(\[][^()\[\]\n]{1,60},\s*"
-    r"|\b(?:(?:published|presented|introduced|released|proposed|appeared|accepted|debuted|posted|submitted|uploaded"
+    r"(?:et al\.?,?\s*\(?|(?:&|\band)\s+[A-Z][a-z]+,\s*\(?|([(\[])(?:" + _MONTH + r")?|[(\[][^()\[\]\n]{1,60},\s*(?:"
+    + _MONTH + r")?"
+    r"|\b(?:(?i:published|presented|introduced|released|proposed|appeared|accepted|debuted|posted|submitted|uploaded"
     r"|unveiled|announced|came\s+out|come\s+out|comes\s+out)\s+(?:at|in|on|to|during)\s+(?:the\s+)?(?:[A-Za-z]+\s+){0,3}?"
     r"|(?:dates|dated|dating)\s+(?:back\s+)?(?:from|to)\s+))$"
 )
 # after the year: a work it dates ("a 2018 model", "the 2021 paper")
 _DATING_AFTER = patterns.compile(
-    r"\s+(?:paper|papers|publication|work|model|models|method|network|architecture|approach|preprint|study|release)\b"
+    r"\s+(?:[A-Z][\w.+-]*\s+){0,2}(?:paper|papers|publication|work|model|models|method|network|architecture|approach|preprint|study|release)\b"
 )
 # a bracketed year dates a work when the words before the bracket name a source or a work
 _WORK_BEFORE = patterns.compile(
