@@ -191,9 +191,11 @@ def _targets(text: str) -> list[tuple[int, int, str]]:
         for m in _MD_INLINE.finditer(text):
             g = 1 if m.group(1) is not None else 2
             # "]([a](javascript:…) )": a target holding an inline link is read as that link,
-            # whose own target is judged (a renderer may show it), as for a definition below
-            while m.group(g) and "](" in m.group(g):
-                inner = _MD_INLINE.search(text, m.start(g) + m.group(g).index("]("), m.end(g) + 1)
+            # whose own target is judged (a renderer may show it), as for a definition below;
+            # so is a target ending at "[a]" whose "(…)" the outer link took for its title
+            # ("]([a](http:\\host "t") )"), hence the character after the target
+            while m.group(g) and (k := text.find("](", m.start(g), m.end(g) + 1)) >= 0:
+                inner = _MD_INLINE.search(text, k, m.end())
                 if inner is None:
                     break
                 m, g = inner, 1 if inner.group(1) is not None else 2

@@ -185,6 +185,8 @@ _SYNTAX = ["[a]({})", "[a](<{}>)", "[a]({} \"t\")", "<a href=\"{}\">a</a>", "<im
     ("[0]: [a](//evil.example/x)", "//evil.example/x"),
     ("]([a](data:text/html,x) )", "data:text/html,x"),
     ("see [b]([a](javascript:alert(1)))", "javascript:alert(1)"),
+    ('](' + '[a](http:\\\\evil.example "t") )', "http:\\\\evil.example"),  # the outer link read "(…)" as a title
+    ("x]([a](//evil.example/x 't'))", "//evil.example/x"),
 ])
 def test_a_target_that_holds_an_inline_link_is_judged_by_that_link(line: str, target: str) -> None:
     # found by the fuzz test below: the definition's (or outer link's) "target" was the whole inline link,
