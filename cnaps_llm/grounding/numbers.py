@@ -33,7 +33,7 @@ from typing import NamedTuple
 from . import patterns
 from .spelled import A_SCALE, multipliers_in, parse_run
 from .surroundings import CSS_KEY, INDEX_BEFORE, JSON_KEY, Spans, example_spans, in_object, table_cells
-from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, UNITS, count_pattern, spelled_figure_patterns
+from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, UNITS, count_pattern, setting_pattern, setting_words, spelled_figure_patterns
 
 _NUM, _METRICS = NUM, METRICS  # the names the patterns below (and the scanner tests) use
 
@@ -67,7 +67,9 @@ _BEFORE_METRIC = patterns.compile(
 # the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
 # (a trie rejects a position in a step or two; the alternation tries every branch)
 _METRIC_NAMES = sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))
-_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _METRIC_NAMES]))
+# and the settings' words (``data/settings.txt``): "cfg 6.5", "a confidence of 0.9"
+_NEAR_WORDS = sorted(set(_METRIC_NAMES) | {w for part in setting_words() for w in part})
+_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _NEAR_WORDS]))
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
@@ -215,12 +217,17 @@ def _figures(text: str) -> Iterator[Figure]:
         window = text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end]
         low = window.lower() if window.isascii() else patterns.lower_for_search(window)  # isascii: no pass over it
         if low is not None and not _METRIC_WORD.search(low):
-            continue  # no metric name near: the usual case, told without the costly search
+            continue  # no metric or setting name near: the usual case, told without the costly search
         if nxt.isalpha():
             continue  # "depth map, capturing the 3D": a word, not a metric's value
         before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
-        if metric and not JSON_KEY.search(before):
+        if metric is None or JSON_KEY.search(before):
+            setting = _setting(text, start, end, before)
+            if setting is not None:
+                yield setting
+            continue
+        if metric:
             pct = _AFTER_PCT.match(text, end)
             covered = pct.end() if pct else end
             first = start - (len(before) - metric.start())
@@ -230,6 +237,24 @@ def _figures(text: str) -> Iterator[Figure]:
     for a, b, value, kind in multipliers_in(text):
         if not (skipped and a in skipped):
             yield Figure(a, text[a:b], (value,), kind)
+
+
+def _setting(text: str, start: int, end: int, before: str) -> Figure | None:
+    """The setting a bare number is the value of ("CFG 6.5", "seed: 42", "gamma 1.8"), or
+    None: no setting's word right before it, a key's value in an object or JSON example, or
+    a small whole number after a word that may name a place ("scale 1 output", "level 2")."""
+    found = setting_pattern().search(before)
+    if found is None or JSON_KEY.search(before):
+        return None
+    line = text[text.rfind("\n", 0, start) + 1 : text.find("\n", end) % (len(text) + 1)]
+    if "{" in line or "}" in line:
+        return None  # a key's value in an object example: {id: 1, confidence: 0.72}
+    num = text[start:end]
+    value = _value(num)
+    if found.group("weak") and not found.group("key") and "." not in num and value < 10:
+        return None
+    first = start - (len(before) - found.start())
+    return Figure(first, text[first:end], (value,), "value")
 
 
 def sizes_in(text: str) -> Iterator[tuple[float, ...]]:

@@ -6,7 +6,9 @@ and the patterns built from it read ``data/hardware.txt`` too (model-numbered ha
 ``V100s``). ``NUM``, ``MULT``, ``UNITS``, ``METRICS`` and ``METRICS_AS_WRITTEN`` are
 pattern text for the scanners to compile; ``count_pattern`` matches a count of a
 technical thing after digits ("50 denoising steps", "a 400-layer network"), and
-``spelled_figure_patterns`` a number written in words that makes a figure ("four V100s").
+``spelled_figure_patterns`` a number written in words that makes a figure ("four V100s");
+``setting_pattern`` a setting or threshold word right before a bare number ("CFG 6.5",
+"a confidence of 0.9": ``data/settings.txt``).
 
 Invariant: pure; each pattern is the same string in every run (its compiled program
 is kept by pattern), built once per process from the data files.
@@ -91,6 +93,41 @@ def count_pattern() -> re.Pattern[str]:
     scaled = r"(?:[ \t]*(?:thousand|million|billion)|[kKMB])"
     return patterns.compile(
         rf"{scaled}?(?:[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,3}}(?:{alts})(?![a-zA-Z])|-(?:{hyphen})(?![a-zA-Z]))"
+    )
+
+
+# what may stand between a setting's word and its value: "CFG 6.5", "seed: 42", "σ = 25",
+# "a confidence of 0.9", "strength set to 0.45", "gamma around 1.8"
+_SETTING_GAP = r"(?:[ \t]*(?:[:=~≈]|of|is|at|to|set|around|about|roughly|approximately|near|value))"
+
+
+@cache
+def setting_words() -> tuple[list[str], list[str]]:
+    """``data/settings.txt``: (words that make a setting of any value after them, words that
+    make one only after ":" or "=" or of a value that is not a whole number below 10); the
+    second part starts at its comment that says so."""
+    text = vocab.data_text("settings.txt")
+    at = text.find('a setting only before ":"')
+    cut = text.rfind("\n", 0, at) + 1 if at >= 0 else len(text)
+    parts = (text[:cut], text[cut:])
+    return tuple([ln.strip().lower() for ln in part.splitlines() if ln.strip() and not ln.lstrip().startswith("#")] for part in parts)  # type: ignore[return-value]
+
+
+@cache
+def setting_pattern() -> re.Pattern[str]:
+    """A setting's word and what joins it to the value, at the end of the text before a
+    bare number: group ``any`` for a word of the first part of ``data/settings.txt``,
+    ``weak`` for one of the second (the caller tells a place by its value), ``key`` when
+    ":" or "=" joins them. Case-blind; the word whole (not "cfg" of "mycfg")."""
+    strong, weak = setting_words()
+
+    def alts(words: list[str]) -> str:
+        return patterns.trie_regex([[re.escape(c) for c in w] for w in sorted(set(words))])
+
+    edge = r"(?<![\w-])"
+    after = r"(?<=/)|(?![\w-])"  # "f/8": the word ends in a slash
+    return patterns.compile(
+        rf"(?i:{edge}(?:(?P<any>{alts(strong)})|(?P<weak>{alts(weak)}))(?:{after})(?P<key>[ \t]*[:=])?{_SETTING_GAP}{{0,3}}[ \t]*)$"
     )
 
 

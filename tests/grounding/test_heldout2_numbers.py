@@ -1,0 +1,63 @@
+"""Figures in shapes of a second held-out round: a setting's value with no unit after it
+("CFG 7.5", "seed: 42", "σ = 25"), each with a sound twin that passes (a value the
+sources give, a small index after a word that may name a place, a key's value in an
+object example, a threshold of the answer's own design)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+from cnaps_llm.grounding.numbers import figures_in
+from cnaps_llm.models import Case, Source
+
+CASE = Case(
+    id="heldout2-numbers",
+    question="Turn my product sketches into glossy renders; keep the JPEG quality 85 look of the shop.",
+    instruction="1. Core task.\n2. Workflow: your answer must include all 3 parts below.\n3. Justify the design.",
+    sources=[
+        Source(
+            id="R1",
+            role="recommended",
+            name="Render-Gloss-Noise15",
+            paper_url="https://arxiv.org/abs/2302.04321v2",
+            summary="Sampled with 40 steps at a guidance scale of 6 and a strength of 0.35; gamma 2.2 output. "
+            "(1) It keeps edges. (2) It keeps colour.",
+        ),
+    ],
+)
+
+
+def flagged(sentence: str) -> list[str]:
+    return [v.text for v in check(f"## 1. Core task\n\n{sentence}\n", CASE, kinds=["number"])]
+
+
+@pytest.mark.parametrize(
+    ("invented", "figure", "sound"),
+    [
+        ("Render with CFG 9 for crisp highlights.", "CFG 9", "Render with a guidance scale of 6."),
+        ("Set the img2img strength to 0.6.", "strength to 0.6", "Set the img2img strength to 0.35."),
+        ("Fix the seed: 20240611 to compare runs.", "seed: 20240611", "Fix the seed to compare runs."),
+        ("Use noise σ = 50 for the harder sketches.", "σ = 50", "Use noise σ = 15 for the sketches."),
+        ("The output uses gamma 2.4 for print.", "gamma 2.4", "The output uses gamma 2.2 for print."),
+        ("Train with a learning rate of 0.0005.", "learning rate of 0.0005", "Train with a small learning rate."),
+        ("Keep the JPEG quality 70 for previews.", "JPEG quality 70", "Keep the JPEG quality 85 for previews."),
+        ("Shoot the product at ISO 400.", "ISO 400", "Shoot the product in daylight."),
+        ("Downsampling by a factor of 16 loses the logo.", "factor of 16", "Downsampling loses the logo."),
+        # a word that may name a place: a setting before ":" or "=", or of a value that is no small whole number
+        ("Sampling steps: 8 are enough.", "Sampling steps: 8", "In steps 2 and 3 the render is refined."),
+        ("Split the page with tile 384 and no margin.", "tile 384", "Tile 2 holds the logo."),
+        ("Blend the two renders at weight 0.25.", "weight 0.25", "Weight 1 goes to the sharper render."),
+    ],
+)
+def test_a_setting_word_before_a_bare_value(invented: str, figure: str, sound: str) -> None:
+    assert flagged(invented) == [figure]
+    assert flagged(sound) == []
+
+
+def test_a_settings_value_in_an_object_example_or_a_threshold_is_no_figure() -> None:
+    assert flagged("Each result is `{id: 3, strength: 0.8}`.") == []
+    assert flagged('Each result is `{"cfg": 11}`.') == []
+    # a threshold of the answer's own design has no unit or metric: the labels count none
+    assert flagged("Keep a render when its score is above 0.8.") == []
+    assert [f.text for f in figures_in("Route it when sharpness < 120.")] == []
