@@ -75,6 +75,11 @@ _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+# a range's low end before a figure's number, the unit written once: "2–3 dB", "20 to 30 steps";
+# not a name's digits (v2-4x) nor a date's (2021-2023 is no unit's range)
+_RANGE_BEFORE = patterns.compile(rf"(?<![\w.,/-])({_NUM})[ \t]*(?:–|—|-|to)[ \t]*$")
+# a range's high end after a setting's value: "weight 0.6–0.8"
+_RANGE_AFTER = patterns.compile(rf"[ \t]*(?:–|—|-|to)[ \t]*({_NUM})(?!\w|\.\d)")
 # "2 × 4 = 8": a product, not a size
 _PRODUCT = patterns.compile(r"[ \t]*=")
 # a resolution's name: 1080p, 720p, 4K, 8K
@@ -197,6 +202,11 @@ def _figures(text: str) -> Iterator[Figure]:
             values = (_value(m.group(0)),) if fig[-1] == "m" and _METRES.fullmatch(fig) else _first_value(fig)
             if kind == "scale" and values == (1.0,):
                 continue  # 1x: the original size
+            if any(c in text[start - 4 : start] for c in "-–—o"):  # four ``in`` tests tell the usual case
+                low_end = _RANGE_BEFORE.search(text, max(0, start - 24), start)
+                if low_end:  # "2–3 dB", "20 to 30 steps": the low end shares the unit
+                    yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low_end.group(1)), *values), kind)
+                    continue
             yield Figure(start, fig, values, kind)
             continue
         if cells and start in cells:  # a bare value under a table header naming a metric or unit
@@ -254,6 +264,9 @@ def _setting(text: str, start: int, end: int, before: str) -> Figure | None:
     if found.group("weak") and not found.group("key") and "." not in num and value < 10:
         return None
     first = start - (len(before) - found.start())
+    high = _RANGE_AFTER.match(text, end) if text[end : end + 1] in " \t-–—" else None
+    if high:  # "weight 0.6–0.8": both ends are the answer's values
+        return Figure(first, text[first : high.end()], (value, _value(high.group(1))), "value")
     return Figure(first, text[first:end], (value,), "value")
 
 
@@ -324,6 +337,8 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
             yield f.offset, f.text, list(f.values)
         return
     for m in _EVERY.finditer(text):
+        if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")" and m.end() - m.start() <= 2:
+            continue  # "(2) Annotation companies …", "Eq. (3)": a marker, no value the source gives
         mult = m.group("mult")
         v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if mult else m.group(0))
         # the unscaled value too after a word ("20 thousand" also gives 20), not after a

@@ -61,3 +61,30 @@ def test_a_settings_value_in_an_object_example_or_a_threshold_is_no_figure() -> 
     # a threshold of the answer's own design has no unit or metric: the labels count none
     assert flagged("Keep a render when its score is above 0.8.") == []
     assert [f.text for f in figures_in("Route it when sharpness < 120.")] == []
+
+
+@pytest.mark.parametrize(
+    ("invented", "figure", "sound"),
+    [
+        # the low end of a range shares the unit written once after the high end
+        ("Expect a 1–40 steps schedule.", "1–40 steps", "Expect a 40 steps schedule."),
+        ("Each render gains 5 to 6 dB.", "5 to 6 dB", "Each render gains some contrast."),
+        ("Keep the blend weight 0.3-0.5 for the gloss.", "weight 0.3-0.5", "Keep the strength 0.35 for the gloss."),
+        ("It needs 11-15% less memory.", "11-15%", "It needs less memory."),
+    ],
+)
+def test_a_range_is_checked_at_both_ends(invented: str, figure: str, sound: str) -> None:
+    assert flagged(invented) == [figure]
+    assert flagged(sound) == []
+
+
+def test_a_range_ends_in_a_name_or_a_grounded_high_end_keep_their_reading() -> None:
+    assert [f.text for f in figures_in("Use Render-v2-4x here.")] == ["4x"]
+    # the high end is the sources' 40 steps, the low end is not: the range is flagged whole
+    assert flagged("Sample with 25-40 steps.") == ["25-40 steps"]
+
+
+def test_an_enumeration_marker_in_a_summary_grounds_no_figure() -> None:
+    # the summary's "(1) … (2) …" markers are no values it gives
+    assert flagged("A render takes 2 minutes.") == ["2 minutes"]
+    assert flagged("Sample with 40 steps at gamma 2.2.") == []
