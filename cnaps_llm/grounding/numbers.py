@@ -9,7 +9,10 @@ Figures are numbers with a unit of any dimension (``12 ms``, ``2 minutes``, ``60
 ``ten times smaller``, ``a tenfold speed-up``, ``twice as fast``, ``a quarter of``), a
 count of a technical thing or a data item (``50 denoising steps``, ``four V100s``,
 ``1.28 million ImageNet images``: ``data/units.txt``), a unit as a hyphenated adjective
-(``a 400-layer network``, ``16-bit``), or a scale word (``half a million``). A size
+(``a 400-layer network``, ``16-bit``), a scale word (``half a million``), a price
+(``$0.40``), or a setting's word before a bare value (``CFG 6.5``, ``seed: 42``,
+``σ = 25``: ``data/settings.txt``). A range's low end shares the unit written after its
+high end (``2–3 dB``: both values are checked). A size
 (``256x256``, ``512×512px``) is one figure, grounded only by the same size in the input.
 Not figures: the scale ``1x`` (the original size), a product (``2 × 4 = 8``), an index
 (``Step 2 samples``), values in a JSON or object example (``"score": 0.92``,
@@ -75,6 +78,7 @@ _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+_CURRENCY = frozenset("$€£¥₩")
 # a range's low end before a figure's number, the unit written once: "2–3 dB", "20 to 30 steps";
 # not a name's digits (v2-4x) nor a date's (2021-2023 is no unit's range)
 _RANGE_BEFORE = patterns.compile(rf"(?<![\w.,/-])({_NUM})[ \t]*(?:–|—|-|to)[ \t]*$")
@@ -208,6 +212,9 @@ def _figures(text: str) -> Iterator[Figure]:
                     yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low_end.group(1)), *values), kind)
                     continue
             yield Figure(start, fig, values, kind)
+            continue
+        if text[start - 1 : start] in _CURRENCY:  # a price: "$0.40 per mask", "€12"
+            yield Figure(start - 1, text[start - 1 : end], (_value(m.group(0)),), "value")
             continue
         if cells and start in cells:  # a bare value under a table header naming a metric or unit
             yield Figure(start, m.group(0), (_value(m.group(0)),), "value")

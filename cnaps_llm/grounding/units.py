@@ -28,7 +28,7 @@ UNITS = (
     r"%|percent|dB|decibels?|ms|milliseconds?|μs|µs|ns|seconds?|secs?|s(?<![12]\d\d0s)(?![\w'’-])|"
     r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
     r"fps|FPS|Hz|kHz|MHz|GHz|GB|MB|KB|TB|GiB|MiB|G?FLOPs|TFLOPS|MACs|kbps|Mbps|bits?|bytes?|"
-    r"dpi|ppi|pt|lux|stops|EV|degrees?|°|megapixels?|MP|Mpx|metres?|meters?|cm|mm|km|m(?=[ \t]*(?:per|/))|"
+    r"dpi|ppi|pt|lux|nits|cd/m²|stops|EV|degrees?|°|megapixels?|MP|Mpx|metres?|meters?|cm|mm|km|m(?=[ \t]*(?:per|/))|"
     r"images?|photos?|pictures?|samples?|pairs?|parameters|params|layers|blocks|stages|keypoints|joints|channels|frames|"
     r"epochs|iterations|iters|classes|categories|annotators|workers|GPUs?|tokens|pixels|px|words|"
     r"speakers|videos|clips|datasets|experts|heads|steps|levels|"

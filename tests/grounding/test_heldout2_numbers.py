@@ -88,3 +88,15 @@ def test_an_enumeration_marker_in_a_summary_grounds_no_figure() -> None:
     # the summary's "(1) … (2) …" markers are no values it gives
     assert flagged("A render takes 2 minutes.") == ["2 minutes"]
     assert flagged("Sample with 40 steps at gamma 2.2.") == []
+
+
+@pytest.mark.parametrize(
+    ("invented", "figure", "sound"),
+    [
+        ("A render costs about $0.03 on a rented GPU.", "$0.03", "A render costs little on a rented GPU."),
+        ("The screen peaks at 600 nits.", "600 nits", "The screen is bright."),
+    ],
+)
+def test_a_price_and_a_luminance_are_figures(invented: str, figure: str, sound: str) -> None:
+    assert flagged(invented) == [figure]
+    assert flagged(sound) == []
