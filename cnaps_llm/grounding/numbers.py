@@ -79,6 +79,9 @@ _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
 _CURRENCY = frozenset("$€£¥₩")
+# after a number and "/": a fraction below one ("32.68/0.959", a value and its SSIM) or a whole
+# number of two digits ("60/40", a split when the two make a hundred)
+_PAIR = patterns.compile(r"/(?:0?\.\d+|(\d\d))(?!\w|[./]\d)")
 # a range's low end before a figure's number, the unit written once: "2–3 dB", "20 to 30 steps";
 # not a name's digits (v2-4x) nor a date's (2021-2023 is no unit's range)
 _RANGE_BEFORE = patterns.compile(rf"(?<![\w.,/-])({_NUM})[ \t]*(?:–|—|-|to)[ \t]*$")
@@ -213,6 +216,13 @@ def _figures(text: str) -> Iterator[Figure]:
                     continue
             yield Figure(start, fig, values, kind)
             continue
+        if nxt == "/":
+            pair = _PAIR.match(text, end)
+            if pair and ("." in m.group(0) or (pair.group(1) and _value(m.group(0)) + _value(pair.group(1)) == 100)):
+                # "32.68/0.959": a PSNR/SSIM pair; "60/40": a split of a hundred
+                covered = pair.end()
+                yield Figure(start, text[start:covered], (_value(m.group(0)), _value(pair.group(0)[1:])), "value")
+                continue
         if text[start - 1 : start] in _CURRENCY:  # a price: "$0.40 per mask", "€12"
             yield Figure(start - 1, text[start - 1 : end], (_value(m.group(0)),), "value")
             continue
@@ -371,7 +381,7 @@ def figures_in(text: str) -> Iterator[Figure]:
 # --------------------------------------------------------------------------- spelled out
 
 _COMPARATIVE = patterns.compile(
-    r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)(?![a-z])"
+    r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as|the)(?![a-z])"
 )
 # after a spelled number: units and counts that make a figure of a small one ("three decibels")
 _SPELLED_UNIT = patterns.compile(

@@ -151,7 +151,7 @@ def spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pat
     words = {re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}
     counts = "|".join(sorted(words, key=lambda w: (-len(w), w)))
     units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|fps|hz|gb|mb|tb|pixels|px|-?fold"
-    comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)"
+    comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as|the)"
     follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
     scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))
     # no leading "a" ("a million" is read by ``A_SCALE``): an optional article costs a

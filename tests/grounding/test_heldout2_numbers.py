@@ -100,3 +100,23 @@ def test_an_enumeration_marker_in_a_summary_grounds_no_figure() -> None:
 def test_a_price_and_a_luminance_are_figures(invented: str, figure: str, sound: str) -> None:
     assert flagged(invented) == [figure]
     assert flagged(sound) == []
+
+
+@pytest.mark.parametrize(
+    ("invented", "figure", "sound"),
+    [
+        # a value and its SSIM written as a pair, no metric named
+        ("The gloss model scores 29.95/0.872 on the shop set.", "29.95/0.872", "The gloss model scores well on the shop set."),
+        # a split of a hundred
+        ("Mix the two renders 70/30.", "70/30", "Mix the two renders evenly on 24/7 duty."),
+        # "N times the …" in words, as in digits
+        ("It carries nine times the detail.", "nine times the", "It carries more detail."),
+    ],
+)
+def test_a_pair_a_split_and_times_the(invented: str, figure: str, sound: str) -> None:
+    assert flagged(invented) == [figure]
+    assert flagged(sound) == []
+
+
+def test_a_fraction_and_a_date_are_no_pair() -> None:
+    assert [f.text for f in figures_in("Crop 1/4 of the page on 12/05/2023.")] == []
