@@ -10,8 +10,9 @@ Figures are numbers with a unit of any dimension (``12 ms``, ``2 minutes``, ``60
 count of a technical thing or a data item (``50 denoising steps``, ``four V100s``,
 ``1.28 million ImageNet images``: ``data/units.txt``), a unit as a hyphenated adjective
 (``a 400-layer network``, ``16-bit``), a scale word (``half a million``), a price
-(``$0.40``), or a setting's word before a bare value (``CFG 6.5``, ``seed: 42``,
-``σ = 25``: ``data/settings.txt``). A range's low end shares the unit written after its
+(``$0.40``), a one-letter symbol's value (``K=8``), a value/SSIM pair (``32.68/0.959``),
+a split of a hundred (``60/40``), or a setting's word before a bare value (``CFG 6.5``,
+``seed: 42``, ``σ = 25``: ``data/settings.txt``). A range's low end shares the unit written after its
 high end (``2–3 dB``: both values are checked). A size
 (``256x256``, ``512×512px``) is one figure, grounded only by the same size in the input.
 Not figures: the scale ``1x`` (the original size), a product (``2 × 4 = 8``), an index
@@ -79,6 +80,8 @@ _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
 _CURRENCY = frozenset("$€£¥₩")
+# a one-letter symbol set to a value: "K=8", "T = 1000" (Greek letters are settings' words)
+_LETTER_EQUALS = patterns.compile(r"(?<![\w.\-])[A-Za-z][ \t]?=[ \t]?$")
 # after a number and "/": a fraction below one ("32.68/0.959", a value and its SSIM) or a whole
 # number of two digits ("60/40", a split when the two make a hundred)
 _PAIR = patterns.compile(r"/(?:0?\.\d+|(\d\d))(?!\w|[./]\d)")
@@ -222,6 +225,11 @@ def _figures(text: str) -> Iterator[Figure]:
                 # "32.68/0.959": a PSNR/SSIM pair; "60/40": a split of a hundred
                 covered = pair.end()
                 yield Figure(start, text[start:covered], (_value(m.group(0)), _value(pair.group(0)[1:])), "value")
+                continue
+        if "=" in text[start - 2 : start] and m.group(0) not in ("0", "1"):
+            letter = _LETTER_EQUALS.search(text, max(0, start - 5), start)
+            if letter:  # "K=8 anchors", "T = 1000": a symbol's value (0 and 1 start a count or a flag)
+                yield Figure(letter.start(), text[letter.start() : end], (_value(m.group(0)),), "value")
                 continue
         if text[start - 1 : start] in _CURRENCY:  # a price: "$0.40 per mask", "€12"
             yield Figure(start - 1, text[start - 1 : end], (_value(m.group(0)),), "value")

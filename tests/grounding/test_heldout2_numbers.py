@@ -120,3 +120,9 @@ def test_a_pair_a_split_and_times_the(invented: str, figure: str, sound: str) ->
 
 def test_a_fraction_and_a_date_are_no_pair() -> None:
     assert [f.text for f in figures_in("Crop 1/4 of the page on 12/05/2023.")] == []
+
+
+def test_a_one_letter_symbols_value_and_a_size_setting() -> None:
+    assert flagged("It keeps N=12 candidate renders.") == ["N=12"]
+    assert flagged("It keeps i = 1 as the first render.") == []
+    assert flagged("Train it with batch size 4.") == ["batch size 4"]
