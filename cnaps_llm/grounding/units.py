@@ -118,7 +118,7 @@ def setting_pattern() -> re.Pattern[str]:
     """A setting's word and what joins it to the value, at the end of the text before a
     bare number: group ``any`` for a word of the first part of ``data/settings.txt``,
     ``weak`` for one of the second (the caller tells a place by its value), ``key`` when
-    ":" or "=" joins them. Case-blind; the word whole (not "cfg" of "mycfg")."""
+    ":", "=", "of" or "to" joins them ("a factor of 8", "strength set to 1"). Case-blind; the word whole (not "cfg" of "mycfg")."""
     strong, weak = setting_words()
 
     def alts(words: list[str]) -> str:
@@ -127,7 +127,7 @@ def setting_pattern() -> re.Pattern[str]:
     edge = r"(?<![\w-])"
     after = r"(?<=/)|(?![\w-])"  # "f/8": the word ends in a slash
     return patterns.compile(
-        rf"(?i:{edge}(?:(?P<any>{alts(strong)})|(?P<weak>{alts(weak)}))(?:{after})(?P<key>[ \t]*[:=])?{_SETTING_GAP}{{0,3}}[ \t]*)$"
+        rf"(?i:{edge}(?:(?P<any>{alts(strong)})|(?P<weak>{alts(weak)}))(?:{after})(?P<key>[ \t]*(?:[:=]|of|to|set[ \t]+to)(?![\w]))?{_SETTING_GAP}{{0,3}}[ \t]*)$"
     )
 
 

@@ -48,6 +48,8 @@ def flagged(sentence: str) -> list[str]:
         ("Sampling steps: 8 are enough.", "Sampling steps: 8", "In steps 2 and 3 the render is refined."),
         ("Split the page with tile 384 and no margin.", "tile 384", "Tile 2 holds the logo."),
         ("Blend the two renders at weight 0.25.", "weight 0.25", "Weight 1 goes to the sharper render."),
+        ("Shrink the sketch by a factor of 3 first.", "factor of 3", "Factor 3: the lighting of the sketch."),
+        ("Set the strength: 1 for a full repaint.", "strength: 1", "Strength 2: it keeps the outline."),
     ],
 )
 def test_a_setting_word_before_a_bare_value(invented: str, figure: str, sound: str) -> None:
