@@ -80,6 +80,10 @@ _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
 _CURRENCY = frozenset("$€£¥₩")
+# a value's power of ten: 2e-4, 1E5
+_EXPONENT = patterns.compile(r"[eE][-+]?\d{1,3}(?!\w|\.\d)")
+# a benchmark or metric named after a score: "on Set5", "on the RealBlur-R benchmark", "on LPIPS"
+_ON_NAME = patterns.compile(r" on (?:the )?[A-Z0-9]")
 # a one-letter symbol set to a value: "K=8", "T = 1000" (Greek letters are settings' words)
 _LETTER_EQUALS = patterns.compile(r"(?<![\w.\-])[A-Za-z][ \t]?=[ \t]?$")
 # after a number and "/": a fraction below one ("32.68/0.959", a value and its SSIM) or a whole
@@ -251,16 +255,22 @@ def _figures(text: str) -> Iterator[Figure]:
         b_end = start - 1 if text[start - 1 : start] == "\n" else start
         window = text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end]
         low = window.lower() if window.isascii() else patterns.lower_for_search(window)  # isascii: no pass over it
+        scored = nxt == " " and text.startswith(" on ", end) and "." in m.group(0)  # "reaches 32.1 on Set5"
         if low is not None and not _METRIC_WORD.search(low):
-            continue  # no metric or setting name near: the usual case, told without the costly search
-        if nxt.isalpha():
-            continue  # "depth map, capturing the 3D": a word, not a metric's value
+            # no metric or setting name near: the usual case, told without the costly search
+            if scored and (fig := _scored_on(text, start, end, window)) is not None:
+                yield fig
+            continue
+        if nxt.isalpha() and not (nxt in "eE" and _EXPONENT.match(text, end)):
+            continue  # "depth map, capturing the 3D": a word, not a metric's value ("2e-4" is a value)
         before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
         if metric is None or JSON_KEY.search(before):
             setting = _setting(text, start, end, before)
             if setting is not None:
                 yield setting
+            elif scored and (fig := _scored_on(text, start, end, window)) is not None:
+                yield fig
             continue
         if metric:
             pct = _AFTER_PCT.match(text, end)
@@ -274,6 +284,18 @@ def _figures(text: str) -> Iterator[Figure]:
             yield Figure(a, text[a:b], (value,), kind)
 
 
+def _scored_on(text: str, start: int, end: int, window: str) -> Figure | None:
+    """A decimal value scored on a named benchmark ("reaches 32.1 on Set5", "0.91 on LPIPS"),
+    or None: after a capitalised word or a place word it is a version or a place ("SD 1.5 on
+    a laptop", "version 1.5 on Linux")."""
+    if _ON_NAME.match(text, end) is None:
+        return None
+    word = window.rstrip(" \t*_(:").rsplit(None, 1)[-1:] or [""]
+    if word[0][:1].isupper() or word[0][-1:].isdigit() or INDEX_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "SD 1.5 on", "version 1.5 on", "Step 2.1 on": a version or a place
+    return Figure(start, text[start:end], (_value(text[start:end]),), "value")
+
+
 def _setting(text: str, start: int, end: int, before: str) -> Figure | None:
     """The setting a bare number is the value of ("CFG 6.5", "seed: 42", "gamma 1.8"), or
     None: no setting's word right before it, a key's value in an object or JSON example, or
@@ -284,8 +306,11 @@ def _setting(text: str, start: int, end: int, before: str) -> Figure | None:
     line = text[text.rfind("\n", 0, start) + 1 : text.find("\n", end) % (len(text) + 1)]
     if "{" in line or "}" in line:
         return None  # a key's value in an object example: {id: 1, confidence: 0.72}
+    exponent = _EXPONENT.match(text, end)
+    if exponent:  # "a learning rate of 2e-4"
+        end = exponent.end()
     num = text[start:end]
-    value = _value(num)
+    value = float(num.replace(",", ""))
     if found.group("weak") and not found.group("key") and "." not in num and value < 10:
         return None
     first = start - (len(before) - found.start())
@@ -366,6 +391,9 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
             continue  # "(2) Annotation companies …", "Eq. (3)": a marker, no value the source gives
         mult = m.group("mult")
         v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if mult else m.group(0))
+        if not mult and text[m.end() : m.end() + 1] in ("e", "E") and (exponent := _EXPONENT.match(text, m.end())):
+            yield m.start(), m.group(0), [v, v * 10 ** int(exponent.group(0)[1:])]  # "lr 2e-4" gives 2 and 0.0002
+            continue
         # the unscaled value too after a word ("20 thousand" also gives 20), not after a
         # letter: the 5 of "HAdobe5K" is no value the input gives
         yield m.start(), m.group(0), ([v * _SCALE[mult.lower()]] + ([v] if len(mult) > 1 else []) if mult else [v])

@@ -128,3 +128,26 @@ def test_a_one_letter_symbols_value_and_a_size_setting() -> None:
     assert flagged("It keeps N=12 candidate renders.") == ["N=12"]
     assert flagged("It keeps i = 1 as the first render.") == []
     assert flagged("Train it with batch size 4.") == ["batch size 4"]
+
+
+@pytest.mark.parametrize(
+    ("invented", "figure", "sound"),
+    [
+        # a decimal scored on a named benchmark or metric, no metric word before it
+        ("The gloss model reaches 30.4 on Urban100.", "30.4", "Render-Gloss SD 1.5 on a laptop is slow."),
+        ("It gets 0.12 on LPIPS.", "0.12", "Version 2.1 on the shop server is older."),
+        # a setting's value with a power of ten; the sources' own value passes
+        ("Fine-tune with lr 3e-5.", "lr 3e-5", "Sample with 40 steps."),
+    ],
+)
+def test_a_score_on_a_benchmark_and_a_power_of_ten(invented: str, figure: str, sound: str) -> None:
+    assert flagged(invented) == [figure]
+    assert flagged(sound) == []
+
+
+def test_a_power_of_ten_the_sources_give_grounds_its_value() -> None:
+    case = CASE.model_copy(update={"question": "I fine-tuned with a learning rate of 1e-4; can I render faster?"})
+    assert [v.text for v in check("## 1. Core task\n\nKeep the learning rate of 1e-4.\n", case, kinds=["number"])] == []
+    assert [v.text for v in check("## 1. Core task\n\nUse a learning rate of 5e-4.\n", case, kinds=["number"])] == [
+        "learning rate of 5e-4"
+    ]
