@@ -71,9 +71,11 @@ _BEFORE_METRIC = patterns.compile(
 # the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
 # (a trie rejects a position in a step or two; the alternation tries every branch)
 _METRIC_NAMES = sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))
-# and the settings' words (``data/settings.txt``): "cfg 6.5", "a confidence of 0.9"
-_NEAR_WORDS = sorted(set(_METRIC_NAMES) | {w for part in setting_words() for w in part})
-_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _NEAR_WORDS]))
+# and the settings' words (``data/settings.txt``: "cfg 6.5", "gamma 1.8"), ending a word (not
+# the "eta" of "details"; a look-behind for the word's start would cost more per window
+# than the searches it saves: ``setting_pattern`` checks the start)
+_SETTING_PATHS = [[*(re.escape(c) for c in w), "(?![a-z])"] for w in sorted({w for part in setting_words() for w in part})]
+_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _METRIC_NAMES] + _SETTING_PATHS))
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
@@ -92,6 +94,9 @@ _PAIR = patterns.compile(r"/(?:0?\.\d+|(\d\d))(?!\w|[./]\d)")
 # a range's low end before a figure's number, the unit written once: "2–3 dB", "20 to 30 steps";
 # not a name's digits (v2-4x) nor a date's (2021-2023 is no unit's range)
 _RANGE_BEFORE = patterns.compile(rf"(?<![\w.,/-])({_NUM})[ \t]*(?:–|—|-|to)[ \t]*$")
+# what joins a range's ends right before its high end: "2–3", "2 – 3", "20 to 30"
+_DASHES = frozenset("-–—")
+_JOINTS = frozenset({"to ", " – ", " - ", " — "})
 # a range's high end after a setting's value: "weight 0.6–0.8"
 _RANGE_AFTER = patterns.compile(rf"[ \t]*(?:–|—|-|to)[ \t]*({_NUM})(?!\w|\.\d)")
 # "2 × 4 = 8": a product, not a size
@@ -216,7 +221,8 @@ def _figures(text: str) -> Iterator[Figure]:
             values = (_value(m.group(0)),) if fig[-1] == "m" and _METRES.fullmatch(fig) else _first_value(fig)
             if kind == "scale" and values == (1.0,):
                 continue  # 1x: the original size
-            if any(c in text[start - 4 : start] for c in "-–—o"):  # four ``in`` tests tell the usual case
+            joint = text[start - 3 : start]
+            if joint[-1:] in _DASHES or joint in _JOINTS:  # two set lookups tell the usual case
                 low_end = _RANGE_BEFORE.search(text, max(0, start - 24), start)
                 if low_end:  # "2–3 dB", "20 to 30 steps": the low end shares the unit
                     yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low_end.group(1)), *values), kind)
@@ -230,19 +236,19 @@ def _figures(text: str) -> Iterator[Figure]:
                 covered = pair.end()
                 yield Figure(start, text[start:covered], (_value(m.group(0)), _value(pair.group(0)[1:])), "value")
                 continue
-        if "=" in text[start - 2 : start] and m.group(0) not in ("0", "1"):
-            letter = _LETTER_EQUALS.search(text, max(0, start - 5), start)
-            if letter:  # "K=8 anchors", "T = 1000": a symbol's value (0 and 1 start a count or a flag)
-                yield Figure(letter.start(), text[letter.start() : end], (_value(m.group(0)),), "value")
-                continue
-        if text[start - 1 : start] in _CURRENCY:  # a price: "$0.40 per mask", "€12"
-            yield Figure(start - 1, text[start - 1 : end], (_value(m.group(0)),), "value")
-            continue
         if cells and start in cells:  # a bare value under a table header naming a metric or unit
             yield Figure(start, m.group(0), (_value(m.group(0)),), "value")
             continue
         lo = max(0, start - 40)
         near = text[max(0, start - 3) : start]  # a scale's x, its \s? and a line break ($) at most
+        if "=" in near and m.group(0) not in ("0", "1"):
+            letter = _LETTER_EQUALS.search(text, max(0, start - 5), start)
+            if letter:  # "K=8 anchors", "T = 1000": a symbol's value (0 and 1 start a count or a flag)
+                yield Figure(letter.start(), text[letter.start() : end], (_value(m.group(0)),), "value")
+                continue
+        if near and near[-1] in _CURRENCY:  # a price: "$0.40 per mask", "€12"
+            yield Figure(start - 1, text[start - 1 : end], (_value(m.group(0)),), "value")
+            continue
         if "x" in near or "×" in near:
             before = text[lo:start]
             scale = _BEFORE_SCALE.search(before)
