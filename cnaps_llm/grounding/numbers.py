@@ -427,7 +427,7 @@ _COMPARATIVE = patterns.compile(
 )
 # after a spelled number: units and counts that make a figure of a small one ("three decibels")
 _SPELLED_UNIT = patterns.compile(
-    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|fps|FPS|Hz|GB|MB|TB|pixels|px|-?fold)(?![a-zA-Z])"
+    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|FPS|Hz|GB|MB|TB|pixels|px|-?fold)(?![a-zA-Z])"
 )
 
 

@@ -151,3 +151,16 @@ def test_a_power_of_ten_the_sources_give_grounds_its_value() -> None:
     assert [v.text for v in check("## 1. Core task\n\nUse a learning rate of 5e-4.\n", case, kinds=["number"])] == [
         "learning rate of 5e-4"
     ]
+
+
+@pytest.mark.parametrize(
+    ("invented", "figure", "sound"),
+    [
+        ("A batch of renders takes about four hours.", "four hours", "A batch of renders takes a while."),
+        ("The sampler runs at 7 it/s.", "7 it/s", "The sampler runs with 40 steps."),
+        ("A 300-page catalogue is rendered overnight.", "300-page", "Page 3 of the catalogue is rendered first."),
+    ],
+)
+def test_spelled_times_iterations_per_second_and_pages(invented: str, figure: str, sound: str) -> None:
+    assert flagged(invented) == [figure]
+    assert flagged(sound) == []
