@@ -104,10 +104,10 @@ _SETTING_GAP = r"(?:[ \t]*(?:[:=~≈]|of|is|at|to|set|around|about|roughly|appro
 @cache
 def setting_words() -> tuple[list[str], list[str]]:
     """``data/settings.txt``: (words that make a setting of any value after them, words that
-    make one only after ":" or "=" or of a value that is not a whole number below 10); the
-    second part starts at its comment that says so."""
+    make one only after ":", "=", "of" or "to" or of a value that is not a whole number
+    below 10); the second part starts at its comment "--- a setting only"."""
     text = vocab.data_text("settings.txt")
-    at = text.find('a setting only before ":"')
+    at = text.find("--- a setting only")
     cut = text.rfind("\n", 0, at) + 1 if at >= 0 else len(text)
     parts = (text[:cut], text[cut:])
     return tuple([ln.strip().lower() for ln in part.splitlines() if ln.strip() and not ln.lstrip().startswith("#")] for part in parts)  # type: ignore[return-value]

@@ -38,6 +38,7 @@ def flagged(sentence: str) -> list[str]:
         ("Render with CFG 9 for crisp highlights.", "CFG 9", "Render with a guidance scale of 6."),
         ("Set the img2img strength to 0.6.", "strength to 0.6", "Set the img2img strength to 0.35."),
         ("Fix the seed: 20240611 to compare runs.", "seed: 20240611", "Fix the seed to compare runs."),
+        ("Render it with seed 77.", "seed 77", "Seed 1 and Seed 2 are the two sketches."),
         ("Use noise σ = 50 for the harder sketches.", "σ = 50", "Use noise σ = 15 for the sketches."),
         ("The output uses gamma 2.4 for print.", "gamma 2.4", "The output uses gamma 2.2 for print."),
         ("Train with a learning rate of 0.0005.", "learning rate of 0.0005", "Train with a small learning rate."),
