@@ -9,7 +9,11 @@ Figures are numbers with a unit of any dimension (``12 ms``, ``2 minutes``, ``60
 ``ten times smaller``, ``a tenfold speed-up``, ``twice as fast``, ``a quarter of``), a
 count of a technical thing or a data item (``50 denoising steps``, ``four V100s``,
 ``1.28 million ImageNet images``: ``data/units.txt``), a unit as a hyphenated adjective
-(``a 400-layer network``, ``16-bit``), or a scale word (``half a million``). A size
+(``a 400-layer network``, ``16-bit``), a scale word (``half a million``), a price
+(``$0.40``), a one-letter symbol's value (``K=8``), a value/SSIM pair (``32.68/0.959``),
+a split of a hundred (``60/40``), or a setting's word before a bare value (``CFG 6.5``,
+``seed: 42``, ``σ = 25``: ``data/settings.txt``). A range's low end shares the unit written after its
+high end (``2–3 dB``: both values are checked). A size
 (``256x256``, ``512×512px``) is one figure, grounded only by the same size in the input.
 Not figures: the scale ``1x`` (the original size), a product (``2 × 4 = 8``), an index
 (``Step 2 samples``), values in a JSON or object example (``"score": 0.92``,
@@ -33,7 +37,7 @@ from typing import NamedTuple
 from . import patterns
 from .spelled import A_SCALE, multipliers_in, parse_run
 from .surroundings import CSS_KEY, INDEX_BEFORE, JSON_KEY, Spans, example_spans, in_object, table_cells
-from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, UNITS, count_pattern, spelled_figure_patterns
+from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, UNITS, count_pattern, setting_pattern, setting_words, spelled_figure_patterns
 
 _NUM, _METRICS = NUM, METRICS  # the names the patterns below (and the scanner tests) use
 
@@ -67,12 +71,34 @@ _BEFORE_METRIC = patterns.compile(
 # the metric names alone, lower case, as a trie: a cheap test that ``_BEFORE_METRIC`` may match
 # (a trie rejects a position in a step or two; the alternation tries every branch)
 _METRIC_NAMES = sorted(_METRICS.lower().replace("speed-?up", "speed-up|speedup").split("|"))
-_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _METRIC_NAMES]))
+# and the settings' words (``data/settings.txt``: "cfg 6.5", "gamma 1.8"), ending a word (not
+# the "eta" of "details"; a look-behind for the word's start would cost more per window
+# than the searches it saves: ``setting_pattern`` checks the start)
+_SETTING_PATHS = [[*(re.escape(c) for c in w), "(?![a-z])"] for w in sorted({w for part in setting_words() for w in part})]
+_METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _METRIC_NAMES] + _SETTING_PATHS))
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
+_CURRENCY = frozenset("$€£¥₩")
+# a value's power of ten: 2e-4, 1E5
+_EXPONENT = patterns.compile(r"[eE][-+]?\d{1,3}(?!\w|\.\d)")
+# a benchmark or metric named after a score: "on Set5", "on the RealBlur-R benchmark", "on LPIPS"
+_ON_NAME = patterns.compile(r" on (?:the )?[A-Z0-9]")
+# a one-letter symbol set to a value: "K=8", "T = 1000" (Greek letters are settings' words)
+_LETTER_EQUALS = patterns.compile(r"(?<![\w.\-])[A-Za-z][ \t]?=[ \t]?$")
+# after a number and "/": a fraction below one ("32.68/0.959", a value and its SSIM) or a whole
+# number of two digits ("60/40", a split when the two make a hundred)
+_PAIR = patterns.compile(r"/(?:0?\.\d+|(\d\d))(?!\w|[./]\d)")
+# a range's low end before a figure's number, the unit written once: "2–3 dB", "20 to 30 steps";
+# not a name's digits (v2-4x) nor a date's (2021-2023 is no unit's range)
+_RANGE_BEFORE = patterns.compile(rf"(?<![\w.,/-])({_NUM})[ \t]*(?:–|—|-|to)[ \t]*$")
+# what joins a range's ends right before its high end: "2–3", "2 – 3", "20 to 30"
+_DASHES = frozenset("-–—")
+_JOINTS = frozenset({"to ", " – ", " - ", " — "})
+# a range's high end after a setting's value: "weight 0.6–0.8"
+_RANGE_AFTER = patterns.compile(rf"[ \t]*(?:–|—|-|to)[ \t]*({_NUM})(?!\w|\.\d)")
 # "2 × 4 = 8": a product, not a size
 _PRODUCT = patterns.compile(r"[ \t]*=")
 # a resolution's name: 1080p, 720p, 4K, 8K
@@ -195,13 +221,34 @@ def _figures(text: str) -> Iterator[Figure]:
             values = (_value(m.group(0)),) if fig[-1] == "m" and _METRES.fullmatch(fig) else _first_value(fig)
             if kind == "scale" and values == (1.0,):
                 continue  # 1x: the original size
+            joint = text[start - 3 : start]
+            if joint[-1:] in _DASHES or joint in _JOINTS:  # two set lookups tell the usual case
+                low_end = _RANGE_BEFORE.search(text, max(0, start - 24), start)
+                if low_end:  # "2–3 dB", "20 to 30 steps": the low end shares the unit
+                    yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low_end.group(1)), *values), kind)
+                    continue
             yield Figure(start, fig, values, kind)
             continue
+        if nxt == "/":
+            pair = _PAIR.match(text, end)
+            if pair and ("." in m.group(0) or (pair.group(1) and _value(m.group(0)) + _value(pair.group(1)) == 100)):
+                # "32.68/0.959": a PSNR/SSIM pair; "60/40": a split of a hundred
+                covered = pair.end()
+                yield Figure(start, text[start:covered], (_value(m.group(0)), _value(pair.group(0)[1:])), "value")
+                continue
         if cells and start in cells:  # a bare value under a table header naming a metric or unit
             yield Figure(start, m.group(0), (_value(m.group(0)),), "value")
             continue
         lo = max(0, start - 40)
         near = text[max(0, start - 3) : start]  # a scale's x, its \s? and a line break ($) at most
+        if "=" in near and m.group(0) not in ("0", "1"):
+            letter = _LETTER_EQUALS.search(text, max(0, start - 5), start)
+            if letter:  # "K=8 anchors", "T = 1000": a symbol's value (0 and 1 start a count or a flag)
+                yield Figure(letter.start(), text[letter.start() : end], (_value(m.group(0)),), "value")
+                continue
+        if near and near[-1] in _CURRENCY:  # a price: "$0.40 per mask", "€12"
+            yield Figure(start - 1, text[start - 1 : end], (_value(m.group(0)),), "value")
+            continue
         if "x" in near or "×" in near:
             before = text[lo:start]
             scale = _BEFORE_SCALE.search(before)
@@ -214,13 +261,24 @@ def _figures(text: str) -> Iterator[Figure]:
         b_end = start - 1 if text[start - 1 : start] == "\n" else start
         window = text[max(lo, text.rfind("\n", lo, b_end) + 1) : b_end]
         low = window.lower() if window.isascii() else patterns.lower_for_search(window)  # isascii: no pass over it
+        scored = nxt == " " and text.startswith(" on ", end) and "." in m.group(0)  # "reaches 32.1 on Set5"
         if low is not None and not _METRIC_WORD.search(low):
-            continue  # no metric name near: the usual case, told without the costly search
-        if nxt.isalpha():
-            continue  # "depth map, capturing the 3D": a word, not a metric's value
+            # no metric or setting name near: the usual case, told without the costly search
+            if scored and (fig := _scored_on(text, start, end, window)) is not None:
+                yield fig
+            continue
+        if nxt.isalpha() and not (nxt in "eE" and _EXPONENT.match(text, end)):
+            continue  # "depth map, capturing the 3D": a word, not a metric's value ("2e-4" is a value)
         before = text[lo:start]
         metric = _BEFORE_METRIC.search(before)
-        if metric and not JSON_KEY.search(before):
+        if metric is None or JSON_KEY.search(before):
+            setting = _setting(text, start, end, before)
+            if setting is not None:
+                yield setting
+            elif scored and (fig := _scored_on(text, start, end, window)) is not None:
+                yield fig
+            continue
+        if metric:
             pct = _AFTER_PCT.match(text, end)
             covered = pct.end() if pct else end
             first = start - (len(before) - metric.start())
@@ -230,6 +288,42 @@ def _figures(text: str) -> Iterator[Figure]:
     for a, b, value, kind in multipliers_in(text):
         if not (skipped and a in skipped):
             yield Figure(a, text[a:b], (value,), kind)
+
+
+def _scored_on(text: str, start: int, end: int, window: str) -> Figure | None:
+    """A decimal value scored on a named benchmark ("reaches 32.1 on Set5", "0.91 on LPIPS"),
+    or None: after a capitalised word or a place word it is a version or a place ("SD 1.5 on
+    a laptop", "version 1.5 on Linux")."""
+    if _ON_NAME.match(text, end) is None:
+        return None
+    word = window.rstrip(" \t*_(:").rsplit(None, 1)[-1:] or [""]
+    if word[0][:1].isupper() or word[0][-1:].isdigit() or INDEX_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "SD 1.5 on", "version 1.5 on", "Step 2.1 on": a version or a place
+    return Figure(start, text[start:end], (_value(text[start:end]),), "value")
+
+
+def _setting(text: str, start: int, end: int, before: str) -> Figure | None:
+    """The setting a bare number is the value of ("CFG 6.5", "seed: 42", "gamma 1.8"), or
+    None: no setting's word right before it, a key's value in an object or JSON example, or
+    a small whole number after a word that may name a place ("scale 1 output", "level 2")."""
+    found = setting_pattern().search(before)
+    if found is None or JSON_KEY.search(before):
+        return None
+    line = text[text.rfind("\n", 0, start) + 1 : text.find("\n", end) % (len(text) + 1)]
+    if "{" in line or "}" in line:
+        return None  # a key's value in an object example: {id: 1, confidence: 0.72}
+    exponent = _EXPONENT.match(text, end)
+    if exponent:  # "a learning rate of 2e-4"
+        end = exponent.end()
+    num = text[start:end]
+    value = float(num.replace(",", ""))
+    if found.group("weak") and not found.group("key") and "." not in num and value < 10:
+        return None
+    first = start - (len(before) - found.start())
+    high = _RANGE_AFTER.match(text, end) if text[end : end + 1] in " \t-–—" else None
+    if high:  # "weight 0.6–0.8": both ends are the answer's values
+        return Figure(first, text[first : high.end()], (value, _value(high.group(1))), "value")
+    return Figure(first, text[first:end], (value,), "value")
 
 
 def sizes_in(text: str) -> Iterator[tuple[float, ...]]:
@@ -299,8 +393,13 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
             yield f.offset, f.text, list(f.values)
         return
     for m in _EVERY.finditer(text):
+        if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")" and m.end() - m.start() <= 2:
+            continue  # "(2) Annotation companies …", "Eq. (3)": a marker, no value the source gives
         mult = m.group("mult")
         v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if mult else m.group(0))
+        if not mult and text[m.end() : m.end() + 1] in ("e", "E") and (exponent := _EXPONENT.match(text, m.end())):
+            yield m.start(), m.group(0), [v, v * 10 ** int(exponent.group(0)[1:])]  # "lr 2e-4" gives 2 and 0.0002
+            continue
         # the unscaled value too after a word ("20 thousand" also gives 20), not after a
         # letter: the 5 of "HAdobe5K" is no value the input gives
         yield m.start(), m.group(0), ([v * _SCALE[mult.lower()]] + ([v] if len(mult) > 1 else []) if mult else [v])
@@ -324,11 +423,11 @@ def figures_in(text: str) -> Iterator[Figure]:
 # --------------------------------------------------------------------------- spelled out
 
 _COMPARATIVE = patterns.compile(
-    r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)(?![a-z])"
+    r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as|the)(?![a-z])"
 )
 # after a spelled number: units and counts that make a figure of a small one ("three decibels")
 _SPELLED_UNIT = patterns.compile(
-    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|fps|FPS|Hz|GB|MB|TB|pixels|px|-?fold)(?![a-zA-Z])"
+    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|FPS|Hz|GB|MB|TB|pixels|px|-?fold)(?![a-zA-Z])"
 )
 
 

@@ -6,7 +6,9 @@ and the patterns built from it read ``data/hardware.txt`` too (model-numbered ha
 ``V100s``). ``NUM``, ``MULT``, ``UNITS``, ``METRICS`` and ``METRICS_AS_WRITTEN`` are
 pattern text for the scanners to compile; ``count_pattern`` matches a count of a
 technical thing after digits ("50 denoising steps", "a 400-layer network"), and
-``spelled_figure_patterns`` a number written in words that makes a figure ("four V100s").
+``spelled_figure_patterns`` a number written in words that makes a figure ("four V100s");
+``setting_pattern`` a setting or threshold word right before a bare number ("CFG 6.5",
+"a confidence of 0.9": ``data/settings.txt``).
 
 Invariant: pure; each pattern is the same string in every run (its compiled program
 is kept by pattern), built once per process from the data files.
@@ -25,8 +27,8 @@ MULT = r"(?:k|K|M|B|thousand|million|billion)"
 UNITS = (
     r"%|percent|dB|decibels?|ms|milliseconds?|μs|µs|ns|seconds?|secs?|s(?<![12]\d\d0s)(?![\w'’-])|"
     r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
-    r"fps|FPS|Hz|kHz|MHz|GHz|GB|MB|KB|TB|GiB|MiB|G?FLOPs|TFLOPS|MACs|kbps|Mbps|bits?|bytes?|"
-    r"dpi|ppi|pt|lux|stops|EV|degrees?|°|megapixels?|MP|Mpx|metres?|meters?|cm|mm|km|m(?=[ \t]*(?:per|/))|"
+    r"fps|FPS|it/s|Hz|kHz|MHz|GHz|GB|MB|KB|TB|GiB|MiB|G?FLOPs|TFLOPS|MACs|kbps|Mbps|bits?|bytes?|"
+    r"dpi|ppi|pt|lux|nits|cd/m²|stops|EV|degrees?|°|megapixels?|MP|Mpx|metres?|meters?|cm|mm|km|m(?=[ \t]*(?:per|/))|"
     r"images?|photos?|pictures?|samples?|pairs?|parameters|params|layers|blocks|stages|keypoints|joints|channels|frames|"
     r"epochs|iterations|iters|classes|categories|annotators|workers|GPUs?|tokens|pixels|px|words|"
     r"speakers|videos|clips|datasets|experts|heads|steps|levels|"
@@ -94,6 +96,41 @@ def count_pattern() -> re.Pattern[str]:
     )
 
 
+# what may stand between a setting's word and its value: "CFG 6.5", "seed: 42", "σ = 25",
+# "a confidence of 0.9", "strength set to 0.45", "gamma around 1.8"
+_SETTING_GAP = r"(?:[ \t]*(?:[:=~≈]|of|is|at|to|set|around|about|roughly|approximately|near|value))"
+
+
+@cache
+def setting_words() -> tuple[list[str], list[str]]:
+    """``data/settings.txt``: (words that make a setting of any value after them, words that
+    make one only after ":", "=", "of" or "to" or of a value that is not a whole number
+    below 10); the second part starts at its comment "--- a setting only"."""
+    text = vocab.data_text("settings.txt")
+    at = text.find("--- a setting only")
+    cut = text.rfind("\n", 0, at) + 1 if at >= 0 else len(text)
+    parts = (text[:cut], text[cut:])
+    return tuple([ln.strip().lower() for ln in part.splitlines() if ln.strip() and not ln.lstrip().startswith("#")] for part in parts)  # type: ignore[return-value]
+
+
+@cache
+def setting_pattern() -> re.Pattern[str]:
+    """A setting's word and what joins it to the value, at the end of the text before a
+    bare number: group ``any`` for a word of the first part of ``data/settings.txt``,
+    ``weak`` for one of the second (the caller tells a place by its value), ``key`` when
+    ":", "=", "of" or "to" joins them ("a factor of 8", "strength set to 1"). Case-blind; the word whole (not "cfg" of "mycfg")."""
+    strong, weak = setting_words()
+
+    def alts(words: list[str]) -> str:
+        return patterns.trie_regex([[re.escape(c) for c in w] for w in sorted(set(words))])
+
+    edge = r"(?<![\w-])"
+    after = r"(?<=/)|(?![\w-])"  # "f/8": the word ends in a slash
+    return patterns.compile(
+        rf"(?i:{edge}(?:(?P<any>{alts(strong)})|(?P<weak>{alts(weak)}))(?:{after})(?P<key>[ \t]*(?:[:=]|of|to|set[ \t]+to)(?![\w]))?{_SETTING_GAP}{{0,3}}[ \t]*)$"
+    )
+
+
 @cache
 def spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
     """``spelled._SPELLED_RUN`` that matches only runs that make a figure, told in C: ending in a
@@ -113,8 +150,8 @@ def spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pat
     # order of equal-length words never changes a match
     words = {re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}
     counts = "|".join(sorted(words, key=lambda w: (-len(w), w)))
-    units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|fps|hz|gb|mb|tb|pixels|px|-?fold"
-    comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as)"
+    units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|hz|gb|mb|tb|pixels|px|-?fold"
+    comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as|the)"
     follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
     scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))
     # no leading "a" ("a million" is read by ``A_SCALE``): an optional article costs a
