@@ -1,0 +1,125 @@
+"""Names and links in shapes a second held-out set of answers used: checkpoint files offered
+as downloads, variants of a provided name (a size letter, a plus), a site named by its
+acronym; each planted into a bundled grounded answer (seed 003: SwinIR, HAIR, DreamClear…)
+or into a small prompt of its own, each with a sound twin that must pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+from cnaps_llm.inputs import load_case, read_text
+
+from ..conftest import FIXTURES, SEEDS
+
+ANCHOR = "here in its denoising variant"
+
+# a prompt of the primary format whose one model is written with "Plus" and one with a "+"
+PLUS_PROMPT = """You are an AI scientist.
+
+A user has asked the following question:
+"My scans of old receipts are smudged. Which model can sharpen them?"
+
+Based on the following recommended models, explain:
+
+1. What task the user is trying to perform.
+2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).
+3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.
+
+### Recommended AI Models:
+Model: Deblur-StripNet-Plus-Receipts
+Paper: https://arxiv.org/pdf/2101.00001
+
+Model: Segmenter-GridSeg+
+Paper: https://arxiv.org/pdf/2101.00002
+
+Answer:
+"""
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_case(SEEDS["003"])
+
+
+@pytest.fixture(scope="module")
+def plus_case(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plus") / "prompt.txt"
+    path.write_text(PLUS_PROMPT, encoding="utf-8")
+    return load_case(path)
+
+
+def plant(case, text: str, kinds: tuple[str, ...] = ("model", "url")) -> list[tuple[str, str]]:
+    answer = read_text(FIXTURES / "answers" / "003_grounded.md")
+    assert ANCHOR in answer
+    planted = answer.replace(ANCHOR, f"{ANCHOR}. {text}", 1)
+    return [(v.kind, v.text) for v in check(planted, case) if v.kind in kinds]
+
+
+def names(case, answer: str) -> list[str]:
+    return [v.text for v in check(answer, case) if v.kind == "model"]
+
+
+# --------------------------------------------------------------------------- W: checkpoint files
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Fetch `HAIR_allweather_v2.ckpt` from the release page first", "HAIR_allweather_v2.ckpt"),
+        ("The authors ship DreamClear-Large.safetensors for this", "DreamClear-Large.safetensors"),
+        ("then load RealESRNet_x2.pth before the second pass", "RealESRNet_x2.pth"),
+    ],
+)
+def test_a_checkpoint_file_named_in_prose_is_a_name(case, text: str, name: str) -> None:
+    assert plant(case, text) == [("model", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Save your own fine-tuned weights as model_best.pth",  # no part of the stem is a name
+        "Keep checkpoint.ckpt next to the config",
+        "Write the result to SwinIR.pdf for the report",  # another file type: its stem is judged
+        "\n\n```python\nnet.load_state_dict(torch.load('HAIR_allweather_v2.ckpt'))\n```\n",  # code's own example
+    ],
+)
+def test_generic_checkpoints_other_files_and_code_examples_pass(case, text: str) -> None:
+    assert plant(case, text) == []
+
+
+# --------------------------------------------------------------------------- V: variants of a provided name
+
+
+def test_a_size_letter_after_a_provided_name_is_a_variant(case) -> None:
+    assert plant(case, "A smaller DreamClear-S would fit a laptop") == [("model", "DreamClear-S")]
+
+
+def test_a_plural_in_lower_case_after_a_hyphen_is_still_a_plural(case) -> None:
+    assert plant(case, "Both HAIR-s share one classifier") == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "flagged"),
+    [
+        ("Run StripNet++ on each scan.", ["StripNet++"]),  # the input has StripNet-Plus, not two pluses
+        ("Run GridSeg++ to find the text lines.", ["GridSeg++"]),
+        ("Run StripNet+ on each scan.", []),  # "Plus" written as a plus
+        ("Run GridSeg+ to find the text lines.", []),  # as the input writes it
+        ("Run StripNet on each scan, then C++ code glues the steps.", []),  # a language, not a variant
+    ],
+)
+def test_a_plus_variant_is_grounded_only_as_the_input_writes_it(plus_case, answer: str, flagged: list[str]) -> None:
+    assert names(plus_case, answer) == flagged
+
+
+# --------------------------------------------------------------------------- C: a site by its host
+
+
+def test_a_site_named_by_the_end_of_an_input_hosts_name_is_grounded(case) -> None:
+    # seed 003 links SwinIR's paper on openaccess.thecvf.com
+    assert plant(case, "The SwinIR paper is hosted on the CVF open-access site") == []
+
+
+def test_an_acronym_no_input_host_ends_with_is_still_a_name(case) -> None:
+    assert plant(case, "The SwinIR paper is mirrored on the PQRV site") == [("model", "PQRV")]
