@@ -74,7 +74,8 @@ def scan() -> re.Pattern[str]:
         gen = patterns.trie_regex([list(w[1:]) for w in sorted(plain_caps) if w[0] == lead])
         upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "(?:[A-Z](?![A-Z])|[A-Z]{6}[A-Z]*+"
         upper += f"|(?:{gen})(?![A-Z]))" if gen else ")"
-        whole = rf"(?<!{CHUNK}{lead})(?:{word}|{upper}){plain_end}"
+        # (a capitalised word with a version after it is read: "Colorful v3.1" names a checkpoint)
+        whole = rf"(?<!{CHUNK}{lead})(?:{word}{plain_end}(?![ \t][vV]\d)|{upper}{plain_end})"
         branches.append(rf"{lead}(?!(?<=[A-Z0-9]{lead})|{whole}){CHUNK}*")
     number = _number_skip(v)
     for lead in "0123456789":

@@ -180,6 +180,22 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
     return sorted(set(found))
 
 
+_V = (" v", " V", "\tv", "\tV")
+_NAME_VERSION = patterns.compile(r"[ \t][vV]\d+(?:\.\d+)*(?![\w+]|\.\d)")
+
+
+def _versioned(text: str, end: int, name: str) -> str:
+    """``name`` (ending at ``end``) with the version written after it, if any: "LemonTeaMix v3"."""
+    m = _NAME_VERSION.match(text, end)
+    return name if m is None else name + m.group()
+
+
+def _plain_named(word: str) -> bool:
+    """Whether a capitalised plain word may name something: not a stop word, a generic
+    term, a task word or a head noun ("Version v2", "Model v3", "Network V2" are not)."""
+    return word.lower() not in STOP and vocab.squash_word(word) not in vocab.generic() and word not in head_nouns() and not is_task_word(word)
+
+
 def _names_read(text: str) -> Iterator[tuple[int, str]]:
     v = vocab.names()
     heads, families = head_nouns(), family_words()
@@ -202,7 +218,7 @@ def _names_read(text: str) -> Iterator[tuple[int, str]]:
             if alone is not None and not (start and (text[start - 1] == "#" or (text[start - 1] == "\\" and raw[0] in "nt"))):
                 if alone == raw and raw.isupper() and raw.isalpha() and raw not in caps_listed() and not _in_prose(text, start, end):
                     continue  # an unlisted word in capitals outside running prose: a label, a heading
-                yield start, alone
+                yield start, _versioned(text, end, alone) if alone == raw and text.startswith(_V, end) else alone
             continue
         if raw.isalpha():
             if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
@@ -225,6 +241,10 @@ def _names_read(text: str) -> Iterator[tuple[int, str]]:
                     if found is not None:
                         skip_until = found
                         yield start, text[start:found]
+                elif text.startswith(_V, end) and _plain_named(raw):
+                    # a capitalised word with a version names that version of something
+                    # ("Colorful v3.1", "DreamShaper v8"): grounded only as the input writes it
+                    yield start, _versioned(text, end, raw)
                 continue
             if raw in families:  # RTX 4090, iPhone 15
                 found = _listed(text, start, end, v)

@@ -27,7 +27,7 @@ Based on the following recommended models, explain:
 3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.
 
 ### Recommended AI Models:
-Model: Deblur-StripNet-Plus-Receipts
+Model: Deblur-StripNet-Plus-Receipts-v1
 Paper: https://arxiv.org/pdf/2101.00001
 
 Model: Segmenter-GridSeg+
@@ -123,3 +123,44 @@ def test_a_site_named_by_the_end_of_an_input_hosts_name_is_grounded(case) -> Non
 
 def test_an_acronym_no_input_host_ends_with_is_still_a_name(case) -> None:
     assert plant(case, "The SwinIR paper is mirrored on the PQRV site") == [("model", "PQRV")]
+
+
+# --------------------------------------------------------------------------- V: a version after a name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Most people grab Juniper v7 for portraits", "Juniper v7"),  # an unlisted word with a version
+        ("The HAIR v2.1 release adds a rain head", "HAIR v2.1"),  # a provided name, a version the input lacks
+    ],
+)
+def test_a_version_after_a_name_is_part_of_it(case, text: str, name: str) -> None:
+    assert plant(case, text) == [("model", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Step v1 cleans the frame and Stage v2 sharpens it",  # plain words numbered
+        "Keep the Config v3 file with the outputs",
+        "In v2 of this plan the merge moves earlier",
+    ],
+)
+def test_a_version_after_a_plain_word_is_not_a_name(case, text: str) -> None:
+    assert plant(case, text) == []
+
+
+def test_a_version_the_input_gives_is_grounded(plus_case) -> None:
+    assert names(plus_case, "Run StripNet v1 on the receipts, with the arXiv 2101.00001 paper as reference.") == []
+
+
+# --------------------------------------------------------------------------- U: a host alone
+
+
+def test_a_university_host_written_alone_is_a_link_to_check(case) -> None:
+    assert plant(case, "The rain set lives on vision.cs.example.edu for download") == [("url", "vision.cs.example.edu")]
+
+
+def test_an_input_links_host_written_alone_is_its_site(case) -> None:
+    assert plant(case, "The SwinIR paper is on openaccess.thecvf.com as a PDF") == []
