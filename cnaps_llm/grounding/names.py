@@ -128,6 +128,21 @@ _CAP_RUN = patterns.compile(r"[*_\"“]*([A-Z][A-Za-z0-9+.'’-]*[A-Za-z0-9+](?:
 _LIST_NEXT = patterns.compile(r"[*_\"”]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
 
 
+def _cued_variant(word: str) -> bool:
+    """Whether a hyphenated word after a cue is a name and its variant: a capitalised plain
+    first part that is no term or prefix, then a size letter (Uformer-B, Swin-T); not
+    "Real-Time", "Multi-Scale", "Plan-B" (a plain term: ``generic.txt``)."""
+    first, _, last = word.partition("-")
+    if not (first[:1].isupper() and first[1:].islower() and first.isalpha()) or "-" in last or not last.isalpha():
+        return False
+    if first.lower() in STOP or vocab.squash_word(first) in vocab.generic() or first.lower() in _PREFIX_WORDS:
+        return False
+    return last.isupper() and len(last) <= 2
+
+
+_PREFIX_WORDS = frozenset("non pre post anti semi multi sub un co cross self re de over under real high low single dual".split())
+
+
 def _cued_name(phrase: str) -> str | None:
     """``phrase`` (capitalised words after a cue) as a name, or None: not a stop word,
     a generic term, a task or a word of a heading ("The", "Gaussian", "Super-Resolution")."""
@@ -140,6 +155,8 @@ def _cued_name(phrase: str) -> str | None:
     if not words or words[0].lower() in STOP or len(phrase) < 3:
         return None
     if len(words) == 1 and not phrase.isalpha():
+        if _cued_variant(phrase):
+            return phrase  # a name with its variant after a cue: "like Uformer-B or Swin-T"
         return classify(phrase)  # a word with digits or marks: its shape decides (FOGRA39 is a format)
     sq = vocab.squash(phrase)
     generic = vocab.generic()

@@ -164,3 +164,21 @@ def test_a_university_host_written_alone_is_a_link_to_check(case) -> None:
 
 def test_an_input_links_host_written_alone_is_its_site(case) -> None:
     assert plant(case, "The SwinIR paper is on openaccess.thecvf.com as a PDF") == []
+
+
+# --------------------------------------------------------------------------- a size variant after a cue
+
+
+def test_a_capitalised_word_with_a_size_letter_after_a_cue_is_a_name(case) -> None:
+    assert plant(case, "Lighter options such as Kestrel-S or Heron-XL exist") == [("model", "Kestrel-S"), ("model", "Heron-XL")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diagram paths such as Path-A or Branch-B merge later",  # plain words lettered
+        "Designs like Multi-Scale or Real-Time ones trade speed",  # a prefix, plain parts
+    ],
+)
+def test_lettered_plain_words_after_a_cue_are_not_names(case, text: str) -> None:
+    assert plant(case, text) == []
