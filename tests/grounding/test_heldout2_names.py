@@ -182,3 +182,35 @@ def test_a_capitalised_word_with_a_size_letter_after_a_cue_is_a_name(case) -> No
 )
 def test_lettered_plain_words_after_a_cue_are_not_names(case, text: str) -> None:
     assert plant(case, text) == []
+
+
+# --------------------------------------------------------------------------- attribution through a note
+
+HAIR_PAPER = "http://arxiv.org/pdf/2408.08091v4.pdf"  # seed 003: HAIR's paper
+
+
+def attributed(case, answer: str) -> list[str]:
+    return [v.text for v in check(answer, case) if v.kind == "attribution"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"DreamClear curates its own training pairs[^3].\n\n[^3]: {HAIR_PAPER}",
+        f"DreamClear curates its own training pairs [3].\n\n[3] {HAIR_PAPER}",
+    ],
+)
+def test_a_notes_link_is_attached_to_the_sentences_citing_it(case, answer: str) -> None:
+    assert attributed(case, answer) == [HAIR_PAPER]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"HAIR picks weights per image[^3].\n\n[^3]: {HAIR_PAPER}",  # its own paper
+        f"The router picks weights per image [3].\n\n[3] {HAIR_PAPER}",  # no source named where it is cited
+        f"Both HAIR and DreamClear adapt to the input[^3].\n\n[^3]: {HAIR_PAPER}",  # cited beside its owner
+    ],
+)
+def test_a_notes_link_cited_for_its_own_source_or_none_passes(case, answer: str) -> None:
+    assert attributed(case, answer) == []

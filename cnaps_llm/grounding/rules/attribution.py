@@ -2,8 +2,8 @@
 
 A link from the input, attached (in the same sentence, bullet or table row, or as a
 markdown link's target) to names of provided sources none of which the input gives
-that link for, or standing alone under a line that holds only one source's name, is
-misattributed: "MSSNet's code is at <MIMO-UNet's repository>". A
+that link for, or standing alone under a line that holds only one source's name, or in a note's definition
+("[^2]: <link>") cited by sentences naming other sources, is misattributed: "MSSNet's code is at <MIMO-UNet's repository>". A
 link beside no source name, or beside any source that owns it, is fine.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .. import patterns
 from ..index import Grounding
 from ..links import canonical
 from ..sources import CaseFacts, facts_for
@@ -61,6 +62,29 @@ def _name_line_above(facts: CaseFacts, text: str, start: int, links: tuple[tuple
     return set()
 
 
+# a note's definition at a line's start: "[^2]: <link>", "[3] <link>"
+_NOTE = patterns.compile(r"[ \t>*-]*\[(\^?\w{1,6})\](?::|[ \t])")
+
+
+def _cited_by(facts: CaseFacts, text: str, words: bytes, start: int) -> set[int]:
+    """The sources named where the note whose definition holds the link at ``start``
+    ("[^2]: <link>") is cited ("DreamClear restores faces[^2]."): a footnote's link is
+    attached to the sentences that cite it."""
+    ls = text.rfind("\n", 0, start) + 1
+    m = _NOTE.match(text, ls)
+    if m is None or m.end() > start or len(to_words(text[m.end() : start]).split()) > _LABEL_WORDS:
+        return set()
+    mark = f"[{m.group(1)}]"
+    said: set[int] = set()
+    at = text.find(mark)
+    while at >= 0:
+        if not ls <= at < start:
+            us, ue = unit_at(text, at)
+            said |= facts.named(words[us + 1 : ue + 1].split())
+        at = text.find(mark, at + len(mark))
+    return said
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     links = view.links
     if not links:
@@ -80,6 +104,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if not said:
             us, ue = unit_at(text, start)
             said = facts.named(words[us + 1 : ue + 1].split()) or _name_line_above(facts, text, start, links)
+        if not said and text[text.rfind("\n", 0, start) + 1 : start].lstrip(" \t>-*")[:1] == "[":
+            said = _cited_by(facts, text, words, start)
         if said and not (said & owners):
             names = [facts.sources[i].name for i in sorted(said)]
             yield Finding(start, raw, message(raw, names, [facts.sources[i].name for i in sorted(owners)]))
