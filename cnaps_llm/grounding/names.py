@@ -47,6 +47,10 @@ def _in_prose(text: str, start: int, end: int) -> bool:
     before = _WORD_BEFORE.search(text, max(lo, start - 40), start)
     hi = text.find("\n", end)
     after = _WORD_AFTER.match(text, end, end + 40 if hi < 0 else min(hi, end + 40))
+    if before is not None and after is None and text[end : end + 1] in ".;!?" and text[end + 1 : end + 2] in ("", " ", "\n"):
+        # the last word of a sentence after a word in lower case: "then CLAHE."
+        w = before.group(1)
+        return w.islower() and text[before.end(1) : start].strip(" \t") == ""
     if before is None or after is None:
         return False  # alone in brackets or at a line's end: a diagram label ("[START]", "subgraph FUSION")
     words = (before.group(1), after.group(1))

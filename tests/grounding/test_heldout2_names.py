@@ -214,3 +214,23 @@ def test_a_notes_link_is_attached_to_the_sentences_citing_it(case, answer: str) 
 )
 def test_a_notes_link_cited_for_its_own_source_or_none_passes(case, answer: str) -> None:
     assert attributed(case, answer) == []
+
+
+# --------------------------------------------------------------------------- a word in capitals ending a sentence
+
+
+def test_an_unlisted_word_in_capitals_ending_a_sentence_is_a_name(case) -> None:
+    assert plant(case, "For contrast, finish with QTPRM.") == [("model", "QTPRM")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The branches meet again at MERGE.",  # a diagram word
+        "Every path ends in OUTPUT.",
+        "Then save it as a TIFF.",  # a format
+        "Raise CFG a little when colours fade.",  # a generation setting
+    ],
+)
+def test_diagram_words_formats_and_settings_in_capitals_pass(case, text: str) -> None:
+    assert plant(case, text) == []
