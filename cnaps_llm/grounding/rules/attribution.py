@@ -66,23 +66,27 @@ def _name_line_above(facts: CaseFacts, text: str, start: int, links: tuple[tuple
 _NOTE = patterns.compile(r"[ \t>*-]*\[(\^?\w{1,6})\](?::|[ \t])")
 
 
-def _cited_by(facts: CaseFacts, text: str, words: bytes, start: int) -> set[int]:
+def _cited_by(facts: CaseFacts, text: str, words: bytes, start: int, notes: dict[str, set[int]]) -> set[int]:
     """The sources named where the note whose definition holds the link at ``start``
     ("[^2]: <link>") is cited ("DreamClear restores faces[^2]."): a footnote's link is
-    attached to the sentences that cite it."""
+    attached to the sentences that cite it. ``notes``: what each note's citations name,
+    read once per check (a text of many notes and links stays linear)."""
     ls = text.rfind("\n", 0, start) + 1
     m = _NOTE.match(text, ls)
     if m is None or m.end() > start or len(to_words(text[m.end() : start]).split()) > _LABEL_WORDS:
         return set()
     mark = f"[{m.group(1)}]"
-    said: set[int] = set()
-    at = text.find(mark)
-    while at >= 0:
-        if not ls <= at < start:
-            us, ue = unit_at(text, at)
-            said |= facts.named(words[us + 1 : ue + 1].split())
-        at = text.find(mark, at + len(mark))
-    return said
+    if mark not in notes:
+        said: set[int] = set()
+        at = text.find(mark)
+        while at >= 0:
+            d = _NOTE.match(text, text.rfind("\n", 0, at) + 1)
+            if d is None or d.start(1) - 1 != at:
+                us, ue = unit_at(text, at)  # a citation, not a note's definition at a line's start
+                said |= facts.named(words[us + 1 : ue + 1].split())
+            at = text.find(mark, at + len(mark))
+        notes[mark] = said
+    return notes[mark]
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
@@ -90,6 +94,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     if not links:
         return
     facts = None
+    notes: dict[str, set[int]] = {}  # this check's notes: what the sentences citing each name
     for start, _, raw in links:
         if facts is None:
             facts = facts_for(g)
@@ -105,7 +110,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             us, ue = unit_at(text, start)
             said = facts.named(words[us + 1 : ue + 1].split()) or _name_line_above(facts, text, start, links)
         if not said and text[text.rfind("\n", 0, start) + 1 : start].lstrip(" \t>-*")[:1] == "[":
-            said = _cited_by(facts, text, words, start)
+            said = _cited_by(facts, text, words, start, notes)
         if said and not (said & owners):
             names = [facts.sources[i].name for i in sorted(said)]
             yield Finding(start, raw, message(raw, names, [facts.sources[i].name for i in sorted(owners)]))
