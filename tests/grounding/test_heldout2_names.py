@@ -234,3 +234,30 @@ def test_an_unlisted_word_in_capitals_ending_a_sentence_is_a_name(case) -> None:
 )
 def test_diagram_words_formats_and_settings_in_capitals_pass(case, text: str) -> None:
     assert plant(case, text) == []
+
+
+# --------------------------------------------------------------------------- a link's text that is another link
+
+DREAMCLEAR_PAPER = "http://arxiv.org/pdf/2410.18666v2.pdf"  # seed 003: DreamClear's paper
+
+
+@pytest.mark.parametrize(
+    ("answer", "target"),
+    [
+        (f"The router is explained in [arXiv:2408.08091]({DREAMCLEAR_PAPER}).", DREAMCLEAR_PAPER),
+        ("Source: [github.com/toummHus/HAIR](https://github.com/shallowdream204/DreamClear)", "https://github.com/shallowdream204/DreamClear"),
+    ],
+)
+def test_a_link_whose_text_is_another_sources_link_is_misattributed(case, answer: str, target: str) -> None:
+    assert attributed(case, answer) == [target]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"The router is explained in [arxiv.org/abs/2408.08091]({HAIR_PAPER}).",  # the same paper, another form
+        f"The curation is explained in [the preprint]({DREAMCLEAR_PAPER}).",  # plain words
+    ],
+)
+def test_a_link_whose_text_is_the_same_link_or_plain_words_passes(case, answer: str) -> None:
+    assert attributed(case, answer) == []
