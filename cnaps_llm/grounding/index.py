@@ -122,6 +122,8 @@ def _grounds_name(
     plus_names: frozenset[str] = frozenset(),
     hosts: tuple[str, ...] = (),
 ) -> bool:
+    while name[-2:] == ".0" and name[-3:-2].isdigit():
+        name = name[:-2]  # a version's ".0" says nothing more: Openjourney v4.0 is Openjourney v4
     sq = vocab.squash(name)
     if not sq:
         return True

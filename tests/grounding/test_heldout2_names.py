@@ -151,8 +151,9 @@ def test_a_version_after_a_plain_word_is_not_a_name(case, text: str) -> None:
     assert plant(case, text) == []
 
 
-def test_a_version_the_input_gives_is_grounded(plus_case) -> None:
-    assert names(plus_case, "Run StripNet v1 on the receipts, with the arXiv 2101.00001 paper as reference.") == []
+@pytest.mark.parametrize("version", ["v1", "V1", "v1.0"])
+def test_a_version_the_input_gives_is_grounded(plus_case, version: str) -> None:
+    assert names(plus_case, f"Run StripNet {version} on the receipts, with the arXiv 2101.00001 paper as reference.") == []
 
 
 # --------------------------------------------------------------------------- U: a host alone
