@@ -139,9 +139,13 @@ def _grounds_name(
     for run in (sq, sq[:-1] if plural else None):
         if run and any(t.has_run(run) for t in tokens):
             return True
-    # (not for a size letter after a hyphen, DreamClear-S: the letter must be the input's own
-    # token, not the "s" of "DreamClear's" run on in the squashed text)
-    if len(sq) >= 6 and sq in squashed and not (name[-2:-1] == "-" and name[-1].isupper()):
+    # (not for a size letter after a hyphen, DreamClear-S: the letter must start the part of a
+    # provided name right after it, MaskFormer-Swin-B of …-MaskFormer-Swin-Base-…, not be the
+    # "s" of "DreamClear's" run on in the squashed text)
+    if name[-2:-1] == "-" and name[-1].isupper():
+        if _size_variant(sq[:-1], sq[-1], provided):
+            return True
+    elif len(sq) >= 6 and sq in squashed:
         return True
     parts = name_parts(name[:-1] if plural and not name[-2:-1].isupper() else name)
     if not parts:
@@ -156,6 +160,21 @@ def _grounds_name(
                 reordered = name_parts("-".join(order))
                 if any(short_form(reordered, whole) for whole in provided):
                     return True
+    return False
+
+
+def _size_variant(base: str, letter: str, provided: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a provided name has parts that run together to ``base`` (squashed) and
+    the part right after them starts with ``letter``: ``swin`` + ``b`` of ``…swin-base…``."""
+    for whole in provided:
+        for j in range(len(whole)):
+            acc = ""
+            for k in range(j, len(whole) - 1):
+                acc += whole[k]
+                if acc == base and whole[k + 1].startswith(letter):
+                    return True
+                if not base.startswith(acc):
+                    break
     return False
 
 

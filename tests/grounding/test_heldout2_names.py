@@ -262,3 +262,14 @@ def test_a_link_whose_text_is_another_sources_link_is_misattributed(case, answer
 )
 def test_a_link_whose_text_is_the_same_link_or_plain_words_passes(case, answer: str) -> None:
     assert attributed(case, answer) == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "flagged"),
+    [
+        ("Run StripNet-P on each scan.", []),  # the letter starts the provided name's next part (Plus)
+        ("Run StripNet-X on each scan.", ["StripNet-X"]),  # no part after StripNet starts with X
+    ],
+)
+def test_a_size_letter_may_abbreviate_the_next_part_of_a_provided_name(plus_case, answer: str, flagged: list[str]) -> None:
+    assert names(plus_case, answer) == flagged
