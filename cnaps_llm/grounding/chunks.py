@@ -9,7 +9,8 @@ hyphen parts. Suffixes and prefixes that qualify it are not part of it
 
 Never names: generic families and plain terms (CNN, U-Net, GitHub), file formats and
 colour spaces (``data/formats.txt``), task words in capitals (``SUPER-RESOLUTION``),
-and the tokens of code: file names (a name's stem is judged: ``MSSNet.pdf``),
+and the tokens of code: file names (a name's stem is judged: ``MSSNet.pdf``; but a
+checkpoint file whose stem holds a name is one whole, ``IMDN_x2.pth``: a download),
 attributes (``M1.label``), calls into a module (``cv2.GaussianBlur``), placeholders
 (``x1``, ``O3``, ``frame_2``).
 

@@ -5,7 +5,10 @@ is a short form of one provided name (``short_form``): that name's parts in orde
 some left out (``Img2Txt-BLIP`` of ``Img2Txt-HuggingFace-Salesforce-blip-image-captioning-large``),
 a part shortened to its start (``CyberReal``) or to its initials (``SD1`` of
 ``StableDiffusionV1``), its hyphen parts in any order (``SwinIR-Denoise`` of
-``Denoise-SwinIR-Noise25``). A figure is grounded when each value is a number of the input,
+``Denoise-SwinIR-Noise25``). A variant is grounded only as the input writes it: a plus
+(``IMDN++``) with the plus or "Plus", a size letter (``MaskFormer-Swin-B``) when it starts
+the provided name's next part; a site's acronym by the end of an input link's host
+(``CVF`` of openaccess.thecvf.com). A figure is grounded when each value is a number of the input,
 and a size (``256x256``) when the input gives that size whole; the numbers come from the
 question and the sources, not the prompt's instructions or a link's version suffix.
 

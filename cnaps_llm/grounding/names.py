@@ -3,7 +3,8 @@
 A chunk is read as a name by its shape or the vocabularies (``chunks``); around it,
 this module reads what needs the text: a listed name written in several words or in
 lower case (``ffmpeg``), a hardware family with its model number (``RTX 4090``), a
-version that follows a listed name (``Stable Diffusion v1.5``), capitalised words
+version that follows a listed name (``Stable Diffusion v1.5``) or any name or capitalised
+word not plain (``Colorful v3.1``), capitalised words
 ending in a head noun (``data/name_heads.txt``) as one name written out in words
 (``Holistic Attention Network``, ``Fast Fourier Convolutions``), an unlisted word in
 capitals only in running prose (``MAXIM``), and capitalised words a cue says are a name
