@@ -9,7 +9,8 @@ hyphen parts. Suffixes and prefixes that qualify it are not part of it
 
 Never names: generic families and plain terms (CNN, U-Net, GitHub), file formats and
 colour spaces (``data/formats.txt``), task words in capitals (``SUPER-RESOLUTION``),
-and the tokens of code: file names (a name's stem is judged: ``MSSNet.pdf``),
+and the tokens of code: file names (a name's stem is judged: ``MSSNet.pdf``; but a
+checkpoint file whose stem holds a name is one whole, ``IMDN_x2.pth``: a download),
 attributes (``M1.label``), calls into a module (``cv2.GaussianBlur``), placeholders
 (``x1``, ``O3``, ``frame_2``).
 
@@ -74,7 +75,8 @@ def scan() -> re.Pattern[str]:
         gen = patterns.trie_regex([list(w[1:]) for w in sorted(plain_caps) if w[0] == lead])
         upper = (f"(?!(?:{listed})(?![A-Z]))" if listed else "") + "(?:[A-Z](?![A-Z])|[A-Z]{6}[A-Z]*+"
         upper += f"|(?:{gen})(?![A-Z]))" if gen else ")"
-        whole = rf"(?<!{CHUNK}{lead})(?:{word}|{upper}){plain_end}"
+        # (a capitalised word with a version after it is read: "Colorful v3.1" names a checkpoint)
+        whole = rf"(?<!{CHUNK}{lead})(?:{word}{plain_end}(?![ \t][vV]\d)|{upper}{plain_end})"
         branches.append(rf"{lead}(?!(?<=[A-Z0-9]{lead})|{whole}){CHUNK}*")
     number = _number_skip(v)
     for lead in "0123456789":
@@ -118,6 +120,15 @@ def _number_skip(v: vocab.NameVocab) -> str:
 def _formats() -> frozenset[str]:
     """File formats, colour spaces and standards, squashed (``data/formats.txt``)."""
     return frozenset(vocab.squash(w) for w in vocab.data_lines("formats.txt"))
+
+
+@cache
+def weight_types() -> frozenset[str]:
+    """The file types of model weights (``data/formats.txt``, its "model weights" part)."""
+    text = vocab.data_text("formats.txt")
+    part = text[text.index("# --- model weights") :]
+    part = part[part.index("\n") : part.find("\n# ---", 1)]
+    return frozenset(ln.strip().lower() for ln in part.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
 
 
 @cache
@@ -167,7 +178,8 @@ _SUFFIXES = {
 def strip_suffix(chunk: str) -> str:
     parts = chunk.split("-")
     # "SwinIR-based", "GenIR-curated": a trailing plain lower-case word is not part of the name
-    while len(parts) > 1 and (parts[-1].lower() in _SUFFIXES or (parts[-1].isalpha() and parts[-1].islower())):
+    # (a capital S is a size, not a plural: MSSNet-S is a variant, as MSSNet-L and MSSNet-XL are)
+    while len(parts) > 1 and (parts[-1].lower() in _SUFFIXES and parts[-1] != "S" or (parts[-1].isalpha() and parts[-1].islower())):
         parts.pop()
     return "-".join(parts).rstrip("._")
 
@@ -214,6 +226,10 @@ def classify(raw: str) -> str | None:
     if "." in c:
         stem, _, tail = c.rpartition(".")
         if tail.isalpha() and tail.lower() in generic:
+            if tail.lower() in weight_types():
+                # a checkpoint file (IMDN_x2.pth) names what it holds: a name, unless no part
+                # of its stem reads as one (weights.pth, model_best.ckpt)
+                return c if any(classify(p) for p in re.split(r"[_.]", stem) if p) else None
             if "_" in stem:
                 return None  # a file named in snake case: flyer_A4_print.pdf, facade_7_5x.png
             c = _strip_parts(stem)  # a file: MSSNet.pdf names MSSNet, frame_1.png nothing
@@ -223,6 +239,11 @@ def classify(raw: str) -> str | None:
             return None  # a call into a module: cv2.GaussianBlur, torch.nn.Conv2d
     if not c:
         return None
+    if c[-1] == "+":
+        # a variant written with a plus (IMDN++, MIMO-UNet+) is a name when what it varies is
+        # one; the index grounds it only as the input writes it (with the plus, or "Plus")
+        base = c.rstrip("+")
+        return c if base and base[-1].isalnum() and classify(base) is not None else None
     if _ORDINAL.match(c):
         # ordinals, numbered nodes, placeholders; but a listed device of one letter and a
         # number is a name (T4, L4: a sibling placeholder is told by ``words.declared``)

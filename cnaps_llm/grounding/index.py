@@ -5,7 +5,10 @@ is a short form of one provided name (``short_form``): that name's parts in orde
 some left out (``Img2Txt-BLIP`` of ``Img2Txt-HuggingFace-Salesforce-blip-image-captioning-large``),
 a part shortened to its start (``CyberReal``) or to its initials (``SD1`` of
 ``StableDiffusionV1``), its hyphen parts in any order (``SwinIR-Denoise`` of
-``Denoise-SwinIR-Noise25``). A figure is grounded when each value is a number of the input,
+``Denoise-SwinIR-Noise25``). A variant is grounded only as the input writes it: a plus
+(``IMDN++``) with the plus or "Plus", a size letter (``MaskFormer-Swin-B``) when it starts
+the provided name's next part; a site's acronym by the end of an input link's host
+(``CVF`` of openaccess.thecvf.com). A figure is grounded when each value is a number of the input,
 and a size (``256x256``) when the input gives that size whole; the numbers come from the
 question and the sources, not the prompt's instructions or a link's version suffix.
 
@@ -15,6 +18,7 @@ links and summaries); the answer never adds to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -90,12 +94,16 @@ class Grounding:
     name_parts: tuple[tuple[str, ...], ...] = ()  # the parts of each provided name, for short forms
     # the expansions of the provided names' short forms to look for (``phrases.acronym_patterns``)
     expansions: Expansions = (None, ())
+    plus_names: frozenset[str] = frozenset()  # names the input writes with a plus, squashed, pluses kept: "deeplabv3+"
+    hosts: tuple[str, ...] = ()  # the labels of the input links' hosts ("thecvf"): the site a link is on
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # a partial of the fields, not a bound method: the memo must not hold the index itself
-        memo = lru_cache(maxsize=_NAMES_MEMO)(partial(_grounds_name, self.tokens, self.squashed, self.name_parts))
+        memo = lru_cache(maxsize=_NAMES_MEMO)(partial(
+            _grounds_name, self.tokens, self.squashed, self.name_parts, plus_names=self.plus_names, hosts=self.hosts
+        ))
         object.__setattr__(self, "has_name", memo)
 
     def has_number(self, value: float) -> bool:
@@ -108,16 +116,39 @@ class Grounding:
         return size in self.sizes
 
 
-def _grounds_name(tokens: tuple[Tokens, ...], squashed: str, provided: tuple[tuple[str, ...], ...], name: str) -> bool:
+def _grounds_name(
+    tokens: tuple[Tokens, ...],
+    squashed: str,
+    provided: tuple[tuple[str, ...], ...],
+    name: str,
+    *,
+    plus_names: frozenset[str] = frozenset(),
+    hosts: tuple[str, ...] = (),
+) -> bool:
+    while name[-2:] == ".0" and name[-3:-2].isdigit():
+        name = name[:-2]  # a version's ".0" says nothing more: Openjourney v4.0 is Openjourney v4
     sq = vocab.squash(name)
     if not sq:
         return True
+    if name[-1] == "+":
+        # a variant with a plus (IMDN++, MIMO-UNet+) only as the input writes it: with the
+        # plus, or with "Plus" (Deblur-MIMO-UNet-Plus); the name without it is another model
+        plus = len(name) - len(name.rstrip("+"))
+        return sq + "+" * plus in plus_names or any(t.has_run(sq + "plus" * plus) for t in tokens)
+    if len(sq) >= 3 and name.isupper() and any(h.endswith(sq) for h in hosts):
+        return True  # the site an input link is on, by the end of its host's name: CVF of thecvf.com
     # a plural is an "s" written after a name's last letter or digit: "MSSNet-S" is a variant
     plural = name.endswith("s") and name[-2:-1].isalnum()
     for run in (sq, sq[:-1] if plural else None):
         if run and any(t.has_run(run) for t in tokens):
             return True
-    if len(sq) >= 6 and sq in squashed:
+    # (not for a size letter after a hyphen, DreamClear-S: the letter must start the part of a
+    # provided name right after it, MaskFormer-Swin-B of …-MaskFormer-Swin-Base-…, not be the
+    # "s" of "DreamClear's" run on in the squashed text)
+    if name[-2:-1] == "-" and name[-1].isupper():
+        if _size_variant(sq[:-1], sq[-1], provided):
+            return True
+    elif len(sq) >= 6 and sq in squashed:
         return True
     parts = name_parts(name[:-1] if plural and not name[-2:-1].isupper() else name)
     if not parts:
@@ -132,6 +163,21 @@ def _grounds_name(tokens: tuple[Tokens, ...], squashed: str, provided: tuple[tup
                 reordered = name_parts("-".join(order))
                 if any(short_form(reordered, whole) for whole in provided):
                     return True
+    return False
+
+
+def _size_variant(base: str, letter: str, provided: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether a provided name has parts that run together to ``base`` (squashed) and
+    the part right after them starts with ``letter``: ``swin`` + ``b`` of ``…swin-base…``."""
+    for whole in provided:
+        for j in range(len(whole)):
+            acc = ""
+            for k in range(j, len(whole) - 1):
+                acc += whole[k]
+                if acc == base and whole[k + 1].startswith(letter):
+                    return True
+                if not base.startswith(acc):
+                    break
     return False
 
 
@@ -243,12 +289,16 @@ def build(case: Case) -> Grounding:
 
     # camelCase split too, so `DeHaze` grounds "de haze" and `WeatherRemoval` "weather removal"
     split = _CAMEL.sub(r" \g<0>", text)
+    # a possessive's "s" is no token of a name: "DreamClear's" grounds DreamClear, not a DreamClear-S
+    named = _POSSESSIVE.sub(" ", text) if "'s" in text or "’s" in text else text
+    named_split = _POSSESSIVE.sub(" ", split) if named is not text else split
     task_ids = _supported_tasks(case)
     provided = [s.name for s in case.sources]
     provided += [m.group(1) for s in case.sources for u in s.all_links() for m in LINK_NAME.finditer(u)]
+    hosts = {label for u in (*written, *prose) for label in _host(u).split(".")[:-1] if len(label) > 3}
     return Grounding(
         links=frozenset(fields.union(map(canonical, prose))),
-        tokens=(Tokens.of(text.lower()), Tokens.of(split.lower())),
+        tokens=(Tokens.of(named.lower()), Tokens.of(named_split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),
         numbers=frozenset(v for _, _, values in numbers_in(figure_text, figures_only=False) for v in values)
@@ -263,4 +313,27 @@ def build(case: Case) -> Grounding:
         sizes=frozenset(sizes_in(figure_text)),
         name_parts=tuple(dict.fromkeys(p for p in map(name_parts, provided) if p)),
         expansions=acronym_patterns(provided),
+        plus_names=_plus_names(text) if "+" in text else frozenset(),
+        hosts=tuple(sorted(hosts)),
     )
+
+
+_POSSESSIVE = patterns.compile(r"['’]s\b")
+# a name written with a plus in the input (DeepLabV3+, IMDN++): the name, its pluses
+_PLUS_NAME = patterns.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])(\++)(?![A-Za-z0-9])")
+
+
+def _plus_names(text: str) -> frozenset[str]:
+    """The names ``text`` writes with a plus, squashed with their pluses, whole and from each
+    hyphen part on: Segmenter-GridSeg+ gives "segmentergridseg+" and "gridseg+"."""
+    found = set()
+    for m in _PLUS_NAME.finditer(text):
+        parts = re.split(r"[-_.]", m.group(1))
+        found.update(vocab.squash("".join(parts[k:])) + m.group(2) for k in range(len(parts)))
+    return frozenset(found)
+
+
+def _host(link: str) -> str:
+    """The host of ``link``, lower-cased: "openaccess.thecvf.com" (no scheme, user or port)."""
+    rest = link.split("://", 1)[-1].lstrip("/")
+    return rest.split("/", 1)[0].split("@")[-1].split(":")[0].lower()

@@ -105,7 +105,8 @@ _BARE = patterns.compile(
 )
 # a host written alone, with no path ("the project page is name.github.io", "upscale.media"):
 # only with a top-level domain that sites are named by (a file's extension is none of these)
-_HOST_TLDS = "com|org|net|io|ai|app|dev|media|co"
+# (universities and labs by theirs too: "places2.csail.mit.edu", "cg.postech.ac.kr")
+_HOST_TLDS = "com|org|net|io|ai|app|dev|media|co|edu|gov|uk|de|kr|jp|cn"
 _HOST_END = patterns.compile(rf"\.(?:{_HOST_TLDS})(?![\w/@-]|\.\w)")
 _BARE_HOST = patterns.compile(
     rf"(?<![\w@./:-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{_HOST_TLDS})(?![\w/@-]|\.\w)"

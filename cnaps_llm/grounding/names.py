@@ -3,7 +3,8 @@
 A chunk is read as a name by its shape or the vocabularies (``chunks``); around it,
 this module reads what needs the text: a listed name written in several words or in
 lower case (``ffmpeg``), a hardware family with its model number (``RTX 4090``), a
-version that follows a listed name (``Stable Diffusion v1.5``), capitalised words
+version that follows a listed name (``Stable Diffusion v1.5``) or any name or capitalised
+word not plain (``Colorful v3.1``), capitalised words
 ending in a head noun (``data/name_heads.txt``) as one name written out in words
 (``Holistic Attention Network``, ``Fast Fourier Convolutions``), an unlisted word in
 capitals only in running prose (``MAXIM``), and capitalised words a cue says are a name
@@ -47,6 +48,10 @@ def _in_prose(text: str, start: int, end: int) -> bool:
     before = _WORD_BEFORE.search(text, max(lo, start - 40), start)
     hi = text.find("\n", end)
     after = _WORD_AFTER.match(text, end, end + 40 if hi < 0 else min(hi, end + 40))
+    if before is not None and after is None and text[end : end + 1] in ".;!?" and text[end + 1 : end + 2] in ("", " ", "\n"):
+        # the last word of a sentence after a word in lower case: "then CLAHE."
+        w = before.group(1)
+        return w.islower() and text[before.end(1) : start].strip(" \t") == ""
     if before is None or after is None:
         return False  # alone in brackets or at a line's end: a diagram label ("[START]", "subgraph FUSION")
     words = (before.group(1), after.group(1))
@@ -128,6 +133,21 @@ _CAP_RUN = patterns.compile(r"[*_\"“]*([A-Z][A-Za-z0-9+.'’-]*[A-Za-z0-9+](?:
 _LIST_NEXT = patterns.compile(r"[*_\"”]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
 
 
+def _cued_variant(word: str) -> bool:
+    """Whether a hyphenated word after a cue is a name and its variant: a capitalised plain
+    first part that is no term or prefix, then a size letter (Uformer-B, Swin-T); not
+    "Real-Time", "Multi-Scale", "Plan-B" (a plain term: ``generic.txt``)."""
+    first, _, last = word.partition("-")
+    if not (first[:1].isupper() and first[1:].islower() and first.isalpha()) or "-" in last or not last.isalpha():
+        return False
+    if first.lower() in STOP or vocab.squash_word(first) in vocab.generic() or first.lower() in _PREFIX_WORDS:
+        return False
+    return last.isupper() and len(last) <= 2
+
+
+_PREFIX_WORDS = frozenset("non pre post anti semi multi sub un co cross self re de over under real high low single dual".split())
+
+
 def _cued_name(phrase: str) -> str | None:
     """``phrase`` (capitalised words after a cue) as a name, or None: not a stop word,
     a generic term, a task or a word of a heading ("The", "Gaussian", "Super-Resolution")."""
@@ -140,6 +160,8 @@ def _cued_name(phrase: str) -> str | None:
     if not words or words[0].lower() in STOP or len(phrase) < 3:
         return None
     if len(words) == 1 and not phrase.isalpha():
+        if _cued_variant(phrase):
+            return phrase  # a name with its variant after a cue: "like Uformer-B or Swin-T"
         return classify(phrase)  # a word with digits or marks: its shape decides (FOGRA39 is a format)
     sq = vocab.squash(phrase)
     generic = vocab.generic()
@@ -180,6 +202,22 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
     return sorted(set(found))
 
 
+_V = (" v", " V", "\tv", "\tV")
+_NAME_VERSION = patterns.compile(r"[ \t][vV]\d+(?:\.\d+)*(?![\w+]|\.\d)")
+
+
+def _versioned(text: str, end: int, name: str) -> str:
+    """``name`` (ending at ``end``) with the version written after it, if any: "LemonTeaMix v3"."""
+    m = _NAME_VERSION.match(text, end)
+    return name if m is None else name + m.group()
+
+
+def _plain_named(word: str) -> bool:
+    """Whether a capitalised plain word may name something: not a stop word, a generic
+    term, a task word or a head noun ("Version v2", "Model v3", "Network V2" are not)."""
+    return word.lower() not in STOP and vocab.squash_word(word) not in vocab.generic() and word not in head_nouns() and not is_task_word(word)
+
+
 def _names_read(text: str) -> Iterator[tuple[int, str]]:
     v = vocab.names()
     heads, families = head_nouns(), family_words()
@@ -202,7 +240,7 @@ def _names_read(text: str) -> Iterator[tuple[int, str]]:
             if alone is not None and not (start and (text[start - 1] == "#" or (text[start - 1] == "\\" and raw[0] in "nt"))):
                 if alone == raw and raw.isupper() and raw.isalpha() and raw not in caps_listed() and not _in_prose(text, start, end):
                     continue  # an unlisted word in capitals outside running prose: a label, a heading
-                yield start, alone
+                yield start, _versioned(text, end, alone) if alone == raw and text.startswith(_V, end) else alone
             continue
         if raw.isalpha():
             if raw in heads:  # Network, GAN: the end of a name written out in words, perhaps
@@ -225,6 +263,10 @@ def _names_read(text: str) -> Iterator[tuple[int, str]]:
                     if found is not None:
                         skip_until = found
                         yield start, text[start:found]
+                elif text.startswith(_V, end) and _plain_named(raw):
+                    # a capitalised word with a version names that version of something
+                    # ("Colorful v3.1", "DreamShaper v8"): grounded only as the input writes it
+                    yield start, _versioned(text, end, raw)
                 continue
             if raw in families:  # RTX 4090, iPhone 15
                 found = _listed(text, start, end, v)

@@ -2,15 +2,18 @@
 
 A link from the input, attached (in the same sentence, bullet or table row, or as a
 markdown link's target) to names of provided sources none of which the input gives
-that link for, or standing alone under a line that holds only one source's name, is
-misattributed: "MSSNet's code is at <MIMO-UNet's repository>". A
+that link for, or standing alone under a line that holds only one source's name, or in a note's definition
+("[^2]: <link>") cited by sentences naming other sources, or the target of a link whose
+text is another source's link ("[arXiv:2408.08091](<DreamClear's paper>)"), is misattributed: "MSSNet's code is at <MIMO-UNet's repository>". A
 link beside no source name, or beside any source that owns it, is fine.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
+from .. import patterns
 from ..index import Grounding
 from ..links import canonical
 from ..sources import CaseFacts, facts_for
@@ -61,11 +64,49 @@ def _name_line_above(facts: CaseFacts, text: str, start: int, links: tuple[tuple
     return set()
 
 
+# a note's definition at a line's start: "[^2]: <link>", "[3] <link>"
+_NOTE = patterns.compile(r"[ \t>*-]*\[(\^?\w{1,6})\](?::|[ \t])")
+
+
+def _cited_by(facts: CaseFacts, text: str, words: bytes, start: int, notes: dict[str, set[int]]) -> set[int]:
+    """The sources named where the note whose definition holds the link at ``start``
+    ("[^2]: <link>") is cited ("DreamClear restores faces[^2]."): a footnote's link is
+    attached to the sentences that cite it. ``notes``: what each note's citations name,
+    read once per check (a text of many notes and links stays linear)."""
+    ls = text.rfind("\n", 0, start) + 1
+    m = _NOTE.match(text, ls)
+    if m is None or m.end() > start or len(to_words(text[m.end() : start]).split()) > _LABEL_WORDS:
+        return set()
+    mark = f"[{m.group(1)}]"
+    if mark not in notes:
+        said: set[int] = set()
+        at = text.find(mark)
+        while at >= 0:
+            d = _NOTE.match(text, text.rfind("\n", 0, at) + 1)
+            if d is None or d.start(1) - 1 != at:
+                us, ue = unit_at(text, at)  # a citation, not a note's definition at a line's start
+                said |= facts.named(words[us + 1 : ue + 1].split())
+            at = text.find(mark, at + len(mark))
+        notes[mark] = said
+    return notes[mark]
+
+
+def _linked_in(facts: CaseFacts, links: tuple[tuple[int, int, str], ...], starts: list[int], label: tuple[int, int]) -> set[int]:
+    """The sources owning the input links written inside a link's text ``label``
+    (``starts``: the links' starts, in order)."""
+    said: set[int] = set()
+    for k in range(bisect_left(starts, label[0]), bisect_left(starts, label[1])):
+        said |= facts.owners.get(canonical(links[k][2])) or set()
+    return said
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     links = view.links
     if not links:
         return
     facts = None
+    notes: dict[str, set[int]] = {}  # this check's notes: what the sentences citing each name
+    starts: list[int] | None = None
     for start, _, raw in links:
         if facts is None:
             facts = facts_for(g)
@@ -77,9 +118,17 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         text, words = view.text, words_only(view.text)
         label = _link_text(text, start)
         said = facts.named(words[label[0] + 1 : label[1] + 1].split()) if label else set()
+        if label and not said:
+            # a link's text that is another input link ("[arXiv:2408.08091](<another's paper>)"):
+            # the text says whose link it is
+            if starts is None:
+                starts = [s for s, _, _ in links]
+            said = _linked_in(facts, links, starts, label)
         if not said:
             us, ue = unit_at(text, start)
             said = facts.named(words[us + 1 : ue + 1].split()) or _name_line_above(facts, text, start, links)
+        if not said and text[text.rfind("\n", 0, start) + 1 : start].lstrip(" \t>-*")[:1] == "[":
+            said = _cited_by(facts, text, words, start, notes)
         if said and not (said & owners):
             names = [facts.sources[i].name for i in sorted(said)]
             yield Finding(start, raw, message(raw, names, [facts.sources[i].name for i in sorted(owners)]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from ..chunks import weight_types
 from ..index import Grounding
 from ..names import names_in
 from ..patterns import fence_spans
@@ -38,6 +39,11 @@ def _in_title(text: str, offset: int, end: int, fences: list[tuple[int, int]]) -
     if k and fences[k - 1][1] > offset:
         return False
     return any(a <= offset - lo and end - lo <= a + len(t) for a, t in titles_in(text[lo:hi]))
+
+
+def _in_fence(fences: list[tuple[int, int]], offset: int) -> bool:
+    k = bisect_right(fences, (offset, len(fences) and fences[-1][1] + 1))
+    return bool(k) and offset < fences[k - 1][1]
 
 
 def _import_line(text: str, offset: int) -> bool:
@@ -92,6 +98,13 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue
         if _import_line(text, offset):
             continue
+        if "." in name and name.rpartition(".")[2].lower() in weight_types():
+            # a checkpoint file inside a code block is the code's example (torch.load("x.pth")),
+            # named in prose it is a download the answer vouches for (``chunks.classify``)
+            if fences is None:
+                fences = fence_spans(text) if "```" in text else []
+            if _in_fence(fences, offset):
+                continue
         if " " in name:
             if fences is None:
                 fences = fence_spans(text) if "```" in text else []
