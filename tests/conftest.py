@@ -11,6 +11,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The suite's verdict is the same on every run (CI gates on it): each property test draws its
+# examples from a seed of its own name, not at random. `HYPOTHESIS_PROFILE=explore pytest -k fuzz`
+# searches afresh; a failing example it finds becomes an explicit test.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # the validator's compiled regexes are kept in the user cache: never from the suite (its
 # patterns are built when the package is first imported, before any fixture runs). Off,
