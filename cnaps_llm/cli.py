@@ -238,7 +238,7 @@ def generate(
     )
     paths = input_paths(files, example)
     cases, bad = load_cases(files, example)
-    from .inputs import duplicate_ids
+    from .inputs import duplicate_ids, expand_paths
 
     dupes = duplicate_ids([c.id for c in cases])
     if dupes and (out is not None or jsonl is not None):
@@ -264,6 +264,7 @@ def generate(
     sink = Outputs(
         fmt=fmt, folder=out, jsonl=Path(jsonl) if results_file is not None else None,
         jsonl_stdout=jsonl == "-", annotate=annotate, single=len(cases) == 1 and not bad, settings=settings,
+        ids=[c.id for c in cases], inputs=[Path(p) for p in expand_paths(paths) if p != "-"],
     )
     from .pipeline import with_evidence
 

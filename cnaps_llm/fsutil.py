@@ -121,6 +121,25 @@ def _writing(path: Path) -> Iterator[None]:
         raise InputError(f"cannot write it ({exc.strerror or exc}); check the path and its permissions", path=str(path)) from None
 
 
+def make_folder(path: Path, flag: str) -> None:
+    """Make the folder ``path`` (and its parents) now, before any work whose results go in
+    it, or raise an ``InputError`` naming it: a file in its place or a folder that cannot
+    be made would otherwise be found only when the first result is written."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise InputError(f"is a file, not a folder; give {flag} a folder (it is made if missing)", path=str(path))
+    with _writing(Path(path)):
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+
+def file_key(path: Path | str) -> tuple[int, int] | None:
+    """(device, inode) of the regular file ``path`` names (through symlinks), else None."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` atomically (see the module invariants)."""
     with _writing(Path(path)):

@@ -35,3 +35,32 @@ def test_an_empty_folder_is_an_error_not_an_empty_success(run_cli, tmp_path: Pat
         res = run_cli(command, empty)
         assert (res.code, res.out) == (BAD_INPUT, ""), (command, res.err)
         assert res.err == f"cnaps-llm: {empty}: is a directory; pass the prompt files inside it\n"
+
+
+# --------------------------------------------------------------------------- where answers go
+
+
+def test_an_out_folder_that_is_a_file_is_refused_before_any_request(run_cli, tmp_path: Path) -> None:
+    taken = tmp_path / "answers"
+    taken.write_text("mine\n")
+    res, requests = served(run_cli, CASE, "-o", taken)
+    assert (res.code, requests) == (BAD_INPUT, [])
+    assert res.err == f"cnaps-llm: {taken}: is a file, not a folder; give -o a folder (it is made if missing)\n"
+    assert taken.read_text() == "mine\n"
+
+
+def test_answers_never_replace_the_inputs_they_answer(run_cli, tmp_path: Path) -> None:
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    prompt = folder / "q1.md"  # a prompt file named as its answer would be
+    prompt.write_bytes(CASE.read_bytes())
+    structured = folder / "q2.json"
+    structured.write_text(json.dumps({**json.loads(run_cli("parse", CASE).out), "id": "q2"}))
+    for fmt, victim in (("md", prompt), ("json", structured)):
+        before = victim.read_bytes()
+        res, requests = served(run_cli, victim, "-o", folder, "-f", fmt)
+        assert (res.code, requests) == (BAD_INPUT, []), res.err
+        assert res.err == f"cnaps-llm: {victim}: is also an input; give -o another folder, where the answers cannot replace the inputs\n"
+        assert victim.read_bytes() == before
+    res, requests = served(run_cli, prompt, "-o", tmp_path / "elsewhere")
+    assert res.code == 0 and len(requests) == 1 and (tmp_path / "elsewhere" / "q1.md").is_file()
