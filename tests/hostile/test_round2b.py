@@ -64,3 +64,20 @@ def test_answers_never_replace_the_inputs_they_answer(run_cli, tmp_path: Path) -
         assert victim.read_bytes() == before
     res, requests = served(run_cli, prompt, "-o", tmp_path / "elsewhere")
     assert res.code == 0 and len(requests) == 1 and (tmp_path / "elsewhere" / "q1.md").is_file()
+
+
+def test_eval_reports_never_replace_an_input_or_each_other(run_cli, tmp_path: Path) -> None:
+    prompt = tmp_path / CASE.name  # named as the bundled recording's case
+    prompt.write_bytes(CASE.read_bytes())
+    before = prompt.read_bytes()
+    for flag in ("--json", "--junit", "--html", "--markdown"):
+        res = run_cli("eval", prompt, flag, prompt)
+        assert (res.code, res.out) == (BAD_INPUT, ""), res.err
+        assert res.err == f"cnaps-llm: {prompt}: is also an input; give {flag} a new file\n"
+        assert prompt.read_bytes() == before
+    res = run_cli("eval", prompt, "--json", tmp_path / "r.out", "--junit", tmp_path / "r.out")
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {tmp_path / 'r.out'}: is given to both --json and --junit; give each its own file\n"
+    assert not (tmp_path / "r.out").exists()
+    res = run_cli("eval", prompt, "--json", tmp_path / "r.json", "--junit", tmp_path / "r.xml")
+    assert res.code == 0 and json.loads((tmp_path / "r.json").read_text())["metrics"]["cases"] == 1
