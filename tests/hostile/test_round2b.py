@@ -17,10 +17,10 @@ CASE = SEEDS["003"]
 
 
 def served(run_cli, *args: object):
-    """Run ``generate`` against a stub that answers every case with a grounded draft; the
-    result and the requests the stub received."""
+    """Run ``generate`` against a stub that answers every case with a grounded draft (with
+    ``--cache off`` unless ``args`` say otherwise); the result and the requests the stub received."""
     with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
-        res = run_cli("generate", *args, "--base-url", srv.base_url, "--cache", "off")
+        res = run_cli("generate", *args, "--base-url", srv.base_url, *(() if "--cache" in args else ("--cache", "off")))
     return res, srv.requests
 
 
@@ -81,3 +81,13 @@ def test_eval_reports_never_replace_an_input_or_each_other(run_cli, tmp_path: Pa
     assert not (tmp_path / "r.out").exists()
     res = run_cli("eval", prompt, "--json", tmp_path / "r.json", "--junit", tmp_path / "r.xml")
     assert res.code == 0 and json.loads((tmp_path / "r.json").read_text())["metrics"]["cases"] == 1
+
+
+def test_a_cache_folder_that_is_a_file_is_refused_before_any_request(run_cli, tmp_path: Path) -> None:
+    taken = tmp_path / "cassettes"
+    taken.write_text("mine\n")
+    res, requests = served(run_cli, CASE, "--cache", "auto", "--cache-dir", taken)
+    assert (res.code, res.out, requests) == (BAD_INPUT, "", [])
+    assert res.err == f"cnaps-llm: {taken}: is a file, not a folder; give --cache-dir (or CNAPS_CACHE_DIR) a folder (it is made if missing)\n"
+    res = run_cli("generate", "--example", "003", "--cache-dir", taken)  # replay writes nothing: the file is no matter
+    assert res.code == 0 and taken.read_text() == "mine\n"
