@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from cnaps_llm.errors import BAD_INPUT
 
 from ..conftest import SEEDS
@@ -91,3 +93,39 @@ def test_a_cache_folder_that_is_a_file_is_refused_before_any_request(run_cli, tm
     assert res.err == f"cnaps-llm: {taken}: is a file, not a folder; give --cache-dir (or CNAPS_CACHE_DIR) a folder (it is made if missing)\n"
     res = run_cli("generate", "--example", "003", "--cache-dir", taken)  # replay writes nothing: the file is no matter
     assert res.code == 0 and taken.read_text() == "mine\n"
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@pytest.mark.parametrize("key", ["sk-two\nlines-KEYSENTINEL", "sk-ключ-KEYSENTINEL", "sk-with space-KEYSENTINEL", "sk-tab\tKEYSENTINEL"])
+def test_an_api_key_no_header_can_carry_is_refused_at_once_unshown(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, key: str) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    res, requests = served(run_cli, CASE, "--jsonl", tmp_path / "r.jsonl")
+    assert (res.code, res.out, requests) == (BAD_INPUT, "", [])
+    assert res.err == (
+        "cnaps-llm: setting `openai_api_key`: Value error, holds a space, a line break or a non-ASCII character, "
+        "which an HTTP header cannot carry; copy the key again; fix the flag, OPENAI_API_KEY or .env\n"
+    )
+    assert not (tmp_path / "r.jsonl").exists()
+
+
+def test_an_api_key_with_a_pasted_newline_around_it_is_used_trimmed(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "  sk-KEYSENTINEL-0123\n")
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off")
+    assert res.code == 0 and {k.lower(): v for k, v in srv.headers[0].items()}["authorization"] == "Bearer sk-KEYSENTINEL-0123"
+
+
+@pytest.mark.parametrize(("url", "why"), [("http://127.0.0.1:99999/v1", "Port out of range 0-65535"),
+                                          ("http://127.0.0.1:http/v1", "Port could not be cast to integer value as 'http'")])
+def test_a_base_url_with_an_impossible_port_is_a_setting_error(run_cli, url: str, why: str) -> None:
+    res = run_cli("generate", CASE, "--base-url", url, "--cache", "off")
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: setting `openai_base_url`: Value error, {why}; fix the flag, OPENAI_BASE_URL or .env\n"
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_clear_line(run_cli, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"CNAPS_MODEL=caf\xe9\n")  # saved as Latin-1
+    res = run_cli("generate", CASE)
+    assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: .env: is not UTF-8; re-save it as UTF-8\n")
