@@ -35,9 +35,12 @@ ConfigFile = Annotated[
 
 
 def err(message: str) -> None:
+    """One line on stderr: secrets masked, and control characters (a line break in a file
+    name, an escape a server sent) written as escapes, never acted on by the terminal."""
     from .redact import redact
 
-    sys.stderr.write(f"cnaps-llm: {redact(message)}\n")
+    line = "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in redact(message))
+    sys.stderr.write(f"cnaps-llm: {line}\n")
 
 
 def input_paths(files: list[str] | None, examples: list[str] | None = None) -> list[str]:

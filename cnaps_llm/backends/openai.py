@@ -126,11 +126,19 @@ def is_local(base_url: str | None) -> bool:
     return ip.is_loopback or ip.is_private
 
 
+# C0 and C1 controls, DEL: a body's line breaks, carriage returns and terminal escapes
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
+
+
 def body_text(exc: openai.APIStatusError) -> str:
+    """The start of an error reply's body, as it is quoted in a one-line error: its control
+    characters become a space, so a server cannot break the line, rewrite it with a carriage
+    return or send escapes to the user's terminal (``\x1b[2J`` clears it)."""
     try:
-        return exc.response.text[:2000]
+        text = exc.response.text[:2000]
     except Exception:  # a streamed or closed body: the message is all we have
-        return str(exc.message)
+        text = str(exc.message)
+    return _CONTROLS.sub(" ", text)
 
 
 def _format_rejected(exc: BaseException) -> bool:

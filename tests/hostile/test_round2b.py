@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cnaps_llm.errors import BAD_INPUT
+from cnaps_llm.errors import BAD_INPUT, SERVER
 
 from ..conftest import SEEDS
 from ..stubserver import Reply, StubServer, grounded_draft
@@ -129,3 +129,25 @@ def test_a_dotenv_that_is_not_utf8_is_one_clear_line(run_cli, tmp_path: Path) ->
     (tmp_path / ".env").write_bytes(b"CNAPS_MODEL=caf\xe9\n")  # saved as Latin-1
     res = run_cli("generate", CASE)
     assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: .env: is not UTF-8; re-save it as UTF-8\n")
+
+
+# --------------------------------------------------------------------------- what reaches the terminal
+
+RAW_BODY = "oops\nsecond line\x1b[2Jcleared\r\noverwritten\x07"
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, SERVER), (500, SERVER)])
+def test_a_servers_control_characters_never_reach_the_terminal(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, status: int, code: int) -> None:
+    monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "0")
+    with StubServer(default=Reply(status=status, body=RAW_BODY)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--jsonl", tmp_path / "r.jsonl")
+    assert res.code == code
+    shown = res.out + res.err + (tmp_path / "r.jsonl").read_text(encoding="utf-8") if status == 500 else res.out + res.err
+    assert "oops second line [2Jcleared overwritten " in shown
+    assert not any(c in shown for c in "\x1b\r\x07"), shown
+    assert len(res.err.splitlines()) == 1
+
+
+def test_an_error_naming_a_file_with_a_line_break_stays_one_line(run_cli, tmp_path: Path) -> None:
+    res = run_cli("parse", "two\nlines\x1b[2J.txt")
+    assert (res.code, res.err) == (BAD_INPUT, "cnaps-llm: two\\nlines\\x1b[2J.txt: file not found; check the path\n")
