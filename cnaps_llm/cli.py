@@ -280,6 +280,16 @@ COMMANDS["eval"] = ".cli_eval:app"
 COMMANDS["batch"] = ".cli_batch:app"
 
 
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so what it still buffers does not fail again at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # a captured stream has no descriptor
+        pass
+
+
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
     debug = os.environ.get("CNAPS_DEBUG") == "1"
@@ -287,7 +297,10 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # here, so a full disk met by the last write is reported like any other
     except CnapsError as exc:
         if debug:
             raise
@@ -296,6 +309,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err("interrupted; finished cases are kept")
         sys.exit(INTERRUPTED)
+    except OSError as exc:  # what the library writes is checked where it writes; this is stdout itself (a full disk, /dev/full)
+        if debug:
+            raise
+        _drop_stdout()
+        err(f"cannot write the output ({exc.strerror or type(exc).__name__}); free some space or send the output elsewhere")
+        sys.exit(BAD_INPUT)
     except RecursionError:
         if debug:
             raise

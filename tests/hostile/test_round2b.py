@@ -6,13 +6,16 @@ documented exit code, before any request where the problem is known before one."
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from cnaps_llm.errors import BAD_INPUT, SERVER
 
-from ..conftest import SEEDS
+from ..conftest import ROOT, SEEDS
 from ..stubserver import Reply, StubServer, grounded_draft
 
 CASE = SEEDS["003"]
@@ -151,3 +154,15 @@ def test_a_servers_control_characters_never_reach_the_terminal(run_cli, monkeypa
 def test_an_error_naming_a_file_with_a_line_break_stays_one_line(run_cli, tmp_path: Path) -> None:
     res = run_cli("parse", "two\nlines\x1b[2J.txt")
     assert (res.code, res.err) == (BAD_INPUT, "cnaps-llm: two\\nlines\\x1b[2J.txt: file not found; check the path\n")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["parse", "example:003"], ["generate", "--example", "003", "-f", "json"], ["eval", "--example", "003"]])
+def test_stdout_on_a_full_disk_is_one_clear_line(tmp_path: Path, args: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CNAPS_"))}
+    env.update(PYTHONPATH=str(ROOT), CNAPS_CACHE_DIR=str(tmp_path / "cas"))
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run([sys.executable, "-m", "cnaps_llm.cli", *args], env=env, stdout=full, stderr=subprocess.PIPE,
+                              cwd=tmp_path, timeout=120, text=True)
+    assert proc.returncode == BAD_INPUT, proc.stderr
+    assert proc.stderr.splitlines()[-1] == "cnaps-llm: cannot write the output (No space left on device); free some space or send the output elsewhere"
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
