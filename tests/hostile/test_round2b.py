@@ -166,3 +166,39 @@ def test_stdout_on_a_full_disk_is_one_clear_line(tmp_path: Path, args: list[str]
     assert proc.returncode == BAD_INPUT, proc.stderr
     assert proc.stderr.splitlines()[-1] == "cnaps-llm: cannot write the output (No space left on device); free some space or send the output elsewhere"
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- files read whole: bounded, never waited on
+
+
+def _bounded(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run the command in a process whose memory is capped at 1 GB, as a user's machine caps it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CNAPS_"))}
+    env.update(PYTHONPATH=str(ROOT), CNAPS_CACHE_DIR=str(tmp_path / "cas"))
+    limit = "import resource, runpy, sys; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+    return subprocess.run([sys.executable, "-c", limit + "sys.argv = ['cnaps-llm', *sys.argv[1:]]; runpy.run_module('cnaps_llm.cli', run_name='__main__')", *args],
+                          env=env, capture_output=True, text=True, cwd=tmp_path, timeout=60)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["batch", "status", "/dev/zero", "--no-poll"], "/dev/zero: is larger than any batch run state file; give the RUN.json that `batch submit` wrote"),
+    (["batch", "collect", "/dev/zero"], "/dev/zero: is larger than any batch run state file; give the RUN.json that `batch submit` wrote"),
+    (["eval", "--from-run", "/dev/zero"], "/dev/zero: is larger than any batch run state file; give the RUN.json that `batch submit` wrote"),
+    (["eval", str(CASE), "--baseline", "/dev/zero"], "/dev/zero: is larger than 256 MB, more than any eval report; give the file `eval --json` wrote"),
+])
+def test_an_endless_file_given_as_a_state_or_a_baseline_is_refused_in_bounded_memory(tmp_path: Path, args: list[str], message: str) -> None:
+    proc = _bounded(args, tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (BAD_INPUT, "", f"cnaps-llm: {message}\n")
+
+
+@pytest.mark.parametrize("make", ["fifo", "latin1"])
+@pytest.mark.parametrize("args", [["batch", "status", "{}", "--no-poll"], ["eval", "--from-run", "{}"], ["eval", str(CASE), "--baseline", "{}"]])
+def test_a_state_or_baseline_that_is_a_silent_pipe_or_not_utf8_is_one_line(run_cli, tmp_path: Path, make: str, args: list[str]) -> None:
+    path = tmp_path / "run.json"
+    if make == "fifo":
+        os.mkfifo(path)  # no writer: reading it would wait for ever
+    else:
+        path.write_bytes(b'{"run_id": "caf\xe9"}')
+    res = run_cli(*[a.replace("{}", str(path)) for a in args])
+    assert (res.code, res.out) == (BAD_INPUT, "") and len(res.err.splitlines()) == 1, res.err
+    assert res.err.startswith(f"cnaps-llm: {path}: ") and "internal error" not in res.err
