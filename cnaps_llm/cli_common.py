@@ -112,10 +112,10 @@ def run_with_progress(cases: list, settings, *, concurrency: int, on_result=None
 
 
 def exit_code(results: list, bad: int) -> int:
-    """One rule for every command: 2 bad input, else 3 server, else 4 missing recording, else 1 not grounded."""
-    if bad:
-        return BAD_INPUT
+    """One rule for every command: 2 bad input (a file, or a case whose prompt cannot be sent), else 3 server, else 4 missing recording, else 1 not grounded."""
     kinds = {r.error_kind for r in results}
+    if bad or "input" in kinds:
+        return BAD_INPUT
     if kinds & {"server", "deadline"}:
         return SERVER
     if "no_recording" in kinds:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .answer_format import restyle
 from .backends import Backend, Request
 from .draft import parse_draft, render, schema_for
-from .errors import CallFailed, ReplayMiss, UnsupportedFormat
+from .errors import CallFailed, PromptTooLong, ReplayMiss, UnsupportedFormat
 from .grounding import check, grounding_for
 from .inputs import normalise
 from .models import Attempt, Case, ErrorKind, Message, Result, Usage, Violation
@@ -208,6 +208,9 @@ async def run_case(
             break
         except ReplayMiss as exc:
             run.fail(number + 1, mode, messages, "no_recording", str(exc))
+            break
+        except PromptTooLong as exc:  # nothing was sent for it; the other cases still run
+            run.fail(number + 1, mode, messages, "input", str(exc))
             break
         number += 1
         run.model_used = completion.model or run.model_used

@@ -16,7 +16,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, PromptTooLong
 from .models import Case, Message, Source, Violation
 
 TEMPLATE_FILES = (
@@ -162,7 +162,7 @@ def build_messages(t: Templates, case: Case, mode: str, *, model: str, max_token
     while tokens > max_tokens:
         candidates = [s for s in case.sources if s.role == "related" and summaries[s.id]]
         if not candidates:
-            raise ConfigError(
+            raise PromptTooLong(
                 f"prompt for {case.id} needs {tokens} tokens even with summaries shortened; raise --max-input-tokens (now {max_tokens})"
             )
         longest = max(candidates, key=lambda s: len(summaries[s.id] or ""))

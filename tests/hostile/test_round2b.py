@@ -202,3 +202,20 @@ def test_a_state_or_baseline_that_is_a_silent_pipe_or_not_utf8_is_one_line(run_c
     res = run_cli(*[a.replace("{}", str(path)) for a in args])
     assert (res.code, res.out) == (BAD_INPUT, "") and len(res.err.splitlines()) == 1, res.err
     assert res.err.startswith(f"cnaps-llm: {path}: ") and "internal error" not in res.err
+
+
+# --------------------------------------------------------------------------- one bad case never sinks a run
+
+
+def test_a_case_whose_prompt_cannot_fit_fails_alone_and_the_others_run(run_cli, tmp_path: Path) -> None:
+    case = {"question": "How do I denoise a photo?", "recommended": [{"name": "DnCNN", "paper": "https://arxiv.org/abs/1608.03981"}]}
+    data = tmp_path / "set.jsonl"
+    data.write_text("\n".join(json.dumps({**case, "id": i, **({"question": "why? " * 20_000} if i == "long" else {})})
+                              for i in ("first", "long", "last")) + "\n")
+    res, requests = served(run_cli, data, "--jsonl", tmp_path / "r.jsonl", "-o", tmp_path / "out")
+    records = {r["case_id"]: r for r in map(json.loads, (tmp_path / "r.jsonl").read_text().splitlines())}
+    assert res.code == BAD_INPUT and len(requests) == 2, res.err
+    assert (records["first"]["status"], records["last"]["status"]) == ("grounded", "grounded")
+    assert (records["long"]["status"], records["long"]["error_kind"]) == ("failed", "input")
+    assert records["long"]["error"].startswith("prompt for long needs ") and records["long"]["error"].endswith("raise --max-input-tokens (now 6000)")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["first.md", "last.md", "long.failed.md"]
