@@ -97,6 +97,8 @@ def parse(files: Files = None, example: Example = None) -> None:
     A bad file is reported on stderr and the others still parse; the exit code is 2 if any failed.
     """
     parsed, failed = load_cases(files, example)
+    if not parsed and not failed:  # an empty list or JSONL: saying nothing would look like success
+        raise InputError("the dataset holds no cases")
     cases = [c.model_dump(mode="json", exclude_none=True) for c in parsed]
     if cases:
         out = cases[0] if len(cases) == 1 and not failed and len(input_paths(files, example)) == 1 else cases
@@ -238,6 +240,8 @@ def generate(
     )
     paths = input_paths(files, example)
     cases, bad = load_cases(files, example)
+    if not cases and not bad:
+        raise InputError("the dataset holds no cases")
     from .inputs import duplicate_ids, expand_paths
 
     dupes = duplicate_ids([c.id for c in cases])

@@ -219,3 +219,11 @@ def test_a_case_whose_prompt_cannot_fit_fails_alone_and_the_others_run(run_cli, 
     assert (records["long"]["status"], records["long"]["error_kind"]) == ("failed", "input")
     assert records["long"]["error"].startswith("prompt for long needs ") and records["long"]["error"].endswith("raise --max-input-tokens (now 6000)")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["first.md", "last.md", "long.failed.md"]
+
+
+@pytest.mark.parametrize(("name", "content"), [("set.json", "[]"), ("set.jsonl", ""), ("set.jsonl", "\n\n")])
+def test_a_dataset_with_no_cases_is_an_error_not_an_empty_success(run_cli, tmp_path: Path, name: str, content: str) -> None:
+    (tmp_path / name).write_text(content)
+    for command in ("parse", "generate"):
+        res = run_cli(command, tmp_path / name)
+        assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: <input>: the dataset holds no cases\n"), command
