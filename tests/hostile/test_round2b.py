@@ -227,3 +227,25 @@ def test_a_dataset_with_no_cases_is_an_error_not_an_empty_success(run_cli, tmp_p
     for command in ("parse", "generate"):
         res = run_cli(command, tmp_path / name)
         assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: <input>: the dataset holds no cases\n"), command
+
+
+ESCAPES = "\x1b]0;retitled\x07\x1b[2J\r\x00\x9b"
+
+
+@pytest.mark.parametrize("structured", ["json_object", "text"])
+def test_a_models_control_characters_never_reach_the_answer(run_cli, tmp_path: Path, structured: str) -> None:
+    def reply(body: dict) -> str:
+        draft = grounded_draft(body)
+        if structured == "text":  # a plain Markdown answer built from the same draft's words
+            d = json.loads(draft)
+            return f"## 1. Task\n\n{d['task']}\n\n## 2. Workflow\n\nthe result{ESCAPES} of the steps\n"
+        return draft.replace("the result", "the result" + json.dumps(ESCAPES)[1:-1])
+
+    with StubServer(default=Reply(reply_to=reply)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", structured,
+                      "--max-attempts", "1", "--on-fail", "report", "-o", tmp_path / "out", "--jsonl", tmp_path / "r.jsonl")
+    record = json.loads((tmp_path / "r.jsonl").read_text())
+    answer = record["answer"] if record["answer"] is not None else record["attempts"][-1]["answer"]
+    assert "the result]0;retitled[2J" in answer
+    written = "".join(p.read_text() for p in (tmp_path / "out").iterdir())
+    assert not any(c in answer + res.out + written for c in ESCAPES if c not in "]0;retitled[2J"), repr(answer)
