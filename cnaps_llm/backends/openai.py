@@ -314,8 +314,9 @@ class OpenAIBackend:
         assert self.on_token is not None
         stream = await self.client.chat.completions.create(**kwargs, stream=True, stream_options={"include_usage": True})
         parts: list[str] = []
-        size, finish, usage, model = 0, None, None, None
+        size, finish, usage, model, chunks = 0, None, None, None, 0
         async for chunk in stream:
+            chunks += 1
             data = chunk.model_dump()
             usage = data.get("usage") or usage
             model = data.get("model") or model
@@ -329,6 +330,8 @@ class OpenAIBackend:
                         raise _TooLarge
                     parts.append(delta)
                     self.on_token(request.case_id, delta)
+        if not chunks:  # an HTML page or a plain JSON body holds no server-sent event: not an empty answer
+            raise _Refused("the server's streamed reply held no events; check that it serves chat completions, or drop --stream")
         body = {"model": model, "usage": usage, "choices": [{"message": {"content": "".join(parts)}, "finish_reason": finish}]}
         return body, stream.response.headers
 

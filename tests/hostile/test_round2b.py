@@ -249,3 +249,12 @@ def test_a_models_control_characters_never_reach_the_answer(run_cli, tmp_path: P
     assert "the result]0;retitled[2J" in answer
     written = "".join(p.read_text() for p in (tmp_path / "out").iterdir())
     assert not any(c in answer + res.out + written for c in ESCAPES if c not in "]0;retitled[2J"), repr(answer)
+
+
+@pytest.mark.parametrize("body", ["<html><body>Welcome to nginx</body></html>", json.dumps({"error": {"message": "overloaded"}})])
+def test_a_streamed_reply_without_events_is_a_server_failure_not_an_empty_draft(run_cli, tmp_path: Path, body: str) -> None:
+    with StubServer(default=Reply(body=body)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--stream", "--jsonl", tmp_path / "r.jsonl")
+    record = json.loads((tmp_path / "r.jsonl").read_text())
+    assert (res.code, record["error_kind"], len(srv.requests)) == (SERVER, "server", 1)
+    assert record["error"] == "the server's streamed reply held no events; check that it serves chat completions, or drop --stream"
