@@ -258,3 +258,13 @@ def test_a_streamed_reply_without_events_is_a_server_failure_not_an_empty_draft(
     record = json.loads((tmp_path / "r.jsonl").read_text())
     assert (res.code, record["error_kind"], len(srv.requests)) == (SERVER, "server", 1)
     assert record["error"] == "the server's streamed reply held no events; check that it serves chat completions, or drop --stream"
+
+
+def test_check_pairs_refuse_an_id_that_is_not_a_string(run_cli, tmp_path: Path) -> None:
+    pair = {"prompt": CASE.read_text(), "answer": "An answer."}
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(json.dumps({**pair, "id": i}) for i in (["x"], {"a": 1}, True, 1.5, 7, "ok")) + "\n")
+    res = run_cli("check", pairs, "--json")
+    assert res.code == BAD_INPUT
+    assert res.err.splitlines() == [f"cnaps-llm: {pairs}:{n}: `id` must be a string, not {t}" for n, t in ((1, "list"), (2, "dict"), (3, "bool"), (4, "float"))]
+    assert [r["id"] for r in json.loads(res.out)] == ["7", "ok"]
