@@ -268,3 +268,19 @@ def test_check_pairs_refuse_an_id_that_is_not_a_string(run_cli, tmp_path: Path) 
     assert res.code == BAD_INPUT
     assert res.err.splitlines() == [f"cnaps-llm: {pairs}:{n}: `id` must be a string, not {t}" for n, t in ((1, "list"), (2, "dict"), (3, "bool"), (4, "float"))]
     assert [r["id"] for r in json.loads(res.out)] == ["7", "ok"]
+
+
+# --------------------------------------------------------------------------- config
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_threshold_that_is_not_finite_names_the_file_and_the_key(run_cli, tmp_path: Path, value: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.cnaps-llm.eval]\nmin_grounded_rate = {value}\n")
+    res = run_cli("eval", "--example", "003")
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: pyproject.toml: [tool.cnaps-llm.eval] min_grounded_rate = {float(value)} is not a finite number; write e.g. min_grounded_rate = 0.9\n"
+
+
+def test_a_config_that_is_not_a_regular_file_is_not_called_missing(run_cli) -> None:
+    res = run_cli("check", "example:003", "/dev/null", "--config", "/dev/zero")
+    assert (res.code, res.err) == (BAD_INPUT, "cnaps-llm: /dev/zero: is not a regular file; check the path given to --config\n")
