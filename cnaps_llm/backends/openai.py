@@ -173,7 +173,10 @@ def completion_from(body: Any, latency: float, redactor: Redactor) -> Completion
     redact = redactor.redact_obj
     choices = body.get("choices") if isinstance(body, dict) else None
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
-        raise CallFailed("the server returned no choices; check that the model serves chat completions")
+        error = body.get("error") if isinstance(body, dict) else None  # some proxies say why with HTTP 200
+        said = error.get("message") if isinstance(error, dict) else error
+        why = f" [{redactor.clip(_CONTROLS.sub(' ', said), 200)}]" if isinstance(said, str) and said.strip() else ""
+        raise CallFailed(f"the server returned no choices; check that the model serves chat completions{why}")
     choice = choices[0]
     msg = choice.get("message") if isinstance(choice.get("message"), dict) else {}
     content, refusal, finish = msg.get("content"), msg.get("refusal"), choice.get("finish_reason")

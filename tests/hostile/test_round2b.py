@@ -284,3 +284,14 @@ def test_a_threshold_that_is_not_finite_names_the_file_and_the_key(run_cli, tmp_
 def test_a_config_that_is_not_a_regular_file_is_not_called_missing(run_cli) -> None:
     res = run_cli("check", "example:003", "/dev/null", "--config", "/dev/zero")
     assert (res.code, res.err) == (BAD_INPUT, "cnaps-llm: /dev/zero: is not a regular file; check the path given to --config\n")
+
+
+@pytest.mark.parametrize(("body", "said"), [({"error": {"message": "Provider returned error\n\x1b[2J"}}, " [Provider returned error [2J]"),
+                                            ({"error": "rate limited upstream"}, " [rate limited upstream]"),
+                                            ({"choices": []}, "")])
+def test_a_200_reply_without_choices_says_what_the_server_said(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, body: dict, said: str) -> None:
+    monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "0")
+    with StubServer(default=Reply(body=json.dumps(body))) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--jsonl", tmp_path / "r.jsonl")
+    record = json.loads((tmp_path / "r.jsonl").read_text())
+    assert (res.code, record["error"]) == (SERVER, "the server returned no choices; check that the model serves chat completions" + said)
