@@ -48,9 +48,13 @@ def load_templates(folder: Path) -> Templates:
     for name in TEMPLATE_FILES:
         path = folder / name
         try:
+            if not path.is_file():  # a pipe would never end, a device never stop
+                raise FileNotFoundError(path)
             texts[name] = path.read_text(encoding="utf-8")
         except OSError:
             raise ConfigError(f"prompt template {path} is missing; restore it or point CNAPS_PROMPTS_DIR at a full copy") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"prompt template {path} is not UTF-8; re-save it as UTF-8") from None
     digest = hashlib.sha256()
     for name in TEMPLATE_FILES:
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")

@@ -295,3 +295,22 @@ def test_a_200_reply_without_choices_says_what_the_server_said(run_cli, monkeypa
         res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--jsonl", tmp_path / "r.jsonl")
     record = json.loads((tmp_path / "r.jsonl").read_text())
     assert (res.code, record["error"]) == (SERVER, "the server returned no choices; check that the model serves chat completions" + said)
+
+
+@pytest.mark.parametrize("make", ["latin1", "fifo"])
+def test_an_edited_template_that_cannot_be_read_is_one_line(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, make: str) -> None:
+    import shutil
+
+    from cnaps_llm.resources import prompts_dir
+
+    copy = tmp_path / "prompts"
+    shutil.copytree(prompts_dir(), copy)
+    (copy / "system.md").unlink()
+    if make == "fifo":
+        os.mkfifo(copy / "system.md")  # reading it would wait for ever
+    else:
+        (copy / "system.md").write_bytes("Explain, caf\u00e9.".encode("latin-1"))
+    monkeypatch.setenv("CNAPS_PROMPTS_DIR", str(copy))
+    res = run_cli("generate", "--example", "003")
+    what = "is not UTF-8; re-save it as UTF-8" if make == "latin1" else "is missing; restore it or point CNAPS_PROMPTS_DIR at a full copy"
+    assert (res.code, res.out, res.err) == (BAD_INPUT, "", f"cnaps-llm: prompt template {copy / 'system.md'} {what}\n")
