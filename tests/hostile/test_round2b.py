@@ -314,3 +314,12 @@ def test_an_edited_template_that_cannot_be_read_is_one_line(run_cli, monkeypatch
     res = run_cli("generate", "--example", "003")
     what = "is not UTF-8; re-save it as UTF-8" if make == "latin1" else "is missing; restore it or point CNAPS_PROMPTS_DIR at a full copy"
     assert (res.code, res.out, res.err) == (BAD_INPUT, "", f"cnaps-llm: prompt template {copy / 'system.md'} {what}\n")
+
+
+def test_a_user_cache_that_cannot_be_written_does_not_end_a_run_without_cache(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("CNAPS_CACHE_DIR", str(blocked / "cassettes"))  # the mode memory goes beside it: cannot be made
+    res, requests = served(run_cli, CASE, "--cache", "off")
+    assert (res.code, len(requests)) == (0, 1), res.err
+    assert res.out.startswith("## 1. The task")
