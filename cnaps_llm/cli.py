@@ -138,6 +138,8 @@ def check(
     options = type(options)(kinds=chosen, warn=warned)
     if links not in ("any", "fields"):
         raise ConfigError(f"--links must be any or fields, not {links!r}")
+    if prompt_file == answer_file == "-":  # stdin can be read once: the second would read as empty
+        raise InputError("PROMPT and ANSWER cannot both be `-` (stdin); give one of them as a file")
     if prompt_file.startswith("example:"):
         prompt_file = input_paths([prompt_file])[0]
     if answer_file is None:

@@ -323,3 +323,8 @@ def test_a_user_cache_that_cannot_be_written_does_not_end_a_run_without_cache(ru
     res, requests = served(run_cli, CASE, "--cache", "off")
     assert (res.code, len(requests)) == (0, 1), res.err
     assert res.out.startswith("## 1. The task")
+
+
+def test_check_refuses_stdin_for_both_prompt_and_answer(run_cli) -> None:
+    res = run_cli("check", "-", "-", stdin=CASE.read_text())
+    assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: <input>: PROMPT and ANSWER cannot both be `-` (stdin); give one of them as a file\n")
