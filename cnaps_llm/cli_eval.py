@@ -89,6 +89,11 @@ def eval_(
         cases, bad = load_cases(datasets, example)
         if bad or not cases:
             raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
+        from .inputs import duplicate_ids
+
+        dupes = duplicate_ids([c.id for c in cases])
+        if dupes:  # each would be counted twice in every metric, and twice in the JUnit report
+            raise InputError(f"case id(s) {', '.join(dupes[:5])} occur more than once; give each case a unique id")
         results = run_with_progress(cases, settings, concurrency=concurrency, label="evaluating")
     report = evals.evaluate(cases, results, thresholds)
     comparison = None

@@ -328,3 +328,10 @@ def test_a_user_cache_that_cannot_be_written_does_not_end_a_run_without_cache(ru
 def test_check_refuses_stdin_for_both_prompt_and_answer(run_cli) -> None:
     res = run_cli("check", "-", "-", stdin=CASE.read_text())
     assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: <input>: PROMPT and ANSWER cannot both be `-` (stdin); give one of them as a file\n")
+
+
+def test_eval_refuses_a_case_given_twice_instead_of_counting_it_twice(run_cli, tmp_path: Path) -> None:
+    res = run_cli("eval", CASE, CASE, "--json", tmp_path / "r.json")
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: <input>: case id(s) {CASE.stem} occur more than once; give each case a unique id\n"
+    assert not (tmp_path / "r.json").exists()
