@@ -54,6 +54,8 @@ def input_paths(files: list[str] | None, examples: list[str] | None = None) -> l
         out += [str(p) for p in bundled(f.removeprefix("example:"))] if f.startswith("example:") else [f]
     if not out:
         raise InputError("give prompt files, folders or datasets, or --example NAME (try --example 003)")
+    if out.count("-") > 1:  # stdin reads once: the second would read as empty
+        raise InputError("`-` (stdin) can be given once")
     return out
 
 

@@ -335,3 +335,9 @@ def test_eval_refuses_a_case_given_twice_instead_of_counting_it_twice(run_cli, t
     assert (res.code, res.out) == (BAD_INPUT, "")
     assert res.err == f"cnaps-llm: <input>: case id(s) {CASE.stem} occur more than once; give each case a unique id\n"
     assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("command", ["parse", "generate", "eval"])
+def test_stdin_named_twice_is_refused(run_cli, command: str) -> None:
+    res = run_cli(command, "-", "-", stdin=CASE.read_text())
+    assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: <input>: `-` (stdin) can be given once\n")
