@@ -125,15 +125,22 @@ def folder_of(state_path: Path) -> Path:
     return state_path.with_suffix(".batch")
 
 
+MAX_STATE_BYTES = 256 * 1024 * 1024  # a state grows with failed requests' keys: far beyond any real run
+
+
 def load(state_path: Path) -> RunState:
-    try:
-        text = state_path.read_text(encoding="utf-8")
+    from .inputs.text import read_bounded
+
+    try:  # bounded, and not waiting on a pipe: `collect /dev/zero` must not fill the memory
+        data = read_bounded(state_path, limit=MAX_STATE_BYTES)
     except FileNotFoundError:
         raise InputError("no such batch run; start one with `cnaps-llm batch submit DATASET --state FILE`", path=str(state_path)) from None
     except OSError as exc:
         raise InputError(f"cannot read the batch run ({exc.strerror})", path=str(state_path)) from None
+    if len(data) > MAX_STATE_BYTES:
+        raise InputError("is larger than any batch run state file; give the RUN.json that `batch submit` wrote", path=str(state_path))
     try:
-        state = RunState.model_validate_json(text)
+        state = RunState.model_validate_json(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(map(str, err["loc"])) or "the file"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, Completion, Request
 from .errors import ReplayMiss
-from .fsutil import atomic_write, safe_name
+from .fsutil import atomic_write, make_folder, safe_name
 from .redact import redact_obj
 
 if TYPE_CHECKING:
@@ -188,6 +188,8 @@ def wrap(settings: Settings, template_hash: str, live: Callable[[], Backend]) ->
     if settings.cache == "off":
         return live()
     calls = settings.cache == "record" or (settings.cache == "auto" and settings.has_backend)
+    if calls:  # a recording that cannot be written would end the run after a paid call
+        make_folder(settings.cache_dir, "--cache-dir (or CNAPS_CACHE_DIR)")
     hint = ""
     if settings.cache == "auto" and not settings.has_backend:
         hint = (

@@ -62,6 +62,8 @@ def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
         try:
             if not isinstance(obj, dict) or not isinstance(obj.get("answer"), str):
                 raise InputError("each line needs a string `answer`", path=where, line=n)
+            if isinstance(obj.get("id"), (bool, list, dict, float)):  # str() would turn it into an id nobody wrote
+                raise InputError(f"`id` must be a string, not {type(obj['id']).__name__}", path=where, line=n)
             prompt = obj.get("prompt")
             case_obj = {"prompt": prompt} if isinstance(prompt, str) else prompt
             case = case_from_object(case_obj, default_id=str(obj.get("id") or f"line-{n}"), path=where, line=n)

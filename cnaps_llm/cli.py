@@ -97,6 +97,8 @@ def parse(files: Files = None, example: Example = None) -> None:
     A bad file is reported on stderr and the others still parse; the exit code is 2 if any failed.
     """
     parsed, failed = load_cases(files, example)
+    if not parsed and not failed:  # an empty list or JSONL: saying nothing would look like success
+        raise InputError("the dataset holds no cases")
     cases = [c.model_dump(mode="json", exclude_none=True) for c in parsed]
     if cases:
         out = cases[0] if len(cases) == 1 and not failed and len(input_paths(files, example)) == 1 else cases
@@ -136,6 +138,8 @@ def check(
     options = type(options)(kinds=chosen, warn=warned)
     if links not in ("any", "fields"):
         raise ConfigError(f"--links must be any or fields, not {links!r}")
+    if prompt_file == answer_file == "-":  # stdin can be read once: the second would read as empty
+        raise InputError("PROMPT and ANSWER cannot both be `-` (stdin); give one of them as a file")
     if prompt_file.startswith("example:"):
         prompt_file = input_paths([prompt_file])[0]
     if answer_file is None:
@@ -238,7 +242,9 @@ def generate(
     )
     paths = input_paths(files, example)
     cases, bad = load_cases(files, example)
-    from .inputs import duplicate_ids
+    if not cases and not bad:
+        raise InputError("the dataset holds no cases")
+    from .inputs import duplicate_ids, expand_paths
 
     dupes = duplicate_ids([c.id for c in cases])
     if dupes and (out is not None or jsonl is not None):
@@ -264,6 +270,7 @@ def generate(
     sink = Outputs(
         fmt=fmt, folder=out, jsonl=Path(jsonl) if results_file is not None else None,
         jsonl_stdout=jsonl == "-", annotate=annotate, single=len(cases) == 1 and not bad, settings=settings,
+        ids=[c.id for c in cases], inputs=[Path(p) for p in expand_paths(paths) if p != "-"],
     )
     from .pipeline import with_evidence
 
@@ -279,6 +286,16 @@ COMMANDS["eval"] = ".cli_eval:app"
 COMMANDS["batch"] = ".cli_batch:app"
 
 
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so what it still buffers does not fail again at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # a captured stream has no descriptor
+        pass
+
+
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
     debug = os.environ.get("CNAPS_DEBUG") == "1"
@@ -286,7 +303,10 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # here, so a full disk met by the last write is reported like any other
     except CnapsError as exc:
         if debug:
             raise
@@ -295,6 +315,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err("interrupted; finished cases are kept")
         sys.exit(INTERRUPTED)
+    except OSError as exc:  # what the library writes is checked where it writes; this is stdout itself (a full disk, /dev/full)
+        if debug:
+            raise
+        _drop_stdout()
+        err(f"cannot write the output ({exc.strerror or type(exc).__name__}); free some space or send the output elsewhere")
+        sys.exit(BAD_INPUT)
     except RecursionError:
         if debug:
             raise

@@ -35,9 +35,12 @@ ConfigFile = Annotated[
 
 
 def err(message: str) -> None:
+    """One line on stderr: secrets masked, and control characters (a line break in a file
+    name, an escape a server sent) written as escapes, never acted on by the terminal."""
     from .redact import redact
 
-    sys.stderr.write(f"cnaps-llm: {redact(message)}\n")
+    line = "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in redact(message))
+    sys.stderr.write(f"cnaps-llm: {line}\n")
 
 
 def input_paths(files: list[str] | None, examples: list[str] | None = None) -> list[str]:
@@ -51,6 +54,8 @@ def input_paths(files: list[str] | None, examples: list[str] | None = None) -> l
         out += [str(p) for p in bundled(f.removeprefix("example:"))] if f.startswith("example:") else [f]
     if not out:
         raise InputError("give prompt files, folders or datasets, or --example NAME (try --example 003)")
+    if out.count("-") > 1:  # stdin reads once: the second would read as empty
+        raise InputError("`-` (stdin) can be given once")
     return out
 
 
@@ -109,10 +114,10 @@ def run_with_progress(cases: list, settings, *, concurrency: int, on_result=None
 
 
 def exit_code(results: list, bad: int) -> int:
-    """One rule for every command: 2 bad input, else 3 server, else 4 missing recording, else 1 not grounded."""
-    if bad:
-        return BAD_INPUT
+    """One rule for every command: 2 bad input (a file, or a case whose prompt cannot be sent), else 3 server, else 4 missing recording, else 1 not grounded."""
     kinds = {r.error_kind for r in results}
+    if bad or "input" in kinds:
+        return BAD_INPUT
     if kinds & {"server", "deadline"}:
         return SERVER
     if "no_recording" in kinds:

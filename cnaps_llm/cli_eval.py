@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli_common import ConfigFile, Example, Files, Model, err, load_cases, run_with_progress, make_settings
+from .cli_common import ConfigFile, Example, Files, Model, err, input_paths, load_cases, run_with_progress, make_settings
 from .errors import ConfigError, InputError
 
 
@@ -63,7 +63,8 @@ def eval_(
     """
     from . import evals
     from .config import load_config
-    from .fsutil import append_text, atomic_write
+    from .fsutil import append_text, atomic_write, refuse_clobbering
+    from .inputs import expand_paths
     from .thresholds import BY_NAME
 
     given = [name for name, value in limits.items() if value is not None]
@@ -74,6 +75,9 @@ def eval_(
     from .reports.baseline import compare, load_baseline, render
 
     earlier = load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run
+    reports = [("--markdown", markdown_out), ("--json", json_out), ("--junit", junit_out), ("--html", html_out)]
+    named = [*(expand_paths(input_paths(datasets, example)) if from_run is None else []), from_run, baseline, config]
+    refuse_clobbering([(flag, p) for flag, p in reports if p is not None], [Path(p) for p in named if p is not None and p != "-"])
     settings = make_settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
     thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
@@ -85,6 +89,11 @@ def eval_(
         cases, bad = load_cases(datasets, example)
         if bad or not cases:
             raise InputError("the dataset has unreadable cases (above); fix them first" if bad else "the dataset holds no cases")
+        from .inputs import duplicate_ids
+
+        dupes = duplicate_ids([c.id for c in cases])
+        if dupes:  # each would be counted twice in every metric, and twice in the JUnit report
+            raise InputError(f"case id(s) {', '.join(dupes[:5])} occur more than once; give each case a unique id")
         results = run_with_progress(cases, settings, concurrency=concurrency, label="evaluating")
     report = evals.evaluate(cases, results, thresholds)
     comparison = None

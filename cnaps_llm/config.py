@@ -18,6 +18,7 @@ building models (its start-up is budgeted: bench/startup.py). ``evals.Thresholds
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -65,8 +66,9 @@ def load_config(path: Path | None = None) -> Config:
         if not DEFAULT_PATH.is_file():
             return Config()
         path = DEFAULT_PATH
-    elif not path.is_file():
-        raise ConfigError(f"{path}: config file not found; check the path given to --config")
+    elif not path.is_file():  # never read: /dev/zero or a pipe would not end
+        what = "is not a regular file" if path.exists() else "config file not found"
+        raise ConfigError(f"{path}: {what}; check the path given to --config")
     import tomllib  # only when there is a file to read: 1% of `check`'s start-up otherwise
 
     try:
@@ -123,6 +125,8 @@ def _thresholds(value: Any, where: str) -> Mapping[str, float]:
             raise _unknown_key(key, "eval", list(BY_NAME), where)
         if isinstance(limit, bool) or not isinstance(limit, (int, float)):
             raise ConfigError(f"{where}: [{SECTION}.eval] {key} = {_show(limit)} is not a number; write e.g. {key} = 0.9")
+        if not math.isfinite(limit):  # TOML writes nan and inf: every comparison with nan is false
+            raise ConfigError(f"{where}: [{SECTION}.eval] {key} = {limit} is not a finite number; write e.g. {key} = 0.9")
         problem = BY_NAME[key].problem(limit)
         if problem is not None:
             raise ConfigError(f"{where}: [{SECTION}.eval] {key} = {_show(limit)}: {problem}")

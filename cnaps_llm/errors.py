@@ -55,6 +55,11 @@ class ConfigError(CnapsError):
     """Settings that are missing or contradictory (no API key, bad flag value)."""
 
 
+class PromptTooLong(ConfigError):
+    """One case's prompt does not fit ``--max-input-tokens`` even with its summaries
+    shortened: the pipeline records it as that case's failure and goes on with the others."""
+
+
 class BackendError(CnapsError):
     """The model server refused or failed in a way retrying will not fix."""
 

@@ -121,6 +121,46 @@ def _writing(path: Path) -> Iterator[None]:
         raise InputError(f"cannot write it ({exc.strerror or exc}); check the path and its permissions", path=str(path)) from None
 
 
+def make_folder(path: Path, flag: str) -> None:
+    """Make the folder ``path`` (and its parents) now, before any work whose results go in
+    it, or raise an ``InputError`` naming it: a file in its place or a folder that cannot
+    be made would otherwise be found only when the first result is written."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise InputError(f"is a file, not a folder; give {flag} a folder (it is made if missing)", path=str(path))
+    with _writing(Path(path)):
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+
+def file_key(path: Path | str) -> tuple[int, int] | None:
+    """(device, inode) of the regular file ``path`` names (through symlinks), else None."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+def refuse_clobbering(outputs: list[tuple[str, Path]], inputs: list[Path]) -> None:
+    """Before any work: no output (``(flag, path)``) may be an input, and no two outputs one
+    file, or the last written would silently replace the other. A special file, or the file
+    our stdout goes to (``/dev/stdout``), may take several: it is written to, never replaced."""
+    given = {key for p in inputs if (key := file_key(p)) is not None}
+    seen: dict[object, str] = {}
+    for flag, path in outputs:
+        key: object = file_key(path)
+        if _std_stream(path) is not None:  # our stdout: written through, after what it holds
+            continue
+        if key is None:
+            if os.path.exists(path):  # a special file or a folder: reported when written
+                continue
+            key = os.path.abspath(path)
+        if key in given:
+            raise InputError(f"is also an input; give {flag} a new file", path=str(path))
+        if key in seen:
+            raise InputError(f"is given to both {seen[key]} and {flag}; give each its own file", path=str(path))
+        seen[key] = flag
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` atomically (see the module invariants)."""
     with _writing(Path(path)):

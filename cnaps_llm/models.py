@@ -106,7 +106,7 @@ class Message(StrictModel):
     content: str
 
 
-ErrorKind = Literal["server", "deadline", "no_recording", "budget"]
+ErrorKind = Literal["server", "deadline", "no_recording", "budget", "input"]
 
 
 class Usage(StrictModel):

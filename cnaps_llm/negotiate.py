@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from .errors import CallFailed
+from .errors import CallFailed, InputError
 
 FALLBACK = {"json_schema": "json_object", "json_object": "text"}
 
@@ -91,7 +91,7 @@ class ModeNegotiator:
 
             try:
                 atomic_write(self.memory, json.dumps(known, indent=2, sort_keys=True) + "\n")
-            except OSError:
+            except InputError:  # what atomic_write makes of an OSError
                 pass  # a read-only cache costs one probe next run, nothing more
 
     def _recall(self) -> str | None:

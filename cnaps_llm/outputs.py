@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .batch import Appender
-from .fsutil import atomic_write, encodable, inside, safe_name
+from .errors import InputError
+from .fsutil import atomic_write, encodable, file_key, inside, make_folder, safe_name
 from .models import Result
 from .redact import redact_obj
 
@@ -36,13 +38,33 @@ def case_file(folder: Path, result: Result, suffix: str) -> Path:
     return inside(folder, f"{name}.failed.{suffix}" if result.status == "failed" else f"{name}.{suffix}")
 
 
+def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suffix: str) -> None:
+    """An input that a case's answer (or failure report) in ``folder`` would replace is an
+    error: ``generate prompts/ -o prompts/`` must not write answers over the prompts."""
+    given = {key for p in inputs if (key := file_key(p)) is not None}
+    if not given:
+        return
+    for case_id in ids:
+        name = safe_name(case_id)
+        for file in (f"{name}.{suffix}", f"{name}.failed.{suffix}"):
+            path = folder / file
+            if file_key(path) in given:
+                raise InputError("is also an input; give -o another folder, where the answers cannot replace the inputs", path=str(path))
+
+
 class Outputs:
     def __init__(
-        self, *, fmt: str, folder: Path | None, jsonl: Path | None, jsonl_stdout: bool, annotate: bool, single: bool, settings: Settings
+        self, *, fmt: str, folder: Path | None, jsonl: Path | None, jsonl_stdout: bool, annotate: bool, single: bool, settings: Settings,
+        ids: Iterable[str] = (), inputs: Iterable[Path] = (),
     ) -> None:
+        """``ids`` and ``inputs``: the run's case ids and input files, so that an answer that
+        would replace an input is refused here, before any request, not after it."""
         from .reports import get_format
 
         self.form = get_format(fmt)
+        if folder is not None:
+            make_folder(folder, "-o")
+            _refuse_inputs(folder, ids, inputs, self.form.suffix)
         self.fmt, self.folder, self.annotate, self.single, self.settings = fmt, folder, annotate, single, settings
         self.jsonl_stdout = jsonl_stdout
         self.appender = Appender(jsonl) if jsonl is not None else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .answer_format import restyle
 from .backends import Backend, Request
 from .draft import parse_draft, render, schema_for
-from .errors import CallFailed, ReplayMiss, UnsupportedFormat
+from .errors import CallFailed, PromptTooLong, ReplayMiss, UnsupportedFormat
 from .grounding import check, grounding_for
 from .inputs import normalise
 from .models import Attempt, Case, ErrorKind, Message, Result, Usage, Violation
@@ -75,6 +75,9 @@ class RunOptions:
         return cls(**{**base, **over})  # type: ignore[arg-type]
 
 
+# control characters but tab and newline: a model's escapes (\x1b[2J clears a terminal, an OSC
+# sequence retitles it) must not reach an answer that is printed and published
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]+")
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 _MARKERS_ONLY = re.compile(r"\s*(?:\[\^\d+\]|\[\"[^\n]*?\"\]|\[no quote given\])+\s*")
 
@@ -213,6 +216,9 @@ async def run_case(
         except ReplayMiss as exc:
             run.fail(number + 1, mode, messages, "no_recording", str(exc))
             break
+        except PromptTooLong as exc:  # nothing was sent for it; the other cases still run
+            run.fail(number + 1, mode, messages, "input", str(exc))
+            break
         number += 1
         run.model_used = completion.model or run.model_used
         if budget is not None:
@@ -249,13 +255,13 @@ def _judge(run: _CaseRun, completion, mode: str, attempt: Attempt) -> tuple[str 
         attempt.error = "truncated: finish_reason=length"
         return None, [Violation(kind="format", text="length", line=1, message="The reply was cut off at the token limit; write a shorter answer.")]
     if mode == "text":
-        text = normalise(completion.text)
+        text = _CONTROLS.sub("", normalise(completion.text))
         return text, run.check(text)
     draft, problems = parse_draft(completion.text, run.case)
     if draft is None:
         return None, problems
     attempt.draft = draft.model_dump()
-    text = render(draft, run.case)
+    text = _CONTROLS.sub("", render(draft, run.case))  # the draft's strings may carry them as JSON escapes
     return text, run.check(text)
 
 

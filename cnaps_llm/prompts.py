@@ -16,7 +16,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, PromptTooLong
 from .models import Case, Message, Source, Violation
 
 TEMPLATE_FILES = (
@@ -48,9 +48,13 @@ def load_templates(folder: Path) -> Templates:
     for name in TEMPLATE_FILES:
         path = folder / name
         try:
+            if not path.is_file():  # a pipe would never end, a device never stop
+                raise FileNotFoundError(path)
             texts[name] = path.read_text(encoding="utf-8")
         except OSError:
             raise ConfigError(f"prompt template {path} is missing; restore it or point CNAPS_PROMPTS_DIR at a full copy") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"prompt template {path} is not UTF-8; re-save it as UTF-8") from None
     digest = hashlib.sha256()
     for name in TEMPLATE_FILES:
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
@@ -162,7 +166,7 @@ def build_messages(t: Templates, case: Case, mode: str, *, model: str, max_token
     while tokens > max_tokens:
         candidates = [s for s in case.sources if s.role == "related" and summaries[s.id]]
         if not candidates:
-            raise ConfigError(
+            raise PromptTooLong(
                 f"prompt for {case.id} needs {tokens} tokens even with summaries shortened; raise --max-input-tokens (now {max_tokens})"
             )
         longest = max(candidates, key=lambda s: len(summaries[s.id] or ""))

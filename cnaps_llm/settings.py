@@ -89,7 +89,20 @@ class Settings(BaseSettings):
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
+        parts.port  # noqa: B018 -- raises on a port that is not a number from 0 to 65535
         return value.strip()
+
+    @field_validator("openai_api_key")
+    @classmethod
+    def _header_safe(cls, value: SecretStr | None) -> SecretStr | None:
+        # the key goes into an HTTP header: a line break or a non-ASCII letter pasted with it
+        # would fail every request with a misleading error. The message never shows the key.
+        if value is None:
+            return None
+        key = value.get_secret_value().strip()
+        if not all("!" <= c <= "~" for c in key):
+            raise ValueError("holds a space, a line break or a non-ASCII character, which an HTTP header cannot carry; copy the key again")
+        return SecretStr(key)
 
     @property
     def has_backend(self) -> bool:
@@ -127,7 +140,12 @@ def _dotenv(path: str = ".env") -> dict[str, str]:
         return {}
     from dotenv import dotenv_values
 
-    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    try:
+        return {k: v for k, v in dotenv_values(path).items() if v is not None}
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not UTF-8; re-save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
 
 
 def load_settings(**flags: Any) -> Settings:
@@ -142,7 +160,7 @@ def load_settings(**flags: Any) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"
-        env = "OPENAI_BASE_URL" if name == "openai_base_url" else f"CNAPS_{name.upper()}"
+        env = name.upper() if name.startswith("openai_") else f"CNAPS_{name.upper()}"
         raise ConfigError(redact.redact(f"setting `{name}`: {err['msg']}; fix the flag, {env} or .env")) from None
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     redact.configure(key, *redact.url_secrets(settings.openai_base_url))

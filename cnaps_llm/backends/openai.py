@@ -126,11 +126,19 @@ def is_local(base_url: str | None) -> bool:
     return ip.is_loopback or ip.is_private
 
 
+# C0 and C1 controls, DEL: a body's line breaks, carriage returns and terminal escapes
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]+")
+
+
 def body_text(exc: openai.APIStatusError) -> str:
+    """The start of an error reply's body, as it is quoted in a one-line error: its control
+    characters become a space, so a server cannot break the line, rewrite it with a carriage
+    return or send escapes to the user's terminal (``\x1b[2J`` clears it)."""
     try:
-        return exc.response.text[:2000]
+        text = exc.response.text[:2000]
     except Exception:  # a streamed or closed body: the message is all we have
-        return str(exc.message)
+        text = str(exc.message)
+    return _CONTROLS.sub(" ", text)
 
 
 def _format_rejected(exc: BaseException) -> bool:
@@ -165,7 +173,10 @@ def completion_from(body: Any, latency: float, redactor: Redactor) -> Completion
     redact = redactor.redact_obj
     choices = body.get("choices") if isinstance(body, dict) else None
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
-        raise CallFailed("the server returned no choices; check that the model serves chat completions")
+        error = body.get("error") if isinstance(body, dict) else None  # some proxies say why with HTTP 200
+        said = error.get("message") if isinstance(error, dict) else error
+        why = f" [{redactor.clip(_CONTROLS.sub(' ', said), 200)}]" if isinstance(said, str) and said.strip() else ""
+        raise CallFailed(f"the server returned no choices; check that the model serves chat completions{why}")
     choice = choices[0]
     msg = choice.get("message") if isinstance(choice.get("message"), dict) else {}
     content, refusal, finish = msg.get("content"), msg.get("refusal"), choice.get("finish_reason")
@@ -306,8 +317,9 @@ class OpenAIBackend:
         assert self.on_token is not None
         stream = await self.client.chat.completions.create(**kwargs, stream=True, stream_options={"include_usage": True})
         parts: list[str] = []
-        size, finish, usage, model = 0, None, None, None
+        size, finish, usage, model, chunks = 0, None, None, None, 0
         async for chunk in stream:
+            chunks += 1
             data = chunk.model_dump()
             usage = data.get("usage") or usage
             model = data.get("model") or model
@@ -321,6 +333,8 @@ class OpenAIBackend:
                         raise _TooLarge
                     parts.append(delta)
                     self.on_token(request.case_id, delta)
+        if not chunks:  # an HTML page or a plain JSON body holds no server-sent event: not an empty answer
+            raise _Refused("the server's streamed reply held no events; check that it serves chat completions, or drop --stream")
         body = {"model": model, "usage": usage, "choices": [{"message": {"content": "".join(parts)}, "finish_reason": finish}]}
         return body, stream.response.headers
 

@@ -1,8 +1,9 @@
 """Command-line paths  ->  the input files they name.
 
 Invariant: a folder becomes the prompt files directly inside it, sorted by name (not
-recursing, not following anything but the listing); any other path, ``-`` included,
-passes through untouched for the reader to accept or report.
+recursing, not following anything but the listing); a folder holding none (or that
+cannot be listed) and any other path, ``-`` included, pass through untouched for the
+reader to accept or report, so naming an empty folder is an error, not an empty run.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ def expand_paths(paths: list[str]) -> list[str]:
     out: list[str] = []
     for p in paths:
         pp = Path(p)
+        inside: list[str] = []
         if p != "-" and pp.is_dir():
-            out.extend(sorted(str(f) for f in pp.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES))
-        else:
-            out.append(p)
+            try:
+                inside = sorted(str(f) for f in pp.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
+            except OSError:  # unlistable: reading it reports the folder
+                inside = []
+        out.extend(inside or [p])
     return out

@@ -89,6 +89,21 @@ def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
     return normalise(read_decoded(path, limit=limit))
 
 
+def read_bounded(path: str | Path, *, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``path``, so a caller can tell a file over ``limit``
+    (``/dev/zero``) without reading it whole; a named pipe that no one writes to reads as
+    empty instead of blocking. For callers with their own messages: an ``OSError`` is
+    raised as it is (``InputError`` only for a NUL in the path)."""
+    name = str(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+    except ValueError:  # a NUL in the path: only a caller in Python can pass one
+        raise InputError("the path holds a NUL character; check it", path=name.replace("\0", "\\0")) from None
+    with os.fdopen(fd, "rb") as fh:
+        os.set_blocking(fd, True)  # reads of a pipe with a writer wait for its data
+        return fh.read(limit + 1)
+
+
 def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
     """Read a UTF-8 file (``-`` is stdin) as it is, not normalised, or raise ``InputError``."""
     name = str(path)

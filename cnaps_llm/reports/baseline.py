@@ -114,10 +114,14 @@ def parse_baseline(data: Any, source: str) -> Baseline:
 
 def load_baseline(path: str | Path) -> Baseline:
     """Read the earlier report at ``path``."""
+    from ..inputs.text import MAX_DATASET_BYTES, read_bounded
+
     source = str(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+    try:  # bounded, and not waiting on a pipe: `--baseline /dev/zero` must not fill the memory
+        raw = read_bounded(path, limit=MAX_DATASET_BYTES)
+        if len(raw) > MAX_DATASET_BYTES:
+            raise InputError(f"is larger than {MAX_DATASET_BYTES // 2**20} MB, more than any eval report; give the file `eval --json` wrote", path=source)
+        data = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise InputError("no such file; give the JSON report of an earlier run (`eval --json FILE`)", path=source) from None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
