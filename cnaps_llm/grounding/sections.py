@@ -36,14 +36,14 @@ _BOLD_LINE = patterns.compile(r"\*\*[^*\n]+\*\*:?|__[^_\n]+__:?")
 # "2. CNAPS-style Workflow", "C. Justification & References": plain lines that head a part
 # in answers without Markdown; counted only where their words name a part
 _PLAIN_HEADING = patterns.compile(
-    r"(?:(?:\d{1,2}|[A-Z])[.)] [^*:\n]{3,55}|(?:Part|Section) \d{1,2}\b[^*:\n]{0,55})[^.:!?*\n]"
+    r"(?:(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)] [^*:\n]{3,55}|(?:Part|Section) \d{1,2}\b[^*:\n]{0,55})[^.:!?*\n]"
 )
 PLAIN = 8
 # a line that may be a heading, found on the answer with "\n" put in front (so offsets of
 # the "\n" are the answer's line starts): it starts with "#", "**" or "__"
 # (an emoji may lead it: "🎯 **Core Task**"), or "2. "/"C. "/"Part 2 "
 _HEADING_LINE = patterns.compile(r"\n[ \t]*(?:[^\x00-\x7f\w\s][ \t]*){0,4}((?:#|\*\*|__)[^\n]*)")
-_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:(?:\d{1,2}|[A-Z])[.)]|(?:Part|Section) \d{1,2}\b) [^\n]*)")
+_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)]|(?:Part|Section) \d{1,2}\b) [^\n]*)")
 # our rendered format, on "\n" + the answer: the model label alone on its line over the first
 # numbered step ("**Model:**\n1. **Name**: …"), as the renderer writes it. A prose answer's
 # bold "**Model:** SwinIR restores…" on one line is not ours.
