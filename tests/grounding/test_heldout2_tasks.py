@@ -85,3 +85,32 @@ def test_placeholders_in_other_shapes(extra: str, shown: str) -> None:
 )
 def test_sound_text_in_those_shapes(extra: str) -> None:
     assert _placeholders(BASE.format(extra=extra)) == []
+
+
+# --------------------------------------------------------------------------- loose grounding
+
+from ..test_task_claims import answer as task_answer  # noqa: E402
+from ..test_task_claims import case as task_case  # noqa: E402
+
+
+def _task_flags(body: str, c) -> list[str]:  # type: ignore[no-untyped-def]
+    return [v.text for v in check(task_answer(body), c) if v.kind == "task"]
+
+
+def test_a_plain_word_in_a_summary_grounds_no_task() -> None:
+    summary = "We build a privacy-safe training set and encode each degradation as a compact vector."
+    c = task_case("How can I repair the scratches on my old print?", summary=summary)
+    assert _task_flags("A first branch blurs every face for privacy, then a second one vectorizes the logo.", c) == [
+        "blurs every face", "vectorizes",
+    ]
+    # twin: the user's own plain word grounds the task
+    asked = task_case("How can I repair the scratches on my old print and keep people private with face blurring?")
+    assert _task_flags("A first branch blurs every face for privacy.", asked) == []
+
+
+def test_a_plain_word_of_the_user_implies_no_further_task() -> None:
+    c = task_case("Restore my night street photo so the people's outlines are clear.")
+    assert _task_flags("A counter then tallies how many people are on the street.", c) == ["tallies how many"]
+    # twin: a question that asks for detection by its term grounds what detection implies
+    detect = task_case("Run object detection on my night street photo so every person is boxed.")
+    assert _task_flags("A counter then tallies how many people are on the street.", detect) == []
