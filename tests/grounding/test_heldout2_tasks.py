@@ -114,3 +114,62 @@ def test_a_plain_word_of_the_user_implies_no_further_task() -> None:
     # twin: a question that asks for detection by its term grounds what detection implies
     detect = task_case("Run object detection on my night street photo so every person is boxed.")
     assert _task_flags("A counter then tallies how many people are on the street.", detect) == []
+
+
+# --------------------------------------------------------------------------- tasks the vocabulary lacked, plain-word claims
+
+NEUTRAL = "How do these models work on my old scans?"
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("A sky-swap module puts a blue sky over the washed-out one.", "sky-swap"),
+        ("The glass branch removes the reflections in the shop window.", "removes the reflections"),
+        ("A flare removal pass cleans up the sun streaks.", "flare removal"),
+        ("A lane-finding branch outlines the road on each frame.", "lane-finding"),
+        ("Finally it interpolates new frames between the scanned ones.", "interpolates new frames"),
+        ("An aesthetic scoring head ranks the three outputs.", "aesthetic scoring"),
+        ("The subject is cut out with a soft alpha matte before blending.", "alpha matte"),
+        ("Reflections on the bottle are painted out.", "Reflections on the bottle are painted out"),
+        ("The background of every scan is removed.", "background of every scan is removed"),
+        ("The face is then matched against the employee photos on file.", "matched against the employee photos"),
+        ("A second module verifies the identity of whoever is in the scan.", "verifies the identity"),
+        ("It picks out the station names printed on the platform.", "picks out the station names"),
+        ("Each face in the crowd is blurred out, or rather a branch blurs out the faces.", "blurs out the faces"),
+        ("It follows each cyclist from frame to frame.", "follows each cyclist from frame to frame"),
+        ("The cleaned scan is turned into an infrared rendering.", "turned into an infrared"),
+        ("The floor plan is converted into a 3D walk-through.", "converted into a 3D"),
+        ("A final branch cleans the crowd noise out of the soundtrack.", "cleans the crowd noise out of the soundtrack"),
+        ("The restored print is animated into a ten-second looping video.", "animated into a ten-second looping video"),
+        ("It is then made three times larger.", "made three times larger"),
+        ("It wipes the watermark off each scan.", "wipes the watermark"),
+        ("A stick figure of the dancer's pose is estimated first.", "stick figure"),
+    ],
+)
+def test_tasks_in_new_words_are_claims(claim: str, text: str) -> None:
+    flags = _task_flags(claim, task_case(NEUTRAL))
+    assert flags == [text]
+
+
+@pytest.mark.parametrize(
+    "gap",
+    [
+        "None of the listed models removes reflections from glass.",
+        "A sky-swap module would need a model the list does not include.",
+        "Lane detection is outside what these restorers do.",
+        "Frame interpolation is not provided by any source here.",
+        "Nothing here verifies the identity of the people in the scan.",
+        "If you wanted the clip animated into a short looping video, that would take a model the list lacks.",
+        "Turning the scan into a 3D walk-through is beyond these models.",
+    ],
+)
+def test_the_same_tasks_in_gap_statements_pass(gap: str) -> None:
+    assert _task_flags(gap, task_case(NEUTRAL)) == []
+
+
+def test_a_source_that_names_the_task_grounds_it() -> None:
+    c = task_case(NEUTRAL, name="Restoration-Example-ReflectionRemoval")
+    assert _task_flags("The glass branch removes the reflections in the shop window.", c) == []
+    frames = task_case("Can AI do frame interpolation on my stuttering video?")
+    assert _task_flags("Finally it interpolates new frames between the old ones.", frames) == []
