@@ -168,10 +168,11 @@ def _key(line: str) -> str:
 KEY_CHARS = 12
 
 
-def _copy_table(a: Answer) -> tuple[frozenset[str], frozenset[str]]:
+def _copy_table(a: Answer) -> tuple[frozenset[str], frozenset[str], str]:
     """The instruction's lines an answer must not copy as its content (normalised; not its
     numbered items, which an answer may reuse as headings, nor lines holding the user's
-    question, which an answer may quote), and their keys (``_key``). Once per case."""
+    question, which an answer may quote), their keys (``_key``), and the question
+    (normalised). Once per case."""
     g = a.g
     known = g.derived.get("hollow.copies")
     if known is None:
@@ -182,22 +183,34 @@ def _copy_table(a: Answer) -> tuple[frozenset[str], frozenset[str]]:
             if len(n.split()) < COPY_WORDS or _ITEM.match(raw) or (question and (question[:40] in n or n in question)):
                 continue
             lines.add(n)
-        known = g.derived["hollow.copies"] = (frozenset(lines), frozenset(n[:KEY_CHARS] for n in lines))
+        known = g.derived["hollow.copies"] = (frozenset(lines), frozenset(n[:KEY_CHARS] for n in lines), question)
     return known  # type: ignore[no-any-return]
+
+
+def _quotes_question(line: str, question: str) -> bool:
+    """Is ``line`` the user's question and nothing more (quote marks and markup aside)?"""
+    return bool(question) and _norm(line).strip("\"'“”‘’ ") == question.strip("\"'“”‘’ ")
 
 
 OPENING_LINES = 12
 
 
+def is_question(a: Answer, line: str) -> bool:
+    """Is ``line`` (a copy ``copies`` found) the user's question rather than an instruction?"""
+    return _quotes_question(line, _copy_table(a)[2])
+
+
 def copies(a: Answer) -> Iterator[tuple[int, str]]:
     """Where the answer copies the instruction's lines as its content: in its opening (above
     the first heading), two copied lines or more; under a heading, from its first line on,
-    two or more, or one that is all that stands there. The first copied line of each, with
-    its offset. Headings and code fences are not read."""
-    lines, keys = _copy_table(a)
-    if not lines:
+    two or more, or one that is all that stands there (the user's question, quoted as all
+    a part says, is such a copy too). The first copied line of each, with its offset.
+    Headings and code fences are not read."""
+    lines, keys, question = _copy_table(a)
+    if not lines and not question:
         return
     text = a.text
+    qkey = question[:KEY_CHARS - 1]
     for lo, hi in _sections(a):
         copied: list[tuple[int, int]] = []
         rest = False  # content beside the copies
@@ -205,6 +218,8 @@ def copies(a: Answer) -> Iterator[tuple[int, str]]:
             line = text[start:end]
             if _key(line) in keys and not a.fenced(start) and _norm(line) in lines:
                 copied.append((start, end))
+            elif lo > 0 and qkey and qkey in _key(line) and _quotes_question(line, question) and not a.fenced(start):
+                copied.append((start, end))  # the question quoted as all a part says
             else:
                 rest = True
                 if lo > 0 or n >= OPENING_LINES:  # the opening is read on: its copies need not follow each other

@@ -173,3 +173,33 @@ def test_a_source_that_names_the_task_grounds_it() -> None:
     assert _task_flags("The glass branch removes the reflections in the shop window.", c) == []
     frames = task_case("Can AI do frame interpolation on my stuttering video?")
     assert _task_flags("Finally it interpolates new frames between the old ones.", frames) == []
+
+
+# --------------------------------------------------------------------------- a part that only repeats the question, a short loop
+
+QUESTION = "My night photo of the harbour is noisy; can you clean it and make it larger?"
+
+
+def _quality(text: str) -> list[str]:
+    return [v.message for v in check(text, case(SECTIONS), kinds="quality")]
+
+
+def test_a_part_that_only_quotes_the_question() -> None:
+    text = f"## 1. Core Task\n\nThe user wants the noisy harbour photo cleaned and enlarged.\n\n## 2. Workflow\n\n> \"{QUESTION}\"\n\n## 3. References\n\n{REFS}\n"
+    assert [m for m in _quality(text) if "only repeats the user's question" in m] == [
+        '"> "My night photo of the harbour is noisy; can you clean it…" only repeats the user\'s question; answer it in its place.'
+    ]
+    # twin: the question quoted, then answered under the same heading
+    answered = text.replace(f'> "{QUESTION}"\n', f'> "{QUESTION}"\n\n{WORKFLOW}\n')
+    assert [m for m in _quality(answered) if "question" in m] == []
+
+
+def test_a_short_sentence_written_again_and_again() -> None:
+    # one long line holding it four times: read by its sentences
+    text = BASE.format(extra=" ".join(["The harbour photo gets cleaned here."] * 4))
+    assert [m for m in _quality(text) if "repeats" in m] == [
+        'The answer repeats "The harbour photo gets cleaned here" 4 times; say each thing once.'
+    ]
+    # twin: a module's input line written three times, as real answers do
+    spec = "\n".join(["- Input: the noisy harbour photo (RGB)"] * 3)
+    assert [m for m in _quality(BASE.format(extra=spec)) if "repeats" in m] == []

@@ -45,6 +45,9 @@ ASIDE_MENTIONS = 2  # mentions of a model (by each of its keys) read to see whet
 # a wall repeating itself: a sentence of REPEAT_WORDS words or more written REPEATS times,
 # or repeated sentences making up REPEATED_SHARE of the answer's words
 REPEATS, REPEAT_WORDS, REPEATED_SHARE = 3, 8, 0.4
+# or a shorter sentence (LOOP_WORDS words or more) written LOOP_REPEATS times: real answers
+# repeat a module's "- Input: RGB image (H×W×3)" line three times, never a sentence four
+LOOP_REPEATS, LOOP_WORDS = 4, 5
 
 _LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
 # the first character of the next line that is neither blank nor a rule ("---", "***")
@@ -183,7 +186,10 @@ def _empty(a: Answer) -> Iterator[Finding]:
     for at, shown in hollow.placeholders(a):
         yield Finding(at, shown, f'"{_clip(shown, 60)}" is a placeholder where content belongs; write what belongs there or remove it.')
     for at, shown in hollow.copies(a):
-        yield Finding(at, shown, f'"{_clip(shown, 60)}" copies the prompt\'s instructions instead of following them; write the answer they ask for in its place.')
+        if hollow.is_question(a, shown):
+            yield Finding(at, shown, f'"{_clip(shown, 60)}" only repeats the user\'s question; answer it in its place.')
+        else:
+            yield Finding(at, shown, f'"{_clip(shown, 60)}" copies the prompt\'s instructions instead of following them; write the answer they ask for in its place.')
     if "\n" not in text:
         return
     for m in _EMPTY_ITEM.finditer(a.nl):  # offsets in the answer: the match starts at its "\n"
@@ -333,17 +339,20 @@ def _length(a: Answer) -> Iterator[Finding]:
     long = [ln for ln in pieces if len(ln) > LONG_LINE]
     if long:
         pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
-    counts = Counter(pieces)
+    counts = Counter(p.rstrip(". ") for p in pieces)  # a sentence that ends a line or a paragraph is the same sentence
     if len(counts) == len(pieces):
         return  # nothing written twice
     # a source's name may well recur (a step, a reason, a reference): it is no wall
     repeated = [
         (p.strip(), k) for p, k in counts.items()
-        if k >= 2 and len(p) >= SEGMENT_CHARS and p.count(" ") >= 5 and not _names_part(p, a)
+        if k >= 2 and len(p) >= SEGMENT_CHARS and p.count(" ") >= LOOP_WORDS - 1 and not _names_part(p, a)
     ]
     if not repeated:
         return
-    wall = [(p, k) for p, k in repeated if k >= REPEATS and len(p.split()) >= REPEAT_WORDS]
+    wall = [
+        (p, k) for p, k in repeated
+        if (k >= REPEATS and len(p.split()) >= REPEAT_WORDS) or (k >= LOOP_REPEATS and len(p.split()) >= LOOP_WORDS)
+    ]
     if not wall:  # the share of repeated words decides: only now are all the words counted
         n = n if n is not None else len(a.view.text.split())
         share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
