@@ -203,3 +203,43 @@ def test_a_short_sentence_written_again_and_again() -> None:
     # twin: a module's input line written three times, as real answers do
     spec = "\n".join(["- Input: the noisy harbour photo (RGB)"] * 3)
     assert [m for m in _quality(BASE.format(extra=spec)) if "repeats" in m] == []
+
+
+# --------------------------------------------------------------------------- gap statements in more shapes
+
+
+@pytest.mark.parametrize(
+    "gap",
+    [
+        "Pose estimation: not something the listed restorer does.",  # a label answered by a negation
+        "Captioning would have helped here, but it isn't on offer.",  # counterfactual
+        "Depth estimation is left out on purpose.",  # left out / dropped / omitted
+        "Skip the colorization pass; the scan is already in colour.",  # imperative skip
+        "I left out object tracking because no source covers it.",
+        "Unlike an OCR engine, the restorer never reads the page.",  # contrast
+        "The design stops short of face recognition.",
+        "Should you ever need upscaling, a further model would have to be added.",  # conditional
+        "Adding a captioner is possible, but none of the sources provides one.",
+        "Inpainting is handled by no model in the list.",
+        "Neither source offers pose estimation, OCR, tracking or image captioning.",  # a list of tasks
+        "Face detection and recognition are both out of reach for these models.",
+    ],
+)
+def test_gap_statements_in_more_shapes_pass(gap: str) -> None:
+    assert _task_flags(gap, task_case(NEUTRAL)) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("Pose estimation: the second branch runs it on each scan.", "Pose estimation"),
+        ("Depth estimation is left to the second branch, which runs it on each scan.", "Depth estimation"),
+        ("Skip nothing: the pipeline also performs colorization.", "colorization"),
+        ("Like an OCR engine, it reads every line of the page.", "OCR"),
+        ("Upscaling runs last, and no other model touches the result.", "Upscaling"),
+        ("Without a mask, colorization and tracking run on each frame.", "colorization"),
+        ("Inpainting works with no mask at all.", "Inpainting"),
+    ],
+)
+def test_the_same_tasks_claimed_beside_those_words_are_flagged(claim: str, text: str) -> None:
+    assert _task_flags(claim, task_case(NEUTRAL))[:1] == [text]
