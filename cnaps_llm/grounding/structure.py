@@ -350,7 +350,9 @@ def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = (
         missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:
-        if _REASONS_RE.search(_closing_paragraph(text).lower()):
+        # a closing paragraph that justifies the design, or footnote-style references
+        # ("[^1]: https://…", "[2]: https://…") that list the sources' links
+        if _REASONS_RE.search(_closing_paragraph(text).lower()) or _FOOTNOTE_LINK.search(text):
             missing.pop()
     return missing
 
@@ -414,7 +416,9 @@ def _weakly_addressed(
     return out
 
 
-_WH = patterns.compile(r"[\s*_`]*(?:what|how|where|why|which|who)\b", re.I)
+# a question, with or without a "Q:" before it ("**Q: What backs this up?**")
+_WH = patterns.compile(r"[\s*_`]*(?:q\d{0,2}[:.)]\s*)?(?:what|how|where|why|which|who)\b", re.I)
+_FOOTNOTE_LINK = patterns.compile(r"^[ \t]*\[\^?[\w.-]{1,10}\]:[^\n]*https?://", re.M)
 
 
 def _in_place(heads: list[tuple[int, str, str]], parts: list[Part]) -> bool:

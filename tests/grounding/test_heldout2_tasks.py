@@ -243,3 +243,28 @@ def test_gap_statements_in_more_shapes_pass(gap: str) -> None:
 )
 def test_the_same_tasks_claimed_beside_those_words_are_flagged(claim: str, text: str) -> None:
     assert _task_flags(claim, task_case(NEUTRAL))[:1] == [text]
+
+
+# --------------------------------------------------------------------------- references as footnotes, questions as labels
+
+
+def test_footnote_references_address_the_reference_part() -> None:
+    text = (
+        "## Task\nThe user wants the noisy harbour photo cleaned and enlarged.\n\n"
+        "## Workflow\nThe photo goes to Denoise-Restormer-Real[^1], then to SISR-HAT-4x[^2].\n\n"
+        "[^1]: https://arxiv.org/abs/2111.09881\n[^2]: https://arxiv.org/abs/2205.04437\n"
+    )
+    assert missing(text) == []
+    # twin: footnotes that give no link list no source
+    bare = text.replace("https://arxiv.org/abs/2111.09881", "the Restormer paper").replace("https://arxiv.org/abs/2205.04437", "the HAT paper")
+    assert missing(bare) == [3]
+
+
+def test_labels_asked_as_questions_with_a_q() -> None:
+    text = (
+        "**Q: What is wanted?**\nA: a cleaner and larger copy of the harbour photo taken at night.\n\n"
+        f"**Q: How would it run?**\nA: {WORKFLOW}\n\n**Q: What backs this up?**\nA: {REFS}\n"
+    )
+    assert missing(text) == []
+    # twin: the last label asks nothing and its text cites nothing
+    assert missing(text.replace(f"**Q: What backs this up?**\nA: {REFS}", "**Closing**\nThat is all.")) == [3]
