@@ -61,6 +61,7 @@ _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 _ASIDE_CUE = patterns.compile(patterns.trie_regex([[re.escape(c) for c in cue] for cue in (
     "not ", "n't", "n’t", "irrelevant", "unsuitable", "unnecessary", "exclud", "omit", "skip", "set aside",
     "instead", "rather than", "optional", "outside th", "no need", "no role", "mismatch",
+    "it aside", "them aside", "one aside", "wrong tool", "wrong model", "poor fit", "bad fit",
 )]))
 _NOT_WHAT = patterns.compile(
     r"(?:be |directly |really )?(?:used|needed|necessary|suitable|suited|relevant|applicable|required|a fit|"

@@ -268,3 +268,42 @@ def test_labels_asked_as_questions_with_a_q() -> None:
     assert missing(text) == []
     # twin: the last label asks nothing and its text cites nothing
     assert missing(text.replace(f"**Q: What backs this up?**\nA: {REFS}", "**Closing**\nThat is all.")) == [3]
+
+
+# --------------------------------------------------------------------------- the one recommended model set aside by its role
+
+SEED_Q = "My grainy indoor photos from an old phone came out clean after AI denoising. How does it remove noise without losing detail?"
+ONE = [{"name": "Deblur-MIMO-UNet-RealBlur", "github": "https://github.com/chosj95/MIMO-UNet"}]
+
+
+def _models_flags(workflow: str, recommended=ONE) -> list[str]:  # type: ignore[no-untyped-def]
+    from cnaps_llm.inputs import case_from_object
+
+    c = case_from_object({"id": "s", "question": SEED_Q, "recommended": recommended}, default_id="s")
+    text = (
+        "## 1. Task\n\nThe user wants to know how noise is removed from grainy indoor photos without losing detail.\n\n"
+        f"## 2. Workflow\n\n{workflow} Denoising networks in general learn from pairs of noisy and clean photos.\n\n"
+        "## 3. Sources\n\n- https://github.com/chosj95/MIMO-UNet: code of the recommended deblurring model.\n"
+    )
+    return [v.text for v in check(text, c, kinds="quality") if "neither used" in v.message]
+
+
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "The single recommended model removes blur, which is another task, so I set it aside.",
+        "The listed checkpoint is the wrong tool here: it deblurs.",
+        "Nothing recommended addresses grain, so what follows is general.",
+        "None of what was recommended targets noise.",
+    ],
+)
+def test_the_one_recommended_model_set_aside_by_its_role(aside: str) -> None:
+    assert _models_flags(aside) == []
+
+
+def test_the_role_sentence_without_an_aside_or_with_two_models() -> None:
+    # twin: "the recommended model" used, not set aside, leaves the named model unhandled
+    assert _models_flags("The single recommended model also helps with grain.") == ["Deblur-MIMO-UNet-RealBlur"]
+    # twin: with two recommended models "the recommended model" says which one is meant no more
+    two = [*ONE, {"name": "Denoise-SwinIR-Noise15", "github": "https://github.com/JingyunLiang/SwinIR"}]
+    assert _models_flags("The single recommended model removes blur, so I set it aside.", two) == ["Deblur-MIMO-UNet-RealBlur"]

@@ -29,7 +29,7 @@ from functools import lru_cache
 from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
 from .. import hollow, patterns, sections, vocab
 from ..index import Grounding
-from ..mentions import distinct_forms, lower_keys
+from ..mentions import distinct_forms, lower_keys, says_none_fits
 from ..sections import Answer
 from ..tasks import tasks_in
 from ..words import QUESTION_STOP as _STOP
@@ -254,10 +254,30 @@ def _models(a: Answer) -> Iterator[Finding]:
                 unhandled.append((name, "is mentioned but neither used in the workflow nor set aside with a reason"))
     if subset and handled:
         return
+    if unhandled and _all_set_aside(a, len(recommended)):
+        return
     if subset and not handled and unhandled:
         unhandled = unhandled[:1]
     for name, why in unhandled:
         yield Finding(None, name, f'The recommended model "{name}" {why}; use it in a step, or set it aside saying why it does not fit (for example "does not fit: it is a deblurring model").')
+
+
+# the recommended model named by its role, not its name: "the (single) recommended model",
+# "the listed checkpoint" (read only where one model is recommended)
+_THE_MODEL = patterns.compile(
+    r"the (?:only |single |one )?(?:recommended|listed|provided|given|suggested) (?:\w+ )?(?:model|checkpoint|network|tool)\b"
+)
+
+
+def _all_set_aside(a: Answer, count: int) -> bool:
+    """Does the answer set every recommended model aside without naming them: it says
+    plainly that none fits, or, where one model is recommended, sets "the recommended
+    model" aside (an honest answer to a question the model does not fit)?"""
+    if says_none_fits(a.text, a.low):
+        return True
+    if count != 1 or "the " not in a.low:
+        return False
+    return any(a.says_aside(m.start()) for m in _THE_MODEL.finditer(a.low))
 
 
 def _set_aside(a: Answer, name: str) -> bool:
