@@ -158,6 +158,7 @@ def test_tasks_in_new_words_are_claims(claim: str, text: str) -> None:
         "None of the listed models removes reflections from glass.",
         "A sky-swap module would need a model the list does not include.",
         "Lane detection is outside what these restorers do.",
+        "A captioning model would be needed to write alt text, and none is listed.",  # "would be needed"
         "Frame interpolation is not provided by any source here.",
         "Nothing here verifies the identity of the people in the scan.",
         "If you wanted the clip animated into a short looping video, that would take a model the list lacks.",
@@ -307,3 +308,45 @@ def test_the_role_sentence_without_an_aside_or_with_two_models() -> None:
     # twin: with two recommended models "the recommended model" says which one is meant no more
     two = [*ONE, {"name": "Denoise-SwinIR-Noise15", "github": "https://github.com/JingyunLiang/SwinIR"}]
     assert _models_flags("The single recommended model removes blur, so I set it aside.", two) == ["Deblur-MIMO-UNet-RealBlur"]
+
+
+# --------------------------------------------------------------------------- more tasks said by a verb and its object
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("The last module tells the user what species the bird is.", "tells the user what species"),
+        ("A helper writes alt-text for the gallery.", "writes alt-text"),
+        ("It identifies the landmarks on the skyline.", "identifies the landmarks"),
+        ("Branch C writes down the dialogue from the clip.", "writes down the dialogue"),
+        ("The scan is converted into searchable text at the end.", "converted into searchable"),
+        ("Another step files the shots into folders by event.", "files the shots into folders"),
+        ("It flags explicit content before anything is shared.", "flags explicit content"),
+        ("It then removes the tourists from the square.", "removes the tourists"),
+        ("A geometry step levels the horizon.", "levels the horizon"),
+        ("It exchanges the faces of the bride and groom.", "exchanges the faces"),
+        ("Next it segments the road from the pavement.", "segments the road from"),
+        ("A 3D face model of the speaker comes out last.", "3D face model"),
+        ("Finally it narrates the report to you.", "narrates the report to you"),
+        ("It fills out the missing part of the fence.", "fills out the missing"),
+        ("The judge grades every shot for composition.", "grades every shot"),
+    ],
+)
+def test_more_tasks_said_by_a_verb_and_its_object(claim: str, text: str) -> None:
+    assert _task_flags(claim, task_case(NEUTRAL)) == [text]
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "The guide tells you which of the two checkpoints suits a scan.",  # "which" without a kind
+        "It tells you what kind of blur is present.",  # a kind of degradation is no class of object
+        "A captioning model would be needed to write alt text, and none is listed.",  # gap
+        "The restorer fills the gap between the two steps.",  # "fills" without "missing"
+        "The prompt encoder scores each image for how well it matches the text.",  # scoring is no rating
+        "It reads the instructions in the config file, then runs.",  # reading without speaking to someone
+    ],
+)
+def test_sound_sentences_beside_those_verbs_pass(sound: str) -> None:
+    assert _task_flags(sound, task_case(NEUTRAL)) == []
