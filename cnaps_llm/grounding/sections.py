@@ -26,7 +26,8 @@ from .rules import View
 # prevent. (``structure`` reads the parts a prompt asks for; this reads an answer's outline.)
 _PART_WORDS = (
     ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what the user"),
-    ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?"),
+    ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) (?:works?|(?:would |will )?runs?)"
+     r"|f(?<!\wf)low\b|s(?<!\ws)teps?\b|a(?<!\wa)rchitecture|under the hood"),
     ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
 )
 PARTS = tuple((name, patterns.compile(words)) for name, words in _PART_WORDS)

@@ -347,7 +347,15 @@ def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = (
         if missing:
             missing = _labelled(lines, heads, missing)
     else:
-        missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
+        # no headings: a part is addressed by its words, or, for the workflow and the
+        # references, by their content anywhere (a source named or an arrow; a link or a
+        # word of papers and links: a source named is the workflow's too)
+        missing = [
+            p for p, pattern, stems in asked
+            if not (any(st in low for st in stems) and pattern.search(low))
+            and not (p.family == "workflow" and _has_content(p, text, names))
+            and not ((p.family == "references" or p.references) and _LINK_OR_REF.search(text))
+        ]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:
         # a closing paragraph that justifies the design, or footnote-style references

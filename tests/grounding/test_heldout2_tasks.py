@@ -350,3 +350,33 @@ def test_more_tasks_said_by_a_verb_and_its_object(claim: str, text: str) -> None
 )
 def test_sound_sentences_beside_those_verbs_pass(sound: str) -> None:
     assert _task_flags(sound, task_case(NEUTRAL)) == []
+
+
+# --------------------------------------------------------------------------- short answers without headings, flows in bullets
+
+
+def test_a_short_answer_without_headings_addresses_the_parts() -> None:
+    text = (
+        "Your harbour photo needs cleaning and enlarging. I would run it through Denoise-Restormer-Real first "
+        "and then give the clean result to SISR-HAT-4x; the papers are https://arxiv.org/abs/2111.09881 and "
+        "https://arxiv.org/abs/2205.04437."
+    )
+    assert missing(text) == []
+    # twin: no source named, no arrow, no link: neither the workflow nor the references is there
+    bare = "Your harbour photo needs cleaning and enlarging, which modern restoration can do well enough for print."
+    assert missing(bare) == [2, 3]
+
+
+def test_a_flow_in_a_bullet_uses_the_model() -> None:
+    from ..test_structure_parts import PRIMARY  # every model is to be used or set aside
+
+    c = case(PRIMARY)
+    text = (
+        "- **Task:** the noisy harbour photo, cleaned and then enlarged for print.\n"
+        "- **Flow:** photo → Denoise-Restormer-Real → clean photo → SISR-HAT-4x → larger photo.\n"
+        "- **Papers:** https://arxiv.org/abs/2111.09881 and https://arxiv.org/abs/2205.04437, the two models used.\n"
+    )
+    assert [v.text for v in check(text, c, kinds="quality") if "neither used" in v.message] == []
+    # twin: the second model only in the papers line, with no flow naming it
+    cut = text.replace(" → clean photo → SISR-HAT-4x", "").replace("the two models used", "SISR-HAT-4x among them")
+    assert [v.text for v in check(cut, c, kinds="quality") if "neither used" in v.message] == ["SISR-HAT-4x"]

@@ -241,6 +241,8 @@ def _models(a: Answer) -> Iterator[Finding]:
         for name in recommended:
             if start >= 0 and any(low.find(k, start, end) >= 0 for k in lower_keys(name)):
                 handled.append(name)
+            elif start < 0 and _on_a_flow_line(low, lower_keys(name)):
+                handled.append(name)  # no workflow part to read: "- **Flow:** photo → Model → …" uses it
             else:
                 mentioned.append(name)
         if subset and handled:
@@ -278,6 +280,23 @@ def _all_set_aside(a: Answer, count: int) -> bool:
     if count != 1 or "the " not in a.low:
         return False
     return any(a.says_aside(m.start()) for m in _THE_MODEL.finditer(a.low))
+
+
+_FLOW_ARROWS = ("→", "->", "⟶", "=>")
+
+
+def _on_a_flow_line(low: str, keys: tuple[str, ...]) -> bool:
+    """Is one of a model's keys on a line that shows a flow with an arrow (its first
+    mentions only)? Read where an answer has no workflow part under a heading."""
+    for key in keys:
+        at, seen = low.find(key), 0
+        while at >= 0 and seen < ASIDE_MENTIONS:
+            a, b = low.rfind("\n", 0, at) + 1, low.find("\n", at)
+            line = low[a : len(low) if b < 0 else b]
+            if any(arrow in line for arrow in _FLOW_ARROWS):
+                return True
+            at, seen = low.find(key, at + len(key)), seen + 1
+    return False
 
 
 def _set_aside(a: Answer, name: str) -> bool:
