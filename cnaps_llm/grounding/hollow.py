@@ -44,8 +44,8 @@ _HERE = patterns.compile(r"here\b[ \t.:*_)\]]*(?=\n|$)")
 _ORDER_LINE = patterns.compile(
     r"[\s>*_+\-(\[]*(?:insert|add|enter|write|describe|put|paste|fill in|list|provide)\b(?:[ \t]+[\w'’-]+){0,8}?[ \t]+here\b"
 )
-# a labelled line whose value is only a placeholder: "- Module 2: ...", "Step 3: XXX", "Sources: TBD"
-_LABEL_SLOT = patterns.compile(r":[ \t*_]*(?:\.\.\.|…|x{3,}|tbd|todo|to be (?:added|completed|written))[ \t*_.]*(?=\n|$)")
+# a labelled line whose value is only a placeholder: "- Module 2: ...", "Step 3: XXX", "Step 1: ___", "Sources: TBD"
+_LABEL_SLOT = patterns.compile(r":[ \t*_]*(?:\.\.\.|…|x{3,}|_{3,}|tbd|todo|to be (?:added|completed|written))[ \t*_.]*(?=\n|$)")
 _LABEL_START = patterns.compile(r"[ \t>]*(?:[-*+]|\d{1,2}[.)])?[ \t]*[*_]*[\w][^:\n]{0,60}$")
 # the first character of the next line that is neither blank nor a rule ("---")
 _CONTENT = patterns.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
@@ -119,7 +119,7 @@ def placeholders(a: Answer) -> Iterator[tuple[int, str]]:
             start, end = a.line_at(m.start())
             if _ORDER_LINE.match(low, start, m.end()) is not None and not a.fenced(start):
                 yield start, text[start:end].strip()
-    if ": " in low or ":*" in low:
+    if ": " in low or ":*" in low or ":_" in low:
         for m in _LABEL_SLOT.finditer(low):
             start, end = a.line_at(m.start())
             if _LABEL_START.match(low, start, m.start()) is not None and not a.fenced(start):

@@ -66,6 +66,7 @@ BASE = f"## 1. Core Task\n\nThe user wants the noisy harbour photo cleaned and e
         ("Paste your preferred settings here.", "Paste your preferred settings here."),
         ("- Denoiser settings: ...\n- Upscaler settings: tbd", "- Denoiser settings: ..."),
         ("**Extra module:** XXXX", "**Extra module:** XXXX"),
+        ("Step 3: ____", "Step 3: ____"),
     ],
 )
 def test_placeholders_in_other_shapes(extra: str, shown: str) -> None:
@@ -80,6 +81,7 @@ def test_placeholders_in_other_shapes(extra: str, shown: str) -> None:
         "The denoiser runs first (a light pass) and the upscaler after it.",  # parenthesis with no order
         "You can see the effect here: the noise is gone.",  # "here" on a line that orders nothing
         "- Paper: N/A (the list gives none for this checkpoint)",  # a label with content
+        "- Step 3: write the file to my_output___final.png",  # underscores inside a name
         "```\nStep 2: ...\n{overview}\n```",  # in a code block
     ],
 )
