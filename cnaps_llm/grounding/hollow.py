@@ -216,9 +216,10 @@ def copies(a: Answer) -> Iterator[tuple[int, str]]:
         rest = False  # content beside the copies
         for n, (start, end) in enumerate(_lines_of(a, lo, hi)):
             line = text[start:end]
-            if _key(line) in keys and not a.fenced(start) and _norm(line) in lines:
+            key = _key(line)
+            if key in keys and not a.fenced(start) and _norm(line) in lines:
                 copied.append((start, end))
-            elif lo > 0 and qkey and qkey in _key(line) and _quotes_question(line, question) and not a.fenced(start):
+            elif lo > 0 and qkey and qkey in key and _quotes_question(line, question) and not a.fenced(start):
                 copied.append((start, end))  # the question quoted as all a part says
             else:
                 rest = True

@@ -323,7 +323,7 @@ def test_the_role_sentence_without_an_aside_or_with_two_models() -> None:
         ("It identifies the landmarks on the skyline.", "identifies the landmarks"),
         ("Branch C writes down the dialogue from the clip.", "writes down the dialogue"),
         ("The scan is converted into searchable text at the end.", "converted into searchable"),
-        ("Another step files the shots into folders by event.", "files the shots into folders"),
+        ("Another step sorts the shots into folders by event.", "sorts the shots into folders"),
         ("It flags explicit content before anything is shared.", "flags explicit content"),
         ("It then removes the tourists from the square.", "removes the tourists"),
         ("A geometry step levels the horizon.", "levels the horizon"),
@@ -332,7 +332,7 @@ def test_the_role_sentence_without_an_aside_or_with_two_models() -> None:
         ("A 3D face model of the speaker comes out last.", "3D face model"),
         ("Finally it narrates the report to you.", "narrates the report to you"),
         ("It fills out the missing part of the fence.", "fills out the missing"),
-        ("The judge grades every shot for composition.", "grades every shot"),
+        ("The judge rates every shot for composition.", "rates every shot"),
     ],
 )
 def test_more_tasks_said_by_a_verb_and_its_object(claim: str, text: str) -> None:
