@@ -38,14 +38,15 @@ _TODO = patterns.compile(r"todo|fixme|tbd")
 # (a parenthesis of at most five words that opens with an instruction's verb)
 _ANGLE = patterns.compile(r"<([^<>\n]{1,120})>")
 _BRACE = patterns.compile(r"\{([a-z][a-z _-]{1,40})\}")
+# "(add justification)": a parenthesis of at most five words that opens with an instruction's verb
 _PAREN = patterns.compile(r"\((?:add|insert|enter|describe|write|explain|fill in|list|paste)\b[^()\n,;.]{0,40}\)")
 # a line that tells the writer what to put there: "Insert your references here."
 _HERE = patterns.compile(r"here\b[ \t.:*_)\]]*(?=\n|$)")
+# a labelled line whose value is only a placeholder: "- Module 2: ...", "Step 3: XXX", "Step 1: ___", "Sources: TBD"
+_LABEL_SLOT = patterns.compile(r":[ \t*_]*(?:\.\.\.|…|x{3,}|_{3,}|tbd|todo|to be (?:added|completed|written))[ \t*_.]*(?=\n|$)")
 _ORDER_LINE = patterns.compile(
     r"[\s>*_+\-(\[]*(?:insert|add|enter|write|describe|put|paste|fill in|list|provide)\b(?:[ \t]+[\w'’-]+){0,8}?[ \t]+here\b"
 )
-# a labelled line whose value is only a placeholder: "- Module 2: ...", "Step 3: XXX", "Step 1: ___", "Sources: TBD"
-_LABEL_SLOT = patterns.compile(r":[ \t*_]*(?:\.\.\.|…|x{3,}|_{3,}|tbd|todo|to be (?:added|completed|written))[ \t*_.]*(?=\n|$)")
 _LABEL_START = patterns.compile(r"[ \t>]*(?:[-*+]|\d{1,2}[.)])?[ \t]*[*_]*[\w][^:\n]{0,60}$")
 # the first character of the next line that is neither blank nor a rule ("---")
 _CONTENT = patterns.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
@@ -110,20 +111,17 @@ def placeholders(a: Answer) -> Iterator[tuple[int, str]]:
             whole = not low[start : m.start()].strip(" \t>*_-") and not low[m.end() : end].strip(" \t*_.")
             if (whole or _SLOT_TEXT.match(m.group(1).replace("_", " ")) is not None) and not a.fenced(m.start()):
                 yield m.start(), text[m.start() : m.end()]
-    if "(" in low:
-        for m in _PAREN.finditer(low):
-            if not a.fenced(m.start()):
-                yield m.start(), text[m.start() : m.end()]
-    if "here" in low:
-        for m in _HERE.finditer(low):
-            start, end = a.line_at(m.start())
-            if _ORDER_LINE.match(low, start, m.end()) is not None and not a.fenced(start):
-                yield start, text[start:end].strip()
-    if ": " in low or ":*" in low or ":_" in low:
-        for m in _LABEL_SLOT.finditer(low):
-            start, end = a.line_at(m.start())
-            if _LABEL_START.match(low, start, m.start()) is not None and not a.fenced(start):
-                yield start, text[start:end].strip()
+    for m in _PAREN.finditer(low):
+        if not a.fenced(m.start()):
+            yield m.start(), text[m.start() : m.end()]
+    for m in _HERE.finditer(low):
+        start, end = a.line_at(m.start())
+        if _ORDER_LINE.match(low, start, m.end()) is not None and not a.fenced(start):
+            yield start, text[start:end].strip()
+    for m in _LABEL_SLOT.finditer(low):
+        start, end = a.line_at(m.start())
+        if _LABEL_START.match(low, start, m.start()) is not None and not a.fenced(start):
+            yield start, text[start:end].strip()
     seen = set()
     if "tbd" in low or "todo" in low or "fixme" in low:  # three finds cost less than one search of the three
         for m in _TODO.finditer(low):

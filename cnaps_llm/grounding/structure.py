@@ -290,7 +290,8 @@ def _echoed(instruction: str) -> frozenset[str]:
 
 _ARROW = patterns.compile(r"→|->|⟶|=>|⇒|↓")
 # a link, a citation marker, or words about papers and links ("no paper or code links are given")
-_LINK_OR_REF = patterns.compile(r"https?://|\[\^?\d+\]|\barxiv\b|\bgithub\b|\bpapers?\b|\blinks?\b", re.I)
+# (searched in lower-cased text, each branch led by its character, so re skips to them in C)
+_LINK_OR_REF = patterns.compile(r"https?://|\[\^?\d+\]|a(?<!\wa)rxiv\b|g(?<!\wg)ithub\b|p(?<!\wp)apers?\b|l(?<!\wl)inks?\b")
 _PROSE_WORD = patterns.compile(r"[A-Za-z][a-z]+")
 
 
@@ -301,7 +302,7 @@ def _has_content(part: Part, body: str, names: tuple[str, ...]) -> bool:
     if part.family == "workflow":
         return bool(_ARROW.search(body)) or _names_any(body, names)
     if part.family == "references" or part.references:
-        return bool(_LINK_OR_REF.search(body)) or _names_any(body, names)
+        return bool(_LINK_OR_REF.search(body.lower())) or _names_any(body, names)
     return len(_PROSE_WORD.findall(body)) >= 5
 
 
@@ -354,7 +355,7 @@ def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = (
             p for p, pattern, stems in asked
             if not (any(st in low for st in stems) and pattern.search(low))
             and not (p.family == "workflow" and _has_content(p, text, names))
-            and not ((p.family == "references" or p.references) and _LINK_OR_REF.search(text))
+            and not ((p.family == "references" or p.references) and _LINK_OR_REF.search(low))
         ]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:

@@ -238,10 +238,11 @@ def _models(a: Answer) -> Iterator[Finding]:
         low = a.low
         start, end = a.span("workflow")
         mentioned = []
+        arrows = start < 0 and any(arrow in low for arrow in _FLOW_ARROWS)  # a flow to read without a workflow part
         for name in recommended:
             if start >= 0 and any(low.find(k, start, end) >= 0 for k in lower_keys(name)):
                 handled.append(name)
-            elif start < 0 and _on_a_flow_line(low, lower_keys(name)):
+            elif arrows and _on_a_flow_line(low, lower_keys(name)):
                 handled.append(name)  # no workflow part to read: "- **Flow:** photo → Model → …" uses it
             else:
                 mentioned.append(name)
@@ -275,7 +276,9 @@ def _all_set_aside(a: Answer, count: int) -> bool:
     """Does the answer set every recommended model aside without naming them: it says
     plainly that none fits, or, where one model is recommended, sets "the recommended
     model" aside (an honest answer to a question the model does not fit)?"""
-    if says_none_fits(a.text, a.low):
+    low = a.low
+    # "none of…", "nothing…", "neither…", "no listed model…": what says_none_fits reads
+    if ("none" in low or "nothing" in low or "neither" in low or "no " in low) and says_none_fits(a.text, low):
         return True
     if count != 1 or "the " not in a.low:
         return False
@@ -374,11 +377,12 @@ def _length(a: Answer) -> Iterator[Finding]:
             spans += [(m.start(), m.end()) for m in FOOTNOTE_DEF.finditer(text)]
         text = a.view.blanked(sorted(spans)).text if spans else text
     # the lines, and the sentences of long lines: what a model stuck in a loop writes again
-    pieces = [ln for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
+    # (a sentence that ends a line or a paragraph, its stop dropped, is the same sentence)
+    pieces = [ln.rstrip(". ") for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
     long = [ln for ln in pieces if len(ln) > LONG_LINE]
     if long:
         pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
-    counts = Counter(p.rstrip(". ") for p in pieces)  # a sentence that ends a line or a paragraph is the same sentence
+    counts = Counter(pieces)
     if len(counts) == len(pieces):
         return  # nothing written twice
     # a source's name may well recur (a step, a reason, a reference): it is no wall
