@@ -46,7 +46,7 @@ def plant(cases, seed: str, text: str) -> list[tuple[str, str]]:
     [
         ("It would run on an H100", "H100"),
         ("It runs at interactive rates on an RTX 4090", "RTX 4090"),
-        ("The result can be retouched in Photoshop", "Photoshop"),
+        ("The result can be touched up in Photoshop", "Photoshop"),
         ("Apps like Lensa do this on a phone", "Lensa"),
         ("The Pixel 8 does this on the phone", "Pixel 8"),
         ("Quality can be judged with NIQE", "NIQE"),

@@ -315,9 +315,24 @@ def _compound_tasks(low: str) -> set[int]:
     return found
 
 
-def supported_in(text: str) -> set[int]:
+@cache
+def _loose() -> frozenset[tuple[int, tuple[_Token, ...]]]:
+    """The one-word ``asked`` cues ("people", "privacy", "vector", "rain"): a user's plain
+    word for a task, too loose to read in a source's name or summary (a piece of a name,
+    "realblur-j", is no plain word)."""
+    index = task_index()
+    return frozenset(
+        (index[name], tokens)
+        for name, cues in cue_data().items()
+        for cue in cues.get("asked", ())
+        if len(tokens := parse_cue(cue)) == 1 and tokens[0][1].isalpha()
+    )
+
+
+def supported_in(text: str, *, loose: bool = True) -> set[int]:
     """The tasks ``text`` (a question, a source) describes in plain words, where no
-    negated auxiliary governs the phrase ("this paper does not describe…").
+    negated auxiliary governs the phrase ("this paper does not describe…"). With
+    ``loose=False``, one-word ``asked`` cues (``_loose``) are not read.
 
     Driven by the text's words: at each word, only the phrases whose first word can
     start there are tried, with string operations (a regex per phrase cost more to
@@ -327,6 +342,7 @@ def supported_in(text: str) -> set[int]:
     heads = _cues_by_head()
     found: set[int] = _compound_tasks(low) if "2" in low else set()
     found.update(task for task, _, _ in claims_in(text))  # what an answer's plain words claim, a question asks
+    skip = _loose() if not loose else frozenset()
     for m in _WORD.finditer(low):
         word = m.group()
         keys = [word[:3]]
@@ -334,6 +350,8 @@ def supported_in(text: str) -> set[int]:
             keys.append("#")
         for key in keys:
             for task, tokens in heads.get(key, ()):
+                if not loose and (task, tokens) in skip:
+                    continue
                 if task not in found and match_cue(low, m.start(), tokens) and not _negated(low, m.start()):
                     found.add(task)
     return found

@@ -33,6 +33,21 @@ _TBD_LINE = patterns.compile(
 
 
 _TODO = patterns.compile(r"todo|fixme|tbd")
+# the same template slots in other brackets: "<list sub-goals here>", "{overview}" (a brace
+# holding words only: a slot as _SLOT_TEXT reads it, or all its line says), "(add justification)"
+# (a parenthesis of at most five words that opens with an instruction's verb)
+_ANGLE = patterns.compile(r"<([^<>\n]{1,120})>")
+_BRACE = patterns.compile(r"\{([a-z][a-z _-]{1,40})\}")
+# "(add justification)": a parenthesis of at most five words that opens with an instruction's verb
+_PAREN = patterns.compile(r"\((?:add|insert|enter|describe|write|explain|fill in|list|paste)\b[^()\n,;.]{0,40}\)")
+# a line that tells the writer what to put there: "Insert your references here."
+_HERE = patterns.compile(r"here\b[ \t.:*_)\]]*(?=\n|$)")
+# a labelled line whose value is only a placeholder: "- Module 2: ...", "Step 3: XXX", "Step 1: ___", "Sources: TBD"
+_LABEL_SLOT = patterns.compile(r":[ \t*_]*(?:\.\.\.|…|x{3,}|_{3,}|tbd|todo|to be (?:added|completed|written))[ \t*_.]*(?=\n|$)")
+_ORDER_LINE = patterns.compile(
+    r"[\s>*_+\-(\[]*(?:insert|add|enter|write|describe|put|paste|fill in|list|provide)\b(?:[ \t]+[\w'’-]+){0,8}?[ \t]+here\b"
+)
+_LABEL_START = patterns.compile(r"[ \t>]*(?:[-*+]|\d{1,2}[.)])?[ \t]*[*_]*[\w][^:\n]{0,60}$")
 # the first character of the next line that is neither blank nor a rule ("---")
 _CONTENT = patterns.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
 
@@ -86,6 +101,27 @@ def placeholders(a: Answer) -> Iterator[tuple[int, str]]:
         for m in _SLOT.finditer(low):
             if _SLOT_TEXT.match(m.group(1)) is not None and not a.fenced(m.start()):
                 yield m.start(), text[m.start() : m.end()]
+    if "<" in low:
+        for m in _ANGLE.finditer(low):
+            if _SLOT_TEXT.match(m.group(1)) is not None and not a.fenced(m.start()):
+                yield m.start(), text[m.start() : m.end()]
+    if "{" in low:
+        for m in _BRACE.finditer(low):
+            start, end = a.line_at(m.start())
+            whole = not low[start : m.start()].strip(" \t>*_-") and not low[m.end() : end].strip(" \t*_.")
+            if (whole or _SLOT_TEXT.match(m.group(1).replace("_", " ")) is not None) and not a.fenced(m.start()):
+                yield m.start(), text[m.start() : m.end()]
+    for m in _PAREN.finditer(low):
+        if not a.fenced(m.start()):
+            yield m.start(), text[m.start() : m.end()]
+    for m in _HERE.finditer(low):
+        start, end = a.line_at(m.start())
+        if _ORDER_LINE.match(low, start, m.end()) is not None and not a.fenced(start):
+            yield start, text[start:end].strip()
+    for m in _LABEL_SLOT.finditer(low):
+        start, end = a.line_at(m.start())
+        if _LABEL_START.match(low, start, m.start()) is not None and not a.fenced(start):
+            yield start, text[start:end].strip()
     seen = set()
     if "tbd" in low or "todo" in low or "fixme" in low:  # three finds cost less than one search of the three
         for m in _TODO.finditer(low):
@@ -130,10 +166,11 @@ def _key(line: str) -> str:
 KEY_CHARS = 12
 
 
-def _copy_table(a: Answer) -> tuple[frozenset[str], frozenset[str]]:
+def _copy_table(a: Answer) -> tuple[frozenset[str], frozenset[str], str]:
     """The instruction's lines an answer must not copy as its content (normalised; not its
     numbered items, which an answer may reuse as headings, nor lines holding the user's
-    question, which an answer may quote), and their keys (``_key``). Once per case."""
+    question, which an answer may quote), their keys (``_key``), and the question
+    (normalised). Once per case."""
     g = a.g
     known = g.derived.get("hollow.copies")
     if known is None:
@@ -144,29 +181,44 @@ def _copy_table(a: Answer) -> tuple[frozenset[str], frozenset[str]]:
             if len(n.split()) < COPY_WORDS or _ITEM.match(raw) or (question and (question[:40] in n or n in question)):
                 continue
             lines.add(n)
-        known = g.derived["hollow.copies"] = (frozenset(lines), frozenset(n[:KEY_CHARS] for n in lines))
+        known = g.derived["hollow.copies"] = (frozenset(lines), frozenset(n[:KEY_CHARS] for n in lines), question)
     return known  # type: ignore[no-any-return]
+
+
+def _quotes_question(line: str, question: str) -> bool:
+    """Is ``line`` the user's question and nothing more (quote marks and markup aside)?"""
+    return bool(question) and _norm(line).strip("\"'“”‘’ ") == question.strip("\"'“”‘’ ")
 
 
 OPENING_LINES = 12
 
 
+def is_question(a: Answer, line: str) -> bool:
+    """Is ``line`` (a copy ``copies`` found) the user's question rather than an instruction?"""
+    return _quotes_question(line, _copy_table(a)[2])
+
+
 def copies(a: Answer) -> Iterator[tuple[int, str]]:
     """Where the answer copies the instruction's lines as its content: in its opening (above
     the first heading), two copied lines or more; under a heading, from its first line on,
-    two or more, or one that is all that stands there. The first copied line of each, with
-    its offset. Headings and code fences are not read."""
-    lines, keys = _copy_table(a)
-    if not lines:
+    two or more, or one that is all that stands there (the user's question, quoted as all
+    a part says, is such a copy too). The first copied line of each, with its offset.
+    Headings and code fences are not read."""
+    lines, keys, question = _copy_table(a)
+    if not lines and not question:
         return
     text = a.text
+    qkey = question[:KEY_CHARS - 1]
     for lo, hi in _sections(a):
         copied: list[tuple[int, int]] = []
         rest = False  # content beside the copies
         for n, (start, end) in enumerate(_lines_of(a, lo, hi)):
             line = text[start:end]
-            if _key(line) in keys and not a.fenced(start) and _norm(line) in lines:
+            key = _key(line)
+            if key in keys and not a.fenced(start) and _norm(line) in lines:
                 copied.append((start, end))
+            elif lo > 0 and qkey and qkey in key and _quotes_question(line, question) and not a.fenced(start):
+                copied.append((start, end))  # the question quoted as all a part says
             else:
                 rest = True
                 if lo > 0 or n >= OPENING_LINES:  # the opening is read on: its copies need not follow each other

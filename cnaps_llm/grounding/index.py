@@ -255,7 +255,10 @@ def _supported_tasks(case: Case) -> set[int]:
     own instructions ("Summarize what the user wants") support none."""
     text = corpus(case, instruction=False)
     split = _CAMEL.sub(r" \g<0>", text)
-    found = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)} | supported_in(text)
+    found = {t for t, _, _ in tasks_in(text)} | {t for t, _, _ in tasks_in(split)} | supported_in(text, loose=False)
+    # the user's one-word cues ("people", "rain") ground their own task, but no task it
+    # implies, and read in a source's name or summary ("privacy-safe", "vector") none
+    loose = supported_in(case.question) - found
     all_tasks = vocab.tasks()
     index = task_index()
     changed = True
@@ -265,7 +268,7 @@ def _supported_tasks(case: Case) -> set[int]:
             if i not in found and any(index.get(n) in found for n in t.implied_by):
                 found.add(i)
                 changed = True
-    return found
+    return found | loose
 
 
 # a link's version suffix (arXiv 2103.14030v2): a revision, not a figure the source gives

@@ -141,7 +141,8 @@ _NONE_FITS_PATTERN = (
     rf"|(?:can|could|will|would|does|do|is|are|fits?|suits?|matches|applies|performs?|handles?)\b)"
     rf"| (?:[\w-]+ ){{0,2}}{_LISTED} (?:\w+ )?{_MODEL_NOUN}\b"
     rf"| (?:single )?{_MODEL_NOUN} (?:in|from|among|on) {_A_LIST}\b"
-    rf"|thing (?:in|from|among|on) {_A_LIST}\b)"
+    rf"|thing (?:in|from|among|on) {_A_LIST}\b"
+    rf"|thing (?:\w+ )?{_LISTED}\b|ne of what (?:was|is|were) (?:\w+ )?{_LISTED}\b)"
     rf"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
     rf" (?:[\w-]+ ){{0,2}}{_MODEL_NOUN} (?:\w+ )?{_NEGATED}(?![a-z])"
 )

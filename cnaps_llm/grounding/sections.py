@@ -26,7 +26,8 @@ from .rules import View
 # prevent. (``structure`` reads the parts a prompt asks for; this reads an answer's outline.)
 _PART_WORDS = (
     ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what the user"),
-    ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) works?"),
+    ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) (?:works?|(?:would |will )?runs?)"
+     r"|f(?<!\wf)low\b|s(?<!\ws)teps?\b|a(?<!\wa)rchitecture|under the hood"),
     ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
 )
 PARTS = tuple((name, patterns.compile(words)) for name, words in _PART_WORDS)
@@ -36,14 +37,14 @@ _BOLD_LINE = patterns.compile(r"\*\*[^*\n]+\*\*:?|__[^_\n]+__:?")
 # "2. CNAPS-style Workflow", "C. Justification & References": plain lines that head a part
 # in answers without Markdown; counted only where their words name a part
 _PLAIN_HEADING = patterns.compile(
-    r"(?:(?:\d{1,2}|[A-Z])[.)] [^*:\n]{3,55}|(?:Part|Section) \d{1,2}\b[^*:\n]{0,55})[^.:!?*\n]"
+    r"(?:(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)] [^*:\n]{3,55}|(?:Part|Section) \d{1,2}\b[^*:\n]{0,55})[^.:!?*\n]"
 )
 PLAIN = 8
 # a line that may be a heading, found on the answer with "\n" put in front (so offsets of
 # the "\n" are the answer's line starts): it starts with "#", "**" or "__"
 # (an emoji may lead it: "🎯 **Core Task**"), or "2. "/"C. "/"Part 2 "
 _HEADING_LINE = patterns.compile(r"\n[ \t]*(?:[^\x00-\x7f\w\s][ \t]*){0,4}((?:#|\*\*|__)[^\n]*)")
-_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:(?:\d{1,2}|[A-Z])[.)]|(?:Part|Section) \d{1,2}\b) [^\n]*)")
+_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)]|(?:Part|Section) \d{1,2}\b) [^\n]*)")
 # our rendered format, on "\n" + the answer: the model label alone on its line over the first
 # numbered step ("**Model:**\n1. **Name**: …"), as the renderer writes it. A prose answer's
 # bold "**Model:** SwinIR restores…" on one line is not ours.
@@ -61,6 +62,7 @@ _ANY_PART = patterns.compile("|".join(f"(?:{pat.pattern})" for _, pat in PARTS))
 _ASIDE_CUE = patterns.compile(patterns.trie_regex([[re.escape(c) for c in cue] for cue in (
     "not ", "n't", "n’t", "irrelevant", "unsuitable", "unnecessary", "exclud", "omit", "skip", "set aside",
     "instead", "rather than", "optional", "outside th", "no need", "no role", "mismatch",
+    "it aside", "them aside", "one aside", "wrong tool", "wrong model", "poor fit", "bad fit",
 )]))
 _NOT_WHAT = patterns.compile(
     r"(?:be |directly |really )?(?:used|needed|necessary|suitable|suited|relevant|applicable|required|a fit|"

@@ -125,7 +125,8 @@ def parts_asked(instruction: str) -> tuple[Part, ...]:
     return tuple(parts)
 
 
-_PLAIN_HEADING = patterns.compile(r"(?:\d{1,2}|[A-Z])[.)]\s+\S")
+# "1. Core Task", "C. Sources", "II. The workflow" (a Roman numeral of two to four letters)
+_PLAIN_HEADING = patterns.compile(r"(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)]\s+\S")
 # "Part 1 — The task", "Section 2: Workflow": a plain line that names its part by number
 _PART_LINE = patterns.compile(r"(?:part|section)\s+\d{1,2}\b(?!\s*[%.,]\d)", re.I)
 _SENTENCE_END = patterns.compile(r"[.!?]\s*$")
@@ -288,7 +289,9 @@ def _echoed(instruction: str) -> frozenset[str]:
 
 
 _ARROW = patterns.compile(r"→|->|⟶|=>|⇒|↓")
-_LINK_OR_REF = patterns.compile(r"https?://|\[\^?\d+\]|\barxiv\b|\bgithub\b", re.I)
+# a link, a citation marker, or words about papers and links ("no paper or code links are given")
+# (searched in lower-cased text, each branch led by its character, so re skips to them in C)
+_LINK_OR_REF = patterns.compile(r"https?://|\[\^?\d+\]|a(?<!\wa)rxiv\b|g(?<!\wg)ithub\b|p(?<!\wp)apers?\b|l(?<!\wl)inks?\b")
 _PROSE_WORD = patterns.compile(r"[A-Za-z][a-z]+")
 
 
@@ -299,7 +302,7 @@ def _has_content(part: Part, body: str, names: tuple[str, ...]) -> bool:
     if part.family == "workflow":
         return bool(_ARROW.search(body)) or _names_any(body, names)
     if part.family == "references" or part.references:
-        return bool(_LINK_OR_REF.search(body)) or _names_any(body, names)
+        return bool(_LINK_OR_REF.search(body.lower())) or _names_any(body, names)
     return len(_PROSE_WORD.findall(body)) >= 5
 
 
@@ -341,14 +344,24 @@ def missing_parts(answer: str, instruction: str = "", names: tuple[str, ...] = (
             elif m.group().rstrip("s") in _WEAK and all(w.rstrip("s") in _WEAK for w in pattern.findall(low, m.end())):
                 weak.append(p)  # named by weak words only
         if weak or missing:
-            missing = _weakly_addressed(lines, heads, missing, weak, names)
+            missing = _weakly_addressed(lines, heads, missing, weak, names, [p for p, _, _ in asked])
         if missing:
             missing = _labelled(lines, heads, missing)
     else:
-        missing = [p for p, pattern, stems in asked if not (any(st in low for st in stems) and pattern.search(low))]
+        # no headings: a part is addressed by its words, or, for the workflow and the
+        # references, by their content anywhere (a source named or an arrow; a link or a
+        # word of papers and links: a source named is the workflow's too)
+        missing = [
+            p for p, pattern, stems in asked
+            if not (any(st in low for st in stems) and pattern.search(low))
+            and not (p.family == "workflow" and _has_content(p, text, names))
+            and not ((p.family == "references" or p.references) and _LINK_OR_REF.search(low))
+        ]
     last = asked[-1][0]
     if missing and missing[-1] is last and last.references:
-        if _REASONS_RE.search(_closing_paragraph(text).lower()):
+        # a closing paragraph that justifies the design, or footnote-style references
+        # ("[^1]: https://…", "[2]: https://…") that list the sources' links
+        if _REASONS_RE.search(_closing_paragraph(text).lower()) or _FOOTNOTE_LINK.search(text):
             missing.pop()
     return missing
 
@@ -385,20 +398,53 @@ def _labelled(lines: list[str], heads: list[tuple[int, str, str]], missing: list
 
 
 def _weakly_addressed(
-    lines: list[str], heads: list[tuple[int, str, str]], missing: list[Part], weak: list[Part], names: tuple[str, ...]
+    lines: list[str],
+    heads: list[tuple[int, str, str]],
+    missing: list[Part],
+    weak: list[Part],
+    names: tuple[str, ...],
+    parts: list[Part],
 ) -> list[Part]:
     """Of the parts no heading names by a strong word, those still missing once the headings
-    that carry their number or a weak word of theirs are read with the text under them."""
+    that carry their number or a weak word of theirs, or stand in their place, are read with
+    the text under them."""
     numbers = [int(m.group(1)) if (m := _NUMBER.match("\0" + h)) else 0 for _, _, h in heads]
+    placed = _in_place(heads, parts)
     out = []
     for p in sorted([*missing, *weak], key=lambda p: p.number):
         pattern = _part_pattern(p)
         candidates = [
-            k for k, (_, _, h) in enumerate(heads) if numbers[k] == p.number or (p in weak and pattern.search(h.lower()))
+            k
+            for k, (_, _, h) in enumerate(heads)
+            if numbers[k] == p.number
+            or (p in weak and pattern.search(h.lower()))
+            or (placed and k + 1 == p.number and _WH.match(h) is not None)
         ]
         if not any(_has_content(p, _body(lines, heads, k), names) for k in candidates):
             out.append(p)
     return out
+
+
+# a question, with or without a "Q:" before it ("**Q: What backs this up?**")
+_WH = patterns.compile(r"[\s*_`]*(?:q\d{0,2}[:.)]\s*)?(?:what|how|where|why|which|who)\b", re.I)
+_FOOTNOTE_LINK = patterns.compile(r"^[ \t]*\[\^?[\w.-]{1,10}\]:[^\n]*https?://", re.M)
+
+
+def _in_place(heads: list[tuple[int, str, str]], parts: list[Part]) -> bool:
+    """Do the answer's headings stand one for each part, in the parts' order: as many
+    headings as parts, and none naming another part than the one in its place by a strong
+    word ("**What you're after:**", "**How it would run:**", "**Where this comes from:**")?
+    Then a heading that asks a question of the part's kind (it opens with "what", "how",
+    "where"…; not a "**Summary:**") addresses the part in its place when the text under it
+    has content for it."""
+    if len(heads) != len(parts):
+        return False
+    for k, (_, _, h) in enumerate(heads):
+        low = h.lower()
+        for p in parts:
+            if p.number != k + 1 and any(w.rstrip("s") not in _WEAK for w in _part_pattern(p).findall(low)):
+                return False
+    return True
 
 
 # for ``grounding.clear_caches``: what is remembered per prompt, and per name (``mentions``'

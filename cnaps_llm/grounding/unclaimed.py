@@ -17,7 +17,7 @@ import re
 from functools import cache
 
 from . import patterns
-from .tasks import cue_file
+from .tasks import cue_file, tasks_in
 from .titles import titles_in
 
 # a statement that a task is missing or out of reach: "no provided model…", "not super-resolution",
@@ -74,6 +74,26 @@ def _governs(negation: re.Match[str], before: str, determiners: re.Pattern[str],
     return True
 
 
+_LIST_AFTER = patterns.compile(r",|\s+(?:and|or|nor)\s")
+_ITEM_WORDS = 3  # the most words of an item in a list of tasks ("face detection", "image captioning")
+
+
+def _list_item(piece: str, text: str, end: int) -> bool:
+    """Is the task at ``end`` (with ``piece``, the words since the last comma before it) an
+    item of a list: "…, OCR, tracking or captioning" (nothing before it that another item
+    does not follow, or a last item after "or"/"and")?"""
+    words = piece.split()
+    if not words:
+        return _LIST_AFTER.match(text, end) is not None
+    return len(words) <= _ITEM_WORDS and words[-1] in ("and", "or", "nor")
+
+
+def _ends_with_task(text: str) -> bool:
+    """Does ``text`` (the words before a list's comma) end with a task, the list's first item?"""
+    tail = text.rstrip(" *_")[-40:]
+    return any(offset + len(matched) == len(tail) for _, offset, matched in tasks_in(tail))
+
+
 def in_gap_statement(text: str, start: int, end: int) -> bool:
     """Is the task at ``text[start:end]`` named inside a negated or hedged statement (an
     honest gap: "none of the listed models can…", "is not provided", "out of scope",
@@ -93,8 +113,16 @@ def in_gap_statement(text: str, start: int, end: int) -> bool:
     before = text[clause_start:start].lower().replace("’", "'")  # you’d, doesn’t
     for m in _JOIN.finditer(before):
         before = before[m.end() :]
-    # a negation before a comma governs another phrase: "it needs no GPU, it runs OCR"
-    words = " ".join(before[before.rfind(",") + 1 :].split()[-_WORDS_BEFORE:])
+    # a negation before a comma governs another phrase: "it needs no GPU, it runs OCR";
+    # but not in a list of tasks, whose items are read back to the list's head: "nothing
+    # here does OCR, tracking or captioning"
+    comma = before.rfind(",")
+    items = len(before)  # where the list the task ends starts
+    if comma >= 0 and _list_item(before[comma + 1 :], text, end) and _ends_with_task(before[:comma]):
+        items, comma = comma, before.rfind(",", 0, comma)
+        while comma >= 0 and len(before[comma + 1 : items].split()) <= _ITEM_WORDS:  # an earlier item
+            items, comma = comma, before.rfind(",", 0, comma)
+    words = " ".join(before[comma + 1 : items].split()[-_WORDS_BEFORE:] + before[items:].split())
     if words:
         last = None
         for last in gap_before.finditer(words):

@@ -29,7 +29,7 @@ from functools import lru_cache
 from ...answer_format import FOOTNOTE_DEF, MODEL, Statement, reason_start
 from .. import hollow, patterns, sections, vocab
 from ..index import Grounding
-from ..mentions import distinct_forms, lower_keys
+from ..mentions import distinct_forms, lower_keys, says_none_fits
 from ..sections import Answer
 from ..tasks import tasks_in
 from ..words import QUESTION_STOP as _STOP
@@ -45,6 +45,9 @@ ASIDE_MENTIONS = 2  # mentions of a model (by each of its keys) read to see whet
 # a wall repeating itself: a sentence of REPEAT_WORDS words or more written REPEATS times,
 # or repeated sentences making up REPEATED_SHARE of the answer's words
 REPEATS, REPEAT_WORDS, REPEATED_SHARE = 3, 8, 0.4
+# or a shorter sentence (LOOP_WORDS words or more) written LOOP_REPEATS times: real answers
+# repeat a module's "- Input: RGB image (H×W×3)" line three times, never a sentence four
+LOOP_REPEATS, LOOP_WORDS = 4, 5
 
 _LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
 # the first character of the next line that is neither blank nor a rule ("---", "***")
@@ -183,7 +186,10 @@ def _empty(a: Answer) -> Iterator[Finding]:
     for at, shown in hollow.placeholders(a):
         yield Finding(at, shown, f'"{_clip(shown, 60)}" is a placeholder where content belongs; write what belongs there or remove it.')
     for at, shown in hollow.copies(a):
-        yield Finding(at, shown, f'"{_clip(shown, 60)}" copies the prompt\'s instructions instead of following them; write the answer they ask for in its place.')
+        if hollow.is_question(a, shown):
+            yield Finding(at, shown, f'"{_clip(shown, 60)}" only repeats the user\'s question; answer it in its place.')
+        else:
+            yield Finding(at, shown, f'"{_clip(shown, 60)}" copies the prompt\'s instructions instead of following them; write the answer they ask for in its place.')
     if "\n" not in text:
         return
     for m in _EMPTY_ITEM.finditer(a.nl):  # offsets in the answer: the match starts at its "\n"
@@ -232,9 +238,12 @@ def _models(a: Answer) -> Iterator[Finding]:
         low = a.low
         start, end = a.span("workflow")
         mentioned = []
+        arrows = start < 0 and any(arrow in low for arrow in _FLOW_ARROWS)  # a flow to read without a workflow part
         for name in recommended:
             if start >= 0 and any(low.find(k, start, end) >= 0 for k in lower_keys(name)):
                 handled.append(name)
+            elif arrows and _on_a_flow_line(low, lower_keys(name)):
+                handled.append(name)  # no workflow part to read: "- **Flow:** photo → Model → …" uses it
             else:
                 mentioned.append(name)
         if subset and handled:
@@ -248,10 +257,49 @@ def _models(a: Answer) -> Iterator[Finding]:
                 unhandled.append((name, "is mentioned but neither used in the workflow nor set aside with a reason"))
     if subset and handled:
         return
+    if unhandled and _all_set_aside(a, len(recommended)):
+        return
     if subset and not handled and unhandled:
         unhandled = unhandled[:1]
     for name, why in unhandled:
         yield Finding(None, name, f'The recommended model "{name}" {why}; use it in a step, or set it aside saying why it does not fit (for example "does not fit: it is a deblurring model").')
+
+
+# the recommended model named by its role, not its name: "the (single) recommended model",
+# "the listed checkpoint" (read only where one model is recommended)
+_THE_MODEL = patterns.compile(
+    r"the (?:only |single |one )?(?:recommended|listed|provided|given|suggested) (?:\w+ )?(?:model|checkpoint|network|tool)\b"
+)
+
+
+def _all_set_aside(a: Answer, count: int) -> bool:
+    """Does the answer set every recommended model aside without naming them: it says
+    plainly that none fits, or, where one model is recommended, sets "the recommended
+    model" aside (an honest answer to a question the model does not fit)?"""
+    low = a.low
+    # "none of…", "nothing…", "neither…", "no listed model…": what says_none_fits reads
+    if ("none" in low or "nothing" in low or "neither" in low or "no " in low) and says_none_fits(a.text, low):
+        return True
+    if count != 1 or "the " not in a.low:
+        return False
+    return any(a.says_aside(m.start()) for m in _THE_MODEL.finditer(a.low))
+
+
+_FLOW_ARROWS = ("→", "->", "⟶", "=>")
+
+
+def _on_a_flow_line(low: str, keys: tuple[str, ...]) -> bool:
+    """Is one of a model's keys on a line that shows a flow with an arrow (its first
+    mentions only)? Read where an answer has no workflow part under a heading."""
+    for key in keys:
+        at, seen = low.find(key), 0
+        while at >= 0 and seen < ASIDE_MENTIONS:
+            a, b = low.rfind("\n", 0, at) + 1, low.find("\n", at)
+            line = low[a : len(low) if b < 0 else b]
+            if any(arrow in line for arrow in _FLOW_ARROWS):
+                return True
+            at, seen = low.find(key, at + len(key)), seen + 1
+    return False
 
 
 def _set_aside(a: Answer, name: str) -> bool:
@@ -329,7 +377,8 @@ def _length(a: Answer) -> Iterator[Finding]:
             spans += [(m.start(), m.end()) for m in FOOTNOTE_DEF.finditer(text)]
         text = a.view.blanked(sorted(spans)).text if spans else text
     # the lines, and the sentences of long lines: what a model stuck in a loop writes again
-    pieces = [ln for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
+    # (a sentence that ends a line or a paragraph, its stop dropped, is the same sentence)
+    pieces = [ln.rstrip(". ") for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
     long = [ln for ln in pieces if len(ln) > LONG_LINE]
     if long:
         pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
@@ -339,11 +388,14 @@ def _length(a: Answer) -> Iterator[Finding]:
     # a source's name may well recur (a step, a reason, a reference): it is no wall
     repeated = [
         (p.strip(), k) for p, k in counts.items()
-        if k >= 2 and len(p) >= SEGMENT_CHARS and p.count(" ") >= 5 and not _names_part(p, a)
+        if k >= 2 and len(p) >= SEGMENT_CHARS and p.count(" ") >= LOOP_WORDS - 1 and not _names_part(p, a)
     ]
     if not repeated:
         return
-    wall = [(p, k) for p, k in repeated if k >= REPEATS and len(p.split()) >= REPEAT_WORDS]
+    wall = [
+        (p, k) for p, k in repeated
+        if (k >= REPEATS and len(p.split()) >= REPEAT_WORDS) or (k >= LOOP_REPEATS and len(p.split()) >= LOOP_WORDS)
+    ]
     if not wall:  # the share of repeated words decides: only now are all the words counted
         n = n if n is not None else len(a.view.text.split())
         share = sum((k - 1) * len(p.split()) for p, k in repeated) / max(n, 1)
