@@ -9,6 +9,7 @@ one document (a JSON array for several cases in JSON) or a JSONL stream.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,17 +39,21 @@ def case_file(folder: Path, result: Result, suffix: str) -> Path:
     return inside(folder, f"{name}.failed.{suffix}" if result.status == "failed" else f"{name}.{suffix}")
 
 
-def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suffix: str) -> None:
-    """An input that a case's answer (or failure report) in ``folder`` would replace is an
-    error: ``generate prompts/ -o prompts/`` must not write answers over the prompts."""
+def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suffix: str, jsonl: Path | None) -> None:
+    """An input, or the ``--jsonl`` file, that a case's answer (or failure report) in
+    ``folder`` would replace is an error: ``generate prompts/ -o prompts/`` must not write
+    answers over the prompts, nor an answer over the records already appended."""
     given = {key for p in inputs if (key := file_key(p)) is not None}
-    if not given:
+    records = os.path.realpath(jsonl) if jsonl is not None else None
+    if not given and records is None:
         return
     for case_id in ids:
         name = safe_name(case_id)
         for file in (f"{name}.{suffix}", f"{name}.failed.{suffix}"):
             path = folder / file
-            if file_key(path) in given:
+            if records is not None and os.path.realpath(path) == records:
+                raise InputError("is also the --jsonl file; give --jsonl a file outside the -o folder's answers", path=str(path))
+            if given and file_key(path) in given:
                 raise InputError("is also an input; give -o another folder, where the answers cannot replace the inputs", path=str(path))
 
 
@@ -64,7 +69,7 @@ class Outputs:
         self.form = get_format(fmt)
         if folder is not None:
             make_folder(folder, "-o")
-            _refuse_inputs(folder, ids, inputs, self.form.suffix)
+            _refuse_inputs(folder, ids, inputs, self.form.suffix, jsonl)
         self.fmt, self.folder, self.annotate, self.single, self.settings = fmt, folder, annotate, single, settings
         self.jsonl_stdout = jsonl_stdout
         self.appender = Appender(jsonl) if jsonl is not None else None

@@ -54,6 +54,25 @@ def test_an_out_folder_that_is_a_file_is_refused_before_any_request(run_cli, tmp
     assert taken.read_text() == "mine\n"
 
 
+def test_an_answer_never_replaces_the_jsonl_records(run_cli, tmp_path: Path) -> None:
+    # `--jsonl out/q1.md -o out`: the records appended as cases finish would be replaced by
+    # q1's answer; refused before any request, the earlier records untouched
+    data = tmp_path / "cases.jsonl"
+    data.write_text(json.dumps({"id": "q1", "prompt": CASE.read_text(encoding="utf-8")}) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    records = out / "q1.md"
+    res, _ = served(run_cli, data, "--jsonl", records)  # an earlier run's records
+    assert res.code == 0, res.err
+    before = records.read_bytes()
+    res, requests = served(run_cli, data, "-o", out, "--jsonl", records)
+    assert (res.code, requests) == (BAD_INPUT, []), res.err
+    assert res.err == f"cnaps-llm: {records}: is also the --jsonl file; give --jsonl a file outside the -o folder's answers\n"
+    assert records.read_bytes() == before
+    res, requests = served(run_cli, data, "-o", out, "--jsonl", out / "runs.jsonl")  # beside the answers is fine
+    assert res.code == 0 and len(requests) == 1, res.err
+
+
 def test_answers_never_replace_the_inputs_they_answer(run_cli, tmp_path: Path) -> None:
     folder = tmp_path / "prompts"
     folder.mkdir()
