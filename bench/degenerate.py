@@ -97,7 +97,19 @@ def extra_shapes(size: int) -> dict[str, str]:
         # reading of the run as a short form of a provided name must stay local
         "no spaces: `SwinIR` + 700 letters repeated": _fill("SwinIR" + "x" * 700, size),
         "no spaces: `Swin-IR-` repeated": _fill("Swin-IR-", size),
+        # a label whose value is a long run of placeholder characters, or far from its colon;
+        # a table whose header is all "Strengths" columns (each a claim column to walk)
+        "one line: `:` then `_` x N": ":" + "_" * (size - 2) + "a",
+        "one line: spaces then `: tbd`": " " * (size - 5) + ": tbd",
+        "table: `| Strengths ` columns": _table(size),
     }
+
+
+def _table(size: int) -> str:
+    cols = 400
+    head = "| Strengths " * cols + "|\n" + "|---" * cols + "|\n"
+    row = "| x " * cols + "|\n"
+    return (head + row * (size // len(row) + 1))[:size]
 
 
 def cpu_time(text: str, case: object, runs: int) -> float:

@@ -43,11 +43,12 @@ _PAREN = patterns.compile(r"\((?:add|insert|enter|describe|write|explain|fill in
 # a line that tells the writer what to put there: "Insert your references here."
 _HERE = patterns.compile(r"here\b[ \t.:*_)\]]*(?=\n|$)")
 # a labelled line whose value is only a placeholder: "- Module 2: ...", "Step 3: XXX", "Step 1: ___", "Sources: TBD"
-_LABEL_SLOT = patterns.compile(r":[ \t*_]*(?:\.\.\.|…|x{3,}|_{3,}|tbd|todo|to be (?:added|completed|written))[ \t*_.]*(?=\n|$)")
+# (runs bounded: three unbounded runs that can all take "_" made a long line of them cubic)
+_LABEL_SLOT = patterns.compile(r":[ \t*_]{0,8}(?:\.\.\.|…|x{3,40}|_{3,40}|tbd|todo|to be (?:added|completed|written))[ \t*_.]{0,8}(?=\n|$)")
 _ORDER_LINE = patterns.compile(
     r"[\s>*_+\-(\[]*(?:insert|add|enter|write|describe|put|paste|fill in|list|provide)\b(?:[ \t]+[\w'’-]+){0,8}?[ \t]+here\b"
 )
-_LABEL_START = patterns.compile(r"[ \t>]*(?:[-*+]|\d{1,2}[.)])?[ \t]*[*_]*[\w][^:\n]{0,60}$")
+_LABEL_START = patterns.compile(r"[ \t>]*+(?:[-*+]|\d{1,2}[.)])?[ \t]*[*_]*[\w][^:\n]{0,60}$")  # possessive: spaces given back made a long run quadratic
 # the first character of the next line that is neither blank nor a rule ("---")
 _CONTENT = patterns.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
 

@@ -323,7 +323,8 @@ def build(case: Case) -> Grounding:
 
 _POSSESSIVE = patterns.compile(r"['’]s\b")
 # a name written with a plus in the input (DeepLabV3+, IMDN++): the name, its pluses
-_PLUS_NAME = patterns.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])(\++)(?![A-Za-z0-9])")
+# (tried only where a word starts: from every letter of a long word it was quadratic)
+_PLUS_NAME = patterns.compile(r"(?<![A-Za-z0-9._-])[._-]*+([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])(\++)(?![A-Za-z0-9])")
 
 
 def _plus_names(text: str) -> frozenset[str]:

@@ -187,33 +187,50 @@ def _quoted_from_source(text: str, start: int, summaries: list[str]) -> bool:
 _SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
 
 
-def _column_cells(text: str, start: int, end: int, kind: str) -> list[tuple[int, int, str]]:
-    """When the label cue at ``start`` heads a table column ("| Model | Strengths |"), a
-    cue at each cell under it: each row's entry is a claim of that kind about the row."""
-    ls = text.rfind("\n", 0, start) + 1
-    le = text.find("\n", start)
-    le = len(text) if le < 0 else le
-    if not text.startswith("|", ls) and not text[ls:start].lstrip().startswith("|"):
-        return []
-    column = text.count("|", ls, start)
-    if text[end:le].split("|", 1)[0].strip(" *_:"):  # the cell holds more than the label
-        return []
-    if not _SEPARATOR.match(text, le + 1):  # a header row is followed by |---|: one walk per table
-        return []
+def _column_cells(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """For each label cue in ``found`` that heads a table column ("| Model | Strengths |"),
+    a cue at each cell under it: each row's entry is a claim of that kind about the row.
+    One walk of each table for all its label columns, each row split once (in C), so a
+    table of thousands of columns costs its size, not its size per column."""
+    rows: dict[int, list[tuple[int, int, str]]] = {}  # header row start -> its label cues
+    names = labels()
+    for start, end, kind in found:
+        if kind != "trait" and text[start:end].lower() in names:
+            rows.setdefault(text.rfind("\n", 0, start) + 1, []).append((start, end, kind))
     out: list[tuple[int, int, str]] = []
-    at = le + 1
-    while at < len(text) and text.startswith("|", at):
-        row_end = text.find("\n", at)
-        row_end = len(text) if row_end < 0 else row_end
-        bars = [i for i in range(at, row_end) if text[i] == "|"]
-        if len(bars) > column:
-            cell = bars[column - 1] + 1
-            body = text[cell : bars[column]].strip()
-            if body.strip("-: ") and not body.startswith("--"):
-                first = text.find(body[0], cell)
-                out.append((first, first, kind))
-        at = row_end + 1
-    return out
+    for ls, cues in rows.items():
+        le = text.find("\n", ls)
+        le = len(text) if le < 0 else le
+        if not text[ls:le].lstrip().startswith("|"):
+            continue
+        if not _SEPARATOR.match(text, le + 1):  # a header row is followed by |---|
+            continue
+        columns: list[tuple[int, str]] = []
+        column, at = 0, ls
+        for start, end, kind in sorted(cues):
+            column += text.count("|", at, start)
+            at = start
+            if not text[end:le].split("|", 1)[0].strip(" *_:"):  # the cell holds only the label
+                columns.append((column, kind))
+        if not columns:
+            continue
+        at = le + 1
+        while at < len(text) and text.startswith("|", at):
+            row_end = text.find("\n", at)
+            row_end = len(text) if row_end < 0 else row_end
+            parts = text[at:row_end].split("|")
+            offsets = [at]  # where each part starts
+            for part in parts[:-1]:
+                offsets.append(offsets[-1] + len(part) + 1)
+            for column, kind in columns:
+                if len(parts) > column + 1:  # the row has the bar closing that cell
+                    part = parts[column]
+                    body = part.strip()
+                    if body.strip("-: ") and not body.startswith("--"):
+                        first = offsets[column] + len(part) - len(part.lstrip())
+                        out.append((first, first, kind))
+            at = row_end + 1
+    return sorted(out)
 
 
 def _fences(text: str) -> list[int]:
@@ -232,8 +249,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     if not found:
         return
     if "|" in text:  # cells under a "Strengths"/"Weaknesses" column
-        cells = [c for t in found if t[2] != "trait" and text[t[0]:t[1]].lower() in labels()
-                 for c in _column_cells(text, t[0], t[1], t[2])]
+        cells = _column_cells(text, found)
         if cells:
             found = sorted([*found, *cells])
     facts = facts_for(g)
