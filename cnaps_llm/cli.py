@@ -11,12 +11,13 @@ each start, and as strings it compiles and evaluates each twice (13% of ``--help
 written plainly they are evaluated once, when this module runs.
 """
 
+import errno
 import importlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, Union
+from typing import Annotated, Any, Callable, NoReturn, Optional, Union
 
 import typer
 from typer.core import TyperGroup
@@ -315,9 +316,12 @@ def main() -> None:
     except KeyboardInterrupt:
         err("interrupted; finished cases are kept")
         sys.exit(INTERRUPTED)
-    except OSError as exc:  # what the library writes is checked where it writes; this is stdout itself (a full disk, /dev/full)
+    except OSError as exc:
         if debug:
             raise
+        if exc.errno not in _WRITE_ERRNOS:  # not stdout failing: a bug, said as one below
+            _internal(exc)
+        # what the library writes is checked where it writes; this is stdout itself (a full disk, /dev/full)
         _drop_stdout()
         err(f"cannot write the output ({exc.strerror or type(exc).__name__}); free some space or send the output elsewhere")
         sys.exit(BAD_INPUT)
@@ -326,13 +330,23 @@ def main() -> None:
             raise
         err("an input is nested too deeply to read (JSON brackets?); check the files given")
         sys.exit(BAD_INPUT)
-    except Exception as exc:  # a bug: still one line, and nothing a server sent is echoed unredacted
+    except Exception as exc:
         if debug:
             raise
-        from .redact import clip
+        _internal(exc)
 
-        err(f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); rerun with CNAPS_DEBUG=1 and report it")
-        sys.exit(INTERNAL)
+
+# how a write to stdout fails: a full disk or quota, a file too large, an I/O error, a closed
+# descriptor or pipe
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF, errno.EPIPE})
+
+
+def _internal(exc: BaseException) -> NoReturn:
+    """A bug: still one line, and nothing a server sent is echoed unredacted."""
+    from .redact import clip
+
+    err(f"internal error ({type(exc).__name__}: {clip(str(exc), 200)}); rerun with CNAPS_DEBUG=1 and report it")
+    sys.exit(INTERNAL)
 
 
 if __name__ == "__main__":

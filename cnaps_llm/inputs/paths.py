@@ -19,10 +19,10 @@ def expand_paths(paths: list[str]) -> list[str]:
     for p in paths:
         pp = Path(p)
         inside: list[str] = []
-        if p != "-" and pp.is_dir():
-            try:
+        try:
+            if p != "-" and pp.is_dir():
                 inside = sorted(str(f) for f in pp.iterdir() if f.is_file() and f.suffix.lower() in SUFFIXES)
-            except OSError:  # unlistable: reading it reports the folder
-                inside = []
+        except OSError:  # a name too long, a folder that cannot be listed: reading the path reports it
+            inside = []
         out.extend(inside or [p])
     return out

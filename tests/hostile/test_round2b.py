@@ -360,3 +360,12 @@ def test_eval_refuses_a_case_given_twice_instead_of_counting_it_twice(run_cli, t
 def test_stdin_named_twice_is_refused(run_cli, command: str) -> None:
     res = run_cli(command, "-", "-", stdin=CASE.read_text())
     assert (res.code, res.out, res.err) == (BAD_INPUT, "", "cnaps-llm: <input>: `-` (stdin) can be given once\n")
+
+
+def test_a_path_too_long_to_look_up_is_an_input_error_not_an_output_one(run_cli) -> None:
+    # the folder test of a 300-letter name raised ENAMETOOLONG before the reader saw it; it
+    # reached the handler for a stdout that cannot be written, and was reported as one
+    name = "a" * 300
+    res = run_cli("parse", name)
+    assert res.code == BAD_INPUT
+    assert res.err == f"cnaps-llm: {name}: cannot read file (File name too long); check its permissions\n"
