@@ -33,10 +33,16 @@ def _print(text: str) -> None:
     sys.stdout.write(encodable(text))
 
 
+def _file_names(case_id: str, suffix: str) -> tuple[str, str]:
+    """A case's answer file and failure report: ``<name>.<suffix>``, ``<name>.failed.<suffix>``."""
+    name = safe_name(case_id)
+    return f"{name}.{suffix}", f"{name}.failed.{suffix}"
+
+
 def case_file(folder: Path, result: Result, suffix: str) -> Path:
-    """``<name>.<suffix>`` for an answer, ``<name>.failed.<suffix>`` for a failure report."""
-    name = safe_name(result.case_id)
-    return inside(folder, f"{name}.failed.{suffix}" if result.status == "failed" else f"{name}.{suffix}")
+    """The file ``result`` is written to in ``folder``: its answer, or its failure report."""
+    answer, failed = _file_names(result.case_id, suffix)
+    return inside(folder, failed if result.status == "failed" else answer)
 
 
 def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suffix: str, jsonl: Path | None) -> None:
@@ -48,8 +54,7 @@ def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suf
     if not given and records is None:
         return
     for case_id in ids:
-        name = safe_name(case_id)
-        for file in (f"{name}.{suffix}", f"{name}.failed.{suffix}"):
+        for file in _file_names(case_id, suffix):
             path = folder / file
             if records is not None and os.path.realpath(path) == records:
                 raise InputError("is also the --jsonl file; give --jsonl a file outside the -o folder's answers", path=str(path))
