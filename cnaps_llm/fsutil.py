@@ -153,7 +153,7 @@ def refuse_clobbering(outputs: list[tuple[str, Path]], inputs: list[Path]) -> No
         if key is None:
             if os.path.exists(path):  # a special file or a folder: reported when written
                 continue
-            key = os.path.abspath(path)
+            key = os.path.realpath(path)  # a folder reached through a symlink is the same folder
         if key in given:
             raise InputError(f"is also an input; give {flag} a new file", path=str(path))
         if key in seen:

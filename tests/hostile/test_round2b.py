@@ -102,6 +102,11 @@ def test_eval_reports_never_replace_an_input_or_each_other(run_cli, tmp_path: Pa
     res = run_cli("eval", prompt, "--json", tmp_path / "r.out", "--junit", tmp_path / "r.out")
     assert (res.code, res.out) == (BAD_INPUT, "")
     assert res.err == f"cnaps-llm: {tmp_path / 'r.out'}: is given to both --json and --junit; give each its own file\n"
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")  # one new file named through two folders
+    res = run_cli("eval", prompt, "--json", tmp_path / "real" / "r.out", "--junit", tmp_path / "link" / "r.out")
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {tmp_path / 'link' / 'r.out'}: is given to both --json and --junit; give each its own file\n"
     assert not (tmp_path / "r.out").exists()
     res = run_cli("eval", prompt, "--json", tmp_path / "r.json", "--junit", tmp_path / "r.xml")
     assert res.code == 0 and json.loads((tmp_path / "r.json").read_text())["metrics"]["cases"] == 1
