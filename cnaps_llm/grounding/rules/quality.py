@@ -54,6 +54,36 @@ _LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
 _CONTENT = patterns.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
 _LABEL_LINE = patterns.compile(r"\*\*[^*\n]+:\*\*")
 _EMPTY_ITEM = patterns.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
+# the marker a bold heading's text opens with: "Part 2", "2.", "2.1", "II.", "A.", "Step 1"
+_MARKER = patterns.compile(
+    r"(?:(part|section|step)[ \t]+)?(?:(\d{1,3}(?:\.\d{1,3})+)\.?[ \t):]|(\d{1,3}|[ivx]{1,5}|[a-z])(?:[.):]|[ \t]*[-—–]))", re.I
+)
+_PARENT_MARKERS = frozenset({"part", "number", "roman"})
+
+
+def _marker(text: str) -> str | None:
+    """The kind of part marker ``text`` opens with, if any."""
+    m = _MARKER.match(text)
+    if m is None:
+        return None
+    word, sub, mark = m.groups()
+    if word:
+        return "step" if word.lower() == "step" else "part"
+    if sub:
+        return "sub"
+    if mark[0].isdigit():
+        return "number"
+    if mark.isupper() and (len(mark) > 1 or mark in "IVX"):
+        return "roman"
+    return "letter" if len(mark) == 1 else None
+
+
+def _nests(parent: sections.Heading, child: sections.Heading) -> bool:
+    """Is ``child`` (a bold line) the first sub-heading of ``parent`` (a bold line): "**2.
+    Workflow**" then "**A. Overview**", "**II. Workflow**" then "**1. Inputs**"? A heading of
+    another kind of marker under a part's marker opens that part's content."""
+    up, down = _marker(parent.text), _marker(child.text)
+    return up in _PARENT_MARKERS and down is not None and down != up and not (up == "number" and down == "roman")
 _LABEL = patterns.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
 _SLUG = patterns.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
 SEGMENT_CHARS, LONG_LINE = 30, 120
@@ -206,6 +236,8 @@ def _empty(a: Answer) -> Iterator[Finding]:
             after = by_start.get(line)
             # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
             sibling = h.level == 7 and h.line.endswith(":**") and _LABEL_LINE.match(text, line) is not None
+        if after is not None and h.level == 7 and after.level == 7 and _nests(h, after):
+            continue
         if nxt is None or sibling or (after is not None and (after.level <= h.level or h.level == 7)):
             yield Finding(h.start, h.line, f'The heading "{h.line}" has nothing under it; write what belongs there or remove the heading.')
 
