@@ -271,6 +271,8 @@ def _models(a: Answer) -> Iterator[Finding]:
         start, end = a.span("workflow")
         mentioned = []
         arrows = start < 0 and any(arrow in low for arrow in _FLOW_ARROWS)  # a flow to read without a workflow part
+        if start < 0 and not arrows:  # prose with neither a workflow part nor a flow: where a model is used is not known, so anywhere counts
+            start, end = 0, len(low)
         for name in recommended:
             if start >= 0 and any(low.find(k, start, end) >= 0 for k in lower_keys(name)):
                 handled.append(name)
