@@ -8,11 +8,9 @@ from __future__ import annotations
 import pytest
 
 from cnaps_llm.grounding import check
-from cnaps_llm.inputs import load_case, read_text
+from cnaps_llm.inputs import load_case
 
-from ..conftest import FIXTURES, SEEDS
-
-ANCHOR = "here in its denoising variant"
+from .test_heldout_names import case, plant  # noqa: F401 -- the seed 003 case fixture and the planting helper
 
 # a prompt of the primary format whose one model is written with "Plus" and one with a "+"
 PLUS_PROMPT = """You are an AI scientist.
@@ -38,22 +36,10 @@ Answer:
 
 
 @pytest.fixture(scope="module")
-def case():
-    return load_case(SEEDS["003"])
-
-
-@pytest.fixture(scope="module")
 def plus_case(tmp_path_factory):
     path = tmp_path_factory.mktemp("plus") / "prompt.txt"
     path.write_text(PLUS_PROMPT, encoding="utf-8")
     return load_case(path)
-
-
-def plant(case, text: str, kinds: tuple[str, ...] = ("model", "url")) -> list[tuple[str, str]]:
-    answer = read_text(FIXTURES / "answers" / "003_grounded.md")
-    assert ANCHOR in answer
-    planted = answer.replace(ANCHOR, f"{ANCHOR}. {text}", 1)
-    return [(v.kind, v.text) for v in check(planted, case) if v.kind in kinds]
 
 
 def names(case, answer: str) -> list[str]:
