@@ -27,7 +27,7 @@ CLAIM_CUE_KINDS = ("comparison", "licence", "quality", "mechanism", "weakness", 
 STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "lab", "colleagues", "authors", "coauthors")
 ORIGIN = ("comes", "came", "come", "originates", "originated")  # "comes from the German Cancer Research Center"
 MADE_AT = ("developed", "built", "created", "designed", "work", "works")  # "developed at Tencent ARC Lab"
-OWNED = ("lab", "labs", "group", "team")  # "Sunghyun Cho's group": read at the "s" of the possessive
+OWNED = ("lab", "labs", "group", "team", "approach", "method", "paper", "work")  # "Sunghyun Cho's group": read at the "s" of the possessive
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -225,7 +225,7 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
     for w in MADE_AT:
         add(w, ("staff", re.escape(w).encode() + rb" +at ", True))
     # the "s" alone: "lab at Lund" after it is still read as a staff trigger
-    add("s", ("owned", rb"s(?= +(?:" + b"|".join(w.encode() for w in OWNED) + rb")(?![a-z0-9]))", True))
+    add("s", ("owned", rb"s(?= +(?:[a-z0-9]+ +){0,2}(?:" + b"|".join(w.encode() for w in OWNED) + rb")(?![a-z0-9]))", True))
     for kind, names, tail in (("venue", venues(), "W?(?![A-Za-z])"), ("own", organisations(), "['’]s(?![a-z])")):
         by_first: dict[str, list[str]] = {}
         for name in names:

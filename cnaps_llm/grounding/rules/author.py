@@ -35,6 +35,8 @@ _BY_VERBS = frozenset((
     "developed", "created", "proposed", "introduced", "released", "maintained", "published", "authored",
     "trained", "built", "designed", "open-sourced", "sourced", "invented", "pioneered", "written",
     "fine-tuned", "tuned", "finetuned", "presented", "posted", "uploaded", "shared", "merged", "made",
+    "together", "assembled", "curated", "compiled", "led", "coded", "produced", "co-authored", "coauthored",
+    "co-written", "co-developed", "co-created",
 ))
 _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
@@ -56,6 +58,44 @@ _ONE_NAME = patterns.compile(r"[A-Z][a-z]+[A-Za-z]*(?![\w'’-]|\s+[A-Z])")
 _SURNAMES_BEFORE_YEAR = patterns.compile(r"(?<![\w-])([A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[A-Z][a-z]+),\s*\(?$")
 # before "lab"/"group"/"team": a person's possessive ("Seungyong Lee's lab")
 _PERSON_OWNS = patterns.compile(r"([A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?)['’]s\s+$")
+# a possessive of one name or a list of surnames, a word or two before a lab or a work ("Kim, Lee and
+# Cho's POSTECH lab", "Johnson's perceptual-loss approach", "Xiaomi's camera team")
+_NAMES_OWN = patterns.compile(
+    r"(?<![\w'’-])((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?,\s+)*[A-Z][a-z]+(?:-[A-Z][a-z]+)?,?\s+(?:and|&)\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+    r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)['’]s\s+$"  # one word with no inner capital: "ResShift's" is a model's
+)
+# "Sam's group of friends": a collection, not a research group
+_GROUP_OF = patterns.compile(r"\s+(?:[\w-]+\s+){0,2}?(?i:lab|labs|group|team|work)\s+of\b")
+# capitalised words that lead a sentence or stand for something, never a credited name
+_NOT_NAMES = frozenset((
+    "It", "Its", "This", "That", "These", "Those", "There", "Here", "What", "Who", "Which", "Let", "He", "She",
+    "They", "We", "You", "One", "Each", "Everyone", "Today", "Now", "The", "A", "An", "Our", "Your", "Their",
+    "Both", "All", "Some", "Another", "Other", "Then", "User", "Model", "Paper", "Image", "Photo", "Input", "Output",
+))
+# what introduces a work's authors without "by": "its authors, A and B", "Authors: A, B", "the work of
+# A and B", "co-written with A", "the prior of A", "a paper from Tel Aviv University", "X is from A, B and C"
+_CREDIT_LEAD = patterns.compile(
+    r"(?<![\w-])(?:(?i:(?:its|the|their|whose|paper's|model's)\s+(?:co-?)?authors?(?:\s+(?:are|were|include|included))?)\s*[,:(—–]?"
+    r"|(?i:(?:co-?)?authors?|credits?|developers?|developed\s+by|created\s+by|made\s+by|maintainers?)\s*[*_]*\s*:"
+    r"|(?i:(?:co-?written|co-?authored|coauthored|written|co-?developed|developed|built)\s+with"
+    r"|(?:work|paper|prior|method|approach|brainchild|research|model|study|studies|code|checkpoint|project)\s+(?:of|from)"
+    r"|(?:is|are|was|were)\s+from)"
+    r")[*_]*\s+[*_]*(?=[A-Z])"
+)
+# a list of people: full names or surnames, by commas and "and" ("Zongsheng Yue, Jianyi Wang, Chen Change Loy")
+_WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
+_PEOPLE = patterns.compile(rf"{_WHO}(?:,\s+{_WHO})*(?:,?\s+(?:and|&)\s+{_WHO})?(?![\w'’-])")
+_PEOPLE_ITEM = patterns.compile(_WHO)
+# an organisation or person as the subject of a credit verb: "Adobe Research released the checkpoint"
+_CREDIT_VERB = patterns.compile(
+    r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*){0,4})\s+(?:released|developed|created|proposed|introduced"
+    r"|published|open-sourced|trained|built|designed|invented|authored|maintains|maintained|develops|releases)\s+(?:the|a|an|this|it|its|[A-Z])"
+)
+# a table column that credits each row's work: "| Model | Authors |"
+_CREDIT_COLUMN = frozenset((
+    "author", "authors", "developer", "developers", "developed by", "created by", "made by", "credit", "credits",
+    "creator", "creators", "team", "lab", "institution", "affiliation", "organisation", "organization", "origin", "maintainer",
+))
 _BY_WHO = patterns.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
 
 
@@ -118,11 +158,20 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
             return []
         names = re.findall(r"[A-Z][a-z]+", m.group(1))
         return [(m.start(1), m.group(1), (tuple(n.lower() for n in names),))]
-    if kind == "owned":  # "Sunghyun Cho's group"
+    if kind == "owned":  # "Sunghyun Cho's group", "Kim, Lee and Cho's POSTECH lab", "Johnson's approach"
         owner = _PERSON_OWNS.search(text, max(0, start - 50), start + 2)
-        if owner is None or _is_model_name(owner.group(1), facts):
+        if owner is not None and not _is_model_name(owner.group(1), facts):
+            return [(owner.start(), owner.group(1), ((owner.group(1).split()[-1].lower(),),))]
+        owners = _NAMES_OWN.search(text, max(0, start - 60), start + 2)
+        if owners is None or owners.group(1) in _NOT_NAMES or _GROUP_OF.match(text, start + 1):
             return []
-        return [(owner.start(), owner.group(1), ((owner.group(1).split()[-1].lower(),),))]
+        org = _org(owners.group(1))
+        if org is not None:
+            return [(owners.start(), org, organisations()[org])]
+        names = re.findall(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", owners.group(1))
+        if any(_model_like(n, facts) for n in names):
+            return []
+        return [(owners.start(1), owners.group(1), (tuple(n.lower() for n in names),))]
     if kind == "own":
         name = text[start : end - 2]
         return [(start, name, organisations()[name])] if name in organisations() else []
@@ -147,6 +196,8 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         names = re.findall(r"[A-Z][a-z]+", listed.group())
         return [] if _is_model_name(" ".join(names), facts) else [(who, listed.group(), (tuple(n.lower() for n in names),))]
     named = _named(text, who, facts, people_only)
+    if named is None and (people := _PEOPLE.match(text, who)) and len(_PEOPLE_ITEM.findall(people.group())) > 1:
+        named = _people_or_org(text, who, facts)  # "by Yulu Gan and Ahmed Alaa": a full name like a model's word
     if named is None and not people_only and (one := _ONE_NAME.match(text, who)) and not _is_model_name(one.group(), facts):
         named = (who, one.group(), ((one.group().lower(),),))
     if named is None:
@@ -156,6 +207,81 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
     return [named, org] if org and org[1] != named[1] else [named]
 
 
+def _model_like(item: str, facts: CaseFacts) -> bool:
+    """Whether a name in a list of people is a model's: a full name as a whole ("Yulu Gan" is no GAN)."""
+    v = vocab.names()
+    if " " in item:  # a full name: "Ahmed Alaa" may share a word with a source's owner and still be a person
+        return vocab.squash(item) in v.any_case or item in v.exact
+    return bool(facts.mentioned(item)) or vocab.squash(item) in v.any_case or item in v.exact
+
+
+def _people_or_org(text: str, at: int, facts: CaseFacts) -> Credit | None:
+    """The names credited at ``at`` after a lead: a listed or named organisation, or a list of
+    people (one run of their surnames, all of which one source must give)."""
+    named = _named(text, at, facts, people_only=False)
+    if named is not None and (named[1] in organisations() or _ORG_WORDS.search(named[1])):
+        return named
+    m = _PEOPLE.match(text, at)
+    if m is None:
+        return None
+    items = [i.group() for i in _PEOPLE_ITEM.finditer(m.group())]
+    items = [i for i in items if i not in ("and",)]
+    if not items or (len(items) == 1 and (items[0] in _NOT_NAMES or " " not in items[0] and _is_model_name(items[0], facts))):
+        return None
+    if items[0].split()[0] in _NOT_NAMES or (_is_model_name(items[0], facts) if len(items) == 1 else any(_model_like(i, facts) for i in items)):
+        return None
+    return at, m.group(), (tuple(i.split()[-1].lower() for i in items),)
+
+
+def _led_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
+    """Credits no "by" introduces: after a lead ("its authors, A and B", "Authors: A", "the work
+    of A"), before a credit verb ("Adobe Research released …"), and in a table column headed
+    "Authors", "Developer" or "Lab"."""
+    for m in _CREDIT_LEAD.finditer(text):
+        credit = _people_or_org(text, m.end(), facts)
+        if credit is not None:
+            yield credit
+    for m in _CREDIT_VERB.finditer(text):
+        named = _named(text, m.start(1), facts, people_only=False)
+        if named is not None and named[1] == m.group(1) and named[1] not in _NOT_NAMES:
+            yield named
+    if "|" in text:
+        yield from _column_credits(text, facts)
+
+
+_SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
+# a word that may lead a credit no trigger finds: cheap to look for before reading the answer closely
+_MAY_CREDIT = patterns.compile(
+    r"(?i:author|credit|develop|creat|made|maintain|written|with|of|from|releas|propos|introduc|publish|trained|built"
+    r"|designed|invented)"
+)
+
+
+def _column_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
+    """The names in each cell under a column headed as a credit ("| Model | Authors |")."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    k = 0
+    while k + 1 < len(lines):
+        header = lines[k]
+        k += 1
+        if not header.lstrip().startswith("|") or not _SEPARATOR.match(lines[k]):
+            continue
+        columns = {j for j, c in enumerate(header.split("|")) if c.strip(" *_:").lower() in _CREDIT_COLUMN}
+        k += 1
+        while k < len(lines) and lines[k].lstrip().startswith("|"):
+            at = offsets[k]
+            for j, cell in enumerate(lines[k].split("|")):
+                if j in columns and cell.strip(" *_"):
+                    credit = _people_or_org(text, at + len(cell) - len(cell.lstrip(" *_")), facts)
+                    if credit is not None:
+                        yield credit
+                at += len(cell) + 1
+            k += 1
+
+
 def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
     candidates = [facts.sources[i] for i in about] if about else facts.sources
     return any(all(s.has_name_part(t) for t in run) for s in candidates for run in runs if run)
@@ -163,22 +289,23 @@ def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ..
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
-    facts = None
+    trigs = [t for t in triggers(text) if t[2] in ("etal", "by", "staff", "own", "owned", "year")]
+    if not trigs and not _MAY_CREDIT.search(text):
+        return
+    facts = facts_for(g)
+    if facts is None:
+        return
+    credits = [c for start, end, kind in trigs for c in _credit(text, start, end, kind, facts)]
+    credits += _led_credits(text, facts)
+    credits.sort(key=lambda c: c[0])
     said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
-    for start, end, kind in triggers(text):
-        if kind not in ("etal", "by", "staff", "own", "owned", "year"):
+    for at, name, runs in credits:
+        if (at, name) in said:
             continue
-        if facts is None:
-            facts = facts_for(g)
-            if facts is None:
-                return
-        for at, name, runs in _credit(text, start, end, kind, facts):
-            if (at, name) in said:
-                continue
-            said.add((at, name))
-            us, ue = unit_at(text, at)
-            if not _grounded(facts, facts.about(text, us, ue, view.links), runs):
-                yield Finding(at, name, message(name))
+        said.add((at, name))
+        us, ue = unit_at(text, at)
+        if not _grounded(facts, facts.about(text, us, ue, view.links), runs):
+            yield Finding(at, name, message(name))
 
 
 RULE = Rule("author", find)
