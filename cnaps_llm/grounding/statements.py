@@ -64,7 +64,8 @@ _PRONOUN = patterns.compile(
 _INNER_PRONOUN = patterns.compile(r"\s(?:it|its)\s", re.IGNORECASE)
 _BULLET = patterns.compile(r"([ \t]*)(?:[-*+•]|\d{1,2}[.)])[ \t]+")
 # a bold label leading a line, after its bullet if any: "**MSSNet.** …", "- **MSSNet**: …"
-_LABEL = patterns.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,2}[.)])[ \t]+)?(?:\*\*|__)([^*_\n]{1,80})(?:\*\*|__)")
+# (in a block quote too: "> **MSSNet** — …")
+_LABEL = patterns.compile(r"[ \t]*(?:>[ \t]*)*(?:(?:[-*+•]|\d{1,2}[.)])[ \t]+)?(?:\*\*|__)([^*_\n]{1,80})(?:\*\*|__)")
 _SUBJECT_LINES = 30  # a bullet's heading is looked for this many lines up at most
 _SUBJECT_DEPTH = 3  # "X … It … It …": a pronoun's subject is looked for this many sentences back
 

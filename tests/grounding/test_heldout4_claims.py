@@ -84,3 +84,64 @@ def test_a_table_without_a_credit_column_credits_nobody() -> None:
     text = ("| Model | Strength | Role |\n|---|---|---|\n"
             "| Restore-FilmFix-Dust | Seo, Varga | dust |\n")
     assert found(text, "author") == []
+
+
+def test_a_person_with_a_possessive_lab_is_credited_once_by_their_full_name() -> None:
+    assert found("Restore-FilmFix-Dust. Credit: Minji Seo's group at Seoul National University.", "author") == [
+        ("author", "Minji Seo"), ("author", "Seoul National University")]
+
+
+# --------------------------------------------------------------------------- claims in plain wording
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        ("Colorization-HueShift-Base is tuned for faded slide film.", "tuned for faded slide film"),
+        ("Colorization-HueShift-Base was built with old slides in mind.", "built with old slides in mind"),
+        ("Colorization-HueShift-Base copes better with green casts.", "copes better with green casts"),
+        ("Colorization-HueShift-Base has a knack for skin tones.", "a knack for skin tones"),
+        ("Colorization-HueShift-Base does skin tones really well.", "really well"),
+        ("Colorization-HueShift-Base nails the sky on beach shots.", "nails the sky on beach shots"),
+        ("Txt2Img-StableDiffusionV1-RetroGrain is the go-to checkpoint for film looks.", "the go-to checkpoint for film looks"),
+        ("Colorization-HueShift-Base is a light model that fits on a phone.", "light model that fits on a phone"),
+        ("Colorization-HueShift-Base is slow on large scans.", "is slow on large scans"),
+        ("Colorization-HueShift-Base leans towards warm sepia.", "leans towards warm sepia"),
+        ("Colorization-HueShift-Base keeps skin tones natural.", "keeps skin tones natural"),
+        ("Colorization-HueShift-Base is gentler on skin than most recolourers.", "gentler on skin than most recolourers"),
+        ("Colorization-HueShift-Base holds up in harsh backlight.", "holds up in harsh backlight"),
+        ("Colorization-HueShift-Base is a safe default for family albums.", "safe default for family albums"),
+    ],
+)
+def test_a_plain_worded_claim_the_sources_do_not_make_is_flagged(text: str, quote: str) -> None:
+    assert found(text, "claim") == [("claim", quote)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Restore-FilmFix-Dust is tuned for dust and scratches on scanned film.",  # its summary's words
+        "Restore-FilmFix-Dust was built with scanned film in mind.",
+        "Restore-FilmFix-Dust copes better with faded colours than prior film restorers.",  # its summary's comparison
+        "Colorization-HueShift-Base may have a knack for skin tones; the prompt does not say.",  # a hedge
+        "Colorization-HueShift-Base is a colorization model; whether it fits on a phone is not stated.",
+        "Results may vary from scan to scan, so try a few settings on one photo first.",  # generic advice
+        "Restore-FilmFix-Dust keeps scratches out of the scanned film.",
+    ],
+)
+def test_a_plain_worded_claim_the_sources_make_or_a_hedge_passes(text: str) -> None:
+    assert found(text, "claim") == []
+
+
+# --------------------------------------------------------------------------- where a claim's clause ends, who it is about
+
+def test_a_clause_that_says_where_a_claim_comes_from_is_not_read_as_its_content() -> None:
+    head = "**Restore-FilmFix-Dust**\n"
+    assert found(head + "- Trained on: the Dust pairs, as its name says.\n", "claim") == []
+    assert found(head + "- Trained on: archival slides, as its name says.\n", "claim") == [
+        ("claim", "Trained on: archival slides")]
+
+
+def test_a_bold_label_in_a_block_quote_is_the_subject_of_the_sentences_after_it() -> None:
+    assert found("> **Colorization-HueShift-Base** — the colour step. Gentle on skin tones.\n", "claim") == [
+        ("claim", "Gentle on skin tones")]
+    assert found("> **Restore-FilmFix-Dust** — the dust step. Trained on synthetic scratches.\n", "claim") == []

@@ -222,8 +222,8 @@ def _people_or_org(text: str, at: int, facts: CaseFacts) -> Credit | None:
     if named is not None and (named[1] in organisations() or _ORG_WORDS.search(named[1])):
         return named
     m = _PEOPLE.match(text, at)
-    if m is None:
-        return None
+    if m is None or (named is not None and len(m.group()) <= len(named[1])):
+        return named  # one person, their name read in full ("Jaesung Rim's group", not "Jaesung")
     items = [i.group() for i in _PEOPLE_ITEM.finditer(m.group())]
     items = [i for i in items if i not in ("and",)]
     if not items or (len(items) == 1 and (items[0] in _NOT_NAMES or " " not in items[0] and _is_model_name(items[0], facts))):

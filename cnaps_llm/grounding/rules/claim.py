@@ -40,7 +40,8 @@ from ..tasks import tasks_in
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
 from . import Finding, Rule, View
 
-_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+)")
+# ", as its name says": a clause that says where the claim comes from ends the claim's own
+_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+|as\s+)")
 _QUOTE_END = patterns.compile(r"[.,;:!?()\[\]{}|\n—–]|\s-\s")  # the claim quoted back: the cue to the next comma
 _WORD = patterns.compile(r"[a-z][a-z0-9'’-]*")
 KEY_WORDS = 8  # words after a cue read as its key content
