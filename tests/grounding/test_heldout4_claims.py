@@ -38,6 +38,8 @@ def found(text: str, *kinds: str) -> list[tuple[str, str]]:
         ("FilmFix cleans the scans. Its authors, Minji Seo and Daniel Varga, trained it on synthetic scratches.",
          "Minji Seo and Daniel Varga"),
         ("**Restore-FilmFix-Dust**\n\n**Authors:** Minji Seo, Daniel Varga\n", "Minji Seo, Daniel Varga"),
+        ("- **Restore-FilmFix-Dust**\n  - *Released by:* Adobe Research\n", "Adobe Research"),
+        ("**Restore-FilmFix-Dust** | Affiliation: Seoul National University\n", "Seoul National University"),
         ("Restore-FilmFix-Dust is the work of Minji Seo and Daniel Varga.", "Minji Seo and Daniel Varga"),
         ("Restore-FilmFix-Dust, co-written with Daniel Varga, removes dust.", "Daniel Varga"),
         ("Restore-FilmFix-Dust is from Seo, Varga and Park.", "Seo, Varga and Park"),
@@ -57,6 +59,8 @@ def test_an_author_introduced_without_by_is_flagged(text: str, name: str) -> Non
     [
         "FilmFix cleans the scans. Its authors are not named in the prompt; the code is at " + FILM_CODE + ".",
         "**Restore-FilmFix-Dust**\n\n**Authors:** not given in the sources\n",
+        "- **Restore-FilmFix-Dust**\n  - *Released by:* Jiho Park, on GitHub\n",
+        "**Restore-FilmFix-Dust** | Team: Park lab, as the repository owner parkjiho suggests\n",
         "Restore-FilmFix-Dust is the work of Jiho Park, whose repository hosts the code.",
         "Restore-FilmFix-Dust, co-written with Jiho Park, removes dust.",
         "Restore-FilmFix-Dust is from Jiho Park.",

@@ -9,6 +9,14 @@ owner ``menghanxia`` grounds "Menghan Xia" and "Xia et al."); when the sentence
 names no source, when any source does. Organisations and their other names are listed
 in ``data/organisations.txt``; a person is two or three capitalised words that are not
 a model's name.
+
+Credits come in more shapes than "by": after a lead ("its authors, A and B", "**Authors:**
+A, B", "Affiliation: X", "the work of A", "the prior of A", "co-written with A", "a paper
+from X", "X is from A, B and C"), before a credit verb ("Adobe Research released …"), in a
+possessive before a lab or a work ("Kim, Lee and Cho's lab", "Johnson's approach"; one
+word with no inner capital, so "ResShift's" is a model's), and in each cell of a table
+column headed "Authors", "Developer", "Lab" and the like. A list of people is one credit:
+one source must give all of their surnames.
 """
 
 from __future__ import annotations
@@ -76,7 +84,8 @@ _NOT_NAMES = frozenset((
 # A and B", "co-written with A", "the prior of A", "a paper from Tel Aviv University", "X is from A, B and C"
 _CREDIT_LEAD = patterns.compile(
     r"(?<![\w-])(?:(?i:(?:its|the|their|whose|paper's|model's)\s+(?:co-?)?authors?(?:\s+(?:are|were|include|included))?)\s*[,:(—–]?"
-    r"|(?i:(?:co-?)?authors?|credits?|developers?|developed\s+by|created\s+by|made\s+by|maintainers?)\s*[*_]*\s*:"
+    r"|(?i:(?:co-?)?authors?|credits?|developers?|creators?|maintainers?|(?:developed|created|made|released|trained|built"
+    r"|maintained|published|proposed)\s+by|origin|organi[sz]ations?|institutions?|affiliations?|lab|team|publisher)\s*[*_]*\s*:"
     r"|(?i:(?:co-?written|co-?authored|coauthored|written|co-?developed|developed|built)\s+with"
     r"|(?:work|paper|prior|method|approach|brainchild|research|model|study|studies|code|checkpoint|project)\s+(?:of|from)"
     r"|(?:is|are|was|were)\s+from)"
@@ -95,6 +104,7 @@ _CREDIT_VERB = patterns.compile(
 _CREDIT_COLUMN = frozenset((
     "author", "authors", "developer", "developers", "developed by", "created by", "made by", "credit", "credits",
     "creator", "creators", "team", "lab", "institution", "affiliation", "organisation", "organization", "origin", "maintainer",
+    "released by", "trained by", "built by", "maintained by", "published by", "proposed by", "publisher",
 ))
 _BY_WHO = patterns.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
 
@@ -250,12 +260,6 @@ def _led_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
 
 
 _SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
-# a word that may lead a credit no trigger finds: cheap to look for before reading the answer closely
-_MAY_CREDIT = patterns.compile(
-    r"(?i:author|credit|develop|creat|made|maintain|written|with|of|from|releas|propos|introduc|publish|trained|built"
-    r"|designed|invented)"
-)
-
 
 def _column_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
     """The names in each cell under a column headed as a credit ("| Model | Authors |")."""
@@ -290,8 +294,6 @@ def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ..
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     trigs = [t for t in triggers(text) if t[2] in ("etal", "by", "staff", "own", "owned", "year")]
-    if not trigs and not _MAY_CREDIT.search(text):
-        return
     facts = facts_for(g)
     if facts is None:
         return
