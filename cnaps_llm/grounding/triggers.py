@@ -28,6 +28,14 @@ STAFF = ("researchers", "scientists", "engineers", "team", "teams", "group", "la
 ORIGIN = ("comes", "came", "come", "originates", "originated")  # "comes from the German Cancer Research Center"
 MADE_AT = ("developed", "built", "created", "designed", "work", "works")  # "developed at Tencent ARC Lab"
 OWNED = ("lab", "labs", "group", "team", "approach", "method", "paper", "work")  # "Sunghyun Cho's group": read at the "s" of the possessive
+# words that lead a credit without "by" ("Authors: A", "its authors, A", "the work of A", "co-written with A",
+# "X is from A and B"): the author rule reads the text around them
+LEAD_LABELS = ("author", "authors", "coauthors", "credit", "credits", "developer", "developers", "creator", "creators",
+               "maintainer", "maintainers", "origin", "organisation", "organisations", "organization", "organizations",
+               "institution", "institutions", "affiliation", "affiliations", "publisher", "lab", "team")
+LEAD_WORKS = ("work", "paper", "prior", "method", "approach", "brainchild", "research", "model", "study", "studies",
+              "code", "checkpoint", "project", "is", "are", "was", "were")
+LEAD_WITH = ("written", "authored", "coauthored", "cowritten", "developed", "codeveloped")
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -236,6 +244,14 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
             add(first, recipe)
             if kind == "venue":
                 add(first + "w", recipe)  # ICCVW: the venue's workshop
+    for w in LEAD_WORKS:  # "the work of", "a paper from", "is from" (a copula only with "from")
+        tail = rb"from" if w in ("is", "are", "was", "were") else rb"(?:of|from)"
+        add(w, ("lead", re.escape(w).encode() + rb" +" + tail + rb" ", True))
+    add("co", ("lead", rb"co +(?:written|authored|developed) +with ", True))
+    for w in LEAD_WITH:
+        add(w, ("lead", re.escape(w).encode() + rb" +with ", True))
+    for w in LEAD_LABELS:  # last: the word alone, when no other reading of it holds
+        add(w, ("lead", None, True))
     return {w.encode(): (f" {w} ".encode(), tuple(r)) for w, r in by_word.items()}
 
 
@@ -260,8 +276,9 @@ def words_only(text: str) -> bytes:
 def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` in ``text`` of each trigger, in order: kind is a claim cue's
     ("comparison", "licence", "quality", "mechanism", "weakness", "trait"), "venue", "year", "etal", "by", "staff"
-    ("researchers at", "developed at"), "owned" (the "s" of a possessive before "lab"/"group") or "own"
-    (an organisation's possessive). Found once per answer
+    ("researchers at", "developed at"), "owned" (the "s" of a possessive a word or two before "lab"/"group"/
+    "approach"), "own" (an organisation's possessive) or "lead" (a word that may lead a credit without "by":
+    "Authors", "work of", "co-written with", "is from"). Found once per answer
     text, whichever rule asks first."""
     words = words_only(text)
     hits = _starts().intersection(words.split())

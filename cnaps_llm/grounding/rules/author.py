@@ -29,7 +29,7 @@ from .. import patterns, vocab
 from ..index import Grounding
 from ..sources import CaseFacts, facts_for
 from ..statements import unit_at
-from ..triggers import organisations, triggers
+from ..triggers import LEAD_LABELS, organisations, triggers
 from . import Finding, Rule, View
 
 Credit = tuple[int, str, tuple[tuple[str, ...], ...]]  # where the name starts, the name, the token runs that ground it
@@ -80,33 +80,47 @@ _NOT_NAMES = frozenset((
     "They", "We", "You", "One", "Each", "Everyone", "Today", "Now", "The", "A", "An", "Our", "Your", "Their",
     "Both", "All", "Some", "Another", "Other", "Then", "User", "Model", "Paper", "Image", "Photo", "Input", "Output",
 ))
-# what introduces a work's authors without "by": "its authors, A and B", "Authors: A, B", "the work of
-# A and B", "co-written with A", "the prior of A", "a paper from Tel Aviv University", "X is from A, B and C"
-_CREDIT_LEAD = patterns.compile(
-    r"(?<![\w-])(?:(?i:(?:its|the|their|whose|paper's|model's)\s+(?:co-?)?authors?(?:\s+(?:are|were|include|included))?)\s*[,:(—–]?"
-    r"|(?i:(?:co-?)?authors?|credits?|developers?|creators?|maintainers?|(?:developed|created|made|released|trained|built"
-    r"|maintained|published|proposed)\s+by|origin|organi[sz]ations?|institutions?|affiliations?|lab|team|publisher)\s*[*_]*\s*:"
-    r"|(?i:(?:co-?written|co-?authored|coauthored|written|co-?developed|developed|built)\s+with"
-    r"|(?:work|paper|prior|method|approach|brainchild|research|model|study|studies|code|checkpoint|project)\s+(?:of|from)"
-    r"|(?:is|are|was|were)\s+from)"
-    r")[*_]*\s+[*_]*(?=[A-Z])"
-)
+# what introduces a work's authors without "by" (a "lead" trigger): "its authors, A and B", "Authors: A, B",
+# "Affiliation: X", "the work of A and B", "co-written with A", "the prior of A", "a paper from X", "X is from A"
+_LABEL_COLON = patterns.compile(r"[*_]*\s*:[*_]*\s*[*_]*(?=[A-Z])")
+_AUTHORS_BEFORE = patterns.compile(r"(?<![\w-])(?i:its|the|their|whose|paper's|model's)\s+(?:co-?)?$")
+_AUTHORS_AFTER = patterns.compile(r"(?:\s+(?:are|were|include|included))?\s*[,:(—–]?[*_]*\s+[*_]*(?=[A-Z])")
+_NAME_AFTER = patterns.compile(r"[*_\s]*(?=[A-Z])")
+
+
+def _lead_end(text: str, start: int, end: int) -> int | None:
+    """Where the names a lead at ``text[start:end]`` introduces start, or None."""
+    word = text[start:end].lower()
+    if word in LEAD_LABELS:
+        label = _LABEL_COLON.match(text, end)
+        if label is not None:
+            return label.end()
+        if word.startswith(("author", "coauthor")) and _AUTHORS_BEFORE.search(text, max(0, start - 24), start):
+            after = _AUTHORS_AFTER.match(text, end)
+            return after.end() if after is not None else None
+        return None
+    m = _NAME_AFTER.match(text, end)
+    return m.end() if m is not None else None
+
+
 # a list of people: full names or surnames, by commas and "and" ("Zongsheng Yue, Jianyi Wang, Chen Change Loy")
 _WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
 _PEOPLE = patterns.compile(rf"{_WHO}(?:,\s+{_WHO})*(?:,?\s+(?:and|&)\s+{_WHO})?(?![\w'’-])")
 _PEOPLE_ITEM = patterns.compile(_WHO)
-# an organisation or person as the subject of a credit verb: "Adobe Research released the checkpoint"
+# an organisation or person as the subject of a credit verb: "Adobe Research released the checkpoint";
+# the verb found first, then the capitalised words that end right before it
 _CREDIT_VERB = patterns.compile(
-    r"([A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*){0,4})\s+(?:released|developed|created|proposed|introduced"
-    r"|published|open-sourced|trained|built|designed|invented|authored|maintains|maintained|develops|releases)\s+(?:the|a|an|this|it|its|[A-Z])"
+    r" (?:released|developed|created|proposed|introduced|published|open-sourced|trained|built|designed|invented"
+    r"|authored|maintains|maintained|develops|releases) +(?:the|a|an|this|it|its|[A-Z])"
 )
+_SUBJECT_NAME = patterns.compile(r"(?<![\w&'’.-])([A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*){0,4})$")
 # a table column that credits each row's work: "| Model | Authors |"
 _CREDIT_COLUMN = frozenset((
     "author", "authors", "developer", "developers", "developed by", "created by", "made by", "credit", "credits",
     "creator", "creators", "team", "lab", "institution", "affiliation", "organisation", "organization", "origin", "maintainer",
     "released by", "trained by", "built by", "maintained by", "published by", "proposed by", "publisher",
 ))
-_BY_WHO = patterns.compile(r"\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
+_BY_WHO = patterns.compile(r"[*_]*:?[*_]*\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
 
 
 def message(name: str) -> str:
@@ -243,47 +257,58 @@ def _people_or_org(text: str, at: int, facts: CaseFacts) -> Credit | None:
     return at, m.group(), (tuple(i.split()[-1].lower() for i in items),)
 
 
-def _led_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
+def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]]) -> Iterator[Credit]:
     """Credits no "by" introduces: after a lead ("its authors, A and B", "Authors: A", "the work
     of A"), before a credit verb ("Adobe Research released …"), and in a table column headed
     "Authors", "Developer" or "Lab"."""
-    for m in _CREDIT_LEAD.finditer(text):
-        credit = _people_or_org(text, m.end(), facts)
+    for start, end in leads:
+        at = _lead_end(text, start, end)
+        credit = _people_or_org(text, at, facts) if at is not None else None
         if credit is not None:
             yield credit
     for m in _CREDIT_VERB.finditer(text):
-        named = _named(text, m.start(1), facts, people_only=False)
-        if named is not None and named[1] == m.group(1) and named[1] not in _NOT_NAMES:
+        at = m.start()
+        if not text[text.rfind(" ", 0, at) + 1 : at][:1].isupper():  # the name's last word ends before the verb
+            continue
+        subject = _SUBJECT_NAME.search(text, max(0, at - 80), at)
+        if subject is None:
+            continue
+        named = _named(text, subject.start(1), facts, people_only=False)
+        if named is not None and named[1] == subject.group(1) and named[1] not in _NOT_NAMES:
             yield named
     if "|" in text:
         yield from _column_credits(text, facts)
 
 
 _SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
-
 def _column_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
-    """The names in each cell under a column headed as a credit ("| Model | Authors |")."""
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    k = 0
-    while k + 1 < len(lines):
-        header = lines[k]
-        k += 1
-        if not header.lstrip().startswith("|") or not _SEPARATOR.match(lines[k]):
+    """The names in each cell under a column headed as a credit ("| Model | Authors |"): found
+    from the table's separator row ("|---|"), the header the line above it."""
+    at = text.find("---")
+    while at >= 0:
+        ls = text.rfind("\n", 0, at) + 1
+        le = text.find("\n", at)
+        le = len(text) if le < 0 else le
+        at = text.find("---", le)
+        if ls < 2 or not _SEPARATOR.match(text, ls):
+            continue
+        hs = text.rfind("\n", 0, ls - 1) + 1
+        header = text[hs : ls - 1]
+        if not header.lstrip().startswith("|"):
             continue
         columns = {j for j, c in enumerate(header.split("|")) if c.strip(" *_:").lower() in _CREDIT_COLUMN}
-        k += 1
-        while k < len(lines) and lines[k].lstrip().startswith("|"):
-            at = offsets[k]
-            for j, cell in enumerate(lines[k].split("|")):
+        row = le + 1
+        while columns and row < len(text) and text[row:].lstrip(" \t").startswith("|"):
+            re_ = text.find("\n", row)
+            re_ = len(text) if re_ < 0 else re_
+            cell_at = row
+            for j, cell in enumerate(text[row:re_].split("|")):
                 if j in columns and cell.strip(" *_"):
-                    credit = _people_or_org(text, at + len(cell) - len(cell.lstrip(" *_")), facts)
+                    credit = _people_or_org(text, cell_at + len(cell) - len(cell.lstrip(" *_")), facts)
                     if credit is not None:
                         yield credit
-                at += len(cell) + 1
-            k += 1
+                cell_at += len(cell) + 1
+            row = re_ + 1
 
 
 def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
@@ -294,11 +319,12 @@ def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ..
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     trigs = [t for t in triggers(text) if t[2] in ("etal", "by", "staff", "own", "owned", "year")]
+    leads = [(start, end) for start, end, kind in triggers(text) if kind == "lead"]
     facts = facts_for(g)
     if facts is None:
         return
     credits = [c for start, end, kind in trigs for c in _credit(text, start, end, kind, facts)]
-    credits += _led_credits(text, facts)
+    credits += _led_credits(text, facts, leads)
     credits.sort(key=lambda c: c[0])
     said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
     for at, name, runs in credits:
