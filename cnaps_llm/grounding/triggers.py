@@ -32,9 +32,10 @@ OWNED = ("lab", "labs", "group", "team", "approach", "method", "paper", "work") 
 # "X is from A and B"): the author rule reads the text around them
 LEAD_LABELS = ("author", "authors", "coauthors", "credit", "credits", "developer", "developers", "creator", "creators",
                "maintainer", "maintainers", "origin", "organisation", "organisations", "organization", "organizations",
-               "institution", "institutions", "affiliation", "affiliations", "publisher", "lab", "team")
+               "institution", "institutions", "affiliation", "affiliations", "publisher", "lab", "team",
+               "from")  # "from" after a copula or a work: "is from A and B", "a paper from X"
 LEAD_WORKS = ("work", "paper", "prior", "method", "approach", "brainchild", "research", "model", "study", "studies",
-              "code", "checkpoint", "project", "is", "are", "was", "were")
+              "code", "checkpoint", "project")
 LEAD_WITH = ("written", "authored", "coauthored", "cowritten", "developed", "codeveloped")
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
@@ -244,9 +245,8 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
             add(first, recipe)
             if kind == "venue":
                 add(first + "w", recipe)  # ICCVW: the venue's workshop
-    for w in LEAD_WORKS:  # "the work of", "a paper from", "is from" (a copula only with "from")
-        tail = rb"from" if w in ("is", "are", "was", "were") else rb"(?:of|from)"
-        add(w, ("lead", re.escape(w).encode() + rb" +" + tail + rb" ", True))
+    for w in LEAD_WORKS:  # "the work of"
+        add(w, ("lead", re.escape(w).encode() + rb" +of ", True))
     add("co", ("lead", rb"co +(?:written|authored|developed) +with ", True))
     for w in LEAD_WITH:
         add(w, ("lead", re.escape(w).encode() + rb" +with ", True))

@@ -86,12 +86,17 @@ _LABEL_COLON = patterns.compile(r"[*_]*\s*:[*_]*\s*[*_]*(?=[A-Z])")
 _AUTHORS_BEFORE = patterns.compile(r"(?<![\w-])(?i:its|the|their|whose|paper's|model's)\s+(?:co-?)?$")
 _AUTHORS_AFTER = patterns.compile(r"(?:\s+(?:are|were|include|included))?\s*[,:(—–]?[*_]*\s+[*_]*(?=[A-Z])")
 _NAME_AFTER = patterns.compile(r"[*_\s]*(?=[A-Z])")
+_FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|work|paper|prior|method|approach|research|model|study|studies"
+                               r"|code|checkpoint|project)[*_]*\s+$")
 
 
 def _lead_end(text: str, start: int, end: int) -> int | None:
     """Where the names a lead at ``text[start:end]`` introduces start, or None."""
     word = text[start:end].lower()
-    if word in LEAD_LABELS:
+    if word == "from":
+        if not _FROM_AFTER.search(text, max(0, start - 16), start):
+            return None
+    elif word in LEAD_LABELS:
         label = _LABEL_COLON.match(text, end)
         if label is not None:
             return label.end()
