@@ -149,3 +149,11 @@ def test_a_bold_label_in_a_block_quote_is_the_subject_of_the_sentences_after_it(
     assert found("> **Colorization-HueShift-Base** — the colour step. Gentle on skin tones.\n", "claim") == [
         ("claim", "Gentle on skin tones")]
     assert found("> **Restore-FilmFix-Dust** — the dust step. Trained on synthetic scratches.\n", "claim") == []
+
+
+def test_a_comparison_is_grounded_by_the_source_making_that_comparison_not_any() -> None:
+    # FilmFix's summary compares it with prior film restorers on faded colours, not on slides
+    assert found("Restore-FilmFix-Dust recovers faded colours better than prior film restorers.", "claim") == []
+    assert found("Restore-FilmFix-Dust copes better with green casts on slides than any other model.", "claim") == [
+        ("claim", "copes better with green casts on slides than any other")]
+    assert found("Restore-FilmFix-Dust outperforms prior film restorers.", "claim") == []

@@ -13,8 +13,9 @@ label a bullet sits under (not when the bullet is labelled a workflow role, "Out
 A comparison naming several sources is about those of its last clause ("Compared with
 HAIR, SwinIR is superior" is about SwinIR). It is
 grounded when a source it is about says so itself: a comparison when that source's
-text makes one, a licence when it names one, a quality when it makes a quality or
-comparison statement and gives the claim's key words, a trait when its own words hold
+text makes one and gives the claim's key words ("copes better with green casts" is not
+grounded by a summary that is better on faded colours), a licence when it names one, a
+quality when it makes a quality or comparison statement and gives the claim's key words, a trait when its own words hold
 the trait's, a mechanism or weakness when it gives the key words. The key words are the
 words after the cue to the end of its clause, less plain ones; they are given when at
 least half of them are in the source's name, links or summary (or in the question: the
@@ -107,8 +108,10 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
     judge. With ``known_tasks`` (the input's tasks), a clause naming a task outside them is
     left to the task rule."""
     sources = [facts.sources[i] for i in facts.with_papers(about)]
-    if kind in ("comparison", "licence"):
+    if kind == "licence":
         return any(kind in s.says for s in sources)
+    if kind == "comparison" and not any("comparison" in s.says for s in sources):
+        return False
     if kind == "quality" and not any("quality" in s.says for s in sources):
         return False
     if kind == "trait":  # "lightweight", "real-time": the source's own words say it
