@@ -107,12 +107,13 @@ def test_a_person_with_a_possessive_lab_is_credited_once_by_their_full_name() ->
         ("Colorization-HueShift-Base does skin tones really well.", "really well"),
         ("Colorization-HueShift-Base nails the sky on beach shots.", "nails the sky on beach shots"),
         ("Txt2Img-StableDiffusionV1-RetroGrain is the go-to checkpoint for film looks.", "go-to checkpoint for film looks"),
-        ("Colorization-HueShift-Base is a light model that fits on a phone.", "light model that fits on a phone"),
+        ("Colorization-HueShift-Base is a light model that fits on a phone.", "fits on a phone"),
         ("Colorization-HueShift-Base runs comfortably on a laptop GPU.", "runs comfortably on a laptop GPU"),
         ("Colorization-HueShift-Base leans towards warm sepia.", "leans towards warm sepia"),
         ("Colorization-HueShift-Base keeps skin tones natural.", "keeps skin tones natural"),
         ("Colorization-HueShift-Base is gentler on skin than most recolourers.", "gentler on skin than most recolourers"),
         ("Colorization-HueShift-Base holds up in harsh backlight.", "holds up in harsh backlight"),
+        ("Colorization-HueShift-Base is what most pros reach for.", "pros reach for"),
         ("Colorization-HueShift-Base is a safe default for family albums.", "safe default for family albums"),
     ],
 )
@@ -129,6 +130,7 @@ def test_a_plain_worded_claim_the_sources_do_not_make_is_flagged(text: str, quot
         "Colorization-HueShift-Base may have a knack for skin tones; the prompt does not say.",  # a hedge
         "Colorization-HueShift-Base is a colorization model; whether it fits on a phone is not stated.",
         "Results may vary from scan to scan, so try a few settings on one photo first.",  # generic advice
+        "### Colorization-HueShift-Base\n\nThe first stop in the chain; reach for it after the dust pass.\n",  # the design's order
         "Restore-FilmFix-Dust keeps scratches out of the scanned film.",
     ],
 )
