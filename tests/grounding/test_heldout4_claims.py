@@ -70,6 +70,9 @@ def test_an_author_introduced_without_by_is_flagged(text: str, name: str) -> Non
         "Restore-FilmFix-Dust was put together by Jiho Park.",
         "Restore-FilmFix-Dust is a scanning paper from the same repository: " + FILM_CODE + ".",
         "It's a team effort: FilmFix cleans, HueShift recolours.",
+        "Restore-FilmFix-Dust is a model from Hugging Face, per its card.",  # a host, not an author
+        "**Origin:** Camera upload\n",  # one capitalised word after a label names no one for sure
+        "Colorization-HueShift-Base was written with Python.",
     ],
 )
 def test_an_author_the_input_gives_or_no_author_passes(text: str) -> None:

@@ -108,6 +108,8 @@ def _lead_end(text: str, start: int, end: int) -> int | None:
     return m.end() if m is not None else None
 
 
+_HOSTS = ("huggingface", "github", "civitai", "replicate", "kaggle", "arxiv", "paperswithcode", "colab", "googlecolab",
+          "modelscope")
 # a list of people: full names or surnames, by commas and "and" ("Zongsheng Yue, Jianyi Wang, Chen Change Loy")
 _WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
 _PEOPLE = patterns.compile(rf"{_WHO}(?:,\s+{_WHO})*(?:,?\s+(?:and|&)\s+{_WHO})?(?![\w'’-])")
@@ -247,6 +249,8 @@ def _model_like(item: str, facts: CaseFacts) -> bool:
 def _people_or_org(text: str, at: int, facts: CaseFacts) -> Credit | None:
     """The names credited at ``at`` after a lead: a listed or named organisation, or a list of
     people (one run of their surnames, all of which one source must give)."""
+    if text[at : at + 20].lower().replace(" ", "").startswith(_HOSTS):
+        return None  # "a model from Hugging Face": where it is hosted, not who made it
     named = _named(text, at, facts, people_only=False)
     if named is not None and (named[1] in organisations() or _ORG_WORDS.search(named[1])):
         return named
@@ -255,9 +259,9 @@ def _people_or_org(text: str, at: int, facts: CaseFacts) -> Credit | None:
         return named  # one person, their name read in full ("Jaesung Rim's group", not "Jaesung")
     items = [i.group() for i in _PEOPLE_ITEM.finditer(m.group())]
     items = [i for i in items if i not in ("and",)]
-    if not items or (len(items) == 1 and (items[0] in _NOT_NAMES or " " not in items[0] and _is_model_name(items[0], facts))):
-        return None
-    if items[0].split()[0] in _NOT_NAMES or (_is_model_name(items[0], facts) if len(items) == 1 else any(_model_like(i, facts) for i in items)):
+    if not items or (len(items) == 1 and " " not in items[0]):
+        return None  # one capitalised word after a label ("Origin: Camera") names no one for sure
+    if items[0].split()[0] in _NOT_NAMES or any(_model_like(i, facts) for i in items):
         return None
     return at, m.group(), (tuple(i.split()[-1].lower() for i in items),)
 
