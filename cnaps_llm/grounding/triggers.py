@@ -56,7 +56,10 @@ def claim_terms() -> dict[str, list[str]]:
     terms = {k: v for k, v in raw.items() if not k.startswith("_")}
     # "sharper than" also with words between: "sharper on text than"
     degrees = [f.replace(" than", " ~ than") for word in terms.get("gradable", ()) for f in degree_forms(word)]
-    terms["comparison"] = list(dict.fromkeys([*terms["comparison"], *degrees]))
+    # "gives sharper edges", "produces more natural skin": a comparative with no "than" after a verb of output
+    outputs = [f"{verb} {degree_forms(word)[1][: -len(' than')]}" for word in terms.get("gradable", ())
+               for verb in ("gives", "produces", "yields", "delivers", "renders")]
+    terms["comparison"] = list(dict.fromkeys([*terms["comparison"], *degrees, *outputs]))
     return terms
 
 

@@ -117,6 +117,10 @@ def test_a_person_with_a_possessive_lab_is_credited_once_by_their_full_name() ->
         ("Colorization-HueShift-Base is gentler on skin than most recolourers.", "gentler on skin than most recolourers"),
         ("Colorization-HueShift-Base holds up in harsh backlight.", "holds up in harsh backlight"),
         ("Colorization-HueShift-Base is what most pros reach for.", "pros reach for"),
+        ("Colorization-HueShift-Base gives crisper edges around faces.", "gives crisper edges around faces"),
+        ("Colorization-HueShift-Base produces more natural skin than a plain recolour.", "produces more natural skin than a plain recolour"),
+        ("Colorization-HueShift-Base does a great job on skies.", "does a great job on skies"),
+        ("Colorization-HueShift-Base handles backlit faces well.", "handles backlit faces well"),
         ("Colorization-HueShift-Base is a safe default for family albums.", "safe default for family albums"),
     ],
 )
@@ -130,6 +134,8 @@ def test_a_plain_worded_claim_the_sources_do_not_make_is_flagged(text: str, quot
         "Restore-FilmFix-Dust is tuned for dust and scratches on scanned film.",  # its summary's words
         "Restore-FilmFix-Dust was built with scanned film in mind.",
         "Restore-FilmFix-Dust copes better with faded colours than prior film restorers.",  # its summary's comparison
+        "Restore-FilmFix-Dust gives cleaner scans with fewer dust specks.",
+        "The merge step gives sharper edges than either branch alone.",  # the answer's own design, no source
         "Colorization-HueShift-Base may have a knack for skin tones; the prompt does not say.",  # a hedge
         "Colorization-HueShift-Base is a colorization model; whether it fits on a phone is not stated.",
         "Results may vary from scan to scan, so try a few settings on one photo first.",  # generic advice
