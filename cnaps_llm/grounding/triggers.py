@@ -37,6 +37,9 @@ LEAD_LABELS = ("author", "authors", "coauthors", "credit", "credits", "developer
 LEAD_WORKS = ("work", "paper", "prior", "method", "approach", "brainchild", "research", "model", "study", "studies",
               "code", "checkpoint", "project")
 LEAD_WITH = ("written", "authored", "coauthored", "cowritten", "developed", "codeveloped")
+# verbs that credit the name before them ("Adobe Research released the weights")
+CREDIT_VERBS = ("released", "developed", "created", "proposed", "introduced", "published", "trained", "built", "designed",
+                "invented", "authored", "maintains", "maintained", "develops", "releases")
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -255,6 +258,8 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
         add(w, ("lead", re.escape(w).encode() + rb" +with ", True))
     for w in LEAD_LABELS:  # last: the word alone, when no other reading of it holds
         add(w, ("lead", None, True))
+    for w in CREDIT_VERBS:
+        add(w, ("creditverb", None, True))
     return {w.encode(): (f" {w} ".encode(), tuple(r)) for w, r in by_word.items()}
 
 
@@ -280,8 +285,8 @@ def triggers(text: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, kind)`` in ``text`` of each trigger, in order: kind is a claim cue's
     ("comparison", "licence", "quality", "mechanism", "weakness", "trait"), "venue", "year", "etal", "by", "staff"
     ("researchers at", "developed at"), "owned" (the "s" of a possessive a word or two before "lab"/"group"/
-    "approach"), "own" (an organisation's possessive) or "lead" (a word that may lead a credit without "by":
-    "Authors", "work of", "co-written with", "is from"). Found once per answer
+    "approach"), "own" (an organisation's possessive), "lead" (a word that may lead a credit without "by":
+    "Authors", "work of", "co-written with", "is from") or "creditverb" ("released", "developed"). Found once per answer
     text, whichever rule asks first."""
     words = words_only(text)
     hits = _starts().intersection(words.split())

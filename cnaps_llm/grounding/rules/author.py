@@ -114,12 +114,9 @@ _HOSTS = ("huggingface", "github", "civitai", "replicate", "kaggle", "arxiv", "p
 _WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
 _PEOPLE = patterns.compile(rf"{_WHO}(?:,\s+{_WHO})*(?:,?\s+(?:and|&)\s+{_WHO})?(?![\w'’-])")
 _PEOPLE_ITEM = patterns.compile(_WHO)
-# an organisation or person as the subject of a credit verb: "Adobe Research released the checkpoint";
-# the verb found first, then the capitalised words that end right before it
-_CREDIT_VERB = patterns.compile(
-    r" (?:released|developed|created|proposed|introduced|published|open-sourced|trained|built|designed|invented"
-    r"|authored|maintains|maintained|develops|releases) +(?:the|a|an|this|it|its|[A-Z])"
-)
+# an organisation or person as the subject of a credit verb ("creditverb" trigger): "Adobe Research released
+# the checkpoint"; the capitalised words that end right before the verb
+_VERB_OBJECT = patterns.compile(r" +(?:the|a|an|this|it|its|[A-Z])")
 _SUBJECT_NAME = patterns.compile(r"(?<![\w&'’.-])([A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*){0,4})$")
 # a table column that credits each row's work: "| Model | Authors |"
 _CREDIT_COLUMN = frozenset((
@@ -266,7 +263,7 @@ def _people_or_org(text: str, at: int, facts: CaseFacts) -> Credit | None:
     return at, m.group(), (tuple(i.split()[-1].lower() for i in items),)
 
 
-def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]]) -> Iterator[Credit]:
+def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]], verbs: list[tuple[int, int]]) -> Iterator[Credit]:
     """Credits no "by" introduces: after a lead ("its authors, A and B", "Authors: A", "the work
     of A"), before a credit verb ("Adobe Research released …"), and in a table column headed
     "Authors", "Developer" or "Lab"."""
@@ -275,11 +272,10 @@ def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]]) -> I
         credit = _people_or_org(text, at, facts) if at is not None else None
         if credit is not None:
             yield credit
-    for m in _CREDIT_VERB.finditer(text):
-        at = m.start()
-        if not text[text.rfind(" ", 0, at) + 1 : at][:1].isupper():  # the name's last word ends before the verb
-            continue
-        subject = _SUBJECT_NAME.search(text, max(0, at - 80), at)
+    for at, end in verbs:
+        if not _VERB_OBJECT.match(text, end) or not text[text.rfind(" ", 0, at - 1) + 1 : at][:1].isupper():
+            continue  # the name's last word ends right before the verb, an object after it
+        subject = _SUBJECT_NAME.search(text, max(0, at - 80), at - 1)
         if subject is None:
             continue
         named = _named(text, subject.start(1), facts, people_only=False)
@@ -290,6 +286,8 @@ def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]]) -> I
 
 
 _SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
+
+
 def _column_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
     """The names in each cell under a column headed as a credit ("| Model | Authors |"): found
     from the table's separator row ("|---|"), the header the line above it."""
@@ -329,11 +327,12 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     trigs = [t for t in triggers(text) if t[2] in ("etal", "by", "staff", "own", "owned", "year")]
     leads = [(start, end) for start, end, kind in triggers(text) if kind == "lead"]
+    verbs = [(start, end) for start, end, kind in triggers(text) if kind == "creditverb"]
     facts = facts_for(g)
     if facts is None:
         return
     credits = [c for start, end, kind in trigs for c in _credit(text, start, end, kind, facts)]
-    credits += _led_credits(text, facts, leads)
+    credits += _led_credits(text, facts, leads, verbs)
     credits.sort(key=lambda c: c[0])
     said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
     for at, name, runs in credits:
