@@ -1,7 +1,12 @@
 """Claims and authors in the forms a fourth held-out set showed were missed or wrongly
-flagged: authors introduced without "by" (a lead such as "its authors,", a label, a table
-column, a possessive of a list of names, a credit verb after the name) and claims in plain
-wording. Each caught form has a sound twin that passes."""
+flagged: authors introduced without "by" (a lead such as "its authors,", a label such as
+"Authors:" or "Affiliation:", a table column of authors, a possessive of a list of names or
+of one surname before a lab or a work, a name before a credit verb) and claims in plain
+wording (tuned or built for, copes better, a knack for, does a great job, the go-to, fits on
+a phone, a comparative after a verb of output), a comparison its source makes about other
+things, a clause that says where a claim comes from, a label in a block quote. Each caught
+form has a sound twin that passes: the input gives it, it hedges, or it names no one.
+"""
 
 from __future__ import annotations
 

@@ -254,8 +254,7 @@ def _people_or_org(text: str, at: int, facts: CaseFacts) -> Credit | None:
     m = _PEOPLE.match(text, at)
     if m is None or (named is not None and len(m.group()) <= len(named[1])):
         return named  # one person, their name read in full ("Jaesung Rim's group", not "Jaesung")
-    items = [i.group() for i in _PEOPLE_ITEM.finditer(m.group())]
-    items = [i for i in items if i not in ("and",)]
+    items = _PEOPLE_ITEM.findall(m.group())
     if not items or (len(items) == 1 and " " not in items[0]):
         return None  # one capitalised word after a label ("Origin: Camera") names no one for sure
     if items[0].split()[0] in _NOT_NAMES or any(_model_like(i, facts) for i in items):
@@ -325,9 +324,14 @@ def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ..
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
-    trigs = [t for t in triggers(text) if t[2] in ("etal", "by", "staff", "own", "owned", "year")]
-    leads = [(start, end) for start, end, kind in triggers(text) if kind == "lead"]
-    verbs = [(start, end) for start, end, kind in triggers(text) if kind == "creditverb"]
+    trigs, leads, verbs = [], [], []
+    for start, end, kind in triggers(text):
+        if kind == "lead":
+            leads.append((start, end))
+        elif kind == "creditverb":
+            verbs.append((start, end))
+        elif kind in ("etal", "by", "staff", "own", "owned", "year"):
+            trigs.append((start, end, kind))
     facts = facts_for(g)
     if facts is None:
         return
