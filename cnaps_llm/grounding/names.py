@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from . import patterns, vocab
-from .chunks import CHUNK, CHUNK_CHARS, caps_listed, chunk_at, classify, family_words, read_alone, scan, strip_suffix
+from .chunks import CHUNK, CHUNK_CHARS, caps_listed, chunk_at, classify, family_words, read_alone, scan, strip_suffix, weight_types
 from .words import STOP, capitalised_before, head_nouns, is_task_word
 
 # a word of a multi-word name (``_multiword``): any case, "Laplacian variance"
@@ -97,8 +97,44 @@ _TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 
 @cache
 def _LOOKED_FOR() -> frozenset[bytes]:  # noqa: N802 - a constant, built once
-    """The words ``names_in`` looks for in a text's split: lower-case names and cues."""
-    return _lower_names()[0] | _CUE_WORDS
+    """The words ``names_in`` looks for in a text's split: lower-case names, cues and the
+    file types of model weights (a lower-case checkpoint file: ``candy.pth``)."""
+    return _lower_names()[0] | _CUE_WORDS | _weight_words()
+
+
+@cache
+def _weight_words() -> frozenset[bytes]:
+    return frozenset(t.encode() for t in weight_types())
+
+
+@cache
+def _lower_file() -> re.Pattern[str]:
+    """A checkpoint file written in lower case, alone (not in a path or a dotted call)."""
+    types = "|".join(sorted(weight_types(), key=len, reverse=True))
+    return patterns.compile(rf"(?<![\w./\\-])[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*\.(?:{types})(?![\w-])")
+
+
+_FILE_PART = patterns.compile(r"[a-z]+|\d+")
+
+
+def _named_file(file: str) -> bool:
+    """Whether a lower-case checkpoint file names a released checkpoint (``candy.pth``,
+    ``resnet50.pth``, ``rain_princess.pth``): some word of its stem is no stop word, generic
+    term (``data/generic.txt``: "model_best", "net_g_latest", "my_style_finetuned"), task
+    word or placeholder letter; or a word with digits reads as a name by its shape."""
+    stem = file.rpartition(".")[0]
+    generic = vocab.generic()
+    for part in re.split(r"[_.-]", stem):
+        if not part:
+            continue
+        if not part.isalpha():
+            letters = "".join(_FILE_PART.findall(part)[:1])
+            if letters.isalpha() and len(letters) >= 3 and letters not in generic and classify(part) is not None:
+                return True  # resnet50, but not epoch10, x4
+            continue
+        if len(part) >= 3 and part not in STOP and part not in generic and not is_task_word(part):
+            return True
+    return False
 
 
 def names_in(text: str) -> Iterator[tuple[int, str]]:
@@ -113,6 +149,8 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         yield from _names_read(text)
         return
     extra = [(m.start(), m.group()) for m in pattern.finditer(text)] if not lower.isdisjoint(words) else []
+    if not _weight_words().isdisjoint(words):
+        extra += [(m.start(), m.group()) for m in _lower_file().finditer(text) if _named_file(m.group())]
     if not _CUE_WORDS.isdisjoint(words):
         extra += cued_in(text, words)
     if not extra:
