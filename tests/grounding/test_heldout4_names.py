@@ -34,3 +34,32 @@ def test_a_checkpoint_file_in_lower_case_is_a_name(case, text: str, name: str) -
 )
 def test_own_checkpoints_and_paths_in_lower_case_pass(case, text: str) -> None:
     assert plant(case, text, ("model",)) == []
+
+
+# --------------------------------------------------------------------------- thresholds named as settings
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("A selector keeps the better branch, with a threshold of 0.65 on the mean chroma", "threshold of 0.65"),
+        ("Otsu-style thresholding at 128 separates ink from paper", "thresholding at 128"),
+        ("Apply local equalisation with clip limit 3.5 to the luma channel", "clip limit 3.5"),
+        ("Set the confidence threshold to 0.25 before counting people", "confidence threshold to 0.25"),
+    ],
+)
+def test_a_threshold_named_as_one_is_a_figure(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A selector keeps the better branch when its score is above 0.65",  # a bare comparison
+        "A selector keeps the better branch above a threshold on the mean chroma",  # no value
+        "Threshold 1: the saturation check runs first",  # a numbered label
+        "It uses a noise level of 15, as the checkpoint's name says",  # a value the input gives
+    ],
+)
+def test_bare_comparisons_unvalued_thresholds_and_given_values_pass(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
