@@ -91,15 +91,33 @@ def _lower_names() -> tuple[frozenset[bytes], re.Pattern[str]]:
     return frozenset(w.encode() for w in words), pattern
 
 
+# a chip named by a capital and its number before "chip" ("an M2 chip", "the A17 Pro chip"),
+# which alone reads as a placeholder (M2, A1: diagram nodes)
+_CHIP_WORDS = frozenset((b"chip", b"chips", b"SoC"))
+_CHIP_BEFORE = patterns.compile(r"(?<![\w.-])([A-Z]\d{1,2}(?:[ \t]+(?:Pro|Max|Ultra))?)[ \t]+$")
+
+
+def _chips(text: str) -> list[tuple[int, str]]:
+    found = []
+    for cue in (" chip", " SoC"):
+        at = text.find(cue)
+        while at >= 0:
+            m = _CHIP_BEFORE.search(text, max(0, at - 16), at + 1)
+            if m is not None and classify(m.group(1).split()[0]) is None:  # a listed one (A100) is read by the scan
+                found.append((m.start(1), m.group(1)))
+            at = text.find(cue, at + len(cue))
+    return found
+
+
 _SPACED = b"\t\n,.;:()[]*_`'\"!?/<>|"
 _TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 
 
 @cache
 def _LOOKED_FOR() -> frozenset[bytes]:  # noqa: N802 - a constant, built once
-    """The words ``names_in`` looks for in a text's split: lower-case names, cues and the
-    file types of model weights (a lower-case checkpoint file: ``candy.pth``)."""
-    return _lower_names()[0] | _CUE_WORDS | _weight_words()
+    """The words ``names_in`` looks for in a text's split: lower-case names, cues, the
+    file types of model weights (a lower-case checkpoint file: ``candy.pth``) and "chip"."""
+    return _lower_names()[0] | _CUE_WORDS | _weight_words() | _CHIP_WORDS
 
 
 @cache
@@ -153,6 +171,8 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         extra += [(m.start(), m.group()) for m in _lower_file().finditer(text) if _named_file(m.group())]
     if not _CUE_WORDS.isdisjoint(words):
         extra += cued_in(text, words)
+    if not _CHIP_WORDS.isdisjoint(words):
+        extra += _chips(text)
     if not extra:
         yield from _names_read(text)
         return
@@ -163,10 +183,18 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
 # words that introduce examples: a capitalised phrase after one names something ("apps like
 # Snapseed", "datasets such as Visual Genome and Open Images")
 # (each with the word the split of ``names_in`` reads it by)
-_CUES = ((b"such", "such as "), (b"like", "like "), (b"g", "e.g. "), (b"g", "e.g., "), (b"including", "including "))
+# and words that say what a checkpoint was made from ("merged from Realistic Vision and
+# Deliberate", "a blend of Anything and Counterfeit", "fine-tuned from Dreamlike")
+_CUES = (
+    (b"such", "such as "), (b"like", "like "), (b"g", "e.g. "), (b"g", "e.g., "), (b"including", "including "),
+    (b"merged", "merged from "), (b"merge", "merge of "), (b"mix", "mix of "), (b"blend", "blend of "),
+    (b"fine-tuned", "fine-tuned from "), (b"finetuned", "finetuned from "),
+)
 # nouns whose capitalised modifiers name one thing: "the Waterloo Exploration dataset"
 _KIND_NOUNS = tuple((n.strip(" ,.").encode(), n) for n in (" dataset", " benchmark", " toolbox", " toolkit", " app ", " app,", " app.", " apps ", " plugin", " sampler"))
 _CUE_WORDS = frozenset(w for w, _ in (*_CUES, *_KIND_NOUNS))
+_MADE_FROM = frozenset((b"merged", b"merge", b"mix", b"blend", b"fine-tuned", b"finetuned"))
+_NOUN_AFTER = patterns.compile(r"[*_\"”]*[ \t]+([a-z]+)")
 _CAP_RUN = patterns.compile(r"[*_\"“]*([A-Z][A-Za-z0-9+.'’-]*[A-Za-z0-9+](?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?(?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?)")
 _LIST_NEXT = patterns.compile(r"[*_\"”]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
 
@@ -219,14 +247,19 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
         while at >= 0:
             if not (at and text[at - 1].isalpha()):
                 pos = at + len(cue)
+                listed = []
                 while (m := _CAP_RUN.match(text, pos)) is not None:
                     name = _cued_name(m.group(1))
                     if name is not None:
-                        found.append((m.start(1), name))
-                    more = _LIST_NEXT.match(text, m.end())
+                        listed.append((m.start(1), name))
+                    last = m.end()
+                    more = _LIST_NEXT.match(text, last)
                     if more is None:
                         break
                     pos = more.end()
+                if listed and word in _MADE_FROM and (noun := _NOUN_AFTER.match(text, last)) and noun.group(1) not in STOP:
+                    listed = []  # what the words qualify: "a mix of Realistic and Anime styles"
+                found += listed
             at = text.find(cue, at + len(cue))
     for word, noun in _KIND_NOUNS:
         at = text.find(noun) if words is None or word in words else -1

@@ -63,3 +63,53 @@ def test_a_threshold_named_as_one_is_a_figure(case, text: str, figure: str) -> N
 )
 def test_bare_comparisons_unvalued_thresholds_and_given_values_pass(case, text: str) -> None:
     assert plant(case, text, ("number",)) == []
+
+
+# --------------------------------------------------------------------------- what a checkpoint was merged from; chips
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The checkpoint was merged from Pastel Dream and Moonfilm", [("model", "Pastel Dream"), ("model", "Moonfilm")]),
+        ("It is a blend of Abyss and Counterfeit, tuned for faces", [("model", "Abyss"), ("model", "Counterfeit")]),
+        ("The larger model was fine-tuned from Dreamlike Photoreal on portraits", [("model", "Dreamlike Photoreal")]),
+    ],
+)
+def test_capitalised_words_a_checkpoint_is_made_from_are_names(case, text: str, found) -> None:
+    assert plant(case, text, ("model",)) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The result is a mix of Gaussian and Poisson noise removal",  # the words qualify a noun
+        "The training set is a blend of Realistic and Anime styles",
+        "It was merged from the two restoration branches",  # nothing capitalised
+    ],
+)
+def test_words_qualifying_a_noun_after_a_mix_pass(case, text: str) -> None:
+    assert plant(case, text, ("model",)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "chip"),
+    [
+        ("The light variant runs on a laptop with an M3 chip", "M3"),
+        ("On a phone, the A16 chip handles it in real time", "A16"),
+        ("A tablet with the M2 Ultra chip can batch them", "M2 Ultra"),
+    ],
+)
+def test_a_chip_named_by_a_capital_and_a_number_is_a_name(case, text: str, chip: str) -> None:
+    assert plant(case, text, ("model",)) == [("model", chip)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Branch M1 feeds M2, and the M1 chip-level features are merged",  # numbered nodes
+        "Any modern chip can run it on an edge SoC",  # no chip named
+    ],
+)
+def test_numbered_nodes_and_unnamed_chips_pass(case, text: str) -> None:
+    assert plant(case, text, ("model",)) == []
