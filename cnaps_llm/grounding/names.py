@@ -52,6 +52,8 @@ def _in_prose(text: str, start: int, end: int) -> bool:
         # the last word of a sentence after a word in lower case: "then CLAHE."
         w = before.group(1)
         return w.islower() and text[before.end(1) : start].strip(" \t") == ""
+    if before is None and after is not None and after.group(1) in STOP and text[lo:start].rstrip(" \t*_").endswith("|"):
+        return True  # a table cell that is a phrase: "| CLAHE with clip limit 2 |"
     if before is None or after is None:
         return False  # alone in brackets or at a line's end: a diagram label ("[START]", "subgraph FUSION")
     words = (before.group(1), after.group(1))

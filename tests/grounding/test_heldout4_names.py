@@ -113,3 +113,23 @@ def test_a_chip_named_by_a_capital_and_a_number_is_a_name(case, text: str, chip:
 )
 def test_numbered_nodes_and_unnamed_chips_pass(case, text: str) -> None:
     assert plant(case, text, ("model",)) == []
+
+
+# --------------------------------------------------------------------------- a word in capitals opening a table cell
+
+
+def test_an_unlisted_word_in_capitals_opening_a_phrase_in_a_table_cell_is_a_name(case) -> None:
+    row = "\n\n| Stage | Tool |\n|---|---|\n| 4 | DRCT with its default settings |\n"
+    assert plant(case, row, ("model",)) == [("model", "DRCT")]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "| 4 | DRCT |",  # a cell of one word in capitals: a label
+        "| MERGE | the branches meet here |",
+        "| 4 | FINAL output |",  # followed by a plain word, not a phrase's joining word
+    ],
+)
+def test_labels_in_capitals_in_table_cells_pass(case, row: str) -> None:
+    assert plant(case, f"\n\n| Stage | Tool |\n|---|---|\n{row}\n", ("model",)) == []
