@@ -133,3 +133,31 @@ def test_an_unlisted_word_in_capitals_opening_a_phrase_in_a_table_cell_is_a_name
 )
 def test_labels_in_capitals_in_table_cells_pass(case, row: str) -> None:
     assert plant(case, f"\n\n| Stage | Tool |\n|---|---|\n{row}\n", ("model",)) == []
+
+
+# --------------------------------------------------------------------------- citations by number
+
+
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [
+        ("Its window attention is described in detail [4], with ablations", "[4]"),
+        ("For the theory behind the hypernetwork, see [2] and the appendix", "[2]"),
+        ("Priors of this kind beat plain losses.[7]", "[7]"),
+    ],
+)
+def test_a_citation_by_number_with_no_source_given_is_an_invented_source(case, text: str, mark: str) -> None:
+    assert plant(case, text, ("attribution",)) == [("attribution", mark)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Its window attention is described in detail [4], with ablations.\n\n[4] http://arxiv.org/pdf/2408.08091v4.pdf\n",
+        "Its window attention is described in detail[^4].\n\n[^4]: HAIR, the input's second paper.\n",
+        "\n\n```\n[1] Input → [2] Denoise → [3] Output\n```\n",  # numbered boxes of a diagram
+        "Pick the weights with `ckpt[1]` in the loader",  # an index in code
+    ],
+)
+def test_defined_citations_numbered_boxes_and_code_indices_pass(case, text: str) -> None:
+    assert plant(case, text, ("attribution",)) == []
