@@ -134,6 +134,9 @@ def _lower_file() -> re.Pattern[str]:
     return patterns.compile(rf"(?<![\w./\\-])[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*\.(?:{types})(?![\w-])")
 
 
+# words of the files a library writes for any model (diffusion_pytorch_model.bin,
+# lora.safetensors), which the generic list cannot hold: as names they are listed
+_FILE_WORDS = frozenset(("pytorch", "lora", "flax"))
 _FILE_PART = patterns.compile(r"[a-z]+|\d+")
 
 
@@ -152,7 +155,7 @@ def _named_file(file: str) -> bool:
             if letters.isalpha() and len(letters) >= 3 and letters not in generic and classify(part) is not None:
                 return True  # resnet50, but not epoch10, x4
             continue
-        if len(part) >= 3 and part not in STOP and part not in generic and not is_task_word(part):
+        if len(part) >= 3 and part not in STOP and part not in generic and part not in _FILE_WORDS and not is_task_word(part):
             return True
     return False
 

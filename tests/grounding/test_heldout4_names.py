@@ -30,6 +30,8 @@ def test_a_checkpoint_file_in_lower_case_is_a_name(case, text: str, name: str) -
         "Keep net_g_latest.pth and drop epoch10.pth afterwards",  # a generic word with a number
         "Export the graph to model.onnx for deployment",
         "Put the file at weights/mosaic.pth",  # a path's last part: not read alone
+        "The repository keeps its UNet in diffusion_pytorch_model.safetensors",  # a library's own file names
+        "Drop lora.safetensors and text_encoder.onnx into the same folder",
     ],
 )
 def test_own_checkpoints_and_paths_in_lower_case_pass(case, text: str) -> None:
