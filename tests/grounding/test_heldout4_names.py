@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from cnaps_llm.grounding import check
+from cnaps_llm.inputs import load_case
+
 from .test_heldout_names import case, plant  # noqa: F401 -- the seed 003 case fixture and the planting helper
 
 # --------------------------------------------------------------------------- checkpoint files in lower case
@@ -163,3 +166,52 @@ def test_a_citation_by_number_with_no_source_given_is_an_invented_source(case, t
 )
 def test_defined_citations_numbered_boxes_and_code_indices_pass(case, text: str) -> None:
     assert plant(case, text, ("attribution",)) == []
+
+
+# --------------------------------------------------------------------------- memory in unit words, "half a" unit, "to" in a name
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("The large variant needs about six gigabytes of memory", "six gigabytes"),
+        ("It fits in 7 gigabytes once quantised", "7 gigabytes"),
+        ("It takes half a second per frame on a laptop", "half a second"),
+        ("Each tile covers half a megapixel", "half a megapixel"),
+        ("The output is a twelve megapixels print file", "twelve megapixels"),
+    ],
+)
+def test_memory_and_sizes_in_unit_words_and_half_a_unit_are_figures(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cut the memory in half by tiling",  # a scale with no unit
+        "On the other half a second pass refines the edges",  # "second" as an ordinal
+        "It needs one gigabyte or so",  # one of a unit: no count
+        "Boxes come as [x1, y1, x2, y2] in pixels",  # coordinates' placeholders, no scale
+        "It fits in 15 gigabytes, the noise level of its name",  # a value the input gives
+    ],
+)
+def test_halves_ordinals_coordinates_and_given_values_pass(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
+
+
+def test_a_two_inside_a_word_grounds_no_figure(tmp_path) -> None:
+    """"Txt2Img" reads "text to image": its 2 is no value the input gives, so "two
+    gigabytes" is not grounded by it; a 2 the input writes as a number still grounds."""
+    prompt = (
+        'You are an AI scientist.\n\nA user has asked the following question:\n"Make my sketch colourful."\n\n'
+        "Based on the following recommended models, explain:\n\n1. What task the user is trying to perform.\n"
+        "2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).\n"
+        "3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.\n\n"
+        "### Recommended AI Models:\nModel: Txt2Img-StableDiffusionV1-Crayon\nPaper: None\n\n{extra}Answer:\n"
+    )
+    answer = "## Task\nColouring a sketch.\n\n## Workflow\nTxt2Img-StableDiffusionV1-Crayon needs about two gigabytes of memory.\n"
+    for extra, expected in (("", [("number", "two gigabytes")]), ("Summary: it runs in 2 gigabytes.\n\n", [])):
+        path = tmp_path / f"p{len(extra)}.txt"
+        path.write_text(prompt.replace("{extra}", extra), encoding="utf-8")
+        found = [(v.kind, v.text) for v in check(answer, load_case(path)) if v.kind == "number"]
+        assert found == expected
