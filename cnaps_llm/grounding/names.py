@@ -119,7 +119,7 @@ _TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 def _LOOKED_FOR() -> frozenset[bytes]:  # noqa: N802 - a constant, built once
     """The words ``names_in`` looks for in a text's split: lower-case names, cues, the
     file types of model weights (a lower-case checkpoint file: ``candy.pth``) and "chip"."""
-    return _lower_names()[0] | _CUE_WORDS | _weight_words() | _CHIP_WORDS
+    return _lower_names()[0] | _CUE_WORDS | _weight_words() | _CHIP_WORDS | _owner_words()
 
 
 @cache
@@ -174,7 +174,7 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
     extra = [(m.start(), m.group()) for m in pattern.finditer(text)] if not lower.isdisjoint(words) else []
     if not _weight_words().isdisjoint(words):
         extra += [(m.start(), m.group()) for m in _lower_file().finditer(text) if _named_file(m.group())]
-    if not _CUE_WORDS.isdisjoint(words):
+    if not _CUE_WORDS.isdisjoint(words) or not _owner_words().isdisjoint(words):
         extra += cued_in(text, words)
     if not _CHIP_WORDS.isdisjoint(words):
         extra += _chips(text)
@@ -197,6 +197,26 @@ _CUES = (
 )
 # nouns whose capitalised modifiers name one thing: "the Waterloo Exploration dataset"
 _KIND_NOUNS = tuple((n.strip(" ,.").encode(), n) for n in (" dataset", " benchmark", " toolbox", " toolkit", " app ", " app,", " app.", " apps ", " plugin", " sampler"))
+# what an organisation's capitalised word may qualify, not name: "Apple's Photos app",
+# "Google's Pixel phones", "Adobe's Research team"
+_OWNED_KINDS = frozenset(
+    "app apps phone phones team teams camera cameras product products device devices lab labs researchers engineers "
+    "service services store chips line".split()
+)
+
+
+@cache
+def _owners() -> tuple[str, ...]:
+    """The organisations whose possessive introduces a product's name ("Apple's Deep
+    Fusion", "Google's Night Sight"): ``data/organisations.txt``, every name as written."""
+    return tuple(n.strip() for line in vocab.data_lines("organisations.txt") for n in line.split("|") if n.strip())
+
+
+@cache
+def _owner_words() -> frozenset[bytes]:
+    return frozenset(w for o in _owners() for w in (o.split()[0].encode(), f"{o}’s".encode()))
+
+
 _CUE_WORDS = frozenset(w for w, _ in (*_CUES, *_KIND_NOUNS))
 _MADE_FROM = frozenset((b"merged", b"merge", b"mix", b"blend", b"fine-tuned", b"finetuned"))
 _NOUN_AFTER = patterns.compile(r"[*_\"”]*[ \t]+([a-z]+)")
@@ -266,6 +286,18 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
                     listed = []  # what the words qualify: "a mix of Realistic and Anime styles"
                 found += listed
             at = text.find(cue, at + len(cue))
+    for org in _owners():
+        if words is not None and org.split()[0].encode() not in words and f"{org}’s".encode() not in words:
+            continue
+        for mark in ("'s ", "’s "):
+            at = text.find(org + mark)
+            while at >= 0:
+                pos = at + len(org) + len(mark)
+                if not (at and (text[at - 1].isalnum())) and (m := _CAP_RUN.match(text, pos)) is not None:
+                    noun = _NOUN_AFTER.match(text, m.end())
+                    if (noun is None or noun.group(1) not in _OWNED_KINDS) and (name := _cued_name(m.group(1))) is not None:
+                        found.append((m.start(1), name))
+                at = text.find(org + mark, pos)
     for word, noun in _KIND_NOUNS:
         at = text.find(noun) if words is None or word in words else -1
         while at >= 0:

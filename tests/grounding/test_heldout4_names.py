@@ -215,3 +215,30 @@ def test_a_two_inside_a_word_grounds_no_figure(tmp_path) -> None:
         path.write_text(prompt.replace("{extra}", extra), encoding="utf-8")
         found = [(v.kind, v.text) for v in check(answer, load_case(path)) if v.kind == "number"]
         assert found == expected
+
+
+# --------------------------------------------------------------------------- a product after its maker's possessive; tools in lower case
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Phones do this too: Apple's Deep Fusion merges several frames", "Deep Fusion"),
+        ("Samsung’s Scene Optimizer does it on the device", "Scene Optimizer"),
+        ("Label the masks by hand in labelme first", "labelme"),
+    ],
+)
+def test_a_product_after_its_makers_possessive_and_a_lower_case_tool_are_names(case, text: str, name: str) -> None:
+    assert plant(case, text, ("model",)) == [("model", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Apple's Photos app does a milder version of this",  # what the word qualifies: an app
+        "Google's research team studied this",  # nothing capitalised after it
+        "It runs on NVIDIA's GPUs",  # a generic family
+    ],
+)
+def test_a_makers_possessive_before_a_kind_of_thing_passes(case, text: str) -> None:
+    assert plant(case, text, ("model",)) == []
