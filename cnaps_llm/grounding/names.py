@@ -119,7 +119,7 @@ _TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 def _LOOKED_FOR() -> frozenset[bytes]:  # noqa: N802 - a constant, built once
     """The words ``names_in`` looks for in a text's split: lower-case names, cues, the
     file types of model weights (a lower-case checkpoint file: ``candy.pth``) and "chip"."""
-    return _lower_names()[0] | _CUE_WORDS | _weight_words() | _CHIP_WORDS | _owner_words()
+    return _lower_names()[0] | _CUE_WORDS | _weight_words() | _CHIP_WORDS | _owner_words().keys()
 
 
 @cache
@@ -174,7 +174,7 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
     extra = [(m.start(), m.group()) for m in pattern.finditer(text)] if not lower.isdisjoint(words) else []
     if not _weight_words().isdisjoint(words):
         extra += [(m.start(), m.group()) for m in _lower_file().finditer(text) if _named_file(m.group())]
-    if not _CUE_WORDS.isdisjoint(words) or not _owner_words().isdisjoint(words):
+    if not _CUE_WORDS.isdisjoint(words) or not words.isdisjoint(_owner_words()):
         extra += cued_in(text, words)
     if not _CHIP_WORDS.isdisjoint(words):
         extra += _chips(text)
@@ -213,8 +213,14 @@ def _owners() -> tuple[str, ...]:
 
 
 @cache
-def _owner_words() -> frozenset[bytes]:
-    return frozenset(w for o in _owners() for w in (o.split()[0].encode(), f"{o}’s".encode()))
+def _owner_words() -> dict[bytes, tuple[str, ...]]:
+    """The words of a text's split an organisation's possessive shows as ("Apple" of
+    "Apple's", "Apple’s" whole) -> the organisations they may start."""
+    out: dict[bytes, list[str]] = {}
+    for o in _owners():
+        for w in (o.split()[0].encode(), f"{o}’s".encode()):
+            out.setdefault(w, []).append(o)
+    return {w: tuple(os) for w, os in out.items()}
 
 
 _CUE_WORDS = frozenset(w for w, _ in (*_CUES, *_KIND_NOUNS))
@@ -286,9 +292,9 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
                     listed = []  # what the words qualify: "a mix of Realistic and Anime styles"
                 found += listed
             at = text.find(cue, at + len(cue))
-    for org in _owners():
-        if words is not None and org.split()[0].encode() not in words and f"{org}’s".encode() not in words:
-            continue
+    by_word = _owner_words()
+    present = _owners() if words is None else {o for w in by_word.keys() & words for o in by_word[w]}
+    for org in sorted(present):
         for mark in ("'s ", "’s "):
             at = text.find(org + mark)
             while at >= 0:

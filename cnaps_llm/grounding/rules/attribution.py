@@ -104,7 +104,8 @@ def _linked_in(facts: CaseFacts, links: tuple[tuple[int, int, str], ...], starts
 # a citation by number attached to text ("restores faces [2].", "pairs[^3],"): after a word,
 # a figure or a full stop, and before the sentence goes on (not a diagram's numbered box,
 # "→ [2] Denoise", nor an index, "x[1]")
-_CITATION = patterns.compile(r"(?<=[\w.,;:%)’'\"”*\]])[ \t]?\[(\^?\d{1,3})\](?![(:\w])(?=[.,;:!?)*\[]|[ \t]+[a-z(]|[ \t]*$|[ \t]*\n)")
+_CITATION = patterns.compile(r"\[(\^?\d{1,3})\](?![(:\w])(?=[.,;:!?)*\[]|[ \t]+[a-z(]|[ \t]*$|[ \t]*\n)")
+_ATTACHED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,;:%)’'\"”*]")
 _CODE = patterns.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.DOTALL)
 _REFS_HEADING = patterns.compile(r"^[ \t]*(?:#+|\*\*|[IVX]+\.|\d+\.)[^\n]*(?i:reference|paper|source|citation|bibliograph|link|further reading)", re.MULTILINE)
 _LINKISH = patterns.compile(r"(?i:https?:|www\.|arxiv|github|doi)")
@@ -118,13 +119,26 @@ def _line_end(text: str, at: int) -> int:
 _DEFINED = patterns.compile(r"^[ \t>*+-]*(?:\[(\^?\d{1,3})\]|(\d{1,3})[.)])", re.MULTILINE)
 
 
+def _attached(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` follows text (a word, a figure, a full stop), right
+    after it or after one space."""
+    before = text[at - 1 : at]
+    if before in (" ", "\t"):
+        before = text[at - 2 : at - 1]
+    return before != "" and (before in _ATTACHED or before.isalnum())
+
+
 def dangling_citations(text: str) -> Iterator[tuple[int, str]]:
     """Citations by number (``[2]``, ``[^2]``) for which no line of the answer defines a
     source ("[2] <link>", "[^2]: …", "2. …"): a reference the answer cites and never gives
     is a source it invents ("see [1]" with no list). ``(offset, mark)`` of each, once."""
     if "[" not in text:
         return
-    cited = [(m.start(1) - 1, m.group(1)) for m in _CITATION.finditer(text) if m.group(1).lstrip("^") != "0"]
+    cited = [
+        (m.start(), m.group(1))
+        for m in _CITATION.finditer(text)
+        if m.group(1).lstrip("^") != "0" and _attached(text, m.start())
+    ]
     if not cited:
         return
     if "`" in text:  # an index in code ("y[1]"), fenced or inline, cites nothing
