@@ -447,11 +447,21 @@ _HALF_UNIT = patterns.compile(
 )
 
 
+# a sampling interval by an ordinal: "every 5th frame", "every 10th iteration"
+_EVERY_NTH = patterns.compile(
+    r"(?<![\w-])[Ee]very[ \t]+(\d{1,5})(?:st|nd|rd|th)[ \t]+(?:frame|step|iteration|epoch|image|pixel|row|line|layer|block|sample|batch)s?(?![a-zA-Z])"
+)
+
+
 def _spelled_figures(text: str, skipped: Spans) -> Iterator[Figure]:
     if "alf a" in text:
         for m in _HALF_UNIT.finditer(text):
             if not (skipped and m.start() in skipped):
                 yield Figure(m.start(), m.group(), (0.5,), "value")
+    if "very " in text:
+        for m in _EVERY_NTH.finditer(text):
+            if not (skipped and m.start() in skipped):
+                yield Figure(m.start(), m.group(), (_value(m.group(1)),), "value")
     counts = count_pattern()
     led, starts = spelled_figure_patterns()
     spaced, lined = " " + text, "\n" + text  # a run at the very start follows a space, and a line break

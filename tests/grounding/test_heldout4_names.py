@@ -242,3 +242,29 @@ def test_a_product_after_its_makers_possessive_and_a_lower_case_tool_are_names(c
 )
 def test_a_makers_possessive_before_a_kind_of_thing_passes(case, text: str) -> None:
     assert plant(case, text, ("model",)) == []
+
+
+# --------------------------------------------------------------------------- a sampling interval by an ordinal
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("The sampler keeps every 6th frame of the clip", "every 6th frame"),
+        ("Every 20th iteration, the weights are saved", "Every 20th iteration"),
+    ],
+)
+def test_a_sampling_interval_by_an_ordinal_is_a_figure(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sampler keeps every frame of the clip",  # no number
+        "The sampler checks every 6th person in the queue",  # not a unit of sampling
+        "The sampler keeps every 15th frame, the noise level of its name",  # a value the input gives
+    ],
+)
+def test_unnumbered_or_given_intervals_pass(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
