@@ -442,26 +442,39 @@ _SPELLED_UNIT = patterns.compile(
 
 # "half a second", "half a megapixel", "half a gigabyte": a half of one unit
 _HALF_UNIT = patterns.compile(
-    r"(?<![\w-])[Hh]alf[ \t]+an?[ \t]+(?:millisecond|second(?![ \t]+(?:pass|stage|step|round|run|branch|model|look|opinion|image|layer|time))|minute|hour|day|decibel|"
+    r"alf[ \t]+an?[ \t]+(?:millisecond|second(?![ \t]+(?:pass|stage|step|round|run|branch|model|look|opinion|image|layer|time))|minute|hour|day|decibel|"
     r"gigabyte|megabyte|terabyte|megapixel|pixel)(?![a-zA-Z])"
 )
 
 
 # a sampling interval by an ordinal: "every 5th frame", "every 10th iteration"
 _EVERY_NTH = patterns.compile(
-    r"(?<![\w-])[Ee]very[ \t]+(\d{1,5})(?:st|nd|rd|th)[ \t]+(?:frame|step|iteration|epoch|image|pixel|row|line|layer|block|sample|batch)s?(?![a-zA-Z])"
+    r"very[ \t]+(\d{1,5})(?:st|nd|rd|th)[ \t]+(?:frame|step|iteration|epoch|image|pixel|row|line|layer|block|sample|batch)s?(?![a-zA-Z])"
 )
 
 
+def _word_start(text: str, at: int, letters: str) -> bool:
+    """Whether ``text[at]`` is one of ``letters`` and starts a word (not after a letter,
+    digit, "_" or "-")."""
+    if at < 0 or text[at] not in letters:
+        return False
+    before = text[at - 1 : at]
+    return not (before.isalnum() or before in ("_", "-"))
+
+
 def _spelled_figures(text: str, skipped: Spans) -> Iterator[Figure]:
+    # (each led by the literal after its first letter, which is checked here with the
+    # word's start: a look-behind would lead, and be tried at every position)
     if "alf a" in text:
         for m in _HALF_UNIT.finditer(text):
-            if not (skipped and m.start() in skipped):
-                yield Figure(m.start(), m.group(), (0.5,), "value")
+            start = m.start() - 1
+            if _word_start(text, start, "Hh") and not (skipped and start in skipped):
+                yield Figure(start, text[start : m.end()], (0.5,), "value")
     if "very " in text:
         for m in _EVERY_NTH.finditer(text):
-            if not (skipped and m.start() in skipped):
-                yield Figure(m.start(), m.group(), (_value(m.group(1)),), "value")
+            start = m.start() - 1
+            if _word_start(text, start, "Ee") and not (skipped and start in skipped):
+                yield Figure(start, text[start : m.end()], (_value(m.group(1)),), "value")
     counts = count_pattern()
     led, starts = spelled_figure_patterns()
     spaced, lined = " " + text, "\n" + text  # a run at the very start follows a space, and a line break
