@@ -9,6 +9,7 @@ import pytest
 from cnaps_llm.grounding import check
 from cnaps_llm.inputs import load_case
 
+from .test_heldout2_names import PLUS_PROMPT
 from .test_heldout_names import case, plant  # noqa: F401 -- the seed 003 case fixture and the planting helper
 
 # --------------------------------------------------------------------------- checkpoint files in lower case
@@ -146,9 +147,9 @@ def test_labels_in_capitals_in_table_cells_pass(case, row: str) -> None:
 @pytest.mark.parametrize(
     ("text", "mark"),
     [
-        ("Its window attention is described in detail [4], with ablations", "[4]"),
-        ("For the theory behind the hypernetwork, see [2] and the appendix", "[2]"),
-        ("Priors of this kind beat plain losses.[7]", "[7]"),
+        ("Its window attention is described in detail [14], with ablations", "[14]"),
+        ("For the theory behind the hypernetwork, see [12] and the appendix", "[12]"),
+        ("Priors of this kind beat plain losses.[17]", "[17]"),
     ],
 )
 def test_a_citation_by_number_with_no_source_given_is_an_invented_source(case, text: str, mark: str) -> None:
@@ -158,14 +159,26 @@ def test_a_citation_by_number_with_no_source_given_is_an_invented_source(case, t
 @pytest.mark.parametrize(
     "text",
     [
-        "Its window attention is described in detail [4], with ablations.\n\n[4] http://arxiv.org/pdf/2408.08091v4.pdf\n",
-        "Its window attention is described in detail[^4].\n\n[^4]: HAIR, the input's second paper.\n",
+        "Its window attention is described in detail [14], with ablations.\n\n[14] http://arxiv.org/pdf/2408.08091v4.pdf\n",
+        "Its window attention is described in detail[^14].\n\n[^14]: HAIR, the input's second paper.\n",
         "\n\n```\n[1] Input → [2] Denoise → [3] Output\n```\n",  # numbered boxes of a diagram
         "Pick the weights with `ckpt[1]` in the loader",  # an index in code
     ],
 )
 def test_defined_citations_numbered_boxes_and_code_indices_pass(case, text: str) -> None:
     assert plant(case, text, ("attribution",)) == []
+
+
+@pytest.mark.parametrize(("mark", "expected"), [("[1]", []), ("[3]", [("attribution", "[3]")])])
+def test_a_bulleted_reference_list_defines_as_many_citations_as_it_has_items(tmp_path, mark: str, expected) -> None:
+    prompt = tmp_path / "p.txt"
+    prompt.write_text(PLUS_PROMPT, encoding="utf-8")
+    answer = (
+        "## Task\nSharpening smudged receipt scans.\n\n## Workflow\n"
+        f"Deblur-StripNet-Plus-Receipts-v1 removes the smudge {mark}, and the page is saved.\n\n"
+        "## References\n- StripNet: https://arxiv.org/pdf/2101.00001\n- GridSeg+: https://arxiv.org/pdf/2101.00002\n"
+    )
+    assert [(v.kind, v.text) for v in check(answer, load_case(prompt)) if v.kind == "attribution"] == expected
 
 
 # --------------------------------------------------------------------------- memory in unit words, "half a" unit, "to" in a name

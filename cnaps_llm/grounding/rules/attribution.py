@@ -108,6 +108,7 @@ _CITATION = patterns.compile(r"\[(\^?\d{1,3})\](?![(:\w])(?=[.,;:!?)*\[]|[ \t]+[
 _ATTACHED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,;:%)’'\"”*]")
 _CODE = patterns.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.DOTALL)
 _REFS_HEADING = patterns.compile(r"^[ \t]*(?:#+|\*\*|[IVX]+\.|\d+\.)[^\n]*(?i:reference|paper|source|citation|bibliograph|link|further reading)", re.MULTILINE)
+_BULLET = patterns.compile(r"^[ \t>]*[-*+•][ \t]", re.MULTILINE)
 _LINKISH = patterns.compile(r"(?i:https?:|www\.|arxiv|github|doi)")
 
 
@@ -155,6 +156,10 @@ def dangling_citations(text: str) -> Iterator[tuple[int, str]]:
         if a or (refs is not None and m.start() > refs.start()) or _LINKISH.search(text, m.end(), _line_end(text, m.end()))
     }
     defined |= {d.lstrip("^") for d in defined}
+    if refs is not None:
+        # a bulleted list of references under its heading: its n-th item is source [n]
+        items = len(_BULLET.findall(text, refs.end()))
+        defined |= {str(k) for k in range(1, items + 1)}
     seen = set()
     for at, mark in cited:
         if mark.lstrip("^") not in defined and mark not in seen:
