@@ -228,8 +228,10 @@ def classify(raw: str) -> str | None:
         if tail.isalpha() and tail.lower() in generic:
             if tail.lower() in weight_types():
                 # a checkpoint file (IMDN_x2.pth) names what it holds: a name, unless no part
-                # of its stem reads as one (weights.pth, model_best.ckpt)
-                return c if any(classify(p) for p in re.split(r"[_.]", stem) if p) else None
+                # of its stem reads as one (weights.pth, model_best.ckpt, epoch10.pth)
+                # (a word the generic list holds, with a number, is no name: epoch10, model2)
+                parts = (p for p in re.split(r"[_.]", stem) if p and vocab.squash(p.rstrip("0123456789")) not in generic)
+                return c if any(classify(p) for p in parts) else None
             if "_" in stem:
                 return None  # a file named in snake case: flyer_A4_print.pdf, facade_7_5x.png
             c = _strip_parts(stem)  # a file: MSSNet.pdf names MSSNet, frame_1.png nothing

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from . import patterns, vocab
-from .chunks import CHUNK, CHUNK_CHARS, caps_listed, chunk_at, classify, family_words, read_alone, scan, strip_suffix
+from .chunks import CHUNK, CHUNK_CHARS, caps_listed, chunk_at, classify, family_words, read_alone, scan, strip_suffix, weight_types
 from .words import STOP, capitalised_before, head_nouns, is_task_word
 
 # a word of a multi-word name (``_multiword``): any case, "Laplacian variance"
@@ -52,6 +52,8 @@ def _in_prose(text: str, start: int, end: int) -> bool:
         # the last word of a sentence after a word in lower case: "then CLAHE."
         w = before.group(1)
         return w.islower() and text[before.end(1) : start].strip(" \t") == ""
+    if before is None and after is not None and after.group(1) in STOP and text[lo:start].rstrip(" \t*_").endswith("|"):
+        return True  # a table cell that is a phrase: "| CLAHE with clip limit 2 |"
     if before is None or after is None:
         return False  # alone in brackets or at a line's end: a diagram label ("[START]", "subgraph FUSION")
     words = (before.group(1), after.group(1))
@@ -91,14 +93,71 @@ def _lower_names() -> tuple[frozenset[bytes], re.Pattern[str]]:
     return frozenset(w.encode() for w in words), pattern
 
 
+# a chip named by a capital and its number before "chip" ("an M2 chip", "the A17 Pro chip"),
+# which alone reads as a placeholder (M2, A1: diagram nodes)
+_CHIP_WORDS = frozenset((b"chip", b"chips", b"SoC"))
+_CHIP_BEFORE = patterns.compile(r"(?<![\w.-])([A-Z]\d{1,2}(?:[ \t]+(?:Pro|Max|Ultra))?)[ \t]+$")
+
+
+def _chips(text: str) -> list[tuple[int, str]]:
+    found = []
+    for cue in (" chip", " SoC"):
+        at = text.find(cue)
+        while at >= 0:
+            m = _CHIP_BEFORE.search(text, max(0, at - 16), at + 1)
+            if m is not None and classify(m.group(1).split()[0]) is None:  # a listed one (A100) is read by the scan
+                found.append((m.start(1), m.group(1)))
+            at = text.find(cue, at + len(cue))
+    return found
+
+
 _SPACED = b"\t\n,.;:()[]*_`'\"!?/<>|"
 _TO_SPACE = bytes.maketrans(_SPACED, b" " * len(_SPACED))
 
 
 @cache
 def _LOOKED_FOR() -> frozenset[bytes]:  # noqa: N802 - a constant, built once
-    """The words ``names_in`` looks for in a text's split: lower-case names and cues."""
-    return _lower_names()[0] | _CUE_WORDS
+    """The words ``names_in`` looks for in a text's split: lower-case names, cues, the
+    file types of model weights (a lower-case checkpoint file: ``candy.pth``) and "chip"."""
+    return _lower_names()[0] | _CUE_WORDS | _weight_words() | _CHIP_WORDS | _owner_words().keys()
+
+
+@cache
+def _weight_words() -> frozenset[bytes]:
+    return frozenset(t.encode() for t in weight_types())
+
+
+@cache
+def _lower_file() -> re.Pattern[str]:
+    """A checkpoint file written in lower case, alone (not in a path or a dotted call)."""
+    types = "|".join(sorted(weight_types(), key=len, reverse=True))
+    return patterns.compile(rf"(?<![\w./\\-])[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*\.(?:{types})(?![\w-])")
+
+
+# words of the files a library writes for any model (diffusion_pytorch_model.bin,
+# lora.safetensors), which the generic list cannot hold: as names they are listed
+_FILE_WORDS = frozenset(("pytorch", "lora", "flax"))
+_FILE_PART = patterns.compile(r"[a-z]+|\d+")
+
+
+def _named_file(file: str) -> bool:
+    """Whether a lower-case checkpoint file names a released checkpoint (``candy.pth``,
+    ``resnet50.pth``, ``rain_princess.pth``): some word of its stem is no stop word, generic
+    term (``data/generic.txt``: "model_best", "net_g_latest", "my_style_finetuned"), task
+    word or placeholder letter; or a word with digits reads as a name by its shape."""
+    stem = file.rpartition(".")[0]
+    generic = vocab.generic()
+    for part in re.split(r"[_.-]", stem):
+        if not part:
+            continue
+        if not part.isalpha():
+            letters = "".join(_FILE_PART.findall(part)[:1])
+            if letters.isalpha() and len(letters) >= 3 and letters not in generic and classify(part) is not None:
+                return True  # resnet50, but not epoch10, x4
+            continue
+        if len(part) >= 3 and part not in STOP and part not in generic and part not in _FILE_WORDS and not is_task_word(part):
+            return True
+    return False
 
 
 def names_in(text: str) -> Iterator[tuple[int, str]]:
@@ -113,8 +172,12 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
         yield from _names_read(text)
         return
     extra = [(m.start(), m.group()) for m in pattern.finditer(text)] if not lower.isdisjoint(words) else []
-    if not _CUE_WORDS.isdisjoint(words):
+    if not _weight_words().isdisjoint(words):
+        extra += [(m.start(), m.group()) for m in _lower_file().finditer(text) if _named_file(m.group())]
+    if not _CUE_WORDS.isdisjoint(words) or not words.isdisjoint(_owner_words()):
         extra += cued_in(text, words)
+    if not _CHIP_WORDS.isdisjoint(words):
+        extra += _chips(text)
     if not extra:
         yield from _names_read(text)
         return
@@ -125,10 +188,44 @@ def names_in(text: str) -> Iterator[tuple[int, str]]:
 # words that introduce examples: a capitalised phrase after one names something ("apps like
 # Snapseed", "datasets such as Visual Genome and Open Images")
 # (each with the word the split of ``names_in`` reads it by)
-_CUES = ((b"such", "such as "), (b"like", "like "), (b"g", "e.g. "), (b"g", "e.g., "), (b"including", "including "))
+# and words that say what a checkpoint was made from ("merged from Realistic Vision and
+# Deliberate", "a blend of Anything and Counterfeit", "fine-tuned from Dreamlike")
+_CUES = (
+    (b"such", "such as "), (b"like", "like "), (b"g", "e.g. "), (b"g", "e.g., "), (b"including", "including "),
+    (b"merged", "merged from "), (b"merge", "merge of "), (b"mix", "mix of "), (b"blend", "blend of "),
+    (b"fine-tuned", "fine-tuned from "), (b"finetuned", "finetuned from "),
+)
 # nouns whose capitalised modifiers name one thing: "the Waterloo Exploration dataset"
 _KIND_NOUNS = tuple((n.strip(" ,.").encode(), n) for n in (" dataset", " benchmark", " toolbox", " toolkit", " app ", " app,", " app.", " apps ", " plugin", " sampler"))
+# what an organisation's capitalised word may qualify, not name: "Apple's Photos app",
+# "Google's Pixel phones", "Adobe's Research team"
+_OWNED_KINDS = frozenset(
+    "app apps phone phones team teams camera cameras product products device devices lab labs researchers engineers "
+    "service services store chips line".split()
+)
+
+
+@cache
+def _owners() -> tuple[str, ...]:
+    """The organisations whose possessive introduces a product's name ("Apple's Deep
+    Fusion", "Google's Night Sight"): ``data/organisations.txt``, every name as written."""
+    return tuple(n.strip() for line in vocab.data_lines("organisations.txt") for n in line.split("|") if n.strip())
+
+
+@cache
+def _owner_words() -> dict[bytes, tuple[str, ...]]:
+    """The words of a text's split an organisation's possessive shows as ("Apple" of
+    "Apple's", "Apple’s" whole) -> the organisations they may start."""
+    out: dict[bytes, list[str]] = {}
+    for o in _owners():
+        for w in (o.split()[0].encode(), f"{o}’s".encode()):
+            out.setdefault(w, []).append(o)
+    return {w: tuple(os) for w, os in out.items()}
+
+
 _CUE_WORDS = frozenset(w for w, _ in (*_CUES, *_KIND_NOUNS))
+_MADE_FROM = frozenset((b"merged", b"merge", b"mix", b"blend", b"fine-tuned", b"finetuned"))
+_NOUN_AFTER = patterns.compile(r"[*_\"”]*[ \t]+([a-z]+)")
 _CAP_RUN = patterns.compile(r"[*_\"“]*([A-Z][A-Za-z0-9+.'’-]*[A-Za-z0-9+](?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?(?:[ \t]+[A-Z0-9][A-Za-z0-9+.-]*[A-Za-z0-9+])?)")
 _LIST_NEXT = patterns.compile(r"[*_\"”]*(?:,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or)[ \t]+)")
 
@@ -181,15 +278,32 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
         while at >= 0:
             if not (at and text[at - 1].isalpha()):
                 pos = at + len(cue)
+                listed = []
                 while (m := _CAP_RUN.match(text, pos)) is not None:
                     name = _cued_name(m.group(1))
                     if name is not None:
-                        found.append((m.start(1), name))
-                    more = _LIST_NEXT.match(text, m.end())
+                        listed.append((m.start(1), name))
+                    last = m.end()
+                    more = _LIST_NEXT.match(text, last)
                     if more is None:
                         break
                     pos = more.end()
+                if listed and word in _MADE_FROM and (noun := _NOUN_AFTER.match(text, last)) and noun.group(1) not in STOP:
+                    listed = []  # what the words qualify: "a mix of Realistic and Anime styles"
+                found += listed
             at = text.find(cue, at + len(cue))
+    by_word = _owner_words()
+    present = _owners() if words is None else {o for w in by_word.keys() & words for o in by_word[w]}
+    for org in sorted(present):
+        for mark in ("'s ", "’s "):
+            at = text.find(org + mark)
+            while at >= 0:
+                pos = at + len(org) + len(mark)
+                if not (at and (text[at - 1].isalnum())) and (m := _CAP_RUN.match(text, pos)) is not None:
+                    noun = _NOUN_AFTER.match(text, m.end())
+                    if (noun is None or noun.group(1) not in _OWNED_KINDS) and (name := _cued_name(m.group(1))) is not None:
+                        found.append((m.start(1), name))
+                at = text.find(org + mark, pos)
     for word, noun in _KIND_NOUNS:
         at = text.find(noun) if words is None or word in words else -1
         while at >= 0:

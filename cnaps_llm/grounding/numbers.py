@@ -78,6 +78,8 @@ _SETTING_PATHS = [[*(re.escape(c) for c in w), "(?![a-z])"] for w in sorted({w f
 _METRIC_WORD = patterns.compile(patterns.trie_regex([[re.escape(c) for c in w] for w in _METRIC_NAMES] + _SETTING_PATHS))
 # x4 as a scale, not inside a name (esrgan-x4) or a word
 _BEFORE_SCALE = patterns.compile(r"(?<![\w.\-])[x×]\s?$")
+# a coordinate list's next placeholder after "x2": ", y2"
+_COORD_AFTER = patterns.compile(r"[ \t]*,[ \t]*[a-wyz]\d")
 _AFTER_PCT = patterns.compile(r"\s*(?:%|dB)")
 # a tensor shape or coordinate list, matched at an opening bracket (``_shapes``)
 _SHAPE = patterns.compile(rf"[\[(]\s*(?:[A-Za-z]|{_NUM})(?:\s*,\s*(?:[A-Za-z]|{_NUM})){{2,}}\s*[\])]")
@@ -252,6 +254,8 @@ def _figures(text: str) -> Iterator[Figure]:
         if "x" in near or "×" in near:
             before = text[lo:start]
             scale = _BEFORE_SCALE.search(before)
+            if scale and scale.group() == "x" and _COORD_AFTER.match(text, end):
+                continue  # a coordinate's placeholder in a list: "[x1, y1, x2, y2]", "(x2,y2,w2,h2)"
             if scale:
                 first = start - (len(before) - scale.start())
                 if _value(m.group(0)) != 1.0:
@@ -395,6 +399,8 @@ def numbers_in(text: str, *, figures_only: bool = True) -> Iterator[tuple[int, s
     for m in _EVERY.finditer(text):
         if text[m.start() - 1 : m.start()] == "(" and text[m.end() : m.end() + 1] == ")" and m.end() - m.start() <= 2:
             continue  # "(2) Annotation companies …", "Eq. (3)": a marker, no value the source gives
+        if m.group(0) == "2" and text[m.start() - 1 : m.start()].isalpha() and text[m.end() : m.end() + 1].isalpha():
+            continue  # "Txt2Img", "pix2pix", "wav2vec": the word "to", no value
         mult = m.group("mult")
         v = _value(m.group(0)[: m.start("mult") - m.start()].strip() if mult else m.group(0))
         if not mult and text[m.end() : m.end() + 1] in ("e", "E") and (exponent := _EXPONENT.match(text, m.end())):
@@ -427,13 +433,48 @@ _COMPARATIVE = patterns.compile(
 )
 # after a spelled number: units and counts that make a figure of a small one ("three decibels")
 _SPELLED_UNIT = patterns.compile(
-    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|FPS|Hz|GB|MB|TB|pixels|px|-?fold)(?![a-zA-Z])"
+    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|FPS|Hz|GB|MB|TB|"
+    r"gigabytes?|megabytes?|terabytes?|megapixels?|pixels|px|-?fold)(?![a-zA-Z])"
 )
 
 
 
 
+# "half a second", "half a megapixel", "half a gigabyte": a half of one unit
+_HALF_UNIT = patterns.compile(
+    r"alf[ \t]+an?[ \t]+(?:millisecond|second(?![ \t]+(?:pass|stage|step|round|run|branch|model|look|opinion|image|layer|time))|minute|hour|day|decibel|"
+    r"gigabyte|megabyte|terabyte|megapixel|pixel)(?![a-zA-Z])"
+)
+
+
+# a sampling interval by an ordinal: "every 5th frame", "every 10th iteration"
+_EVERY_NTH = patterns.compile(
+    r"very[ \t]+(\d{1,5})(?:st|nd|rd|th)[ \t]+(?:frame|step|iteration|epoch|image|pixel|row|line|layer|block|sample|batch)s?(?![a-zA-Z])"
+)
+
+
+def _word_start(text: str, at: int, letters: str) -> bool:
+    """Whether ``text[at]`` is one of ``letters`` and starts a word (not after a letter,
+    digit, "_" or "-")."""
+    if at < 0 or text[at] not in letters:
+        return False
+    before = text[at - 1 : at]
+    return not (before.isalnum() or before in ("_", "-"))
+
+
 def _spelled_figures(text: str, skipped: Spans) -> Iterator[Figure]:
+    # (each led by the literal after its first letter, which is checked here with the
+    # word's start: a look-behind would lead, and be tried at every position)
+    if "alf a" in text:
+        for m in _HALF_UNIT.finditer(text):
+            start = m.start() - 1
+            if _word_start(text, start, "Hh") and not (skipped and start in skipped):
+                yield Figure(start, text[start : m.end()], (0.5,), "value")
+    if "very " in text:
+        for m in _EVERY_NTH.finditer(text):
+            start = m.start() - 1
+            if _word_start(text, start, "Ee") and not (skipped and start in skipped):
+                yield Figure(start, text[start : m.end()], (_value(m.group(1)),), "value")
     counts = count_pattern()
     led, starts = spelled_figure_patterns()
     spaced, lined = " " + text, "\n" + text  # a run at the very start follows a space, and a line break

@@ -27,7 +27,7 @@ MULT = r"(?:k|K|M|B|thousand|million|billion)"
 UNITS = (
     r"%|percent|dB|decibels?|ms|milliseconds?|μs|µs|ns|seconds?|secs?|s(?<![12]\d\d0s)(?![\w'’-])|"
     r"minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
-    r"fps|FPS|it/s|Hz|kHz|MHz|GHz|GB|MB|KB|TB|GiB|MiB|G?FLOPs|TFLOPS|MACs|kbps|Mbps|bits?|bytes?|"
+    r"fps|FPS|it/s|Hz|kHz|MHz|GHz|GB|MB|KB|TB|GiB|MiB|gigabytes?|megabytes?|terabytes?|kilobytes?|G?FLOPs|TFLOPS|MACs|kbps|Mbps|bits?|bytes?|"
     r"dpi|ppi|pt|lux|nits|cd/m²|stops|EV|degrees?|°|megapixels?|MP|Mpx|metres?|meters?|cm|mm|km|m(?=[ \t]*(?:per|/))|"
     r"images?|photos?|pictures?|samples?|pairs?|parameters|params|layers|blocks|stages|keypoints|joints|channels|frames|"
     r"epochs|iterations|iters|classes|categories|annotators|workers|GPUs?|tokens|pixels|px|words|"
@@ -150,7 +150,10 @@ def spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pat
     # order of equal-length words never changes a match
     words = {re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}
     counts = "|".join(sorted(words, key=lambda w: (-len(w), w)))
-    units = r"percent|%|decibels?|db|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|hz|gb|mb|tb|pixels|px|-?fold"
+    units = (
+        r"percent|%|decibels?|db|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|hz|gb|mb|tb|"
+        r"gigabytes?|megabytes?|terabytes?|megapixels?|pixels|px|-?fold"
+    )
     comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as|the)"
     follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
     scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))

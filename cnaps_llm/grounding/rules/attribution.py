@@ -10,7 +10,8 @@ link beside no source name, or beside any source that owns it, is fine.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from .. import patterns
@@ -100,7 +101,75 @@ def _linked_in(facts: CaseFacts, links: tuple[tuple[int, int, str], ...], starts
     return said
 
 
+# a citation by number attached to text ("restores faces [2].", "pairs[^3],"): after a word,
+# a figure or a full stop, and before the sentence goes on (not a diagram's numbered box,
+# "→ [2] Denoise", nor an index, "x[1]")
+_CITATION = patterns.compile(r"\[(\^?\d{1,3})\](?![(:\w])(?=[.,;:!?)*\[]|[ \t]+[a-z(]|[ \t]*$|[ \t]*\n)")
+_ATTACHED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.,;:%)’'\"”*]")
+_CODE = patterns.compile(r"```.*?(?:```|\Z)|`[^`\n]*`", re.DOTALL)
+_REFS_HEADING = patterns.compile(r"^[ \t]*(?:#+|\*\*|[IVX]+\.|\d+\.)[^\n]*(?i:reference|paper|source|citation|bibliograph|link|further reading)", re.MULTILINE)
+_BULLET = patterns.compile(r"^[ \t>]*[-*+•][ \t]", re.MULTILINE)
+_LINKISH = patterns.compile(r"(?i:https?:|www\.|arxiv|github|doi)")
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+_DEFINED = patterns.compile(r"^[ \t>*+-]*(?:\[(\^?\d{1,3})\]|(\d{1,3})[.)])", re.MULTILINE)
+
+
+def _attached(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` follows text (a word, a figure, a full stop), right
+    after it or after one space."""
+    before = text[at - 1 : at]
+    if before in (" ", "\t"):
+        before = text[at - 2 : at - 1]
+    return before != "" and (before in _ATTACHED or before.isalnum())
+
+
+def dangling_citations(text: str) -> Iterator[tuple[int, str]]:
+    """Citations by number (``[2]``, ``[^2]``) for which no line of the answer defines a
+    source ("[2] <link>", "[^2]: …", "2. …"): a reference the answer cites and never gives
+    is a source it invents ("see [1]" with no list). ``(offset, mark)`` of each, once."""
+    if "[" not in text:
+        return
+    cited = [
+        (m.start(), m.group(1))
+        for m in _CITATION.finditer(text)
+        if m.group(1).lstrip("^") != "0" and _attached(text, m.start())
+    ]
+    if not cited:
+        return
+    if "`" in text:  # an index in code ("y[1]"), fenced or inline, cites nothing
+        code = [m.span() for m in _CODE.finditer(text)]  # in order, not overlapping
+        code_starts = [s for s, _ in code]
+        cited = [(at, mark) for at, mark in cited if not ((k := bisect_right(code_starts, at) - 1) >= 0 and at < code[k][1])]
+    # "[2] …" at a line's start defines [2]; "2. …" does when it holds a link or stands
+    # under a heading of references (numbered steps and parts define nothing)
+    refs = _REFS_HEADING.search(text)
+    defined = {
+        a or b
+        for m in _DEFINED.finditer(text)
+        for a, b in [m.groups()]
+        if a or (refs is not None and m.start() > refs.start()) or _LINKISH.search(text, m.end(), _line_end(text, m.end()))
+    }
+    defined |= {d.lstrip("^") for d in defined}
+    if refs is not None:
+        # a bulleted list of references under its heading: its n-th item is source [n]
+        items = len(_BULLET.findall(text, refs.end()))
+        defined |= {str(k) for k in range(1, items + 1)}
+    seen = set()
+    for at, mark in cited:
+        if mark.lstrip("^") not in defined and mark not in seen:
+            seen.add(mark)
+            yield at, f"[{mark}]"
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
+    for at, mark in dangling_citations(view.text):
+        yield Finding(at, mark, f"The answer cites {mark} but gives no source {mark}; cite the input's sources by name and link.")
     links = view.links
     if not links:
         return
