@@ -51,14 +51,18 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     all_tasks = vocab.tasks()
     text = view.text
     first: dict[tuple[int, str], str] = {}  # (task, term) -> the claim as first written
-    taken: list[tuple[int, int]] = []  # where the vocabulary's terms are: a plain-word claim over one is theirs
+    # where the vocabulary's terms are: a plain-word claim over one is theirs, unless the term
+    # names another task the input supports ("restored" is grounded image restoration; "the
+    # faces are restored" still claims face restoration)
+    taken: list[tuple[int, int, bool]] = []  # (start, end, does it hold claims over it back)
     heads: list[int] = []  # where no term is but a plain-word claim may start
     for task, offset, written, term in terms_in(text):
         if task == HEAD:
             heads.append(offset)
             continue
-        taken.append((offset, offset + len(written)))
-        if task in g.tasks or task == NOT_A_TASK:
+        grounded = task in g.tasks
+        taken.append((offset, offset + len(written), not grounded or task == NOT_A_TASK))
+        if grounded or task == NOT_A_TASK:
             continue
         if task == OTHER_TASK and _modifier_grounded(written, g):
             continue
@@ -80,7 +84,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     for (task, _), written in first.items():
         flagged.setdefault(task, written)
     for task, start, end in claims_at(text, heads):
-        if task in g.tasks or any(a < end and start < b for a, b in taken):
+        if task in g.tasks or any(a < end and start < b and held for a, b, held in taken):
             continue
         if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
             continue

@@ -1,0 +1,81 @@
+"""Round 4 of answers the validator was not tuned on, area tasks: tasks claimed in plain
+words, passive ("the faces are rebuilt", "the street signs are transcribed") or a verb
+and its object ("whitens the teeth", "guesses the age"), beside gap statements and the
+question's own words that must pass.
+
+Each planted claim has a sound twin that differs only in what makes it sound.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+
+from ..test_task_claims import answer, case
+
+NEUTRAL = "How do these models work on my old scans?"
+
+
+def flags(body: str, question: str = NEUTRAL) -> list[str]:
+    return [v.text for v in check(answer(body), case(question)) if v.kind == "task"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("Afterwards the faces are rebuilt with fine detail.", "the faces are rebuilt"),  # passive
+        ("A last stage repairs the faces of the guests.", "repairs the faces"),
+        ("It also cleans the speckle out of the night sky.", "cleans the speckle"),
+        ("The final module guesses the age of every visitor.", "guesses the age"),
+        ("The guards are identified by name at the gate.", "identified by name"),
+        ("A branch recognises the driver's face at the door.", "recognises the driver's face"),
+        ("The street signs are transcribed into a list.", "street signs are transcribed"),
+        ("A narration is generated for each slide.", "narration is generated"),
+        ("It also produces a voice-over for the slideshow.", "produces a voice-over"),
+        ("Then it animates the photo of the lake.", "animates the photo"),
+        ("The module whitens the bride's teeth.", "whitens the bride's teeth"),
+        ("Then it softens the fine lines under the eyes.", "softens the fine lines"),
+        ("A third branch changes the eye colour to green.", "changes the eye colour"),
+        ("Its background is swapped for a beach at sunset.", "background is swapped"),
+        ("It writes down what the guide says in each room.", "writes down what the guide says"),
+        ("Every cyclist is followed across the clip.", "followed across the clip"),
+        ("A privacy step would blur the faces of passers-by.", "blur the faces"),
+    ],
+)
+def test_tasks_in_plain_words_and_passives_are_claims(claim: str, text: str) -> None:
+    assert flags(claim) == [text]
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "None of the listed models can guess the age of a visitor.",  # gap statements
+        "No model here can recognise a driver's face; that would need another model, which is not provided.",
+        "Reading the street signs would need an OCR step, which the list does not include.",
+        "The restorer removes the blur from the faces.",  # "blur" as a noun
+        "It changes the colour balance to warmer tones.",  # a colour balance is no hair or eye colour
+        "The background is left as it was.",
+        "The order of the two steps can be swapped for a dark photo.",  # no background
+        "The scan is restored in one pass.",  # the grounded task alone
+        "The tool follows the same steps for every scan.",  # no frames
+        "It produces a clean copy of the scan.",  # produces no voice
+    ],
+)
+def test_sound_sentences_beside_those_words_pass(sound: str) -> None:
+    assert flags(sound) == []
+
+
+def test_a_claim_over_a_grounded_term_of_another_task_is_still_a_claim() -> None:
+    # "rebuilt"/"restored" is the restorer's own task (its name grounds it), "the faces are
+    # restored" claims face restoration, which the neutral question does not ask
+    assert flags("Then the faces are restored one by one.") == ["the faces are restored"]
+    # twin: the question asks for it in its own plain words
+    assert flags("Then the faces are restored one by one.", "Can you restore the faces in my wedding photo?") == []
+
+
+def test_the_questions_own_task_in_passive_words_passes() -> None:
+    q = "My holiday video has a blurred sign; can you read the street signs for me?"
+    assert flags("The street signs are transcribed into a list.", q) == []
+    # twin: the same sentence answering a question about something else
+    assert flags("The street signs are transcribed into a list.") == ["street signs are transcribed"]
