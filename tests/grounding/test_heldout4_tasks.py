@@ -79,3 +79,28 @@ def test_the_questions_own_task_in_passive_words_passes() -> None:
     assert flags("The street signs are transcribed into a list.", q) == []
     # twin: the same sentence answering a question about something else
     assert flags("The street signs are transcribed into a list.") == ["street signs are transcribed"]
+
+
+# --------------------------------------------------------------------------- layouts: bold labels nested under a bold part label
+
+from .test_heldout_structure import REFS, SECTIONS, WORKFLOW  # noqa: E402
+from .test_heldout_structure import case as structure_case  # noqa: E402
+
+
+def _empty_headings(text: str) -> list[str]:
+    return [v.text for v in check(text, structure_case(SECTIONS), kinds="quality") if "has nothing under it" in v.message]
+
+
+def test_a_part_label_whose_first_line_is_a_lettered_sub_label_is_not_empty() -> None:
+    text = (
+        "**1. Core Task:** a cleaner, larger copy of the harbour photo taken at night.\n\n"
+        f"**2. CNAPS-style Workflow:**\n\n**A. Overview:** {WORKFLOW}\n\n**B. Outputs:** a clean photo, then a larger one.\n\n"
+        f"**3. Justification:** {REFS}\n"
+    )
+    assert _empty_headings(text) == []
+    # twin: a part label followed by the next part's label (a marker of the same kind) is empty
+    cut = text.replace(f"**A. Overview:** {WORKFLOW}\n\n**B. Outputs:** a clean photo, then a larger one.\n\n", "")
+    assert _empty_headings(cut) == ["**2. CNAPS-style Workflow:**"]
+    # twin: a label without a part marker followed by another label is still empty
+    plain = text.replace("**2. CNAPS-style Workflow:**", "**Workflow:**")
+    assert _empty_headings(plain) == ["**Workflow:**"]
