@@ -104,3 +104,50 @@ def test_a_part_label_whose_first_line_is_a_lettered_sub_label_is_not_empty() ->
     # twin: a label without a part marker followed by another label is still empty
     plain = text.replace("**2. CNAPS-style Workflow:**", "**Workflow:**")
     assert _empty_headings(plain) == ["**Workflow:**"]
+
+
+# --------------------------------------------------------------------------- more tasks in plain words
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("Then it counts the sheep in the field.", "counts the sheep in the field"),
+        ("The visitors are counted at the door.", "The visitors are counted"),
+        ("A branch works out how far the boat is from the pier.", "works out how far"),
+        ("A last step measures the distance to the pier.", "measures the distance"),
+        ("An editor makes the groom smile.", "makes the groom smile"),
+        ("It also opens the closed eyes of the child.", "opens the closed eyes"),
+        ("A cleanup pass wipes the power lines from the sky.", "wipes the power lines"),
+        ("The faces are detected in the first pass.", "The faces are detected"),
+        ("The handwriting is transcribed into a document.", "The handwriting is transcribed"),
+        ("It removes the harsh shadows under the eyes.", "removes the harsh shadows"),
+        ("The last step checks whether the photo is a deepfake.", "checks whether the photo is a deepfake"),
+        ("Each dress is matched against the online shop.", "matched against the online shop"),
+        ("A reverse image search finds where else it was posted.", "reverse image search"),
+    ],
+)
+def test_more_tasks_in_plain_words_are_claims(claim: str, text: str) -> None:
+    assert flags(claim) == [text]
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "The restorer counts the steps in the schedule before it starts.",  # no place of things to count
+        "It measures the sharpness of each result.",  # no distance
+        "The scratches are found by the restorer on its own.",  # no faces
+        "The text of the prompt is extracted by the encoder.",  # "the text of …" is not read off the scan
+        "The shadows are kept as they are.",  # kept, not removed
+        "It checks whether the photo is dark enough to need the restorer.",  # nothing fake
+        "None of the listed models can tell whether the photo is a deepfake.",  # gap
+        "Removing the shadows would need another model, which is not provided.",  # gap
+    ],
+)
+def test_sound_sentences_beside_those_plain_words_pass(sound: str) -> None:
+    assert flags(sound) == []
+
+
+def test_the_question_asks_for_the_new_tasks_in_its_own_words() -> None:
+    assert flags("It removes the harsh shadows under the eyes.", "Can you get rid of the shadows on my face in this photo?") == []
+    assert flags("The last step checks whether the photo is a deepfake.", "Is this photo of the mayor real or fake?") == []
