@@ -1,5 +1,5 @@
 """Round 4 of answers the validator was not tuned on, area tasks: tasks claimed in plain
-words, passive ("the faces are rebuilt", "the street signs are transcribed") or a verb
+words, passive ("faces are rebuilt", "the street signs are transcribed") or a verb
 and its object ("whitens the teeth", "guesses the age"), beside gap statements and the
 question's own words that must pass.
 
@@ -24,13 +24,13 @@ def flags(body: str, question: str = NEUTRAL) -> list[str]:
 @pytest.mark.parametrize(
     ("claim", "text"),
     [
-        ("Afterwards the faces are rebuilt with fine detail.", "the faces are rebuilt"),  # passive
+        ("Afterwards the faces are rebuilt with fine detail.", "faces are rebuilt"),  # passive
         ("A last stage repairs the faces of the guests.", "repairs the faces"),
         ("It also cleans the speckle out of the night sky.", "cleans the speckle"),
         ("The final module guesses the age of every visitor.", "guesses the age"),
         ("The guards are identified by name at the gate.", "identified by name"),
         ("A branch recognises the driver's face at the door.", "recognises the driver's face"),
-        ("The street signs are transcribed into a list.", "street signs are transcribed"),
+        ("The street signs are transcribed into a list.", "signs are transcribed"),
         ("A narration is generated for each slide.", "narration is generated"),
         ("It also produces a voice-over for the slideshow.", "produces a voice-over"),
         ("Then it animates the photo of the lake.", "animates the photo"),
@@ -40,7 +40,7 @@ def flags(body: str, question: str = NEUTRAL) -> list[str]:
         ("Its background is swapped for a beach at sunset.", "background is swapped"),
         ("It writes down what the guide says in each room.", "writes down what the guide says"),
         ("Every cyclist is followed across the clip.", "followed across the clip"),
-        ("A privacy step would blur the faces of passers-by.", "blur the faces"),
+        ("In a privacy step the faces are blurred.", "faces are blurred"),
     ],
 )
 def test_tasks_in_plain_words_and_passives_are_claims(claim: str, text: str) -> None:
@@ -67,9 +67,9 @@ def test_sound_sentences_beside_those_words_pass(sound: str) -> None:
 
 
 def test_a_claim_over_a_grounded_term_of_another_task_is_still_a_claim() -> None:
-    # "rebuilt"/"restored" is the restorer's own task (its name grounds it), "the faces are
+    # "rebuilt"/"restored" is the restorer's own task (its name grounds it), "faces are
     # restored" claims face restoration, which the neutral question does not ask
-    assert flags("Then the faces are restored one by one.") == ["the faces are restored"]
+    assert flags("Then the faces are restored one by one.") == ["faces are restored"]
     # twin: the question asks for it in its own plain words
     assert flags("Then the faces are restored one by one.", "Can you restore the faces in my wedding photo?") == []
 
@@ -78,7 +78,7 @@ def test_the_questions_own_task_in_passive_words_passes() -> None:
     q = "My holiday video has a blurred sign; can you read the street signs for me?"
     assert flags("The street signs are transcribed into a list.", q) == []
     # twin: the same sentence answering a question about something else
-    assert flags("The street signs are transcribed into a list.") == ["street signs are transcribed"]
+    assert flags("The street signs are transcribed into a list.") == ["signs are transcribed"]
 
 
 # --------------------------------------------------------------------------- layouts: bold labels nested under a bold part label
@@ -113,14 +113,14 @@ def test_a_part_label_whose_first_line_is_a_lettered_sub_label_is_not_empty() ->
     ("claim", "text"),
     [
         ("Then it counts the sheep in the field.", "counts the sheep in the field"),
-        ("The visitors are counted at the door.", "The visitors are counted"),
+        ("The visitors are counted at the door.", "visitors are counted"),
         ("A branch works out how far the boat is from the pier.", "works out how far"),
         ("A last step measures the distance to the pier.", "measures the distance"),
         ("An editor makes the groom smile.", "makes the groom smile"),
         ("It also opens the closed eyes of the child.", "opens the closed eyes"),
         ("A cleanup pass wipes the power lines from the sky.", "wipes the power lines"),
-        ("The faces are detected in the first pass.", "The faces are detected"),
-        ("The handwriting is transcribed into a document.", "The handwriting is transcribed"),
+        ("The faces are detected in the first pass.", "faces are detected"),
+        ("The handwriting is transcribed into a document.", "handwriting is transcribed"),
         ("It removes the harsh shadows under the eyes.", "removes the harsh shadows"),
         ("The last step checks whether the photo is a deepfake.", "checks whether the photo is a deepfake"),
         ("Each dress is matched against the online shop.", "matched against the online shop"),
