@@ -101,8 +101,8 @@ def test_a_part_label_whose_first_line_is_a_lettered_sub_label_is_not_empty() ->
     # twin: a part label followed by the next part's label (a marker of the same kind) is empty
     cut = text.replace(f"**A. Overview:** {WORKFLOW}\n\n**B. Outputs:** a clean photo, then a larger one.\n\n", "")
     assert _empty_headings(cut) == ["**2. CNAPS-style Workflow:**"]
-    # twin: a label without a part marker followed by another label is still empty
-    plain = text.replace("**2. CNAPS-style Workflow:**", "**Workflow:**")
+    # twin: a label without a part marker followed by another label without one is still empty
+    plain = text.replace("**2. CNAPS-style Workflow:**", "**Workflow:**").replace("**A. Overview:**", "**Overview:**")
     assert _empty_headings(plain) == ["**Workflow:**"]
 
 
@@ -151,3 +151,29 @@ def test_sound_sentences_beside_those_plain_words_pass(sound: str) -> None:
 def test_the_question_asks_for_the_new_tasks_in_its_own_words() -> None:
     assert flags("It removes the harsh shadows under the eyes.", "Can you get rid of the shadows on my face in this photo?") == []
     assert flags("The last step checks whether the photo is a deepfake.", "Is this photo of the mayor real or fake?") == []
+
+
+def test_a_bold_part_heading_whose_first_line_is_a_markdown_sub_heading_is_not_empty() -> None:
+    text = (
+        "**1. Core Task**\n\nA cleaner, larger copy of the harbour photo taken at night.\n\n"
+        f"**2. CNAPS-style Workflow**\n\n### A. Overview\n\n{WORKFLOW}\n\n**3. Justification**\n\n{REFS}\n"
+    )
+    assert _empty_headings(text) == []
+    # twin: followed by the next part's heading (a marker of the same kind) it is empty
+    cut = text.replace(f"### A. Overview\n\n{WORKFLOW}\n\n", "### 3. Justification\n\n")
+    assert "**2. CNAPS-style Workflow**" in _empty_headings(cut)
+
+
+def test_a_label_whose_first_line_opens_a_numbered_series_of_labels_is_not_empty() -> None:
+    text = (
+        "**Core Task:** a cleaner, larger copy of the harbour photo taken at night.\n\n"
+        "**Workflow:**\n\n**Step 1:** Denoise-Restormer-Real cleans the photo.\n\n"
+        "**Step 2:** SISR-HAT-4x enlarges the clean photo four times.\n\n"
+        f"**References:** {REFS}\n"
+    )
+    assert _empty_headings(text) == []
+    numbered = text.replace("**Step 1:**", "**1. Denoise:**").replace("**Step 2:**", "**2. Enlarge:**")
+    assert _empty_headings(numbered) == []
+    # twin: a series that does not start there ("Step 2") is another part's label, not this one's content
+    later = text.replace("**Step 1:** Denoise-Restormer-Real cleans the photo.\n\n", "")
+    assert _empty_headings(later) == ["**Workflow:**"]

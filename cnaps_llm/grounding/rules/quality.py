@@ -83,8 +83,15 @@ def _nests(parent: sections.Heading, child: sections.Heading | str) -> bool:
     (a bold line): "**2. Workflow**" then "**A. Overview**", "**II. Workflow**" then "**1.
     Inputs**", "**2. Workflow:**" then "**A. Overview:** …"? A heading of another kind of
     marker under a part's marker opens that part's content."""
-    up, down = _marker(parent.text), _marker(child if isinstance(child, str) else child.text)
+    text = child if isinstance(child, str) else child.text
+    up, down = _marker(parent.text), _marker(text)
+    if up is None and down is not None:  # "**Workflow:**" then "**Step 1:** …": the first of a series
+        return _FIRST.match(text) is not None
     return up in _PARENT_MARKERS and down is not None and down != up and not (up == "number" and down == "roman")
+
+
+# the first marker of a series: "1.", "A)", "a:", "i.", "Step 1", "1.1"
+_FIRST = patterns.compile(r"(?:(?:part|section|step)[ \t]+)?(?:1(?:\.1)?|[ai])(?:[.):]|[ \t]*[-—–])", re.I)
 _LABEL = patterns.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
 _SLUG = patterns.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
 SEGMENT_CHARS, LONG_LINE = 30, 120
@@ -238,8 +245,8 @@ def _empty(a: Answer) -> Iterator[Finding]:
             # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
             # unless it is the part's first sub-label ("**2. Workflow:**" then "**A. Overview:** …")
             label = _LABEL_LINE.match(text, line) if h.level == 7 and h.line.endswith(":**") else None
-            sibling = label is not None and not _nests(h, label.group(1))
-        if after is not None and h.level == 7 and after.level == 7 and _nests(h, after):
+            sibling = label is not None and not _nests(h, label.group(1) + ":")
+        if after is not None and h.level == 7 and _nests(h, after):  # "**2. Workflow**" then "### A. Overview"
             continue
         if nxt is None or sibling or (after is not None and (after.level <= h.level or h.level == 7)):
             yield Finding(h.start, h.line, f'The heading "{h.line}" has nothing under it; write what belongs there or remove the heading.')
