@@ -384,6 +384,10 @@ def _labelled(lines: list[str], heads: list[tuple[int, str, str]], missing: list
             m = _LABEL_LINE.match(line)
             if m is not None:
                 labels.append((m.group(1) or m.group(2)).lower())
+        elif line[:1] == "|":  # a table row led by a part's name: "| 1. Core Task | … |", "| Papers | … |"
+            cell = line[1:].split("|", 1)[0].strip(" \t*_")
+            if 0 < len(cell) <= 40:
+                labels.append(cell.lower())
     out = []
     for p in missing:
         pattern = _part_pattern(p)

@@ -177,3 +177,25 @@ def test_a_label_whose_first_line_opens_a_numbered_series_of_labels_is_not_empty
     # twin: a series that does not start there ("Step 2") is another part's label, not this one's content
     later = text.replace("**Step 1:** Denoise-Restormer-Real cleans the photo.\n\n", "")
     assert _empty_headings(later) == ["**Workflow:**"]
+
+
+# --------------------------------------------------------------------------- layouts: parts as the rows of a table
+
+from .test_heldout_structure import missing  # noqa: E402
+
+
+def test_a_table_whose_rows_are_the_parts_addresses_them() -> None:
+    text = (
+        "| Part | Answer |\n|---|---|\n"
+        "| 1. Core Task | a cleaner, larger copy of the harbour photo taken at night |\n"
+        f"| 2. Workflow | {WORKFLOW} |\n"
+        "| 3. Justification | Restormer (https://arxiv.org/abs/2111.09881) removes real noise; HAT (https://arxiv.org/abs/2205.04437) enlarges. |\n\n"
+        "**Diagram:**\n\nphoto → Denoise-Restormer-Real → SISR-HAT-4x → larger clean photo\n"
+    )
+    assert missing(text) == []
+    # twin: without the justification row, part 3 is missing
+    cut = "\n".join(line for line in text.split("\n") if not line.startswith("| 3."))
+    assert missing(cut) == [3]
+    # twin: a workflow table's numbered step cells name no part
+    steps = cut.replace("| 2. Workflow |", "| 3 |")
+    assert 3 in missing(steps)
