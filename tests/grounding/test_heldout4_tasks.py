@@ -41,6 +41,7 @@ def flags(body: str, question: str = NEUTRAL) -> list[str]:
         ("It writes down what the guide says in each room.", "writes down what the guide says"),
         ("Every cyclist is followed across the clip.", "followed across the clip"),
         ("In a privacy step the faces are blurred.", "faces are blurred"),
+        ("A privacy step would blur the faces of passers-by.", "blur the faces"),  # the verb's base form
     ],
 )
 def test_tasks_in_plain_words_and_passives_are_claims(claim: str, text: str) -> None:
@@ -54,6 +55,7 @@ def test_tasks_in_plain_words_and_passives_are_claims(claim: str, text: str) -> 
         "No model here can recognise a driver's face; that would need another model, which is not provided.",
         "Reading the street signs would need an OCR step, which the list does not include.",
         "The restorer removes the blur from the faces.",  # "blur" as a noun
+        "Blurry faces are made clear by the restorer.",
         "It changes the colour balance to warmer tones.",  # a colour balance is no hair or eye colour
         "The background is left as it was.",
         "The order of the two steps can be swapped for a dark photo.",  # no background
