@@ -201,3 +201,34 @@ def test_a_table_whose_rows_are_the_parts_addresses_them() -> None:
     # twin: a workflow table's numbered step cells name no part
     steps = cut.replace("| 2. Workflow |", "| 3 |")
     assert 3 in missing(steps)
+
+
+# --------------------------------------------------------------------------- a participle after an auxiliary, whatever its subject
+
+
+@pytest.mark.parametrize(
+    ("claim", "text"),
+    [
+        ("The boats in the marina are then counted.", "are then counted"),
+        ("Afterwards the jacket is recoloured to navy.", "is recoloured"),
+        ("The ballots get tallied at the end.", "get tallied"),
+    ],
+)
+def test_a_task_participle_after_an_auxiliary_is_a_claim(claim: str, text: str) -> None:
+    assert flags(claim) == [text]
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "The restorer can be counted on for faint scratches.",  # "counted on": relied on
+        "A blurry and a sharp copy are counted as one input.",  # "counted as"
+        "The scratches are not counted by the restorer.",  # negated: not a claim
+    ],
+)
+def test_the_same_participles_in_other_senses_pass(sound: str) -> None:
+    assert flags(sound) == []
+
+
+def test_the_question_that_asks_to_count_grounds_the_participle() -> None:
+    assert flags("The boats in the marina are then counted.", "How many boats are in my marina photo?") == []

@@ -13,12 +13,13 @@ own instructions. One claim written with inflections of one term ("denoise",
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from .. import vocab
 from ..index import Grounding
 from ..cues import claims_at
-from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, terms_in
+from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, passive_context, passives, terms_in
 from ..unclaimed import in_gap_statement, in_name, in_title
 from . import Finding, Rule, View
 
@@ -90,6 +91,34 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue
         written = flagged.setdefault(task, text[start:end])
         yield Finding(start, written, message(written, all_tasks[task].name))
+    # a participle after an auxiliary, whatever its subject: "the stars are then counted"
+    participles = passives()
+    for at in heads:
+        word = _WORD.match(text, at)
+        task = participles.get(word.group().lower()) if word is not None else None
+        if task is None or task in g.tasks:
+            continue
+        before, not_before = passive_context()
+        aux = before.search(text.lower(), max(0, at - 30), at)
+        after = _WORD.match(text, _skip(text, word.end()))
+        if aux is None or (after is not None and after.group().lower() in not_before):
+            continue
+        start, end = aux.start(), word.end()
+        if any(a < end and start < b and held for a, b, held in taken):
+            continue
+        if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
+            continue
+        written = flagged.setdefault(task, text[start:end])
+        yield Finding(start, written, message(written, all_tasks[task].name))
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at
 
 
 RULE = Rule("task", find)
