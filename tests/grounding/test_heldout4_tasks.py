@@ -212,6 +212,10 @@ def test_a_table_whose_rows_are_the_parts_addresses_them() -> None:
         ("The boats in the marina are then counted.", "are then counted"),
         ("Afterwards the jacket is recoloured to navy.", "is recoloured"),
         ("The ballots get tallied at the end.", "get tallied"),
+        ("Each crop is then classified.", "is then classified"),
+        ("The portrait is relit from the left.", "is relit"),
+        ("The sofa is segmented from the floor.", "is segmented"),
+        ("The story is narrated by a warm voice.", "is narrated"),
     ],
 )
 def test_a_task_participle_after_an_auxiliary_is_a_claim(claim: str, text: str) -> None:
@@ -224,6 +228,8 @@ def test_a_task_participle_after_an_auxiliary_is_a_claim(claim: str, text: str) 
         "The restorer can be counted on for faint scratches.",  # "counted on": relied on
         "A blurry and a sharp copy are counted as one input.",  # "counted as"
         "The scratches are not counted by the restorer.",  # negated: not a claim
+        "Whether a scratch is classified as damage depends on its width.",  # "classified as": a judgement
+        "Nothing here is segmented or narrated; the restorer works on the whole scan.",  # negated by "nothing"
     ],
 )
 def test_the_same_participles_in_other_senses_pass(sound: str) -> None:
