@@ -216,6 +216,10 @@ def test_a_table_whose_rows_are_the_parts_addresses_them() -> None:
         ("The portrait is relit from the left.", "is relit"),
         ("The sofa is segmented from the floor.", "is segmented"),
         ("The story is narrated by a warm voice.", "is narrated"),
+        ("Each car is tagged with its brand.", "is tagged"),
+        ("The trees are outlined one by one.", "are outlined"),
+        ("The plate is read at the gate.", "plate is read"),  # a singular noun of writing
+        ("A description is generated for each scan.", "description is generated"),
     ],
 )
 def test_a_task_participle_after_an_auxiliary_is_a_claim(claim: str, text: str) -> None:
@@ -229,6 +233,8 @@ def test_a_task_participle_after_an_auxiliary_is_a_claim(claim: str, text: str) 
         "A blurry and a sharp copy are counted as one input.",  # "counted as"
         "The scratches are not counted by the restorer.",  # negated: not a claim
         "Whether a scratch is classified as damage depends on its width.",  # "classified as": a judgement
+        "The steps are outlined below.",  # "outlined below": described
+        "The text description is written by the user.",  # a description the user writes claims nothing
         "Nothing here is segmented or narrated; the restorer works on the whole scan.",  # negated by "nothing"
     ],
 )
