@@ -203,6 +203,19 @@ def test_a_table_whose_rows_are_the_parts_addresses_them() -> None:
     assert 3 in missing(steps)
 
 
+def test_a_diagrams_boxes_are_no_table_rows() -> None:
+    text = (
+        "## 1. Core Task\n\nA cleaner, larger copy of the harbour photo taken at night.\n\n## 2. Workflow\n\n"
+        f"{WORKFLOW}\n\n+----------------------------+\n| [Denoise-Restormer-Real]   |\n|  - In: Source photo        |\n"
+        "|  - Out: clean photo        |\n+----------------------------+\n"
+    )
+    # "Source" in a box of a diagram addresses no reference part
+    assert missing(text) == [3]
+    # twin: the same words in the first cell of a real table (with its rule) do
+    table = text + "\n| Source | Link |\n|---|---|\n| Restormer | https://arxiv.org/abs/2111.09881 |\n"
+    assert missing(table) == []
+
+
 # --------------------------------------------------------------------------- a participle after an auxiliary, whatever its subject
 
 
