@@ -53,7 +53,7 @@ def plant(cases, seed: str, text: str) -> list[tuple[str, str]]:
         ("Quality can be judged with LPIPS", "LPIPS"),
         ("Quality can be judged with FID", "FID"),
         ("Resize the result with Lanczos", "Lanczos"),
-        ("Faces are found with RetinaFace first", "RetinaFace"),
+        ("Faces are cropped with RetinaFace first", "RetinaFace"),  # "faces are found" also claims face detection
     ],
 )
 def test_tools_metrics_and_devices_the_input_lacks_are_names(cases, text: str, name: str) -> None:

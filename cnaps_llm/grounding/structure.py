@@ -374,16 +374,28 @@ _LABEL_LINE = patterns.compile(
 OPENING_WORDS = 12
 
 
+_TABLE_RULE = patterns.compile(r"\|[ \t]*:?-{3,}:?[ \t]*\|")
+
+
 def _labelled(lines: list[str], heads: list[tuple[int, str, str]], missing: list[Part]) -> list[Part]:
     """Of the parts still missing, those that no line led by a label names by a strong word;
     the first part, when it is the task, is also addressed by an opening paragraph of
     OPENING_WORDS words or more above the first heading ("The user scanned a page…")."""
     labels = []
+    table: bool | None = None  # does the answer hold a Markdown table (a "|---|" rule), read at its first "|" line
     for line in lines:
         if line[:1] in _HEADING_FIRST or line[:1] in " \t":
             m = _LABEL_LINE.match(line)
             if m is not None:
                 labels.append((m.group(1) or m.group(2)).lower())
+        elif line[:1] == "|":  # a table row led by a part's name: "| 1. Core Task | … |", "| Papers | … |"
+            if table is None:  # not a diagram's boxes ("| [Model] |"): a table has its rule
+                table = any(_TABLE_RULE.match(row) for row in lines if row[:1] == "|")
+            if not table:
+                continue
+            cell = line[1:].split("|", 1)[0].strip(" \t*_")
+            if 0 < len(cell) <= 40:
+                labels.append(cell.lower())
     out = []
     for p in missing:
         pattern = _part_pattern(p)

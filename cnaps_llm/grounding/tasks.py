@@ -128,7 +128,27 @@ def claim_heads() -> tuple[str, ...]:
             first = phrase.split()[0].lower()
             members = file["families"][first[1:-1]] if first.startswith("{") else [first]
             out.update(m.split()[0].lower() for m in members)
+    out.update(passives())
     return tuple(sorted(out))
+
+
+@cache
+def passives() -> dict[str, int]:
+    """Participle -> task index, for the cue file's ``passives``: a task claimed after an
+    auxiliary whatever the subject ("the stars are then counted"). The scan stops at them
+    too (``HEAD``)."""
+    index = task_index()
+    return {w: index[name] for name, words in _cue_file().get("passives", {}).get("tasks", {}).items() for w in words}
+
+
+@cache
+def passive_context() -> tuple[re.Pattern[str], frozenset[str]]:
+    """What must come before a participle of ``passives`` (an auxiliary, an adverb at most
+    between), and the words that may not follow it ("counted on")."""
+    p = _cue_file()["passives"]
+    adverbs = "|".join(map(re.escape, p["adverbs"]))
+    before = patterns.compile(rf"(?<![0-9a-z])(?:{'|'.join(map(re.escape, p['auxiliaries']))})(?:[ \t]+(?:{adverbs}))?[ \t]+$")
+    return before, frozenset(p["not_before"])
 
 
 def _head_path(word: str) -> list[str]:

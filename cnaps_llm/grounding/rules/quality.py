@@ -52,7 +52,7 @@ LOOP_REPEATS, LOOP_WORDS = 4, 5
 _LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
 # the first character of the next line that is neither blank nor a rule ("---", "***")
 _CONTENT = patterns.compile(r"\n[ \t\-*_=]*[^\s\-*_=]")
-_LABEL_LINE = patterns.compile(r"\*\*[^*\n]+:\*\*")
+_LABEL_LINE = patterns.compile(r"\*\*([^*\n]+):\*\*")
 _EMPTY_ITEM = patterns.compile(r"\n[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]*(?=\n|$)")
 # the marker a bold heading's text opens with: "Part 2", "2.", "2.1", "II.", "A.", "Step 1"
 _MARKER = patterns.compile(
@@ -78,12 +78,20 @@ def _marker(text: str) -> str | None:
     return "letter" if len(mark) == 1 else None
 
 
-def _nests(parent: sections.Heading, child: sections.Heading) -> bool:
-    """Is ``child`` (a bold line) the first sub-heading of ``parent`` (a bold line): "**2.
-    Workflow**" then "**A. Overview**", "**II. Workflow**" then "**1. Inputs**"? A heading of
-    another kind of marker under a part's marker opens that part's content."""
-    up, down = _marker(parent.text), _marker(child.text)
+def _nests(parent: sections.Heading, child: sections.Heading | str) -> bool:
+    """Is ``child`` (a bold line, or a bold label's text) the first sub-heading of ``parent``
+    (a bold line): "**2. Workflow**" then "**A. Overview**", "**II. Workflow**" then "**1.
+    Inputs**", "**2. Workflow:**" then "**A. Overview:** …"? A heading of another kind of
+    marker under a part's marker opens that part's content."""
+    text = child if isinstance(child, str) else child.text
+    up, down = _marker(parent.text), _marker(text)
+    if up is None and down is not None:  # "**Workflow:**" then "**Step 1:** …": the first of a series
+        return _FIRST.match(text) is not None
     return up in _PARENT_MARKERS and down is not None and down != up and not (up == "number" and down == "roman")
+
+
+# the first marker of a series: "1.", "A)", "a:", "i.", "Step 1", "1.1"
+_FIRST = patterns.compile(r"(?:(?:part|section|step)[ \t]+)?(?:1(?:\.1)?|[ai])(?:[.):]|[ \t]*[-—–])", re.I)
 _LABEL = patterns.compile(r"^\*\*(Input|Output):\*\*[ \t]*([^\n]*)$", re.M)
 _SLUG = patterns.compile(r"[\w.+/]+(?:[-_][\w.+/]+)*")
 SEGMENT_CHARS, LONG_LINE = 30, 120
@@ -235,8 +243,10 @@ def _empty(a: Answer) -> Iterator[Finding]:
             line = nxt.start() + 1  # the match starts at the "\n" before that line
             after = by_start.get(line)
             # a label ("**Caveats:**") followed by another label's line ("**Output:** …") is empty too
-            sibling = h.level == 7 and h.line.endswith(":**") and _LABEL_LINE.match(text, line) is not None
-        if after is not None and h.level == 7 and after.level == 7 and _nests(h, after):
+            # unless it is the part's first sub-label ("**2. Workflow:**" then "**A. Overview:** …")
+            label = _LABEL_LINE.match(text, line) if h.level == 7 and h.line.endswith(":**") else None
+            sibling = label is not None and not _nests(h, label.group(1) + ":")
+        if after is not None and h.level == 7 and _nests(h, after):  # "**2. Workflow**" then "### A. Overview"
             continue
         if nxt is None or sibling or (after is not None and (after.level <= h.level or h.level == 7)):
             yield Finding(h.start, h.line, f'The heading "{h.line}" has nothing under it; write what belongs there or remove the heading.')

@@ -13,12 +13,13 @@ own instructions. One claim written with inflections of one term ("denoise",
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from .. import vocab
 from ..index import Grounding
 from ..cues import claims_at
-from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, terms_in
+from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, passive_context, passives, terms_in
 from ..unclaimed import in_gap_statement, in_name, in_title
 from . import Finding, Rule, View
 
@@ -51,14 +52,18 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     all_tasks = vocab.tasks()
     text = view.text
     first: dict[tuple[int, str], str] = {}  # (task, term) -> the claim as first written
-    taken: list[tuple[int, int]] = []  # where the vocabulary's terms are: a plain-word claim over one is theirs
+    # where the vocabulary's terms are: a plain-word claim over one is theirs, unless the term
+    # names another task the input supports ("restored" is grounded image restoration; "the
+    # faces are restored" still claims face restoration)
+    taken: list[tuple[int, int, bool]] = []  # (start, end, does it hold claims over it back)
     heads: list[int] = []  # where no term is but a plain-word claim may start
     for task, offset, written, term in terms_in(text):
         if task == HEAD:
             heads.append(offset)
             continue
-        taken.append((offset, offset + len(written)))
-        if task in g.tasks or task == NOT_A_TASK:
+        grounded = task in g.tasks
+        taken.append((offset, offset + len(written), not grounded or task == NOT_A_TASK))
+        if grounded or task == NOT_A_TASK:
             continue
         if task == OTHER_TASK and _modifier_grounded(written, g):
             continue
@@ -80,12 +85,40 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     for (task, _), written in first.items():
         flagged.setdefault(task, written)
     for task, start, end in claims_at(text, heads):
-        if task in g.tasks or any(a < end and start < b for a, b in taken):
+        if task in g.tasks or any(a < end and start < b and held for a, b, held in taken):
             continue
         if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
             continue
         written = flagged.setdefault(task, text[start:end])
         yield Finding(start, written, message(written, all_tasks[task].name))
+    # a participle after an auxiliary, whatever its subject: "the stars are then counted"
+    participles = passives()
+    for at in heads:
+        word = _WORD.match(text, at)
+        task = participles.get(word.group().lower()) if word is not None else None
+        if task is None or task in g.tasks:
+            continue
+        before, not_before = passive_context()
+        aux = before.search(text.lower(), max(0, at - 30), at)
+        after = _WORD.match(text, _skip(text, word.end()))
+        if aux is None or (after is not None and after.group().lower() in not_before):
+            continue
+        start, end = aux.start(), word.end()
+        if any(a < end and start < b and held for a, b, held in taken):
+            continue
+        if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
+            continue
+        written = flagged.setdefault(task, text[start:end])
+        yield Finding(start, written, message(written, all_tasks[task].name))
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _skip(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at
 
 
 RULE = Rule("task", find)
