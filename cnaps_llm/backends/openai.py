@@ -74,7 +74,10 @@ def _capped_client(limit: int, timeout: float) -> Any:
             async for raw in self.inner:
                 data = raw
                 while data:
-                    out = inflate.decompress(data, limit + 1 - size) if inflate is not None else data
+                    try:
+                        out = inflate.decompress(data, limit + 1 - size) if inflate is not None else data
+                    except zlib.error:  # a body that says it is compressed but is not
+                        raise _Refused(f"the server sent a body marked {self.encoding!r} that is not valid {self.encoding} data; check the server") from None
                     data = inflate.unconsumed_tail if inflate is not None else b""
                     size += len(out)
                     if size > limit:

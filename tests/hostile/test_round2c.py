@@ -1,0 +1,52 @@
+"""Round 2c of hostile use: odd server replies, odd input files, secrets in settings and
+outputs that would land on inputs. Each case here once ended in an internal error, a
+silent success or a wrong result; each now ends in one clear line and the documented exit
+code (``errors.EXIT_CODES``), with nothing of the user's lost or half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cnaps_llm.errors import BAD_INPUT, SERVER
+
+from ..conftest import SEEDS
+from ..stubserver import Reply, StubServer, completion_body
+from ..test_pipeline import draft
+
+CASE = SEEDS["003"]
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "1")
+    monkeypatch.setenv("CNAPS_MAX_RETRY_WAIT", "0.05")
+
+
+def generate(run_cli, reply: Reply, tmp_path: Path, *extra: object):
+    """``generate`` of seed 003 against a server answering ``reply``: the result, its one
+    record and the number of requests the server got."""
+    with StubServer(default=reply) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object",
+                      "--jsonl", tmp_path / "r.jsonl", *extra)
+    assert "Traceback" not in res.err and "internal error" not in res.err, res.err
+    record = json.loads((tmp_path / "r.jsonl").read_text().splitlines()[-1])
+    return res, record, len(srv.requests)
+
+
+# --------------------------------------------------------------------------- odd server replies
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "x-gzip"])
+@pytest.mark.parametrize("status", [200, 500])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_body_marked_compressed_that_is_not_is_a_server_failure(run_cli, fast, tmp_path: Path, encoding: str, status: int, stream: bool) -> None:
+    # zlib's own error escaped the reader: exit 70, "internal error (error: Error -3 while decompressing data…)"
+    reply = Reply(status=status, raw=b"this is not compressed at all", headers={"content-encoding": encoding})
+    res, record, _ = generate(run_cli, reply, tmp_path, *(["--stream"] if stream else []))
+    assert (res.code, record["error_kind"]) == (SERVER, "server")
+    assert record["error"] == f"the server sent a body marked {encoding!r} that is not valid {encoding} data; check the server"
+    assert res.err.count(record["error"]) == 1
