@@ -71,8 +71,16 @@ def _capped_client(limit: int, timeout: float) -> Any:
                 raise _Refused(f"the server sent a body encoded as {self.encoding[:40]!r}, which was not asked for; check the server")
             inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if self.encoding not in ("", "identity") else None
             size = 0
+            head: bytes | None = b"" if self.encoding == "deflate" else None  # zlib-wrapped, or raw as some servers send it
             async for raw in self.inner:
                 data = raw
+                if head is not None:
+                    head += data
+                    if len(head) < 2:
+                        continue
+                    data, head = head, None
+                    if data[0] & 0x0F != 8 or (data[0] << 8 | data[1]) % 31:  # no zlib header: raw deflate
+                        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
                 while data:
                     try:
                         out = inflate.decompress(data, limit + 1 - size) if inflate is not None else data
