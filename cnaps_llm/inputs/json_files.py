@@ -45,6 +45,8 @@ def iter_json_cases(text: str, *, stem: str, path: str) -> Iterator[Case | Input
         yield exc
         return
     items = data if isinstance(data, list) else [data]
+    if not items:  # among several inputs, an empty list would otherwise pass unnoticed
+        yield InputError("holds an empty list, no cases; put cases in it or leave the file out", path=path)
     for k, obj in enumerate(items, start=1):
         try:
             yield case_from_object(obj, default_id=stem if len(items) == 1 else f"{stem}-{k}", path=path)
@@ -71,7 +73,9 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
 def iter_jsonl_cases(path: str | Path, *, stem: str) -> Iterator[Case | InputError]:
     """The case on each line of a JSONL file (default id ``stem-N`` for line N)."""
     name = str(path)
+    seen = False
     for n, obj in iter_jsonl(name):
+        seen = True
         if isinstance(obj, InputError):
             yield obj
             continue
@@ -79,3 +83,5 @@ def iter_jsonl_cases(path: str | Path, *, stem: str) -> Iterator[Case | InputErr
             yield case_from_object(obj, default_id=f"{stem}-{n}", path=name, line=n)
         except InputError as exc:
             yield exc
+    if not seen:  # among several inputs, an empty file would otherwise pass unnoticed
+        yield InputError("holds no cases (no line holds a JSON object); put cases in it or leave the file out", path=name)

@@ -69,3 +69,45 @@ def test_a_zlib_wrapped_deflate_body_is_still_read(run_cli, tmp_path: Path) -> N
     body = zlib.compress(completion_body(draft()).encode())
     res, record, _ = generate(run_cli, Reply(raw=body, headers={"content-encoding": "deflate"}), tmp_path)
     assert (res.code, record["status"]) == (0, "grounded"), res.err
+
+
+# --------------------------------------------------------------------------- inputs
+
+EMPTY = {"set.json": ("[]", "holds an empty list, no cases; put cases in it or leave the file out"),
+         "set.jsonl": ("", "holds no cases (no line holds a JSON object); put cases in it or leave the file out"),
+         "blank.jsonl": ("\n  \n\n", "holds no cases (no line holds a JSON object); put cases in it or leave the file out")}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY))
+@pytest.mark.parametrize("command", ["parse", "generate", "eval"])
+def test_an_empty_dataset_among_the_inputs_is_named_not_skipped(run_cli, tmp_path: Path, name: str, command: str) -> None:
+    # `parse good.txt empty.json` printed the good case and exited 0: a dataset emptied by a
+    # broken export went unnoticed
+    content, message = EMPTY[name]
+    (tmp_path / name).write_text(content)
+    args = [CASE, tmp_path / name] + (["--cache", "replay", "--cache-dir", SEEDS["003"].parents[1] / "cassettes"] if command != "parse" else [])
+    res = run_cli(command, *args)
+    assert res.code == BAD_INPUT, res.err
+    assert f"cnaps-llm: {tmp_path / name}: {message}\n" in res.err
+    assert "Traceback" not in res.err
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY))
+def test_an_empty_dataset_alone_is_named(run_cli, tmp_path: Path, name: str) -> None:
+    content, message = EMPTY[name]
+    (tmp_path / name).write_text(content)
+    for command in ("parse", "generate", "eval"):
+        res = run_cli(command, tmp_path / name)
+        assert (res.code, res.out) == (BAD_INPUT, ""), command
+        assert res.err.startswith(f"cnaps-llm: {tmp_path / name}: {message}\n"), (command, res.err)
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_check_of_an_empty_pairs_file_is_an_error_not_all_grounded(run_cli, tmp_path: Path, content: str) -> None:
+    # `check pairs.jsonl` with no pairs printed nothing and exited 0, as if every answer passed
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(content)
+    for extra in ([], ["--json"]):
+        res = run_cli("check", pairs, *extra)
+        assert res.code == BAD_INPUT, res.err
+        assert res.err == f"cnaps-llm: {pairs}: holds no {{prompt, answer}} pairs (no line holds a JSON object); put one per line\n"
