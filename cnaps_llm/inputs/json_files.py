@@ -22,10 +22,30 @@ from .text import MAX_DATASET_BYTES, MAX_INPUT_BYTES, read_lines
 _PER_LINE = "; write one JSON object per line"
 
 
+class _DuplicateKey(Exception):
+    """An object names the same key twice: ``json`` would keep the last silently."""
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
 def loads(text: str, *, path: str | None, line: int | None = None, hint: str = "") -> Any:
-    """``json.loads``, with every way it can fail as an ``InputError``."""
+    """``json.loads``, with every way it can fail as an ``InputError``; an object that names
+    a key twice is refused (which of the two values was meant cannot be known)."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as exc:
+        key = exc.args[0]
+        shown = repr(key[:60]) + ("…" if len(key) > 60 else "")
+        raise InputError(f"the key {shown} occurs twice in one object; keep one of them", path=path, line=line) from None
     except RecursionError:
         # json's C parser recurses once per bracket; 100,000 of them must not crash us
         raise InputError(f"not valid JSON (nested too deeply: a case is a few levels deep){hint}", path=path, line=line) from None

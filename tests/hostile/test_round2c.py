@@ -111,3 +111,46 @@ def test_check_of_an_empty_pairs_file_is_an_error_not_all_grounded(run_cli, tmp_
         res = run_cli("check", pairs, *extra)
         assert res.code == BAD_INPUT, res.err
         assert res.err == f"cnaps-llm: {pairs}: holds no {{prompt, answer}} pairs (no line holds a JSON object); put one per line\n"
+
+
+def _with_second(obj_text: str, key: str, value: object) -> str:
+    """``obj_text`` (a JSON object) with ``key`` written once more at its end."""
+    return obj_text[:-1] + f", {json.dumps(key)}: {json.dumps(value)}}}"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_case_naming_prompt_twice_is_refused_not_the_last_taken(run_cli, tmp_path: Path, suffix: str) -> None:
+    # json keeps the last of two keys: the case silently became the second prompt's
+    text = CASE.read_text()
+    data = tmp_path / f"cases{suffix}"
+    data.write_text(_with_second(json.dumps({"id": "a", "prompt": text}), "prompt", "A user has asked the following question: \"x?\"") + "\n")
+    res = run_cli("parse", data)
+    where = f"{data}:1" if suffix == ".jsonl" else str(data)
+    assert (res.code, res.out, res.err) == (BAD_INPUT, "", f"cnaps-llm: {where}: the key 'prompt' occurs twice in one object; keep one of them\n")
+
+
+def test_a_duplicate_key_inside_a_structured_source_is_refused(run_cli, tmp_path: Path) -> None:
+    data = tmp_path / "case.json"
+    data.write_text('{"id": "x", "question": "q?", "recommended": [{"name": "A", "name": "B", "paper": "https://arxiv.org/abs/1"}]}')
+    res = run_cli("parse", data)
+    assert (res.code, res.out, res.err) == (BAD_INPUT, "", f"cnaps-llm: {data}: the key 'name' occurs twice in one object; keep one of them\n")
+
+
+@pytest.mark.parametrize("key", ["answer", "prompt", "id"])
+def test_a_pair_naming_a_key_twice_is_refused_and_the_others_checked(run_cli, tmp_path: Path, key: str) -> None:
+    text = CASE.read_text()
+    good = json.dumps({"id": "good", "prompt": text, "answer": "An answer."})
+    bad = _with_second(json.dumps({"id": "bad", "prompt": text, "answer": "An answer."}), key, text if key == "prompt" else "other")
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(bad + "\n" + good + "\n")
+    res = run_cli("check", pairs, "--json")
+    assert res.code == BAD_INPUT
+    assert res.err == f"cnaps-llm: {pairs}:1: the key {key!r} occurs twice in one object; keep one of them\n"
+    assert [r["id"] for r in json.loads(res.out)] == ["good"]
+
+
+def test_a_duplicate_key_with_control_characters_stays_one_line(run_cli, tmp_path: Path) -> None:
+    data = tmp_path / "cases.jsonl"
+    data.write_text('{"id": "a", "k\\n\\u001b[2J": 1, "k\\n\\u001b[2J": 2}\n')
+    res = run_cli("parse", data)
+    assert res.code == BAD_INPUT and res.err.count("\n") == 1 and "\x1b" not in res.err, res.err
