@@ -331,11 +331,17 @@ class OpenAIBackend:
         size, finish, usage, model, chunks = 0, None, None, None, 0
         async for chunk in stream:
             chunks += 1
-            data = chunk.model_dump()
+            # the SDK builds events unvalidated: any JSON a server sends arrives here as it is
+            data = chunk.model_dump(warnings=False) if hasattr(chunk, "model_dump") else chunk
+            choices = data.get("choices") if isinstance(data, dict) else None
+            if not isinstance(data, dict) or not isinstance(choices, (list, type(None))) or not all(isinstance(c, dict) for c in choices or []):
+                raise _Refused("the server's streamed reply held an event that is not a chat completion chunk; check the server, or drop --stream")
             usage = data.get("usage") or usage
             model = data.get("model") or model
-            for choice in data.get("choices") or []:
-                delta = (choice.get("delta") or {}).get("content") or ""
+            for choice in choices or []:
+                delta = (choice.get("delta") if isinstance(choice.get("delta"), dict) else {}).get("content") or ""
+                if not isinstance(delta, str):
+                    raise _Refused(f"the server's streamed reply has a {type(delta).__name__} where content should be text; check the server")
                 finish = choice.get("finish_reason") or finish
                 if delta:
                     size += len(delta)
@@ -346,6 +352,8 @@ class OpenAIBackend:
                     self.on_token(request.case_id, delta)
         if not chunks:  # an HTML page or a plain JSON body holds no server-sent event: not an empty answer
             raise _Refused("the server's streamed reply held no events; check that it serves chat completions, or drop --stream")
+        if finish is None:  # every server ends a stream's last choice with a reason: this one was cut off
+            raise _Refused("the server's streamed reply ended without a finish_reason (cut off); check the server, or drop --stream")
         body = {"model": model, "usage": usage, "choices": [{"message": {"content": "".join(parts)}, "finish_reason": finish}]}
         return body, stream.response.headers
 

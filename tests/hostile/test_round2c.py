@@ -154,3 +154,43 @@ def test_a_duplicate_key_with_control_characters_stays_one_line(run_cli, tmp_pat
     data.write_text('{"id": "a", "k\\n\\u001b[2J": 1, "k\\n\\u001b[2J": 2}\n')
     res = run_cli("parse", data)
     assert res.code == BAD_INPUT and res.err.count("\n") == 1 and "\x1b" not in res.err, res.err
+
+
+def _sse(*events: object, done: bool = True) -> str:
+    return "".join(f"data: {json.dumps(e)}\n\n" for e in events) + ("data: [DONE]\n\n" if done else "")
+
+
+def _chunk(text: object = None, finish: object = None) -> dict:
+    return {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "stub",
+            "choices": [{"index": 0, "delta": {"content": text} if text is not None else {}, "finish_reason": finish}]}
+
+
+STREAM_FAULTS = {
+    # each of these three was an internal error (exit 70) with pydantic's warning lines on stderr
+    "choices of strings": ({"choices": ["x"]}, "the server's streamed reply held an event that is not a chat completion chunk; check the server, or drop --stream"),
+    "an event that is a list": ([1, 2], "the server's streamed reply held an event that is not a chat completion chunk; check the server, or drop --stream"),
+    "content a number": (_chunk(5, "stop"), "the server's streamed reply has a int where content should be text; check the server"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(STREAM_FAULTS))
+def test_a_streamed_event_of_the_wrong_shape_is_a_server_failure(run_cli, fast, tmp_path: Path, fault: str) -> None:
+    event, message = STREAM_FAULTS[fault]
+    res, record, requests = generate(run_cli, Reply(body=_sse(event)), tmp_path, "--stream")
+    assert (res.code, record["error_kind"], record["error"], requests) == (SERVER, "server", message, 1)
+    assert "Warning" not in res.err and "pydantic" not in res.err
+
+
+def test_a_stream_cut_off_before_its_end_is_a_server_failure_not_a_draft_to_reask(run_cli, fast, tmp_path: Path) -> None:
+    # a stream ending mid-draft (no finish_reason, no [DONE]) was taken as the model's draft:
+    # reasked twice as "not JSON", exit 1, the server's fault blamed on the model
+    text = draft()
+    res, record, requests = generate(run_cli, Reply(body=_sse(_chunk(text[:60]), _chunk(text[60:120]), done=False)), tmp_path, "--stream")
+    assert (res.code, record["error_kind"], requests) == (SERVER, "server", 1)
+    assert record["error"] == "the server's streamed reply ended without a finish_reason (cut off); check the server, or drop --stream"
+
+
+def test_a_whole_stream_is_still_read(run_cli, tmp_path: Path) -> None:
+    text = draft()
+    res, record, _ = generate(run_cli, Reply(body=_sse(_chunk(text[:60]), _chunk(text[60:], "stop"))), tmp_path, "--stream")
+    assert (res.code, record["status"]) == (0, "grounded"), res.err
