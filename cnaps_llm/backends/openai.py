@@ -298,8 +298,12 @@ class OpenAIBackend:
         except (_Timeout, openai.APITimeoutError):
             tries = f"{timeouts} time(s)" + (" (a local or busy server is retried once at most)" if self.local or self.busy else "")
             raise CallFailed(f"the server did not answer within {self.settings.timeout:g} s, {tries}; raise CNAPS_TIMEOUT or check the server") from None
-        except openai.APIConnectionError:
+        except openai.APIConnectionError as exc:
             self.unreachable = self.settings.server
+            cause = exc.__cause__
+            if type(cause).__name__ in ("RemoteProtocolError", "LocalProtocolError"):  # connected, but the reply is not HTTP
+                said = self.redactor.clip(_CONTROLS.sub(" ", str(cause)), 200).strip() or type(cause).__name__
+                raise CallFailed(f"{self.settings.server} broke off or sent a reply that is not valid HTTP ({said}); check the server") from None
             raise CallFailed(f"cannot connect to {self.settings.server}; check OPENAI_BASE_URL and that the server is up") from None
         except _TooLarge as exc:
             raise CallFailed(str(exc) or f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None

@@ -194,3 +194,18 @@ def test_a_whole_stream_is_still_read(run_cli, tmp_path: Path) -> None:
     text = draft()
     res, record, _ = generate(run_cli, Reply(body=_sse(_chunk(text[:60]), _chunk(text[60:], "stop"))), tmp_path, "--stream")
     assert (res.code, record["status"]) == (0, "grounded"), res.err
+
+
+@pytest.mark.parametrize(("reply", "said"), [
+    (Reply(text="{}", headers={"x-padding": "a" * 200_000}), "Receive buffer too long"),
+    (Reply(drop=True), "Server disconnected without sending a response."),
+])
+def test_a_server_that_breaks_http_is_not_called_unreachable(run_cli, fast, tmp_path: Path, reply: Reply, said: str) -> None:
+    # a 200 KB header line, or a connection closed without a reply, read "cannot connect to …;
+    # check … that the server is up": the server was up, and answered
+    with StubServer(default=reply) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--jsonl", tmp_path / "r.jsonl")
+        assert len(srv.requests) == 2
+    record = json.loads((tmp_path / "r.jsonl").read_text())
+    assert (res.code, record["error_kind"]) == (SERVER, "server")
+    assert record["error"] == f"{srv.base_url} broke off or sent a reply that is not valid HTTP ({said}); check the server"
