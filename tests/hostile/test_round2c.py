@@ -209,3 +209,27 @@ def test_a_server_that_breaks_http_is_not_called_unreachable(run_cli, fast, tmp_
     record = json.loads((tmp_path / "r.jsonl").read_text())
     assert (res.code, record["error_kind"]) == (SERVER, "server")
     assert record["error"] == f"{srv.base_url} broke off or sent a reply that is not valid HTTP ({said}); check the server"
+
+
+UTF16 = "file is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark); re-save it as UTF-8"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+def test_a_utf16_dataset_is_one_error_not_one_per_line(run_cli, tmp_path: Path, codec: str) -> None:
+    # what Windows PowerShell's `>` writes: 500 cases gave 501 lines of "not UTF-8"
+    lines = "".join(json.dumps({"id": f"c{i}", "prompt": CASE.read_text(), "answer": "An answer."}) + "\n" for i in range(500))
+    data = tmp_path / "cases.jsonl"
+    data.write_bytes(("\ufeff" + lines).encode(codec) if codec == "utf-16-be" else lines.encode(codec))
+    for command in (["parse"], ["check"], ["generate", "--cache", "off"]):
+        res = run_cli(*command, data)
+        assert (res.code, res.out, res.err) == (BAD_INPUT, "", f"cnaps-llm: {data}: {UTF16}\n"), command
+
+
+def test_a_utf16_prompt_or_answer_file_says_so(run_cli, tmp_path: Path) -> None:
+    prompt, answer = tmp_path / "p.txt", tmp_path / "a.md"
+    prompt.write_bytes(CASE.read_text().encode("utf-16"))
+    answer.write_bytes("An answer.\n".encode("utf-16"))
+    res = run_cli("parse", prompt)
+    assert (res.code, res.err) == (BAD_INPUT, f"cnaps-llm: {prompt}: {UTF16}\n")
+    res = run_cli("check", CASE, answer)
+    assert (res.code, res.out, res.err) == (BAD_INPUT, "", f"cnaps-llm: {answer}: {UTF16}\n")
