@@ -233,3 +233,46 @@ def test_a_utf16_prompt_or_answer_file_says_so(run_cli, tmp_path: Path) -> None:
     assert (res.code, res.err) == (BAD_INPUT, f"cnaps-llm: {prompt}: {UTF16}\n")
     res = run_cli("check", CASE, answer)
     assert (res.code, res.out, res.err) == (BAD_INPUT, "", f"cnaps-llm: {answer}: {UTF16}\n")
+
+
+# --------------------------------------------------------------------------- secrets in the base URL
+
+SECRET = "SENTINEL-c0ffee-9a8b7c6d5e"
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:{port}/v1?key={s}", "http://127.0.0.1:{port}/v1?auth_token={s}", "http://127.0.0.1:{port}/v1?x-api-key={s}",
+    "http://127.0.0.1:{port}/v1?api-version=2024&client_secret={s}", "http://{s}@127.0.0.1:{port}/v1",
+])
+def test_a_url_credential_a_server_quotes_back_bare_is_masked(run_cli, tmp_path: Path, url: str) -> None:
+    # only the `?key=…` form was masked: a server saying "invalid key <value>" (or naming
+    # the model after it) put the value on stderr, in the records and in the eval reports
+    failing = Reply(status=400, body=json.dumps({"error": {"message": f"invalid key {SECRET} for this account"}}))
+    with StubServer(default=failing) as bad, StubServer(default=Reply(text=draft(), model=f"m-{SECRET}")) as good:
+        outs = [run_cli("generate", CASE, "--cache", "off", "--base-url", url.format(port=bad.httpd.server_address[1], s=SECRET),
+                        "--jsonl", tmp_path / "r.jsonl", "-o", tmp_path / "out"),
+                run_cli("eval", CASE, "--cache", "record", "--base-url", url.format(port=good.httpd.server_address[1], s=SECRET),
+                        "--json", tmp_path / "e.json", "--markdown", tmp_path / "e.md", "--junit", tmp_path / "e.xml")]
+    assert [o.code for o in outs] == [SERVER, 0], [o.err for o in outs]
+    assert "invalid key [redacted] for this account" in outs[0].err
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert {"r.jsonl", "e.json", "e.md", "e.xml", "servers.json"} <= {p.name for p in written}
+    assert not [p for p in written if SECRET[:12] in p.read_text(errors="replace")]
+    assert not [o for o in outs if SECRET[:12] in o.out + o.err]
+
+
+@pytest.mark.parametrize("password", [f"{SECRET}/x", f"a#{SECRET}", f"a?{SECRET}"])
+def test_a_password_that_breaks_the_url_is_not_shown_as_its_port(run_cli, password: str) -> None:
+    # urllib read `alice:<password>` as host and port and quoted the "port": the password
+    res = run_cli("generate", CASE, "--cache", "off", "--base-url", f"http://alice:{password}@127.0.0.1/v1")
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == ("cnaps-llm: setting `openai_base_url`: Value error, its port is not a number (a password holding / ? or # "
+                       "must be percent-encoded: %2F %3F %23); fix the flag, OPENAI_BASE_URL or .env\n")
+
+
+def test_a_masked_query_value_is_masked_once() -> None:
+    from cnaps_llm.redact import MASK, Redactor, url_secrets
+
+    redactor = Redactor(url_secrets(f"http://h/v1?key={SECRET}"))
+    once = redactor.redact(f"cannot connect to http://h/v1?key={SECRET}; check it")
+    assert once == f"cannot connect to http://h/v1?key={MASK}; check it" == redactor.redact(once)  # not `[redacted]]`
