@@ -276,3 +276,27 @@ def test_a_masked_query_value_is_masked_once() -> None:
     redactor = Redactor(url_secrets(f"http://h/v1?key={SECRET}"))
     once = redactor.redact(f"cannot connect to http://h/v1?key={SECRET}; check it")
     assert once == f"cannot connect to http://h/v1?key={MASK}; check it" == redactor.redact(once)  # not `[redacted]]`
+
+
+# --------------------------------------------------------------------------- settings that would check nothing
+
+
+@pytest.mark.parametrize("kinds", ["", ",,,", " , "])
+def test_kinds_naming_no_kind_is_refused_not_a_pass_for_every_answer(run_cli, tmp_path: Path, kinds: str) -> None:
+    # `check --kinds "$KINDS"` with KINDS unset checked nothing: an empty answer was "grounded", exit 0
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    res = run_cli("check", CASE, empty, "--kinds", kinds)
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: --kinds {kinds!r} names no kind; give at least one (e.g. --kinds url,model), or leave it out to check all\n"
+
+
+@pytest.mark.parametrize("listed", ["[]", '[""]'])
+def test_a_config_whose_kinds_list_is_empty_is_refused(run_cli, tmp_path: Path, listed: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.cnaps-llm.check]\nkinds = {listed}\n")
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    res = run_cli("check", CASE, empty)
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == (f"cnaps-llm: pyproject.toml: [tool.cnaps-llm.check] kinds = {json.dumps(json.loads(listed))} names no kind; "
+                       'list at least one, e.g. kinds = ["url", "model"], or remove it to check all\n')
