@@ -186,6 +186,8 @@ def completion_from(body: Any, latency: float, redactor: Redactor) -> Completion
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
         error = body.get("error") if isinstance(body, dict) else None  # some proxies say why with HTTP 200
         said = error.get("message") if isinstance(error, dict) else error
+        if said is None and isinstance(body, dict) and body.get("object") == "error":  # vLLM's error shape
+            said = body.get("message")
         why = f" [{redactor.clip(_CONTROLS.sub(' ', said), 200)}]" if isinstance(said, str) and said.strip() else ""
         raise CallFailed(f"the server returned no choices; check that the model serves chat completions{why}")
     choice = choices[0]

@@ -300,3 +300,12 @@ def test_a_config_whose_kinds_list_is_empty_is_refused(run_cli, tmp_path: Path, 
     assert (res.code, res.out) == (BAD_INPUT, "")
     assert res.err == (f"cnaps-llm: pyproject.toml: [tool.cnaps-llm.check] kinds = {json.dumps(json.loads(listed))} names no kind; "
                        'list at least one, e.g. kinds = ["url", "model"], or remove it to check all\n')
+
+
+def test_a_200_reply_in_vllms_error_shape_says_what_the_server_said(run_cli, fast, tmp_path: Path) -> None:
+    # {"object": "error", "message": …} with HTTP 200 read "the server returned no choices" and no more
+    body = json.dumps({"object": "error", "message": "This model's maximum context length is 2048 tokens", "type": "BadRequestError", "code": 400})
+    res, record, requests = generate(run_cli, Reply(body=body), tmp_path)
+    assert (res.code, requests) == (SERVER, 1)
+    assert record["error"] == ("the server returned no choices; check that the model serves chat completions "
+                               "[This model's maximum context length is 2048 tokens]")
