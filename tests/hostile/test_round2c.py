@@ -309,3 +309,27 @@ def test_a_200_reply_in_vllms_error_shape_says_what_the_server_said(run_cli, fas
     assert (res.code, requests) == (SERVER, 1)
     assert record["error"] == ("the server returned no choices; check that the model serves chat completions "
                                "[This model's maximum context length is 2048 tokens]")
+
+
+# --------------------------------------------------------------------------- special files
+
+
+@pytest.mark.parametrize("make", ["fifo", "dev-zero", "folder"])
+def test_a_special_file_named_like_a_recording_is_skipped_not_read(run_cli, tmp_path: Path, make: str) -> None:
+    # a replay miss reads the case's other recordings to say which differs: a FIFO among
+    # them blocked the run for ever, a link to /dev/zero ended in MemoryError (exit 70)
+    import shutil
+    import subprocess
+    import sys
+
+    from cnaps_llm.resources import bundled_cassettes
+
+    cas = tmp_path / "cas"
+    shutil.copytree(bundled_cassettes(), cas)
+    odd = cas / CASE.stem / "0000.json"
+    {"fifo": lambda: os.mkfifo(odd), "dev-zero": lambda: os.symlink("/dev/zero", odd), "folder": odd.mkdir}[make]()
+    code = (f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31)); from cnaps_llm.cli import main; "
+            f"sys.argv = ['cnaps-llm', 'generate', {str(CASE)!r}, '--cache', 'replay', '--cache-dir', {str(cas)!r}, '--model', 'other-model']; main()")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 4, proc.stderr[-500:]
+    assert proc.stderr.endswith("differing in model: 'gpt-4o-mini' recorded, 'other-model' now; record it with --cache record\n"), proc.stderr[-500:]
