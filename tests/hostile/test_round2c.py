@@ -333,3 +333,22 @@ def test_a_special_file_named_like_a_recording_is_skipped_not_read(run_cli, tmp_
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 4, proc.stderr[-500:]
     assert proc.stderr.endswith("differing in model: 'gpt-4o-mini' recorded, 'other-model' now; record it with --cache record\n"), proc.stderr[-500:]
+
+
+def test_a_huge_foreign_file_given_as_jsonl_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    # `--jsonl` naming a 4 GB file without a line break (a disk image, weights) read its
+    # first "line" whole: MemoryError (exit 70) under a 1 GB limit, or a machine swapping
+    import subprocess
+    import sys
+
+    big = tmp_path / "disk.img"
+    with open(big, "wb") as fh:
+        fh.truncate(4 << 30)  # sparse: no disk used
+    code = (f"import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); from cnaps_llm.cli import main; "
+            f"sys.argv = ['cnaps-llm', 'generate', {str(CASE)!r}, '--cache', 'off', '--base-url', 'http://127.0.0.1:9/v1', "
+            f"'--jsonl', {str(big)!r}]; main()")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (BAD_INPUT, ""), proc.stderr[-500:]
+    assert proc.stderr == (f"cnaps-llm: {big}:1: is not a cnaps-llm results file (this line is not one of its records); "
+                           "nothing was written: give --jsonl another file\n")
+    assert big.stat().st_size == 4 << 30
