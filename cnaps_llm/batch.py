@@ -161,8 +161,12 @@ class Appender:
     killed and never interleaves with another process appending to the same file."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:  # before any request: a folder that cannot be made is found now, not as a crash
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        except OSError as exc:
+            why = "a part of its folder is a file" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror or exc
+            raise InputError(f"cannot write it ({why}); check the path and its permissions", path=str(path)) from None
         with _locked(self.fd):
             size = os.fstat(self.fd).st_size
             if size > 0 and _last_byte(path, size) != b"\n":

@@ -352,3 +352,20 @@ def test_a_huge_foreign_file_given_as_jsonl_is_refused_without_reading_it_whole(
     assert proc.stderr == (f"cnaps-llm: {big}:1: is not a cnaps-llm results file (this line is not one of its records); "
                            "nothing was written: give --jsonl another file\n")
     assert big.stat().st_size == 4 << 30
+
+
+# --------------------------------------------------------------------------- where results go
+
+
+@pytest.mark.parametrize(("where", "why"), [("file.txt/r.jsonl", "a part of its folder is a file"),
+                                            ("file.txt/deeper/r.jsonl", "a part of its folder is a file"),
+                                            ("/proc/no-such-folder/r.jsonl", "No such file or directory")])
+def test_a_jsonl_file_whose_folder_cannot_be_made_is_one_line_before_any_request(run_cli, tmp_path: Path, where: str, why: str) -> None:
+    # was an internal error (exit 70: FileExistsError, FileNotFoundError) — though before any request
+    (tmp_path / "file.txt").write_text("mine\n")
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--jsonl", where)
+        assert srv.requests == []
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {where}: cannot write it ({why}); check the path and its permissions\n"
+    assert (tmp_path / "file.txt").read_text() == "mine\n"
