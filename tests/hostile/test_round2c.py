@@ -369,3 +369,23 @@ def test_a_jsonl_file_whose_folder_cannot_be_made_is_one_line_before_any_request
     assert (res.code, res.out) == (BAD_INPUT, "")
     assert res.err == f"cnaps-llm: {where}: cannot write it ({why}); check the path and its permissions\n"
     assert (tmp_path / "file.txt").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize(("flag", "where", "why"), [("--json", "file.txt/e.json", "a part of its folder is a file"),
+                                                    ("--markdown", "file.txt/sub/e.md", "a part of its folder is a file"),
+                                                    ("--junit", "/proc/no-such-folder/e.xml", "No such file or directory"),
+                                                    ("--html", "file.txt/e.html", "a part of its folder is a file")])
+def test_an_eval_report_that_cannot_be_written_is_refused_before_any_request(run_cli, tmp_path: Path, flag: str, where: str, why: str) -> None:
+    # every case was sent (and paid for), then the report could not be written: exit 2, the run lost
+    (tmp_path / "file.txt").write_text("mine\n")
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("eval", CASE, "--base-url", srv.base_url, "--cache", "off", "--no-thresholds", flag, where)
+        assert srv.requests == []
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {where}: cannot write it ({why}); check the path and its permissions\n"
+
+
+def test_an_eval_report_in_a_missing_folder_is_still_written(run_cli, tmp_path: Path) -> None:
+    res = run_cli("eval", "--example", "003", "--no-thresholds", "--json", tmp_path / "new" / "deeper" / "e.json")
+    assert res.code == 0, res.err
+    assert json.loads((tmp_path / "new" / "deeper" / "e.json").read_text())["metrics"]["cases"] == 1
