@@ -75,6 +75,18 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+def _lines(fh: Any) -> Iterator[bytes]:
+    """The file's lines; a line that does not start as a record of ours is read only as far
+    as that (a multi-gigabyte file without a line break, given by mistake, is not read whole)."""
+    while True:
+        head = fh.readline(len(_PREFIX))
+        if not head:
+            return
+        if not head.endswith(b"\n") and (_PREFIX.startswith(head) or not head.strip()):
+            head += fh.readline()  # ours, or blank so far: the whole line
+        yield head  # else a foreign line's start, which is all that is needed to refuse the file
+
+
 class ResultsFile:
     """A ``--jsonl`` results file: what it holds, and appending to it."""
 
@@ -95,7 +107,7 @@ class ResultsFile:
             raise InputError("is not a regular file; give --jsonl a file", path=str(self.path))
         offset = 0
         with open(self.path, "rb") as fh:
-            for n, line in enumerate(fh, start=1):
+            for n, line in enumerate(_lines(fh), start=1):
                 complete = line.endswith(b"\n")
                 body = line.rstrip(b"\r\n")
                 record = _record(body) if body.strip() else {}
@@ -149,8 +161,12 @@ class Appender:
     killed and never interleaves with another process appending to the same file."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:  # before any request: a folder that cannot be made is found now, not as a crash
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        except OSError as exc:
+            why = "a part of its folder is a file" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror or exc
+            raise InputError(f"cannot write it ({why}); check the path and its permissions", path=str(path)) from None
         with _locked(self.fd):
             size = os.fstat(self.fd).st_size
             if size > 0 and _last_byte(path, size) != b"\n":

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,7 +71,12 @@ def _diff(recorded: dict[str, Any], now: dict[str, Any], prefix: str = "") -> li
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # opened without waiting, and only a regular file read: a FIFO named like a recording
+        # would block the run for ever, a link to /dev/zero fill the memory
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise BadRecording(f"{path}: recording is not a regular file; delete it and record again")
+            data = json.loads(fh.read().decode("utf-8"))
     except RecursionError:
         raise BadRecording(f"{path}: recording is nested too deeply to read; delete it and record again") from None
     except (OSError, ValueError) as exc:

@@ -55,7 +55,9 @@ def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
     """
     where = str(path)
     options = _options(kinds, warn, links)
+    seen = False
     for n, obj in iter_jsonl(path):  # streamed; a line nested too deeply is that line's error
+        seen = True
         if isinstance(obj, InputError):
             yield obj
             continue
@@ -72,6 +74,8 @@ def check_pairs(path: str | Path, *, kinds: Sequence[str] | None = None,
             continue
         violations = check(normalise(obj["answer"]), case, **options)
         yield PairReport(id=str(obj.get("id") or f"line {n}"), grounded=is_grounded(violations), violations=violations)
+    if not seen:  # checking nothing must not read as every answer grounded
+        yield InputError("holds no {prompt, answer} pairs (no line holds a JSON object); put one per line", path=where)
 
 
 def report_text(label: str, violations: list[Violation], *, color: bool = False) -> str:

@@ -135,6 +135,8 @@ def check(
 
     options = load_config(config).check
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip()) if kinds is not None else options.kinds
+    if kinds is not None and not chosen:  # `--kinds "$UNSET"` would check nothing and pass every answer
+        raise ConfigError(f"--kinds {kinds!r} names no kind; give at least one (e.g. --kinds url,model), or leave it out to check all")
     warned = tuple(k.strip() for k in warn.split(",") if k.strip()) if warn is not None else options.warn
     options = type(options)(kinds=chosen, warn=warned)
     if links not in ("any", "fields"):

@@ -143,4 +143,6 @@ def _check(value: Any, where: str) -> CheckOptions:
             raise ConfigError(
                 f'{where}: [{SECTION}.check] {key} = {_show(items)} is not a list of strings; write e.g. {key} = ["url", "model"]'
             )
+        if key == "kinds" and not [i for i in items if i.strip()]:  # would check nothing and pass every answer
+            raise ConfigError(f'{where}: [{SECTION}.check] kinds = {_show(items)} names no kind; list at least one, e.g. kinds = ["url", "model"], or remove it to check all')
     return CheckOptions(**{k: tuple(v) for k, v in table.items()})

@@ -161,6 +161,18 @@ def refuse_clobbering(outputs: list[tuple[str, Path]], inputs: list[Path]) -> No
         seen[key] = flag
 
 
+def make_parents(outputs: list[tuple[str, Path]]) -> None:
+    """Make the folder of each output file (``(flag, path)``) now, before any work whose
+    result goes there, or raise an ``InputError`` naming it: a report whose folder cannot
+    be made would otherwise be found only after every request was sent and paid for."""
+    for _flag, path in outputs:
+        with _writing(Path(path)):
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise InputError("cannot write it (a part of its folder is a file); check the path and its permissions", path=str(path)) from None
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` atomically (see the module invariants)."""
     with _writing(Path(path)):

@@ -17,7 +17,7 @@ import base64
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 MASK = "[redacted]"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
@@ -28,8 +28,8 @@ _HEADER = re.compile(
     r"(?:bearer\s+|basic\s+)?[^\s\"',;}]+"
 )
 _QUERY = re.compile(
-    r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|auth|sig|signature|secret|password|pwd)=)[^&\s\"'#;,)<>\]]+"
-)
+    r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|auth|sig|signature|secret|password|pwd)=)(?!\[redacted\])[^&\s\"'#;,)<>\]]+"
+)  # (a value already masked as a configured secret is left as it is)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # a token, not a word: it holds a digit or a token punctuation mark ("Bearer sk-…", not "bearer bonds")
 _BEARER = re.compile(r"(?i)\bbearer\s+(?=[A-Za-z._~+/=-]*[0-9_~+/=-])[A-Za-z0-9._~+/=-]{8,}")
@@ -78,10 +78,16 @@ class Redactor:
         return obj
 
 
+# a base URL's query parameter named so holds a credential (`?key=`, `?auth_token=`, `?x-api-key=`)
+_SECRET_PARAM = re.compile(r"(?i)key|token|secret|passw|pwd|auth|sig|credential")
+
+
 def url_secrets(url: str | None) -> list[str]:
-    """What a base URL's userinfo reveals, in every form it may travel in: the password
-    as written and percent-decoded, and ``user:password`` base64-encoded, as HTTP Basic
-    authentication sends it."""
+    """What a base URL's userinfo and query reveal, in every form they may travel in: the
+    password (or a user name given alone, a token) as written and percent-decoded, and
+    ``user:password`` base64-encoded, as HTTP Basic authentication sends it; the value of
+    every query parameter named like a credential, as written and decoded (a server quoting
+    it back bare is not caught by the ``?key=`` pattern)."""
     if not url:
         return []
     try:
@@ -89,9 +95,17 @@ def url_secrets(url: str | None) -> list[str]:
         user, password = parts.username, parts.password
     except ValueError:
         return []
-    if not password:
-        return []
-    out = [password, unquote(password)]
+    out: list[str] = []
+    for piece in parts.query.split("&"):
+        name, _, value = piece.partition("=")
+        if value and _SECRET_PARAM.search(unquote(name)):
+            out += [value, unquote_plus(value)]
+    if not password and user:  # `https://TOKEN@host/v1`: the user name is the credential
+        out += [user, unquote(user)]
+        password = ""
+    if password is None:
+        return out
+    out += [password, unquote(password)] if password else []
     for u, p in {(user or "", password), (unquote(user or ""), unquote(password))}:
         out.append(base64.b64encode(f"{u}:{p}".encode()).decode())
     return out

@@ -89,7 +89,13 @@ class Settings(BaseSettings):
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
-        parts.port  # noqa: B018 -- raises on a port that is not a number from 0 to 65535
+        try:
+            parts.port  # noqa: B018 -- raises on a port that is not a number from 0 to 65535
+        except ValueError as exc:
+            if "out of range" in str(exc) or "@" not in value:  # no userinfo: nothing secret in it
+                raise
+            # urllib quotes the "port" it read, which is part of a password holding `/`, `?` or `#`
+            raise ValueError("its port is not a number (a password holding / ? or # must be percent-encoded: %2F %3F %23)") from None
         return value.strip()
 
     @field_validator("openai_api_key")

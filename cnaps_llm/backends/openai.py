@@ -71,10 +71,21 @@ def _capped_client(limit: int, timeout: float) -> Any:
                 raise _Refused(f"the server sent a body encoded as {self.encoding[:40]!r}, which was not asked for; check the server")
             inflate = zlib.decompressobj(zlib.MAX_WBITS | 32) if self.encoding not in ("", "identity") else None
             size = 0
+            head: bytes | None = b"" if self.encoding == "deflate" else None  # zlib-wrapped, or raw as some servers send it
             async for raw in self.inner:
                 data = raw
+                if head is not None:
+                    head += data
+                    if len(head) < 2:
+                        continue
+                    data, head = head, None
+                    if data[0] & 0x0F != 8 or (data[0] << 8 | data[1]) % 31:  # no zlib header: raw deflate
+                        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
                 while data:
-                    out = inflate.decompress(data, limit + 1 - size) if inflate is not None else data
+                    try:
+                        out = inflate.decompress(data, limit + 1 - size) if inflate is not None else data
+                    except zlib.error:  # a body that says it is compressed but is not
+                        raise _Refused(f"the server sent a body marked {self.encoding!r} that is not valid {self.encoding} data; check the server") from None
                     data = inflate.unconsumed_tail if inflate is not None else b""
                     size += len(out)
                     if size > limit:
@@ -175,6 +186,8 @@ def completion_from(body: Any, latency: float, redactor: Redactor) -> Completion
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
         error = body.get("error") if isinstance(body, dict) else None  # some proxies say why with HTTP 200
         said = error.get("message") if isinstance(error, dict) else error
+        if said is None and isinstance(body, dict) and body.get("object") == "error":  # vLLM's error shape
+            said = body.get("message")
         why = f" [{redactor.clip(_CONTROLS.sub(' ', said), 200)}]" if isinstance(said, str) and said.strip() else ""
         raise CallFailed(f"the server returned no choices; check that the model serves chat completions{why}")
     choice = choices[0]
@@ -287,8 +300,12 @@ class OpenAIBackend:
         except (_Timeout, openai.APITimeoutError):
             tries = f"{timeouts} time(s)" + (" (a local or busy server is retried once at most)" if self.local or self.busy else "")
             raise CallFailed(f"the server did not answer within {self.settings.timeout:g} s, {tries}; raise CNAPS_TIMEOUT or check the server") from None
-        except openai.APIConnectionError:
+        except openai.APIConnectionError as exc:
             self.unreachable = self.settings.server
+            cause = exc.__cause__
+            if type(cause).__name__ in ("RemoteProtocolError", "LocalProtocolError"):  # connected, but the reply is not HTTP
+                said = self.redactor.clip(_CONTROLS.sub(" ", str(cause)), 200).strip() or type(cause).__name__
+                raise CallFailed(f"{self.settings.server} broke off or sent a reply that is not valid HTTP ({said}); check the server") from None
             raise CallFailed(f"cannot connect to {self.settings.server}; check OPENAI_BASE_URL and that the server is up") from None
         except _TooLarge as exc:
             raise CallFailed(str(exc) or f"the reply was larger than {limit} bytes (10x the output budget); it was cut off unread") from None
@@ -320,11 +337,17 @@ class OpenAIBackend:
         size, finish, usage, model, chunks = 0, None, None, None, 0
         async for chunk in stream:
             chunks += 1
-            data = chunk.model_dump()
+            # the SDK builds events unvalidated: any JSON a server sends arrives here as it is
+            data = chunk.model_dump(warnings=False) if hasattr(chunk, "model_dump") else chunk
+            choices = data.get("choices") if isinstance(data, dict) else None
+            if not isinstance(data, dict) or not isinstance(choices, (list, type(None))) or not all(isinstance(c, dict) for c in choices or []):
+                raise _Refused("the server's streamed reply held an event that is not a chat completion chunk; check the server, or drop --stream")
             usage = data.get("usage") or usage
             model = data.get("model") or model
-            for choice in data.get("choices") or []:
-                delta = (choice.get("delta") or {}).get("content") or ""
+            for choice in choices or []:
+                delta = (choice.get("delta") if isinstance(choice.get("delta"), dict) else {}).get("content") or ""
+                if not isinstance(delta, str):
+                    raise _Refused(f"the server's streamed reply has a {type(delta).__name__} where content should be text; check the server")
                 finish = choice.get("finish_reason") or finish
                 if delta:
                     size += len(delta)
@@ -335,6 +358,8 @@ class OpenAIBackend:
                     self.on_token(request.case_id, delta)
         if not chunks:  # an HTML page or a plain JSON body holds no server-sent event: not an empty answer
             raise _Refused("the server's streamed reply held no events; check that it serves chat completions, or drop --stream")
+        if finish is None:  # every server ends a stream's last choice with a reason: this one was cut off
+            raise _Refused("the server's streamed reply ended without a finish_reason (cut off); check the server, or drop --stream")
         body = {"model": model, "usage": usage, "choices": [{"message": {"content": "".join(parts)}, "finish_reason": finish}]}
         return body, stream.response.headers
 

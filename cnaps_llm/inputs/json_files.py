@@ -22,10 +22,30 @@ from .text import MAX_DATASET_BYTES, MAX_INPUT_BYTES, read_lines
 _PER_LINE = "; write one JSON object per line"
 
 
+class _DuplicateKey(Exception):
+    """An object names the same key twice: ``json`` would keep the last silently."""
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
 def loads(text: str, *, path: str | None, line: int | None = None, hint: str = "") -> Any:
-    """``json.loads``, with every way it can fail as an ``InputError``."""
+    """``json.loads``, with every way it can fail as an ``InputError``; an object that names
+    a key twice is refused (which of the two values was meant cannot be known)."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as exc:
+        key = exc.args[0]
+        shown = repr(key[:60]) + ("…" if len(key) > 60 else "")
+        raise InputError(f"the key {shown} occurs twice in one object; keep one of them", path=path, line=line) from None
     except RecursionError:
         # json's C parser recurses once per bracket; 100,000 of them must not crash us
         raise InputError(f"not valid JSON (nested too deeply: a case is a few levels deep){hint}", path=path, line=line) from None
@@ -45,6 +65,8 @@ def iter_json_cases(text: str, *, stem: str, path: str) -> Iterator[Case | Input
         yield exc
         return
     items = data if isinstance(data, list) else [data]
+    if not items:  # among several inputs, an empty list would otherwise pass unnoticed
+        yield InputError("holds an empty list, no cases; put cases in it or leave the file out", path=path)
     for k, obj in enumerate(items, start=1):
         try:
             yield case_from_object(obj, default_id=stem if len(items) == 1 else f"{stem}-{k}", path=path)
@@ -71,7 +93,9 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
 def iter_jsonl_cases(path: str | Path, *, stem: str) -> Iterator[Case | InputError]:
     """The case on each line of a JSONL file (default id ``stem-N`` for line N)."""
     name = str(path)
+    seen = False
     for n, obj in iter_jsonl(name):
+        seen = True
         if isinstance(obj, InputError):
             yield obj
             continue
@@ -79,3 +103,5 @@ def iter_jsonl_cases(path: str | Path, *, stem: str) -> Iterator[Case | InputErr
             yield case_from_object(obj, default_id=f"{stem}-{n}", path=name, line=n)
         except InputError as exc:
             yield exc
+    if not seen:  # among several inputs, an empty file would otherwise pass unnoticed
+        yield InputError("holds no cases (no line holds a JSON object); put cases in it or leave the file out", path=name)

@@ -23,6 +23,9 @@ MAX_INPUT_BYTES = 8 * 1024 * 1024  # a prompt file is a few KB; one JSONL line i
 MAX_DATASET_BYTES = 256 * 1024 * 1024  # a JSONL dataset, read line by line
 _MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 _NOT_UTF8 = "file is not UTF-8; re-save it as UTF-8"
+# what Windows PowerShell's `>` writes: said once for the file, not once for every line
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF16 = "file is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark); re-save it as UTF-8"
 
 
 def _newlines(text: str) -> str:
@@ -117,6 +120,8 @@ def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
             fh.close()
     if len(data) > limit:
         raise InputError(f"file is larger than {_mb(limit)}; split it into smaller files", path=name)
+    if data.startswith(_UTF16_BOMS):
+        raise InputError(_UTF16, path=name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -159,6 +164,9 @@ def _lines(fh: BinaryIO, name: str, *, line_limit: int, limit: int) -> Iterator[
     while True:
         raw = fh.readline(line_limit + 1)
         if not raw:
+            return
+        if total == 0 and raw.startswith(_UTF16_BOMS):
+            yield 0, InputError(_UTF16, path=name)
             return
         total += len(raw)
         if len(raw) > line_limit:
