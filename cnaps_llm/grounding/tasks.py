@@ -185,6 +185,12 @@ def not_subjects() -> frozenset[str]:
 
 
 @cache
+def subject_prepositions() -> frozenset[str]:
+    """The words a subject's head comes before ("the lamp on the desk": lamp)."""
+    return frozenset(_cue_file().get("passives", {}).get("prepositions", ()))
+
+
+@cache
 def human_agents() -> tuple[str, ...]:
     """What after a participle says a person does it ("by the user", "by hand"): no
     reading (``readings``) holds there."""

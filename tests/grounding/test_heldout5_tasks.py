@@ -87,3 +87,42 @@ def test_a_new_task_price_estimation_is_a_term_and_a_reading() -> None:
     assert flags("A regressor then handles price estimation for each item.") == ["price estimation"]
     assert flags("The price is estimated from similar listings.") == ["is estimated"]
     assert flags("The price is estimated from similar listings.", "Can a model estimate the price of my sofa?") == []
+
+
+def test_the_prompts_own_instructions_do_not_ground_the_reading() -> None:
+    """A CNAPS prompt tells the answer to "Summarize what the user wants": that is no
+    request to summarise the user's pages."""
+    from cnaps_llm.inputs.json_case import case_from_object
+
+    from ..test_task_claims import LINK
+
+    def with_instruction(instruction: str):
+        return case_from_object(
+            {"id": "t", "question": NEUTRAL, "instruction": instruction,
+             "recommended": [{"name": "Restoration-Example-Restorer", "github": LINK}]},
+            default_id="t",
+        )
+
+    claim = answer("The scanned letters are summarized as a short note.")
+    told = [v.text for v in check(claim, with_instruction("1. Summarize what the user wants in one sentence.")) if v.kind == "task"]
+    assert told == ["are summarized"]
+    asked = with_instruction("1. Describe the workflow.")
+    asked = asked.model_copy(update={"question": NEUTRAL + " Could the letters be summarized too?"})
+    assert [v.text for v in check(claim, asked) if v.kind == "task"] == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "text", "twin"),
+    [
+        # the subject's head is the word before its first preposition
+        ("The kite above the beach is named.", "is named", "The file in the folder is named."),
+        ("Each gull on the pier is removed from the picture.", "is removed from the picture",
+         "Each box on the pier is removed from the picture."),
+        # a detector's own outputs are pipeline words
+        ("The seagulls are removed from the photo.", "are removed from the photo",
+         "The weak detections are removed from the photo."),
+    ],
+)
+def test_the_subjects_head_decides_a_reading_with_any_subject(claim: str, text: str, twin: str) -> None:
+    assert flags(claim) == [text]
+    assert flags(twin) == []

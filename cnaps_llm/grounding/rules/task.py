@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 
 from .. import vocab
-from ..index import Grounding
+from ..index import Grounding, corpus
 from ..cues import claims_at
-from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, human_agents, not_subjects, passive_context, passives, readings, terms_in
+from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, human_agents, not_subjects, passive_context, subject_prepositions, passives, readings, terms_in
 from ..words import STOP
 from ..unclaimed import in_gap_statement, in_name, in_title
 from . import Finding, Rule, View
@@ -151,8 +151,14 @@ def _verb_in_input(participle: str, g: Grounding) -> bool:
     stem = participle[:-2] if participle.endswith("ed") else participle
     if len(stem) > 2 and stem[-1] == stem[-2]:  # swapped: swap
         stem = stem[:-1]
-    forms = {participle, stem, stem + "e", stem + "s", stem + "es", stem + "ing", stem[:-1] + "ing" if stem.endswith("e") else stem}
-    return any(g.tokens[0].has_run(f) for f in forms)
+    forms = {participle, stem, stem + "e", stem + "s", stem + "es", stem + "ed", stem + "ing", stem + "es"}
+    if stem.endswith("e"):
+        forms.add(stem[:-1] + "ing")
+    words = g.derived.get("task.input_words")
+    if words is None:  # the question and the sources, not the prompt's own instructions ("Summarize what…")
+        text = corpus(g.case, instruction=False) if g.case is not None else ""
+        words = g.derived["task.input_words"] = frozenset(re.findall(r"[a-z]+", text.lower()))
+    return not forms.isdisjoint(words)  # type: ignore[union-attr]
 
 
 def _reading(low: str, aux: int, end: int, cands, g: Grounding, taken) -> tuple[int, int] | None:
@@ -190,7 +196,11 @@ def _reading(low: str, aux: int, end: int, cands, g: Grounding, taken) -> tuple[
             words = re.findall(r"[a-z][a-z-]*", clause)
             while words and words[-1] in _NOT_SUBJECT_WORDS:  # "the background must be replaced"
                 words.pop()
-            if not words or words[-1] in not_subjects() or words[-1] in STOP:
+            preps = subject_prepositions()
+            # the subject's head: the word before its first preposition ("each relative in the photo")
+            head = next((words[i - 1] for i in range(1, len(words)) if words[i] in preps and words[i - 1] not in STOP), None)
+            head = head or (words[-1] if words else None)
+            if head is None or head in not_subjects() or head in STOP:
                 continue
             if any(clause_at <= b and a < aux for a, b, _ in taken):  # a task term in the subject: "the noise is removed…"
                 continue
