@@ -118,6 +118,9 @@ def test_the_prompts_own_instructions_do_not_ground_the_reading() -> None:
         ("The kite above the beach is named.", "is named", "The file in the folder is named."),
         ("Each gull on the pier is removed from the picture.", "is removed from the picture",
          "Each box on the pier is removed from the picture."),
+        # an abstract word of the answer's plan is no content
+        ("The lamp in the hall can be swapped for a dark one.", "be swapped for",
+         "The order of the two steps can be swapped for a dark photo."),
         # a detector's own outputs are pipeline words
         ("The seagulls are removed from the photo.", "are removed from the photo",
          "The weak detections are removed from the photo."),
