@@ -129,3 +129,23 @@ def test_the_prompts_own_instructions_do_not_ground_the_reading() -> None:
 def test_the_subjects_head_decides_a_reading_with_any_subject(claim: str, text: str, twin: str) -> None:
     assert flags(claim) == [text]
     assert flags(twin) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "text", "twin"),
+    [
+        # the document family holds the user's papers of every kind
+        ("The bus timetable is summarised for the newsletter.", "is summarised",
+         "The bus timetable is shown for the newsletter."),
+        ("Each invoice is condensed into one line.", "is condensed",
+         "Each step is condensed into one line."),
+        # "named" with the means of naming after it
+        ("Every flower is named using a plant guide.", "is named using",
+         "Every output is named using the date."),
+        ("The singer is named from the concert poster.", "is named from the",
+         "The singer is named after her grandmother's village, the user says."),
+    ],
+)
+def test_more_of_the_same_families(claim: str, text: str, twin: str) -> None:
+    assert flags(claim) == [text]
+    assert flags(twin) == []

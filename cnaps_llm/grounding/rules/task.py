@@ -1,7 +1,11 @@
 """Rule ``task``: every task the answer claims (denoising, tracking, "describe the picture
 in a sentence", "reads the licence plates"…) the question or a source supports, in
 technical or plain words (the vocabulary's terms, then the cue file's ``claims`` phrases
-where no term is).
+where no term is), and participles of verbs done to the user's content where the
+cue file's ``passives.readings`` hold ("the pages are summarised", "the moon is swapped
+for a bigger one"): a particle after it, a subject of the task's word family, or any
+subject but a pipeline or plan word, unless a person does it or the question or a
+source writes the verb.
 
 Not claims, so never violations: a task named in a gap statement ("none of the listed
 models can…", "would require an additional OCR module, which is not provided"), inside a
