@@ -129,6 +129,7 @@ def claim_heads() -> tuple[str, ...]:
             members = file["families"][first[1:-1]] if first.startswith("{") else [first]
             out.update(m.split()[0].lower() for m in members)
     out.update(passives())
+    out.update(readings())
     return tuple(sorted(out))
 
 
@@ -149,6 +150,51 @@ def passive_context() -> tuple[re.Pattern[str], frozenset[str]]:
     adverbs = "|".join(map(re.escape, p["adverbs"]))
     before = patterns.compile(rf"(?<![0-9a-z])(?:{'|'.join(map(re.escape, p['auxiliaries']))})(?:[ \t]+(?:{adverbs}))?[ \t]+$")
     return before, frozenset(p["not_before"])
+
+
+Reading = tuple[int, tuple[tuple[str, ...], ...], frozenset[str] | None, bool, bool]
+
+
+@cache
+def readings() -> dict[str, tuple[Reading, ...]]:
+    """Participle -> its readings, from the cue file's ``passives.readings``: each is
+    ``(task index, the word runs one of which must follow, the subject family (None: any
+    subject), any subject but a pipeline word, must the clause end there)``. A participle
+    of a verb that does something to the user's content ("the pages are summarised", "the
+    moon is swapped for a bigger one") claims its task only where its reading holds. The
+    scan stops at them too (``HEAD``)."""
+    p = _cue_file().get("passives", {})
+    index = task_index()
+    families = p.get("subjects", {})
+    out: dict[str, list[Reading]] = {}
+    for r in p.get("readings", ()):
+        subjects = r.get("subjects")
+        anyone = subjects == "*"
+        family = None if subjects is None or anyone else frozenset(families[subjects])
+        after = tuple(tuple(a.lower().split()) for a in r.get("after", ()))
+        for word in r["participles"]:
+            out.setdefault(word, []).append((index[r["task"]], after, family, anyone, bool(r.get("clause_end"))))
+    return {w: tuple(rs) for w, rs in out.items()}
+
+
+@cache
+def not_subjects() -> frozenset[str]:
+    """Pipeline and answer words ("model", "output", "step") that a reading with any
+    subject (``readings``) may not have as its subject: "the output is saved"."""
+    return frozenset(_cue_file().get("passives", {}).get("not_subjects", ()))
+
+
+@cache
+def subject_prepositions() -> frozenset[str]:
+    """The words a subject's head comes before ("the lamp on the desk": lamp)."""
+    return frozenset(_cue_file().get("passives", {}).get("prepositions", ()))
+
+
+@cache
+def human_agents() -> tuple[str, ...]:
+    """What after a participle says a person does it ("by the user", "by hand"): no
+    reading (``readings``) holds there."""
+    return tuple(_cue_file().get("passives", {}).get("human_agents", ()))
 
 
 def _head_path(word: str) -> list[str]:

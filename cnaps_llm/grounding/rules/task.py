@@ -1,7 +1,11 @@
 """Rule ``task``: every task the answer claims (denoising, tracking, "describe the picture
 in a sentence", "reads the licence plates"…) the question or a source supports, in
 technical or plain words (the vocabulary's terms, then the cue file's ``claims`` phrases
-where no term is).
+where no term is), and participles of verbs done to the user's content where the
+cue file's ``passives.readings`` hold ("the pages are summarised", "the moon is swapped
+for a bigger one"): a particle after it, a subject of the task's word family, or any
+subject but a pipeline or plan word, unless a person does it or the question or a
+source writes the verb.
 
 Not claims, so never violations: a task named in a gap statement ("none of the listed
 models can…", "would require an additional OCR module, which is not provided"), inside a
@@ -17,9 +21,10 @@ import re
 from collections.abc import Iterator
 
 from .. import vocab
-from ..index import Grounding
+from ..index import Grounding, corpus
 from ..cues import claims_at
-from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, passive_context, passives, terms_in
+from ..tasks import HEAD, NOT_A_TASK, OTHER_TASK, human_agents, not_subjects, passive_context, subject_prepositions, passives, readings, terms_in
+from ..words import STOP
 from ..unclaimed import in_gap_statement, in_name, in_title
 from . import Finding, Rule, View
 
@@ -110,9 +115,106 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue
         written = flagged.setdefault(task, text[start:end])
         yield Finding(start, written, message(written, all_tasks[task].name))
+    # a participle of a verb done to the user's content, where its reading holds: "the
+    # pages are summarised", "the moon is swapped for a bigger one", "each star is named."
+    read = readings()
+    low = None
+    for at in heads:
+        word = _WORD.match(text, at)
+        cands = read.get(word.group().lower()) if word is not None else None
+        if not cands:
+            continue
+        low = text.lower() if low is None else low
+        before, _ = passive_context()
+        aux = before.search(low, max(0, at - 30), at)
+        if aux is None:
+            continue
+        hit = _reading(low, aux.start(), word.end(), cands, g, taken)
+        if hit is None:
+            continue
+        task, end = hit
+        start = aux.start()
+        if any(a < end and start < b and held for a, b, held in taken):
+            continue
+        if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
+            continue
+        written = flagged.setdefault(task, text[start:end])
+        yield Finding(start, written, message(written, all_tasks[task].name))
 
 
 _WORD = re.compile(r"[A-Za-z]+")
+_CLAUSE = re.compile(r"[^.;:!?()\[\]|\n\"“”]*$")  # the clause before the auxiliary
+# between a subject and its auxiliary: a modal, a negation, an adverb
+_NOT_SUBJECT_WORDS = frozenset("must can cannot will should would could may might shall not then also first finally next automatically later afterwards still just only be been have has had".split())
+_CLAUSE_END = re.compile(r"[ \t]*(?:[.;:!?,)\n]|and\b|$)")
+
+
+def _verb_in_input(participle: str, g: Grounding) -> bool:
+    """Does the input write the participle's verb in any form ("summarise", "typing",
+    "swap")? Then the question asks for it: the reading claims nothing."""
+    stem = participle[:-2] if participle.endswith("ed") else participle
+    if len(stem) > 2 and stem[-1] == stem[-2]:  # swapped: swap
+        stem = stem[:-1]
+    forms = {participle, stem, stem + "e", stem + "s", stem + "es", stem + "ed", stem + "ing", stem + "es"}
+    if stem.endswith("e"):
+        forms.add(stem[:-1] + "ing")
+    words = g.derived.get("task.input_words")
+    if words is None:  # the question and the sources, not the prompt's own instructions ("Summarize what…")
+        text = corpus(g.case, instruction=False) if g.case is not None else ""
+        words = g.derived["task.input_words"] = frozenset(re.findall(r"[a-z]+", text.lower()))
+    return not forms.isdisjoint(words)  # type: ignore[union-attr]
+
+
+def _reading(low: str, aux: int, end: int, cands, g: Grounding, taken) -> tuple[int, int] | None:
+    """``(task, end of the claim)`` of the first reading of the participle ending at
+    ``end`` (after an auxiliary at ``aux``) that holds, or None."""
+    for task, after, family, anyone, clause_end in cands:
+        if task in g.tasks:
+            continue
+        stop = end
+        if after:
+            for run in after:
+                k, ok = end, True
+                for w in run:
+                    k = _skip(low, k)
+                    if not low.startswith(w, k) or (k + len(w) < len(low) and low[k + len(w)].isalnum()):
+                        ok = False
+                        break
+                    k += len(w)
+                if ok:
+                    stop = k
+                    break
+            else:
+                continue
+        if clause_end and _CLAUSE_END.match(low, stop) is None:
+            continue
+        if low.startswith(human_agents(), _skip(low, stop)):  # "written by the user": a person does it
+            continue
+        clause_at = _CLAUSE.search(low, max(0, aux - 80), aux).start()  # type: ignore[union-attr]
+        clause = low[clause_at:aux]
+        if family is not None:
+            words = set(re.findall(r"[a-z][a-z-]*", clause))
+            if not any(f in words or (" " in f and f in clause) for f in family):
+                continue
+        if anyone:
+            words = re.findall(r"[a-z][a-z-]*", clause)
+            while words and words[-1] in _NOT_SUBJECT_WORDS:  # "the background must be replaced"
+                words.pop()
+            preps = subject_prepositions()
+            # the subject's head: the word before its first preposition ("each relative in the photo")
+            head = next((words[i - 1] for i in range(1, len(words)) if words[i] in preps and words[i - 1] not in STOP), None)
+            head = head or (words[-1] if words else None)
+            if head is None or head in not_subjects() or head in STOP:
+                continue
+            if any(clause_at <= b and a < aux for a, b, _ in taken):  # a task term in the subject: "the noise is removed…"
+                continue
+        if _verb_in_input(low[end - len(_WORD_END.search(low[:end]).group()) : end], g):
+            continue
+        return task, stop
+    return None
+
+
+_WORD_END = re.compile(r"[a-z]+$")
 
 
 def _skip(text: str, at: int) -> int:
