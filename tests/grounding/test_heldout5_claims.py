@@ -1,0 +1,63 @@
+"""Claims in the forms a fifth held-out set showed were missed: a claim in a sentence that
+also holds a negation elsewhere (a negation takes back only its own clause), a sentence
+led by "It" right after a bulleted list, and a gradable word after a copula ("is slower
+but more thorough", "so it is quick"). Each caught form has a sound twin that passes: an
+honest gap statement, a hedge, or what the source's summary gives.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+from cnaps_llm.models import Case, Source
+
+CASE = Case(
+    id="heldout5",
+    question="My vacation photos of a harbour at dusk are dark and grainy. Which model should clean them up?",
+    sources=[
+        Source(id="R1", role="recommended", name="Denoise-DuskNet-Harbor", paper_url="https://arxiv.org/pdf/2409.04321",
+               summary="DuskNet removes sensor grain from dark photos without paired data. It is faster than "
+                       "earlier denoisers on a single GPU and keeps boat rigging sharp."),
+        Source(id="R2", role="recommended", name="Enhancement-GlowLift-Base"),
+        Source(id="R3", role="recommended", name="Deblur-StillHand-Large"),
+    ],
+)
+
+
+def claims(text: str) -> list[str]:
+    return [v.text for v in check(text, CASE, kinds=("claim",))]
+
+
+# --------------------------------------------------------------------------- a negation governs its own clause
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        # a predicate coordinated after the negated one is a claim of its own
+        ("GlowLift does not need a reference shot and beats every rival on dusk scenes.",
+         "GlowLift does not need a reference shot and does not beat every rival on dusk scenes."),
+        ("GlowLift doesn't need a reference shot, and it outperforms older enhancers on harbour lights.",
+         "GlowLift doesn't need a reference shot, and none of the models outperforms older enhancers here."),
+        # a negation inside the claim's own words does not take the claim back
+        ("GlowLift is well suited to not blowing out harbour lamps.",
+         "GlowLift may be well suited to not blowing out harbour lamps."),
+    ],
+)
+def test_a_negation_takes_back_only_its_own_clause(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "None of the three models is faster than a plain resize here.",
+        "StillHand is not faster than DuskNet as far as the sources say.",
+        "GlowLift is not designed for grain, and the prompt gives no summary for it.",
+        "The StillHand checkpoint is designed to remove shake, not analyse grain.",
+        "DuskNet does not need paired data and is faster than earlier denoisers.",  # its summary says both
+    ],
+)
+def test_honest_gap_statements_and_grounded_comparisons_still_pass(sound: str) -> None:
+    assert not claims(sound)
