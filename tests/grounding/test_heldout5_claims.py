@@ -61,3 +61,38 @@ def test_a_negation_takes_back_only_its_own_clause(wrong: str, sound: str) -> No
 )
 def test_honest_gap_statements_and_grounded_comparisons_still_pass(sound: str) -> None:
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- "It" right after a bulleted list
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        # the list's items name one source: "It" is about it
+        ("Steps:\n- Input: the dusk photo.\n- Step: GlowLift brightens the shadows.\n\nIt excels at neon reflections on water.\n",
+         "Steps:\n- Input: the dusk photo.\n- Step: GlowLift brightens the shadows.\n\nIt may excel at neon reflections on water.\n"),
+        ("- Run StillHand on each frame.\n- Keep the originals.\nThis model is known for rescuing handheld night shots.\n",
+         "- Run StillHand on each frame.\n- Keep the originals.\nThis model is not known for rescuing handheld night shots.\n"),
+        # a loose list (blank lines between items) is one list
+        ("- Input: the photo.\n\n- Step: GlowLift lifts exposure.\n\nIt excels at neon reflections on water.\n",
+         "- Input: the photo.\n\n- Step: GlowLift lifts exposure.\n\nIt might excel at neon reflections on water.\n"),
+    ],
+)
+def test_it_after_a_list_is_about_the_source_the_list_names(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        # the list names two sources: "It" is about neither for sure
+        "- Step 1: GlowLift lifts exposure.\n- Step 2: StillHand removes shake.\n\nIt excels at neon reflections on water.\n",
+        # not led by "It": an inner "its" does not reach back into the list
+        "- Step: GlowLift lifts exposure.\n\nThe merge step lets each part add its strengths and excels at neon reflections.\n",
+        # a second blank line ends the reach
+        "- Step: GlowLift lifts exposure.\n\n\nIt excels at neon reflections on water.\n",
+    ],
+)
+def test_it_after_a_list_of_several_sources_or_far_from_it_is_about_none(sound: str) -> None:
+    assert not claims(sound)
