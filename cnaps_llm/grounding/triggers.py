@@ -40,6 +40,10 @@ LEAD_WITH = ("written", "authored", "coauthored", "cowritten", "developed", "cod
 # verbs that credit the name before them ("Adobe Research released the weights")
 CREDIT_VERBS = ("released", "developed", "created", "proposed", "introduced", "published", "trained", "built", "designed",
                 "invented", "authored", "maintains", "maintained", "develops", "releases")
+# what a gradable word after which is a claim of degree ("is quick", "it's noticeably slower"), as words-only text
+COPULA = ("is", "s", "are", "was", "were", "stays", "remains",
+          *(f"{c} {a}" for c in ("is", "s", "are") for a in ("very", "quite", "really", "much", "far", "also", "still",
+                                                             "noticeably", "remarkably", "a bit")))
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -271,6 +275,21 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
     for kind in CLAIM_CUE_KINDS:
         for word, source in _word_reader_sources(terms[kind]).items():
             add(word, (kind, source, True))
+    # a gradable word after a copula, with no "than" ("it is slower but more thorough", "so it
+    # is quick"): read at the adjective (a word the pass already picks out, or a rare one),
+    # the copula looked back for, so no cue starts at "is"
+    copula = b"|".join(rb"(?<= " + c.encode() + rb" )" for c in COPULA)
+    not_to = rb"(?![a-z0-9])(?! +to )"  # "the output is faster to review": the reader's effort, not the model's
+    comparatives: dict[str, list[str]] = {}
+    for word in terms.get("gradable", ()):
+        comparative = degree_forms(word)[1][: -len(" than")]
+        first, _, rest = comparative.partition(" ")
+        comparatives.setdefault(first, []).append(rest)
+        add(word, ("trait", rb"(?:" + copula + rb")" + re.escape(word).encode() + not_to, True))
+    for first, rests in comparatives.items():
+        tail = b"|".join(re.escape(r).encode() for r in sorted(rests, key=len, reverse=True) if r)
+        body = re.escape(first).encode() + (rb" +(?:" + tail + rb")" if tail else b"")
+        add(first, ("comparison", rb"(?:" + copula + rb")" + body + not_to, True))
     for year in YEARS:
         add(str(year), ("year", None, True))
     add("et", ("etal", rb"et +al(?![a-z0-9])", True))

@@ -96,3 +96,45 @@ def test_it_after_a_list_is_about_the_source_the_list_names(wrong: str, sound: s
 )
 def test_it_after_a_list_of_several_sources_or_far_from_it_is_about_none(sound: str) -> None:
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- a gradable word after a copula
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        # a comparative with no "than"
+        ("StillHand is the large checkpoint; it is slower but more thorough.",
+         "StillHand is the large checkpoint; it may be slower but more thorough."),
+        ("GlowLift is noticeably more natural on skin.",
+         "GlowLift is not noticeably more natural on skin."),
+        # a positive form: a trait the source does not give
+        ("GlowLift needs one pass, so it is quick.",
+         "GlowLift needs one pass, so it is probably quick."),
+        ("StillHand is very accurate on rigging lines.",
+         "None of the models is very accurate on rigging lines."),
+        ("GlowLift is clever about not blowing out lamps.",
+         "GlowLift is perhaps clever about not blowing out lamps."),
+    ],
+)
+def test_a_gradable_word_after_a_copula_is_a_claim(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "DuskNet is faster than earlier denoisers on a single GPU.",  # its summary says so
+        "DuskNet keeps rigging sharp, and it is fast.",  # its summary says "faster"
+        "The harbour is quickly dark after sunset, and GlowLift lifts it.",  # "quickly": not the gradable word
+        "Fine grain is what DuskNet removes.",  # no copula before the gradable word
+    ],
+)
+def test_a_gradable_word_the_source_gives_or_no_copula_passes(sound: str) -> None:
+    assert not claims(sound)
+
+
+def test_a_gradable_word_before_an_infinitive_is_the_readers_effort() -> None:
+    assert not claims("With its clean masks, GlowLift's output is quicker to check by hand.")
+    assert claims("With its clean masks, GlowLift's output is quicker on large scans.")
