@@ -89,6 +89,32 @@ def _previous_unit(text: str, us: int) -> tuple[int, int] | None:
     return unit_at(text, ls - 2) if ls >= 2 else None
 
 
+def _list_above(text: str, ls: int) -> tuple[int, int] | None:
+    """The bulleted list a prose line at ``ls`` follows (one blank line may part them): the
+    span of all its items (a loose list's too, blank lines between them), up to
+    ``_SUBJECT_LINES`` lines; None when no list is there."""
+    end = -1
+    top = ls
+    for _ in range(_SUBJECT_LINES):
+        if top == 0:
+            break
+        start = text.rfind("\n", 0, top - 1) + 1
+        line = text[start : top - 1]
+        if not line.strip():
+            above = text.rfind("\n", 0, start - 1) + 1 if start else 0
+            if (end < 0 and top != ls) or (end >= 0 and not (start and _BULLET.match(text, above))):
+                break  # a second blank line, or the list's first item above (a loose list goes on)
+            top = start
+            continue
+        if not (_BULLET.match(line) or (end >= 0 and line[:1] in " \t")):  # an item, or an item's own indented line
+            break
+        end = top - 1 if end < 0 else end
+        top = start
+    if end < 0 or not _BULLET.match(text, top):
+        return None
+    return top, end
+
+
 def _header_line(text: str, ls: int, indent: int) -> tuple[int, int] | None:
     """The line a bullet at ``ls`` (indented ``indent``) sits under: its parent bullet,
     or the heading, bold label or "…:" line above its list (one blank line may part them)."""
@@ -154,7 +180,8 @@ def _one(facts: CaseFacts, text: str, span: tuple[int, int], found: set[int]) ->
 
 def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
     """The one source a unit that names none is about: the source the sentence before
-    names when the unit starts "It"/"This model…"; else the source the bold label leading
+    names when the unit starts "It"/"This model…" (the items of the bulleted list right
+    above, when it leads its line after one); else the source the bold label leading
     its line names ("**MSSNet.** … The code is MIT-licensed."); else the source the
     heading or bold label line its bullet, or its prose paragraph, sits under names.
     Empty when that is not one source, or the variants one shared name ("MSSNet") names."""
@@ -171,6 +198,12 @@ def subject(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[in
             break
         prev = _previous_unit(text, at)
         if prev is None:
+            if at == ls and _PRONOUN.match(text, at, ue):  # "It …" right after a bulleted list: the source its items name
+                listed = _list_above(text, ls)
+                if listed is not None:
+                    found = facts.about(text, listed[0], listed[1], links)
+                    if found:
+                        return _one(facts, text, listed, found)
             break
         found = facts.about(text, prev[0], prev[1], links)
         if found:

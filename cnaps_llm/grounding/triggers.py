@@ -40,6 +40,10 @@ LEAD_WITH = ("written", "authored", "coauthored", "cowritten", "developed", "cod
 # verbs that credit the name before them ("Adobe Research released the weights")
 CREDIT_VERBS = ("released", "developed", "created", "proposed", "introduced", "published", "trained", "built", "designed",
                 "invented", "authored", "maintains", "maintained", "develops", "releases")
+# what a gradable word after which is a claim of degree ("is quick", "it's noticeably slower"), as words-only text
+COPULA = ("is", "s", "are", "was", "were", "stays", "remains",
+          *(f"{c} {a}" for c in ("is", "s", "are") for a in ("very", "quite", "really", "much", "far", "also", "still",
+                                                             "noticeably", "remarkably", "a bit")))
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -168,6 +172,28 @@ def _word_readers(terms: list[str]) -> dict[str, re.Pattern[bytes] | None]:
     return {w: None if src is None else patterns.compile(src) for w, src in _word_reader_sources(terms).items()}
 
 
+def _negation(term: str) -> bool:
+    """Whether a gap word of the claim list is a negation of the task rule's gap families
+    ("not", "doesn't", "lacks"): it governs its own clause only, as a task's gap does."""
+    return _negations().fullmatch(term.lower().replace("’", "'")) is not None
+
+
+@cache
+def _negations() -> re.Pattern[str]:
+    return re.compile("|".join(json.loads(data_text("task_cues.json"))["gap"]["negations"]))
+
+
+@cache
+def _table(which: str) -> dict[bytes, re.Pattern[bytes] | None]:
+    """By first word, as ``_word_readers``: the hedge words and the gap words that are no
+    negation (``which`` "unit": they take a whole unit's claim back), or the negations
+    ("clause": they take back the claim of their clause)."""
+    terms = claim_terms()
+    chosen = (terms["hedge"] + [t for t in terms["gap"] if not _negation(t)] if which == "unit"
+              else [t for t in terms["gap"] if _negation(t)])
+    return {w.encode(): r for w, r in _word_readers(chosen).items()}
+
+
 @cache
 def hedges() -> dict[bytes, re.Pattern[bytes] | None]:
     """The hedge and gap words (``data/claims.json``) by first word, as ``_word_readers``."""
@@ -176,16 +202,16 @@ def hedges() -> dict[bytes, re.Pattern[bytes] | None]:
 
 
 @cache
-def _hedge_words() -> frozenset[bytes]:
-    return frozenset(hedges())
+def _first_words(which: str) -> frozenset[bytes]:
+    return frozenset(hedges()) if which == "all" else frozenset(_table(which))
 
 
-def hedged(words: bytes, start: int, end: int, toks: list[bytes] | None = None) -> bool:
-    """Whether ``words[start:end]`` (words-only text, whose words ``toks`` are if given)
-    holds a hedge or gap word."""
-    table = hedges()
-    hits = _hedge_words().intersection(words[start:end].split() if toks is None else toks)
+def _reads(table: dict[bytes, re.Pattern[bytes] | None], hits: set[bytes] | frozenset[bytes], words: bytes,
+           start: int, end: int) -> bool:
+    """Whether one of ``hits`` (first words found in ``words[start:end]``) starts a term of ``table`` there."""
     for word in hits:
+        if word not in table:
+            continue
         reader = table[word]
         if reader is None:
             return True
@@ -196,6 +222,26 @@ def hedged(words: bytes, start: int, end: int, toks: list[bytes] | None = None) 
                 return True
             at = words.find(needle, at + 1, end + 1)
     return False
+
+
+def hedged(words: bytes, start: int, end: int, toks: list[bytes] | None = None) -> bool:
+    """Whether ``words[start:end]`` (words-only text, whose words ``toks`` are if given)
+    holds a hedge or gap word."""
+    hits = _first_words("all").intersection(words[start:end].split() if toks is None else toks)
+    return bool(hits) and _reads(hedges(), hits, words, start, end)
+
+
+def hedge_reading(words: bytes, start: int, end: int) -> int:
+    """How ``words[start:end]`` (words-only text) takes claims back, its words split once:
+    2 when it holds a hedge or a gap word that is no negation ("may", "none of": the whole
+    unit), 1 when it holds only a negation ("not", "doesn't": the caller reads its clause),
+    0 when neither."""
+    hits = _first_words("all").intersection(words[start:end].split())
+    if not hits:
+        return 0
+    if _reads(_table("unit"), hits, words, start, end):
+        return 2
+    return 1 if _reads(_table("clause"), hits, words, start, end) else 0
 
 
 _Recipe = tuple[str, "str | bytes | None", bool]  # a _Reader with its pattern's source
@@ -229,6 +275,21 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
     for kind in CLAIM_CUE_KINDS:
         for word, source in _word_reader_sources(terms[kind]).items():
             add(word, (kind, source, True))
+    # a gradable word after a copula, with no "than" ("it is slower but more thorough", "so it
+    # is quick"): read at the adjective (a word the pass already picks out, or a rare one),
+    # the copula looked back for, so no cue starts at "is"
+    copula = b"|".join(rb"(?<= " + c.encode() + rb" )" for c in COPULA)
+    not_to = rb"(?![a-z0-9])(?! +to )"  # "the output is faster to review": the reader's effort, not the model's
+    comparatives: dict[str, list[str]] = {}
+    for word in terms.get("gradable", ()):
+        comparative = degree_forms(word)[1][: -len(" than")]
+        first, _, rest = comparative.partition(" ")
+        comparatives.setdefault(first, []).append(rest)
+        add(word, ("trait", rb"(?:" + copula + rb")" + re.escape(word).encode() + not_to, True))
+    for first, rests in comparatives.items():
+        tail = b"|".join(re.escape(r).encode() for r in sorted(rests, key=len, reverse=True) if r)
+        body = re.escape(first).encode() + (rb" +(?:" + tail + rb")" if tail else b"")
+        add(first, ("comparison", rb"(?:" + copula + rb")" + body + not_to, True))
     for year in YEARS:
         add(str(year), ("year", None, True))
     add("et", ("etal", rb"et +al(?![a-z0-9])", True))

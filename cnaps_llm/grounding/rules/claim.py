@@ -21,7 +21,10 @@ words after the cue to the end of its clause, less plain ones; they are given wh
 least half of them are in the source's name, links or summary (or in the question: the
 user's own situation) and one at least is the source's own, or when they name a task
 the source does. A sentence that hedges ("may", "typically") or states a gap ("none
-of the provided models", "does not") makes no claim; nor does a diagram in a code block.
+of the provided models", "unknown") makes no claim; nor does a diagram in a code block. A
+negation ("not", "doesn't") takes back only the claim in its own clause, read as the task
+rule reads a gap (``unclaimed.in_gap_statement``): "it does not need paired data and beats
+every rival" still claims "beats every rival".
 
 Precision first: a sentence is flagged only when all of this holds; once, quoting the
 cue and the words after it to the next comma.
@@ -38,7 +41,8 @@ from ..index import Grounding
 from ..sources import CaseFacts, facts_for, stem, words_of
 from ..statements import subject, unit_at
 from ..tasks import tasks_in
-from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedged, triggers, words_only
+from ..unclaimed import in_gap_statement
+from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedge_reading, triggers, words_only
 from . import Finding, Rule, View
 
 # ", as its name says": a clause that says where the claim comes from ends the claim's own
@@ -136,6 +140,29 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
     if known_tasks is not None and not clause_tasks <= known_tasks:
         return None  # a task no source does, said of a subject named before: the task rule reports it
     return any(clause_tasks & s.tasks for s in sources)
+
+
+# "… does not need paired data and beats …", "… and it is faster than …": a predicate
+# coordinated right before a cue is a statement of its own, out of an earlier negation's reach
+_COORDINATED = patterns.compile(r"\s(?:and|but|yet)\s+(?:(?:it|they|also|then|still|even|is|are|was|were|has|have)\s+)*$")
+
+_CONTRAST = patterns.compile(r",\s+(?:and\s+|but\s+)?not\s")
+
+
+def _negated(text: str, us: int, ue: int, start: int, end: int) -> bool:
+    """Whether a negation in the unit governs the cue at ``start``: the task rule's reading
+    of a gap statement (``unclaimed.in_gap_statement``: the negation's clause, a few words
+    before the cue with no other finite verb between, or a few after it), from the start
+    of the predicate the cue is in ("it does not need paired data and beats every rival"
+    claims "beats every rival"; "none of them is faster than" states a gap), or a contrast
+after the cue says what the source is not for ("designed to create images, not analyse
+them")."""
+    if _CONTRAST.search(text, end, ue):  # "designed to create images, not analyse them": what it is not for
+        return True
+    m = _COORDINATED.search(text, max(us, start - 40), start)
+    cut = m.start() + 1 if m is not None else us
+    piece = text[cut : min(ue + 1, len(text))]
+    return in_gap_statement(piece, start - cut, end - cut)
 
 
 _CLAUSE_START = patterns.compile(r"[,;:(—–]")
@@ -265,7 +292,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     quoting = "“" in text or '"' in text
     summaries: list[str] | None = None  # read only when a cue sits after a quote mark
     judged_to = -1  # one finding per unit: cues in a unit already flagged are skipped
-    hedges: dict[int, bool] = {}  # unit start -> whether it hedges (then it makes no claim)
+    hedges: dict[int, int] = {}  # unit start -> 2 when it hedges (no claim), 1 when it holds a negation (read by clause)
     about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
     for k, (start, end, kind) in enumerate(found):
         if start < judged_to or (fences and bisect_right(fences, start) % 2) or (start < end and _not_a_label(text, start, end)):
@@ -277,8 +304,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
                 continue
         us, ue = unit_at(text, start)
         if us not in hedges:
-            hedges[us] = hedged(words, us + 1, ue + 1)
-        if hedges[us]:
+            hedges[us] = hedge_reading(words, us + 1, ue + 1)
+        if hedges[us] == 2 or (hedges[us] == 1 and _negated(text, us, ue, start, end)):
             continue
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
         if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
