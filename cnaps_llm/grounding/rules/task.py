@@ -89,10 +89,18 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     flagged: dict[int, str] = {}
     for (task, _), written in first.items():
         flagged.setdefault(task, written)
+    def not_claimed(start: int, end: int) -> bool:
+        # over a vocabulary term held by that term's claim, an echo of the prompt, a gap
+        # statement or a title: not a claim of this task
+        return (
+            any(a < end and start < b and held for a, b, held in taken)
+            or _echoed(view.answer, start, g.instruction)
+            or in_gap_statement(text, start, end)
+            or in_title(view.answer, start, end)
+        )
+
     for task, start, end in claims_at(text, heads):
-        if task in g.tasks or any(a < end and start < b and held for a, b, held in taken):
-            continue
-        if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
+        if task in g.tasks or not_claimed(start, end):
             continue
         written = flagged.setdefault(task, text[start:end])
         yield Finding(start, written, message(written, all_tasks[task].name))
@@ -109,9 +117,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if aux is None or (after is not None and after.group().lower() in not_before):
             continue
         start, end = aux.start(), word.end()
-        if any(a < end and start < b and held for a, b, held in taken):
-            continue
-        if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
+        if not_claimed(start, end):
             continue
         written = flagged.setdefault(task, text[start:end])
         yield Finding(start, written, message(written, all_tasks[task].name))
@@ -134,9 +140,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue
         task, end = hit
         start = aux.start()
-        if any(a < end and start < b and held for a, b, held in taken):
-            continue
-        if _echoed(view.answer, start, g.instruction) or in_gap_statement(text, start, end) or in_title(view.answer, start, end):
+        if not_claimed(start, end):
             continue
         written = flagged.setdefault(task, text[start:end])
         yield Finding(start, written, message(written, all_tasks[task].name))
