@@ -37,10 +37,10 @@ ConfigFile = Annotated[
 def err(message: str) -> None:
     """One line on stderr: secrets masked, and control characters (a line break in a file
     name, an escape a server sent) written as escapes, never acted on by the terminal."""
+    from .fsutil import terminal_line
     from .redact import redact
 
-    line = "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in redact(message))
-    sys.stderr.write(f"cnaps-llm: {line}\n")
+    sys.stderr.write(f"cnaps-llm: {terminal_line(redact(message))}\n")
 
 
 def input_paths(files: list[str] | None, examples: list[str] | None = None) -> list[str]:

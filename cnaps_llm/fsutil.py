@@ -44,6 +44,15 @@ def encodable(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+def terminal_line(text: str) -> str:
+    """``text`` as one line for a terminal: each character that is not printable (a control
+    character, a line break, a bidirectional override that would show ``\u202egpj.exe`` as
+    ``exe.jpg``) written as its escape, so the terminal shows it instead of acting on it."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
+
+
 def safe_name(case_id: str) -> str:
     """A file name for ``case_id``: readable, inside its folder, and unique.
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .batch import Appender
 from .errors import InputError
-from .fsutil import atomic_write, encodable, file_key, inside, make_folder, safe_name
+from .fsutil import atomic_write, encodable, file_key, inside, make_folder, safe_name, terminal_line
 from .models import Result
 from .redact import redact_obj
 
@@ -121,4 +121,4 @@ class Outputs:
                 line += f"; wrote {path}" + (f" (kept {kept.name})" if kept is not None and kept.exists() else "")
             if r.attempts and all(a.replayed for a in r.attempts):
                 line += "; replayed from recorded responses, no model was called"
-            sys.stderr.write(encodable(line) + "\n")
+            sys.stderr.write(terminal_line(encodable(line)) + "\n")

@@ -12,6 +12,7 @@ import sys
 import time
 from typing import Any
 
+from .fsutil import terminal_line
 from .models import Result
 from .pipeline import Event
 
@@ -58,7 +59,7 @@ class Progress:
             return  # one case: its result line follows at once, and says the same
         elif not self.terminal and self.attempt_lines:
             verdict = e.error if e.phase == "failed" else "passed the checks" if not e.violations else f"{e.violations} violation(s)"
-            sys.stderr.write(f"{e.case_id}: attempt {e.attempt} ({e.mode}, {time.monotonic() - e.started:.1f} s): {verdict}\n")
+            sys.stderr.write(terminal_line(f"{e.case_id}: attempt {e.attempt} ({e.mode}, {time.monotonic() - e.started:.1f} s): {verdict}") + "\n")
             sys.stderr.flush()
 
     def token(self, case_id: str | None, text: str) -> None:

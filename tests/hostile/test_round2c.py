@@ -389,3 +389,17 @@ def test_an_eval_report_in_a_missing_folder_is_still_written(run_cli, tmp_path: 
     res = run_cli("eval", "--example", "003", "--no-thresholds", "--json", tmp_path / "new" / "deeper" / "e.json")
     assert res.code == 0, res.err
     assert json.loads((tmp_path / "new" / "deeper" / "e.json").read_text())["metrics"]["cases"] == 1
+
+
+# --------------------------------------------------------------------------- what reaches the terminal
+
+
+def test_a_case_id_with_a_bidirectional_override_is_shown_escaped_on_stderr(run_cli, tmp_path: Path) -> None:
+    # "\u202egpj.exe" displays as "exe.jpg" on a terminal: ids are kept as written (records,
+    # file names by safe_name), but every line about the case on stderr shows the escape
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps({"id": "\u202egpj.exe", "prompt": CASE.read_text()}) + "\n")
+    res = run_cli("generate", cases, "--cache", "replay", "--cache-dir", tmp_path / "none")
+    assert res.code != 0 and "Traceback" not in res.err
+    assert "\u202e" not in res.err, res.err
+    assert "\\u202egpj.exe: failed:" in res.err, res.err
