@@ -44,7 +44,7 @@ Thresholds = create_model(  # type: ignore[call-overload]
     __base__=_ThresholdsBase,
     __module__=__name__,
     __doc__="Eval thresholds by name (see thresholds.THRESHOLDS); None is not set.",
-    **{t.name: (float | None, Field(default=None, ge=t.lowest, le=t.highest, description=t.help)) for t in THRESHOLDS},
+    **{t.name: (float | None, Field(default=None, ge=t.lowest, le=t.highest, allow_inf_nan=False, description=t.help)) for t in THRESHOLDS},
 )
 
 

@@ -403,3 +403,11 @@ def test_a_case_id_with_a_bidirectional_override_is_shown_escaped_on_stderr(run_
     assert res.code != 0 and "Traceback" not in res.err
     assert "\u202e" not in res.err, res.err
     assert "\\u202egpj.exe: failed:" in res.err, res.err
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN"])
+def test_a_threshold_flag_of_nan_is_called_not_finite_not_out_of_range(run_cli, value: str) -> None:
+    # typer lets NaN through its range check (every comparison with NaN is false); the
+    # message said "should be less than or equal to 1" of a value that is no number at all
+    res = run_cli("eval", "--example", "003", "--min-grounded-rate", value, "--cache", "replay")
+    assert (res.code, res.err) == (BAD_INPUT, "cnaps-llm: threshold min_grounded_rate: Input should be a finite number\n")
