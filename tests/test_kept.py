@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from cnaps_llm.grounding import cues, kept, tasks, triggers, vocab
+from cnaps_llm.grounding import chunks, cues, kept, tasks, triggers, vocab
 
 from .conftest import ROOT, SEEDS
 
 ANSWER = ROOT / "fixtures" / "answers" / "003_grounded.md"
 BUILDERS = {
     "vocab.names": vocab._name_tables, "cues.by_head": cues._build_cues_by_head, "tasks.scan": tasks._scan_tables,
+    "cues.claims": cues._claim_sources, "chunks.scan": chunks._scan_source,
     "triggers.readers": triggers._reader_recipes,
 }
 

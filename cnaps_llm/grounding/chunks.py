@@ -26,6 +26,7 @@ import re
 from functools import cache, lru_cache
 
 from . import patterns, vocab
+from .kept import kept
 from .words import head_nouns, is_task_word
 
 # Only chunks with a capital or a digit can be names (the vocabulary holds no all-lower-case
@@ -53,8 +54,12 @@ def scan() -> re.Pattern[str]:
     (had it been read, its chunk would hold this one), so it is passed over at once:
     the rest of a chunk passed over is never read from inside it, and a run of them
     stays linear. (So a chunk is passed over only when each capital or digit in it
-    follows another: not "2048x1536", "High-Level".)
+    follows another: not "2048x1536", "High-Level".) Its source is kept between runs.
     """
+    return patterns.compile(kept("chunks.scan", _scan_source))
+
+
+def _scan_source() -> str:
     v = vocab.names()
     keep = {f.capitalize() for f in v.multi_first if f.isalpha()}
     keep |= {w + end for w in v.exact if w[0].isupper() and w[1:].islower() for end in ("", "s")}
@@ -85,7 +90,7 @@ def scan() -> re.Pattern[str]:
         skip = rf"(?!(?<=[A-Z0-9]{lead})|(?<=[0-9]\.{lead})|(?<!{CHUNK}{lead}){number}{plain_end})" if number else ""
         branches.append(rf"{lead}{skip}{CHUNK}*")
     branches.append(r"\x00(?!)")  # never matches: makes the lead class a bitmap
-    return patterns.compile("|".join(branches))
+    return "|".join(branches)
 
 
 def _listed_capitals(v: vocab.NameVocab) -> frozenset[str]:

@@ -216,11 +216,32 @@ def _phrase_regex(tokens: tuple[_Token, ...]) -> str:
 
 
 @cache
-def _claims() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+def _claims() -> tuple[re.Pattern[str], _ByKey]:
     """The cue file's ``claims`` (phrases that claim a task in an answer): a pattern that
     finds the words they can start with, and by those words' first three letters one
     pattern of the phrases that start there, a group per phrase named by its task
-    (``t<task>_<n>``): matched in C, where a phrase word by word cost a third of a check."""
+    (``t<task>_<n>``): matched in C, where a phrase word by word cost a third of a check.
+    The patterns' sources are kept between runs (``kept``), their programs by ``patterns``;
+    a key's pattern is compiled when a word first leads to it (a run that checks one
+    answer meets a few of them)."""
+    walk, by_key = kept("cues.claims", _claim_sources)
+    return patterns.compile(walk), _ByKey(by_key)
+
+
+class _ByKey(dict):  # type: ignore[type-arg]
+    """First three letters -> the compiled pattern of the claims that start there, or None."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, key: str) -> re.Pattern[str] | None:
+        source = self.sources.get(key)
+        self[key] = found = patterns.compile(source) if source is not None else None
+        return found
+
+
+def _claim_sources() -> tuple[str, dict[str, str]]:
     index = task_index()
     by_key: dict[str, list[str]] = {}
     firsts: set[str] = set()
@@ -234,8 +255,7 @@ def _claims() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
                 by_key.setdefault(key, []).append(f"(?P<t{index[name]}_{n}>{_phrase_regex(tokens)})")
                 n += 1
     trie = patterns.trie_regex([[*(re.escape(c) for c in w), "(?![0-9a-z])"] for w in sorted(firsts)])
-    compiled = {k: patterns.compile("|".join(v)) for k, v in by_key.items()}
-    return patterns.compile(walker(trie)), compiled
+    return walker(trie), {k: "|".join(v) for k, v in by_key.items()}
 
 
 _CLAUSE_MARK = patterns.compile(r"[.;:!?](?=\s|$)|[()\[\]]|,\s")  # not the point of "2.5x"
@@ -255,7 +275,7 @@ def claims_at(text: str, starts: list[int]) -> list[tuple[int, int, int]]:
         if pos < last_end:
             continue
         word = _WORD.match(low, pos)
-        phrases = by_key.get(word.group()[:3]) if word is not None else None
+        phrases = by_key[word.group()[:3]] if word is not None else None
         hit = phrases.match(low, pos) if phrases is not None else None
         if hit is not None and not _CLAUSE_MARK.search(low, pos, hit.end()):
             out.append((int(hit.lastgroup[1:].split("_")[0]), pos, hit.end()))  # type: ignore[index]
@@ -278,7 +298,7 @@ def claims_in(text: str) -> list[tuple[int, int, int]]:
     while (m := walk.match(spaced, at)) is not None:
         pos = m.end() - 1  # a word start in ``low`` where a phrase can start
         word = _WORD.match(low, pos).group()  # type: ignore[union-attr]
-        phrases = by_key.get(word[:3])
+        phrases = by_key[word[:3]]
         hit = phrases.match(low, pos) if phrases is not None else None
         if hit is not None and not _CLAUSE_MARK.search(low, pos, hit.end()):
             out.append((int(hit.lastgroup[1:].split("_")[0]), pos, hit.end()))  # type: ignore[index]
