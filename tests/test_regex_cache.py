@@ -59,7 +59,8 @@ def _kept(folder: Path) -> dict:
     (path,) = folder.glob("regex-*.marshal")
     version, programs = marshal.loads(path.read_bytes())
     assert version == patterns._version()
-    return programs
+    assert all(type(entry) is bytes for entry in programs.values())  # each decoded only when used
+    return {key: marshal.loads(entry) for key, entry in programs.items()}
 
 
 def test_check_keeps_every_program_as_re_compiles_it(tmp_path: Path) -> None:
@@ -143,4 +144,34 @@ def test_built_from_a_program_matches_as_re(monkeypatch: pytest.MonkeyPatch, tmp
     _same(missed, re.compile(pattern, flags))
     _same(hit, re.compile(pattern, flags))
     patterns._save()
-    assert marshal.loads((tmp_path / "regex.marshal").read_bytes()) == (patterns._version(), {(pattern, flags): _fresh(pattern, flags)})
+    version, programs = marshal.loads((tmp_path / "regex.marshal").read_bytes())
+    assert (version, programs.keys()) == (patterns._version(), {(pattern, flags)})
+    assert marshal.loads(programs[(pattern, flags)]) == _fresh(pattern, flags)
+    # the next run reads it marshalled and decodes it when compiled
+    monkeypatch.setattr(patterns, "_programs", dict(programs))
+    kept = patterns.compile(pattern, flags)
+    assert patterns._programs == {(pattern, flags): _fresh(pattern, flags)}
+    _same(kept, re.compile(pattern, flags))
+
+
+def _rewrite(folder: Path, programs: dict) -> None:
+    (path,) = folder.glob("regex-*.marshal")
+    path.write_bytes(marshal.dumps((patterns._version(), {k: marshal.dumps(v) for k, v in programs.items()})))
+
+
+def test_programs_no_run_uses_are_dropped_once_they_outweigh_a_run(tmp_path: Path) -> None:
+    """A release that changes a word list leaves its big scans' old programs behind: read at
+    every start, they would slow it for good. Past twice the code a run uses, the next run
+    that adds a program keeps only what it used; a few small stale ones are kept."""
+    assert _run_check(str(tmp_path)).returncode == 0
+    used = _kept(tmp_path)
+    code = sum(len(e[1]) for e in used.values())
+    dropped = next(iter(used))  # a program the next run must compile again, so it writes the file
+    small = {("(?:stale small)", 0): _fresh("(?:stale small)", 0)}
+    big = {("(?:stale big)", 0): (0, [1] * (2 * code), 0, {}, ())}
+    _rewrite(tmp_path, {k: v for k, v in used.items() if k != dropped} | small)
+    assert _run_check(str(tmp_path)).returncode == 0
+    assert _kept(tmp_path) == used | small
+    _rewrite(tmp_path, {k: v for k, v in used.items() if k != dropped} | small | big)
+    assert _run_check(str(tmp_path)).returncode == 0
+    assert _kept(tmp_path) == used

@@ -11,6 +11,7 @@ word list.
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import sys
@@ -25,14 +26,21 @@ except ImportError:  # elsewhere compile() is re.compile
 # --------------------------------------------------------------------------- compiled programs
 
 # (pattern, flags) -> what re._compiler.compile passes to _sre.compile after the pattern:
-# (flags, code, groups - 1, groupindex, indexgroup). None until the first compile() loads it.
-_programs: dict[tuple[str | bytes, int], tuple] | None = None
+# (flags, code, groups - 1, groupindex, indexgroup), or that tuple marshalled (as the file
+# keeps it: read whole at every start, each program is decoded only when compiled, so a
+# run pays for the programs it uses). None until the first compile() loads it.
+_programs: dict[tuple[str | bytes, int], tuple | bytes] | None = None
 _file: str | None = None  # where they are kept; None: not kept (off, or no usable folder)
 _added = False
 _used: set[tuple[str | bytes, int]] = set()  # keys this run compiled or read
 # patterns built from an input (its acronyms, its names) add a few per new input: past
 # this many the file keeps only what the last run used, so it cannot grow without bound
 MAX_KEPT = 2000
+# programs of an earlier version of the word lists (a big scan a release or an edit
+# replaced) are never used again: once the file's programs add up to more than this many
+# times the code this run used, it keeps only what this run used, so a file read at every
+# start stays near the size one run needs (each megabyte of it costs some 4 ms to read)
+MAX_KEPT_SIZE = 2
 # flags re.compile treats specially (re.DEBUG prints, re.TEMPLATE warns and is gone in 3.13)
 _PLAIN_ONLY = re.DEBUG | 1
 
@@ -51,6 +59,8 @@ def compile(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:  # noqa: A00
         plain = type(pattern) in (str, bytes) and not flags & _PLAIN_ONLY
         entry = _programs.get(key) if plain else None
         if entry is not None:
+            if type(entry) is bytes:
+                entry = _programs[key] = marshal.loads(entry)
             compiled = _sre.compile(pattern, *entry)
             _used.add(key)
             return compiled
@@ -116,8 +126,6 @@ def _load() -> None:
         _file = cache_file()
         if _file is None:
             return
-        import marshal
-
         with open(_file, "rb") as f:
             data = marshal.loads(f.read())  # marshal.load(f) reads item by item: ten times slower
         if type(data) is tuple and len(data) == 2 and data[0] == _version() and type(data[1]) is dict:
@@ -126,15 +134,26 @@ def _load() -> None:
         pass
 
 
+def _all_kept() -> bool:
+    """Whether the file may keep every program it holds, not only those this run used
+    (each held marshalled: its size is that of its code)."""
+    assert _programs is not None
+    if len(_programs) > MAX_KEPT:
+        return False
+    used = sum(len(_programs[k]) for k in _used if k in _programs)
+    return sum(len(entry) for entry in _programs.values()) <= MAX_KEPT_SIZE * used
+
+
 def _save() -> None:
     """Write the programs when this run added any, atomically (a reader never sees half a file)."""
     if not _added or _file is None or _programs is None:
         return
     tmp = f"{_file}.{os.getpid()}.tmp"
     try:
-        import marshal
-
-        kept = _programs if len(_programs) <= MAX_KEPT else {k: _programs[k] for k in _used}
+        for key, entry in _programs.items():
+            if type(entry) is not bytes:
+                _programs[key] = marshal.dumps(entry)
+        kept = _programs if _all_kept() else {k: _programs[k] for k in _used}
         os.makedirs(os.path.dirname(_file), exist_ok=True)
         with open(tmp, "wb") as f:
             marshal.dump((_version(), kept), f)
