@@ -1,0 +1,206 @@
+"""Round 2d of hostile use: a server redirecting requests elsewhere, empty paths given on
+the command line, a folder given as the answer to check, and the Batch API's output files
+read without bound. Each ends in one clear line and the documented exit code
+(``errors.EXIT_CODES``), with nothing sent where the user did not point and nothing of
+theirs lost; each has a sound twin that still works."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cnaps_llm.errors import BAD_INPUT, OK, SERVER
+
+from ..batchstub import FakeBatchAPI
+from ..conftest import SEEDS
+from ..stubserver import Reply, StubServer, completion_body
+from ..test_pipeline import draft
+
+CASE = SEEDS["003"]
+KEY = "sk-cnaps-REDIRECTSENTINEL-9f8e7d6c5b4a"
+PASSWORD = "pw-REDIRECTSENTINEL-1a2b3c4d"
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "2")
+    monkeypatch.setenv("CNAPS_MAX_RETRY_WAIT", "0.05")
+
+
+# --------------------------------------------------------------------------- redirects
+
+
+class Elsewhere:
+    """A server on another port that answers anything with a grounded completion and keeps
+    every request it gets (any method): what a redirect must never reach."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        seen = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _any(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                seen.append((self.command, self.path, dict(self.headers), body))
+                data = completion_body(draft()).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _any  # noqa: N815
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    def __enter__(self) -> Elsewhere:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Redirector:
+    """A server that answers every request with ``status`` and a Location on ``target``
+    (the same path and query appended)."""
+
+    def __init__(self, status: int, target: str) -> None:
+        self.hits = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _any(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                outer.hits += 1
+                self.send_response(status)
+                self.send_header("location", target + self.path)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            do_GET = do_POST = _any  # noqa: N815
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://alice:{PASSWORD}@127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> Redirector:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _generate(run_cli, base_url: str, tmp_path: Path, *extra: str):
+    res = run_cli("generate", CASE, "--base-url", base_url, "--cache", "off", "--structured", "json_object",
+                  "--jsonl", tmp_path / "r.jsonl", "--timeout", "5", *extra)
+    assert "Traceback" not in res.err and "internal error" not in res.err, res.err
+    record = json.loads((tmp_path / "r.jsonl").read_text().splitlines()[-1])
+    return res, record
+
+
+def _refused(port: int) -> str:
+    return (f"the server redirected the request to http://127.0.0.1:{port}, another scheme, host or port; not followed, "
+            "so the API key and the prompt went nowhere else: if that is the server's address, set OPENAI_BASE_URL to it")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_redirect_to_another_port_is_refused_before_anything_is_sent_there(
+    run_cli, fast, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, status: int, stream: bool
+) -> None:
+    # httpx followed it: a 307/308 carried the prompt (and on an http->https hop the key) to the other port
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with Elsewhere() as other:
+        # the Location names credentials and a query of its own: none of it is shown
+        location = f"http://bob:tok-SENTINEL@127.0.0.1:{other.port}/v1/chat/completions?sig=q-SENTINEL"
+        with StubServer(default=Reply(status=status, headers={"location": location}, body="")) as srv:
+            url = srv.base_url.replace("http://", f"http://alice:{PASSWORD}@")
+            res, record = _generate(run_cli, url, tmp_path, *(["--stream"] if stream else []))
+            asked = len(srv.requests)
+        assert other.requests == []
+    assert asked == 1  # not retried: the same server would redirect again
+    assert (res.code, record["error_kind"]) == (SERVER, "server")
+    assert record["error"] == _refused(other.port)
+    assert res.err.count(record["error"]) == 1
+    everything = res.err + res.out + (tmp_path / "r.jsonl").read_text()
+    for secret in (KEY, PASSWORD, "tok-SENTINEL", "q-SENTINEL", "bob"):
+        assert secret not in everything
+
+
+def test_a_redirect_from_http_to_https_on_the_same_host_is_refused_too(run_cli, fast, tmp_path: Path) -> None:
+    # the one hop on which httpx keeps the Authorization header: the scheme is part of the origin
+    with StubServer(default=Reply(status=308, headers={"location": "https://127.0.0.1:1/v1/chat/completions"}, body="")) as srv:
+        res, record = _generate(run_cli, srv.base_url, tmp_path)
+    assert (res.code, record["error_kind"]) == (SERVER, "server")
+    assert record["error"].startswith("the server redirected the request to https://127.0.0.1:1, another scheme, host or port;")
+
+
+@pytest.mark.parametrize("status", [307, 308])
+def test_sound_twin_a_redirect_on_the_same_server_is_followed(run_cli, fast, tmp_path: Path, status: int) -> None:
+    with StubServer(default=Reply(text=draft())) as srv:
+        srv.enqueue(Reply(status=status, headers={"location": "/v1/moved/chat/completions"}, body=""))
+        res, record = _generate(run_cli, srv.base_url, tmp_path)
+        asked = len(srv.requests)
+    assert (res.code, record["status"]) == (OK, "grounded"), res.err
+    assert asked == 2  # the redirect, then the same request (body kept) at the new path
+
+
+def test_sound_twin_a_plain_reply_is_still_read(run_cli, fast, tmp_path: Path) -> None:
+    with StubServer(default=Reply(text=draft())) as srv:
+        res, record = _generate(run_cli, srv.base_url, tmp_path)
+    assert (res.code, record["status"]) == (OK, "grounded"), res.err
+
+
+def test_a_redirect_loop_on_the_same_server_is_one_clear_failure(run_cli, fast, tmp_path: Path) -> None:
+    with StubServer(default=Reply(status=307, headers={"location": "/v1/chat/completions"}, body="")) as srv:
+        res, record = _generate(run_cli, srv.base_url, tmp_path)
+        asked = len(srv.requests)
+    assert (res.code, record["error_kind"]) == (SERVER, "server")
+    assert record["error"] == (f"{srv.base_url} redirected the request too many times (a redirect loop); "
+                               "check OPENAI_BASE_URL and the server")
+    assert asked == 21  # httpx's 20 redirects, once: a loop is not retried
+
+
+@pytest.mark.parametrize("status", [302, 307])
+def test_the_batch_api_is_not_followed_to_another_host_either(run_cli, fast, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, status: int) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with FakeBatchAPI(lambda custom_id, body: draft()) as api:
+        target = api.base_url.removesuffix("/v1")
+        with Redirector(status, target) as srv:
+            res = run_cli("batch", "submit", CASE, "--state", tmp_path / "run.json", "--base-url", srv.base_url)
+        assert api.calls == []
+    assert res.code == SERVER, res.err
+    port = target.rsplit(":", 1)[1]
+    lines = res.err.splitlines()
+    assert len([x for x in lines if x.startswith("cnaps-llm: ")]) == 1, res.err
+    assert f"the server redirected the request to http://127.0.0.1:{port}, another scheme, host or port; not followed" in res.err
+    assert "Traceback" not in res.err and KEY not in res.err and PASSWORD not in res.err
