@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, use_color, err, exit_code, load_cases, input_paths, run_with_progress, make_settings
+from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, use_color, err, exit_code, load_cases, input_paths, refuse_empty_paths, run_with_progress, make_settings
 from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, OK, CnapsError, ConfigError, InputError, exit_codes_help
 
 class _Commands(TyperGroup):
@@ -49,6 +49,7 @@ class _Commands(TyperGroup):
                 target = getattr(importlib.import_module(module, __package__), attribute)
             command = typer.main.get_command(target)
             command.name = cmd_name
+            refuse_empty_paths(command)
             self.commands[cmd_name] = command
         return self.commands.get(cmd_name)
 

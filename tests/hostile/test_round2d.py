@@ -204,3 +204,77 @@ def test_the_batch_api_is_not_followed_to_another_host_either(run_cli, fast, mon
     assert len([x for x in lines if x.startswith("cnaps-llm: ")]) == 1, res.err
     assert f"the server redirected the request to http://127.0.0.1:{port}, another scheme, host or port; not followed" in res.err
     assert "Traceback" not in res.err and KEY not in res.err and PASSWORD not in res.err
+
+
+# --------------------------------------------------------------------------- empty paths
+
+
+def _path_parameters() -> list[tuple[tuple[str, ...], str, bool]]:
+    """(command words and the arguments before it, flag or metavar, is an option) of every
+    path parameter of every command, as the root group builds them."""
+    import click
+    import typer
+
+    from cnaps_llm import cli
+    from cnaps_llm.cli_common import PATH_METAVARS
+
+    root = typer.main.get_command(cli.app)
+    ctx = click.Context(root)
+    found: list[tuple[tuple[str, ...], str, bool]] = []
+
+    def walk(words: tuple[str, ...], command: Any) -> None:
+        before: tuple[str, ...] = ()  # a value for each argument ahead of this one
+        for param in command.params:
+            option = param.param_type_name == "option"
+            if param.metavar in PATH_METAVARS or isinstance(param.type, click.Path):
+                found.append(((*words, *(() if option else before)), [o for o in param.opts if o.startswith("--")][0] if option else param.metavar, option))
+            if not option:
+                before += ("x",)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk((*words, name), sub)
+
+    for name in cli.COMMANDS:
+        walk((name,), root.get_command(ctx, name))
+    return found
+
+
+PATHS = _path_parameters()
+
+
+def test_every_path_parameter_is_found() -> None:
+    # the rule is by type and metavar: this list keeps it from matching nothing
+    labels = {(" ".join(w for w in words if w != "x"), label) for words, label, _ in PATHS}
+    for expected in [("generate", "--out"), ("generate", "--jsonl"), ("generate", "--cache-dir"), ("generate", "FILE..."),
+                     ("parse", "FILE..."), ("prompt", "FILE"), ("check", "PROMPT"), ("check", "ANSWER"), ("check", "--config"),
+                     ("eval", "--json"), ("eval", "--markdown"), ("eval", "--junit"), ("eval", "--html"), ("eval", "--baseline"),
+                     ("eval", "--from-run"), ("eval", "--config"), ("eval", "--cache-dir"), ("batch submit", "--state"),
+                     ("batch submit", "--cache-dir"), ("batch submit", "DATASET..."), ("batch status", "RUN.json"),
+                     ("batch collect", "RUN.json"), ("batch collect", "--out"), ("batch collect", "--jsonl"), ("batch cancel", "RUN.json")]:
+        assert expected in labels
+
+
+@pytest.mark.parametrize(("words", "label", "option"), PATHS, ids=[f"{' '.join(w)} {lab}" for w, lab, _ in PATHS])
+def test_an_empty_path_is_a_usage_error_naming_the_parameter(run_cli, tmp_path: Path, words: tuple[str, ...], label: str, option: bool) -> None:
+    # `-o ""` was `-o .`: answers written into the current folder; `parse ""` read it; `batch submit --state ""`
+    # ended in an internal error
+    (tmp_path / "notes.md").write_text("mine\n")
+    res = run_cli(*words, *((label, "") if option else ("",)))
+    wanted = {"--out": "a folder (`.` for the current one)", "--cache-dir": "a folder (`.` for the current one)"}.get(label)
+    if label in ("FILE...", "DATASET..."):
+        wanted = "a file or folder"
+    name = label.removesuffix("...")
+    assert (res.code, res.out) == (BAD_INPUT, ""), res.err
+    assert res.err == f"cnaps-llm: {name} was given an empty path; give {wanted or 'a file'}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"] and (tmp_path / "notes.md").read_text() == "mine\n"
+
+
+def test_sound_twin_dot_is_still_the_current_folder(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "here"
+    out.mkdir()
+    import os
+
+    os.chdir(out)
+    res = run_cli("generate", "--example", "003", "--cache", "replay", "-o", ".", "--jsonl", "-")
+    assert res.code == OK, res.err
+    assert [p.suffix for p in out.iterdir()] == [".md"]
+    assert json.loads(res.out.splitlines()[-1])["status"] == "grounded"
