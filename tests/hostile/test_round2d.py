@@ -278,3 +278,52 @@ def test_sound_twin_dot_is_still_the_current_folder(run_cli, tmp_path: Path) -> 
     assert res.code == OK, res.err
     assert [p.suffix for p in out.iterdir()] == [".md"]
     assert json.loads(res.out.splitlines()[-1])["status"] == "grounded"
+
+
+# --------------------------------------------------------------------------- a folder given to check
+
+ANSWER_HINT = "ANSWER is a directory, not an answer file; give the file holding the answer to check"
+PROMPT_HINT = "PROMPT is a directory, not a prompt file; give one prompt file and its answer, or a .jsonl of {prompt, answer} pairs"
+
+
+@pytest.mark.parametrize("json_out", [False, True])
+def test_check_names_the_answer_argument_when_it_is_a_folder(run_cli, tmp_path: Path, json_out: bool) -> None:
+    # it said "is a directory; pass the prompt files inside it" of the answer
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    (answers / "a.md").write_text("An answer.\n")
+    res = run_cli("check", CASE, answers, *(["--json"] if json_out else []))
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {answers}: {ANSWER_HINT}\n"
+
+
+@pytest.mark.parametrize("name", ["prompts", "pairs.jsonl"])
+@pytest.mark.parametrize("with_answer", [False, True])
+def test_check_still_says_prompt_files_when_the_prompt_argument_is_a_folder(run_cli, tmp_path: Path, name: str, with_answer: bool) -> None:
+    folder = tmp_path / name
+    folder.mkdir()
+    answer = tmp_path / "a.md"
+    answer.write_text("An answer.\n")
+    res = run_cli("check", folder, *([answer] if with_answer else []))
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {folder}: {PROMPT_HINT}\n"
+
+
+def test_the_library_says_answer_of_a_folder_given_as_the_answer(tmp_path: Path) -> None:
+    from cnaps_llm.checking import check_answer
+    from cnaps_llm.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        check_answer(CASE, tmp_path)
+    assert str(err.value) == f"{tmp_path}: is a directory, not an answer file; give the file holding the answer"
+    with pytest.raises(InputError) as err:
+        check_answer(tmp_path, CASE)
+    assert "not a prompt file; pass prompt files" in str(err.value)
+
+
+def test_sound_twin_check_of_a_prompt_and_its_answer_files(run_cli, tmp_path: Path) -> None:
+    answer = tmp_path / "a.md"
+    answer.write_text("Nothing here names a model, a link or a figure.\n")
+    res = run_cli("check", CASE, answer, "--json")
+    assert res.code in (OK, 1) and json.loads(res.out)["grounded"] is (res.code == OK), res.err
+    assert "directory" not in res.err
