@@ -23,6 +23,7 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from ..batchapi import BatchInfo
+from .. import batchlines
 from ..batchlines import ENDPOINT
 from ..errors import BackendError, CallFailed, ConfigError
 from ..redact import Redactor
@@ -146,12 +147,19 @@ class OpenAIBatchEngine:
         return self._call(f"uploading {name}", send, lambda: self.find_file(name, since))
 
     def download(self, file_id: str, dest: Path) -> None:
+        """The file, as far as ``batchlines.MAX_FILE_BYTES`` and a byte more (so its reader
+        sees it was larger): the rest is never read, and a server cannot fill the disk."""
         tmp = dest.with_name(dest.name + ".part")
 
         def fetch() -> None:
+            limit = batchlines.MAX_FILE_BYTES + 1
+            size = 0
             with self.client.files.with_streaming_response.content(file_id) as response, open(tmp, "wb") as fh:
                 for chunk in response.iter_bytes():
-                    fh.write(chunk)
+                    fh.write(chunk[: limit - size])
+                    size += len(chunk)
+                    if size >= limit:
+                        break
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, dest)

@@ -327,3 +327,106 @@ def test_sound_twin_check_of_a_prompt_and_its_answer_files(run_cli, tmp_path: Pa
     res = run_cli("check", CASE, answer, "--json")
     assert res.code in (OK, 1) and json.loads(res.out)["grounded"] is (res.code == OK), res.err
     assert "directory" not in res.err
+
+
+# --------------------------------------------------------------------------- the Batch API's files, bounded
+
+
+def _answer(key: str) -> str:
+    return json.dumps({"id": f"req-{key}", "custom_id": key, "response": {"status_code": 200, "body": {"choices": []}}, "error": None}) + "\n"
+
+
+def test_the_line_bound_is_a_dataset_line_s() -> None:
+    from cnaps_llm import batchlines
+    from cnaps_llm.inputs import MAX_INPUT_BYTES
+
+    assert batchlines.MAX_LINE_BYTES == MAX_INPUT_BYTES == 8 << 20
+
+
+def test_a_line_over_the_bound_is_skipped_unheld_and_said_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the provider's output file was read with `for raw in fh`: a line of any length was held whole
+    import tracemalloc
+
+    from cnaps_llm import batchlines
+
+    monkeypatch.setattr(batchlines, "MAX_LINE_BYTES", 1 << 20)
+    out = tmp_path / "r1-p1.output.jsonl"
+    with open(out, "wb") as fh:
+        fh.write(_answer("a").encode())
+        fh.write(b'{"custom_id": "b", "x": "' + b"x" * (20 << 20) + b'"}\n')
+        fh.write(_answer("c").encode())
+        fh.write(b"y" * (3 << 20))  # a last line without its line break
+    tracemalloc.start()
+    try:
+        v = batchlines.judge(out, tmp_path / "none.jsonl", lambda s: s, requests=4)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert v.answered == {"a", "c"} and not v.retry and not v.final
+    assert v.notes == [f"{out}:{n}: the line is longer than 1 MB; skipped unread, its request counts as unanswered" for n in (2, 4)]
+    assert peak < 5 << 20, peak  # a few pieces of the bound's size, never the 20 MB line whole
+    assert set(batchlines.index_answers([(out, 4)])) == {"a", "c"}
+
+
+def test_a_file_over_the_bound_is_read_only_that_far(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from cnaps_llm import batchlines
+
+    lines = [_answer(k) for k in "abcd"]
+    monkeypatch.setattr(batchlines, "MAX_FILE_BYTES", len(lines[0]) * 2 + 5)  # the third line runs past it
+    out = tmp_path / "r1-p1.output.jsonl"
+    out.write_text("".join(lines))
+    v = batchlines.judge(out, tmp_path / "none.jsonl", lambda s: s, requests=4)
+    assert v.answered == {"a", "b"}
+    assert v.notes == [f"{out}: the Batch API's file is larger than {len(lines[0]) * 2 + 5} bytes; read only that far, "
+                       "the requests it answers past that count as unanswered"]
+    assert set(batchlines.index_answers([(out, 4)])) == {"a", "b"}
+
+
+def test_a_file_with_more_lines_than_requests_is_read_only_that_far(tmp_path: Path) -> None:
+    from cnaps_llm import batchlines
+
+    out, err = tmp_path / "o.jsonl", tmp_path / "e.jsonl"
+    out.write_text("".join(_answer(f"k{i}") for i in range(10)))
+    err.write_text("\n" * 100_000)  # blank lines count: a file of nothing but line breaks is not read for ever
+    v = batchlines.judge(out, err, lambda s: s, requests=3)
+    assert v.answered == {"k0", "k1", "k2"}
+    assert v.notes == [f"{p}: the Batch API's file holds more lines than the batch had requests (3); the lines past that were not read"
+                       for p in (out, err)]
+
+
+def test_sound_twin_a_normal_output_file_reads_whole_and_says_nothing(tmp_path: Path) -> None:
+    from cnaps_llm import batchlines
+
+    out = tmp_path / "o.jsonl"
+    out.write_text("".join(_answer(f"k{i}") for i in range(5)))
+    v = batchlines.judge(out, tmp_path / "none.jsonl", lambda s: s, requests=5)
+    assert v.answered == {f"k{i}" for i in range(5)} and v.notes == []
+    index = batchlines.index_answers([(out, 5)])
+    assert batchlines.answer_body(*index["k3"]) == {"choices": []}
+
+
+def test_a_batch_whose_output_is_over_the_bound_is_cut_at_download_and_the_rest_sent_again(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # the download wrote whatever the server sent, then all of it was read: a server could fill the disk
+    from cnaps_llm import batchlines
+
+    from ..test_batchapi import dataset
+
+    data = dataset(tmp_path / "data.jsonl", 4)
+    with FakeBatchAPI(lambda custom_id, body: draft()) as api:
+        base = ["--base-url", api.base_url]
+        assert run_cli("batch", "submit", data, "--state", tmp_path / "run.json", *base).code == OK
+        size = len(completion_body(draft())) + 200  # about one output line: the bound lets two through
+        monkeypatch.setattr(batchlines, "MAX_FILE_BYTES", int(size * 2.5))
+        res = run_cli("batch", "collect", tmp_path / "run.json", "--wait", "--poll-interval", "0", "--jsonl", tmp_path / "o.jsonl", *base)
+        sent = dict(api.lines)
+    assert res.code == OK, res.err
+    got = tmp_path / "run.batch" / "r1-p1.output.jsonl"
+    assert got.stat().st_size == int(size * 2.5) + 1  # the download stopped a byte past the bound
+    assert f"batch: {got}: the Batch API's file is larger than {int(size * 2.5)} bytes; read only that far" in res.err
+    records = [json.loads(x) for x in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert sorted(r["case_id"] for r in records) == ["c0000", "c0001", "c0002", "c0003"]
+    assert {r["status"] for r in records} == {"grounded"}
+    assert sorted(sent.values()) == [1, 1, 2, 2]  # the two answers past the bound were asked again, once
+    assert "Traceback" not in res.err
