@@ -268,12 +268,10 @@ def test_an_empty_path_is_a_usage_error_naming_the_parameter(run_cli, tmp_path: 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"] and (tmp_path / "notes.md").read_text() == "mine\n"
 
 
-def test_sound_twin_dot_is_still_the_current_folder(run_cli, tmp_path: Path) -> None:
+def test_sound_twin_dot_is_still_the_current_folder(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     out = tmp_path / "here"
     out.mkdir()
-    import os
-
-    os.chdir(out)
+    monkeypatch.chdir(out)
     res = run_cli("generate", "--example", "003", "--cache", "replay", "-o", ".", "--jsonl", "-")
     assert res.code == OK, res.err
     assert [p.suffix for p in out.iterdir()] == [".md"]
