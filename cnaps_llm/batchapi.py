@@ -226,7 +226,7 @@ async def validate_round(state: bs.RunState, run_dir: Path, on_case: Callable[[i
     finished = scan_results(results, repair=True)
     sent = {k for r in state.rounds for k in _round_keys(run_dir, r.number)}
     last = state.rounds[-1] if state.rounds else None
-    answers = index_answers([run_dir / f"{p.name}.output.jsonl" for p in last.parts]) if last else {}
+    answers = index_answers([(run_dir / f"{p.name}.output.jsonl", p.requests) for p in last.parts]) if last else {}
     writer = PartWriter(run_dir, len(state.rounds) + 1, state.limits.max_requests, state.limits.max_bytes)
     backend = RoundBackend(state, writer, answers, sent)
     options, negotiator = _options(state.spec), ModeNegotiator.for_run(state.spec.mode)

@@ -156,7 +156,9 @@ class Driver:
         from .redact import redact
 
         st = self.state
-        v = judge(self.run_dir / f"{part.name}.output.jsonl", self.run_dir / f"{part.name}.errors.jsonl", redact)
+        v = judge(self.run_dir / f"{part.name}.output.jsonl", self.run_dir / f"{part.name}.errors.jsonl", redact, part.requests)
+        for note in v.notes:
+            self.note(note)
         refused = info is not None and info.status == "failed"
         refused_for_good = refused and not set(info.error_codes) <= RETRYABLE_BATCH_CODES  # type: ignore[union-attr]
         batch_why = f"batch {part.batch_id} ended {part.status}" + (f" ({part.note})" if part.note else "")

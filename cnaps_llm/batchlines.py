@@ -6,7 +6,12 @@ first, so a file's keys are read without parsing its bodies; each key occurs onc
 round. A request file holds at most ``max_requests`` lines and ``max_bytes`` bytes and
 appears under its final name only when complete (written to ``.tmp``, fsynced,
 renamed). Reading a provider's file never raises on a bad line: a line that cannot
-be read answers nothing, so its request counts as unanswered.
+be read answers nothing, so its request counts as unanswered (sent again, or failed
+with a reason). The provider's files are read within bounds, as every input is: a line
+over ``MAX_LINE_BYTES`` is skipped a piece at a time, never held whole; reading stops at
+``MAX_FILE_BYTES`` (a download stops there too) and after as many lines as the batch had
+requests. Each bound met is one line in ``Verdicts.notes``, naming the file; what lies
+past it answers nothing, so the run goes on and nothing already answered is lost.
 """
 
 from __future__ import annotations
@@ -19,7 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .inputs.text import MAX_INPUT_BYTES
+
 ENDPOINT = "/v1/chat/completions"
+MAX_LINE_BYTES = MAX_INPUT_BYTES  # one answer, as one JSONL line of a dataset is one case
+# a batch answers at most 50,000 requests (the Batch API's limit, and --max-requests-per-file's
+# default): at the default 1,200 output tokens a full one is about 350 MB of answers
+MAX_FILE_BYTES = 1 << 30
 _PREFIX = b'{"custom_id":"'
 _KEY_LEN = 24  # cache.request_key's length
 # per-line failures worth another batch: the provider's own trouble, not the request's
@@ -113,20 +124,48 @@ class PartWriter:
                 fh.close()
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(byte offset, object) of each readable line of a provider's JSONL file."""
+def _mb(limit: int) -> str:
+    return f"{limit >> 20} MB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+
+
+def _lines(path: Path, notes: list[str] | None = None, max_lines: int | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(byte offset, object) of each readable line of a provider's JSONL file, read within the
+    bounds (see the module's docstring); each bound met is said once in ``notes``."""
     if not path.is_file():
         return
-    offset = 0
+    say = notes.append if notes is not None else (lambda _: None)
+    line_limit, file_limit = MAX_LINE_BYTES, MAX_FILE_BYTES
+    offset, n = 0, 0
     with open(path, "rb") as fh:
-        for raw in fh:
+        while True:
+            raw = fh.readline(line_limit + 1)
+            if not raw:
+                return
+            n, start = n + 1, offset
+            offset += len(raw)
+            long = len(raw) > line_limit
+            while long and not raw.endswith(b"\n") and offset <= file_limit:  # the rest, a piece at a time
+                raw = fh.readline(line_limit)
+                offset += len(raw)
+                if not raw:
+                    break
+            if offset > file_limit:
+                say(f"{path}: the Batch API's file is larger than {_mb(file_limit)}; read only that far, "
+                    "the requests it answers past that count as unanswered")
+                return
+            if max_lines is not None and n > max_lines:
+                say(f"{path}: the Batch API's file holds more lines than the batch had requests ({max_lines}); "
+                    "the lines past that were not read")
+                return
+            if long:
+                say(f"{path}:{n}: the line is longer than {_mb(line_limit)}; skipped unread, its request counts as unanswered")
+                continue
             try:
                 obj = json.loads(raw)
             except (ValueError, RecursionError):
                 obj = None
             if isinstance(obj, dict) and isinstance(obj.get("custom_id"), str):
-                yield offset, obj
-            offset += len(raw)
+                yield start, obj
 
 
 def _status(obj: dict[str, Any]) -> int | None:
@@ -155,13 +194,15 @@ class Verdicts:
     answered: set[str] = field(default_factory=set)
     retry: dict[str, str] = field(default_factory=dict)  # key -> why: the provider's trouble
     final: dict[str, str] = field(default_factory=dict)  # key -> why: the request's own problem
+    notes: list[str] = field(default_factory=list)  # a bound met in reading the files, one line each
 
 
-def judge(output: Path, errors: Path, redact: Callable[[str], str]) -> Verdicts:
-    """Sort every line of a batch's output and error files (missing files hold nothing)."""
+def judge(output: Path, errors: Path, redact: Callable[[str], str], requests: int | None = None) -> Verdicts:
+    """Sort every line of a batch's output and error files (missing files hold nothing);
+    ``requests``: how many the batch had (neither file holds more lines)."""
     v = Verdicts()
     for path in (output, errors):
-        for _, obj in _lines(path):
+        for _, obj in _lines(path, v.notes, requests):
             key, status = obj["custom_id"], _status(obj)
             if status == 200 and obj.get("error") is None:
                 v.answered.add(key)
@@ -179,11 +220,12 @@ def judge(output: Path, errors: Path, redact: Callable[[str], str]) -> Verdicts:
     return v
 
 
-def index_answers(paths: list[Path]) -> dict[str, tuple[Path, int]]:
-    """Request key -> where its successful answer is (file, byte offset)."""
+def index_answers(files: list[tuple[Path, int | None]]) -> dict[str, tuple[Path, int]]:
+    """Request key -> where its successful answer is (file, byte offset), of output files
+    given with their batch's number of requests (``judge`` has said what a bound cut)."""
     out: dict[str, tuple[Path, int]] = {}
-    for path in paths:
-        for offset, obj in _lines(path):
+    for path, requests in files:
+        for offset, obj in _lines(path, None, requests):
             if _status(obj) == 200 and obj.get("error") is None:
                 out.setdefault(obj["custom_id"], (path, offset))
     return out
@@ -193,5 +235,5 @@ def answer_body(path: Path, offset: int) -> Any:
     """The chat-completions body of the answer line at ``offset``."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        obj = json.loads(fh.readline())
+        obj = json.loads(fh.readline(MAX_LINE_BYTES + 1))
     return obj["response"].get("body")

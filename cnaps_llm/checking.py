@@ -43,7 +43,7 @@ def check_answer(prompt_path: str | Path, answer_path: str | Path, *, kinds: Seq
     """Check the answer in ``answer_path`` (``-`` is stdin) against the prompt file ``prompt_path``.
     ``links="fields"``: a link found only in a summary's prose is reported (see ``grounding.check``)."""
     case = load_case(prompt_path)
-    violations = check(read_text(answer_path), case, **_options(kinds, warn, links))
+    violations = check(read_text(answer_path, what="answer"), case, **_options(kinds, warn, links))
     return CheckReport(grounded=is_grounded(violations), violations=violations)
 
 

@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, use_color, err, exit_code, load_cases, input_paths, run_with_progress, make_settings
+from .cli_common import ConfigFile, Example, Files, Model, Structured, MaxTokens, use_color, err, exit_code, load_cases, input_paths, refuse_empty_paths, run_with_progress, make_settings
 from .errors import BAD_INPUT, INTERNAL, INTERRUPTED, OK, CnapsError, ConfigError, InputError, exit_codes_help
 
 class _Commands(TyperGroup):
@@ -49,6 +49,7 @@ class _Commands(TyperGroup):
                 target = getattr(importlib.import_module(module, __package__), attribute)
             command = typer.main.get_command(target)
             command.name = cmd_name
+            refuse_empty_paths(command)
             self.commands[cmd_name] = command
         return self.commands.get(cmd_name)
 
@@ -145,6 +146,12 @@ def check(
         raise InputError("PROMPT and ANSWER cannot both be `-` (stdin); give one of them as a file")
     if prompt_file.startswith("example:"):
         prompt_file = input_paths([prompt_file])[0]
+    for label, given, instead in (
+        ("PROMPT", prompt_file, "give one prompt file and its answer, or a .jsonl of {prompt, answer} pairs"),
+        ("ANSWER", answer_file, "give the file holding the answer to check"),
+    ):
+        if given is not None and given != "-" and os.path.isdir(given):  # `check` reads one of each: name which one
+            raise InputError(f"{label} is a directory, not {'a prompt' if label == 'PROMPT' else 'an answer'} file; {instead}", path=given)
     if answer_file is None:
         if not prompt_file.endswith(".jsonl"):
             raise InputError("give an answer file too, or a .jsonl of {prompt, answer} pairs", path=prompt_file)

@@ -8,11 +8,12 @@ everything heavier is imported inside the function that needs it. No
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional
 
+import click
 import typer
 
-from .errors import BAD_INPUT, INTERRUPTED, NO_RECORDING, NOT_GROUNDED, OK, SERVER, InputError
+from .errors import BAD_INPUT, INTERRUPTED, NO_RECORDING, NOT_GROUNDED, OK, SERVER, ConfigError, InputError
 
 Files = Annotated[
     Optional[list[str]],
@@ -32,6 +33,36 @@ Structured = Annotated[Optional[str], typer.Option("--structured", metavar="MODE
 ConfigFile = Annotated[
     Optional[Path], typer.Option("--config", metavar="FILE", help="pyproject.toml holding [tool.cnaps-llm] (default: ./pyproject.toml if there is one).")
 ]
+
+
+# what a parameter naming a file or folder is shown as (a click path type says so too)
+PATH_METAVARS = frozenset({"FILE", "FILE...", "DATASET...", "DIR", "RUN.json", "PROMPT", "ANSWER"})
+_WANTED = {"DIR": "a folder (`.` for the current one)", "FILE...": "a file or folder", "DATASET...": "a file or folder"}
+
+
+def refuse_empty_paths(command: Any) -> None:
+    """Make every path parameter of a click ``command`` (and of its subcommands) refuse an
+    empty value: ``Path("")`` is ``.``, so `-o ""` (an unset variable) would quietly write
+    into the current folder and `parse ""` read it. A usage error (exit 2, one line) naming
+    the parameter, raised before the command runs; `.` and `-` are still paths."""
+    for param in command.params:
+        if param.metavar in PATH_METAVARS or isinstance(param.type, click.Path):
+            param.type_cast_value = _not_empty(param, param.type_cast_value)
+    for sub in getattr(command, "commands", {}).values():
+        refuse_empty_paths(sub)
+
+
+def _not_empty(param: Any, cast: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    long = [o for o in param.opts if o.startswith("--")]
+    label = long[0] if long and param.param_type_name == "option" else (param.metavar or param.name).removesuffix("...")
+    wanted = _WANTED.get(param.metavar, "a file")
+
+    def checked(ctx: Any, value: Any) -> Any:
+        if any(v == "" for v in (value if isinstance(value, (list, tuple)) else (value,))):
+            raise ConfigError(f"{label} was given an empty path; give {wanted}")
+        return cast(ctx, value)
+
+    return checked
 
 
 def err(message: str) -> None:

@@ -136,7 +136,7 @@ def test_sources_over_the_limit_in_json_are_counted_before_reading_them(tmp_path
 def test_directory_given_as_jsonl_is_a_clear_error(tmp_path: Path) -> None:
     d = tmp_path / "set.jsonl"
     os.mkdir(d)
-    assert [str(e) for e in iter_cases(d)] == [f"{d}: is a directory; pass the prompt files inside it"]
+    assert [str(e) for e in iter_cases(d)] == [f"{d}: is a directory, not a prompt file; pass prompt files (.txt, .md, .json, .jsonl) or a folder holding some"]
 
 
 def test_path_with_a_nul_is_an_input_error() -> None:

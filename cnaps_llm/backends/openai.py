@@ -8,12 +8,20 @@ response body, an error's included, is read with a size bound on its decoded byt
 (a gzip bomb is cut off like a 50 MB reply) and a deadline, and checked field by
 field, every string redacted: whatever a server sends, the result is a ``Completion``
 or a one-line ``BackendError``. The HTTP client is closed inside the run's loop.
+
+Redirects stay on the configured server (``keep_to_origin``): one to the same scheme,
+host and port is followed (a proxy moving a path); one anywhere else is refused before
+anything is sent there, since the request would carry the API key (httpx keeps it on an
+http-to-https hop) and the prompt (kept by 307 and 308) to a host the user never named.
+It ends the call as a server failure naming only where it pointed (scheme, host, port);
+the address to use is the user's to set in OPENAI_BASE_URL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+import inspect
 import ipaddress
 import json
 import math
@@ -52,6 +60,43 @@ class _Refused(Exception):
 
 class _TooLarge(_Refused):
     pass
+
+
+class OffOrigin(_Refused):
+    """A redirect to another scheme, host or port, refused before anything was sent there."""
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: Any) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of an httpx URL, the port filled in when the URL leaves it out."""
+    scheme = str(url.scheme).lower()
+    return scheme, str(url.host).lower(), url.port or _DEFAULT_PORTS.get(scheme)
+
+
+def keep_to_origin(http: Any, base_url: Any, redactor: Redactor) -> None:
+    """Make the HTTP client ``http`` refuse, before it is sent, any request to an origin other
+    than ``base_url``'s: what a redirect to another scheme, host or port would send (the
+    request hook runs for every hop of a redirect, before its request leaves)."""
+    home = _origin(base_url)
+
+    def check(request: Any) -> None:
+        there = _origin(request.url)
+        if there != home:
+            scheme, host, port = there
+            where = redactor.clip(_CONTROLS.sub(" ", f"{scheme}://{host}:{port}"), 200)  # never the path, query or userinfo
+            raise OffOrigin(
+                f"the server redirected the request to {where}, another scheme, host or port; not followed, so the "
+                "API key and the prompt went nowhere else: if that is the server's address, set OPENAI_BASE_URL to it"
+            )
+
+    async def acheck(request: Any) -> None:
+        check(request)
+
+    hook = acheck if inspect.iscoroutinefunction(http.send) else check
+    hooks = http.event_hooks
+    http.event_hooks = {"request": [*hooks.get("request", []), hook], "response": list(hooks.get("response", []))}
 
 
 def _capped_client(limit: int, timeout: float) -> Any:
@@ -152,6 +197,10 @@ def body_text(exc: openai.APIStatusError) -> str:
     return _CONTROLS.sub(" ", text)
 
 
+def _redirect_loop(exc: BaseException) -> bool:
+    return type(exc.__cause__).__name__ == "TooManyRedirects"
+
+
 def _format_rejected(exc: BaseException) -> bool:
     return isinstance(exc, openai.APIStatusError) and exc.status_code in (400, 422, 500) and bool(_FORMAT_WORDS.search(body_text(exc)))
 
@@ -222,10 +271,11 @@ class OpenAIBackend:
         key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else PLACEHOLDER_KEY
         self.redactor = Redactor([key if key != PLACEHOLDER_KEY else None, *url_secrets(settings.openai_base_url)])
         cap = HTTP_SLACK * max(MIN_REPLY_BYTES, 10 * 4 * settings.max_output_tokens)
+        http = _capped_client(cap, settings.timeout)
         self.client = openai.AsyncOpenAI(
-            api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0,
-            http_client=_capped_client(cap, settings.timeout),
+            api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0, http_client=http,
         )
+        keep_to_origin(http, self.client.base_url, self.redactor)
         self.throttle = throttle or Throttle(settings.rpm, settings.tpm, max_pause=settings.max_retry_wait)
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
         self.local = is_local(settings.openai_base_url)
@@ -246,7 +296,8 @@ class OpenAIBackend:
             # a local or busy server goes on computing an abandoned request: one retry at most
             return timeouts <= 1 or not (self.local or self.busy)
         if isinstance(exc, openai.APIConnectionError):
-            return self.unreachable is None
+            # a refused redirect (an SDK that wraps what a hook raises) or a redirect loop: the same again
+            return self.unreachable is None and not isinstance(exc.__cause__, _Refused) and not _redirect_loop(exc)
         if isinstance(exc, openai.RateLimitError):
             return True
         if isinstance(exc, openai.APIStatusError):
@@ -301,8 +352,12 @@ class OpenAIBackend:
             tries = f"{timeouts} time(s)" + (" (a local or busy server is retried once at most)" if self.local or self.busy else "")
             raise CallFailed(f"the server did not answer within {self.settings.timeout:g} s, {tries}; raise CNAPS_TIMEOUT or check the server") from None
         except openai.APIConnectionError as exc:
-            self.unreachable = self.settings.server
             cause = exc.__cause__
+            if isinstance(cause, _Refused):
+                raise CallFailed(str(cause)) from None
+            if _redirect_loop(exc):
+                raise CallFailed(f"{self.settings.server} redirected the request too many times (a redirect loop); check OPENAI_BASE_URL and the server") from None
+            self.unreachable = self.settings.server
             if type(cause).__name__ in ("RemoteProtocolError", "LocalProtocolError"):  # connected, but the reply is not HTTP
                 said = self.redactor.clip(_CONTROLS.sub(" ", str(cause)), 200).strip() or type(cause).__name__
                 raise CallFailed(f"{self.settings.server} broke off or sent a reply that is not valid HTTP ({said}); check the server") from None

@@ -6,7 +6,9 @@ imported only by the batch commands. Every call is retried on transient faults (
 with the SDK's own retries off. The two calls that create something (an upload, a
 batch) look for what an earlier try may have created before trying again, so a lost
 reply never makes a second batch. Downloads land under their final name only when
-complete. Every failure is a one-line ``BackendError``.
+complete. Every failure is a one-line ``BackendError``. Redirects stay on the configured
+server, as for ``backends/openai.py`` (``keep_to_origin``): one elsewhere is refused
+before anything is sent there.
 """
 
 from __future__ import annotations
@@ -21,14 +23,26 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from ..batchapi import BatchInfo
+from .. import batchlines
 from ..batchlines import ENDPOINT
 from ..errors import BackendError, CallFailed, ConfigError
 from ..redact import Redactor
 from ..settings import Settings
-from .openai import PLACEHOLDER_KEY, body_text, retry_after
+from .openai import PLACEHOLDER_KEY, OffOrigin, body_text, keep_to_origin, retry_after
 
 T = TypeVar("T")
 CLOCK_SKEW = 600  # seconds: how much older than our call a provider's timestamp may look
+
+
+class _Http(openai.DefaultHttpxClient):  # type: ignore[misc, valid-type]
+    """The SDK's default HTTP client, closed when collected as the one the SDK makes is."""
+
+    def __del__(self) -> None:
+        try:
+            if not self.is_closed:
+                self.close()
+        except Exception:  # at interpreter exit, whatever is half torn down
+            pass
 
 
 def _info(batch: Any) -> BatchInfo:
@@ -50,7 +64,9 @@ class OpenAIBatchEngine:
         password = urlsplit(settings.openai_base_url).password if settings.openai_base_url else None
         self.redactor = Redactor([key if key != PLACEHOLDER_KEY else None, password])
         self.settings = settings
-        self.client = openai.OpenAI(api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0)
+        http = _Http(timeout=settings.timeout)
+        self.client = openai.OpenAI(api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0, http_client=http)
+        keep_to_origin(http, self.client.base_url, self.redactor)
         self._backoff = wait_exponential_jitter(multiplier=0.5, max=settings.max_retry_wait, jitter=0.5)
 
     # ------------------------------------------------------------------ retries and errors
@@ -58,6 +74,8 @@ class OpenAIBatchEngine:
     @staticmethod
     def _transient(exc: BaseException) -> bool:
         # subclass-first: a timeout is a connection error, a 429 a status error
+        if isinstance(exc, openai.APIConnectionError) and isinstance(exc.__cause__, OffOrigin):
+            return False  # an SDK that wraps what a hook raises: the same redirect again
         if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError)):
             return True
         return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409) or exc.status_code >= 500)
@@ -84,9 +102,13 @@ class OpenAIBatchEngine:
                     return fn()
         except openai.APIStatusError as exc:
             raise self._status_error(what, exc) from None
+        except OffOrigin as exc:
+            raise CallFailed(f"{what}: {exc}") from None
         except openai.APITimeoutError:
             raise CallFailed(f"the Batch API did not answer ({what}) within {self.settings.timeout:g} s; raise CNAPS_TIMEOUT or try again later") from None
-        except openai.APIConnectionError:
+        except openai.APIConnectionError as exc:
+            if isinstance(exc.__cause__, OffOrigin):
+                raise CallFailed(f"{what}: {exc.__cause__}") from None
             raise CallFailed(f"cannot connect to {self.settings.server} ({what}); check OPENAI_BASE_URL and the network, then rerun") from None
         except (openai.OpenAIError, ValueError) as exc:
             raise CallFailed(self.redactor.redact(f"the Batch API's reply could not be read ({what}: {type(exc).__name__}: {str(exc)[:200]})")) from None
@@ -125,12 +147,19 @@ class OpenAIBatchEngine:
         return self._call(f"uploading {name}", send, lambda: self.find_file(name, since))
 
     def download(self, file_id: str, dest: Path) -> None:
+        """The file, as far as ``batchlines.MAX_FILE_BYTES`` and a byte more (so its reader
+        sees it was larger): the rest is never read, and a server cannot fill the disk."""
         tmp = dest.with_name(dest.name + ".part")
 
         def fetch() -> None:
+            limit = batchlines.MAX_FILE_BYTES + 1
+            size = 0
             with self.client.files.with_streaming_response.content(file_id) as response, open(tmp, "wb") as fh:
                 for chunk in response.iter_bytes():
-                    fh.write(chunk)
+                    fh.write(chunk[: limit - size])
+                    size += len(chunk)
+                    if size >= limit:
+                        break
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, dest)

@@ -63,15 +63,22 @@ def _mb(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MB"
 
 
-def _read_error(name: str, exc: OSError) -> InputError:
+# what to give instead of a directory, by what the file was to hold
+_NOT_A_FOLDER = {
+    "prompt": "is a directory, not a prompt file; pass prompt files (.txt, .md, .json, .jsonl) or a folder holding some",
+    "answer": "is a directory, not an answer file; give the file holding the answer",
+}
+
+
+def _read_error(name: str, exc: OSError, what: str = "prompt") -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError("file not found; check the path", path=name)
     if isinstance(exc, IsADirectoryError):
-        return InputError("is a directory; pass the prompt files inside it", path=name)
+        return InputError(_NOT_A_FOLDER[what], path=name)
     return InputError(f"cannot read file ({exc.strerror}); check its permissions", path=name)
 
 
-def _open(name: str) -> BinaryIO:
+def _open(name: str, what: str = "prompt") -> BinaryIO:
     """The file to read, opened without waiting: a named pipe that no one writes to reads
     as empty (and is reported so) instead of blocking ``open`` for ever, while a pipe that
     is written to (``<(cmd)`` in a shell) reads as usual."""
@@ -82,14 +89,15 @@ def _open(name: str) -> BinaryIO:
         os.set_blocking(fd, True)  # reads of a pipe with a writer wait for its data
         return os.fdopen(fd, "rb")  # the caller closes it
     except OSError as exc:
-        raise _read_error(name, exc) from None
+        raise _read_error(name, exc, what) from None
     except ValueError:  # a NUL in the path: only a caller in Python can pass one
         raise InputError("the path holds a NUL character; check it", path=name.replace("\0", "\\0")) from None
 
 
-def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
-    """Read a UTF-8 file (``-`` is stdin) and normalise it, or raise ``InputError``."""
-    return normalise(read_decoded(path, limit=limit))
+def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES, what: str = "prompt") -> str:
+    """Read a UTF-8 file (``-`` is stdin) and normalise it, or raise ``InputError``; ``what``
+    the file is to hold (``prompt`` or ``answer``) says what to give instead of a directory."""
+    return normalise(read_decoded(path, limit=limit, what=what))
 
 
 def read_bounded(path: str | Path, *, limit: int) -> bytes:
@@ -107,14 +115,14 @@ def read_bounded(path: str | Path, *, limit: int) -> bytes:
         return fh.read(limit + 1)
 
 
-def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES, what: str = "prompt") -> str:
     """Read a UTF-8 file (``-`` is stdin) as it is, not normalised, or raise ``InputError``."""
     name = str(path)
-    fh = _open(name)
+    fh = _open(name, what)
     try:
         data = fh.read(limit + 1)
     except OSError as exc:
-        raise _read_error(name, exc) from None
+        raise _read_error(name, exc, what) from None
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()

@@ -39,7 +39,7 @@ def test_an_empty_folder_is_an_error_not_an_empty_success(run_cli, tmp_path: Pat
     for command in ("parse", "generate"):
         res = run_cli(command, empty)
         assert (res.code, res.out) == (BAD_INPUT, ""), (command, res.err)
-        assert res.err == f"cnaps-llm: {empty}: is a directory; pass the prompt files inside it\n"
+        assert res.err == f"cnaps-llm: {empty}: is a directory, not a prompt file; pass prompt files (.txt, .md, .json, .jsonl) or a folder holding some\n"
 
 
 # --------------------------------------------------------------------------- where answers go

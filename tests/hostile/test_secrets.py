@@ -131,5 +131,5 @@ def test_a_redirect_to_another_host_never_carries_the_key(run_cli, env, tmp_path
         srv.default = Reply(status=307, headers={"location": elsewhere.base_url + "/chat/completions"}, body="{}")
         res = run_cli("generate", SEEDS["003"], "--cache", "off", "--base-url", srv.base_url, "--structured", "json_object")
         assert KEY in {k.lower(): v for k, v in srv.headers[0].items()}["authorization"]
-        assert elsewhere.headers and not [h for h in elsewhere.headers if leaks(str(h))]
+        assert elsewhere.headers == []  # not followed at all: the prompt stays home too (tests/hostile/test_round2d.py)
     assert "Traceback" not in res.err and not leaks(res.out + res.err)
