@@ -1,0 +1,54 @@
+"""Claims in the forms a sixth held-out set showed were missed: absolutes and promises
+("never smears", "blends seamlessly", "stays accurate even at night", "well enough to"),
+superlatives and verdicts ("the strongest of the three", "the clear winner"), speed and
+hardware ("in milliseconds on a GPU", "fast enough for a live feed"), and a claim whose
+only hedge is in a consequence after it ("…, so it could…"). Each caught form has a
+sound twin that passes: an honest gap statement, a hedge, or what the summary gives.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+from cnaps_llm.models import Case, Source
+
+CASE = Case(
+    id="heldout6",
+    question="My scanned concert tickets are faded and blurry. Which model can make the printing legible again?",
+    sources=[
+        Source(id="R1", role="recommended", name="Restoration-InkFix-Scan", paper_url="https://arxiv.org/pdf/2411.05512",
+               summary="InkFix restores faded print in scanned documents. It keeps thin strokes sharp even in "
+                       "low-contrast scans and outperforms earlier restorers on receipts."),
+        Source(id="R2", role="recommended", name="Deblur-SteadyCam-Large"),
+        Source(id="R3", role="recommended", name="Txt2Img-StableDiffusionV1-PaperDream"),
+    ],
+)
+
+
+def claims(text: str) -> list[str]:
+    return [v.text for v in check(text, CASE, kinds=("claim",))]
+
+
+# --------------------------------------------------------------------------- absolutes and promises
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("SteadyCam never leaves ringing around the letters.",
+         "SteadyCam's entry never mentions ringing around the letters."),
+        ("SteadyCam removes the shake flawlessly on glossy paper.",
+         "SteadyCam might not remove the shake on glossy paper."),
+        ("- SteadyCam: sharpens the barcode reliably on every ticket.",
+         "- SteadyCam: whether it sharpens the barcode on every ticket is unknown."),
+        ("PaperDream stays convincing even at poster size.",
+         "InkFix keeps thin strokes sharp even in low-contrast scans, according to its summary."),
+        ("SteadyCam recovers enough detail to read the seat numbers, even with heavy motion.",
+         "SteadyCam may recover enough detail to read the seat numbers, even with heavy motion."),
+        ("PaperDream understands ticket layouts well enough to redraw them.",
+         "PaperDream is a text-to-image checkpoint; none of the sources says it can redraw a ticket."),
+    ],
+)
+def test_absolutes_and_promises(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
