@@ -52,3 +52,30 @@ def claims(text: str) -> list[str]:
 def test_absolutes_and_promises(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- a hedge only in a consequence
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("SteadyCam is the fastest of the three on tickets, so it could run first.",
+         "SteadyCam might be the fastest of the three on tickets, so it could run first."),
+        ("PaperDream excels at ornate borders, which means it may redraw the frame well.",
+         "PaperDream may excel at ornate borders, which means it may redraw the frame well."),
+    ],
+)
+def test_a_hedge_in_a_consequence_leaves_the_claim(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "InkFix outperforms earlier restorers on receipts, so it could suit tickets too.",  # its summary says so
+        "If the tickets are torn, SteadyCam is not enough, so a manual fix may be needed.",
+    ],
+)
+def test_a_consequence_after_a_grounded_or_hedged_clause_passes(sound: str) -> None:
+    assert not claims(sound)

@@ -165,6 +165,9 @@ them")."""
     return in_gap_statement(piece, start - cut, end - cut)
 
 
+# ", so it could …", ", which means …": a consequence after a claim; a hedge in it hedges the consequence only
+_CONSEQUENCE = patterns.compile(r",\s+(?:so|which\s+means|meaning|making)\s")
+
 _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
 
@@ -305,7 +308,12 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         us, ue = unit_at(text, start)
         if us not in hedges:
             hedges[us] = hedge_reading(words, us + 1, ue + 1)
-        if hedges[us] == 2 or (hedges[us] == 1 and _negated(text, us, ue, start, end)):
+        reading = hedges[us]
+        if reading == 2:  # "X is the strongest at crowds, so it could …": a hedge only in what follows from it
+            then = _CONSEQUENCE.search(text, end, ue)
+            if then is not None:
+                reading = hedge_reading(words, us + 1, then.start() + 1)
+        if reading == 2 or (reading == 1 and _negated(text, us, ue, start, end)):
             continue
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
         if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
