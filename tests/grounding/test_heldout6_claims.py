@@ -79,3 +79,45 @@ def test_a_hedge_in_a_consequence_leaves_the_claim(wrong: str, sound: str) -> No
 )
 def test_a_consequence_after_a_grounded_or_hedged_clause_passes(sound: str) -> None:
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- verdicts and superlatives
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("PaperDream is the best checkpoint for poster-style reprints.",
+         "PaperDream is a text-to-image checkpoint; the prompt does not say it can reprint a ticket."),
+        ("SteadyCam is the strongest of the three on smudged ink.",
+         "None of the three is said to be strongest on smudged ink."),
+        ("For faded tickets, SteadyCam is the clear winner.",
+         "For faded tickets, InkFix restores faded print, as its summary says."),
+        ("SteadyCam is an excellent choice for glossy stubs.",
+         "SteadyCam could be a reasonable choice for glossy stubs, if the blur is from shake."),
+        ("SteadyCam is strong on curved paper.",
+         "SteadyCam is not known to be strong on curved paper."),
+    ],
+)
+def test_verdicts_and_superlatives(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- speed and hardware
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("SteadyCam handles a full scan in 40 milliseconds.",
+         "The sources give no timing for SteadyCam, so its speed is unknown."),
+        ("SteadyCam runs comfortably on a laptop GPU.",
+         "Whether SteadyCam fits on a laptop GPU is not stated."),
+        ("SteadyCam is fast enough for a phone scanner app.",
+         "SteadyCam might be fast enough for a phone scanner app."),
+        ("PaperDream renders a 4K poster without tiling.",
+         "PaperDream may need tiling for a 4K poster."),
+    ],
+)
+def test_speed_and_hardware(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
