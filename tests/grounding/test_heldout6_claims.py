@@ -121,3 +121,27 @@ def test_verdicts_and_superlatives(wrong: str, sound: str) -> None:
 def test_speed_and_hardware(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- what a source is said to do
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("SteadyCam reconstructs torn perforations along the stub.",
+         "InkFix restores faded print in scanned documents."),  # its summary says so
+        ("SteadyCam targets the rolling-shutter wobble of phone scanners.",
+         "SteadyCam brightens the scan rather than targets the rolling-shutter wobble."),
+        ("PaperDream understands venue logos and redraws them.",
+         "PaperDream does not understand venue logos; it only draws from a text prompt."),
+        ("SteadyCam recovers hologram foil that the scanner washed out.",
+         "SteadyCam sharpens rather than recovers hologram foil the scanner washed out."),
+        ("SteadyCam copes with creased thermal paper.",
+         "It is unclear whether SteadyCam copes with creased thermal paper."),
+        ("SteadyCam removes the need for a flatbed rescan.",
+         "None of the models removes the need for a flatbed rescan."),
+    ],
+)
+def test_what_a_source_is_said_to_do(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)

@@ -168,6 +168,9 @@ them")."""
 # ", so it could …", ", which means …": a consequence after a claim; a hedge in it hedges the consequence only
 _CONSEQUENCE = patterns.compile(r",\s+(?:so|which\s+means|meaning|making)\s")
 
+# "… rather than recovers …", "… instead of targets …": what the source is said not to do
+_RATHER = patterns.compile(r"(?:[Rr]ather\s+than|[Ii]nstead\s+of)\s+$")
+
 _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
 
@@ -314,6 +317,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             if then is not None:
                 reading = hedge_reading(words, us + 1, then.start() + 1)
         if reading == 2 or (reading == 1 and _negated(text, us, ue, start, end)):
+            continue
+        if _RATHER.search(text, max(us, start - 16), start):  # "brightens rather than recovers blown regions"
             continue
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
         if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
