@@ -145,3 +145,32 @@ def test_speed_and_hardware(wrong: str, sound: str) -> None:
 def test_what_a_source_is_said_to_do(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- a source called by parts of its name
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("The steady-cam network never blurs serial numbers.",
+         "The steady-cam network is a deblurring model; the prompt says nothing more about it."),
+        ("The paper-dream checkpoint is the best option for reprinting artwork.",
+         "The paper-dream checkpoint could make a new picture from text, if that is wanted."),
+        ("The ink-fix restorer recovers holograms on every ticket.",
+         "The ink-fix restorer restores faded print in scanned documents, as its summary says."),
+    ],
+)
+def test_a_source_called_by_parts_of_its_name(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "The same model never sees the original ticket.",  # no part of a name: about no one source
+        "The final network blends the two scans seamlessly.",
+    ],
+)
+def test_a_description_naming_no_source_is_no_subject(sound: str) -> None:
+    assert not claims(sound)

@@ -192,6 +192,47 @@ def _subject_before(facts: CaseFacts, text: str, us: int, start: int, links: tup
     return before
 
 
+# "the rain-princess network", "the pedestrian gender model", "the L variant": a source
+# called by parts of its name before a noun for a model
+_DESCRIBED = patterns.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+((?:[A-Za-z0-9][\w.]*[\s-]+){1,3}?)"
+    r"(?:model|network|checkpoint|variant|detector|enhancer|classifier|restorer|deblurrer|denoiser|upscaler|"
+    r"estimator|generator|colori[sz]er|harmoni[sz]er)s?\b")
+_NOT_DESCRIBING = frozenset((
+    "same", "final", "base", "main", "core", "first", "second", "third", "other", "chosen", "selected", "next",
+    "previous", "last", "primary", "secondary", "whole", "entire", "original", "generative", "pretrained",
+    "trained", "large", "small", "new", "best", "default", "single", "underlying", "recommended", "provided",
+    "listed", "proposed", "given", "above", "following", "second-stage", "one", "two", "three", "each", "every",
+    "image", "text", "style", "diffusion", "stable", "restoration", "enhancement", "segmentation", "detection",
+    "classification", "generation", "deblurring", "denoising", "inpainting", "dehazing", "super", "resolution",
+))
+
+
+def _described(facts: CaseFacts, text: str, us: int, ue: int) -> set[int]:
+    """The one source a unit's subject describes by parts of its name ("The rain-princess
+    network adds …": ``NST-fast-neural-style-rain-princess``): every word before the noun
+    a part of that source's name alone (a whole part, or inside a part when it has four
+    letters or more), or its words run together one part ("steady-cam" of ``SteadyCam``); and
+    one word at least not one any model may be described by."""
+    m = _DESCRIBED.match(text, us + len(text[us:ue]) - len(text[us:ue].lstrip(" \t*_-#>0123456789.)")))
+    if m is None:
+        return set()
+    words = [w for w in _NAME_PART.split(m.group(1).lower()) if w and w not in plain_words()]
+    if not words or all(w in _NOT_DESCRIBING for w in words):
+        return set()
+    found = set()
+    for i, src in enumerate(facts.sources):
+        name = src.name.lower()
+        parts = set(_NAME_PART.split(name))
+        joined = "".join(words)  # "steady-cam" of "SteadyCam"
+        if all(w in parts or (len(w) >= 4 and w in name) for w in words) or (len(joined) >= 6 and joined in parts):
+            found.add(i)
+    return found if len(found) == 1 else set()
+
+
+_NAME_PART = patterns.compile(r"[^a-z0-9]+")
+
+
 def _workflow_label(text: str, us: int, start: int) -> bool:
     """Whether the bullet at ``us`` is labelled as a workflow role ("- Output: …",
     "**Role:** …"): it says what the answer's design does with a model, not what the model is."""
@@ -326,7 +367,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         carried = not said
         if carried:  # "It …", a bullet under a model's heading: the subject is named before the unit
             if us not in about:
-                about[us] = subject(facts, text, us, ue, links)
+                about[us] = subject(facts, text, us, ue, links) or _described(facts, text, us, ue)
             said = about[us]
             if said and _workflow_label(text, us, start):
                 continue
