@@ -174,3 +174,25 @@ def test_a_source_called_by_parts_of_its_name(wrong: str, sound: str) -> None:
 )
 def test_a_description_naming_no_source_is_no_subject(sound: str) -> None:
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- "it" after a described subject or a bullet
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("The steady-cam network sharpens the scan. It stays legible even at 50 dpi.",
+         "The steady-cam network sharpens the scan. It may not stay legible at 50 dpi."),
+        ("- SteadyCam sharpens the stub.\n- Trained on airline boarding passes, it fixes smudged barcodes.",
+         "- SteadyCam sharpens the stub.\n- Whether it fixes smudged seat numbers is unknown."),
+    ],
+)
+def test_it_after_a_described_subject_or_a_bullet(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+def test_a_labelled_bullet_is_about_its_label() -> None:
+    text = ("- **Branch A:** SteadyCam sharpens the scan.\n"
+            "- **Branch B:** It keeps an untouched copy, preserving it as a clean reference.")
+    assert not claims(text)

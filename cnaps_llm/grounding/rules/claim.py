@@ -39,7 +39,7 @@ from functools import cache, lru_cache
 from .. import patterns
 from ..index import Grounding
 from ..sources import CaseFacts, facts_for, stem, words_of
-from ..statements import subject, unit_at
+from ..statements import _BULLET, _INNER_PRONOUN, _PRONOUN, _one, _previous_unit, subject, unit_at
 from ..tasks import tasks_in
 from ..unclaimed import in_gap_statement
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedge_reading, triggers, words_only
@@ -233,6 +233,33 @@ def _described(facts: CaseFacts, text: str, us: int, ue: int) -> set[int]:
 _NAME_PART = patterns.compile(r"[^a-z0-9]+")
 
 
+def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
+    """The source a unit is about when ``subject`` finds none: the one its own subject
+    describes by parts of its name; for a unit with "it"/"its", the one the sentence
+    before describes ("The pedestrian gender model … It stays accurate …"), or, for a
+    bullet, the one the bullet right above it names at the same depth ("- The INR approach
+    … / - Trained on …, it …")."""
+    found = _described(facts, text, us, ue)
+    if found or not (_PRONOUN.match(text, us, ue) or _INNER_PRONOUN.search(text, us, ue)):
+        return found
+    prev = _previous_unit(text, us)
+    if prev is not None:
+        return _described(facts, text, prev[0], prev[1])
+    ls = text.rfind("\n", 0, us) + 1
+    bullet = _BULLET.match(text, ls)
+    if us != ls or bullet is None or ls < 2:
+        return set()
+    head = text[bullet.end() : ue]
+    if head.startswith(("**", "__")) or ":" in head[:40]:  # "- **Path B:** …": about its own label
+        return set()
+    ps = text.rfind("\n", 0, ls - 1) + 1
+    above = _BULLET.match(text, ps)
+    if above is None or above.group(1) != bullet.group(1):
+        return set()
+    span = (ps, ls - 1)
+    return _one(facts, text, span, facts.about(text, ps, ls - 1, links)) or _described(facts, text, ps, ls - 1)
+
+
 def _workflow_label(text: str, us: int, start: int) -> bool:
     """Whether the bullet at ``us`` is labelled as a workflow role ("- Output: …",
     "**Role:** …"): it says what the answer's design does with a model, not what the model is."""
@@ -367,7 +394,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         carried = not said
         if carried:  # "It …", a bullet under a model's heading: the subject is named before the unit
             if us not in about:
-                about[us] = subject(facts, text, us, ue, links) or _described(facts, text, us, ue)
+                about[us] = subject(facts, text, us, ue, links) or _carried_further(facts, text, us, ue, links)
             said = about[us]
             if said and _workflow_label(text, us, start):
                 continue
