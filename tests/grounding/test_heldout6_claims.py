@@ -196,3 +196,23 @@ def test_a_labelled_bullet_is_about_its_label() -> None:
     text = ("- **Branch A:** SteadyCam sharpens the scan.\n"
             "- **Branch B:** It keeps an untouched copy, preserving it as a clean reference.")
     assert not claims(text)
+
+
+# --------------------------------------------------------------------------- a quality in a verb's object
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("- SteadyCam provides robust stabilisation of handheld ticket photos.",
+         "- SteadyCam provides the deblurred stub to the next step."),
+        ("SteadyCam is best for glossy stubs shot under stage lights.",
+         "Which model is best for glossy stubs is not said in the prompt."),
+        ("SteadyCam is an expert in thermal-paper artefacts.",
+         "None of the models is described as an expert in thermal-paper artefacts."),
+        ("SteadyCam tackles rolling-shutter skew on phone captures.",
+         "SteadyCam does not tackle rolling-shutter skew, as far as the sources say."),
+    ],
+)
+def test_a_quality_in_a_verbs_object(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
