@@ -216,3 +216,21 @@ def test_a_labelled_bullet_is_about_its_label() -> None:
 def test_a_quality_in_a_verbs_object(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- a hedge in a concession or a coordinated predicate
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("While it may miss faint stamps, SteadyCam excels at recovering serial numbers.",
+         "While it may miss faint stamps, SteadyCam might excel at recovering serial numbers."),
+        ("Although the scan might be crooked, SteadyCam is the best option for stubs.",
+         "Although SteadyCam might be the best option, the scan might be crooked."),
+        ("SteadyCam excels at ink bleed and can often rescue torn corners.",
+         "SteadyCam may excel at ink bleed and can often rescue torn corners."),
+    ],
+)
+def test_a_hedge_in_a_concession_or_a_coordinated_predicate(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)

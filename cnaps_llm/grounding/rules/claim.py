@@ -166,7 +166,11 @@ them")."""
 
 
 # ", so it could …", ", which means …": a consequence after a claim; a hedge in it hedges the consequence only
-_CONSEQUENCE = patterns.compile(r",\s+(?:so|which\s+means|meaning|making)\s")
+_CONSEQUENCE = patterns.compile(
+    r",\s+(?:so|which\s+means|meaning|making)\s"
+    r"|\s(?:and|but)\s+(?:it\s+|they\s+)?(?:can|may|might|could|would|should|often|usually|typically|generally)\s")
+# "While it may struggle with noise, it excels at …": a concession leading the unit, to its comma
+_CONCESSION = patterns.compile(r"[\s*_>-]*(?:While|Although|Though|Even\s+though|Whereas)\s[^,.;:]{0,160},\s")
 
 # "… rather than recovers …", "… instead of targets …": what the source is said not to do
 _RATHER = patterns.compile(r"(?:[Rr]ather\s+than|[Ii]nstead\s+of)\s+$")
@@ -380,10 +384,12 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if us not in hedges:
             hedges[us] = hedge_reading(words, us + 1, ue + 1)
         reading = hedges[us]
-        if reading == 2:  # "X is the strongest at crowds, so it could …": a hedge only in what follows from it
+        if reading == 2:  # "X is the strongest at crowds, so it could …": a hedge only in what follows from it,
+            # or in a concession before it ("While it may struggle with noise, it excels at …")
             then = _CONSEQUENCE.search(text, end, ue)
-            if then is not None:
-                reading = hedge_reading(words, us + 1, then.start() + 1)
+            lead = _CONCESSION.match(text, us, start)
+            if then is not None or lead is not None:
+                reading = hedge_reading(words, (lead.end() if lead else us) + 1, (then.start() if then else ue) + 1)
         if reading == 2 or (reading == 1 and _negated(text, us, ue, start, end)):
             continue
         if _RATHER.search(text, max(us, start - 16), start):  # "brightens rather than recovers blown regions"
