@@ -234,3 +234,41 @@ def test_a_quality_in_a_verbs_object(wrong: str, sound: str) -> None:
 def test_a_hedge_in_a_concession_or_a_coordinated_predicate(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- a source called by its role
+
+ROLE_CASE = Case(
+    id="heldout6-roles",
+    question="How many bottles are on the shelf in this photo, and can the picture be made brighter?",
+    sources=[
+        Source(id="R1", role="recommended", name="ObjDet-HuggingFace-acme-shelfnet"),
+        Source(id="R2", role="recommended", name="Enhancement-night-lift"),
+        Source(id="R3", role="recommended", name="Deblur-SteadyCam-Large"),
+        Source(id="R4", role="recommended", name="Deblur-SteadyCam-Small"),
+    ],
+)
+
+
+def role_claims(text: str) -> list[str]:
+    return [v.text for v in check(text, ROLE_CASE, kinds=("claim",))]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("The detector is fast enough for a live camera feed.",
+         "The detector might be fast enough for a live camera feed."),
+        ("The enhancer never clips the bright labels.",
+         "The enhancer brightens the photo; whether it clips the labels is unknown."),
+        ("The detection model counts bottles reliably even behind glass.",
+         "The detection model finds the bottles; its accuracy behind glass is not given."),
+    ],
+)
+def test_a_source_called_by_its_role(wrong: str, sound: str) -> None:
+    assert role_claims(wrong)
+    assert not role_claims(sound)
+
+
+def test_a_role_several_sources_share_names_none() -> None:
+    assert not role_claims("The deblurring model never leaves ringing.")  # two deblurring checkpoints

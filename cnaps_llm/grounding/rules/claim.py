@@ -218,7 +218,14 @@ def _described(facts: CaseFacts, text: str, us: int, ue: int) -> set[int]:
     a part of that source's name alone (a whole part, or inside a part when it has four
     letters or more), or its words run together one part ("steady-cam" of ``SteadyCam``); and
     one word at least not one any model may be described by."""
-    m = _DESCRIBED.match(text, us + len(text[us:ue]) - len(text[us:ue].lstrip(" \t*_-#>0123456789.)")))
+    at = us + len(text[us:ue]) - len(text[us:ue].lstrip(" \t*_-#>0123456789.)"))
+    role = _ROLE.match(text, at)
+    if role is not None:  # "The detector …", "the deblurring model …": the one source of that kind
+        said = " ".join(role.group(1).lower().replace("-", " ").split())
+        kind = _ROLES.get(said.replace("colour", "color").replace("iser", "izer").replace("isation", "ization"))
+        found = {i for i, src in enumerate(facts.sources) if kind and src.name.lower().startswith(kind)}
+        return found if len(found) == 1 else set()
+    m = _DESCRIBED.match(text, at)
     if m is None:
         return set()
     words = [w for w in _NAME_PART.split(m.group(1).lower()) if w and w not in plain_words()]
@@ -235,6 +242,25 @@ def _described(facts: CaseFacts, text: str, us: int, ue: int) -> set[int]:
 
 
 _NAME_PART = patterns.compile(r"[^a-z0-9]+")
+# a model called by its kind, and the first part of the names of that kind ("ObjDet-…")
+_ROLES = {
+    "detector": "objdet", "detection model": "objdet", "object detector": "objdet",
+    "enhancer": "enhancement", "enhancement model": "enhancement",
+    "classifier": "classification", "classification model": "classification",
+    "colorizer": "colorization", "colorization model": "colorization",
+    "harmonizer": "harmonization", "harmonization model": "harmonization",
+    "denoiser": "denoise", "denoising model": "denoise",
+    "deblurrer": "deblur", "deblurring model": "deblur",
+    "inpainter": "inpainting", "inpainting model": "inpainting",
+    "upscaler": "sisr", "super resolution model": "sisr",
+    "pose estimator": "poseestimation", "pose model": "poseestimation",
+    "segmentation model": "segmentation",
+}
+_ROLE = patterns.compile(
+    r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(detector|detection\s+model|object\s+detector|enhancer|enhancement\s+model|"
+    r"classifier|classification\s+model|colou?ri[sz]er|colou?ri[sz]ation\s+model|harmoni[sz]er|harmoni[sz]ation\s+model|"
+    r"denoiser|denoising\s+model|deblurrer|deblurring\s+model|inpainter|inpainting\s+model|upscaler|"
+    r"super[\s-]resolution\s+model|pose\s+estimator|pose\s+model|segmentation\s+model)\b")
 
 
 def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
