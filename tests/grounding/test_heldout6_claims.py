@@ -272,3 +272,23 @@ def test_a_source_called_by_its_role(wrong: str, sound: str) -> None:
 
 def test_a_role_several_sources_share_names_none() -> None:
     assert not role_claims("The deblurring model never leaves ringing.")  # two deblurring checkpoints
+
+
+# --------------------------------------------------------------------------- "if you …" is the user's condition
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("SteadyCam understands ticket layouts well enough to crop them if you give it the full scan.",
+         "SteadyCam might crop the tickets if you give it the full scan."),
+        ("If you need speed, SteadyCam is the fastest of the three.",
+         "If you need speed, none of the sources says which of the three is fastest."),
+    ],
+)
+def test_if_you_is_the_users_condition(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+def test_if_the_input_is_still_a_hedge() -> None:
+    assert not claims("If the stub is glossy, SteadyCam is the best option.")

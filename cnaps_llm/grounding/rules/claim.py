@@ -169,6 +169,8 @@ them")."""
 _CONSEQUENCE = patterns.compile(
     r",\s+(?:so|which\s+means|meaning|making)\s"
     r"|\s(?:and|but)\s+(?:it\s+|they\s+)?(?:can|may|might|could|would|should|often|usually|typically|generally)\s")
+# "if you …": a condition on what the user does, not a hedge of the claim
+_IF_USAGE = patterns.compile(rb" if you ")
 # "While it may struggle with noise, it excels at …": a concession leading the unit, to its comma
 _CONCESSION = patterns.compile(r"[\s*_>-]*(?:While|Although|Though|Even\s+though|Whereas)\s[^,.;:]{0,160},\s")
 
@@ -416,6 +418,11 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             lead = _CONCESSION.match(text, us, start)
             if then is not None or lead is not None:
                 reading = hedge_reading(words, (lead.end() if lead else us) + 1, (then.start() if then else ue) + 1)
+            if reading == 2 and b" if " in words[us : ue + 2]:  # "… if you prompt it with your photo": the user's condition
+                piece = words[us : ue + 2]
+                masked = _IF_USAGE.sub(lambda m: b" " * len(m.group()), piece)
+                if masked != piece:
+                    reading = hedge_reading(words[:us] + masked + words[ue + 2 :], us + 1, ue + 1)
         if reading == 2 or (reading == 1 and _negated(text, us, ue, start, end)):
             continue
         if _RATHER.search(text, max(us, start - 16), start):  # "brightens rather than recovers blown regions"
