@@ -292,3 +292,23 @@ def test_if_you_is_the_users_condition(wrong: str, sound: str) -> None:
 
 def test_if_the_input_is_still_a_hedge() -> None:
     assert not claims("If the stub is glossy, SteadyCam is the best option.")
+
+
+# --------------------------------------------------------------------------- capabilities and offers
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("PaperDream's layout capabilities keep the venue logo crisp.",
+         "PaperDream's capabilities are not described in the prompt."),
+        ("SteadyCam is capable of reading barcodes through smudges.",
+         "SteadyCam may be capable of sharpening barcodes, if the blur is mild."),
+        ("- SteadyCam offers robust stabilisation of phone captures.",
+         "- SteadyCam offers a second, deblurred copy for the merge step."),
+        ("SteadyCam effectively rescues creased stubs.",
+         "Whether SteadyCam effectively rescues creased stubs is unknown."),
+    ],
+)
+def test_capabilities_and_offers(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
