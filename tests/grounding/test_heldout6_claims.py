@@ -307,6 +307,10 @@ def test_if_the_input_is_still_a_hedge() -> None:
          "- SteadyCam offers a second, deblurred copy for the merge step."),
         ("SteadyCam effectively rescues creased stubs.",
          "Whether SteadyCam effectively rescues creased stubs is unknown."),
+        ("SteadyCam contributes razor-sharp perforation edges.",
+         "SteadyCam contributes nothing the sources describe beyond deblurring."),
+        ("SteadyCam delivers gallery-grade reprints.",
+         "SteadyCam may deliver a sharper copy; the prompt gives no quality figures."),
     ],
 )
 def test_capabilities_and_offers(wrong: str, sound: str) -> None:
