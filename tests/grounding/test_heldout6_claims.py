@@ -316,3 +316,19 @@ def test_if_the_input_is_still_a_hedge() -> None:
 def test_capabilities_and_offers(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- a verdict in a workflow-labelled bullet
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("### SteadyCam\n- **Output:** a sharper stub, flawlessly free of ringing",
+         "### SteadyCam\n- **Output:** a sharper stub for the next step"),
+        ("### SteadyCam\n- **Role:** the best option for glossy stubs",
+         "### SteadyCam\n- **Role:** uses motion cues to sharpen the stub"),
+    ],
+)
+def test_a_verdict_in_a_workflow_labelled_bullet(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)

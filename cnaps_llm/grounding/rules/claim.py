@@ -9,7 +9,8 @@ licence ("under a CC BY-NC licence"), a quality ("excels at", "robust to"), a tr
 weakness or result ("struggles with", "won"). A unit that
 names no source before its cue is about the one source named before it: by the sentence
 before when it starts "It"/"This model" (``statements.subject``), by the heading or bold
-label a bullet sits under (not when the bullet is labelled a workflow role, "Output:").
+label a bullet sits under (for a mechanism or trait, not when the bullet is labelled a
+workflow role, "Output:": a verdict there, "the best option", is still a claim).
 A comparison naming several sources is about those of its last clause ("Compared with
 HAIR, SwinIR is superior" is about SwinIR). It is
 grounded when a source it is about says so itself: a comparison when that source's
@@ -435,7 +436,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             if us not in about:
                 about[us] = subject(facts, text, us, ue, links) or _carried_further(facts, text, us, ue, links)
             said = about[us]
-            if said and _workflow_label(text, us, start):
+            if said and kind in ("mechanism", "trait") and _workflow_label(text, us, start):
                 continue
         if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
             continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
