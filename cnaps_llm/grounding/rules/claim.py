@@ -9,7 +9,8 @@ licence ("under a CC BY-NC licence"), a quality ("excels at", "robust to"), a tr
 weakness or result ("struggles with", "won"). A unit that
 names no source before its cue is about the one source named before it: by the sentence
 before when it starts "It"/"This model" (``statements.subject``), by the heading or bold
-label a bullet sits under (not when the bullet is labelled a workflow role, "Output:").
+label a bullet sits under (for a mechanism or trait, not when the bullet is labelled a
+workflow role, "Output:": a verdict there, "the best option", is still a claim).
 A comparison naming several sources is about those of its last clause ("Compared with
 HAIR, SwinIR is superior" is about SwinIR). It is
 grounded when a source it is about says so itself: a comparison when that source's
@@ -39,7 +40,7 @@ from functools import cache, lru_cache
 from .. import patterns
 from ..index import Grounding
 from ..sources import CaseFacts, facts_for, stem, words_of
-from ..statements import subject, unit_at
+from ..statements import _BULLET, _INNER_PRONOUN, _PRONOUN, _one, _previous_unit, subject, unit_at
 from ..tasks import tasks_in
 from ..unclaimed import in_gap_statement
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedge_reading, triggers, words_only
@@ -165,6 +166,18 @@ them")."""
     return in_gap_statement(piece, start - cut, end - cut)
 
 
+# ", so it could …", ", which means …": a consequence after a claim; a hedge in it hedges the consequence only
+_CONSEQUENCE = patterns.compile(
+    r",\s+(?:so|which\s+means|meaning|making)\s"
+    r"|\s(?:and|but)\s+(?:it\s+|they\s+)?(?:can|may|might|could|would|should|often|usually|typically|generally)\s")
+# "if you …": a condition on what the user does, not a hedge of the claim
+_IF_USAGE = patterns.compile(rb" if you ")
+# "While it may struggle with noise, it excels at …": a concession leading the unit, to its comma
+_CONCESSION = patterns.compile(r"[\s*_>-]*(?:While|Although|Though|Even\s+though|Whereas)\s[^,.;:]{0,160},\s")
+
+# "… rather than recovers …", "… instead of targets …": what the source is said not to do
+_RATHER = patterns.compile(r"(?:[Rr]ather\s+than|[Ii]nstead\s+of)\s+$")
+
 _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
 
@@ -184,6 +197,100 @@ def _subject_before(facts: CaseFacts, text: str, us: int, start: int, links: tup
         last = facts.about(text, cut, start, links)
         return last or before
     return before
+
+
+# "the rain-princess network", "the pedestrian gender model", "the L variant": a source
+# called by parts of its name before a noun for a model
+_DESCRIBED = patterns.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+((?:[A-Za-z0-9][\w.]*[\s-]+){1,3}?)"
+    r"(?:model|network|checkpoint|variant|detector|enhancer|classifier|restorer|deblurrer|denoiser|upscaler|"
+    r"estimator|generator|colori[sz]er|harmoni[sz]er)s?\b")
+_NOT_DESCRIBING = frozenset((
+    "same", "final", "base", "main", "core", "first", "second", "third", "other", "chosen", "selected", "next",
+    "previous", "last", "primary", "secondary", "whole", "entire", "original", "generative", "pretrained",
+    "trained", "large", "small", "new", "best", "default", "single", "underlying", "recommended", "provided",
+    "listed", "proposed", "given", "above", "following", "second-stage", "one", "two", "three", "each", "every",
+    "image", "text", "style", "diffusion", "stable", "restoration", "enhancement", "segmentation", "detection",
+    "classification", "generation", "deblurring", "denoising", "inpainting", "dehazing", "super", "resolution",
+))
+
+
+def _described(facts: CaseFacts, text: str, us: int, ue: int) -> set[int]:
+    """The one source a unit's subject describes by parts of its name ("The rain-princess
+    network adds …": ``NST-fast-neural-style-rain-princess``): every word before the noun
+    a part of that source's name alone (a whole part, or inside a part when it has four
+    letters or more), or its words run together one part ("steady-cam" of ``SteadyCam``); and
+    one word at least not one any model may be described by."""
+    at = us + len(text[us:ue]) - len(text[us:ue].lstrip(" \t*_-#>0123456789.)"))
+    role = _ROLE.match(text, at)
+    if role is not None:  # "The detector …", "the deblurring model …": the one source of that kind
+        said = " ".join(role.group(1).lower().replace("-", " ").split())
+        kind = _ROLES.get(said.replace("colour", "color").replace("iser", "izer").replace("isation", "ization"))
+        found = {i for i, src in enumerate(facts.sources) if kind and src.name.lower().startswith(kind)}
+        return found if len(found) == 1 else set()
+    m = _DESCRIBED.match(text, at)
+    if m is None:
+        return set()
+    words = [w for w in _NAME_PART.split(m.group(1).lower()) if w and w not in plain_words()]
+    if not words or all(w in _NOT_DESCRIBING for w in words):
+        return set()
+    found = set()
+    for i, src in enumerate(facts.sources):
+        name = src.name.lower()
+        parts = set(_NAME_PART.split(name))
+        joined = "".join(words)  # "steady-cam" of "SteadyCam"
+        if all(w in parts or (len(w) >= 4 and w in name) for w in words) or (len(joined) >= 6 and joined in parts):
+            found.add(i)
+    return found if len(found) == 1 else set()
+
+
+_NAME_PART = patterns.compile(r"[^a-z0-9]+")
+# a model called by its kind, and the first part of the names of that kind ("ObjDet-…")
+_ROLES = {
+    "detector": "objdet", "detection model": "objdet", "object detector": "objdet",
+    "enhancer": "enhancement", "enhancement model": "enhancement",
+    "classifier": "classification", "classification model": "classification",
+    "colorizer": "colorization", "colorization model": "colorization",
+    "harmonizer": "harmonization", "harmonization model": "harmonization",
+    "denoiser": "denoise", "denoising model": "denoise",
+    "deblurrer": "deblur", "deblurring model": "deblur",
+    "inpainter": "inpainting", "inpainting model": "inpainting",
+    "upscaler": "sisr", "super resolution model": "sisr",
+    "pose estimator": "poseestimation", "pose model": "poseestimation",
+    "segmentation model": "segmentation",
+}
+_ROLE = patterns.compile(
+    r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(detector|detection\s+model|object\s+detector|enhancer|enhancement\s+model|"
+    r"classifier|classification\s+model|colou?ri[sz]er|colou?ri[sz]ation\s+model|harmoni[sz]er|harmoni[sz]ation\s+model|"
+    r"denoiser|denoising\s+model|deblurrer|deblurring\s+model|inpainter|inpainting\s+model|upscaler|"
+    r"super[\s-]resolution\s+model|pose\s+estimator|pose\s+model|segmentation\s+model)\b")
+
+
+def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple[tuple[int, int, str], ...]) -> set[int]:
+    """The source a unit is about when ``subject`` finds none: the one its own subject
+    describes by parts of its name; for a unit with "it"/"its", the one the sentence
+    before describes ("The pedestrian gender model … It stays accurate …"), or, for a
+    bullet, the one the bullet right above it names at the same depth ("- The INR approach
+    … / - Trained on …, it …")."""
+    found = _described(facts, text, us, ue)
+    if found or not (_PRONOUN.match(text, us, ue) or _INNER_PRONOUN.search(text, us, ue)):
+        return found
+    prev = _previous_unit(text, us)
+    if prev is not None:
+        return _described(facts, text, prev[0], prev[1])
+    ls = text.rfind("\n", 0, us) + 1
+    bullet = _BULLET.match(text, ls)
+    if us != ls or bullet is None or ls < 2:
+        return set()
+    head = text[bullet.end() : ue]
+    if head.startswith(("**", "__")) or ":" in head[:40]:  # "- **Path B:** …": about its own label
+        return set()
+    ps = text.rfind("\n", 0, ls - 1) + 1
+    above = _BULLET.match(text, ps)
+    if above is None or above.group(1) != bullet.group(1):
+        return set()
+    span = (ps, ls - 1)
+    return _one(facts, text, span, facts.about(text, ps, ls - 1, links)) or _described(facts, text, ps, ls - 1)
 
 
 def _workflow_label(text: str, us: int, start: int) -> bool:
@@ -305,7 +412,21 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         us, ue = unit_at(text, start)
         if us not in hedges:
             hedges[us] = hedge_reading(words, us + 1, ue + 1)
-        if hedges[us] == 2 or (hedges[us] == 1 and _negated(text, us, ue, start, end)):
+        reading = hedges[us]
+        if reading == 2:  # "X is the strongest at crowds, so it could …": a hedge only in what follows from it,
+            # or in a concession before it ("While it may struggle with noise, it excels at …")
+            then = _CONSEQUENCE.search(text, end, ue)
+            lead = _CONCESSION.match(text, us, start)
+            if then is not None or lead is not None:
+                reading = hedge_reading(words, (lead.end() if lead else us) + 1, (then.start() if then else ue) + 1)
+            if reading == 2 and b" if " in words[us : ue + 2]:  # "… if you prompt it with your photo": the user's condition
+                piece = words[us : ue + 2]
+                masked = _IF_USAGE.sub(lambda m: b" " * len(m.group()), piece)
+                if masked != piece:
+                    reading = hedge_reading(words[:us] + masked + words[ue + 2 :], us + 1, ue + 1)
+        if reading == 2 or (reading == 1 and _negated(text, us, ue, start, end)):
+            continue
+        if _RATHER.search(text, max(us, start - 16), start):  # "brightens rather than recovers blown regions"
             continue
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
         if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
@@ -313,9 +434,9 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         carried = not said
         if carried:  # "It …", a bullet under a model's heading: the subject is named before the unit
             if us not in about:
-                about[us] = subject(facts, text, us, ue, links)
+                about[us] = subject(facts, text, us, ue, links) or _carried_further(facts, text, us, ue, links)
             said = about[us]
-            if said and _workflow_label(text, us, start):
+            if said and kind in ("mechanism", "trait") and _workflow_label(text, us, start):
                 continue
         if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
             continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
