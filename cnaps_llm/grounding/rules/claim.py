@@ -322,6 +322,24 @@ def _quoted_from_source(text: str, start: int, summaries: list[str]) -> bool:
     return False
 
 
+_FOOTNOTE_HEAD = patterns.compile(r"\[\^\d{1,4}\]:")
+
+
+def _in_evidence_quote(text: str, start: int) -> bool:
+    """Whether the cue at ``start`` lies in the quote of an evidence mark of our rendered
+    format: a footnote under the references (``[^2]: Name: “…”``) or an inline ``["…"]``.
+    The quote is the source's words as the draft gives them: the evidence rule checks that
+    they are the source's, and says so once (a claim found in them too would say it twice)."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", start)
+    le = len(text) if le < 0 else le
+    if _FOOTNOTE_HEAD.match(text, ls) is not None:
+        at = text.find("“", ls, start)
+        return at >= 0 and text.find("”", at, start) < 0 and text.find("”", start, le) >= 0
+    at = text.rfind('["', ls, start)
+    return at >= 0 and text.find('"]', at, start) < 0 and text.find('"]', start, le) >= 0
+
+
 _SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
 
 
@@ -407,7 +425,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if quoting:
             if summaries is None:
                 summaries = [" ".join(s.summary.lower().split()) for s in g.case.sources if s.summary] if g.case else []
-            if _quoted_from_source(text, start, summaries):
+            if _quoted_from_source(text, start, summaries) or _in_evidence_quote(text, start):
                 continue
         us, ue = unit_at(text, start)
         if us not in hedges:
