@@ -35,9 +35,11 @@ from . import Finding, Rule, View
 Credit = tuple[int, str, tuple[tuple[str, ...], ...]]  # where the name starts, the name, the token runs that ground it
 
 _NAME = patterns.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w&'’.-]*){0,4}")
-_PERSON = patterns.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
+_PERSON = patterns.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
 _ORG_WORDS = patterns.compile(r"\b(?:University|Institute|Lab|Labs|Laboratory|Academy|College|Research)\b")
 _SURNAME_BEFORE = patterns.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+$")
+# a given name before the surname of "et al." ("Kai Zhang et al."), quoted with it
+_GIVEN_BEFORE = patterns.compile(r"(?<![\w'’.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+$")
 # "developed by X" credits X as author or developer; "(by X", ", by X" and "paper by X" only a person
 _BY_VERBS = frozenset((
     "developed", "created", "proposed", "introduced", "released", "maintained", "published", "authored",
@@ -111,7 +113,7 @@ def _lead_end(text: str, start: int, end: int) -> int | None:
 _HOSTS = ("huggingface", "github", "civitai", "replicate", "kaggle", "arxiv", "paperswithcode", "colab", "googlecolab",
           "modelscope")
 # a list of people: full names or surnames, by commas and "and" ("Zongsheng Yue, Jianyi Wang, Chen Change Loy")
-_WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
+_WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z]\.)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
 _PEOPLE = patterns.compile(rf"{_WHO}(?:,\s+{_WHO})*(?:,?\s+(?:and|&)\s+{_WHO})?(?![\w'’-])")
 _PEOPLE_ITEM = patterns.compile(_WHO)
 # an organisation or person as the subject of a credit verb ("creditverb" trigger): "Adobe Research released
@@ -125,6 +127,13 @@ _CREDIT_COLUMN = frozenset((
     "released by", "trained by", "built by", "maintained by", "published by", "proposed by", "publisher",
 ))
 _BY_WHO = patterns.compile(r"[*_]*:?[*_]*\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
+
+
+# "by the Civitai creator GhostInShell": a hosting site's member, named by their handle
+_HOST_MEMBER = patterns.compile(
+    r"(?:the\s+)?(?i:civitai|hugging\s?face|github)\s+(?i:user|creator|author|member|uploader|account)\s+"
+    r"(?:@)?([A-Za-z][\w.-]*[A-Za-z0-9])(?![\w'’-])"
+)
 
 
 def message(name: str) -> str:
@@ -179,7 +188,11 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         if m is None:
             return []
         stop = end + 1 if text[end : end + 1] == "." else end
-        return [(m.start(), text[m.start() : stop], ((m.group(1).lower(),),))]
+        at = m.start()
+        given = _GIVEN_BEFORE.search(text, max(0, at - 20), at)
+        if given is not None and given.group(1) not in _NOT_NAMES and not _is_model_name(given.group(1), facts):
+            at = given.start(1)
+        return [(at, text[at:stop], ((m.group(1).lower(),),))]
     if kind == "year":
         m = _SURNAMES_BEFORE_YEAR.search(text, max(0, start - 60), start)
         if m is None or _is_model_name(m.group(1), facts):
@@ -215,10 +228,13 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
     who = _BY_WHO.match(text, end).end()  # type: ignore[union-attr]
     if word in _BY_VERBS or _DATED_VERB.search(text, max(0, start - 80), start):
         people_only = False
-    elif word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–"):
+    elif word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–", ")"):
         people_only = True
     else:
         return []
+    member = _HOST_MEMBER.match(text, who)
+    if member is not None and word in _BY_VERBS:  # "trained by the Civitai user epinikion"
+        return [(member.start(1), member.group(1), ((member.group(1).lower(),),))]
     listed = _SURNAMES.match(text, who)
     if listed is not None:  # "by Ahn, Kang and Sohn": every surname
         names = re.findall(r"[A-Z][a-z]+", listed.group())

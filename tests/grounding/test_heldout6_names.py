@@ -1,0 +1,85 @@
+"""Credits, tasks and figures in shapes a sixth held-out set of answers used, each planted
+into a bundled grounded answer (seed 003: SwinIR, HAIR, DreamClear…) and caught, each with
+a sound twin that must pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_heldout_names import case, plant  # noqa: F401 -- the seed 003 case fixture and the planting helper
+
+# --------------------------------------------------------------------------- credits after a work's parenthesis
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("HAIR (arXiv 2024) by Wenbo Tang adapts its weights to each degradation", "Wenbo Tang"),
+        ("DreamClear (2024) by Yuxin Hu curates a privacy-safe dataset", "Yuxin Hu"),
+    ],
+)
+def test_a_person_after_a_parenthesis_is_a_credit(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SwinIR (ICCV 2021 workshop) by Jingyun Liang uses residual Swin blocks",  # the repository's owner
+        "The noisy image is cleaned (step 2) by Denoise SwinIR before the merge",  # a model, not a person
+        "Edges are kept (mostly) by the frequency branch",
+    ],
+)
+def test_a_grounded_or_unnamed_credit_after_a_parenthesis_passes(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- middle initials and given names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("DreamClear, by Peter J. Novak, extends the data pipeline", "Peter J. Novak"),
+        ("HAIR follows Lena Brandt et al. in predicting degradation vectors", "Lena Brandt et al."),
+    ],
+)
+def test_a_middle_initial_or_given_name_is_quoted_with_the_surname(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SwinIR, by Jingyun Liang, was trained on DIV2K",
+        "As Liang et al. report, SwinIR needs fewer parameters",
+        "This follows Liang et al. closely",  # a sentence's first word is no given name
+    ],
+)
+def test_grounded_credits_with_initials_or_et_al_pass(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- a hosting site's member as author
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("HAIR was fine-tuned by the Civitai user darkSushi for portraits", "darkSushi"),
+        ("A merge created by the Hugging Face user lowlight_lab sharpens faces", "lowlight_lab"),
+    ],
+)
+def test_a_hosting_sites_member_is_a_credit(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SwinIR was released by the GitHub user JingyunLiang with its weights",
+        "The checkpoints are shared on Hugging Face by their authors",
+    ],
+)
+def test_a_grounded_or_unnamed_hosting_member_passes(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
