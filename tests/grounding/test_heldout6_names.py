@@ -83,3 +83,34 @@ def test_a_hosting_sites_member_is_a_credit(case, text: str, name: str) -> None:
 )
 def test_a_grounded_or_unnamed_hosting_member_passes(case, text: str) -> None:
     assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- tasks in plain words
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("HAIR can then animate the illustration for a looping banner", "animate the illustration"),
+        ("DreamClear also animates the characters so they wave", "animates the characters"),
+        ("SwinIR can also read the sign text and return it as a string", "read the sign text"),
+        ("HAIR estimates depth for each region before restoring it", "estimates depth"),
+        ("DreamClear predicts the depth of every pixel", "predicts the depth"),
+    ],
+)
+def test_a_plain_word_task_the_input_does_not_support_is_claimed(case, text: str, written: str) -> None:
+    found = plant(case, text, ("task",))
+    assert [k for k, _ in found] == ["task"] and written.lower() in found[0][1].lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "None of the listed models can animate the illustration",
+        "The sign text stays legible after restoration",
+        "No listed model estimates depth, so the layers keep their order",
+        "An animated character in the background is kept as it is",
+    ],
+)
+def test_gap_statements_and_plain_mentions_of_those_tasks_pass(case, text: str) -> None:
+    assert plant(case, text, ("task",)) == []
