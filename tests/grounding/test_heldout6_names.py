@@ -114,3 +114,73 @@ def test_a_plain_word_task_the_input_does_not_support_is_claimed(case, text: str
 )
 def test_gap_statements_and_plain_mentions_of_those_tasks_pass(case, text: str) -> None:
     assert plant(case, text, ("task",)) == []
+
+
+# --------------------------------------------------------------------------- titles, teams, supervisors
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("DreamClear was supervised by Prof. Hana Lindqvist at her lab", "Hana Lindqvist"),
+        ("HAIR builds on work by Dr. Omar Haddad", "Omar Haddad"),
+        ("The Stability AI team trained DreamClear on curated pairs", "Stability AI"),
+    ],
+)
+def test_titles_supervisors_and_an_organisations_team_are_credits(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SwinIR was released by Dr. Jingyun Liang with its weights",
+        "HAIR was supervised by the authors themselves",
+        "Our team trained a small adapter on top of HAIR",
+        "The Restoration team released a demo",  # no listed organisation
+    ],
+)
+def test_grounded_titles_and_unnamed_teams_pass(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- decoding settings, face and sky swaps
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("Decode the captions with a beam size of 7", "beam size of 7"),
+        ("Set max_new_tokens to 40 for short captions", "max_new_tokens to 40"),
+        ("Keep the repetition penalty at 1.3", "repetition penalty at 1.3"),
+    ],
+)
+def test_a_decoding_setting_is_a_figure(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+def test_a_decoding_setting_without_a_value_passes(case) -> None:
+    assert plant(case, "Raise the beam size if captions repeat themselves", ("number",)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("HAIR can then swap the face for a stock one", "swap the face"),
+        ("DreamClear can change the sky to a sunset", "change the sky"),
+    ],
+)
+def test_face_and_sky_swaps_in_plain_words_are_claims(case, text: str, written: str) -> None:
+    found = plant(case, text, ("task",))
+    assert [k for k, _ in found] == ["task"] and written in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "None of the models can swap the face",
+        "The sky changes colour at dusk, which HAIR keeps",
+    ],
+)
+def test_gaps_and_plain_sky_words_pass(case, text: str) -> None:
+    assert plant(case, text, ("task",)) == []

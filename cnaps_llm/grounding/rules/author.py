@@ -46,7 +46,7 @@ _BY_VERBS = frozenset((
     "trained", "built", "designed", "open-sourced", "sourced", "invented", "pioneered", "written",
     "fine-tuned", "tuned", "finetuned", "presented", "posted", "uploaded", "shared", "merged", "made",
     "together", "assembled", "curated", "compiled", "led", "coded", "produced", "co-authored", "coauthored",
-    "co-written", "co-developed", "co-created",
+    "co-written", "co-developed", "co-created", "supervised", "advised", "mentored", "funded", "sponsored",
 ))
 _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
@@ -126,7 +126,10 @@ _CREDIT_COLUMN = frozenset((
     "creator", "creators", "team", "lab", "institution", "affiliation", "organisation", "organization", "origin", "maintainer",
     "released by", "trained by", "built by", "maintained by", "published by", "proposed by", "publisher",
 ))
-_BY_WHO = patterns.compile(r"[*_]*:?[*_]*\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
+_BY_WHO = patterns.compile(
+    r"[*_]*:?[*_]*\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?"
+    r"(?:(?:Prof\.?|Professor|Dr\.?)\s+(?=[A-Z]))?"  # a title before a person: "by Prof. Kyoung Mu Lee"
+)
 
 
 # "by the Civitai creator GhostInShell": a hosting site's member, named by their handle
@@ -283,12 +286,18 @@ def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]], verb
     of A"), before a credit verb ("Adobe Research released …"), and in a table column headed
     "Authors", "Developer" or "Lab"."""
     for start, end in leads:
+        team = _team_credit(text, start, end)
+        if team is not None:
+            yield team
+            continue
         at = _lead_end(text, start, end)
         credit = _people_or_org(text, at, facts) if at is not None else None
         if credit is not None:
             yield credit
     for at, end in verbs:
-        if not _VERB_OBJECT.match(text, end) or not text[text.rfind(" ", 0, at - 1) + 1 : at][:1].isupper():
+        if not _VERB_OBJECT.match(text, end):
+            continue
+        if not text[text.rfind(" ", 0, at - 1) + 1 : at][:1].isupper():
             continue  # the name's last word ends right before the verb, an object after it
         subject = _SUBJECT_NAME.search(text, max(0, at - 80), at - 1)
         if subject is None:
@@ -298,6 +307,31 @@ def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]], verb
             yield named
     if "|" in text:
         yield from _column_credits(text, facts)
+
+
+# a listed organisation's people right before a credit verb: "the Stability AI team trained"
+_TEAM_BEFORE = patterns.compile(
+    r"(?<![\w&'’.-])([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})(?:['’]s)?\s+(?:research\s+)?$"
+)
+_TEAM_WORDS = frozenset(("team", "researchers", "engineers", "scientists", "group", "lab"))
+_TEAM_VERB = patterns.compile(
+    r"\s+(?:has\s+|have\s+|had\s+)?(?:" + "|".join(sorted(_BY_VERBS, key=lambda w: (-len(w), w))) + r")\s+(?:the|a|an|this|it|its|[A-Z])"
+)
+
+
+def _team_credit(text: str, start: int, end: int) -> Credit | None:
+    """A listed organisation's people before a credit verb: "the Stability AI team trained it"."""
+    if text[start:end].lower() not in _TEAM_WORDS or not _TEAM_VERB.match(text, end):
+        return None
+    m = _TEAM_BEFORE.search(text, max(0, start - 60), start)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    for i in range(len(words)):  # "The Stability AI": the longest listed name it ends with
+        name = " ".join(words[i:])
+        if name in organisations():
+            return m.start(1) + m.group(1).rfind(name), name, organisations()[name]
+    return None
 
 
 _SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
