@@ -184,3 +184,31 @@ def test_face_and_sky_swaps_in_plain_words_are_claims(case, text: str, written: 
 )
 def test_gaps_and_plain_sky_words_pass(case, text: str) -> None:
     assert plant(case, text, ("task",)) == []
+
+
+# --------------------------------------------------------------------------- tools written in lower case
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Polish the faces with the codeformer command afterwards", "codeformer"),
+        ("A free desktop route is upscayl with its default model", "upscayl"),
+        ("Mask the rest in photopea before exporting", "photopea"),
+        ("Fix stray pixels by hand in gimp", "gimp"),
+    ],
+)
+def test_a_listed_tool_in_lower_case_is_a_name(case, text: str, name: str) -> None:
+    assert plant(case, text, ("model",)) == [("model", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keep the outputs under results/codeformer/ for review",  # a path's part
+        "Name the file gimp_export.png",
+        "Call iopaint.run only in your own scripts",  # a dotted call
+    ],
+)
+def test_lower_case_tool_words_in_paths_and_code_pass(case, text: str) -> None:
+    assert plant(case, text, ("model",)) == []
