@@ -212,3 +212,30 @@ def test_a_listed_tool_in_lower_case_is_a_name(case, text: str, name: str) -> No
 )
 def test_lower_case_tool_words_in_paths_and_code_pass(case, text: str) -> None:
     assert plant(case, text, ("model",)) == []
+
+
+# --------------------------------------------------------------------------- a person's full name in a possessive
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("DreamClear extends Tomas Varga's diffusion transformer", "Tomas Varga"),
+        ("Then Hana Lindqvist's frequency branch refines the output", "Hana Lindqvist"),
+    ],
+)
+def test_a_full_name_in_a_possessive_is_a_credit(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jingyun Liang's SwinIR is the base of the denoiser",  # the repository's owner
+        "The Swin Transformer's windows are shifted",  # a model's
+        "Each Restoration Module's output is cached",  # the answer's own parts
+        "The Noise Branch's output feeds the merge",
+    ],
+)
+def test_grounded_model_and_module_possessives_pass(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []

@@ -367,6 +367,33 @@ def _column_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
             row = re_ + 1
 
 
+# a person's full name in a possessive, whatever follows: "Kiyeon Kim's multi-scale network"
+_FULL_NAME_OWNS = patterns.compile(
+    r"(?<![\w'’.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,3})['’]s(?![\w'’-])"
+)
+
+
+def _full_name_owners(text: str, facts: CaseFacts) -> Iterator[Credit]:
+    """People named in full in a possessive ("Kiyeon Kim's network"): two or three capitalised
+    words, none a model's, an organisation's or a word that leads a sentence ("Then Kim's")."""
+    for m in _FULL_NAME_OWNS.finditer(text):
+        words = m.group(1).split()
+        while words and (words[0] in _NOT_NAMES or words[0].lower() in _LEADING_WORDS):
+            words = words[1:]
+        if not 2 <= len(words) <= 3:
+            continue
+        name = " ".join(words)
+        if _org(name) is not None or _ORG_WORDS.search(name) or any(_model_like(w, facts) for w in words) or _is_model_name(name, facts):
+            continue
+        yield m.end(1) - len(name), name, ((words[-1].lower(),),)
+
+
+_LEADING_WORDS = frozenset((
+    "then", "next", "finally", "first", "second", "third", "also", "use", "using", "run", "try", "apply", "with", "from",
+    "in", "on", "for", "unlike", "like", "per", "via", "and", "but", "or", "if", "when", "while", "after", "before",
+))
+
+
 def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
     candidates = [facts.sources[i] for i in about] if about else facts.sources
     return any(all(s.has_name_part(t) for t in run) for s in candidates for run in runs if run)
@@ -387,6 +414,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         return
     credits = [c for start, end, kind in trigs for c in _credit(text, start, end, kind, facts)]
     credits += _led_credits(text, facts, leads, verbs)
+    if "'s" in text or "’s" in text:
+        credits += _full_name_owners(text, facts)
     credits.sort(key=lambda c: c[0])
     said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
     for at, name, runs in credits:
