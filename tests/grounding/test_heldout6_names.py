@@ -239,3 +239,32 @@ def test_a_full_name_in_a_possessive_is_a_credit(case, text: str, name: str) -> 
 )
 def test_grounded_model_and_module_possessives_pass(case, text: str) -> None:
     assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- an organisation in parentheses, "comes from"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Outside the list, CodeFormer (Tencent ARC) restores faces", "Tencent ARC"),
+        ("HAIR (Google) adapts its weights to each degradation", "Google"),
+        ("The frequency branch comes from Hana Lindqvist and colleagues", "Hana Lindqvist"),
+    ],
+)
+def test_a_parenthesised_organisation_or_a_comes_from_credit_is_one(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Run it on an RTX 4090 (NVIDIA) card",  # a hardware maker after its number
+        "SwinIR (ICCV 2021) is the denoiser",
+        "The noise comes from Gaussian sampling",
+        "The checkpoint comes from Civitai",  # where it is hosted
+        "Restoration (Stage 2) runs next",
+    ],
+)
+def test_parentheses_and_comes_from_without_a_credit_pass(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []

@@ -88,7 +88,7 @@ _LABEL_COLON = patterns.compile(r"[*_]*\s*:[*_]*\s*[*_]*(?=[A-Z])")
 _AUTHORS_BEFORE = patterns.compile(r"(?<![\w-])(?i:its|the|their|whose|paper's|model's)\s+(?:co-?)?$")
 _AUTHORS_AFTER = patterns.compile(r"(?:\s+(?:are|were|include|included))?\s*[,:(—–]?[*_]*\s+[*_]*(?=[A-Z])")
 _NAME_AFTER = patterns.compile(r"[*_\s]*(?=[A-Z])")
-_FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|work|paper|prior|method|approach|research|model|study|studies"
+_FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|comes|come|came|originates|originated|work|paper|prior|method|approach|research|model|study|studies"
                                r"|code|checkpoint|project)[*_]*\s+$")
 
 
@@ -394,6 +394,19 @@ _LEADING_WORDS = frozenset((
 ))
 
 
+# a listed organisation alone in parentheses right after a name: "GFPGAN (Tencent ARC)"
+_ORG_IN_PARENS = patterns.compile(r"(?<=[\w+])[ \t]+\([ \t]*([A-Z][\w&'’.-]*(?:[ \t]+[A-Z][\w&'’.-]*){0,3})[ \t]*\)")
+
+
+def _parenthesised_orgs(text: str) -> Iterator[Credit]:
+    for m in _ORG_IN_PARENS.finditer(text):
+        name = m.group(1)
+        before = text[text.rfind(" ", 0, m.start()) + 1 : m.start()]
+        # after a name with a capital ("GFPGAN"), not a hardware number ("RTX 4090 (NVIDIA)")
+        if name in organisations() and any(c.isupper() for c in before) and not before.isdigit():
+            yield m.start(1), name, organisations()[name]
+
+
 def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
     candidates = [facts.sources[i] for i in about] if about else facts.sources
     return any(all(s.has_name_part(t) for t in run) for s in candidates for run in runs if run)
@@ -416,6 +429,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     credits += _led_credits(text, facts, leads, verbs)
     if "'s" in text or "’s" in text:
         credits += _full_name_owners(text, facts)
+    if "(" in text:
+        credits += _parenthesised_orgs(text)
     credits.sort(key=lambda c: c[0])
     said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
     for at, name, runs in credits:
