@@ -268,3 +268,23 @@ def test_a_parenthesised_organisation_or_a_comes_from_credit_is_one(case, text: 
 )
 def test_parentheses_and_comes_from_without_a_credit_pass(case, text: str) -> None:
     assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- gap statements a few words longer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For counting people, an additional detector would be needed",
+        "If you later want to change the sky, a sky-replacement model would be required",
+        "To swap the face, a dedicated face model would be necessary",
+    ],
+)
+def test_a_gap_statement_with_its_need_a_few_words_on_passes(case, text: str) -> None:
+    assert plant(case, text, ("task",)) == []
+
+
+def test_a_claim_before_a_need_elsewhere_is_still_one(case) -> None:
+    found = plant(case, "HAIR can also change the sky to a sunset", ("task",))
+    assert [k for k, _ in found] == ["task"]
