@@ -368,24 +368,39 @@ def _column_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
 
 
 # a person's full name in a possessive, whatever follows: "Kiyeon Kim's multi-scale network"
-_FULL_NAME_OWNS = patterns.compile(
-    r"(?<![\w'’.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,3})['’]s(?![\w'’-])"
+# (two to four capitalised words ending right before the "'s")
+_FULL_NAME_BEFORE = patterns.compile(
+    r"(?<![\w'’.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,3})$"
 )
 
 
 def _full_name_owners(text: str, facts: CaseFacts) -> Iterator[Credit]:
     """People named in full in a possessive ("Kiyeon Kim's network"): two or three capitalised
-    words, none a model's, an organisation's or a word that leads a sentence ("Then Kim's")."""
-    for m in _FULL_NAME_OWNS.finditer(text):
-        words = m.group(1).split()
-        while words and (words[0] in _NOT_NAMES or words[0].lower() in _LEADING_WORDS):
-            words = words[1:]
-        if not 2 <= len(words) <= 3:
-            continue
-        name = " ".join(words)
-        if _org(name) is not None or _ORG_WORDS.search(name) or any(_model_like(w, facts) for w in words) or _is_model_name(name, facts):
-            continue
-        yield m.end(1) - len(name), name, ((words[-1].lower(),),)
+    words, none a model's, an organisation's or a word that leads a sentence ("Then Kim's").
+    Read from each "'s" back: most are a lower-case word's ("it's", "the model's")."""
+    for quote in ("'s", "’s"):
+        at = text.find(quote)
+        while at >= 0:
+            after = text[at + 2 : at + 3]
+            word_at = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+            if (not after or not (after.isalnum() or after in "'’-")) and text[word_at : word_at + 1].isupper() and text[at - 1 : at].islower():
+                m = _FULL_NAME_BEFORE.search(text, max(0, at - 80), at)
+                credit = _owner_credit(m, facts) if m is not None else None
+                if credit is not None:
+                    yield credit
+            at = text.find(quote, at + 2)
+
+
+def _owner_credit(m: re.Match[str], facts: CaseFacts) -> Credit | None:
+    words = m.group(1).split()
+    while words and (words[0] in _NOT_NAMES or words[0].lower() in _LEADING_WORDS):
+        words = words[1:]
+    if not 2 <= len(words) <= 3:
+        return None
+    name = " ".join(words)
+    if _org(name) is not None or _ORG_WORDS.search(name) or any(_model_like(w, facts) for w in words) or _is_model_name(name, facts):
+        return None
+    return m.end(1) - len(name), name, ((words[-1].lower(),),)
 
 
 _LEADING_WORDS = frozenset((
@@ -395,16 +410,20 @@ _LEADING_WORDS = frozenset((
 
 
 # a listed organisation alone in parentheses right after a name: "GFPGAN (Tencent ARC)"
-_ORG_IN_PARENS = patterns.compile(r"(?<=[\w+])[ \t]+\([ \t]*([A-Z][\w&'’.-]*(?:[ \t]+[A-Z][\w&'’.-]*){0,3})[ \t]*\)")
+_ORG_IN_PARENS = patterns.compile(r"\([ \t]*([A-Z][\w&'’.-]*(?:[ \t]+[A-Z][\w&'’.-]*){0,3})[ \t]*\)")
 
 
 def _parenthesised_orgs(text: str) -> Iterator[Credit]:
-    for m in _ORG_IN_PARENS.finditer(text):
-        name = m.group(1)
-        before = text[text.rfind(" ", 0, m.start()) + 1 : m.start()]
-        # after a name with a capital ("GFPGAN"), not a hardware number ("RTX 4090 (NVIDIA)")
-        if name in organisations() and any(c.isupper() for c in before) and not before.isdigit():
-            yield m.start(1), name, organisations()[name]
+    at = text.find("(")
+    while at >= 0:
+        m = _ORG_IN_PARENS.match(text, at) if text[at + 1 : at + 2].isupper() else None
+        if m is not None and m.group(1) in organisations() and text[at - 1 : at] in (" ", "\t"):
+            before = text[text.rfind(" ", 0, at - 1) + 1 : at - 1]
+            # after a name with a capital ("GFPGAN"), not a hardware number ("RTX 4090 (NVIDIA)")
+            if before[-1:].isalnum() or before[-1:] == "+":
+                if any(c.isupper() for c in before) and not before.isdigit():
+                    yield m.start(1), m.group(1), organisations()[m.group(1)]
+        at = text.find("(", at + 1)
 
 
 def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
