@@ -288,3 +288,35 @@ def test_a_gap_statement_with_its_need_a_few_words_on_passes(case, text: str) ->
 def test_a_claim_before_a_need_elsewhere_is_still_one(case) -> None:
     found = plant(case, "HAIR can also change the sky to a sunset", ("task",))
     assert [k for k, _ in found] == ["task"]
+
+
+# --------------------------------------------------------------------------- more plain-word tasks
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("HAIR can also replace the grey sky with a sunset", "replace the grey sky"),
+        ("DreamClear can then recognise the guests in every shot", "recognise the guests"),
+        ("SwinIR can also rate how sharp each photo is", "rate how sharp"),
+        ("HAIR also stabilises the shaky footage from the phone", "stabilises the shaky"),
+    ],
+)
+def test_more_plain_word_tasks_are_claims(case, text: str, written: str) -> None:
+    found = plant(case, text, ("task",))
+    assert [k for k, _ in found] == ["task"] and written in found[0][1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "None of the listed models can replace the grey sky",
+        "The guests will recognise the venue in the background",
+        "Check how sharp each result is before printing",
+        "We replace the old blur kernel with the learned one",
+        "Sorting the results into before and after folders makes review easier",
+        "Tag each file by name of the couple",
+    ],
+)
+def test_gaps_and_the_users_own_steps_pass(case, text: str) -> None:
+    assert plant(case, text, ("task",)) == []
