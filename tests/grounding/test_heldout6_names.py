@@ -320,3 +320,16 @@ def test_more_plain_word_tasks_are_claims(case, text: str, written: str) -> None
 )
 def test_gaps_and_the_users_own_steps_pass(case, text: str) -> None:
     assert plant(case, text, ("task",)) == []
+
+
+# --------------------------------------------------------------------------- a venue and its year as one word
+
+
+@pytest.mark.parametrize("text", ["HAIR appeared at CVPR-2023 as a poster", "DreamClear is an ECCV-22 paper"])
+def test_a_venue_joined_to_its_year_is_a_venue_not_a_name(case, text: str) -> None:
+    found = plant(case, text, ("model", "venue"))
+    assert [k for k, _ in found] == ["venue"]
+
+
+def test_a_model_with_a_number_after_a_hyphen_is_still_a_name(case) -> None:
+    assert plant(case, "Try GridNet-2023 for the same job", ("model",)) == [("model", "GridNet-2023")]
