@@ -333,3 +333,27 @@ def test_a_venue_joined_to_its_year_is_a_venue_not_a_name(case, text: str) -> No
 
 def test_a_model_with_a_number_after_a_hyphen_is_still_a_name(case) -> None:
     assert plant(case, "Try GridNet-2023 for the same job", ("model",)) == [("model", "GridNet-2023")]
+
+
+# --------------------------------------------------------------------------- orders of magnitude
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("HAIR is two orders of magnitude faster than iterative solvers", "two orders of magnitude"),
+        ("DreamClear needs an order of magnitude more data than SwinIR", "an order of magnitude"),
+    ],
+)
+def test_orders_of_magnitude_are_a_scale(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+def test_orders_of_magnitude_without_a_count_pass(case) -> None:
+    assert plant(case, "Noise levels can differ by orders of magnitude between cameras", ("number",)) == []
+
+
+def test_an_input_that_gives_orders_of_magnitude_grounds_the_same_scale() -> None:
+    from cnaps_llm.grounding.spelled import multiplier_values
+
+    assert 100.0 in multiplier_values("a method two orders of magnitude faster than diffusion")
