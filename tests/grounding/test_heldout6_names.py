@@ -357,3 +357,29 @@ def test_an_input_that_gives_orders_of_magnitude_grounds_the_same_scale() -> Non
     from cnaps_llm.grounding.spelled import multiplier_values
 
     assert 100.0 in multiplier_values("a method two orders of magnitude faster than diffusion")
+
+
+# --------------------------------------------------------------------------- a short quoted title said to be a paper
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ('HAIR resembles the "Blind Image Restoration" paper in spirit', "Blind Image Restoration"),
+        ('DreamClear extends the paper "Latent Restoration Priors" further', "Latent Restoration Priors"),
+    ],
+)
+def test_a_short_quoted_title_said_to_be_a_paper_is_a_name(case, text: str, title: str) -> None:
+    assert plant(case, text, ("model",)) == [("model", title)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Call the module "Tone Blend Stage" in the diagram',
+        'The "High Resolution Harmonization" step runs last',
+        'The user asked for "Soft Tone Matching" in the flyer',
+    ],
+)
+def test_short_quoted_labels_that_are_not_papers_pass(case, text: str) -> None:
+    assert plant(case, text, ("model",)) == []
