@@ -383,3 +383,7 @@ def test_a_short_quoted_title_said_to_be_a_paper_is_a_name(case, text: str, titl
 )
 def test_short_quoted_labels_that_are_not_papers_pass(case, text: str) -> None:
     assert plant(case, text, ("model",)) == []
+
+
+def test_a_full_name_in_a_possessive_is_one_credit_not_two(case) -> None:
+    assert plant(case, "Credit goes to Anna Maria Rossi's group", ("author",)) == [("author", "Anna Maria Rossi")]

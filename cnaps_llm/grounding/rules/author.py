@@ -451,6 +451,11 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     if "(" in text:
         credits += _parenthesised_orgs(text)
     credits.sort(key=lambda c: c[0])
+    # one name read twice, in full and by its last words ("Chen Change Loy's" and "Change Loy's"): the full one
+    longest: dict[int, int] = {}
+    for at, name, _ in credits:
+        longest[at + len(name)] = max(longest.get(at + len(name), 0), len(name))
+    credits = [c for c in credits if len(c[1]) == longest[c[0] + len(c[1])]]
     said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
     for at, name, runs in credits:
         if (at, name) in said:
