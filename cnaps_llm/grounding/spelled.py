@@ -132,6 +132,7 @@ def multipliers_in(text: str) -> Iterator[tuple[int, int, float, str]]:
                     found[word - lead] = m
                     break
             at = text.find(cue, at + 1)
+    yield from _orders_in(text)
     for _, m in sorted(found.items()):
         kind, word = next((k, w) for k, w in m.groupdict().items() if w)
         low = word.lower()
@@ -157,13 +158,30 @@ _WORD_VALUES = {
 }
 
 
+# "two orders of magnitude faster": a scale of ten to the count ("an order of magnitude": 10)
+_ORDERS = patterns.compile(
+    r"(?<![\w-])(an?|one|two|three|four|five|six|[1-9])[ \t]+orders?[ \t]+of[ \t]+magnitude(?![\w-])", re.IGNORECASE
+)
+_ORDER_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _orders_in(text: str) -> Iterator[tuple[int, int, float, str]]:
+    at = text.find("of magnitude")
+    while at >= 0:
+        m = _ORDERS.search(text, max(0, at - 24), at + 12)
+        if m is not None:
+            count = m.group(1).lower()
+            yield m.start(), m.end(), 10.0 ** (int(count) if count.isdigit() else _ORDER_COUNTS[count]), "scale"
+        at = text.find("of magnitude", at + 12)
+
+
 def multiplier_values(text: str) -> set[float]:
     """The values an input's multiplier and fraction words give, in any shape ("enlarge it
     twice", "half the size"): what grounds an answer's "2x" or "50%" (read loosely, as an
     input is: it only grounds)."""
+    out: set[float] = {v for _, _, v, _ in _orders_in(text)}
     if not any(c in text for c in _MULTIPLIER_CUES):
-        return set()
-    out: set[float] = set()
+        return out
     for m in _MULTIPLIER_WORD.finditer(text):
         low = m.group(1).lower()
         out.update(_WORD_VALUES["quar" if low.startswith("quar") else low[:3]])

@@ -35,6 +35,9 @@ _LINK_WORDS = frozenset(
     "paper papers code repo repository github arxiv pdf project page website site link demo card huggingface "
     "here official implementation weights checkpoint homepage".split()
 )
+# a short quoted title said to be a paper: the "Deep Image Harmonization" paper, the paper "Deep Image Prior"
+_PAPER_AFTER = patterns.compile(r"[ \t]+(?:paper|article|study|work)(?![\w-])")
+_PAPER_BEFORE = patterns.compile(r"(?<![\w-])(?:paper|article|titled|entitled)[ \t]*[,:]?[ \t]*$")
 _CONNECTORS = frozenset("for of with via using in on to from towards and by".split())
 
 
@@ -95,6 +98,8 @@ def titles_in(text: str) -> Iterator[tuple[int, str]]:
                 found.append((m.start(), body, True))
             elif len(words) >= 5 and any(w.lower() in _CONNECTORS for w in words):
                 found.append((m.start(), body, True))
+            elif 3 <= len(words) < 5 and (_PAPER_AFTER.match(text, m.end()) or _PAPER_BEFORE.search(text, max(0, m.start() - 16), m.start() - 1)):
+                found.append((m.start(), body, False))  # the "Deep Image Harmonization" paper: a short title
     if "‘" in text:
         found += [(m.start(1), m.group(1), True) for m in _SINGLE_QUOTED.finditer(text) if _cites(m.group(1))]
     if "**" in text:

@@ -35,16 +35,18 @@ from . import Finding, Rule, View
 Credit = tuple[int, str, tuple[tuple[str, ...], ...]]  # where the name starts, the name, the token runs that ground it
 
 _NAME = patterns.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w&'’.-]*){0,4}")
-_PERSON = patterns.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
+_PERSON = patterns.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
 _ORG_WORDS = patterns.compile(r"\b(?:University|Institute|Lab|Labs|Laboratory|Academy|College|Research)\b")
 _SURNAME_BEFORE = patterns.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+$")
+# a given name before the surname of "et al." ("Kai Zhang et al."), quoted with it
+_GIVEN_BEFORE = patterns.compile(r"(?<![\w'’.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+$")
 # "developed by X" credits X as author or developer; "(by X", ", by X" and "paper by X" only a person
 _BY_VERBS = frozenset((
     "developed", "created", "proposed", "introduced", "released", "maintained", "published", "authored",
     "trained", "built", "designed", "open-sourced", "sourced", "invented", "pioneered", "written",
     "fine-tuned", "tuned", "finetuned", "presented", "posted", "uploaded", "shared", "merged", "made",
     "together", "assembled", "curated", "compiled", "led", "coded", "produced", "co-authored", "coauthored",
-    "co-written", "co-developed", "co-created",
+    "co-written", "co-developed", "co-created", "supervised", "advised", "mentored", "funded", "sponsored",
 ))
 _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
@@ -86,7 +88,7 @@ _LABEL_COLON = patterns.compile(r"[*_]*\s*:[*_]*\s*[*_]*(?=[A-Z])")
 _AUTHORS_BEFORE = patterns.compile(r"(?<![\w-])(?i:its|the|their|whose|paper's|model's)\s+(?:co-?)?$")
 _AUTHORS_AFTER = patterns.compile(r"(?:\s+(?:are|were|include|included))?\s*[,:(—–]?[*_]*\s+[*_]*(?=[A-Z])")
 _NAME_AFTER = patterns.compile(r"[*_\s]*(?=[A-Z])")
-_FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|work|paper|prior|method|approach|research|model|study|studies"
+_FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|comes|come|came|originates|originated|work|paper|prior|method|approach|research|model|study|studies"
                                r"|code|checkpoint|project)[*_]*\s+$")
 
 
@@ -111,7 +113,7 @@ def _lead_end(text: str, start: int, end: int) -> int | None:
 _HOSTS = ("huggingface", "github", "civitai", "replicate", "kaggle", "arxiv", "paperswithcode", "colab", "googlecolab",
           "modelscope")
 # a list of people: full names or surnames, by commas and "and" ("Zongsheng Yue, Jianyi Wang, Chen Change Loy")
-_WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
+_WHO = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z]\.)?(?:\s+(?:van\s+|von\s+|de\s+|Van\s+|Von\s+|De\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}"
 _PEOPLE = patterns.compile(rf"{_WHO}(?:,\s+{_WHO})*(?:,?\s+(?:and|&)\s+{_WHO})?(?![\w'’-])")
 _PEOPLE_ITEM = patterns.compile(_WHO)
 # an organisation or person as the subject of a credit verb ("creditverb" trigger): "Adobe Research released
@@ -124,7 +126,17 @@ _CREDIT_COLUMN = frozenset((
     "creator", "creators", "team", "lab", "institution", "affiliation", "organisation", "organization", "origin", "maintainer",
     "released by", "trained by", "built by", "maintained by", "published by", "proposed by", "publisher",
 ))
-_BY_WHO = patterns.compile(r"[*_]*:?[*_]*\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?")
+_BY_WHO = patterns.compile(
+    r"[*_]*:?[*_]*\s*(?:(?:a|the)\s+)?(?:(?:team|group|researchers|scientists|engineers)\s+(?:at|from|of)\s+)?(?:the\s+)?"
+    r"(?:(?:Prof\.?|Professor|Dr\.?)\s+(?=[A-Z]))?"  # a title before a person: "by Prof. Kyoung Mu Lee"
+)
+
+
+# "by the Civitai creator GhostInShell": a hosting site's member, named by their handle
+_HOST_MEMBER = patterns.compile(
+    r"(?:the\s+)?(?i:civitai|hugging\s?face|github)\s+(?i:user|creator|author|member|uploader|account)\s+"
+    r"(?:@)?([A-Za-z][\w.-]*[A-Za-z0-9])(?![\w'’-])"
+)
 
 
 def message(name: str) -> str:
@@ -179,7 +191,11 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         if m is None:
             return []
         stop = end + 1 if text[end : end + 1] == "." else end
-        return [(m.start(), text[m.start() : stop], ((m.group(1).lower(),),))]
+        at = m.start()
+        given = _GIVEN_BEFORE.search(text, max(0, at - 20), at)
+        if given is not None and given.group(1) not in _NOT_NAMES and not _is_model_name(given.group(1), facts):
+            at = given.start(1)
+        return [(at, text[at:stop], ((m.group(1).lower(),),))]
     if kind == "year":
         m = _SURNAMES_BEFORE_YEAR.search(text, max(0, start - 60), start)
         if m is None or _is_model_name(m.group(1), facts):
@@ -215,10 +231,13 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
     who = _BY_WHO.match(text, end).end()  # type: ignore[union-attr]
     if word in _BY_VERBS or _DATED_VERB.search(text, max(0, start - 80), start):
         people_only = False
-    elif word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–"):
+    elif word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–", ")"):
         people_only = True
     else:
         return []
+    member = _HOST_MEMBER.match(text, who)
+    if member is not None and word in _BY_VERBS:  # "trained by the Civitai user epinikion"
+        return [(member.start(1), member.group(1), ((member.group(1).lower(),),))]
     listed = _SURNAMES.match(text, who)
     if listed is not None:  # "by Ahn, Kang and Sohn": every surname
         names = re.findall(r"[A-Z][a-z]+", listed.group())
@@ -267,12 +286,18 @@ def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]], verb
     of A"), before a credit verb ("Adobe Research released …"), and in a table column headed
     "Authors", "Developer" or "Lab"."""
     for start, end in leads:
+        team = _team_credit(text, start, end)
+        if team is not None:
+            yield team
+            continue
         at = _lead_end(text, start, end)
         credit = _people_or_org(text, at, facts) if at is not None else None
         if credit is not None:
             yield credit
     for at, end in verbs:
-        if not _VERB_OBJECT.match(text, end) or not text[text.rfind(" ", 0, at - 1) + 1 : at][:1].isupper():
+        if not _VERB_OBJECT.match(text, end):
+            continue
+        if not text[text.rfind(" ", 0, at - 1) + 1 : at][:1].isupper():
             continue  # the name's last word ends right before the verb, an object after it
         subject = _SUBJECT_NAME.search(text, max(0, at - 80), at - 1)
         if subject is None:
@@ -282,6 +307,31 @@ def _led_credits(text: str, facts: CaseFacts, leads: list[tuple[int, int]], verb
             yield named
     if "|" in text:
         yield from _column_credits(text, facts)
+
+
+# a listed organisation's people right before a credit verb: "the Stability AI team trained"
+_TEAM_BEFORE = patterns.compile(
+    r"(?<![\w&'’.-])([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})(?:['’]s)?\s+(?:research\s+)?$"
+)
+_TEAM_WORDS = frozenset(("team", "researchers", "engineers", "scientists", "group", "lab"))
+_TEAM_VERB = patterns.compile(
+    r"\s+(?:has\s+|have\s+|had\s+)?(?:" + "|".join(sorted(_BY_VERBS, key=lambda w: (-len(w), w))) + r")\s+(?:the|a|an|this|it|its|[A-Z])"
+)
+
+
+def _team_credit(text: str, start: int, end: int) -> Credit | None:
+    """A listed organisation's people before a credit verb: "the Stability AI team trained it"."""
+    if text[start:end].lower() not in _TEAM_WORDS or not _TEAM_VERB.match(text, end):
+        return None
+    m = _TEAM_BEFORE.search(text, max(0, start - 60), start)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    for i in range(len(words)):  # "The Stability AI": the longest listed name it ends with
+        name = " ".join(words[i:])
+        if name in organisations():
+            return m.start(1) + m.group(1).rfind(name), name, organisations()[name]
+    return None
 
 
 _SEPARATOR = patterns.compile(r"[ \t]*\|[ \t]*:?-{3}")
@@ -317,6 +367,65 @@ def _column_credits(text: str, facts: CaseFacts) -> Iterator[Credit]:
             row = re_ + 1
 
 
+# a person's full name in a possessive, whatever follows: "Kiyeon Kim's multi-scale network"
+# (two to four capitalised words ending right before the "'s")
+_FULL_NAME_BEFORE = patterns.compile(
+    r"(?<![\w'’.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,3})$"
+)
+
+
+def _full_name_owners(text: str, facts: CaseFacts) -> Iterator[Credit]:
+    """People named in full in a possessive ("Kiyeon Kim's network"): two or three capitalised
+    words, none a model's, an organisation's or a word that leads a sentence ("Then Kim's").
+    Read from each "'s" back: most are a lower-case word's ("it's", "the model's")."""
+    for quote in ("'s", "’s"):
+        at = text.find(quote)
+        while at >= 0:
+            after = text[at + 2 : at + 3]
+            word_at = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+            if (not after or not (after.isalnum() or after in "'’-")) and text[word_at : word_at + 1].isupper() and text[at - 1 : at].islower():
+                m = _FULL_NAME_BEFORE.search(text, max(0, at - 80), at)
+                credit = _owner_credit(m, facts) if m is not None else None
+                if credit is not None:
+                    yield credit
+            at = text.find(quote, at + 2)
+
+
+def _owner_credit(m: re.Match[str], facts: CaseFacts) -> Credit | None:
+    words = m.group(1).split()
+    while words and (words[0] in _NOT_NAMES or words[0].lower() in _LEADING_WORDS):
+        words = words[1:]
+    if not 2 <= len(words) <= 3:
+        return None
+    name = " ".join(words)
+    if _org(name) is not None or _ORG_WORDS.search(name) or any(_model_like(w, facts) for w in words) or _is_model_name(name, facts):
+        return None
+    return m.end(1) - len(name), name, ((words[-1].lower(),),)
+
+
+_LEADING_WORDS = frozenset((
+    "then", "next", "finally", "first", "second", "third", "also", "use", "using", "run", "try", "apply", "with", "from",
+    "in", "on", "for", "unlike", "like", "per", "via", "and", "but", "or", "if", "when", "while", "after", "before",
+))
+
+
+# a listed organisation alone in parentheses right after a name: "GFPGAN (Tencent ARC)"
+_ORG_IN_PARENS = patterns.compile(r"\([ \t]*([A-Z][\w&'’.-]*(?:[ \t]+[A-Z][\w&'’.-]*){0,3})[ \t]*\)")
+
+
+def _parenthesised_orgs(text: str) -> Iterator[Credit]:
+    at = text.find("(")
+    while at >= 0:
+        m = _ORG_IN_PARENS.match(text, at) if text[at + 1 : at + 2].isupper() else None
+        if m is not None and m.group(1) in organisations() and text[at - 1 : at] in (" ", "\t"):
+            before = text[text.rfind(" ", 0, at - 1) + 1 : at - 1]
+            # after a name with a capital ("GFPGAN"), not a hardware number ("RTX 4090 (NVIDIA)")
+            if before[-1:].isalnum() or before[-1:] == "+":
+                if any(c.isupper() for c in before) and not before.isdigit():
+                    yield m.start(1), m.group(1), organisations()[m.group(1)]
+        at = text.find("(", at + 1)
+
+
 def _grounded(facts: CaseFacts, about: set[int], runs: tuple[tuple[str, ...], ...]) -> bool:
     candidates = [facts.sources[i] for i in about] if about else facts.sources
     return any(all(s.has_name_part(t) for t in run) for s in candidates for run in runs if run)
@@ -337,7 +446,16 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         return
     credits = [c for start, end, kind in trigs for c in _credit(text, start, end, kind, facts)]
     credits += _led_credits(text, facts, leads, verbs)
+    if "'s" in text or "’s" in text:
+        credits += _full_name_owners(text, facts)
+    if "(" in text:
+        credits += _parenthesised_orgs(text)
     credits.sort(key=lambda c: c[0])
+    # one name read twice, in full and by its last words ("Chen Change Loy's" and "Change Loy's"): the full one
+    longest: dict[int, int] = {}
+    for at, name, _ in credits:
+        longest[at + len(name)] = max(longest.get(at + len(name), 0), len(name))
+    credits = [c for c in credits if len(c[1]) == longest[c[0] + len(c[1])]]
     said: set[tuple[int, str]] = set()  # "X's lab at Y": the possessive and "lab at" both credit X
     for at, name, runs in credits:
         if (at, name) in said:

@@ -15,6 +15,7 @@ from ..names import names_in
 from ..patterns import fence_spans
 from ..phrases import asides_in, expansions_in
 from ..titles import titles_in
+from ..triggers import venues
 from ..words import code_token, declared
 from . import Finding, Rule, View
 
@@ -72,6 +73,12 @@ def _inside_longer(spans: list[tuple[int, int]], offset: int, end: int) -> bool:
     return False
 
 
+def _venue_year(name: str) -> bool:
+    """A venue and its year joined into one word ("CVPR-2023", "ECCV-22"): the venue rule's, no model."""
+    head, _, year = name.rpartition("-")
+    return year.isdigit() and len(year) in (2, 4) and head in venues()
+
+
 def _written_out(text: str, g: Grounding) -> Iterator[tuple[int, str]]:
     yield from expansions_in(text, g.expansions)
     yield from asides_in(text)
@@ -88,6 +95,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     variables: dict[str, bool] = {}  # name -> declared as a variable somewhere in the text
     for offset, name in found:
         if has_name(name):  # most names read are the input's: the one memo look-up first
+            continue
+        if name[-1:].isdigit() and "-" in name and _venue_year(name):
             continue
         end = offset + len(name)
         if (wide and _inside_longer(wide, offset, end)) or code_token(text, offset, name):
