@@ -2,6 +2,8 @@
 architecture or approach, trust and guarantees credited to it ("trusted by", "guarantees",
 "studio-quality", "avoids"), and a design it is said to be built around. Each caught form
 has a sound twin that passes: a hedge, a gap statement, or what the source's summary gives.
+A comparison by a factor ("twice as fast", "three times faster") on a gradable word its
+source never uses is not grounded by a summary that compares on something else.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ CASE = Case(
                        "moire-aware attention block. It avoids colour shifts on halftone dots in our tests."),
         Source(id="R2", role="recommended", name="Descreen-PatternOff-L"),
         Source(id="R3", role="recommended", name="SISR-PosterUp-4x"),
+        Source(id="R4", role="recommended", name="Denoise-QuietScan-S", paper_url="https://arxiv.org/pdf/2412.01234",
+               summary="QuietScan removes scanner noise from poster scans. It outperforms earlier scan denoisers and keeps scans sharper."),
     ],
 )
 
@@ -46,5 +50,21 @@ def claims(text: str) -> list[str]:
     ],
 )
 def test_probe6_forms(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("QuietScan is twice as fast as earlier scan denoisers on poster scans.",
+         "QuietScan is sharper than earlier scan denoisers, its summary says."),
+        ("QuietScan is three times faster than earlier scan denoisers on poster scans.",
+         "QuietScan may be faster than earlier scan denoisers, but the summary only says it is sharper."),
+        ("QuietScan is twice as clean as earlier scan denoisers on poster scans.",
+         "QuietScan gives sharper scans than earlier scan denoisers."),
+    ],
+)
+def test_a_comparison_on_a_degree_the_source_never_names(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
