@@ -60,6 +60,37 @@ def plain_words() -> frozenset[str]:
 
 
 @cache
+def degree_words() -> dict[str, frozenset[str]]:
+    """Each form of a gradable word ("fast", "faster", "fastest") -> the stems of all its forms."""
+    forms: dict[str, frozenset[str]] = {}
+    for g in claim_terms()["gradable"]:
+        last = g[-1]
+        fs = (g, g + "er", g + "est", g + "r", g + "st", g + last + "er", g + last + "est", g[:-1] + "ier", g[:-1] + "iest")
+        stems = frozenset(stem(f) for f in fs)
+        for f in fs:
+            forms.setdefault(f, stems)
+    return forms
+
+
+# a factor ("twice as fast", "three times faster"): a measured comparison on one degree
+_FACTOR = patterns.compile(r"\b(?:twice|half|times|order of magnitude)\b")
+
+
+def _degree_not_given(pools: list[frozenset[str]], cue: str, first: str | None) -> bool:
+    """Whether a comparison by a factor ("twice as fast", "three times faster") is on a
+    gradable word its sources never use: a summary comparing on something else does not
+    give it."""
+    if _FACTOR.search(cue) is None:
+        return False
+    forms = degree_words()
+    for w in (*cue.split(), *((first,) if first else ())):
+        stems = forms.get(w)
+        if stems is not None:
+            return all(p.isdisjoint(stems) for p in pools)
+    return False
+
+
+@cache
 def labels() -> frozenset[str]:
     """Cues only as a label ("Cons: slow", "**Strengths:** sharp"): the word before a colon."""
     return frozenset(claim_terms()["label"])
@@ -126,6 +157,8 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
     if not words:
         return None
     question, pools = facts.question_words, [s.words for s in sources]
+    if kind == "comparison" and _degree_not_given(pools, text[cue_start:cue_end].lower(), clause.split(" ", 1)[0]):
+        return False
     # at least half of them given, one at least by the source itself (the question's words
     # alone say what the user has, not what the model does): stop counting once they are
     need, given, own = len(words), 0, False
