@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
-import click
 import typer
 
 from .errors import BAD_INPUT, INTERRUPTED, NO_RECORDING, NOT_GROUNDED, OK, SERVER, ConfigError, InputError
@@ -46,7 +45,9 @@ def refuse_empty_paths(command: Any) -> None:
     into the current folder and `parse ""` read it. A usage error (exit 2, one line) naming
     the parameter, raised before the command runs; `.` and `-` are still paths."""
     for param in command.params:
-        if param.metavar in PATH_METAVARS or isinstance(param.type, click.Path):
+        # click's path type by its name: typer 0.28 bundles its own click (``typer._click``),
+        # and a user's install has no other (``import click`` failed there at start-up)
+        if param.metavar in PATH_METAVARS or getattr(param.type, "name", None) == "path":
             param.type_cast_value = _not_empty(param, param.type_cast_value)
     for sub in getattr(command, "commands", {}).values():
         refuse_empty_paths(sub)

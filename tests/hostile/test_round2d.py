@@ -212,21 +212,20 @@ def test_the_batch_api_is_not_followed_to_another_host_either(run_cli, fast, mon
 def _path_parameters() -> list[tuple[tuple[str, ...], str, bool]]:
     """(command words and the arguments before it, flag or metavar, is an option) of every
     path parameter of every command, as the root group builds them."""
-    import click
     import typer
 
     from cnaps_llm import cli
     from cnaps_llm.cli_common import PATH_METAVARS
 
     root = typer.main.get_command(cli.app)
-    ctx = click.Context(root)
+    ctx = root.context_class(root)  # typer's own click, not an installed one
     found: list[tuple[tuple[str, ...], str, bool]] = []
 
     def walk(words: tuple[str, ...], command: Any) -> None:
         before: tuple[str, ...] = ()  # a value for each argument ahead of this one
         for param in command.params:
             option = param.param_type_name == "option"
-            if param.metavar in PATH_METAVARS or isinstance(param.type, click.Path):
+            if param.metavar in PATH_METAVARS or getattr(param.type, "name", None) == "path":
                 found.append(((*words, *(() if option else before)), [o for o in param.opts if o.startswith("--")][0] if option else param.metavar, option))
             if not option:
                 before += ("x",)
