@@ -1,0 +1,73 @@
+"""Round 7 of answers the validator was not tuned on, area tasks: plain-word task claims
+whose words no phrase reached — who someone is ("tells you each person's name"), how
+someone feels ("says what mood they are in"), an outline of each object ("draws a mask
+around each"), licence plates blurred, a story or caption written about the picture,
+"any people" removed, "twice as large", "which brand" — beside the twins that must pass:
+a gap statement, the question asking it, a box rather than an outline, a model that is
+twice as large as another.
+
+Each planted claim has a sound twin that differs only in what makes it sound.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+
+from ..test_task_claims import answer, case
+
+NEUTRAL = "How do these models work on my old scans?"
+
+
+def flags(body: str, question: str = NEUTRAL) -> list[str]:
+    return [v.text for v in check(answer(body), case(question)) if v.kind == "task"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "text", "twin"),
+    [
+        ("The restorer also works out who each person is.", "works out who each person is",
+         "None of the listed models works out who each person is; that would need a face recognition model."),
+        ("Finally it tells you their names.", "tells you their names",
+         "Finally it tells you their sizes."),
+        ("It can even guess how the children are feeling.", "guess how the children are feeling",
+         "It can even guess how the children are posed, which the source does not cover."),
+        ("The restorer also predicts the mood of every guest.", "predicts the mood",
+         "The restorer also keeps the mood of every guest's portrait intact."),
+        ("Then it traces a contour around each chair.", "traces a contour around",
+         "Then it keeps a margin around each chair."),
+        ("It also isolates each dancer from the background.", "isolates each dancer from the background",
+         "It also keeps each dancer's colours."),
+        ("Before sharing, it pixelates the number plates.", "pixelates the number plates",
+         "Before sharing, it keeps the number plates readable."),
+        ("The restorer also composes a poem about the harbour.", "composes a poem about",
+         "The restorer also keeps the harbour's colours."),
+        ("It will also remove all the people on the pier.", "remove all the people",
+         "It will also keep all the people on the pier sharp."),
+        ("The restorer then renders the scan twice as big.", "renders the scan twice as big",
+         "The restorer then renders the scan at its own size."),
+    ],
+)
+def test_a_plain_word_task_claim_is_caught(claim: str, text: str, twin: str) -> None:
+    assert flags(claim) == [text]
+    assert flags(twin) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "question"),
+    [
+        ("It also tells you who everyone is.", "Can you tell me who everyone is in this group photo?"),
+        ("It says what mood each person is in.", "What mood is each person in, judging by their faces?"),
+        ("It blurs the licence plates before you post it.", "How can I blur the licence plates before I post my street photo?"),
+    ],
+)
+def test_the_question_asking_it_grounds_the_claim(claim: str, question: str) -> None:
+    assert flags(claim)  # on a neutral question it is a claim …
+    # … and the question in plain words supports it
+    assert flags(claim, question) == [], question
+
+
+def test_a_model_twice_as_large_as_another_is_no_task() -> None:
+    assert flags("The restorer's network is twice as large as the baseline's.") == []
+    assert flags("It draws a box around each chair.") == []
