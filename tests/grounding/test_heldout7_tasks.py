@@ -47,6 +47,22 @@ def flags(body: str, question: str = NEUTRAL) -> list[str]:
          "It will also keep all the people on the pier sharp."),
         ("The restorer then renders the scan twice as big.", "renders the scan twice as big",
          "The restorer then renders the scan at its own size."),
+        ("It also gets rid of the sun flare in the corner.", "gets rid of the sun flare",
+         "It also gets rid of the extra copies of the file."),
+        ("The restorer steadies the shaky footage from the boat.", "steadies the shaky",
+         "The restorer cleans the noise out of the footage from the boat."),
+        ("It turns the frames into a steady video.", "steady video",
+         "It turns the frames into a sharp video, which the source describes."),
+        ("It can put the vase on a new tabletop scene.", "put the vase on a new tabletop",
+         "It can put the vase photo through a second pass."),
+        ("It also spins the teapot around to show its back.", "spins the teapot around to show",
+         "It also keeps the teapot's handle sharp."),
+        ("The restorer can measure how wide the doorway is.", "measure how wide",
+         "The restorer can keep the doorway's edges straight."),
+        ("Then it repaints the fence a darker colour.", "repaints the fence a darker colour",
+         "Then it repaints the scan in the style of the source's examples."),
+        ("It also reads each visitor's name badge.", "reads each visitor's name badge",
+         "It also keeps each visitor's name badge sharp."),
     ],
 )
 def test_a_plain_word_task_claim_is_caught(claim: str, text: str, twin: str) -> None:
@@ -68,6 +84,9 @@ def test_the_question_asking_it_grounds_the_claim(claim: str, question: str) -> 
     assert flags(claim, question) == [], question
 
 
-def test_a_model_twice_as_large_as_another_is_no_task() -> None:
+def test_near_misses_are_no_task() -> None:
     assert flags("The restorer's network is twice as large as the baseline's.") == []
     assert flags("It draws a box around each chair.") == []
+    # camera shake in a still photo is blur, not a shaky video
+    assert flags("It removes motion blur caused by camera shake.") == []
+    assert flags("It tells you how large the model is.") == []
