@@ -112,3 +112,25 @@ def test_near_misses_are_no_task() -> None:
     # camera shake in a still photo is blur, not a shaky video
     assert flags("It removes motion blur caused by camera shake.") == []
     assert flags("It tells you how large the model is.") == []
+
+
+@pytest.mark.parametrize(
+    ("gap", "claim"),
+    [
+        # what a task needs, in the present tense, is no claim that a model does it
+        ("Transcribing the receipts needs an OCR model, which is not provided.",
+         "Transcribing the receipts is what the restorer does next."),
+        ("Reading the street signs requires a separate text reader.",
+         "Reading the street signs is the restorer's second job."),
+        ("Naming each guest calls for a face recognition model.",
+         "Naming each guest is done by face recognition in the restorer."),
+        # an absence said further on in the clause
+        ("Tracking the ball is something no listed model offers.",
+         "Tracking the ball is something the restorer offers."),
+        ("Counting the visitors requires a detector, and none is listed.",
+         "Counting the visitors is done by the restorer, and it is fast."),
+    ],
+)
+def test_a_statement_of_what_a_task_needs_is_a_gap_statement(gap: str, claim: str) -> None:
+    assert flags(gap) == [], gap
+    assert flags(claim), claim
