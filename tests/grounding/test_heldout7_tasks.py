@@ -85,6 +85,17 @@ def flags(body: str, question: str = NEUTRAL) -> list[str]:
          "It then writes a log for the post."),
         ("The restorer makes the old family portrait bigger.", "makes the old family portrait bigger",
          "The restorer makes the old family portrait cleaner."),
+        # the reader between the verb and what it tells: "tells you how old"
+        ("It also tells you how old the bride's grandmother is.", "tells you how old",
+         "It also tells you how long the restoration takes, as the source does."),
+        ("Then it lets you know who is in the photo.", "lets you know who is in the photo",
+         "Then it lets you know when the photo is done."),
+        ("It paints in the missing corner of the postcard.", "paints in the missing",
+         "It paints the scan's corner a flat grey, as the source's examples show."),
+        ("It also rewrites the card's greeting in Italian.", "rewrites the card's greeting in Italian",
+         "It also rewrites the card's file name in lower case."),
+        ("It also turns the scan into a few seconds of video.", "turns the scan into a few seconds of video",
+         "It also turns the scan into a few clean copies."),
     ],
 )
 def test_a_plain_word_task_claim_is_caught(claim: str, text: str, twin: str) -> None:
