@@ -1,0 +1,120 @@
+"""Credits, venues and figures in shapes a seventh held-out set of answers used, each planted
+into a bundled grounded answer (seed 003: SwinIR, HAIR, DreamClear…; repository owners
+JingyunLiang, toummHus, shallowdream204) and caught, each with a sound twin that must pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_heldout_names import case, plant  # noqa: F401 -- the seed 003 case fixture and the planting helper
+
+# --------------------------------------------------------------------------- a list of people: each judged
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("SwinIR, by Jingyun Liang and Kai Zhang, uses residual Swin blocks", ["Kai Zhang"]),
+        ("HAIR comes from Jin Cao, Yi Wen and Li Liu at their lab", ["Jin Cao", "Yi Wen", "Li Liu"]),
+    ],
+)
+def test_every_person_of_a_credited_list_is_judged(case, text: str, names: list[str]) -> None:
+    assert plant(case, text, ("author",)) == [("author", n) for n in names]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SwinIR, by Jingyun Liang and the SwinIR team, uses residual Swin blocks",
+        "SwinIR comes from Jingyun Liang and colleagues",
+    ],
+)
+def test_a_grounded_person_before_other_words_passes(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- "<work name> by <person>"
+
+
+def test_a_person_after_a_work_name_and_by_is_a_credit(case) -> None:
+    assert plant(case, "A careful re-training of SwinIR by Kai Zhang sharpens edges", ("author",)) == [("author", "Kai Zhang")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A careful re-training of SwinIR by Jingyun Liang sharpens edges",  # the repository's owner
+        "The output of SwinIR by Lanczos Resampling is the baseline",  # a method, not a person
+        "Denoised by SwinIR then refined by DreamClear",
+    ],
+)
+def test_a_grounded_or_unpersoned_name_after_a_work_name_passes(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- user names and accounts
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The checkpoint by mv-lab is the one to use", "mv-lab"),
+        ("The training code by dreamer42 ships the weights", "dreamer42"),
+        ("HAIR is a fork maintained by @pixel_owl", "pixel_owl"),
+        ("A merge published by the author Lemon covers the style", "Lemon"),
+    ],
+)
+def test_a_user_name_credited_for_a_work_is_an_author(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The training code by shallowdream204 ships the weights",  # a repository owner the input gives
+        "A variant released by the user toummHus covers the weights",
+        "The weights by default are stored in fp16",  # a plain word after "by"
+        "The code by hand-tuning the mask is short",
+        "The checkpoint by x4 upscaling is sharper",  # a scale, not a user
+    ],
+)
+def test_a_provided_owner_or_a_plain_word_after_by_passes(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- organisations after a work
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The restoration paper by the Chinese University of Hong Kong team reports this", "Chinese University of Hong Kong"),
+        ("The HAIR paper, from the University of Padova, predicts degradations", "University of Padova"),
+        ("The DreamClear backbone from Tencent ARC Lab is reused", "Tencent ARC"),
+    ],
+)
+def test_an_organisation_credited_for_a_work_is_judged(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SwinIR paper by Jingyun Liang's group reports this",
+        "The SwinIR paper, from the ICCV 2021 workshops, reports this",
+        "The DreamClear weights, from the GitHub release, are large",
+    ],
+)
+def test_a_venue_host_or_grounded_owner_after_a_work_passes(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
+# --------------------------------------------------------------------------- venues by their full names
+
+
+def test_a_venue_written_in_full_is_a_venue(case) -> None:
+    assert plant(case, "HAIR appeared at ACM Multimedia 2024", ("venue",)) == [("venue", "ACM Multimedia 2024")]
+
+
+def test_the_venue_the_input_link_gives_passes(case) -> None:
+    assert plant(case, "SwinIR appeared at the ICCV 2021 workshops", ("venue",)) == []
