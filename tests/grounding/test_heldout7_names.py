@@ -118,3 +118,48 @@ def test_a_venue_written_in_full_is_a_venue(case) -> None:
 
 def test_the_venue_the_input_link_gives_passes(case) -> None:
     assert plant(case, "SwinIR appeared at the ICCV 2021 workshops", ("venue",)) == []
+
+
+# --------------------------------------------------------------------------- a scale grounds only a scale
+
+from cnaps_llm.grounding import check  # noqa: E402
+from cnaps_llm.models import Case, Source  # noqa: E402
+
+HASHED = "https://proceedings.neurips.cc/paper_files/paper/2023/file/2ac2eac5098dba08208807b65c5851cc-Paper-Conference.pdf"
+SCALED = Case(
+    id="scaled",
+    question="The game screenshot is small. Please enlarge it 4x so the menu text is readable.",
+    sources=[
+        Source(id="R1", role="recommended", name="SISR-QuickNet-4x", paper_url="https://arxiv.org/pdf/2101.04321"),
+        Source(id="R2", role="recommended", name="SISR-ShiftSR-v3-2x", paper_url=HASHED),
+    ],
+)
+
+
+def figures(text: str) -> list[tuple[str, str]]:
+    return [(v.kind, v.text) for v in check(text, SCALED, kinds=("number",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("The text mask is refined with a beam size of 4.", "beam size of 4"),  # 4 is given only as "4x"
+        ("QuickNet was trained for 3 days on 2 GPUs.", "2 GPUs"),  # 2 only as "2x" (3 only as "v3")
+        ("ShiftSR was trained on 5098 images.", "5098 images"),  # digits of a link's hash
+    ],
+)
+def test_a_count_or_setting_is_not_grounded_by_a_scale_version_or_hash(text: str, figure: str) -> None:
+    assert figure in [t for _, t in figures(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "QuickNet enlarges the screenshot 4x; ShiftSR does 2x.",
+        "The image is upscaled by a factor of 4.",  # a scale written as a setting
+        "Enlarge it four times, as asked.",
+        "ShiftSR was presented in 2023 and upscales by 2x.",
+    ],
+)
+def test_a_scale_the_input_gives_still_grounds_a_scale(text: str) -> None:
+    assert figures(text) == []
