@@ -109,6 +109,35 @@ def test_a_venue_host_or_grounded_owner_after_a_work_passes(case, text: str) -> 
     assert plant(case, text, ("author",)) == []
 
 
+# --------------------------------------------------------------------------- "<work> from <who>", "(venue year, who)"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("A segmenter, Mask2Former from Meta, would help", "Meta"),
+        ("DreamClear from Kai Zhang is the base", "Kai Zhang"),
+        ("A related restorer (NeurIPS 2024, Zhengrui Xu) is close", "Zhengrui Xu"),
+    ],
+)
+def test_a_credit_after_a_work_name_or_a_venue_year_is_judged(case, text: str, name: str) -> None:
+    assert plant(case, text, ("author",)) == [("author", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SwinIR from Jingyun Liang is the base",
+        "Convert RGB from YCbCr first",
+        "Switching from SwinIR to HAIR helps",
+        "SwinIR (ICCV 2021, Jingyun Liang) is the base",
+        "SwinIR (ICCV 2021, Oral) is the base",  # a session, not a person
+    ],
+)
+def test_a_grounded_credit_or_no_credit_after_from_or_a_year_passes(case, text: str) -> None:
+    assert plant(case, text, ("author",)) == []
+
+
 # --------------------------------------------------------------------------- venues by their full names
 
 

@@ -79,6 +79,15 @@ _SURNAMES = patterns.compile(r"[A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[
 _AT_ORG = patterns.compile(r"(?:['’]s\s+(?:lab|group|team)\s+)?\s*(?:(?:at|from|of)\s+(?:the\s+)?|\()(?=[A-Z])")
 # a one-word name credited by a verb ("created by Lykon"): a capitalised word, not a sentence's next one
 _ONE_NAME = patterns.compile(r"[A-Z][a-z]+[A-Za-z]*(?![\w'’-]|\s+[A-Z])")
+# "(NeurIPS 2024, Zhengrui Xu)", "(2021, Kim et al.)": a person after a year, in its parenthesis
+_PERSON_AFTER_YEAR = patterns.compile(
+    r",[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}(?:[ \t]+et[ \t]+al\.?)?)[ \t]*\)"
+)
+_NOT_PEOPLE = frozenset((  # words after a year that are no one: "(CVPR 2023, Oral)", "(ECCV 2022, Tel Aviv)"
+    "Oral", "Spotlight", "Highlight", "Poster", "Best", "Workshop", "Workshops", "Award", "Honorable", "Tel", "New",
+    "San", "Los", "Hong", "Main", "Track", "Paper", "Papers", "Vol", "Volume", "Part", "Proceedings", "Findings",
+    "Preprint", "Journal", "Extended", "Accepted", "Published", "Revised", "Version", "Updated", "Official", "Code",
+))
 # "Kim, Lee & Cho, 2022": the surnames before a year
 _SURNAMES_BEFORE_YEAR = patterns.compile(r"(?<![\w-])([A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[A-Z][a-z]+),\s*\(?$")
 # before "lab"/"group"/"team": a person's possessive ("Seungyong Lee's lab")
@@ -110,11 +119,17 @@ _FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|comes|come|came|o
                                r"|framework)[*_]*,?\s+$")  # "the DRN paper, from X": a comma may part the work from its credit
 
 
+def _work_before(text: str, at: int) -> bool:
+    """Whether a work's name ends right before ``at`` ("Mask2Former from Meta")."""
+    before = text[max(0, at - 40) : at].rstrip()
+    return bool(before) and before[-1:] not in ".,;:" and _WORK_NAME.fullmatch(before.rsplit(None, 1)[-1].strip("*_`")) is not None
+
+
 def _lead_end(text: str, start: int, end: int) -> int | None:
     """Where the names a lead at ``text[start:end]`` introduces start, or None."""
     word = text[start:end].lower()
     if word == "from":
-        if not _FROM_AFTER.search(text, max(0, start - 16), start):
+        if not _FROM_AFTER.search(text, max(0, start - 16), start) and not _work_before(text, start):
             return None
         m = _THE_NAME_AFTER.match(text, end)  # "a paper from the University of Padova"
         return m.end() if m is not None else None
@@ -217,6 +232,14 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
             at = given.start(1)
         return [(at, text[at:stop], ((m.group(1).lower(),),))]
     if kind == "year":
+        after = _PERSON_AFTER_YEAR.match(text, end)
+        if after is not None:  # "(NeurIPS 2024, Zhengrui Xu)", "(2021, Kim et al.)"
+            who = after.group(1)
+            words = who.split()
+            names = words[: words.index("et")] if "et" in words else words
+            if (len(names) > 1 or len(words) > len(names)) and names[0] not in _NOT_NAMES and names[0] not in _NOT_PEOPLE \
+                    and not _is_model_name(" ".join(names), facts):
+                return [(after.start(1), who, ((names[-1].lower(),),))]
         m = _SURNAMES_BEFORE_YEAR.search(text, max(0, start - 60), start)
         if m is None or _is_model_name(m.group(1), facts):
             return []
