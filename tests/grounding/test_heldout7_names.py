@@ -192,3 +192,30 @@ def test_a_count_or_setting_is_not_grounded_by_a_scale_version_or_hash(text: str
 )
 def test_a_scale_the_input_gives_still_grounds_a_scale(text: str) -> None:
     assert figures(text) == []
+
+
+# --------------------------------------------------------------------------- counts of passes, anchors, colours
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("The mask is refined in 7 refinement passes", "7 refinement passes"),
+        ("HAIR predicts 8 anchor colours per image", "8 anchor colours"),
+        ("The detector places 9 anchors per cell", "9 anchors"),
+    ],
+)
+def test_a_count_of_passes_anchors_or_colours_is_a_figure(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mask is refined in two passes",  # a spelled count of the answer's own design
+        "The palette keeps the colours of the input",
+        "The detector places anchors on every cell",
+    ],
+)
+def test_an_unnumbered_or_spelled_count_of_passes_or_colours_passes(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
