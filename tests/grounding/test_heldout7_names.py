@@ -219,3 +219,30 @@ def test_a_count_of_passes_anchors_or_colours_is_a_figure(case, text: str, figur
 )
 def test_an_unnumbered_or_spelled_count_of_passes_or_colours_passes(case, text: str) -> None:
     assert plant(case, text, ("number",)) == []
+
+
+# --------------------------------------------------------------------------- a listed name's port, in lower case
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The resize uses realesrgan-ncnn-vulkan on any GPU", "realesrgan-ncnn-vulkan"),
+        ("Use the stable-diffusion-webui to run it", "stable-diffusion-webui"),
+        ("Run swinir-onnx on a phone", "swinir-onnx"),  # a port of a provided model is a tool of its own
+    ],
+)
+def test_a_listed_name_joined_to_a_port_word_is_a_tool(case, text: str, name: str) -> None:
+    assert plant(case, text) == [("model", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A swinir-based restorer handles the noise",
+        "The swinir-style output is clean on mobile",
+        "The on-device app runs the restorer",
+    ],
+)
+def test_a_provided_name_with_a_suffix_or_a_plain_compound_passes(case, text: str) -> None:
+    assert plant(case, text) == []
