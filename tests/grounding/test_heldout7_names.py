@@ -246,3 +246,23 @@ def test_a_listed_name_joined_to_a_port_word_is_a_tool(case, text: str, name: st
 )
 def test_a_provided_name_with_a_suffix_or_a_plain_compound_passes(case, text: str) -> None:
     assert plant(case, text) == []
+
+
+# --------------------------------------------------------------------------- an ordinary image's bit depth
+
+
+@pytest.mark.parametrize("text", ["Save the result as an 8-bit PNG", "Keep the output in sRGB, 8-bit JPEG"])
+def test_the_eight_bit_depth_of_an_ordinary_image_file_passes(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("Save the result as a 16-bit PNG", "16-bit"),
+        ("The model is quantised to 8-bit weights", "8-bit"),  # a claim about the model, not a file
+        ("Frames are saved as 18-bit RGB", "18-bit"),
+    ],
+)
+def test_another_depth_or_eight_bits_of_a_model_is_a_figure(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
