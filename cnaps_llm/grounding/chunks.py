@@ -223,6 +223,28 @@ def read_alone(raw: str) -> str | None:
     return classify(raw)
 
 
+# words that make a listed name written in lower case a port or package of it: a tool of its
+# own ("realesrgan-ncnn-vulkan", "stable-diffusion-webui", "swinir-onnx")
+PORT_WORDS = frozenset((
+    "ncnn", "vulkan", "webui", "ui", "gui", "cli", "onnx", "tensorrt", "trt", "cpp", "py", "python", "js", "mobile",
+    "lite", "cuda", "torch", "pytorch", "tf", "tflite", "coreml", "mlx", "ggml", "gguf", "server", "docker", "api",
+    "app", "android", "ios", "colab", "gradio", "extension", "plugin", "nodes", "cog", "openvino", "mnn", "jax", "rs",
+))
+
+
+def lower_port(raw: str) -> bool:
+    """Whether a word in lower case joins a listed name to a port word (``PORT_WORDS``)."""
+    v, generic = vocab.names(), vocab.generic()
+    parts = raw.split("-")
+    if len(parts) < 2 or not all(p.isalnum() for p in parts):
+        return False
+    for k in range(1, min(4, len(parts))):
+        head = "".join(parts[:k])
+        if len(head) >= 5 and head in v.any_case and head not in generic:
+            return any(p in PORT_WORDS or p.rstrip("0123456789") in PORT_WORDS for p in parts[k:])
+    return False
+
+
 @lru_cache(maxsize=50_000)  # a pure function of the chunk, and chunks recur
 def classify(raw: str) -> str | None:
     """The name a single chunk stands for (suffixes like "-based" removed), or None."""

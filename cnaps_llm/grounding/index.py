@@ -96,6 +96,7 @@ class Grounding:
     expansions: Expansions = (None, ())
     plus_names: frozenset[str] = frozenset()  # names the input writes with a plus, squashed, pluses kept: "deeplabv3+"
     hosts: tuple[str, ...] = ()  # the labels of the input links' hosts ("thecvf"): the site a link is on
+    scales_only: frozenset[float] = frozenset()  # numbers given only as a scale or version ("4x", "v2")
     # has_name(name): does the input ground this name; remembered per index, as names recur
     has_name: Callable[[str], bool] = field(init=False, compare=False, repr=False)
 
@@ -275,12 +276,39 @@ def _supported_tasks(case: Case) -> set[int]:
 _VERSION = patterns.compile(r"(?<=\d)v\d+\b")
 
 
+# a hash in a link (".../file/2ac2eac5098dba08208807b65c5851cc-Paper.pdf"): sixteen or more hex
+# digits, letters and digits mixed; the digits in it are no figure a source gives
+_HASH = patterns.compile(r"(?<![0-9A-Za-z])[0-9a-f]{16,}(?![0-9A-Za-z])")
+
+
+def _no_hash(m: re.Match[str]) -> str:
+    h = m.group()
+    return " " if not h.isdigit() and any(c.isdigit() for c in h) else h
+
+
 def _figure_text(case: Case) -> str:
     """The text whose numbers ground figures: the question and the sources, without the
-    prompt's own instructions (their numbering "1." "all 3 parts" is no figure) and
-    without the version suffixes of links."""
+    prompt's own instructions (their numbering "1." "all 3 parts" is no figure), without
+    the version suffixes of links and without the hashes in links."""
     text = corpus(case, instruction=False)
-    return _VERSION.sub(" ", text) if "v" in text else text
+    text = _VERSION.sub(" ", text) if "v" in text else text
+    return _HASH.sub(_no_hash, text) if "/" in text else text
+
+
+def _scales_only(text: str, numbers: frozenset[float]) -> frozenset[float]:
+    """The numbers ``text`` gives only as a scale or a version ("Real-4x", "x4", "v2",
+    "enlarge it twice"): they ground a scale ("4x", "four times"), not a count or a
+    setting ("a beam size of 4", "2 days")."""
+    plain = {v for _, _, v, _ in spelled_in(text)}
+    for at, written, values in numbers_in(text, figures_only=False):
+        end = at + len(written)
+        after, before = text[end : end + 1], text[at - 1 : at]
+        if (after in ("x", "×") and not text[end + 1 : end + 2].isalpha()) or (
+            before in ("x", "×", "v", "V") and not text[at - 2 : at - 1].isalnum()
+        ):
+            continue
+        plain.update(values)
+    return frozenset(numbers - plain)
 
 
 def build(case: Case) -> Grounding:
@@ -304,9 +332,10 @@ def build(case: Case) -> Grounding:
         tokens=(Tokens.of(named.lower()), Tokens.of(named_split.lower())),
         squashed=vocab.squash(text),
         tasks=frozenset(task_ids),
-        numbers=frozenset(v for _, _, values in numbers_in(figure_text, figures_only=False) for v in values)
+        numbers=(numbers := frozenset(v for _, _, values in numbers_in(figure_text, figures_only=False) for v in values)
         | {v for _, _, v, _ in spelled_in(figure_text)}
-        | multiplier_values(figure_text),
+        | multiplier_values(figure_text)),
+        scales_only=_scales_only(figure_text, numbers),
         source_names=tuple((s.id, s.name) for s in case.sources),
         instruction=case.instruction,
         recommended=tuple((s.name, tuple(canonical(u) for u in s.all_links())) for s in case.recommended),

@@ -28,7 +28,9 @@ from collections.abc import Iterator
 from functools import cache
 
 from . import patterns, vocab
-from .chunks import CHUNK, CHUNK_CHARS, caps_listed, chunk_at, classify, family_words, read_alone, scan, strip_suffix, weight_types
+from .chunks import (
+    CHUNK, CHUNK_CHARS, PORT_WORDS, caps_listed, chunk_at, classify, family_words, lower_port, read_alone, scan, strip_suffix, weight_types,
+)
 from .words import STOP, capitalised_before, head_nouns, is_task_word
 
 # a word of a multi-word name (``_multiword``): any case, "Laplacian variance"
@@ -160,10 +162,39 @@ def _named_file(file: str) -> bool:
     return False
 
 
+# a port word after a hyphen ("realesrgan-ncnn-vulkan"): led by the hyphen, so re skips to one in C
+_PORT = patterns.compile(r"-(?:" + "|".join(sorted(PORT_WORDS, key=lambda w: (-len(w), w))) + r")(?![a-z])")
+_LOWER_WORD_BEFORE = patterns.compile(r"(?<![\w./])[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_LOWER_WORD_AFTER = patterns.compile(r"[0-9]*(?:-[a-z0-9]+)*(?![\w/]|\.\w)")
+
+
+def _ports(text: str) -> list[tuple[int, str]]:
+    """Listed names in lower case joined to a port word: a tool of their own
+    (``realesrgan-ncnn-vulkan``, ``stable-diffusion-webui``); not in a path or a link."""
+    out: list[tuple[int, str]] = []
+    for m in _PORT.finditer(text):
+        before = _LOWER_WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        after = _LOWER_WORD_AFTER.match(text, m.end())
+        if before is None or after is None:
+            continue
+        word = text[before.start() : after.end()]
+        if lower_port(word) and (not out or out[-1][0] != before.start()):
+            out.append((before.start(), word))
+    return out
+
+
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked),
-    in order: names read by the scan, listed names written in lower case, and capitalised
-    words a cue says are a name (``cued_in``)."""
+    in order: names read by the scan, listed names written in lower case (and joined to a
+    port word: ``_ports``), and capitalised words a cue says are a name (``cued_in``)."""
+    ports = _ports(text) if "-" in text else []
+    if ports:
+        yield from heapq.merge(_names_in(text), ports)
+    else:
+        yield from _names_in(text)
+
+
+def _names_in(text: str) -> Iterator[tuple[int, str]]:
     lower, pattern = _lower_names()
     # the text's words, split in C: a pattern with no literal to lead it is tried at every
     # position, so the words tell first whether any listed lower-case name or cue is there

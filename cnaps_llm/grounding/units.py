@@ -72,6 +72,14 @@ _HYPHEN_UNITS = (
 )
 
 
+# "an 8-bit PNG", "8-bit sRGB": the depth every ordinary image file has, no figure (a "10-bit
+# video" or a "16-bit TIFF" is one; so is "8-bit weights")
+_EIGHT_BIT = (
+    r"(?<=(?<![\d.,])8-)bit[ \t]+(?:JPEG|JPG|PNG|TIFF|BMP|WebP|WEBP|sRGB|RGB|RGBA|grayscale|greyscale|images?|colou?rs?"
+    r"|channels?|output|photos?|files?)(?![A-Za-z])"
+)
+
+
 @cache
 def count_pattern() -> re.Pattern[str]:
     """A count of a technical thing after a number: right after it, or with one to three
@@ -92,7 +100,7 @@ def count_pattern() -> re.Pattern[str]:
     word = rf"(?!{_STOP}\b)[A-Za-z0-9][\w/-]*"
     scaled = r"(?:[ \t]*(?:thousand|million|billion)|[kKMB])"
     return patterns.compile(
-        rf"{scaled}?(?:[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,3}}(?:{alts})(?![a-zA-Z])|-(?:{hyphen})(?![a-zA-Z]))"
+        rf"{scaled}?(?:[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,3}}(?:{alts})(?![a-zA-Z])|-(?!{_EIGHT_BIT})(?:{hyphen})(?![a-zA-Z]))"
     )
 
 

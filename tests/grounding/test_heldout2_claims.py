@@ -166,7 +166,7 @@ def test_a_model_without_a_summary_is_grounded_by_the_paper_that_shares_its_link
         ("The 2020 GlowNet paper set the tone-curve idea.", [("venue", "2020")]),  # a name between year and "paper"
         ("Txt2Img-StableDiffusionV1-NeonPop (v3.1, June 2023) is the poster checkpoint.", [("venue", "2023")]),
         (f"GlowNet: {GLOW_PAPER} — Park, Chen & Ito, 2021.", [("author", "Park, Chen & Ito"), ("venue", "2021")]),
-        ("GlowNet was presented at ECCV 2022 by Min Cho and Lei Chen.", [("venue", "ECCV 2022"), ("author", "Min Cho")]),
+        ("GlowNet was presented at ECCV 2022 by Min Cho and Lei Chen.", [("venue", "ECCV 2022"), ("author", "Min Cho"), ("author", "Lei Chen")]),
         ("Txt2Img-StableDiffusionV1-NeonPop was merged by Pixelwitch.", [("author", "Pixelwitch")]),
         ("GlowNet was developed at Tencent ARC Lab.", [("author", "Tencent ARC")]),
         ("GlowNet's code repository by Ana Ruiz is public.", [("author", "Ana Ruiz")]),

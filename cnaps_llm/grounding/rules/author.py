@@ -51,8 +51,23 @@ _BY_VERBS = frozenset((
 _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
     "article", "model", "repository", "repo", "code", "codebase", "checkpoint", "checkpoints", "weights",
-    "implementation", "project", "page", "merge",
+    "implementation", "project", "page", "merge", "follow-up", "fork", "port", "re-implementation", "reimplementation",
+    "re-training", "retraining", "extension", "variant", "version", "fine-tune", "finetune", "release", "library",
+    "toolkit", "tool", "app", "dataset", "benchmark", "metric", "notebook", "script",
 ))
+# the name of a work right before "by" ("RCAN by Zudi Lin", "MSSNet by Kim"): a capital or a digit inside
+# the word, as model names have; "by" after it credits a person
+_WORK_NAME = patterns.compile(r"[A-Za-z][a-z]*[A-Z0-9][\w.+-]*")
+# a user name credited in one word: a digit, a lower-case letter before a capital ("ZheC"), an
+# underscore ("pixel_owl") or a short part no English word is in a hyphenated lower-case word
+# ("mv-lab", not "hand-tuning" or "on-device"); "@" before any
+_HANDLE = patterns.compile(r"@?([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*)(?![\w'’@-]|\.\w)")
+_HANDLE_SHAPE = patterns.compile(r"\d|[a-z][A-Z]|^[a-z]+_[a-z]|(?:^|-)(?!(?:on|in|up|of|to|at|as|so|no|re|co|by|or|an|is|it|be|do|go|me|we|my|e|x)-)[a-z]{1,2}-[a-z]|^[a-z]{3,}-(?!on$|in$|up$|of$|to$|by$)[a-z]{1,2}$")
+_VERSION_LIKE = patterns.compile(r"[A-Za-z]\d[\d.]*")  # "by v2", "by x4": a version or a scale, no user
+# "by the author Lemon", "by the user ccdda": a person named by their account, in any case
+_MEMBER = patterns.compile(
+    r"(?:the\s+|a\s+)?(?:user|creator|author|artist|uploader|account|handle)\s+@?([A-Za-z][\w.-]*[A-Za-z0-9])(?![\w'’-])"
+)
 # "introduced in 2021 by X", "published at ECCV Workshops 2022 by X": a credit verb, then a date or venue
 _DATED_VERB = patterns.compile(
     r"\b(" + "|".join(sorted(_BY_VERBS, key=lambda w: (-len(w), w))) + r")\s+(?:in|at|on|during)\s+"
@@ -64,6 +79,15 @@ _SURNAMES = patterns.compile(r"[A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[
 _AT_ORG = patterns.compile(r"(?:['’]s\s+(?:lab|group|team)\s+)?\s*(?:(?:at|from|of)\s+(?:the\s+)?|\()(?=[A-Z])")
 # a one-word name credited by a verb ("created by Lykon"): a capitalised word, not a sentence's next one
 _ONE_NAME = patterns.compile(r"[A-Z][a-z]+[A-Za-z]*(?![\w'’-]|\s+[A-Z])")
+# "(NeurIPS 2024, Zhengrui Xu)", "(2021, Kim et al.)": a person after a year, in its parenthesis
+_PERSON_AFTER_YEAR = patterns.compile(
+    r",[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}(?:[ \t]+et[ \t]+al\.?)?)[ \t]*\)"
+)
+_NOT_PEOPLE = frozenset((  # words after a year that are no one: "(CVPR 2023, Oral)", "(ECCV 2022, Tel Aviv)"
+    "Oral", "Spotlight", "Highlight", "Poster", "Best", "Workshop", "Workshops", "Award", "Honorable", "Tel", "New",
+    "San", "Los", "Hong", "Main", "Track", "Paper", "Papers", "Vol", "Volume", "Part", "Proceedings", "Findings",
+    "Preprint", "Journal", "Extended", "Accepted", "Published", "Revised", "Version", "Updated", "Official", "Code",
+))
 # "Kim, Lee & Cho, 2022": the surnames before a year
 _SURNAMES_BEFORE_YEAR = patterns.compile(r"(?<![\w-])([A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[A-Z][a-z]+),\s*\(?$")
 # before "lab"/"group"/"team": a person's possessive ("Seungyong Lee's lab")
@@ -88,16 +112,27 @@ _LABEL_COLON = patterns.compile(r"[*_]*\s*:[*_]*\s*[*_]*(?=[A-Z])")
 _AUTHORS_BEFORE = patterns.compile(r"(?<![\w-])(?i:its|the|their|whose|paper's|model's)\s+(?:co-?)?$")
 _AUTHORS_AFTER = patterns.compile(r"(?:\s+(?:are|were|include|included))?\s*[,:(—–]?[*_]*\s+[*_]*(?=[A-Z])")
 _NAME_AFTER = patterns.compile(r"[*_\s]*(?=[A-Z])")
+_THE_NAME_AFTER = patterns.compile(r"[*_\s]*(?:the\s+)?(?=[A-Z])")
 _FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|comes|come|came|originates|originated|work|paper|prior|method|approach|research|model|study|studies"
-                               r"|code|checkpoint|project)[*_]*\s+$")
+                               r"|code|checkpoint|project|backbone|network|detector|encoder|weights|checkpoints|models|papers|dataset"
+                               r"|authors|researchers|team|follow-up|release|variant|version|implementation|repository|repo|library|toolkit"
+                               r"|framework)[*_]*,?\s+$")  # "the DRN paper, from X": a comma may part the work from its credit
+
+
+def _work_before(text: str, at: int) -> bool:
+    """Whether a work's name ends right before ``at`` ("Mask2Former from Meta")."""
+    before = text[max(0, at - 40) : at].rstrip()
+    return bool(before) and before[-1:] not in ".,;:" and _WORK_NAME.fullmatch(before.rsplit(None, 1)[-1].strip("*_`")) is not None
 
 
 def _lead_end(text: str, start: int, end: int) -> int | None:
     """Where the names a lead at ``text[start:end]`` introduces start, or None."""
     word = text[start:end].lower()
     if word == "from":
-        if not _FROM_AFTER.search(text, max(0, start - 16), start):
+        if not _FROM_AFTER.search(text, max(0, start - 16), start) and not _work_before(text, start):
             return None
+        m = _THE_NAME_AFTER.match(text, end)  # "a paper from the University of Padova"
+        return m.end() if m is not None else None
     elif word in LEAD_LABELS:
         label = _LABEL_COLON.match(text, end)
         if label is not None:
@@ -197,6 +232,14 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
             at = given.start(1)
         return [(at, text[at:stop], ((m.group(1).lower(),),))]
     if kind == "year":
+        after = _PERSON_AFTER_YEAR.match(text, end)
+        if after is not None:  # "(NeurIPS 2024, Zhengrui Xu)", "(2021, Kim et al.)"
+            who = after.group(1)
+            words = who.split()
+            names = words[: words.index("et")] if "et" in words else words
+            if (len(names) > 1 or len(words) > len(names)) and names[0] not in _NOT_NAMES and names[0] not in _NOT_PEOPLE \
+                    and not _is_model_name(" ".join(names), facts):
+                return [(after.start(1), who, ((names[-1].lower(),),))]
         m = _SURNAMES_BEFORE_YEAR.search(text, max(0, start - 60), start)
         if m is None or _is_model_name(m.group(1), facts):
             return []
@@ -225,7 +268,7 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         if owner is not None and not _is_model_name(owner.group(1), facts):
             out.append((owner.start(), owner.group(1), ((owner.group(1).split()[-1].lower(),),)))
         named = _named(text, _BY_WHO.match(text, end).end(), facts, people_only=False)  # type: ignore[union-attr]
-        return out + [named] if named else out
+        return out + _each_person(text, named, facts) if named else out  # "comes from Kim, Lee and Cho": all three
     before = text[max(0, start - 24) : start].rstrip()
     word = before.rsplit(None, 1)[-1].lstrip("*_([\"'“‘").lower() if before else ""  # "(paper by" as "paper by"
     who = _BY_WHO.match(text, end).end()  # type: ignore[union-attr]
@@ -233,16 +276,34 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         people_only = False
     elif word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–", ")"):
         people_only = True
+    elif before and _WORK_NAME.fullmatch(before.rsplit(None, 1)[-1].strip("*_`")):
+        people_only = True  # "a re-training of RCAN by Zudi Lin"
     else:
         return []
     member = _HOST_MEMBER.match(text, who)
     if member is not None and word in _BY_VERBS:  # "trained by the Civitai user epinikion"
         return [(member.start(1), member.group(1), ((member.group(1).lower(),),))]
+    if word in _BY_VERBS or word in _BY_WORKS:
+        member = _MEMBER.match(text, who)
+        if member is not None and not _is_model_name(member.group(1), facts):  # "published by the author Lemon"
+            return [(member.start(1), member.group(1), ((member.group(1).lower(),),))]
+        handle = _HANDLE.match(text, who)
+        if handle is not None and (text[who] == "@" or _HANDLE_SHAPE.search(handle.group(1))):
+            name = handle.group(1)
+            if not _VERSION_LIKE.fullmatch(name) and not _is_model_name(name, facts) and not name.lower().startswith(_HOSTS):
+                return [(handle.start(1), name, ((name.lower(),),))]  # "the checkpoint by mv-lab", "code by kky7"
+        if word in _BY_WORKS:  # "the paper by the Chinese University of Hong Kong team": an organisation too
+            org = _named(text, who, facts, people_only=False)
+            if org is not None and (org[1] in organisations() or _ORG_WORDS.search(org[1])):
+                return [org]
     listed = _SURNAMES.match(text, who)
     if listed is not None:  # "by Ahn, Kang and Sohn": every surname
         names = re.findall(r"[A-Z][a-z]+", listed.group())
         return [] if _is_model_name(" ".join(names), facts) else [(who, listed.group(), (tuple(n.lower() for n in names),))]
     named = _named(text, who, facts, people_only)
+    others: list[Credit] = []
+    if named is not None:  # "by Menghan Xia and Wenbo Hu": each
+        *others, named = _each_person(text, named, facts)
     if named is None and (people := _PEOPLE.match(text, who)) and len(_PEOPLE_ITEM.findall(people.group())) > 1:
         named = _people_or_org(text, who, facts)  # "by Yulu Gan and Ahmed Alaa": a full name like a model's word
     if named is None and not people_only and (one := _ONE_NAME.match(text, who)) and not _is_model_name(one.group(), facts):
@@ -251,7 +312,23 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         return []
     at = _AT_ORG.match(text, named[0] + len(named[1]))
     org = _named(text, at.end(), facts, people_only=False) if at and " " in named[1] else None
-    return [named, org] if org and org[1] != named[1] else [named]
+    return [*others, named, org] if org and org[1] != named[1] else [*others, named]
+
+
+def _each_person(text: str, named: Credit, facts: CaseFacts) -> list[Credit]:
+    """A person credited first in a list of full names ("Kiyeon Kim, Seungyong Lee and
+    Sunghyun Cho"): each of them, judged alone (the provided names may give one of them);
+    else ``named`` alone."""
+    at, name, _ = named
+    if name in organisations() or _ORG_WORDS.search(name):
+        return [named]
+    m = _PEOPLE.match(text, at)
+    if m is None or len(m.group()) <= len(name):
+        return [named]
+    items = [(at + i.start(), i.group()) for i in _PEOPLE_ITEM.finditer(m.group())]
+    if len(items) < 2 or any(" " not in i or _model_like(i, facts) or _org(i) is not None for _, i in items):
+        return [named]  # full names only: "Kim and Cho" after a full name may be anything
+    return [(a, i, ((i.split()[-1].lower(),),)) for a, i in items]
 
 
 def _model_like(item: str, facts: CaseFacts) -> bool:

@@ -27,6 +27,9 @@ _HEDGE = patterns.compile(
 )
 
 
+_AS_SCALE = patterns.compile(r"(?<![\w-])(?<!quality )(?i:factor|(?:up|down)?scal(?:ing|ed)|zoom\w*|magnif\w*|enlarg\w*)(?![\w-])")
+
+
 def message(figure: str) -> str:
     return f'The figure "{figure}" does not appear in the sources; quote only figures the sources give, or none.'
 
@@ -56,12 +59,14 @@ def grounded(values: tuple[float, ...], kind: str, g: Grounding) -> bool:
     if kind == "fraction":
         v = values[0]
         return g.has_number(v) or g.has_number(round(1 / v)) or any(abs(n - 100 * v) < 0.5 for n in g.numbers)
-    return all(g.has_number(v) for v in values)
+    return all(g.has_number(v) and (kind == "scale" or v not in g.scales_only) for v in values)  # "4x" grounds no "beam size of 4"
 
 
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     for offset, fig, values, kind in figures_in(text):
+        if g.scales_only and kind == "value" and _AS_SCALE.search(fig):
+            kind = "scale"  # "a factor of 2", "zoom 4": a scale written as a setting
         if grounded(values, kind, g):
             continue
         if kind not in ("size", "fraction") and _HEDGE.search(text, max(0, offset - 16), offset) and all(
