@@ -1,0 +1,73 @@
+"""Round 2e of hostile use: numbers too large for a float in a config or a baseline, eval
+reports given a path that can never be written, and more. Each case here once ended in an
+internal error, a lost run or a wrong result; each now ends in one clear line and the
+documented exit code (``errors.EXIT_CODES``), and each has a sound twin that still works."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cnaps_llm.errors import BAD_INPUT, OK
+
+from ..conftest import SEEDS
+from ..stubserver import Reply, StubServer
+from ..test_pipeline import draft
+
+CASE = SEEDS["003"]
+HUGE = "1" + "0" * 400  # a TOML or JSON integer no float can hold
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "1")
+    monkeypatch.setenv("CNAPS_MAX_RETRY_WAIT", "0.05")
+
+
+# --------------------------------------------------------------------------- numbers past a float
+
+
+@pytest.mark.parametrize("command", [("check", "example:003", "/dev/null"), ("eval", "--example", "003")])
+def test_a_threshold_integer_too_large_for_a_float_names_the_file_and_the_key(run_cli, tmp_path: Path, command: tuple[str, ...]) -> None:
+    # was an internal error (exit 70: OverflowError from math.isfinite)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.cnaps-llm.eval]\nmin_grounded_rate = {HUGE}\n")
+    res = run_cli(*command)
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: pyproject.toml: [tool.cnaps-llm.eval] min_grounded_rate = {HUGE} is not a finite number; write e.g. min_grounded_rate = 0.9\n"
+
+
+def test_sound_twin_an_integer_threshold_is_read(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.cnaps-llm.eval]\nmin_grounded_rate = 1\n")
+    res = run_cli("eval", "--example", "003")
+    assert res.code == OK, res.err
+
+
+def _baseline(run_cli, tmp_path: Path, **metrics: str) -> Path:
+    base = tmp_path / "base.json"
+    assert run_cli("eval", "--example", "003", "--no-thresholds", "--json", base).code == OK
+    text = base.read_text()
+    for name, value in metrics.items():
+        text = text.replace(f'"{name}": 1.0,', f'"{name}": {value},', 1)
+    base.write_text(text)
+    return base
+
+
+def test_a_baseline_metric_too_large_for_a_float_is_not_comparable_not_a_crash(run_cli, tmp_path: Path) -> None:
+    # was an internal error (exit 70) after the whole run: OverflowError from math.isfinite
+    base = _baseline(run_cli, tmp_path, grounded_rate=HUGE)
+    assert HUGE in base.read_text()
+    res = run_cli("eval", "--example", "003", "--baseline", base, "--no-thresholds", "--json", tmp_path / "now.json")
+    assert res.code == OK, res.err
+    grounded = next(m for m in json.loads((tmp_path / "now.json").read_text())["baseline"]["metrics"] if m["metric"] == "grounded_rate")
+    assert grounded["delta"] is None
+
+
+def test_sound_twin_a_baseline_metric_is_compared(run_cli, tmp_path: Path) -> None:
+    base = _baseline(run_cli, tmp_path, grounded_rate="0.5")
+    res = run_cli("eval", "--example", "003", "--baseline", base, "--no-thresholds", "--json", tmp_path / "now.json")
+    assert res.code == OK, res.err
+    grounded = next(m for m in json.loads((tmp_path / "now.json").read_text())["baseline"]["metrics"] if m["metric"] == "grounded_rate")
+    assert grounded["delta"] == pytest.approx(0.5)
