@@ -71,3 +71,34 @@ def test_sound_twin_a_baseline_metric_is_compared(run_cli, tmp_path: Path) -> No
     assert res.code == OK, res.err
     grounded = next(m for m in json.loads((tmp_path / "now.json").read_text())["baseline"]["metrics"] if m["metric"] == "grounded_rate")
     assert grounded["delta"] == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------------------- eval reports that can never be written
+
+
+@pytest.mark.parametrize("flag", ["--json", "--junit", "--html", "--markdown"])
+@pytest.mark.parametrize(("make", "why"), [("folder", "is a folder; give a file name"),
+                                           ("loop", "cannot write it (Too many levels of symbolic links); check the path and its permissions")])
+def test_an_eval_report_path_that_is_a_folder_or_a_symlink_loop_is_refused_before_any_request(
+    run_cli, tmp_path: Path, flag: str, make: str, why: str
+) -> None:
+    # every case was sent (and paid for), the Markdown printed, then the report failed: exit 2, the run lost
+    where = tmp_path / "report"
+    if make == "folder":
+        where.mkdir()
+    else:
+        os.symlink(tmp_path / "other", where)
+        os.symlink(where, tmp_path / "other")
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("eval", CASE, "--base-url", srv.base_url, "--cache", "off", "--no-thresholds", flag, where)
+        assert srv.requests == []
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {where}: {why}\n"
+
+
+def test_sound_twin_an_eval_report_through_a_symlink_to_a_missing_file_is_written(run_cli, tmp_path: Path) -> None:
+    os.symlink(tmp_path / "real.json", tmp_path / "link.json")
+    res = run_cli("eval", "--example", "003", "--no-thresholds", "--json", tmp_path / "link.json")
+    assert res.code == OK, res.err
+    assert (tmp_path / "link.json").is_symlink()
+    assert json.loads((tmp_path / "real.json").read_text())["metrics"]["cases"] == 1
