@@ -102,3 +102,41 @@ def test_sound_twin_an_eval_report_through_a_symlink_to_a_missing_file_is_writte
     assert res.code == OK, res.err
     assert (tmp_path / "link.json").is_symlink()
     assert json.loads((tmp_path / "real.json").read_text())["metrics"]["cases"] == 1
+
+
+# --------------------------------------------------------------------------- -o: a case's file that can never be written
+
+
+def _answer_name(run_cli) -> str:
+    res = run_cli("parse", CASE)
+    return json.loads(res.out)["id"] + ".md"
+
+
+@pytest.mark.parametrize(("make", "why"), [("folder", "is a folder where a case's file goes; move it, or give -o another folder"),
+                                           ("loop", "cannot write it (Too many levels of symbolic links); check the path and its permissions")])
+def test_a_case_file_in_the_out_folder_that_cannot_be_written_is_refused_before_any_request(run_cli, tmp_path: Path, make: str, why: str) -> None:
+    # the case was sent (and paid for), then its answer failed to land, and was lost
+    out = tmp_path / "out"
+    out.mkdir()
+    where = out / _answer_name(run_cli)
+    if make == "folder":
+        where.mkdir()
+    else:
+        os.symlink(out / "other", where)
+        os.symlink(where, out / "other")
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "-o", out)
+        assert srv.requests == []
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {where}: {why}\n"
+
+
+def test_sound_twin_an_answer_through_a_symlink_to_a_missing_file_is_written(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    where = out / _answer_name(run_cli)
+    os.symlink(tmp_path / "real.md", where)
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "-o", out)
+    assert res.code == OK, res.err
+    assert where.is_symlink() and "**" in (tmp_path / "real.md").read_text()
