@@ -86,7 +86,10 @@ class Settings(BaseSettings):
     def _http_only(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value.strip())
+        value = value.strip()
+        if not value.isprintable():  # urlsplit drops \n and \t; the HTTP client refused them at the first request
+            raise ValueError("holds a line break, a tab or a control character; write the URL on one line")
+        parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
         try:
@@ -96,7 +99,7 @@ class Settings(BaseSettings):
                 raise
             # urllib quotes the "port" it read, which is part of a password holding `/`, `?` or `#`
             raise ValueError("its port is not a number (a password holding / ? or # must be percent-encoded: %2F %3F %23)") from None
-        return value.strip()
+        return value
 
     @field_validator("openai_api_key")
     @classmethod

@@ -140,3 +140,26 @@ def test_sound_twin_an_answer_through_a_symlink_to_a_missing_file_is_written(run
         res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "-o", out)
     assert res.code == OK, res.err
     assert where.is_symlink() and "**" in (tmp_path / "real.md").read_text()
+
+
+# --------------------------------------------------------------------------- a base URL with a control character
+
+
+@pytest.mark.parametrize("inside", ["\n", "\r\nX-Evil: 1", "\t", "\x01", "\x7f", "\u2028"])
+def test_a_base_url_holding_a_control_character_is_a_setting_error_that_shows_no_password(
+    run_cli, monkeypatch: pytest.MonkeyPatch, inside: str
+) -> None:
+    # was an internal error (exit 70: httpx's InvalidURL) at the first request
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://me:PW-SENTINEL-2e@127.0.0.1:9/v1{inside}x")
+    res = run_cli("generate", CASE, "--cache", "off")
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == ("cnaps-llm: setting `openai_base_url`: Value error, holds a line break, a tab or a control character; "
+                       "write the URL on one line; fix the flag, OPENAI_BASE_URL or .env\n")
+
+
+def test_sound_twin_a_base_url_with_a_line_break_around_it_is_used_trimmed(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with StubServer(default=Reply(text=draft())) as srv:
+        monkeypatch.setenv("OPENAI_BASE_URL", f" {srv.base_url}\n")
+        res = run_cli("generate", CASE, "--cache", "off", "--structured", "json_object")
+        assert len(srv.requests) == 1
+    assert res.code == OK, res.err
