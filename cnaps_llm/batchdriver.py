@@ -197,7 +197,8 @@ def summary(st: bs.RunState) -> str:
 # --------------------------------------------------------------------------- what the commands call
 
 
-def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: bs.Limits, max_resubmits: int) -> bs.RunState:
+def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: bs.Limits, max_resubmits: int,
+            inputs: tuple[str, ...] | list[str] = ()) -> bs.RunState:
     """Create the state file and the run folder (nothing is sent yet)."""
     from .fsutil import atomic_write
     from .inputs import duplicate_ids
@@ -223,6 +224,7 @@ def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: 
                      max_output_tokens=settings.max_output_tokens),
         template_hash=templates.hash, prompts_dir=str(Path(settings.prompts_dir).resolve()),
         cache_dir=str(Path(settings.cache_dir).resolve()), limits=limits, max_resubmits=max_resubmits, cases=len(cases),
+        inputs=list(inputs),
     )
     run_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(run_dir / "cases.jsonl", "".join(c.model_dump_json(exclude_none=True) + "\n" for c in cases))

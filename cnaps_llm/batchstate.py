@@ -101,6 +101,7 @@ class RunState(StrictModel):
     limits: Limits
     max_resubmits: int = Field(ge=0, description="How often a request the provider did not answer is sent again.")
     cases: int
+    inputs: list[str] = Field(default_factory=list, description="The dataset files the cases were read from (absolute): collect -o never writes over them.")
     cached: int = Field(default=0, description="Requests answered from the cache before anything was sent.")
     rounds: list[Round] = Field(default_factory=list)
     failed_keys: dict[str, str] = Field(default_factory=dict, description="Request key -> why no answer will come.")

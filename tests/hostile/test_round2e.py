@@ -163,3 +163,47 @@ def test_sound_twin_a_base_url_with_a_line_break_around_it_is_used_trimmed(run_c
         res = run_cli("generate", CASE, "--cache", "off", "--structured", "json_object")
         assert len(srv.requests) == 1
     assert res.code == OK, res.err
+
+
+# --------------------------------------------------------------------------- batch collect -o over the run's inputs
+
+
+def _batch_run(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, api) -> Path:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-2e-000000000000000000000000")
+    monkeypatch.setenv("OPENAI_BASE_URL", api.base_url)
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "a.json").write_text(json.dumps({"id": "a", "prompt": CASE.read_text()}))
+    (tmp_path / "cases" / "results.json").write_text(json.dumps({"id": "results", "prompt": CASE.read_text()}))
+    res = run_cli("batch", "submit", tmp_path / "cases", "--state", tmp_path / "run.json")
+    assert res.code == OK, res.err
+    return tmp_path / "run.json"
+
+
+@pytest.mark.parametrize(("out", "fmt", "hit"), [("cases", "json", "cases/a.json"), ("run.batch", "jsonl", "run.batch/results.jsonl")])
+def test_batch_collect_never_writes_an_answer_over_the_dataset_or_the_runs_own_files(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, out: str, fmt: str, hit: str
+) -> None:
+    # generate refused this; collect wrote cases/a.json over the case it answered, and a case
+    # named `results` over the run's own results.jsonl
+    from ..batchstub import FakeBatchAPI
+
+    with FakeBatchAPI(lambda custom_id, body: draft()) as api:
+        state = _batch_run(run_cli, monkeypatch, tmp_path, api)
+        before = {p: p.read_bytes() for p in [*(tmp_path / "cases").iterdir(), *(tmp_path / "run.batch").iterdir()] if p.is_file()}
+        calls = len(api.calls)
+        res = run_cli("batch", "collect", state, "--wait", "--poll-interval", "0", "-o", tmp_path / out, "-f", fmt)
+        assert len(api.calls) == calls  # refused before polling, not after the run was done
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err.endswith(f"cnaps-llm: {tmp_path / hit}: is also an input; give -o another folder, where the answers cannot replace the inputs\n"), res.err
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_sound_twin_batch_collect_writes_the_answers_in_a_folder_of_their_own(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ..batchstub import FakeBatchAPI
+
+    with FakeBatchAPI(lambda custom_id, body: draft()) as api:
+        state = _batch_run(run_cli, monkeypatch, tmp_path, api)
+        res = run_cli("batch", "collect", state, "--wait", "--poll-interval", "0", "-o", tmp_path / "answers", "-f", "json")
+    assert res.code == OK, res.err
+    assert sorted(p.name for p in (tmp_path / "answers").iterdir()) == ["a.json", "results.json"]
+    assert json.loads((tmp_path / "cases" / "a.json").read_text())["id"] == "a"
