@@ -207,3 +207,36 @@ def test_sound_twin_batch_collect_writes_the_answers_in_a_folder_of_their_own(ru
     assert res.code == OK, res.err
     assert sorted(p.name for p in (tmp_path / "answers").iterdir()) == ["a.json", "results.json"]
     assert json.loads((tmp_path / "cases" / "a.json").read_text())["id"] == "a"
+
+
+# --------------------------------------------------------------------------- a recording that cannot be written
+
+
+@pytest.mark.parametrize("cache", ["auto", "record"])
+def test_a_reply_whose_recording_cannot_be_written_is_used_not_lost_with_the_run(run_cli, tmp_path: Path, cache: str) -> None:
+    # was exit 2 after the paid call: the reply lost, no record in the JSONL, every other case of the run ended
+    from ..stubserver import grounded_draft
+
+    cassettes = tmp_path / "cx"
+    cassettes.mkdir()
+    first = json.loads(run_cli("parse", CASE).out)["id"]
+    (cassettes / first).write_text("mine\n")  # where that case's recordings go: a file
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", CASE, SEEDS["004"], "--base-url", srv.base_url, "--cache", cache, "--cache-dir", cassettes,
+                      "--structured", "json_object", "--jsonl", tmp_path / "r.jsonl")
+        assert len(srv.requests) == 2
+    assert res.code == OK, res.err
+    records = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert sorted(r["status"] for r in records) == ["grounded", "grounded"]
+    warned = [line for line in res.err.splitlines() if line.startswith("cnaps-llm: ")]
+    assert len(warned) == 1 and warned[0].endswith("; the reply is used but not recorded (a rerun calls the server again)")
+    assert (cassettes / first).read_text() == "mine\n"
+    assert len(list(cassettes.glob("*/*.json"))) == 1  # the other case was recorded
+
+
+def test_sound_twin_a_reply_is_recorded_and_replayed(run_cli, tmp_path: Path) -> None:
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "record", "--cache-dir", tmp_path / "cx", "--structured", "json_object")
+    assert res.code == OK and "cnaps-llm: " not in res.err, res.err
+    again = run_cli("generate", CASE, "--cache", "replay", "--cache-dir", tmp_path / "cx", "--structured", "json_object")
+    assert again.code == OK and again.out == res.out
