@@ -122,7 +122,7 @@ class RoundBackend:
             from .backends.openai import completion_from
 
             completion = completion_from(answer_body(*where), 0.0, self.redactor)  # an unreadable body fails the case, as online
-            cache = CachingBackend(_Given(completion), mode="record", folder=Path(self.state.cache_dir), template_hash=self.th)
+            cache = CachingBackend(_Given(completion), mode="record", folder=Path(self.state.cache_dir), template_hash=self.th, must_record=True)
             # filed by the ordinary cache, in a worker thread: each recording's fsync then overlaps the others'
             await asyncio.get_running_loop().run_in_executor(self.pool, asyncio.run, cache.complete(request))
             return completion

@@ -97,11 +97,15 @@ class CachingBackend:
         template_hash: str,
         read_only: Sequence[Path] = (),
         no_backend_hint: str = "",
+        must_record: bool = False,
     ) -> None:
+        """``must_record``: a recording that cannot be written is an error (a batch run's answers
+        live in their recordings); otherwise the reply is used and that is said once."""
         self.inner, self.mode, self.folder, self.template_hash = inner, mode, folder, template_hash
         self.read_only = [p for p in read_only if p != folder]
         self.no_backend_hint = no_backend_hint
         self.recorded = 0
+        self.must_record = must_record
         self.unrecorded: set[Path] = set()  # case folders a recording could not be written to
 
     async def aclose(self) -> None:
@@ -129,6 +133,8 @@ class CachingBackend:
             try:
                 self._save(path, request, completion)
             except InputError as exc:  # the reply was paid for: keep it, say once that it was not recorded
+                if self.must_record:
+                    raise
                 if path.parent not in self.unrecorded:
                     self.unrecorded.add(path.parent)
                     sys.stderr.write(terminal_line(f"cnaps-llm: {exc}; the reply is used but not recorded (a rerun calls the server again)") + "\n")
