@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from cnaps_llm.errors import BAD_INPUT, OK
 
-from ..conftest import SEEDS
+from ..conftest import ROOT, SEEDS
 from ..stubserver import Reply, StubServer
 from ..test_pipeline import draft
 
@@ -240,3 +243,57 @@ def test_sound_twin_a_reply_is_recorded_and_replayed(run_cli, tmp_path: Path) ->
     assert res.code == OK and "cnaps-llm: " not in res.err, res.err
     again = run_cli("generate", CASE, "--cache", "replay", "--cache-dir", tmp_path / "cx", "--structured", "json_object")
     assert again.code == OK and again.out == res.out
+
+
+# --------------------------------------------------------------------------- a .env that is a named pipe
+
+
+def _cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CNAPS_"))}
+    clean.update(PYTHONPATH=str(ROOT), CNAPS_CACHE_DIR=str(tmp_path / "cas"), CNAPS_REGEX_CACHE="off", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "cnaps_llm.cli", *args], env=clean, capture_output=True, cwd=tmp_path, timeout=120, text=True)
+
+
+def test_a_dotenv_fifo_that_nothing_writes_is_read_as_empty_not_waited_on_for_ever(tmp_path: Path) -> None:
+    # the settings library opened it for reading and blocked the command for ever
+    os.mkfifo(tmp_path / ".env")
+    proc = _cli(tmp_path, "generate", "--example", "003")
+    assert proc.returncode == OK, proc.stderr
+    assert proc.stdout.startswith("## 1. The task")
+
+
+def _feed(fifo: Path, text: str) -> threading.Thread:
+    def write() -> None:
+        with open(fifo, "w") as fh:  # waits for the command to open it
+            fh.write(text)
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_dotenv_fifo_that_is_written_is_read_once_with_its_precedence(tmp_path: Path) -> None:
+    # a secrets manager's pipe: read once (the typo check and the settings see the same values),
+    # below the environment and the flags
+    fifo = tmp_path / ".env"
+    os.mkfifo(fifo)
+    feeder = _feed(fifo, "CNAPS_MAX_ATTEMPTS=abc\nCNAPS_TIMEOUT=abc\n")
+    proc = _cli(tmp_path, "generate", "--example", "003", "--max-attempts", "3", env={"CNAPS_TIMEOUT": "5"})
+    feeder.join(5)
+    assert proc.returncode == OK, proc.stderr
+    feeder = _feed(fifo, "CNAPS_MODELL=x\n")
+    proc = _cli(tmp_path, "generate", "--example", "003")
+    feeder.join(5)
+    assert (proc.returncode, proc.stderr) == (BAD_INPUT, "cnaps-llm: unknown setting CNAPS_MODELL; did you mean CNAPS_MODEL?\n")
+    feeder = _feed(fifo, "CNAPS_TIMEOUT=abc\n")
+    proc = _cli(tmp_path, "generate", "--example", "003")
+    feeder.join(5)
+    assert proc.returncode == BAD_INPUT
+    assert proc.stderr == ("cnaps-llm: setting `timeout`: Input should be a valid number, unable to parse string as a number; "
+                           "fix the flag, CNAPS_TIMEOUT or .env\n")
+
+
+def test_sound_twin_a_dotenv_file_is_still_read(run_cli, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("CNAPS_TIMEOUT=abc\n")
+    res = run_cli("generate", "--example", "003")
+    assert res.code == BAD_INPUT and "CNAPS_TIMEOUT" in res.err
