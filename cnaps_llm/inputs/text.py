@@ -83,6 +83,8 @@ def _open(name: str, what: str = "prompt") -> BinaryIO:
     as empty (and is reported so) instead of blocking ``open`` for ever, while a pipe that
     is written to (``<(cmd)`` in a shell) reads as usual."""
     if name == "-":
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            raise InputError("stdin is closed; give a file instead of `-`, or pipe the input in", path=name)
         return sys.stdin.buffer
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
@@ -124,7 +126,7 @@ def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES, what: str = 
     except OSError as exc:
         raise _read_error(name, exc, what) from None
     finally:
-        if fh is not sys.stdin.buffer:
+        if name != "-":
             fh.close()
     if len(data) > limit:
         raise InputError(f"file is larger than {_mb(limit)}; split it into smaller files", path=name)
@@ -163,7 +165,7 @@ def read_lines(
         except OSError as exc:
             yield 0, _read_error(name, exc)
     finally:
-        if fh is not sys.stdin.buffer:
+        if name != "-":
             fh.close()
 
 

@@ -297,3 +297,44 @@ def test_sound_twin_a_dotenv_file_is_still_read(run_cli, tmp_path: Path) -> None
     (tmp_path / ".env").write_text("CNAPS_TIMEOUT=abc\n")
     res = run_cli("generate", "--example", "003")
     assert res.code == BAD_INPUT and "CNAPS_TIMEOUT" in res.err
+
+
+# --------------------------------------------------------------------------- started with a standard stream closed
+
+
+def _closed(tmp_path: Path, args: list[str], *, close: tuple[int, ...]) -> subprocess.CompletedProcess:
+    """The command run as `cnaps-llm ARGS <&- >&- 2>&-` (the descriptors in ``close``)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CNAPS_"))}
+    clean.update(PYTHONPATH=str(ROOT), CNAPS_CACHE_DIR=str(tmp_path / "cas"), CNAPS_REGEX_CACHE="off")
+    closes = " ".join(f"{fd}>&-" if fd else "<&-" for fd in close)
+    line = " ".join([sys.executable, "-m", "cnaps_llm.cli", *(f"'{a}'" for a in args)])
+    return subprocess.run(["/bin/sh", "-c", f"exec {line} {closes}"], env=clean, capture_output=True, cwd=tmp_path, timeout=120, text=True)
+
+
+@pytest.mark.parametrize("args", [["parse", str(CASE)], ["generate", "--example", "003"], ["eval", "--example", "003"]])
+def test_a_closed_stdin_is_no_internal_error_when_no_input_is_read_from_it(tmp_path: Path, args: list[str]) -> None:
+    # was an internal error (exit 70: 'NoneType' object has no attribute 'buffer') for every file read
+    proc = _closed(tmp_path, args, close=(0,))
+    assert proc.returncode == OK, proc.stderr
+    assert "internal error" not in proc.stderr and proc.stdout
+
+
+@pytest.mark.parametrize("args", [["parse", "-"], ["check", "example:003", "-"]])
+def test_a_closed_stdin_given_as_an_input_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    proc = _closed(tmp_path, args, close=(0,))
+    assert (proc.returncode, proc.stdout) == (BAD_INPUT, "")
+    assert proc.stderr == "cnaps-llm: -: stdin is closed; give a file instead of `-`, or pipe the input in\n"
+
+
+@pytest.mark.parametrize("close", [(1,), (1, 2)])
+def test_a_closed_stdout_is_output_that_cannot_be_written_not_an_internal_error(tmp_path: Path, close: tuple[int, ...]) -> None:
+    # was an internal error (exit 70: 'NoneType' object has no attribute 'flush'), or exit 1 with both closed
+    proc = _closed(tmp_path, ["check", "example:003", str(ROOT / "fixtures" / "answers" / "003_grounded.md")], close=close)
+    assert proc.returncode == BAD_INPUT
+    assert proc.stderr == ("" if 2 in close else "cnaps-llm: cannot write the output (stdout is closed); send the output to a file or a pipe\n")
+
+
+def test_sound_twin_a_closed_stdout_is_not_needed_when_answers_go_to_a_folder(tmp_path: Path) -> None:
+    proc = _closed(tmp_path, ["generate", "--example", "003", "-o", "out"], close=(1, 2))
+    assert proc.returncode == OK
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["003_1ea1203c459ef3cc.md"]
