@@ -158,24 +158,34 @@ def scan_results(path: Path, *, repair: bool = False) -> dict[str, tuple[int, st
         return out
     offset = 0
     with open(path, "rb") as fh:
-        for raw in fh:
+        for number, raw in enumerate(fh, 1):
             if not raw.endswith(b"\n"):
                 if repair:
                     with open(path, "r+b") as w:
                         w.truncate(offset)
                 break
-            text = raw.decode("utf-8")
-            try:  # Result's first fields, read without parsing the attempts
-                cid, end = _DECODE.raw_decode(text, len('{"case_id":'))
-                status, _ = _DECODE.raw_decode(text, end + len(',"status":'))
-            except ValueError:
-                obj = json.loads(text)
-                cid, status = obj["case_id"], obj["status"]
-            at = text.find('"error_kind":"')
-            kind = _DECODE.raw_decode(text, at + len('"error_kind":'))[0] if at >= 0 else None
+            try:
+                text = raw.decode("utf-8")
+                try:  # Result's first fields, read without parsing the attempts
+                    cid, end = _DECODE.raw_decode(text, len('{"case_id":'))
+                    status, _ = _DECODE.raw_decode(text, end + len(',"status":'))
+                except ValueError:
+                    obj = json.loads(text)
+                    cid, status = obj["case_id"], obj["status"]
+                at = text.find('"error_kind":"')
+                kind = _DECODE.raw_decode(text, at + len('"error_kind":'))[0] if at >= 0 else None
+                if not isinstance(cid, str) or not isinstance(status, str):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError, IndexError, RecursionError):  # edited or replaced by hand
+                raise _not_ours(path, number) from None
             out[cid] = (offset, status, kind)
             offset += len(raw)
     return out
+
+
+def _not_ours(path: Path, line: int | None = None) -> InputError:
+    what = "is not a result record this tool wrote" if line is not None else "holds a record this tool did not write"
+    return InputError(f"{what}; restore the file, or submit the run again", path=str(path), line=line)
 
 
 def _counts(finished: dict[str, tuple[int, str, str | None]]) -> dict[str, int]:
@@ -287,7 +297,11 @@ def run_records(state_path: Path) -> Iterator[Result]:
             at = finished.get(case.id)
             if at is not None:
                 fh.seek(at[0])
-                yield Result.model_validate_json(fh.readline())
+                try:
+                    result = Result.model_validate_json(fh.readline())
+                except ValueError:  # pydantic's ValidationError: a line edited by hand
+                    raise _not_ours(path) from None
+                yield result
 
 
 def run_results(state_path: Path) -> tuple[list[Case], list[Result]]:

@@ -338,3 +338,45 @@ def test_sound_twin_a_closed_stdout_is_not_needed_when_answers_go_to_a_folder(tm
     proc = _closed(tmp_path, ["generate", "--example", "003", "-o", "out"], close=(1, 2))
     assert proc.returncode == OK
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["003_1ea1203c459ef3cc.md"]
+
+
+# --------------------------------------------------------------------------- a finished batch run's own files
+
+
+def _finished_run(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    from ..batchstub import FakeBatchAPI
+
+    with FakeBatchAPI(lambda custom_id, body: draft()) as api:
+        state = _batch_run(run_cli, monkeypatch, tmp_path, api)
+        res = run_cli("batch", "collect", state, "--wait", "--poll-interval", "0", "-o", tmp_path / "answers")
+        assert res.code == OK, res.err
+    return state
+
+
+def test_eval_from_a_run_never_writes_a_report_over_the_runs_records(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # `eval --from-run run.json --json run.batch/results.jsonl` replaced the run's only records
+    state = _finished_run(run_cli, monkeypatch, tmp_path)
+    records = tmp_path / "run.batch" / "results.jsonl"
+    before = records.read_bytes()
+    res = run_cli("eval", "--from-run", state, "--no-thresholds", "--json", records)
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {records}: is also an input; give --json a new file\n"
+    assert records.read_bytes() == before
+    again = run_cli("eval", "--from-run", state, "--no-thresholds", "--json", tmp_path / "e.json")  # the sound twin
+    assert again.code == OK, again.err
+    assert json.loads((tmp_path / "e.json").read_text())["metrics"]["cases"] == 2
+
+
+@pytest.mark.parametrize(("garbage", "line"), [("{\n", 1), ('{"case_id": 5, "status": "grounded"}\n', 1), ("\xff\n", 1), ("[]\n", 1)])
+@pytest.mark.parametrize("command", ["eval", "collect"])
+def test_a_runs_results_edited_by_hand_are_one_line_naming_the_file(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, garbage: str, line: int, command: str
+) -> None:
+    # was an internal error (exit 70: JSONDecodeError, KeyError, UnicodeDecodeError)
+    state = _finished_run(run_cli, monkeypatch, tmp_path)
+    records = tmp_path / "run.batch" / "results.jsonl"
+    records.write_bytes(garbage.encode("latin-1") + records.read_bytes())
+    words = {"eval": ("eval", "--from-run", state, "--no-thresholds"), "collect": ("batch", "collect", state)}[command]
+    res = run_cli(*words)
+    assert res.code == BAD_INPUT
+    assert res.err.endswith(f"cnaps-llm: {records}:{line}: is not a result record this tool wrote; restore the file, or submit the run again\n"), res.err
