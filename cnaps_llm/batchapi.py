@@ -142,9 +142,25 @@ class RoundBackend:
 
 
 def iter_run_cases(run_dir: Path) -> Iterator[Case]:
-    with open(run_dir / "cases.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            yield Case.model_validate_json(line)
+    path = run_dir / "cases.jsonl"
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as exc:  # removed, or replaced by a folder
+        raise InputError(f"cannot read the run's cases ({exc.strerror}); restore the file, or submit the run again", path=str(path)) from None
+    with fh:
+        for number, line in enumerate(_lines_of(fh, path), 1):
+            try:
+                case = Case.model_validate_json(line)
+            except ValueError:  # pydantic's ValidationError: a line edited by hand
+                raise InputError("is not a case this tool wrote; restore the file, or submit the run again", path=str(path), line=number) from None
+            yield case
+
+
+def _lines_of(fh, path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    try:
+        yield from fh
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8; restore the file, or submit the run again", path=str(path)) from None
 
 
 _DECODE = json.JSONDecoder()

@@ -380,3 +380,32 @@ def test_a_runs_results_edited_by_hand_are_one_line_naming_the_file(
     res = run_cli(*words)
     assert res.code == BAD_INPUT
     assert res.err.endswith(f"cnaps-llm: {records}:{line}: is not a result record this tool wrote; restore the file, or submit the run again\n"), res.err
+
+
+@pytest.mark.parametrize(("make", "said"), [("garbage", ":1: is not a case this tool wrote; restore the file, or submit the run again"),
+                                            ("latin1", ": is not UTF-8; restore the file, or submit the run again"),
+                                            ("missing", ": cannot read the run's cases (No such file or directory); restore the file, or submit the run again"),
+                                            ("folder", ": cannot read the run's cases (Is a directory); restore the file, or submit the run again")])
+@pytest.mark.parametrize("command", ["eval", "collect"])
+def test_a_runs_cases_file_edited_or_removed_is_one_line_naming_it(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, make: str, said: str, command: str
+) -> None:
+    # was an internal error (exit 70: ValidationError, FileNotFoundError, IsADirectoryError)
+    state = _finished_run(run_cli, monkeypatch, tmp_path)
+    cases = tmp_path / "run.batch" / "cases.jsonl"
+    kept = cases.read_bytes()
+    cases.unlink()
+    if make == "garbage":
+        cases.write_bytes(b"{\n" + kept)
+    elif make == "latin1":
+        cases.write_bytes(b"\xff\n" + kept)
+    elif make == "folder":
+        cases.mkdir()
+    words = {"eval": ("eval", "--from-run", state, "--no-thresholds"), "collect": ("batch", "collect", state)}[command]
+    res = run_cli(*words)
+    assert res.code == BAD_INPUT
+    assert res.err.endswith(f"cnaps-llm: {cases}{said}\n"), res.err
+    if make == "folder":
+        cases.rmdir()
+    cases.write_bytes(kept)  # the sound twin: restored, the run reads again
+    assert run_cli(*words).code == OK
