@@ -158,13 +158,19 @@ class RunBusy(CnapsError):
 
 
 @contextmanager
-def locked(state_path: Path) -> Iterator[None]:
-    """Hold the run for this process: two collectors on one run would send requests twice."""
+def locked(state_path: Path, *, existing: bool = False) -> Iterator[None]:
+    """Hold the run for this process: two collectors on one run would send requests twice.
+    ``existing``: the run must exist already (no run folder is made for a mistyped name)."""
     import fcntl
 
+    if existing and not os.path.exists(state_path):
+        raise InputError("no such batch run; start one with `cnaps-llm batch submit DATASET --state FILE`", path=str(state_path))
     run_dir = folder_of(state_path)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(run_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(run_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a file named like the run folder, a folder that cannot be made
+        raise InputError(f"cannot make the run's folder {run_dir} ({exc.strerror}); give --state another path", path=str(state_path)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -229,7 +229,7 @@ def collect(
     settings = make_settings(openai_base_url=base_url)
     watch = Watch()
     try:
-        with bs.locked(state):
+        with bs.locked(state, existing=True):
             driver = _driver(state, settings, watch)
             if out is not None:  # an answer that would replace an input: refused now, not when the run is done
                 _sink(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=driver.state.cases)
@@ -302,7 +302,7 @@ def cancel(state: StateArg, base_url: BaseUrl = None) -> None:
     from .cli_common import make_settings
 
     watch = Watch(terminal=False)
-    with bs.locked(state):
+    with bs.locked(state, existing=True):
         driver = _driver(state, make_settings(openai_base_url=base_url), watch)
         ids = batchdriver.cancel(driver)
     _note(f"cancelled {', '.join(ids) if ids else 'no running batch'}; next: cnaps-llm batch collect {state} --wait")

@@ -409,3 +409,42 @@ def test_a_runs_cases_file_edited_or_removed_is_one_line_naming_it(
         cases.rmdir()
     cases.write_bytes(kept)  # the sound twin: restored, the run reads again
     assert run_cli(*words).code == OK
+
+
+# --------------------------------------------------------------------------- a batch run's folder
+
+
+def test_batch_submit_whose_run_folder_is_a_file_is_one_line_before_anything_is_sent(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # was an internal error (exit 70: FileExistsError)
+    from ..batchstub import FakeBatchAPI
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-2e-000000000000000000000000")
+    (tmp_path / "run.batch").write_text("mine\n")
+    with FakeBatchAPI(lambda custom_id, body: draft()) as api:
+        res = run_cli("batch", "submit", CASE, "--state", tmp_path / "run.json", "--base-url", api.base_url)
+        assert api.calls == []
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {tmp_path / 'run.json'}: cannot make the run's folder {tmp_path / 'run.batch'} (File exists); give --state another path\n"
+    assert (tmp_path / "run.batch").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("command", ["collect", "cancel"])
+@pytest.mark.parametrize("where", ["nothere.json", "/proc/nothere.json"])
+def test_collecting_or_cancelling_a_run_that_does_not_exist_leaves_nothing_behind(run_cli, tmp_path: Path, command: str, where: str) -> None:
+    # made an empty nothere.batch/ folder each time, or was an internal error (exit 70) where none can be made
+    res = run_cli("batch", command, where)
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: {where}: no such batch run; start one with `cnaps-llm batch submit DATASET --state FILE`\n"
+    assert not (tmp_path / "nothere.batch").exists()
+
+
+def test_sound_twin_a_run_in_a_new_folder_is_submitted(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ..batchstub import FakeBatchAPI
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-2e-000000000000000000000000")
+    with FakeBatchAPI(lambda custom_id, body: draft()) as api:
+        res = run_cli("batch", "submit", CASE, "--state", tmp_path / "new" / "run.json", "--base-url", api.base_url)
+        assert res.code == OK, res.err
+        res = run_cli("batch", "collect", tmp_path / "new" / "run.json", "--wait", "--poll-interval", "0", "--base-url", api.base_url)
+    assert res.code == OK, res.err
+    assert res.out.startswith("## 1. The task")
