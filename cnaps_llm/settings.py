@@ -102,6 +102,13 @@ class Settings(BaseSettings):
             raise ValueError("its port is not a number (a password holding / ? or # must be percent-encoded: %2F %3F %23)") from None
         return value
 
+    @field_validator("cache_dir", "prompts_dir")
+    @classmethod
+    def _home(cls, value: Path) -> Path:
+        # `~/…` in a .env, or after `--cache-dir=`, reaches us unexpanded: it would make a
+        # folder named `~` here, which `rm -rf ~` would then clean up with the home folder
+        return value.expanduser() if str(value).startswith("~") else value
+
     @field_validator("openai_api_key")
     @classmethod
     def _header_safe(cls, value: SecretStr | None) -> SecretStr | None:

@@ -448,3 +448,37 @@ def test_sound_twin_a_run_in_a_new_folder_is_submitted(run_cli, monkeypatch: pyt
         res = run_cli("batch", "collect", tmp_path / "new" / "run.json", "--wait", "--poll-interval", "0", "--base-url", api.base_url)
     assert res.code == OK, res.err
     assert res.out.startswith("## 1. The task")
+
+
+# --------------------------------------------------------------------------- `~` in a folder setting
+
+
+@pytest.mark.parametrize("how", ["dotenv", "flag"])
+def test_a_cache_folder_under_tilde_goes_to_the_home_folder_not_a_folder_named_tilde(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, how: str
+) -> None:
+    # `CNAPS_CACHE_DIR=~/x` in a .env (or `--cache-dir=~/x`) made ./~/x: a folder `rm -rf ~` would remove with the home
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("CNAPS_CACHE_DIR")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    flags: tuple[str, ...] = ()
+    if how == "dotenv":
+        (work / ".env").write_text("CNAPS_CACHE_DIR=~/recordings\n")
+    else:
+        flags = ("--cache-dir=~/recordings",)
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "record", "--structured", "json_object", *flags)
+    assert res.code == OK, res.err
+    assert not (work / "~").exists()
+    assert len(list((home / "recordings").glob("*/*.json"))) == 1
+
+
+def test_sound_twin_a_relative_cache_folder_is_still_relative(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with StubServer(default=Reply(text=draft())) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "record", "--structured", "json_object", "--cache-dir", "rec")
+    assert res.code == OK, res.err
+    assert len(list((tmp_path / "rec").glob("*/*.json"))) == 1
