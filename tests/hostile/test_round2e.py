@@ -482,3 +482,45 @@ def test_sound_twin_a_relative_cache_folder_is_still_relative(run_cli, monkeypat
         res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "record", "--structured", "json_object", "--cache-dir", "rec")
     assert res.code == OK, res.err
     assert len(list((tmp_path / "rec").glob("*/*.json"))) == 1
+
+
+# --------------------------------------------------------------------------- an edited template with a bad placeholder
+
+
+def _edited_prompts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, extra: str) -> Path:
+    import shutil
+
+    from cnaps_llm.resources import prompts_dir
+
+    copy = tmp_path / "prompts"
+    shutil.copytree(prompts_dir(), copy)
+    with open(copy / name, "a", encoding="utf-8") as fh:
+        fh.write(extra)
+    monkeypatch.setenv("CNAPS_PROMPTS_DIR", str(copy))
+    return copy
+
+
+@pytest.mark.parametrize(("name", "extra", "said"), [
+    ("reask_syntax.md", "\n$nope\n", "('nope'); use $violations, $allowed"),
+    ("reask.md", "\nIt costs $5.\n", "(a `$` not followed by a name; write $$ for a dollar sign); use $violations, $allowed"),
+    ("source.md", "\n${question}\n", "('question'); use $id, $name, $links, $summary"),
+])
+def test_a_template_placeholder_nothing_fills_is_refused_before_any_request(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, extra: str, said: str
+) -> None:
+    # found at the first reask: after replies were paid for, the run ended with exit 2 and no record written
+    _edited_prompts(monkeypatch, tmp_path, name, extra)
+    with StubServer(default=Reply(text="not JSON at all")) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "--jsonl", tmp_path / "r.jsonl")
+        assert srv.requests == []
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err.endswith(f"cnaps-llm: template {name} has a bad placeholder {said}\n"), res.err
+
+
+def test_sound_twin_an_edited_template_with_a_dollar_sign_written_twice_is_used(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _edited_prompts(monkeypatch, tmp_path, "reask_syntax.md", "\nIt costs $$5; only use $allowed.\n")
+    with StubServer(default=Reply(text="not JSON at all")) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "--max-attempts", "2")
+        assert len(srv.requests) == 2
+        assert "It costs $5; only use R1" in srv.requests[1]["messages"][-1]["content"]
+    assert res.code == 1, res.err
