@@ -112,8 +112,12 @@ def parse(files: Files = None, example: Example = None) -> None:
 
 def _print_report(label: str, violations: list, *, color: bool = False) -> None:
     from .checking import report_text
+    from .fsutil import terminal_line
 
-    sys.stdout.write(report_text(label, violations, color=color))
+    # an answer's or a pair id's control characters (a model's, or a hostile file's) are shown
+    # escaped, never acted on by the terminal; only our own colours are
+    shown = [v if v.message.isprintable() else v.model_copy(update={"message": terminal_line(v.message)}) for v in violations]
+    sys.stdout.write(report_text(terminal_line(label), shown, color=color))
 
 
 @_command()

@@ -524,3 +524,28 @@ def test_sound_twin_an_edited_template_with_a_dollar_sign_written_twice_is_used(
         assert len(srv.requests) == 2
         assert "It costs $5; only use R1" in srv.requests[1]["messages"][-1]["content"]
     assert res.code == 1, res.err
+
+
+# --------------------------------------------------------------------------- check's report on a terminal
+
+
+GROUNDED = ROOT / "fixtures" / "answers" / "003_grounded.md"
+
+
+def test_an_answers_control_characters_are_shown_escaped_by_check(run_cli, tmp_path: Path) -> None:
+    # the violation's message quoted the link as written: a raw ESC reached the terminal
+    answer = tmp_path / "a\x1bb.md"
+    answer.write_text(GROUNDED.read_text() + "\nSee https://evil.example/\x1b[2J\x07 for more.\n")
+    res = run_cli("check", CASE, answer)
+    assert res.code == 1
+    assert not any(c in res.out for c in "\x1b\x07")
+    assert res.out.startswith(f"{tmp_path}/a\\x1bb.md: NOT grounded")
+    assert "The link https://evil.example/\\x1b" in res.out
+
+
+def test_sound_twin_checks_report_of_a_plain_answer_is_as_written(run_cli, tmp_path: Path) -> None:
+    answer = tmp_path / "a.md"
+    answer.write_text(GROUNDED.read_text() + "\nSee https://evil.example/x for more.\n")
+    res = run_cli("check", CASE, answer)
+    assert res.code == 1
+    assert f"{answer}: NOT grounded" in res.out and "The link https://evil.example/x is not in the provided sources" in res.out
