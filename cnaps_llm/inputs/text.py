@@ -32,7 +32,15 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# a terminal's escape sequences (CSI, OSC) and the control characters no text needs (tab,
+# line feed, form feed and U+0085 stay): what ftfy removes, removed whether or not it runs,
+# so a source's name never carries `\x1b[2J` into an answer printed on a terminal
+_CONTROLS = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+
+
 def _repair(text: str, *, line_breaks: bool = True) -> str:
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
     # UTF-8 read as Latin-1/cp1252 always shows a lead byte 0xC2-0xF4 as one of Â…ô: text
     # without one cannot hold mojibake, so it skips ftfy (and its ~50 ms import)
     if _MOJIBAKE_LEAD.search(text):

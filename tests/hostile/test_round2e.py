@@ -540,7 +540,7 @@ def test_an_answers_control_characters_are_shown_escaped_by_check(run_cli, tmp_p
     assert res.code == 1
     assert not any(c in res.out for c in "\x1b\x07")
     assert res.out.startswith(f"{tmp_path}/a\\x1bb.md: NOT grounded")
-    assert "The link https://evil.example/\\x1b" in res.out
+    assert "The link https://evil.example/ is not in the provided sources" in res.out  # the escape read away with the text
 
 
 def test_sound_twin_checks_report_of_a_plain_answer_is_as_written(run_cli, tmp_path: Path) -> None:
@@ -549,3 +549,31 @@ def test_sound_twin_checks_report_of_a_plain_answer_is_as_written(run_cli, tmp_p
     res = run_cli("check", CASE, answer)
     assert res.code == 1
     assert f"{answer}: NOT grounded" in res.out and "The link https://evil.example/x is not in the provided sources" in res.out
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "html"])
+def test_a_source_names_terminal_escape_never_reaches_the_answer(run_cli, tmp_path: Path, fmt: str) -> None:
+    # `Model: X\x1b[2J` was rendered into the answer (and a failure report) printed on the terminal;
+    # ftfy removed it only from text that happened to hold mojibake
+    from ..stubserver import grounded_draft
+
+    prompt = tmp_path / "p.txt"
+    text = CASE.read_text()
+    name = next(line for line in text.splitlines() if line.startswith("Model: ")).removeprefix("Model: ")
+    prompt.write_text(text.replace(f"Model: {name}", f"Model: {name}\x1b[2J\x1b]0;owned\x07\x00", 1))
+    parsed = json.loads(run_cli("parse", prompt).out)
+    assert parsed["sources"][0]["name"] == name
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", prompt, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "-f", fmt)
+    assert res.code == OK, res.err
+    assert name in res.out and not any(c in res.out + res.err for c in "\x1b\x07\x00")
+    assert "\\u001b" not in res.out
+
+
+def test_sound_twin_a_source_name_with_accents_and_a_tab_in_its_summary_is_kept(run_cli, tmp_path: Path) -> None:
+    prompt = tmp_path / "p.txt"
+    text = CASE.read_text()
+    name = next(line for line in text.splitlines() if line.startswith("Model: ")).removeprefix("Model: ")
+    prompt.write_text(text.replace(f"Model: {name}", f"Model: {name} Café", 1))
+    parsed = json.loads(run_cli("parse", prompt).out)
+    assert parsed["sources"][0]["name"] == f"{name} Café"
