@@ -577,3 +577,51 @@ def test_sound_twin_a_source_name_with_accents_and_a_tab_in_its_summary_is_kept(
     prompt.write_text(text.replace(f"Model: {name}", f"Model: {name} Café", 1))
     parsed = json.loads(run_cli("parse", prompt).out)
     assert parsed["sources"][0]["name"] == f"{name} Café"
+
+
+# --------------------------------------------------------------------------- megabytes of short sentences in a summary
+
+
+def _with_related_summary(tmp_path: Path, summary: str) -> Path:
+    text = CASE.read_text()
+    at = text.index("Summary:", text.index("### Related Papers:"))
+    prompt = tmp_path / "long.txt"
+    prompt.write_text(text[:at] + "Summary: " + summary + text[at + len("Summary: "):])
+    return prompt
+
+
+def test_a_summary_of_100k_short_sentences_is_cut_in_seconds_not_hours(run_cli, tmp_path: Path) -> None:
+    # the prompt was cut one sentence at a time, its tokens counted again after each: hours
+    # before the first request (a case's deadline starts there), the whole run stalled
+    import time
+
+    prompt = _with_related_summary(tmp_path, "This is a sentence. " * 100_000)
+    started = time.monotonic()
+    res = run_cli("prompt", prompt)
+    assert res.code == OK, res.err
+    assert time.monotonic() - started < 60
+    total = int(res.out.split("===== total: ")[1].split(" tokens")[0])
+    assert total <= 6000
+    assert "trimmed: P1: summary shortened from 2001757 to " in res.out  # the input's own length
+
+
+def test_sound_twin_a_prompt_over_its_budget_is_cut_exactly_as_before(tmp_path: Path) -> None:
+    import random
+
+    from cnaps_llm.inputs import load_case
+    from cnaps_llm.pipeline import bounded
+    from cnaps_llm.prompts import build_messages, load_templates
+    from cnaps_llm.resources import prompts_dir
+
+    rng = random.Random(7)
+    case = load_case(CASE)
+    sources = [s.model_copy(update={"summary": "  ".join(f"Point {i} of {s.id}: {'y' * rng.randint(5, 90)}." for i in range(rng.randint(50, 300)))})
+               if s.role == "related" else s for s in case.sources]
+    case = case.model_copy(update={"sources": sources})
+    templates = load_templates(prompts_dir())
+    for budget in (1500, 3000, 6000):
+        exact = build_messages(templates, case, "json_object", model="gpt-4o-mini", max_tokens=budget)
+        cut_case, cut = bounded(case, budget)
+        fast = build_messages(templates, cut_case, "json_object", model="gpt-4o-mini", max_tokens=budget)
+        assert (fast.messages, fast.tokens) == (exact.messages, exact.tokens)
+    assert cut == {} and bounded(load_case(CASE), 6000) == (load_case(CASE), {})
