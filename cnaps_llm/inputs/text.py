@@ -32,10 +32,10 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# a terminal's escape sequences (CSI, OSC) and the control characters no text needs (tab,
-# line feed, form feed and U+0085 stay): what ftfy removes, removed whether or not it runs,
-# so a source's name never carries `\x1b[2J` into an answer printed on a terminal
-_CONTROLS = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)?|[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+# the control characters no text needs (tab, line feed, form feed and U+0085 stay), removed as
+# the pipeline removes them from a model's reply: a source's name never carries ESC into an
+# answer printed on a terminal (ftfy removed them only from text that held mojibake)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x84\x86-\x9f]+")
 
 
 def _repair(text: str, *, line_breaks: bool = True) -> str:
