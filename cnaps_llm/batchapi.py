@@ -122,7 +122,7 @@ class RoundBackend:
             from .backends.openai import completion_from
 
             completion = completion_from(answer_body(*where), 0.0, self.redactor)  # an unreadable body fails the case, as online
-            cache = CachingBackend(_Given(completion), mode="record", folder=Path(self.state.cache_dir), template_hash=self.th)
+            cache = CachingBackend(_Given(completion), mode="record", folder=Path(self.state.cache_dir), template_hash=self.th, must_record=True)
             # filed by the ordinary cache, in a worker thread: each recording's fsync then overlaps the others'
             await asyncio.get_running_loop().run_in_executor(self.pool, asyncio.run, cache.complete(request))
             return completion
@@ -142,9 +142,25 @@ class RoundBackend:
 
 
 def iter_run_cases(run_dir: Path) -> Iterator[Case]:
-    with open(run_dir / "cases.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            yield Case.model_validate_json(line)
+    path = run_dir / "cases.jsonl"
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as exc:  # removed, or replaced by a folder
+        raise InputError(f"cannot read the run's cases ({exc.strerror}); restore the file, or submit the run again", path=str(path)) from None
+    with fh:
+        for number, line in enumerate(_lines_of(fh, path), 1):
+            try:
+                case = Case.model_validate_json(line)
+            except ValueError:  # pydantic's ValidationError: a line edited by hand
+                raise InputError("is not a case this tool wrote; restore the file, or submit the run again", path=str(path), line=number) from None
+            yield case
+
+
+def _lines_of(fh, path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    try:
+        yield from fh
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8; restore the file, or submit the run again", path=str(path)) from None
 
 
 _DECODE = json.JSONDecoder()
@@ -158,24 +174,34 @@ def scan_results(path: Path, *, repair: bool = False) -> dict[str, tuple[int, st
         return out
     offset = 0
     with open(path, "rb") as fh:
-        for raw in fh:
+        for number, raw in enumerate(fh, 1):
             if not raw.endswith(b"\n"):
                 if repair:
                     with open(path, "r+b") as w:
                         w.truncate(offset)
                 break
-            text = raw.decode("utf-8")
-            try:  # Result's first fields, read without parsing the attempts
-                cid, end = _DECODE.raw_decode(text, len('{"case_id":'))
-                status, _ = _DECODE.raw_decode(text, end + len(',"status":'))
-            except ValueError:
-                obj = json.loads(text)
-                cid, status = obj["case_id"], obj["status"]
-            at = text.find('"error_kind":"')
-            kind = _DECODE.raw_decode(text, at + len('"error_kind":'))[0] if at >= 0 else None
+            try:
+                text = raw.decode("utf-8")
+                try:  # Result's first fields, read without parsing the attempts
+                    cid, end = _DECODE.raw_decode(text, len('{"case_id":'))
+                    status, _ = _DECODE.raw_decode(text, end + len(',"status":'))
+                except ValueError:
+                    obj = json.loads(text)
+                    cid, status = obj["case_id"], obj["status"]
+                at = text.find('"error_kind":"')
+                kind = _DECODE.raw_decode(text, at + len('"error_kind":'))[0] if at >= 0 else None
+                if not isinstance(cid, str) or not isinstance(status, str):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError, IndexError, RecursionError):  # edited or replaced by hand
+                raise _not_ours(path, number) from None
             out[cid] = (offset, status, kind)
             offset += len(raw)
     return out
+
+
+def _not_ours(path: Path, line: int | None = None) -> InputError:
+    what = "is not a result record this tool wrote" if line is not None else "holds a record this tool did not write"
+    return InputError(f"{what}; restore the file, or submit the run again", path=str(path), line=line)
 
 
 def _counts(finished: dict[str, tuple[int, str, str | None]]) -> dict[str, int]:
@@ -287,7 +313,11 @@ def run_records(state_path: Path) -> Iterator[Result]:
             at = finished.get(case.id)
             if at is not None:
                 fh.seek(at[0])
-                yield Result.model_validate_json(fh.readline())
+                try:
+                    result = Result.model_validate_json(fh.readline())
+                except ValueError:  # pydantic's ValidationError: a line edited by hand
+                    raise _not_ours(path) from None
+                yield result
 
 
 def run_results(state_path: Path) -> tuple[list[Case], list[Result]]:

@@ -197,11 +197,12 @@ def summary(st: bs.RunState) -> str:
 # --------------------------------------------------------------------------- what the commands call
 
 
-def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: bs.Limits, max_resubmits: int) -> bs.RunState:
+def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: bs.Limits, max_resubmits: int,
+            inputs: tuple[str, ...] | list[str] = ()) -> bs.RunState:
     """Create the state file and the run folder (nothing is sent yet)."""
     from .fsutil import atomic_write
     from .inputs import duplicate_ids
-    from .prompts import load_templates
+    from .runner import checked_templates
 
     if state_path.exists():
         raise InputError("already exists; continue that run with `cnaps-llm batch collect FILE`, or give --state a new file", path=str(state_path))
@@ -213,7 +214,7 @@ def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: 
         raise InputError(f"case id(s) {', '.join(dupes[:5])} occur more than once; give each case a unique id")
     if settings.provider not in ENGINES:
         raise ConfigError(f"provider {settings.provider!r} has no batch engine; batch runs use: {', '.join(sorted(ENGINES))}")
-    templates = load_templates(settings.prompts_dir)
+    templates = checked_templates(settings.prompts_dir)
     mode = "json_schema" if settings.structured == "auto" else settings.structured  # the Batch API takes strict schemas
     state = bs.RunState(
         run_id=uuid.uuid4().hex[:16], created_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
@@ -223,6 +224,7 @@ def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: 
                      max_output_tokens=settings.max_output_tokens),
         template_hash=templates.hash, prompts_dir=str(Path(settings.prompts_dir).resolve()),
         cache_dir=str(Path(settings.cache_dir).resolve()), limits=limits, max_resubmits=max_resubmits, cases=len(cases),
+        inputs=list(inputs),
     )
     run_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(run_dir / "cases.jsonl", "".join(c.model_dump_json(exclude_none=True) + "\n" for c in cases))

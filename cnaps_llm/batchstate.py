@@ -101,6 +101,7 @@ class RunState(StrictModel):
     limits: Limits
     max_resubmits: int = Field(ge=0, description="How often a request the provider did not answer is sent again.")
     cases: int
+    inputs: list[str] = Field(default_factory=list, description="The dataset files the cases were read from (absolute): collect -o never writes over them.")
     cached: int = Field(default=0, description="Requests answered from the cache before anything was sent.")
     rounds: list[Round] = Field(default_factory=list)
     failed_keys: dict[str, str] = Field(default_factory=dict, description="Request key -> why no answer will come.")
@@ -157,13 +158,19 @@ class RunBusy(CnapsError):
 
 
 @contextmanager
-def locked(state_path: Path) -> Iterator[None]:
-    """Hold the run for this process: two collectors on one run would send requests twice."""
+def locked(state_path: Path, *, existing: bool = False) -> Iterator[None]:
+    """Hold the run for this process: two collectors on one run would send requests twice.
+    ``existing``: the run must exist already (no run folder is made for a mistyped name)."""
     import fcntl
 
+    if existing and not os.path.exists(state_path):
+        raise InputError("no such batch run; start one with `cnaps-llm batch submit DATASET --state FILE`", path=str(state_path))
     run_dir = folder_of(state_path)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(run_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(run_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a file named like the run folder, a folder that cannot be made
+        raise InputError(f"cannot make the run's folder {run_dir} ({exc.strerror}); give --state another path", path=str(state_path)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -17,13 +17,14 @@ import hashlib
 import json
 import os
 import stat
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backends import Backend, Completion, Request
-from .errors import ReplayMiss
-from .fsutil import atomic_write, make_folder, safe_name
+from .errors import InputError, ReplayMiss
+from .fsutil import atomic_write, make_folder, safe_name, terminal_line
 from .redact import redact_obj
 
 if TYPE_CHECKING:
@@ -96,11 +97,16 @@ class CachingBackend:
         template_hash: str,
         read_only: Sequence[Path] = (),
         no_backend_hint: str = "",
+        must_record: bool = False,
     ) -> None:
+        """``must_record``: a recording that cannot be written is an error (a batch run's answers
+        live in their recordings); otherwise the reply is used and that is said once."""
         self.inner, self.mode, self.folder, self.template_hash = inner, mode, folder, template_hash
         self.read_only = [p for p in read_only if p != folder]
         self.no_backend_hint = no_backend_hint
         self.recorded = 0
+        self.must_record = must_record
+        self.unrecorded: set[Path] = set()  # case folders a recording could not be written to
 
     async def aclose(self) -> None:
         close = getattr(self.inner, "aclose", None)
@@ -123,7 +129,15 @@ class CachingBackend:
             raise self._miss(request)
         completion = await self.inner.complete(request)
         if self.mode in ("auto", "record"):
-            self._save(self.path_for(request), request, completion)
+            path = self.path_for(request)
+            try:
+                self._save(path, request, completion)
+            except InputError as exc:  # the reply was paid for: keep it, say once that it was not recorded
+                if self.must_record:
+                    raise
+                if path.parent not in self.unrecorded:
+                    self.unrecorded.add(path.parent)
+                    sys.stderr.write(terminal_line(f"cnaps-llm: {exc}; the reply is used but not recorded (a rerun calls the server again)") + "\n")
         return completion
 
     def _load(self, path: Path) -> Completion:

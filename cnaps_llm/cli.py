@@ -13,6 +13,7 @@ written plainly they are evaluated once, when this module runs.
 
 import errno
 import importlib
+import io
 import json
 import os
 import sys
@@ -111,8 +112,12 @@ def parse(files: Files = None, example: Example = None) -> None:
 
 def _print_report(label: str, violations: list, *, color: bool = False) -> None:
     from .checking import report_text
+    from .fsutil import terminal_line
 
-    sys.stdout.write(report_text(label, violations, color=color))
+    # an answer's or a pair id's control characters (a model's, or a hostile file's) are shown
+    # escaped, never acted on by the terminal; only our own colours are
+    shown = [v if v.message.isprintable() else v.model_copy(update={"message": terminal_line(v.message)}) for v in violations]
+    sys.stdout.write(report_text(terminal_line(label), shown, color=color))
 
 
 @_command()
@@ -194,10 +199,13 @@ def prompt(
     paths = input_paths([prompt_file] if prompt_file else None, example)
     if len(paths) != 1:
         raise InputError("prompt shows one case; give one file or one --example")
-    case = load_case(paths[0])
+    from .pipeline import _trimmed_from, bounded
+
+    case, cut = bounded(load_case(paths[0]), settings.max_input_tokens)  # megabytes of sentences: cut fast, first
     mode = "json_schema" if settings.structured == "auto" else settings.structured
     templates = load_templates(settings.prompts_dir)
     built = build_messages(templates, case, mode, model=settings.model, max_tokens=settings.max_input_tokens)
+    built.trimmed[:] = _trimmed_from(built.trimmed, cut, case)
     for m in built.messages:
         n = count_tokens([m], settings.model)
         sys.stdout.write(f"===== {m.role} ({n} tokens) =====\n{m.content}\n")
@@ -309,6 +317,10 @@ def _drop_stdout() -> None:
 def main() -> None:
     """Console entry point: one line per error, no traceback unless CNAPS_DEBUG=1."""
     debug = os.environ.get("CNAPS_DEBUG") == "1"
+    if sys.stdout is None:  # started with stdout closed (`>&-`): what is printed fails as on a full disk
+        sys.stdout = _Closed("stdout", fail=True)
+    if sys.stderr is None:  # stderr closed: messages go nowhere, the exit code still says what happened
+        sys.stderr = _Closed("stderr", fail=False)
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate a model wrote must not end the run unprinted
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
@@ -332,7 +344,8 @@ def main() -> None:
             _internal(exc)
         # what the library writes is checked where it writes; this is stdout itself (a full disk, /dev/full)
         _drop_stdout()
-        err(f"cannot write the output ({exc.strerror or type(exc).__name__}); free some space or send the output elsewhere")
+        hint = "send the output to a file or a pipe" if exc.errno == errno.EBADF else "free some space or send the output elsewhere"
+        err(f"cannot write the output ({exc.strerror or type(exc).__name__}); {hint}")
         sys.exit(BAD_INPUT)
     except RecursionError:
         if debug:
@@ -343,6 +356,25 @@ def main() -> None:
         if debug:
             raise
         _internal(exc)
+
+
+class _Closed(io.TextIOBase):
+    """A standard stream the process was started without: writing to it fails with EBADF
+    (stdout: reported as any output that cannot be written) or is dropped (stderr)."""
+
+    def __init__(self, name: str, *, fail: bool) -> None:
+        self.name, self.fail = name, fail
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self.fail and text:
+            raise OSError(errno.EBADF, f"{self.name} is closed")
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
 
 
 # how a write to stdout fails: a full disk or quota, a file too large, an I/O error, a closed

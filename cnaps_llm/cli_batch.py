@@ -8,6 +8,7 @@ to stderr; stdout carries only answers (``collect``) or the status report (``sta
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -137,11 +138,15 @@ def submit(
     cases, bad = load_cases(files, example)
     if bad or not cases:
         raise InputError("the dataset has unreadable cases (above); fix them first: nothing was sent" if bad else "the dataset holds no cases")
+    from .cli_common import input_paths
+    from .inputs import expand_paths
+
+    inputs = [os.path.abspath(p) for p in expand_paths(input_paths(files, example)) if p != "-"]  # collect -o never writes over them
     watch = Watch()
     try:
         with bs.locked(state):
             batchdriver.new_run(cases, settings, state, limits=bs.Limits(max_requests=max_requests_per_file, max_bytes=max_bytes_per_file),
-                             max_resubmits=max_resubmits)
+                             max_resubmits=max_resubmits, inputs=inputs)
             driver = _driver(state, settings, watch)
             done = driver.step(poll=False)
     finally:
@@ -224,8 +229,10 @@ def collect(
     settings = make_settings(openai_base_url=base_url)
     watch = Watch()
     try:
-        with bs.locked(state):
+        with bs.locked(state, existing=True):
             driver = _driver(state, settings, watch)
+            if out is not None:  # an answer that would replace an input: refused now, not when the run is done
+                _sink(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=driver.state.cases)
             done = batchdriver.collect(driver, wait=wait, poll_interval=poll_interval, on_poll=watch.poll)
     finally:
         watch.close()
@@ -235,6 +242,23 @@ def collect(
         raise typer.Exit(OK)
     export(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=driver.state.cases)
     raise typer.Exit(exit_code(driver.state.counts))
+
+
+def _sink(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str | None, annotate: bool, cases: int) -> Any:
+    """Where the run's results go, as generate would put them; a case's file that would replace
+    one of the run's inputs (its dataset, the state file or a file of its folder) is refused."""
+    from . import batchstate as bs
+    from .batchapi import iter_run_cases
+    from .outputs import Outputs
+
+    ids: list[str] = []
+    inputs: list[Path] = []
+    if out is not None:
+        run_dir = bs.folder_of(state)
+        ids = [c.id for c in iter_run_cases(run_dir)]
+        inputs = [state, *(p for p in run_dir.iterdir() if p.is_file()), *map(Path, bs.load(state).inputs)]
+    return Outputs(fmt=fmt, folder=out, jsonl=None, jsonl_stdout=jsonl == "-", annotate=annotate, single=cases == 1,
+                   settings=settings, ids=ids, inputs=inputs)
 
 
 def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str | None, annotate: bool, cases: int) -> None:
@@ -250,7 +274,7 @@ def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str
         held.move_torn_aside()
         skip = set(held.finished)
         appender = Appender(Path(jsonl))
-    sink = Outputs(fmt=fmt, folder=out, jsonl=None, jsonl_stdout=jsonl == "-", annotate=annotate, single=cases == 1, settings=settings)
+    sink = _sink(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=cases)
     shown, added = [], 0
     try:
         for result in run_records(state):
@@ -278,7 +302,7 @@ def cancel(state: StateArg, base_url: BaseUrl = None) -> None:
     from .cli_common import make_settings
 
     watch = Watch(terminal=False)
-    with bs.locked(state):
+    with bs.locked(state, existing=True):
         driver = _driver(state, make_settings(openai_base_url=base_url), watch)
         ids = batchdriver.cancel(driver)
     _note(f"cancelled {', '.join(ids) if ids else 'no running batch'}; next: cnaps-llm batch collect {state} --wait")

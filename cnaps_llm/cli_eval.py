@@ -77,6 +77,11 @@ def eval_(
     earlier = load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run
     reports = [("--markdown", markdown_out), ("--json", json_out), ("--junit", junit_out), ("--html", html_out)]
     named = [*(expand_paths(input_paths(datasets, example)) if from_run is None else []), from_run, baseline, config]
+    if from_run is not None:  # the run's records and cases are inputs too: a report must not replace them
+        from .batchstate import folder_of
+
+        run_dir = folder_of(from_run)
+        named += [p for p in run_dir.iterdir() if p.is_file()] if run_dir.is_dir() else []
     refuse_clobbering([(flag, p) for flag, p in reports if p is not None], [Path(p) for p in named if p is not None and p != "-"])
     settings = make_settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval

@@ -125,13 +125,22 @@ def _thresholds(value: Any, where: str) -> Mapping[str, float]:
             raise _unknown_key(key, "eval", list(BY_NAME), where)
         if isinstance(limit, bool) or not isinstance(limit, (int, float)):
             raise ConfigError(f"{where}: [{SECTION}.eval] {key} = {_show(limit)} is not a number; write e.g. {key} = 0.9")
-        if not math.isfinite(limit):  # TOML writes nan and inf: every comparison with nan is false
+        if not _finite(limit):  # TOML writes nan and inf: every comparison with nan is false
             raise ConfigError(f"{where}: [{SECTION}.eval] {key} = {limit} is not a finite number; write e.g. {key} = 0.9")
         problem = BY_NAME[key].problem(limit)
         if problem is not None:
             raise ConfigError(f"{where}: [{SECTION}.eval] {key} = {_show(limit)}: {problem}")
         out[key] = float(limit)
     return MappingProxyType(out)
+
+
+def _finite(limit: int | float) -> bool:
+    """Whether ``limit`` is a finite number a float can hold (TOML's integers have no bound here:
+    ``1`` and four hundred zeros would overflow every comparison with a rate)."""
+    try:
+        return math.isfinite(limit)
+    except OverflowError:
+        return False
 
 
 def _check(value: Any, where: str) -> CheckOptions:

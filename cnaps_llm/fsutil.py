@@ -180,6 +180,12 @@ def make_parents(outputs: list[tuple[str, Path]]) -> None:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
                 raise InputError("cannot write it (a part of its folder is a file); check the path and its permissions", path=str(path)) from None
+            if os.path.isdir(path):  # found only after the run otherwise, the report lost
+                raise InputError("is a folder; give a file name", path=str(path))
+            try:
+                os.stat(path)  # a symlink loop: the same
+            except FileNotFoundError:
+                pass
 
 
 def atomic_write(path: Path, text: str) -> None:

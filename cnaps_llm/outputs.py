@@ -51,11 +51,24 @@ def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suf
     answers over the prompts, nor an answer over the records already appended."""
     given = {key for p in inputs if (key := file_key(p)) is not None}
     records = os.path.realpath(jsonl) if jsonl is not None else None
-    if not given and records is None:
-        return
+    try:
+        present = set(os.listdir(folder))
+    except OSError:
+        present = set()
     for case_id in ids:
         for file in _file_names(case_id, suffix):
             path = folder / file
+            if file in present:  # found only when that case finished otherwise, its answer lost
+                if os.path.isdir(path):
+                    raise InputError("is a folder where a case's file goes; move it, or give -o another folder", path=str(path))
+                try:
+                    os.stat(path)
+                except FileNotFoundError:  # a dangling symlink is written through
+                    pass
+                except OSError as exc:
+                    raise InputError(f"cannot write it ({exc.strerror or exc}); check the path and its permissions", path=str(path)) from None
+            if not given and records is None:
+                continue
             if records is not None and os.path.realpath(path) == records:
                 raise InputError("is also the --jsonl file; give --jsonl a file outside the -o folder's answers", path=str(path))
             if given and file_key(path) in given:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import stat
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -86,7 +87,10 @@ class Settings(BaseSettings):
     def _http_only(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value.strip())
+        value = value.strip()
+        if not value.isprintable():  # urlsplit drops \n and \t; the HTTP client refused them at the first request
+            raise ValueError("holds a line break, a tab or a control character; write the URL on one line")
+        parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
         try:
@@ -96,7 +100,14 @@ class Settings(BaseSettings):
                 raise
             # urllib quotes the "port" it read, which is part of a password holding `/`, `?` or `#`
             raise ValueError("its port is not a number (a password holding / ? or # must be percent-encoded: %2F %3F %23)") from None
-        return value.strip()
+        return value
+
+    @field_validator("cache_dir", "prompts_dir")
+    @classmethod
+    def _home(cls, value: Path) -> Path:
+        # `~/…` in a .env, or after `--cache-dir=`, reaches us unexpanded: it would make a
+        # folder named `~` here, which `rm -rf ~` would then clean up with the home folder
+        return value.expanduser() if str(value).startswith("~") else value
 
     @field_validator("openai_api_key")
     @classmethod
@@ -141,17 +152,65 @@ def _unknown_vars(env: dict[str, str]) -> None:
             raise ConfigError(f"unknown setting {key}{hint}")
 
 
+def _is_fifo(path: str) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+MAX_DOTENV_BYTES = 1024 * 1024
+
+
 def _dotenv(path: str = ".env") -> dict[str, str]:
-    if not os.path.isfile(path):
+    """The values a ``.env`` sets. A named pipe (a secrets manager's, or a FIFO left behind) is
+    read once, here, and as empty when nothing writes to it: read by the settings library,
+    it blocked the command for ever."""
+    fifo = _is_fifo(path)
+    if not fifo and not os.path.isfile(path):
         return {}
     from dotenv import dotenv_values
 
     try:
-        return {k: v for k, v in dotenv_values(path).items() if v is not None}
+        if fifo:
+            import io
+
+            from .inputs.text import read_bounded
+
+            data = read_bounded(path, limit=MAX_DOTENV_BYTES)
+            if len(data) > MAX_DOTENV_BYTES:
+                raise ConfigError(f"{path}: is larger than {MAX_DOTENV_BYTES // 1024} KB, more than any settings file; check it")
+            values = dotenv_values(stream=io.StringIO(data.decode("utf-8")))
+        else:
+            values = dotenv_values(path)
+        return {k: v for k, v in values.items() if v is not None}
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: is not UTF-8; re-save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
+
+
+def _env_fields() -> dict[str, str]:
+    """Each variable name a setting is read from (upper case) -> the setting's field name."""
+    out: dict[str, str] = {}
+    for name, field in Settings.model_fields.items():
+        out[f"CNAPS_{name.upper()}"] = name
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            out.update({str(a).upper(): name for a in alias.choices if str(a).isupper()})
+    return out
+
+
+def _below_environment(dotenv: dict[str, str], given: dict[str, Any]) -> dict[str, str]:
+    """The fields ``dotenv`` sets that no flag and no environment variable sets (its precedence)."""
+    fields = _env_fields()
+    from_env = {fields[k.upper()] for k in os.environ if k.upper() in fields}
+    out: dict[str, str] = {}
+    for key, value in dotenv.items():
+        name = fields.get(key.upper())
+        if name is not None and name not in given and name not in from_env:
+            out[name] = value
+    return out
 
 
 def load_settings(**flags: Any) -> Settings:
@@ -160,9 +219,13 @@ def load_settings(**flags: Any) -> Settings:
     for key, value in given.items():
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"--{key.replace('_', '-')} must be a finite number")
-    _unknown_vars({**_dotenv(), **os.environ})
+    dotenv = _dotenv()
+    _unknown_vars({**dotenv, **os.environ})
     try:
-        settings = Settings(**given)
+        if _is_fifo(".env"):  # read once, above: the settings library would read it again, and wait
+            settings = Settings(_env_file=None, **{**_below_environment(dotenv, given), **given})
+        else:
+            settings = Settings(**given)
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "settings"

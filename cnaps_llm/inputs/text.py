@@ -32,7 +32,15 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# the control characters no text needs (tab, line feed, form feed and U+0085 stay), removed as
+# the pipeline removes them from a model's reply: a source's name never carries ESC into an
+# answer printed on a terminal (ftfy removed them only from text that held mojibake)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x84\x86-\x9f]+")
+
+
 def _repair(text: str, *, line_breaks: bool = True) -> str:
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
     # UTF-8 read as Latin-1/cp1252 always shows a lead byte 0xC2-0xF4 as one of Â…ô: text
     # without one cannot hold mojibake, so it skips ftfy (and its ~50 ms import)
     if _MOJIBAKE_LEAD.search(text):
@@ -83,6 +91,8 @@ def _open(name: str, what: str = "prompt") -> BinaryIO:
     as empty (and is reported so) instead of blocking ``open`` for ever, while a pipe that
     is written to (``<(cmd)`` in a shell) reads as usual."""
     if name == "-":
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            raise InputError("stdin is closed; give a file instead of `-`, or pipe the input in", path=name)
         return sys.stdin.buffer
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
@@ -124,7 +134,7 @@ def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES, what: str = 
     except OSError as exc:
         raise _read_error(name, exc, what) from None
     finally:
-        if fh is not sys.stdin.buffer:
+        if name != "-":
             fh.close()
     if len(data) > limit:
         raise InputError(f"file is larger than {_mb(limit)}; split it into smaller files", path=name)
@@ -163,7 +173,7 @@ def read_lines(
         except OSError as exc:
             yield 0, _read_error(name, exc)
     finally:
-        if fh is not sys.stdin.buffer:
+        if name != "-":
             fh.close()
 
 

@@ -93,7 +93,13 @@ class Comparison(StrictModel):
 
 
 def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) else None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:  # an int JSON wrote with hundreds of digits is past any float: not comparable, not a crash
+        value = float(value)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def parse_baseline(data: Any, source: str) -> Baseline:
