@@ -253,7 +253,7 @@ async def run_case(
     number = 0
     while number < options.max_attempts:
         if budget is not None and budget.exhausted():
-            run.fail(number + 1, negotiator.mode, [], "budget", f"not run: the run's cost budget of ${budget.limit:g} was reached")
+            run.fail(number + 1, negotiator.mode, [], "budget", f"the run's cost budget of ${budget.limit:g} was reached")
             break
         messages: list[Message] = []
         try:
