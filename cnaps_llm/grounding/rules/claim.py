@@ -126,6 +126,20 @@ def _key_words(text: str, start: int, end: int, plain: frozenset[str]) -> tuple[
     return " ".join(words), [w for w in words if w.strip("'’-") not in plain and len(w) > 2]
 
 
+_CLAUSE_BACK = patterns.compile(r"[.;:!?()\[\]{}|\n—–,*]")
+
+
+def _words_before(text: str, cue_start: int, plain: frozenset[str]) -> tuple[str, list[str]]:
+    """The predicate before a cue that ends its clause ("clears the horizon" of "… clears the
+    horizon cleanly."), back to the clause's start (at most ``KEY_WORDS`` words), less plain words."""
+    lo = max(0, cue_start - 160)
+    cut = lo
+    for m in _CLAUSE_BACK.finditer(text, lo, cue_start):
+        cut = m.end()
+    words = _WORD.findall(text[cut:cue_start].lower())[-KEY_WORDS:]
+    return " ".join(words), [w for w in words if w.strip("'’-") not in plain and len(w) > 2]
+
+
 @lru_cache(maxsize=20_000)
 def _probe(word: str) -> tuple[str, frozenset[str]]:
     """A key word's stem, and every stem or piece of it a source's words may hold to give
@@ -154,6 +168,8 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
         trait = words_of(text[cue_start:cue_end])
         return any(trait <= s.words for s in sources) or trait <= facts.question_words
     clause, words = _key_words(text, cue_end, unit_end, plain_words())
+    if not words and kind == "quality":  # "handles glare gracefully": a manner ending its clause qualifies the words before it
+        clause, words = _words_before(text, cue_start, plain_words())
     if not words:
         return None
     question, pools = facts.question_words, [s.words for s in sources]
@@ -210,6 +226,9 @@ _CONCESSION = patterns.compile(r"[\s*_>-]*(?:While|Although|Though|Even\s+though
 
 # "… rather than recovers …", "… instead of targets …": what the source is said not to do
 _RATHER = patterns.compile(r"(?:[Rr]ather\s+than|[Ii]nstead\s+of)\s+$")
+
+# "… to cleanly upscale …": a manner adverb right after "to" qualifies what the design uses a source for
+_PURPOSE = patterns.compile(r".*\bto\s+$")
 
 _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
@@ -324,6 +343,35 @@ def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple
         return set()
     span = (ps, ls - 1)
     return _one(facts, text, span, facts.about(text, ps, ls - 1, links)) or _described(facts, text, ps, ls - 1)
+
+
+# "Any of these models", "Every model in this list", "All three variants", "Both modules": a subject that
+# quantifies over the listed sources ("Each module …" is the answer's own design, one by one)
+_QUANTIFIED = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:[Aa]ny|[Ee]very|[Aa]ll|[Bb]oth)\s+(?:(?:one|of|the|these|those|three|two|four|listed|provided|"
+    r"recommended|selected)\s+){0,3}(?:models?|variants?|modules?|networks?|checkpoints?|tools?|options?|them)\b")
+# "Users consistently report …", "Photographers say …": what users are said to find of the sources' output
+_USERS = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:[Uu]sers|[Pp]eople|[Pp]hotographers|[Ss]hoppers|[Vv]iewers|[Cc]ustomers|[Rr]eviewers|[Aa]rtists)\s")
+# "The result will be indistinguishable from …", "Expect … straight out of …": the output said to pass for
+# a real capture (an output praised for the answer's own design, "the final output is sharp", is no claim)
+_OUTCOME = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:(?:[Tt]he|[Yy]our)\s+(?:(?:final|blended|restored|merged|enhanced|end)\s+)?(?:results?|outputs?|outcome)\b"
+    r"|[Ee]xpect\s|[Yy]ou\s+will\s+get\s)")
+_LIKENESS = frozenset(("indistinguishable", "looks like a true", "look like a true", "looks like a real", "look like a real",
+                       "straight out of"))
+
+
+def _every_source(facts: CaseFacts, text: str, us: int, start: int, end: int, kind: str) -> set[int]:
+    """All the sources, for a unit with no source named whose subject quantifies over them
+    ("Every model in this list handles …"), whose users are said to praise the output
+    ("Users consistently report crisper …"), or whose output is said to pass for a real
+    capture ("The result will be indistinguishable from …"): grounded when one of them says so."""
+    if (_QUANTIFIED.match(text, us, start)
+            or (kind in ("comparison", "quality") and _USERS.match(text, us, start))
+            or (" ".join(text[start:end].lower().split()) in _LIKENESS and _OUTCOME.match(text, us, start))):
+        return set(range(len(facts.sources)))
+    return set()
 
 
 def _workflow_label(text: str, us: int, start: int) -> bool:
@@ -479,6 +527,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue
         if _RATHER.search(text, max(us, start - 16), start):  # "brightens rather than recovers blown regions"
             continue
+        if kind == "quality" and _PURPOSE.match(text, max(us, start - 4), start) and text[start:end].endswith("ly"):
+            continue  # "uses IMDN to cleanly upscale the text": the purpose the answer's design gives it
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
         if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
             continue  # "Compared with X, Y is superior on faces": the clause's own cue is quoted
@@ -487,6 +537,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             if us not in about:
                 about[us] = subject(facts, text, us, ue, links) or _carried_further(facts, text, us, ue, links)
             said = about[us]
+            if not said:  # "Every model here …", "The result will …": all the sources, or what they make
+                said = _every_source(facts, text, us, start, end, kind)
             if said and kind in ("mechanism", "trait") and _workflow_label(text, us, start):
                 continue
         if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):

@@ -1,0 +1,146 @@
+"""Claims in the forms a seventh held-out set showed were missed: praise with no cue word
+but a manner ("stitches the panorama cleanly", "with no visible seams", "without losing
+the grain", "out of the box"), ease of use ("easy to script", "needs no calibration"),
+claims about every listed model ("All three checkpoints …", "Any of these models …"),
+what users are said to report, an output said to pass for a real capture, and a verdict
+between the listed models ("the safer choice", "equally well"). Each caught form has a
+sound twin that passes: a gap statement, a hedge, the user's own condition, or what the
+summary gives. A manner adverb after "to" ("uses X to cleanly merge …") is the answer's
+design, not a claim.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+from cnaps_llm.models import Case, Source
+
+CASE = Case(
+    id="heldout7",
+    question="My drone panoramas of a harbour have visible seams and a hazy horizon. Can these models fix them?",
+    sources=[
+        Source(id="R1", role="recommended", name="Stitching-SeamMender-Wide", paper_url="https://arxiv.org/pdf/2503.01234",
+               summary="SeamMender blends overlapping aerial frames along a learned seam. It removes visible seams "
+                       "in drone panoramas and outperforms multi-band blending on water surfaces."),
+        Source(id="R2", role="recommended", name="WeatherRemoval-HazeLift-Outdoor"),
+        Source(id="R3", role="recommended", name="SISR-GridUp-2x"),
+    ],
+)
+
+
+def claims(text: str) -> list[str]:
+    return [v.text for v in check(text, CASE, kinds=("claim",))]
+
+
+# --------------------------------------------------------------------------- praise by manner, no cue word
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("HazeLift clears the horizon cleanly over the open sea.",
+         "HazeLift is a dehazing model; the prompt gives no description of how it treats the open sea."),
+        ("GridUp enlarges the rigging with no visible aliasing.",
+         "GridUp enlarges by 2x, as its name says; you could check the rigging for aliasing afterwards."),
+        ("HazeLift lifts the haze without washing out the white hulls.",
+         "If the white hulls wash out after HazeLift, lower its strength."),
+        ("GridUp gives clean, detailed masts out of the box.",
+         "None of the listed models is described as sharpening masts."),
+        ("HazeLift keeps the water's colour lifelike.",
+         "Since your horizon is hazy, HazeLift goes before the stitching step."),
+    ],
+)
+def test_manner_praise(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+def test_manner_after_to_is_the_design() -> None:
+    assert not claims("The workflow uses SeamMender to cleanly merge the overlapping frames.")
+    assert claims("SeamMender cleanly merges frames shot at dusk.")
+
+
+# --------------------------------------------------------------------------- ease of use, needs
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("GridUp is trivial to deploy on a drone's controller.",
+         "The prompt does not say how GridUp is deployed."),
+        ("HazeLift needs no calibration for a new camera.",
+         "HazeLift might need some calibration for a new camera."),
+        ("Its compact decoder lets it stream tiles to the browser.",
+         "Its name says only that it dehazes outdoor scenes."),
+    ],
+)
+def test_ease_of_use(wrong: str, sound: str) -> None:
+    assert claims("HazeLift-Outdoor is listed. " + wrong if wrong.startswith("Its") else wrong)
+    assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- every listed model
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("All three models handle glare off the water gracefully.",
+         "None of the three models is described as handling glare off the water."),
+        ("Any of these checkpoints can run on a phone during the flight.",
+         "Whether any of these checkpoints can run on a phone is not stated."),
+        ("Both tools are easy to chain in a batch script.",
+         "Both tools are listed by name only, except SeamMender, which has a summary."),
+    ],
+)
+def test_every_listed_model(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+def test_every_listed_model_grounded_by_one_summary() -> None:
+    # the summary of one of them says it: grounded; what none of them says is not
+    assert not claims("All three models are meant for drone panoramas.")
+    assert claims("All three models are meant for satellite mosaics.")
+
+
+def test_each_module_is_the_design() -> None:
+    assert not claims("Each module focuses on one defect: seams, haze or resolution.")
+
+
+# --------------------------------------------------------------------------- users, and output passing for a real capture
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("Users consistently report crisper harbour shots than with desktop tools.",
+         "Users of this workflow should compare the panorama with the source frames."),
+        ("The final result will be indistinguishable from a single wide-angle shot.",
+         "The final result is one panorama, dehazed and enlarged."),
+        ("Expect postcard-ready images straight out of the pipeline.",
+         "Expect to adjust the seam mask by hand on busy quays."),
+    ],
+)
+def test_users_and_likeness(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+def test_final_output_praised_for_the_design_passes() -> None:
+    assert not claims("The final output is the sharpest of the candidate panoramas, picked by the quality gate.")
+
+
+# --------------------------------------------------------------------------- verdicts between listed models
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("HazeLift is the safer choice for sunsets.",
+         "HazeLift is the only dehazer listed, so it goes first."),
+        ("GridUp and HazeLift work equally well on night shots.",
+         "According to its summary, SeamMender outperforms multi-band blending on water surfaces."),
+        ("HazeLift is the lighter of the two, so run it on the drone.",
+         "HazeLift and GridUp come with no summary, so their sizes are unknown."),
+    ],
+)
+def test_verdicts(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
