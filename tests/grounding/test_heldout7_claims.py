@@ -144,3 +144,72 @@ def test_final_output_praised_for_the_design_passes() -> None:
 def test_verdicts(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+# --------------------------------------------------------------------------- evaluative words and intensified traits
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("GridUp sharpens the hull lettering with remarkable clarity.",
+         "GridUp sharpens by enlarging 2x; the prompt says nothing about lettering."),
+        ("HazeLift is very fast and stays stable on long flights.",
+         "HazeLift's speed is not given anywhere in the prompt."),
+        ("GridUp turns any photo into a print-quality poster.",
+         "You could print the panorama after GridUp if the size suits you."),
+        ("HazeLift responds well to hazy sunsets.",
+         "HazeLift is named for outdoor scenes, and your panorama is outdoors."),
+        ("GridUp loses no detail on the crane cables.",
+         "Check the crane cables after GridUp, since the prompt gives no detail on them."),
+    ],
+)
+def test_evaluative_words(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+def test_a_manner_is_judged_with_what_it_qualifies() -> None:
+    # the summary gives "removes visible seams in drone panoramas" but not the manner
+    assert claims("SeamMender removes seams in drone panoramas with remarkable precision.")
+    assert claims("SeamMender removes seams in drone panoramas effortlessly.")
+    # what the summary gives, without a manner
+    assert not claims("SeamMender removes visible seams in drone panoramas.")
+
+
+def test_a_task_in_the_subject_name_does_not_ground_a_manner() -> None:
+    assert claims("Stitching-SeamMender-Wide stitches the quay with surgical precision.")
+    assert claims("Stitching-SeamMender-Wide stitches the quay effortlessly.")
+
+
+# --------------------------------------------------------------------------- a hedge or gap in another clause
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("HazeLift could in principle enlarge too, and it keeps the sky gradient lifelike.",
+         "HazeLift could in principle enlarge too, and it might keep the sky gradient."),
+        ("None of the sources says how HazeLift treats colour, but it keeps the sea a natural blue.",
+         "None of the sources says how HazeLift treats colour, so the sea may shift in tone."),
+        ("Neither GridUp nor HazeLift is a stitcher, yet both keep the horizon perfectly level.",
+         "Neither GridUp nor HazeLift is a stitcher, so SeamMender does the joining."),
+    ],
+)
+def test_claim_after_a_hedged_or_gap_clause(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+@pytest.mark.parametrize(
+    "verdict",
+    ["Both dehazing models deliver gallery-ready skies every single time.",
+     "All of them keep the water texture intact."],
+)
+def test_quantified_subjects(verdict: str) -> None:
+    assert claims(verdict)
+    assert not claims("All of them are listed by name; only SeamMender comes with a summary.")
+
+
+def test_a_quality_under_a_job_label_is_the_design() -> None:
+    head = "**SISR-GridUp-2x**\n"
+    assert not claims(head + "- Task: final enlargement for a studio-quality print\n")
+    assert claims(head + "- Function: enlarges the panorama with studio-quality sharpness\n")

@@ -126,20 +126,6 @@ def _key_words(text: str, start: int, end: int, plain: frozenset[str]) -> tuple[
     return " ".join(words), [w for w in words if w.strip("'’-") not in plain and len(w) > 2]
 
 
-_CLAUSE_BACK = patterns.compile(r"[.;:!?()\[\]{}|\n—–,*]")
-
-
-def _words_before(text: str, cue_start: int, plain: frozenset[str]) -> tuple[str, list[str]]:
-    """The predicate before a cue that ends its clause ("clears the horizon" of "… clears the
-    horizon cleanly."), back to the clause's start (at most ``KEY_WORDS`` words), less plain words."""
-    lo = max(0, cue_start - 160)
-    cut = lo
-    for m in _CLAUSE_BACK.finditer(text, lo, cue_start):
-        cut = m.end()
-    words = _WORD.findall(text[cut:cue_start].lower())[-KEY_WORDS:]
-    return " ".join(words), [w for w in words if w.strip("'’-") not in plain and len(w) > 2]
-
-
 @lru_cache(maxsize=20_000)
 def _probe(word: str) -> tuple[str, frozenset[str]]:
     """A key word's stem, and every stem or piece of it a source's words may hold to give
@@ -168,8 +154,9 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
         trait = words_of(text[cue_start:cue_end])
         return any(trait <= s.words for s in sources) or trait <= facts.question_words
     clause, words = _key_words(text, cue_end, unit_end, plain_words())
-    if not words and kind == "quality":  # "handles glare gracefully": a manner ending its clause qualifies the words before it
-        clause, words = _words_before(text, cue_start, plain_words())
+    if not words and kind == "quality":  # "handles glare gracefully": a manner ending its clause is the claim itself
+        words = [w for w in _WORD.findall(text[cue_start:cue_end].lower()) if w not in plain_words() and len(w) > 2]
+        clause = " ".join(words)
     if not words:
         return None
     question, pools = facts.question_words, [s.words for s in sources]
@@ -194,7 +181,7 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
 
 # "… does not need paired data and beats …", "… and it is faster than …": a predicate
 # coordinated right before a cue is a statement of its own, out of an earlier negation's reach
-_COORDINATED = patterns.compile(r"\s(?:and|but|yet)\s+(?:(?:it|they|also|then|still|even|is|are|was|were|has|have)\s+)*$")
+_COORDINATED = patterns.compile(r"\s(?:and|but|yet)\s+(?:(?:it|they|both|also|then|still|even|is|are|was|were|has|have)\s+)*$")
 
 _CONTRAST = patterns.compile(r",\s+(?:and\s+|but\s+)?not\s")
 
@@ -219,6 +206,8 @@ them")."""
 _CONSEQUENCE = patterns.compile(
     r",\s+(?:so|which\s+means|meaning|making)\s"
     r"|\s(?:and|but)\s+(?:it\s+|they\s+)?(?:can|may|might|could|would|should|often|usually|typically|generally)\s")
+# ", and it …", "; it …", " but both …": a clause of its own, coordinated after another
+_COORD_CLAUSE = patterns.compile(r"(?:,\s+and|,?\s+(?:but|yet)|;)\s+(?=(?:it|they|both|all|its|their)\b|[A-Z])")
 # "if you …": a condition on what the user does, not a hedge of the claim
 _IF_USAGE = patterns.compile(rb" if you ")
 # "While it may struggle with noise, it excels at …": a concession leading the unit, to its comma
@@ -348,8 +337,8 @@ def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple
 # "Any of these models", "Every model in this list", "All three variants", "Both modules": a subject that
 # quantifies over the listed sources ("Each module …" is the answer's own design, one by one)
 _QUANTIFIED = patterns.compile(
-    r"[\s*_>#\d.)-]*(?:[Aa]ny|[Ee]very|[Aa]ll|[Bb]oth)\s+(?:(?:one|of|the|these|those|three|two|four|listed|provided|"
-    r"recommended|selected)\s+){0,3}(?:models?|variants?|modules?|networks?|checkpoints?|tools?|options?|them)\b")
+    r"[\s*_>#\d.)-]*(?:[Aa]ny|[Ee]very|[Aa]ll|[Bb]oth)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:models?|variants?|modules?|networks?|checkpoints?|tools?|options?|upscalers?|deblurrers?|denoisers?|them|three|two|four)\b")
 # "Users consistently report …", "Photographers say …": what users are said to find of the sources' output
 _USERS = patterns.compile(
     r"[\s*_>#\d.)-]*(?:[Uu]sers|[Pp]eople|[Pp]hotographers|[Ss]hoppers|[Vv]iewers|[Cc]ustomers|[Rr]eviewers|[Aa]rtists)\s")
@@ -368,19 +357,30 @@ def _every_source(facts: CaseFacts, text: str, us: int, start: int, end: int, ki
     ("Users consistently report crisper …"), or whose output is said to pass for a real
     capture ("The result will be indistinguishable from …"): grounded when one of them says so."""
     if (_QUANTIFIED.match(text, us, start)
+            or any(_QUANTIFIED.match(text, m.end(), start) for m in _COORD_CLAUSE.finditer(text, us, start))
             or (kind in ("comparison", "quality") and _USERS.match(text, us, start))
             or (" ".join(text[start:end].lower().split()) in _LIKENESS and _OUTCOME.match(text, us, start))):
         return set(range(len(facts.sources)))
     return set()
 
 
-def _workflow_label(text: str, us: int, start: int) -> bool:
+# the labels under which a quality ("studio-quality") is the job the design gives a model ("- Task: enhancement
+# for a studio-quality look"); under the others ("Output:", "Function:", "Why:") a verdict is still the
+# answer's claim about the model
+_JOB_LABELS = frozenset(("task", "goal", "aim"))
+
+
+def _workflow_label(text: str, us: int, start: int, stated: bool = False) -> bool:
     """Whether the bullet at ``us`` is labelled as a workflow role ("- Output: …",
-    "**Role:** …"): it says what the answer's design does with a model, not what the model is."""
+    "**Role:** …"): it says what the answer's design does with a model, not what the model is.
+    With ``stated`` (a quality: "- Task: enhancement for a studio-quality look"), only a label
+    of the job asked of it (``_JOB_LABELS``)."""
     colon = text.find(":", us, start)
     if colon < 0:
         return False
     label = words_only(text)[us + 1 : colon + 1].decode().split()
+    if stated:
+        return 0 < len(label) <= 4 and label[-1] in _JOB_LABELS
     return 0 < len(label) <= 4 and (label[-1] in workflow_labels() or " ".join(label[-2:]) in workflow_labels())
 
 
@@ -514,10 +514,13 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         reading = hedges[us]
         if reading == 2:  # "X is the strongest at crowds, so it could …": a hedge only in what follows from it,
             # or in a concession before it ("While it may struggle with noise, it excels at …")
+            # or in a clause coordinated before it ("X could in principle fill it, and it blends …"; "None of
+            # the sources says so, but it runs …")
             then = _CONSEQUENCE.search(text, end, ue)
             lead = _CONCESSION.match(text, us, start)
-            if then is not None or lead is not None:
-                reading = hedge_reading(words, (lead.end() if lead else us) + 1, (then.start() if then else ue) + 1)
+            coord = max((m.end() for m in _COORD_CLAUSE.finditer(text, us, start)), default=-1)
+            if then is not None or lead is not None or coord >= 0:
+                reading = hedge_reading(words, max(lead.end() if lead else us, coord) + 1, (then.start() if then else ue) + 1)
             if reading == 2 and b" if " in words[us : ue + 2]:  # "… if you prompt it with your photo": the user's condition
                 piece = words[us : ue + 2]
                 masked = _IF_USAGE.sub(lambda m: b" " * len(m.group()), piece)
@@ -539,7 +542,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             said = about[us]
             if not said:  # "Every model here …", "The result will …": all the sources, or what they make
                 said = _every_source(facts, text, us, start, end, kind)
-            if said and kind in ("mechanism", "trait") and _workflow_label(text, us, start):
+            if said and kind in ("mechanism", "trait", "quality") and _workflow_label(text, us, start, kind == "quality"):
                 continue
         if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
             continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
