@@ -213,3 +213,39 @@ def test_a_quality_under_a_job_label_is_the_design() -> None:
     head = "**SISR-GridUp-2x**\n"
     assert not claims(head + "- Task: final enlargement for a studio-quality print\n")
     assert claims(head + "- Function: enlarges the panorama with studio-quality sharpness\n")
+
+
+# --------------------------------------------------------------------------- praise words of scale, maturity and cost
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("HazeLift dramatically improves contrast at the waterline.",
+         "HazeLift may improve contrast at the waterline; test it on one frame."),
+        ("GridUp adds negligible latency to the flight log export.",
+         "GridUp's latency is not stated in the prompt."),
+        ("HazeLift is a production-ready, industry-leading dehazer.",
+         "HazeLift is the dehazer of the three, going by its name."),
+        ("GridUp is comparable to SeamMender on water surfaces.",
+         "According to its summary, SeamMender is better than multi-band blending on water surfaces."),
+    ],
+)
+def test_scale_maturity_cost(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
+
+
+def test_a_negation_in_a_result_clause_leaves_the_claim() -> None:
+    assert claims("HazeLift clears the haze so well that nobody notices the edit.")
+    assert not claims("HazeLift does not clear the haze in a way the prompt describes.")
+
+
+def test_both_alone_after_a_clause_about_the_sources() -> None:
+    assert claims("GridUp and HazeLift have no summary, but both respond well to dusk footage.")
+    assert not claims("Both branches process the panorama at once, then their outputs are merged.")
+
+
+def test_a_capital_to_before_a_manner_is_the_design() -> None:
+    head = "**Stitching-SeamMender-Wide**\n"
+    assert not claims(head + "- **Purpose:** To robustly join the frames into one panorama.\n")
+    assert claims(head + "- **Why:** It robustly joins frames shot in strong wind.\n")

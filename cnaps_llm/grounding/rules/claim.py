@@ -184,6 +184,8 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
 _COORDINATED = patterns.compile(r"\s(?:and|but|yet)\s+(?:(?:it|they|both|also|then|still|even|is|are|was|were|has|have)\s+)*$")
 
 _CONTRAST = patterns.compile(r",\s+(?:and\s+|but\s+)?not\s")
+# "so well that …", "such clean edges that …": a result clause after the claim
+_SO_THAT = patterns.compile(r"\s(?:so|such)\s+(?:[\w-]+\s+){1,3}?that\s")
 
 
 def _negated(text: str, us: int, ue: int, start: int, end: int) -> bool:
@@ -198,7 +200,8 @@ them")."""
         return True
     m = _COORDINATED.search(text, max(us, start - 40), start)
     cut = m.start() + 1 if m is not None else us
-    piece = text[cut : min(ue + 1, len(text))]
+    so = _SO_THAT.search(text, end, ue)  # "… so well that no one can spot it": the negation is in the result
+    piece = text[cut : so.start() if so is not None else min(ue + 1, len(text))]
     return in_gap_statement(piece, start - cut, end - cut)
 
 
@@ -217,7 +220,7 @@ _CONCESSION = patterns.compile(r"[\s*_>-]*(?:While|Although|Though|Even\s+though
 _RATHER = patterns.compile(r"(?:[Rr]ather\s+than|[Ii]nstead\s+of)\s+$")
 
 # "… to cleanly upscale …": a manner adverb right after "to" qualifies what the design uses a source for
-_PURPOSE = patterns.compile(r".*\bto\s+$")
+_PURPOSE = patterns.compile(r".*\b[Tt]o\s+$")
 
 _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
@@ -339,6 +342,8 @@ def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple
 _QUANTIFIED = patterns.compile(
     r"[\s*_>#\d.)-]*(?:[Aa]ny|[Ee]very|[Aa]ll|[Bb]oth)\s+(?:[\w.-]+\s+){0,3}?"
     r"(?:models?|variants?|modules?|networks?|checkpoints?|tools?|options?|upscalers?|deblurrers?|denoisers?|them|three|two|four)\b")
+# "Neither is an editor, yet both keep …": "both" alone, as the subject of a clause after one about the sources
+_BOTH = patterns.compile(r"both\s+(?!the\b|of\b|[A-Z])(?![a-z]+(?:es|s)\b)")
 # "Users consistently report …", "Photographers say …": what users are said to find of the sources' output
 _USERS = patterns.compile(
     r"[\s*_>#\d.)-]*(?:[Uu]sers|[Pp]eople|[Pp]hotographers|[Ss]hoppers|[Vv]iewers|[Cc]ustomers|[Rr]eviewers|[Aa]rtists)\s")
@@ -357,7 +362,8 @@ def _every_source(facts: CaseFacts, text: str, us: int, start: int, end: int, ki
     ("Users consistently report crisper …"), or whose output is said to pass for a real
     capture ("The result will be indistinguishable from …"): grounded when one of them says so."""
     if (_QUANTIFIED.match(text, us, start)
-            or any(_QUANTIFIED.match(text, m.end(), start) for m in _COORD_CLAUSE.finditer(text, us, start))
+            or any(_QUANTIFIED.match(text, m.end(), start) or _BOTH.match(text, m.end(), start)
+                   for m in _COORD_CLAUSE.finditer(text, us, start))
             or (kind in ("comparison", "quality") and _USERS.match(text, us, start))
             or (" ".join(text[start:end].lower().split()) in _LIKENESS and _OUTCOME.match(text, us, start))):
         return set(range(len(facts.sources)))
