@@ -249,3 +249,27 @@ def test_a_capital_to_before_a_manner_is_the_design() -> None:
     head = "**Stitching-SeamMender-Wide**\n"
     assert not claims(head + "- **Purpose:** To robustly join the frames into one panorama.\n")
     assert claims(head + "- **Why:** It robustly joins frames shot in strong wind.\n")
+
+
+# --------------------------------------------------------------------------- "without" a harm, "no problem", "every time"
+
+@pytest.mark.parametrize(
+    ("wrong", "sound"),
+    [
+        ("HazeLift brightens the quay without clipping the white sails.",
+         "If HazeLift clips the white sails, run it on a darker copy."),
+        ("GridUp enlarges the flags without turning them into mush.",
+         "GridUp enlarges by 2x; the prompt says nothing about the flags."),
+        ("GridUp is resolution-agnostic, so a 20-megapixel panorama is no problem.",
+         "GridUp's name gives its scale, 2x; nothing is said about input size."),
+        ("HazeLift rescues even the murkiest dawn frames.",
+         "HazeLift is for outdoor haze, which dawn frames over water often have."),
+        ("HazeLift gives a clean horizon every time.",
+         "Run HazeLift on every frame whose horizon is hazy."),
+        ("GridUp is the quicker pick for a whole flight's frames.",
+         "GridUp is the only upscaler listed, so it enlarges the frames."),
+    ],
+)
+def test_without_harm_and_promises(wrong: str, sound: str) -> None:
+    assert claims(wrong)
+    assert not claims(sound)
