@@ -273,3 +273,14 @@ def test_a_capital_to_before_a_manner_is_the_design() -> None:
 def test_without_harm_and_promises(wrong: str, sound: str) -> None:
     assert claims(wrong)
     assert not claims(sound)
+
+
+def test_the_sources_together() -> None:
+    assert claims("These three together form a production-ready mapping pipeline.")
+    assert claims("Together they give an industry-leading result on harbour scenes.")
+    assert not claims("These three together cover the seams, the haze and the size; only SeamMender has a summary.")
+
+
+def test_what_a_source_adapts() -> None:
+    assert claims("HazeLift adapts its strength to the altitude of each frame.")
+    assert not claims("SeamMender adapts a learned seam to overlapping aerial frames, as its summary says.")

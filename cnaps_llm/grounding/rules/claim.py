@@ -337,11 +337,13 @@ def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple
     return _one(facts, text, span, facts.about(text, ps, ls - 1, links)) or _described(facts, text, ps, ls - 1)
 
 
-# "Any of these models", "Every model in this list", "All three variants", "Both modules": a subject that
-# quantifies over the listed sources ("Each module …" is the answer's own design, one by one)
+# "Any of these models", "Every model in this list", "All three variants", "Both modules", "These three
+# together", "Together they": a subject that quantifies over the listed sources ("Each module …" is the
+# answer's own design, one by one)
 _QUANTIFIED = patterns.compile(
     r"[\s*_>#\d.)-]*(?:[Aa]ny|[Ee]very|[Aa]ll|[Bb]oth)\s+(?:[\w.-]+\s+){0,3}?"
-    r"(?:models?|variants?|modules?|networks?|checkpoints?|tools?|options?|upscalers?|deblurrers?|denoisers?|them|three|two|four)\b")
+    r"(?:models?|variants?|modules?|networks?|checkpoints?|tools?|options?|upscalers?|deblurrers?|denoisers?|them|three|two|four)\b"
+    r"|[\s*_>#\d.)-]*(?:(?:[Tt]hese|[Tt]hose|[Tt]he)\s+(?:two|three|four)\s+(?:\w+\s+)?together|[Tt]ogether,?\s+(?:they|these|the\s+(?:two|three|four)))\b")
 # "Neither is an editor, yet both keep …": "both" alone, as the subject of a clause after one about the sources
 _BOTH = patterns.compile(r"both\s+(?!the\b|of\b|[A-Z])(?![a-z]+(?:es|s)\b)")
 # "Users consistently report …", "Photographers say …": what users are said to find of the sources' output
