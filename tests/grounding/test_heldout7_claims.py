@@ -284,3 +284,10 @@ def test_the_sources_together() -> None:
 def test_what_a_source_adapts() -> None:
     assert claims("HazeLift adapts its strength to the altitude of each frame.")
     assert not claims("SeamMender adapts a learned seam to overlapping aerial frames, as its summary says.")
+
+
+def test_where_the_claim_comes_from_ends_its_words() -> None:
+    # "per its summary" is no part of what SeamMender is said to do
+    assert not claims("SeamMender works well on water, per its summary.")
+    assert not claims("SeamMender works well on water, according to its summary.")
+    assert claims("SeamMender works well for night-time satellite strips, per its summary.")

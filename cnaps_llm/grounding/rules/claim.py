@@ -46,8 +46,9 @@ from ..unclaimed import in_gap_statement
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedge_reading, triggers, words_only
 from . import Finding, Rule, View
 
-# ", as its name says": a clause that says where the claim comes from ends the claim's own
-_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+|as\s+)")
+# ", as its name says", ", per its summary", ", according to its summary": a clause that says where the
+# claim comes from ends the claim's own
+_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+|as\s+|per\s+|according\s+to\s+)")
 _QUOTE_END = patterns.compile(r"[.,;:!?()\[\]{}|\n—–]|\s-\s")  # the claim quoted back: the cue to the next comma
 _WORD = patterns.compile(r"[a-z][a-z0-9'’-]*")
 KEY_WORDS = 8  # words after a cue read as its key content
