@@ -46,8 +46,9 @@ from ..unclaimed import in_gap_statement
 from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedge_reading, triggers, words_only
 from . import Finding, Rule, View
 
-# ", as its name says": a clause that says where the claim comes from ends the claim's own
-_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+|as\s+)")
+# ", as its name says", ", per its summary", ", according to its summary": a clause that says where the
+# claim comes from ends the claim's own
+_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+|as\s+|per\s+|according\s+to\s+)")
 _QUOTE_END = patterns.compile(r"[.,;:!?()\[\]{}|\n—–]|\s-\s")  # the claim quoted back: the cue to the next comma
 _WORD = patterns.compile(r"[a-z][a-z0-9'’-]*")
 KEY_WORDS = 8  # words after a cue read as its key content
@@ -154,6 +155,9 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
         trait = words_of(text[cue_start:cue_end])
         return any(trait <= s.words for s in sources) or trait <= facts.question_words
     clause, words = _key_words(text, cue_end, unit_end, plain_words())
+    if not words and kind == "quality":  # "handles glare gracefully": a manner ending its clause is the claim itself
+        words = [w for w in _WORD.findall(text[cue_start:cue_end].lower()) if w not in plain_words() and len(w) > 2]
+        clause = " ".join(words)
     if not words:
         return None
     question, pools = facts.question_words, [s.words for s in sources]
@@ -178,9 +182,11 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
 
 # "… does not need paired data and beats …", "… and it is faster than …": a predicate
 # coordinated right before a cue is a statement of its own, out of an earlier negation's reach
-_COORDINATED = patterns.compile(r"\s(?:and|but|yet)\s+(?:(?:it|they|also|then|still|even|is|are|was|were|has|have)\s+)*$")
+_COORDINATED = patterns.compile(r"\s(?:and|but|yet)\s+(?:(?:it|they|both|also|then|still|even|is|are|was|were|has|have)\s+)*$")
 
 _CONTRAST = patterns.compile(r",\s+(?:and\s+|but\s+)?not\s")
+# "so well that …", "such clean edges that …": a result clause after the claim
+_SO_THAT = patterns.compile(r"\s(?:so|such)\s+(?:[\w-]+\s+){1,3}?that\s")
 
 
 def _negated(text: str, us: int, ue: int, start: int, end: int) -> bool:
@@ -195,7 +201,8 @@ them")."""
         return True
     m = _COORDINATED.search(text, max(us, start - 40), start)
     cut = m.start() + 1 if m is not None else us
-    piece = text[cut : min(ue + 1, len(text))]
+    so = _SO_THAT.search(text, end, ue)  # "… so well that no one can spot it": the negation is in the result
+    piece = text[cut : so.start() if so is not None else min(ue + 1, len(text))]
     return in_gap_statement(piece, start - cut, end - cut)
 
 
@@ -203,6 +210,8 @@ them")."""
 _CONSEQUENCE = patterns.compile(
     r",\s+(?:so|which\s+means|meaning|making)\s"
     r"|\s(?:and|but)\s+(?:it\s+|they\s+)?(?:can|may|might|could|would|should|often|usually|typically|generally)\s")
+# ", and it …", "; it …", " but both …": a clause of its own, coordinated after another
+_COORD_CLAUSE = patterns.compile(r"(?:,\s+and|,?\s+(?:but|yet)|;)\s+(?=(?:it|they|both|all|its|their)\b|[A-Z])")
 # "if you …": a condition on what the user does, not a hedge of the claim
 _IF_USAGE = patterns.compile(rb" if you ")
 # "While it may struggle with noise, it excels at …": a concession leading the unit, to its comma
@@ -210,6 +219,9 @@ _CONCESSION = patterns.compile(r"[\s*_>-]*(?:While|Although|Though|Even\s+though
 
 # "… rather than recovers …", "… instead of targets …": what the source is said not to do
 _RATHER = patterns.compile(r"(?:[Rr]ather\s+than|[Ii]nstead\s+of)\s+$")
+
+# "… to cleanly upscale …": a manner adverb right after "to" qualifies what the design uses a source for
+_PURPOSE = patterns.compile(r".*\b[Tt]o\s+$")
 
 _CLAUSE_START = patterns.compile(r"[,;:(—–]")
 
@@ -326,13 +338,58 @@ def _carried_further(facts: CaseFacts, text: str, us: int, ue: int, links: tuple
     return _one(facts, text, span, facts.about(text, ps, ls - 1, links)) or _described(facts, text, ps, ls - 1)
 
 
-def _workflow_label(text: str, us: int, start: int) -> bool:
+# "Any of these models", "Every model in this list", "All three variants", "Both modules", "These three
+# together", "Together they": a subject that quantifies over the listed sources ("Each module …" is the
+# answer's own design, one by one)
+_QUANTIFIED = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:[Aa]ny|[Ee]very|[Aa]ll|[Bb]oth)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:models?|variants?|modules?|networks?|checkpoints?|tools?|options?|upscalers?|deblurrers?|denoisers?|them|three|two|four)\b"
+    r"|[\s*_>#\d.)-]*(?:(?:[Tt]hese|[Tt]hose|[Tt]he)\s+(?:two|three|four)\s+(?:\w+\s+)?together|[Tt]ogether,?\s+(?:they|these|the\s+(?:two|three|four)))\b")
+# "Neither is an editor, yet both keep …": "both" alone, as the subject of a clause after one about the sources
+_BOTH = patterns.compile(r"both\s+(?!the\b|of\b|[A-Z])(?![a-z]+(?:es|s)\b)")
+# "Users consistently report …", "Photographers say …": what users are said to find of the sources' output
+_USERS = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:[Uu]sers|[Pp]eople|[Pp]hotographers|[Ss]hoppers|[Vv]iewers|[Cc]ustomers|[Rr]eviewers|[Aa]rtists)\s")
+# "The result will be indistinguishable from …", "Expect … straight out of …": the output said to pass for
+# a real capture (an output praised for the answer's own design, "the final output is sharp", is no claim)
+_OUTCOME = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:(?:[Tt]he|[Yy]our)\s+(?:(?:final|blended|restored|merged|enhanced|end)\s+)?(?:results?|outputs?|outcome)\b"
+    r"|[Ee]xpect\s|[Yy]ou\s+will\s+get\s)")
+_LIKENESS = frozenset(("indistinguishable", "looks like a true", "look like a true", "looks like a real", "look like a real",
+                       "straight out of"))
+
+
+def _every_source(facts: CaseFacts, text: str, us: int, start: int, end: int, kind: str) -> set[int]:
+    """All the sources, for a unit with no source named whose subject quantifies over them
+    ("Every model in this list handles …"), whose users are said to praise the output
+    ("Users consistently report crisper …"), or whose output is said to pass for a real
+    capture ("The result will be indistinguishable from …"): grounded when one of them says so."""
+    if (_QUANTIFIED.match(text, us, start)
+            or any(_QUANTIFIED.match(text, m.end(), start) or _BOTH.match(text, m.end(), start)
+                   for m in _COORD_CLAUSE.finditer(text, us, start))
+            or (kind in ("comparison", "quality") and _USERS.match(text, us, start))
+            or (" ".join(text[start:end].lower().split()) in _LIKENESS and _OUTCOME.match(text, us, start))):
+        return set(range(len(facts.sources)))
+    return set()
+
+
+# the labels under which a quality ("studio-quality") is the job the design gives a model ("- Task: enhancement
+# for a studio-quality look"); under the others ("Output:", "Function:", "Why:") a verdict is still the
+# answer's claim about the model
+_JOB_LABELS = frozenset(("task", "goal", "aim"))
+
+
+def _workflow_label(text: str, us: int, start: int, stated: bool = False) -> bool:
     """Whether the bullet at ``us`` is labelled as a workflow role ("- Output: …",
-    "**Role:** …"): it says what the answer's design does with a model, not what the model is."""
+    "**Role:** …"): it says what the answer's design does with a model, not what the model is.
+    With ``stated`` (a quality: "- Task: enhancement for a studio-quality look"), only a label
+    of the job asked of it (``_JOB_LABELS``)."""
     colon = text.find(":", us, start)
     if colon < 0:
         return False
     label = words_only(text)[us + 1 : colon + 1].decode().split()
+    if stated:
+        return 0 < len(label) <= 4 and label[-1] in _JOB_LABELS
     return 0 < len(label) <= 4 and (label[-1] in workflow_labels() or " ".join(label[-2:]) in workflow_labels())
 
 
@@ -466,10 +523,13 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         reading = hedges[us]
         if reading == 2:  # "X is the strongest at crowds, so it could …": a hedge only in what follows from it,
             # or in a concession before it ("While it may struggle with noise, it excels at …")
+            # or in a clause coordinated before it ("X could in principle fill it, and it blends …"; "None of
+            # the sources says so, but it runs …")
             then = _CONSEQUENCE.search(text, end, ue)
             lead = _CONCESSION.match(text, us, start)
-            if then is not None or lead is not None:
-                reading = hedge_reading(words, (lead.end() if lead else us) + 1, (then.start() if then else ue) + 1)
+            coord = max((m.end() for m in _COORD_CLAUSE.finditer(text, us, start)), default=-1)
+            if then is not None or lead is not None or coord >= 0:
+                reading = hedge_reading(words, max(lead.end() if lead else us, coord) + 1, (then.start() if then else ue) + 1)
             if reading == 2 and b" if " in words[us : ue + 2]:  # "… if you prompt it with your photo": the user's condition
                 piece = words[us : ue + 2]
                 masked = _IF_USAGE.sub(lambda m: b" " * len(m.group()), piece)
@@ -479,6 +539,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue
         if _RATHER.search(text, max(us, start - 16), start):  # "brightens rather than recovers blown regions"
             continue
+        if kind == "quality" and _PURPOSE.match(text, max(us, start - 4), start) and text[start:end].endswith("ly"):
+            continue  # "uses IMDN to cleanly upscale the text": the purpose the answer's design gives it
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
         if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
             continue  # "Compared with X, Y is superior on faces": the clause's own cue is quoted
@@ -487,7 +549,9 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             if us not in about:
                 about[us] = subject(facts, text, us, ue, links) or _carried_further(facts, text, us, ue, links)
             said = about[us]
-            if said and kind in ("mechanism", "trait") and _workflow_label(text, us, start):
+            if not said:  # "Every model here …", "The result will …": all the sources, or what they make
+                said = _every_source(facts, text, us, start, end, kind)
+            if said and kind in ("mechanism", "trait", "quality") and _workflow_label(text, us, start, kind == "quality"):
                 continue
         if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
             continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
