@@ -23,6 +23,7 @@ from .draft import parse_draft, render, schema_for
 from .errors import CallFailed, PromptTooLong, ReplayMiss, UnsupportedFormat
 from .grounding import check, grounding_for
 from .inputs import normalise
+from .inputs.text import strip_controls  # a model's escapes (\x1b[2J clears a terminal) never reach an answer
 from .models import Attempt, Case, ErrorKind, Message, Result, Usage, Violation
 from .negotiate import ModeNegotiator
 from .pricing import Budget, estimate_cost
@@ -75,9 +76,6 @@ class RunOptions:
         return cls(**{**base, **over})  # type: ignore[arg-type]
 
 
-# control characters but tab and newline: a model's escapes (\x1b[2J clears a terminal, an OSC
-# sequence retitles it) must not reach an answer that is printed and published
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]+")
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
 _MARKERS_ONLY = re.compile(r"\s*(?:\[\^\d+\]|\[\"[^\n]*?\"\]|\[no quote given\])+\s*")
 
@@ -325,13 +323,13 @@ def _judge(run: _CaseRun, completion, mode: str, attempt: Attempt) -> tuple[str 
         attempt.error = "truncated: finish_reason=length"
         return None, [Violation(kind="format", text="length", line=1, message="The reply was cut off at the token limit; write a shorter answer.")]
     if mode == "text":
-        text = _CONTROLS.sub("", normalise(completion.text))
+        text = strip_controls(normalise(completion.text))
         return text, run.check(text)
     draft, problems = parse_draft(completion.text, run.case)
     if draft is None:
         return None, problems
     attempt.draft = draft.model_dump()
-    text = _CONTROLS.sub("", render(draft, run.case))  # the draft's strings may carry them as JSON escapes
+    text = strip_controls(render(draft, run.case))  # the draft's strings may carry them as JSON escapes
     return text, run.check(text)
 
 

@@ -32,22 +32,25 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# the control characters no text needs (tab, line feed, form feed and U+0085 stay), removed as
-# the pipeline removes them from a model's reply: a source's name never carries ESC into an
-# answer printed on a terminal (ftfy removed them only from text that held mojibake)
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x84\x86-\x9f]+")
+# the control characters no text needs (all but tab and line feed): removed from every input
+# text and from a model's reply (``strip_controls``), so a source's name or a draft never
+# carries ESC into an answer printed on a terminal
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]+")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
 
 
 def _repair(text: str, *, line_breaks: bool = True) -> str:
-    if _CONTROLS.search(text):
-        text = _CONTROLS.sub("", text)
     # UTF-8 read as Latin-1/cp1252 always shows a lead byte 0xC2-0xF4 as one of Â…ô: text
-    # without one cannot hold mojibake, so it skips ftfy (and its ~50 ms import)
+    # without one cannot hold mojibake, so it skips ftfy (and its ~50 ms import). Controls are
+    # stripped after it: mojibake carries C1 characters (\x80-\x9f) that ftfy needs to repair it
     if _MOJIBAKE_LEAD.search(text):
         import ftfy
 
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=line_breaks, normalization="NFC")
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", strip_controls(text))
 
 
 def normalise(text: str) -> str:

@@ -625,3 +625,12 @@ def test_sound_twin_a_prompt_over_its_budget_is_cut_exactly_as_before(tmp_path: 
         fast = build_messages(templates, cut_case, "json_object", model="gpt-4o-mini", max_tokens=budget)
         assert (fast.messages, fast.tokens) == (exact.messages, exact.tokens)
     assert cut == {} and bounded(load_case(CASE), 6000) == (load_case(CASE), {})
+
+
+def test_mojibake_with_c1_characters_is_still_repaired_before_controls_are_stripped() -> None:
+    # UTF-8 read as Latin-1 and saved again: "’" became "â\x80\x99"; ftfy needs the \x80 and \x99
+    from cnaps_llm.inputs import normalise
+
+    assert normalise("Caf\u00c3\u00a9 It\u00e2\u0080\u0099s") == "Café It’s"
+    # a control character in text without mojibake is still removed
+    assert normalise("It\u0099s \x1b[2Jclean") == "Its [2Jclean"
