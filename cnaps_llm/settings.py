@@ -107,7 +107,12 @@ class Settings(BaseSettings):
     def _home(cls, value: Path) -> Path:
         # `~/…` in a .env, or after `--cache-dir=`, reaches us unexpanded: it would make a
         # folder named `~` here, which `rm -rf ~` would then clean up with the home folder
-        return value.expanduser() if str(value).startswith("~") else value
+        if not str(value).startswith("~"):
+            return value
+        try:
+            return value.expanduser()
+        except RuntimeError:  # "~nosuchuser/x", or no home folder known (a container without HOME)
+            raise ValueError(f"{value}: no such user's home folder; write the folder out in full") from None
 
     @field_validator("openai_api_key")
     @classmethod

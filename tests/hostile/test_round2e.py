@@ -634,3 +634,9 @@ def test_mojibake_with_c1_characters_is_still_repaired_before_controls_are_strip
     assert normalise("Caf\u00c3\u00a9 It\u00e2\u0080\u0099s") == "Café It’s"
     # a control character in text without mojibake is still removed
     assert normalise("It\u0099s \x1b[2Jclean") == "Its [2Jclean"
+
+
+def test_a_tilde_naming_no_user_is_a_settings_error_not_an_internal_one(run_cli, tmp_path: Path) -> None:
+    res = run_cli("generate", "-e", "003", "--cache", "replay", "--cache-dir", "~nosuchuser-cnaps/c")
+    assert res.code == 2, res.err
+    assert "no such user's home folder" in res.err and "Traceback" not in res.err
