@@ -79,7 +79,7 @@ _SURNAMES = patterns.compile(r"[A-Z][a-z]+(?:,\s+[A-Z][a-z]+)*,?\s+(?:and|&)\s+[
 _AT_ORG = patterns.compile(r"(?:['’]s\s+(?:lab|group|team)\s+)?\s*(?:(?:at|from|of)\s+(?:the\s+)?|\()(?=[A-Z])")
 # a one-word name credited by a verb ("created by Lykon"): a capitalised word, not a sentence's next one
 _ONE_NAME = patterns.compile(r"[A-Z][a-z]+[A-Za-z]*(?![\w'’-]|\s+[A-Z])")
-# "(NeurIPS 2024, Zhengrui Xu)", "(2021, Kim et al.)": a person after a year, in its parenthesis
+# "(2021, Kim et al.)", "(NeurIPS 2024, Xu et al.)": people after a year, in its parenthesis
 _PERSON_AFTER_YEAR = patterns.compile(
     r",[ \t]+([A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){0,2}(?:[ \t]+et[ \t]+al\.?)?)[ \t]*\)"
 )
@@ -114,15 +114,19 @@ _AUTHORS_AFTER = patterns.compile(r"(?:\s+(?:are|were|include|included))?\s*[,:(
 _NAME_AFTER = patterns.compile(r"[*_\s]*(?=[A-Z])")
 _THE_NAME_AFTER = patterns.compile(r"[*_\s]*(?:the\s+)?(?=[A-Z])")
 _FROM_AFTER = patterns.compile(r"(?<![\w-])(?i:is|are|was|were|comes|come|came|originates|originated|work|paper|prior|method|approach|research|model|study|studies"
-                               r"|code|checkpoint|project|backbone|network|detector|encoder|weights|checkpoints|models|papers|dataset"
-                               r"|authors|researchers|team|follow-up|release|variant|version|implementation|repository|repo|library|toolkit"
+                               r"|code|checkpoint|project|backbone|network|detector|encoder|papers|dataset"
+                               r"|authors|researchers|team|follow-up|release|variant|version|implementation|library|toolkit"
                                r"|framework)[*_]*,?\s+$")  # "the DRN paper, from X": a comma may part the work from its credit
 
 
 def _work_before(text: str, at: int) -> bool:
-    """Whether a work's name ends right before ``at`` ("Mask2Former from Meta")."""
+    """Whether a work's name ends right before ``at`` ("Mask2Former from Meta"); a file format or a
+    generic word ("the PNG from Google Drive", "the URL from Edge") is no work."""
     before = text[max(0, at - 40) : at].rstrip()
-    return bool(before) and before[-1:] not in ".,;:" and _WORK_NAME.fullmatch(before.rsplit(None, 1)[-1].strip("*_`")) is not None
+    if not before or before[-1:] in ".,;:":
+        return False
+    word = before.rsplit(None, 1)[-1].strip("*_`")
+    return _WORK_NAME.fullmatch(word) is not None and vocab.squash(word) not in vocab.generic()
 
 
 def _lead_end(text: str, start: int, end: int) -> int | None:
@@ -233,11 +237,13 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
         return [(at, text[at:stop], ((m.group(1).lower(),),))]
     if kind == "year":
         after = _PERSON_AFTER_YEAR.match(text, end)
-        if after is not None:  # "(NeurIPS 2024, Zhengrui Xu)", "(2021, Kim et al.)"
+        if after is not None:  # "(NeurIPS 2024, Xu et al.)", "(2021, Kim et al.)"
             who = after.group(1)
             words = who.split()
             names = words[: words.index("et")] if "et" in words else words
-            if (len(names) > 1 or len(words) > len(names)) and names[0] not in _NOT_NAMES and names[0] not in _NOT_PEOPLE \
+            # only "et al." makes it a person: "(ICCV 2021, Long Beach)", "(NeurIPS 2022, Datasets Track)" are
+            # places and sessions, written like names
+            if len(words) > len(names) and names[0] not in _NOT_NAMES and names[0] not in _NOT_PEOPLE \
                     and not _is_model_name(" ".join(names), facts):
                 return [(after.start(1), who, ((names[-1].lower(),),))]
         m = _SURNAMES_BEFORE_YEAR.search(text, max(0, start - 60), start)

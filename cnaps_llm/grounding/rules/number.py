@@ -27,7 +27,7 @@ _HEDGE = patterns.compile(
 )
 
 
-_AS_SCALE = patterns.compile(r"(?<![\w-])(?<!quality )(?i:factor|(?:up|down)?scal(?:ing|ed)|zoom\w*|magnif\w*|enlarg\w*)(?![\w-])")
+_AS_SCALE = patterns.compile(r"(?<![\w-])(?<!quality )(?i:factor|(?:up|down)?scal(?:e|es|ing|ed)|zoom\w*|magnif\w*|enlarg\w*)(?![\w-])")
 
 
 def message(figure: str) -> str:
