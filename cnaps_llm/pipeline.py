@@ -251,7 +251,8 @@ async def run_case(
     number = 0
     while number < options.max_attempts:
         if budget is not None and budget.exhausted():
-            run.fail(number + 1, negotiator.mode, [], "budget", f"the run's cost budget of ${budget.limit:g} was reached")
+            when = "its first attempt" if number == 0 else f"attempt {number + 1}"
+            run.fail(number + 1, negotiator.mode, [], "budget", f"the run's cost budget of ${budget.limit:g} was reached before {when}")
             break
         messages: list[Message] = []
         try:

@@ -176,12 +176,12 @@ def test_max_cost_stops_new_attempts_and_reports_the_cases_left(run_cli, tmp_pat
     assert [r["status"] for r in recs] == ["grounded", "grounded", "failed", "failed"]
     assert all(r["error_kind"] == "budget" and "cost budget of $0.2" in r["error"] for r in recs[2:])
     assert res.code == 1
-    # the failure report says "not run" once
+    # the failure report says when the budget stopped the case, once
     from cnaps_llm.models import Result
     from cnaps_llm.reports.markdown import case as failure_report
 
     shown = failure_report(Result.model_validate(recs[2]))
-    assert "The case was not run: the run's cost budget of $0.2 was reached" in shown and shown.count("not run") == 1
+    assert "The case was stopped: the run's cost budget of $0.2 was reached before its first attempt" in shown, shown
 
 
 def test_a_slow_server_in_auto_mode_still_runs_cases_concurrently(run_cli, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def case(result: Result) -> str:
         what = {
             "no_recording": "There is no recorded response to replay",
             "deadline": "The case ran out of time",
-            "budget": "The case was not run",
+            "budget": "The case was stopped",
             "input": "The case's prompt could not be sent",
         }.get(result.error_kind or "", "The model server failed")
         lines = [f"# FAILED: {result.case_id}", "", f"{what}: {result.error}", ""]
