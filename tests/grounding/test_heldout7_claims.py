@@ -291,3 +291,18 @@ def test_where_the_claim_comes_from_ends_its_words() -> None:
     assert not claims("SeamMender works well on water, per its summary.")
     assert not claims("SeamMender works well on water, according to its summary.")
     assert claims("SeamMender works well for night-time satellite strips, per its summary.")
+
+
+def test_the_users_own_words_copied_into_the_answer_are_no_claim() -> None:
+    from pathlib import Path
+
+    from cnaps_llm.inputs import load_case
+
+    c = load_case(Path(__file__).parents[2] / "fixtures" / "prompts" / "010_style_transfer.txt")
+    name = c.sources[0].name
+
+    def claims(body: str) -> list[str]:
+        return [v.text for v in check(f"## 1. Task\n\n{body}\n", c, kinds=["claim"])]
+
+    assert claims(f"The user asks: {c.question}") == []  # "… in one click" is the user's
+    assert claims(f"{name} styles the photo in one click.") == ["one click"]  # the answer's own claim

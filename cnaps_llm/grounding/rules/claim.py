@@ -396,6 +396,16 @@ def _workflow_label(text: str, us: int, start: int, stated: bool = False) -> boo
 _OPEN = {"“": "”", '"': '"'}
 
 
+def _from_question(text: str, start: int, end: int, us: int, ue: int, g: Grounding) -> bool:
+    """Whether the words around the cue at ``text[start:end]`` (up to 40 characters each side,
+    within its unit) are copied from the user's question: what the user says is no claim."""
+    question = g.case.question if g.case else ""
+    if not question:
+        return False
+    piece = " ".join(text[max(us, start - 40) : min(ue, end + 40)].lower().split())
+    return len(piece) >= 20 and piece in " ".join(question.lower().split())
+
+
 def _quoted_from_source(text: str, start: int, summaries: list[str]) -> bool:
     """Whether the cue at ``start`` lies in a quotation (on its line) of a summary's own
     words: what a source says, quoted, is the evidence rule's to place, not a claim."""
@@ -556,6 +566,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
             continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
         if said and _supported(facts, said, kind, text, start, end, ue, g.tasks if carried else None) is False:
+            if _from_question(text, start, end, us, ue, g):
+                continue  # the user's own words, copied: "The user asks: … in one click …"
             judged_to = ue
             stop_at = _QUOTE_END.search(text, end + 1 if text[end : end + 1] == ":" else end, ue)
             quote = " ".join(text[start : stop_at.start() if stop_at else ue].split()[: KEY_WORDS + 2])
