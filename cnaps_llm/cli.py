@@ -199,13 +199,10 @@ def prompt(
     paths = input_paths([prompt_file] if prompt_file else None, example)
     if len(paths) != 1:
         raise InputError("prompt shows one case; give one file or one --example")
-    from .pipeline import _trimmed_from, bounded
-
-    case, cut = bounded(load_case(paths[0]), settings.max_input_tokens)  # megabytes of sentences: cut fast, first
+    case = load_case(paths[0])
     mode = "json_schema" if settings.structured == "auto" else settings.structured
     templates = load_templates(settings.prompts_dir)
     built = build_messages(templates, case, mode, model=settings.model, max_tokens=settings.max_input_tokens)
-    built.trimmed[:] = _trimmed_from(built.trimmed, cut, case)
     for m in built.messages:
         n = count_tokens([m], settings.model)
         sys.stdout.write(f"===== {m.role} ({n} tokens) =====\n{m.content}\n")

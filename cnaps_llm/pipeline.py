@@ -169,72 +169,6 @@ def _blocking(violations: list[Violation]) -> list[Violation]:
     return [v for v in violations if v.severity == "error"]
 
 
-# a prompt's text over this many characters per token of the budget is far over it (English
-# runs about 4): its summaries are cut by characters first, as build_messages would cut them
-CHARS_PER_TOKEN_BOUND = 8
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")  # prompts.build_messages' own sentence split
-
-
-def bounded(case: Case, max_tokens: int) -> tuple[Case, dict[str, int]]:
-    """``case`` for building its prompt, and the original length of each summary cut here.
-
-    ``prompts.build_messages`` drops the last sentence of the longest related summary and
-    counts the prompt's tokens again, until it fits: over megabytes of short sentences, that
-    is hours before the first request (a case's deadline starts with its first request). While
-    the case's text is over ``CHARS_PER_TOKEN_BOUND`` characters per token of the budget, and
-    so surely over the budget, the same sentences are dropped here in the same order, counting
-    characters only; build_messages then goes on from there as it would have."""
-    import heapq
-
-    limit = CHARS_PER_TOKEN_BOUND * max_tokens
-    total = len(case.question) + len(case.instruction or "") + sum(len(s.name) + len(s.summary or "") for s in case.sources)
-    if total <= limit:
-        return case, {}
-    sentences: dict[str, list[str]] = {}
-    lengths: dict[str, int] = {}  # as build_messages measures a summary: as written, then re-joined by spaces
-    letters: dict[str, int] = {}  # the characters of its sentences, without what joins them
-    heap: list[tuple[int, int, str]] = []
-    for order, s in enumerate(case.sources):
-        if s.role == "related" and s.summary:
-            sentences[s.id] = _SENTENCE_END.split(s.summary)
-            lengths[s.id], letters[s.id] = len(s.summary), sum(map(len, sentences[s.id]))
-            heap.append((-lengths[s.id], order, s.id))
-    heapq.heapify(heap)
-    while total > limit and heap:
-        _, order, sid = heapq.heappop(heap)
-        parts = sentences[sid]
-        before = lengths[sid]
-        if len(parts) > 1:
-            letters[sid] -= len(parts.pop())
-            lengths[sid] = letters[sid] + len(parts) - 1
-        else:
-            parts.clear()
-            lengths[sid] = 0
-        total -= before - lengths[sid]
-        if parts:
-            heapq.heappush(heap, (-lengths[sid], order, sid))
-    originals = {s.id: len(s.summary or "") for s in case.sources if s.id in sentences and lengths[s.id] != len(s.summary or "")}
-    sources = [s.model_copy(update={"summary": " ".join(sentences[s.id]) or None}) if s.id in originals else s for s in case.sources]
-    return case.model_copy(update={"sources": sources}), originals
-
-
-def _trimmed_from(trimmed: list[str], cut: dict[str, int], prompt_case: Case) -> list[str]:
-    """build_messages' account of what it shortened, from the lengths the input gave."""
-    if not cut:
-        return trimmed
-    out, said = [], set()
-    for line in trimmed:
-        sid, _, rest = line.partition(": summary shortened from ")
-        if sid in cut:
-            rest = f"{cut[sid]} to {rest.partition(' to ')[2]}"
-            said.add(sid)
-        out.append(f"{sid}: summary shortened from {rest}")
-    for s in prompt_case.sources:
-        if s.id in cut and s.id not in said:
-            out.append(f"{s.id}: summary shortened from {cut[s.id]} to {len(s.summary or '')} characters")
-    return out
-
-
 async def run_case(
     case: Case,
     backend: Backend,
@@ -246,8 +180,6 @@ async def run_case(
     run = _CaseRun(case, options)
     loop = asyncio.get_running_loop()
     deadline: float | None = None  # starts with the first request: waiting for a slot is not the case's time
-    prompt_case: Case | None = None  # the case its prompts are built from (see ``bounded``)
-    cut: dict[str, int] = {}
     number = 0
     while number < options.max_attempts:
         if budget is not None and budget.exhausted():
@@ -260,10 +192,8 @@ async def run_case(
                 if deadline is None:
                     deadline, run.clock = loop.time() + options.case_timeout, time.monotonic()
                 async with asyncio.timeout_at(deadline):
-                    if prompt_case is None:
-                        prompt_case, cut = bounded(case, options.max_input_tokens)
-                    built = build_messages(templates, prompt_case, mode, model=options.model, max_tokens=options.max_input_tokens)
-                    run.trimmed = _trimmed_from(built.trimmed, cut, prompt_case)
+                    built = build_messages(templates, case, mode, model=options.model, max_tokens=options.max_input_tokens)
+                    run.trimmed = built.trimmed
                     messages = _history(built.messages, run.turns)
                     request = Request(
                         case_id=case.id, model=options.model, messages=messages, mode=mode,

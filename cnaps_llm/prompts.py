@@ -148,6 +148,58 @@ class Built:
     trimmed: list[str]
 
 
+# a case's text over this many characters per token of the budget is likely far over it (English
+# runs about 4); a token count of what the cut leaves confirms it (``_cut_by_characters``)
+CHARS_PER_TOKEN_BOUND = 8
+
+
+def _cut_by_characters(case: Case, summaries: dict[str, str | None], max_tokens: int, model: str) -> None:
+    """The loop of ``build_messages`` drops one sentence and counts the prompt's tokens again: over
+    megabytes of short sentences that is hours before the first request (a case's deadline starts
+    there). While the case's text is far over the budget, drop the same sentences in the same
+    order (the longest related summary's last, ties to the first source) counting characters
+    only, down to ``CHARS_PER_TOKEN_BOUND`` per token of the budget; if what is left is not over
+    the budget in tokens (text of few tokens, such as runs of spaces), cut less, so the loop
+    then ends exactly where it would have. Updates ``summaries`` in place."""
+    import heapq
+
+    fixed = len(case.question) + len(case.instruction or "") + sum(len(s.name) for s in case.sources)
+    total = fixed + sum(len(s.summary or "") for s in case.sources)
+    limit = CHARS_PER_TOKEN_BOUND * max_tokens
+    enc = None
+    while total > limit:
+        sentences: dict[str, list[str]] = {}
+        lengths: dict[str, int] = {}  # as the loop measures a summary: as written, then re-joined by spaces
+        letters: dict[str, int] = {}  # the characters of its sentences, without what joins them
+        heap: list[tuple[int, int, str]] = []
+        for order, s in enumerate(case.sources):
+            if s.role == "related" and s.summary:
+                sentences[s.id] = _SENTENCE_END.split(s.summary)
+                lengths[s.id], letters[s.id] = len(s.summary), sum(map(len, sentences[s.id]))
+                heap.append((-lengths[s.id], order, s.id))
+        heapq.heapify(heap)
+        left = total
+        while left > limit and heap:
+            _, order, sid = heapq.heappop(heap)
+            parts, before = sentences[sid], lengths[sid]
+            if len(parts) > 1:
+                letters[sid] -= len(parts.pop())
+                lengths[sid] = letters[sid] + len(parts) - 1
+            else:
+                parts.clear()
+                lengths[sid] = 0
+            left -= before - lengths[sid]
+            if parts:
+                heapq.heappush(heap, (-lengths[sid], order, sid))
+        cut = {sid: (" ".join(parts) or None) if lengths[sid] != len(summaries[sid] or "") else summaries[sid] for sid, parts in sentences.items()}
+        enc = enc or encoding(model)
+        text = "\n".join([case.question, case.instruction or "", *(s.name for s in case.sources), *(v or "" for v in cut.values())])
+        if len(enc.encode(text, disallowed_special=())) > max_tokens:  # still over: the loop would have cut this far too
+            summaries.update(cut)
+            return
+        limit *= 2
+
+
 def build_messages(t: Templates, case: Case, mode: str, *, model: str, max_tokens: int) -> Built:
     """System + user messages within ``max_tokens``.
 
@@ -157,6 +209,7 @@ def build_messages(t: Templates, case: Case, mode: str, *, model: str, max_token
     system = system_message(t, mode)
     summaries: dict[str, str | None] = {s.id: s.summary for s in case.sources}
     original = dict(summaries)
+    _cut_by_characters(case, summaries, max_tokens, model)
 
     def msgs() -> list[Message]:
         return [Message(role="system", content=system), Message(role="user", content=user_message(t, case, summaries, mode=mode))]

@@ -605,26 +605,32 @@ def test_a_summary_of_100k_short_sentences_is_cut_in_seconds_not_hours(run_cli, 
     assert "trimmed: P1: summary shortened from 2001757 to " in res.out  # the input's own length
 
 
-def test_sound_twin_a_prompt_over_its_budget_is_cut_exactly_as_before(tmp_path: Path) -> None:
+def test_sound_twin_a_prompt_over_its_budget_is_cut_exactly_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     import random
 
+    from cnaps_llm import prompts
     from cnaps_llm.inputs import load_case
-    from cnaps_llm.pipeline import bounded
     from cnaps_llm.prompts import build_messages, load_templates
     from cnaps_llm.resources import prompts_dir
 
     rng = random.Random(7)
     case = load_case(CASE)
-    sources = [s.model_copy(update={"summary": "  ".join(f"Point {i} of {s.id}: {'y' * rng.randint(5, 90)}." for i in range(rng.randint(50, 300)))})
-               if s.role == "related" else s for s in case.sources]
-    case = case.model_copy(update={"sources": sources})
+    texts = {
+        # ordinary prose: many characters per token, so cut by characters first
+        "prose": lambda s: "  ".join(f"Point {i} of {s.id}: {'y' * rng.randint(5, 90)}." for i in range(rng.randint(50, 300))),
+        # runs of spaces (text pulled from a PDF): few tokens for many characters, so cut far less
+        "spaces": lambda s: " ".join(f"Point {i}.{' ' * rng.randint(20, 200)}" for i in range(rng.randint(50, 200))),
+    }
     templates = load_templates(prompts_dir())
-    for budget in (1500, 3000, 6000):
-        exact = build_messages(templates, case, "json_object", model="gpt-4o-mini", max_tokens=budget)
-        cut_case, cut = bounded(case, budget)
-        fast = build_messages(templates, cut_case, "json_object", model="gpt-4o-mini", max_tokens=budget)
-        assert (fast.messages, fast.tokens) == (exact.messages, exact.tokens)
-    assert cut == {} and bounded(load_case(CASE), 6000) == (load_case(CASE), {})
+    for kind, text in texts.items():
+        sources = [s.model_copy(update={"summary": text(s)}) if s.role == "related" else s for s in case.sources]
+        long_case = case.model_copy(update={"sources": sources})
+        for budget in (1500, 3000, 6000):
+            fast = build_messages(templates, long_case, "json_object", model="gpt-4o-mini", max_tokens=budget)
+            with monkeypatch.context() as m:
+                m.setattr(prompts, "CHARS_PER_TOKEN_BOUND", 10**9)  # no cut by characters: the sentence loop alone
+                exact = build_messages(templates, long_case, "json_object", model="gpt-4o-mini", max_tokens=budget)
+            assert (fast.messages, fast.tokens, fast.trimmed) == (exact.messages, exact.tokens, exact.trimmed), (kind, budget)
 
 
 def test_mojibake_with_c1_characters_is_still_repaired_before_controls_are_stripped() -> None:
