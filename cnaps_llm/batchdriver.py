@@ -202,7 +202,7 @@ def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: 
     """Create the state file and the run folder (nothing is sent yet)."""
     from .fsutil import atomic_write
     from .inputs import duplicate_ids
-    from .runner import checked_templates
+    from .prompts import load_templates
 
     if state_path.exists():
         raise InputError("already exists; continue that run with `cnaps-llm batch collect FILE`, or give --state a new file", path=str(state_path))
@@ -214,7 +214,7 @@ def new_run(cases: list[Case], settings: Settings, state_path: Path, *, limits: 
         raise InputError(f"case id(s) {', '.join(dupes[:5])} occur more than once; give each case a unique id")
     if settings.provider not in ENGINES:
         raise ConfigError(f"provider {settings.provider!r} has no batch engine; batch runs use: {', '.join(sorted(ENGINES))}")
-    templates = checked_templates(settings.prompts_dir)
+    templates = load_templates(settings.prompts_dir)
     mode = "json_schema" if settings.structured == "auto" else settings.structured  # the Batch API takes strict schemas
     state = bs.RunState(
         run_id=uuid.uuid4().hex[:16], created_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),

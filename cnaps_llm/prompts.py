@@ -27,6 +27,13 @@ DRAFT_SCHEMA_VERSION = "3"
 # which reask template answers which problem: the reply was not JSON, did not fit the
 # schema, or fitted it but said things the sources do not support
 REASK_FOR = {"syntax": "reask_syntax.md", "schema": "reask_schema.md", "length": "reask_length.md"}
+# what each template is filled with (``source_block``, ``user_message``, ``reask_message``): an
+# edited template naming anything else is refused when it is loaded, before any request
+PLACEHOLDERS = {
+    "source.md": ("id", "name", "links", "summary"),
+    "user.md": ("question", "sources"),
+    **{name: ("violations", "allowed") for name in ("reask.md", *REASK_FOR.values())},
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -55,11 +62,25 @@ def load_templates(folder: Path) -> Templates:
             raise ConfigError(f"prompt template {path} is missing; restore it or point CNAPS_PROMPTS_DIR at a full copy") from None
         except UnicodeDecodeError:
             raise ConfigError(f"prompt template {path} is not UTF-8; re-save it as UTF-8") from None
+    for name, allowed in PLACEHOLDERS.items():
+        _check_placeholders(name, texts[name], allowed)
     digest = hashlib.sha256()
     for name in TEMPLATE_FILES:
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
     digest.update(DRAFT_SCHEMA_VERSION.encode())
     return Templates(texts, digest.hexdigest()[:16])
+
+
+def _check_placeholders(name: str, text: str, allowed: tuple[str, ...]) -> None:
+    """Each placeholder of a template one it is filled with: an edited template naming another
+    (``$nope``) or a lone ``$`` would otherwise fail at the first reask, after replies were paid for."""
+    template = Template(text)
+    use = ", ".join("$" + a for a in allowed)
+    if not template.is_valid():
+        raise ConfigError(f"template {name} has a bad placeholder (a `$` not followed by a name; write $$ for a dollar sign); use {use}")
+    unknown = [n for n in template.get_identifiers() if n not in allowed]
+    if unknown:
+        raise ConfigError(f"template {name} has a bad placeholder ('{unknown[0]}'); use {use}")
 
 
 def _data(text: str) -> str:

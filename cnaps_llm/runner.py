@@ -19,39 +19,11 @@ from .models import Case, Result
 from .negotiate import ModeNegotiator
 from .pipeline import RunOptions, run_case
 from .pricing import Budget
-from .errors import ConfigError
-from .prompts import Templates, load_templates
+from .prompts import load_templates
 from .settings import Settings
 
 
 # what each template is filled with (prompts.py renders them; the others are used as written)
-PLACEHOLDERS = {
-    "source.md": ("id", "name", "links", "summary"),
-    "user.md": ("question", "sources"),
-    **{name: ("violations", "allowed") for name in ("reask.md", "reask_syntax.md", "reask_schema.md", "reask_length.md")},
-}
-
-
-def checked_templates(folder: Path) -> Templates:
-    """The templates in ``folder``, each placeholder one its template is filled with: an edited
-    template naming another (``$nope``) or a lone ``$`` would otherwise fail at the first reask,
-    after replies were paid for, and end the run with its records unwritten."""
-    from string import Template
-
-    templates = load_templates(folder)
-    for name, allowed in PLACEHOLDERS.items():
-        text = templates.texts.get(name)
-        if text is None:
-            continue
-        template = Template(text)
-        if not template.is_valid():
-            raise ConfigError(f"template {name} has a bad placeholder (a `$` not followed by a name; write $$ for a dollar sign); use {', '.join('$' + a for a in allowed)}")
-        unknown = [n for n in template.get_identifiers() if n not in allowed]
-        if unknown:
-            raise ConfigError(f"template {name} has a bad placeholder ('{unknown[0]}'); use {', '.join('$' + a for a in allowed)}")
-    return templates
-
-
 def backend_for(settings: Settings, template_hash: str, on_token: Callable[[str | None, str], None] | None = None) -> Backend:
     """The live backend ``settings.provider`` names, wrapped in record/replay as ``settings.cache``
     says; ``on_token`` receives streamed text when the backend can stream."""
@@ -88,7 +60,7 @@ async def run_all(
     never waits for a request slot, and its deadline measures its own requests (parsing and
     checking a draft take milliseconds beside a request's seconds).
     """
-    templates = checked_templates(settings.prompts_dir)
+    templates = load_templates(settings.prompts_dir)
     live = backend or backend_for(settings, templates.hash, on_token)
     options = options or RunOptions.from_settings(settings)
     negotiator = negotiator_for(settings)
