@@ -106,7 +106,7 @@ class CachingBackend:
         self.no_backend_hint = no_backend_hint
         self.recorded = 0
         self.must_record = must_record
-        self.unrecorded: set[Path] = set()  # case folders a recording could not be written to
+        self.unrecorded = 0  # replies used though their recording could not be written (said once)
 
     async def aclose(self) -> None:
         close = getattr(self.inner, "aclose", None)
@@ -135,8 +135,8 @@ class CachingBackend:
             except InputError as exc:  # the reply was paid for: keep it, say once that it was not recorded
                 if self.must_record:
                     raise
-                if path.parent not in self.unrecorded:
-                    self.unrecorded.add(path.parent)
+                self.unrecorded += 1
+                if self.unrecorded == 1:  # once a run: a cache folder that cannot be written fails every case alike
                     sys.stderr.write(terminal_line(f"cnaps-llm: {exc}; the reply is used but not recorded (a rerun calls the server again)") + "\n")
         return completion
 
