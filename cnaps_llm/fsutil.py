@@ -180,12 +180,21 @@ def make_parents(outputs: list[tuple[str, Path]]) -> None:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
                 raise InputError("cannot write it (a part of its folder is a file); check the path and its permissions", path=str(path)) from None
-            if os.path.isdir(path):  # found only after the run otherwise, the report lost
-                raise InputError("is a folder; give a file name", path=str(path))
-            try:
-                os.stat(path)  # a symlink loop: the same
-            except FileNotFoundError:
-                pass
+            refuse_unwritable(Path(path), "give a file name")  # found only after the run otherwise, the report lost
+
+
+def refuse_unwritable(path: Path, fix: str) -> None:
+    """Raise an ``InputError`` naming ``path`` when a file cannot be written there: a folder in its
+    place, or a path that cannot be resolved (a symlink loop); ``fix`` says what to do. A missing
+    file, or a dangling symlink (written through), is fine."""
+    if os.path.isdir(path):
+        raise InputError(f"is a folder; {fix}", path=str(path))
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise InputError(f"cannot write it ({exc.strerror or exc}); check the path and its permissions", path=str(path)) from None
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .batch import Appender
 from .errors import InputError
-from .fsutil import atomic_write, encodable, file_key, inside, make_folder, safe_name, terminal_line
+from .fsutil import atomic_write, encodable, file_key, inside, make_folder, refuse_unwritable, safe_name, terminal_line
 from .models import Result
 from .redact import redact_obj
 
@@ -59,14 +59,7 @@ def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suf
         for file in _file_names(case_id, suffix):
             path = folder / file
             if file in present:  # found only when that case finished otherwise, its answer lost
-                if os.path.isdir(path):
-                    raise InputError("is a folder where a case's file goes; move it, or give -o another folder", path=str(path))
-                try:
-                    os.stat(path)
-                except FileNotFoundError:  # a dangling symlink is written through
-                    pass
-                except OSError as exc:
-                    raise InputError(f"cannot write it ({exc.strerror or exc}); check the path and its permissions", path=str(path)) from None
+                refuse_unwritable(path, "it is where a case's file goes: move it, or give -o another folder")
             if not given and records is None:
                 continue
             if records is not None and os.path.realpath(path) == records:

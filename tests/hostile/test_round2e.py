@@ -115,7 +115,7 @@ def _answer_name(run_cli) -> str:
     return json.loads(res.out)["id"] + ".md"
 
 
-@pytest.mark.parametrize(("make", "why"), [("folder", "is a folder where a case's file goes; move it, or give -o another folder"),
+@pytest.mark.parametrize(("make", "why"), [("folder", "is a folder; it is where a case's file goes: move it, or give -o another folder"),
                                            ("loop", "cannot write it (Too many levels of symbolic links); check the path and its permissions")])
 def test_a_case_file_in_the_out_folder_that_cannot_be_written_is_refused_before_any_request(run_cli, tmp_path: Path, make: str, why: str) -> None:
     # the case was sent (and paid for), then its answer failed to land, and was lost
