@@ -139,13 +139,7 @@ class Settings(BaseSettings):
 
 
 def _field_env_names() -> set[str]:
-    names = set(_OTHER_VARS)
-    for name, field in Settings.model_fields.items():
-        names.add(f"CNAPS_{name.upper()}")
-        alias = field.validation_alias
-        if isinstance(alias, AliasChoices):
-            names.update(str(a) for a in alias.choices if str(a).isupper())
-    return names
+    return set(_OTHER_VARS) | set(_env_fields())
 
 
 def _unknown_vars(env: dict[str, str]) -> None:
