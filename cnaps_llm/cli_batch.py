@@ -232,7 +232,7 @@ def collect(
         with bs.locked(state, existing=True):
             driver = _driver(state, settings, watch)
             if out is not None:  # an answer that would replace an input: refused now, not when the run is done
-                _sink(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=driver.state.cases)
+                _sink(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, run=driver.state)
             done = batchdriver.collect(driver, wait=wait, poll_interval=poll_interval, on_poll=watch.poll)
     finally:
         watch.close()
@@ -240,11 +240,11 @@ def collect(
         running = sum(p.phase != "collected" for r in driver.state.rounds for p in r.parts)
         _note(f"{running} batch(es) still running; run `cnaps-llm batch collect {state}` again later, or add --wait")
         raise typer.Exit(OK)
-    export(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=driver.state.cases)
+    export(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, run=driver.state)
     raise typer.Exit(exit_code(driver.state.counts))
 
 
-def _sink(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str | None, annotate: bool, cases: int) -> Any:
+def _sink(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str | None, annotate: bool, run: Any) -> Any:
     """Where the run's results go, as generate would put them; a case's file that would replace
     one of the run's inputs (its dataset, the state file or a file of its folder) is refused."""
     from . import batchstate as bs
@@ -256,16 +256,15 @@ def _sink(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str 
     if out is not None:
         run_dir = bs.folder_of(state)
         ids = [c.id for c in iter_run_cases(run_dir)]
-        inputs = [state, *(p for p in run_dir.iterdir() if p.is_file()), *map(Path, bs.load(state).inputs)]
-    return Outputs(fmt=fmt, folder=out, jsonl=None, jsonl_stdout=jsonl == "-", annotate=annotate, single=cases == 1,
+        inputs = [state, *(p for p in run_dir.iterdir() if p.is_file()), *map(Path, run.inputs)]
+    return Outputs(fmt=fmt, folder=out, jsonl=None, jsonl_stdout=jsonl == "-", annotate=annotate, single=run.cases == 1,
                    settings=settings, ids=ids, inputs=inputs)
 
 
-def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str | None, annotate: bool, cases: int) -> None:
+def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str | None, annotate: bool, run: Any) -> None:
     """The run's records where generate would put them; a --jsonl file gets only cases it lacks."""
     from .batch import Appender, ResultsFile
     from .batchapi import run_records
-    from .outputs import Outputs
 
     skip: set[str] = set()
     appender = None
@@ -274,7 +273,7 @@ def export(state: Path, settings: Any, *, out: Path | None, fmt: str, jsonl: str
         held.move_torn_aside()
         skip = set(held.finished)
         appender = Appender(Path(jsonl))
-    sink = _sink(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, cases=cases)
+    sink = _sink(state, settings, out=out, fmt=fmt, jsonl=jsonl, annotate=annotate, run=run)
     shown, added = [], 0
     try:
         for result in run_records(state):
