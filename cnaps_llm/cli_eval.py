@@ -81,7 +81,10 @@ def eval_(
         from .batchstate import folder_of
 
         run_dir = folder_of(from_run)
-        named += [p for p in run_dir.iterdir() if p.is_file()] if run_dir.is_dir() else []
+        try:
+            named += [p for p in run_dir.iterdir() if p.is_file()]
+        except OSError:  # no run folder, or one that cannot be read: reading the run says which
+            pass
     refuse_clobbering([(flag, p) for flag, p in reports if p is not None], [Path(p) for p in named if p is not None and p != "-"])
     settings = make_settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
