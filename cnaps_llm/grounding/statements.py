@@ -38,9 +38,13 @@ def _sentence_starts(text: str, line_start: int, line_end: int) -> tuple[int, ..
     return (line_start, *(m.end() for m in _SENTENCE_END.finditer(text, line_start, line_end)))
 
 
+_UNIT_REACH = 400  # a unit reaches at most this many characters either side of its offset (real answers: units of up to 525)
+
+
 def unit_at(text: str, offset: int) -> tuple[int, int]:
     """The sentence, bullet or table row around ``offset``: within its line, from the end
-    of the sentence before to the end of its own."""
+    of the sentence before to the end of its own; in a sentence of over 800 characters,
+    only the part within ``_UNIT_REACH`` of ``offset``."""
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     if line_end < 0:
@@ -48,9 +52,20 @@ def unit_at(text: str, offset: int) -> tuple[int, int]:
     starts = _sentence_starts(text, line_start, line_end)
     k = bisect_right(starts, offset)
     end = starts[k] if k < len(starts) else line_end
-    while end > starts[k - 1] and text[end - 1].isspace():  # the unit ends at its full stop
+    start = starts[k - 1]
+    while end > start and text[end - 1].isspace():  # the unit ends at its full stop
         end -= 1
-    return starts[k - 1], end
+    if end - start > 2 * _UNIT_REACH:
+        # a wall of words with no sentence end ("one one one …", a degenerate reply): the
+        # window of it around ``offset``, cut at spaces, so that a rule reading the unit of
+        # each of its thousands of cues reads a bounded piece each, not the whole wall
+        if offset - start > _UNIT_REACH:
+            cut = text.find(" ", offset - _UNIT_REACH, offset)
+            start = cut + 1 if cut >= 0 else offset - _UNIT_REACH
+        if end - offset > _UNIT_REACH:
+            cut = text.rfind(" ", offset + 1, offset + _UNIT_REACH)
+            end = cut if cut > offset else offset + _UNIT_REACH
+    return start, end
 
 
 # --------------------------------------------------------------------------- a unit's subject

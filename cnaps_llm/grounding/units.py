@@ -167,11 +167,14 @@ def spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pat
     scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))
     # no leading "a" ("a million" is read by ``A_SCALE``): an optional article costs a
     # step at every space
-    more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{SPELLED_WORD}))*"
+    # at most eight more words ("two hundred and fifty-three thousand"): an unbounded run is
+    # re-walked from each of its words when no figure ends it ("one one one …", "half a half a …")
+    more = rf"(?:(?:[ \t]+|-)(?:and[ \t]+|an?[ \t]+)?(?:{SPELLED_WORD})){{0,8}}"
     tail = rf"(?:(?P<fold>fold)(?![a-z])|(?![a-z])(?:{scaled}|(?={follows})))"
     capital = patterns.trie_regex([[w[0].upper(), *w[1:]] for w in SPELLED_WORDS])
     # possessive: a run of marks ("\n-----", a rule) is taken once, never re-split
-    opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+)*+"  # list marks, headings, emphasis before it
+    # (at most four: ". 1. 1. 1. …" on one line would be taken again from each ". ")
+    opening = r"(?:[-*#>+]++[ \t]*+|\d++[.)][ \t]*+){0,4}+"  # list marks, headings, emphasis before it
     starts = (
         patterns.compile(rf"\. {opening}(?:{capital}){more}{tail}"),  # the lead is two characters: ". "
         # a look-ahead for a capitalised number word after the line's marks (any of the
