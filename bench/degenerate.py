@@ -102,6 +102,19 @@ def extra_shapes(size: int) -> dict[str, str]:
         "one line: `:` then `_` x N": ":" + "_" * (size - 2) + "a",
         "one line: spaces then `: tbd`": " " * (size - 5) + ": tbd",
         "table: `| Strengths ` columns": _table(size),
+        # a phrase repeated on one line, each a cue whose sentence (the whole wall) a rule
+        # reads, or a run a pattern re-walked from each of its words: found in round 2's
+        # eighth hunt, quadratic before it (40 KB of "one " took 462 s)
+        "phrase wall: `one `": _fill("one ", size),
+        "phrase wall: `half a `": _fill("half a ", size),
+        "phrase wall: `trained on `": _fill("trained on ", size),
+        "phrase wall: `CVPR `": _fill("CVPR ", size),
+        "phrase wall: `SwinIR CVPR `": _fill("SwinIR CVPR ", size),
+        "phrase wall: `(2021) `": _fill("(2021) ", size),
+        "phrase wall: `1. `": _fill("1. ", size),
+        "phrase wall: `super-resolution `": _fill("super-resolution ", size),
+        "table: a header and its rule repeated": _fill("| Model | Strengths |\n|---|---|\n", size),
+        "dense: `4K ` repeated (a claim cue each)": _fill("4K ", size),
     }
 
 

@@ -471,7 +471,9 @@ def _column_cells(text: str, found: list[tuple[int, int, str]]) -> list[tuple[in
         if not columns:
             continue
         at = le + 1
-        while at < len(text) and text.startswith("|", at):
+        # to the table's end, or to the next header row with a label (its own walk): each
+        # row is read once, however many headers a table of headers repeats
+        while at < len(text) and text.startswith("|", at) and at not in rows:
             row_end = text.find("\n", at)
             row_end = len(text) if row_end < 0 else row_end
             parts = text[at:row_end].split("|")
