@@ -32,6 +32,7 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 # names Windows reserves whatever the extension; refused everywhere so a results folder can be shared
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 MAX_NAME = 100  # characters of a readable name before the hash suffix
+FAILED = ".failed"  # what a failed case's report adds to its name (``outputs``): no plain name ends so
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -56,16 +57,18 @@ def terminal_line(text: str) -> str:
 def safe_name(case_id: str) -> str:
     """A file name for ``case_id``: readable, inside its folder, and unique.
 
-    An id made only of ``[A-Za-z0-9._-]``, not starting with a dot, not reserved and at
-    most ``MAX_NAME`` long is used as it is. Any other id keeps its safe characters
-    (others become ``_``) and gets ``~`` and a hash of the whole id: ``~`` is never in
-    an id used as it is, so two distinct ids never share a name.
+    An id made only of ``[A-Za-z0-9._-]``, not starting with a dot, not ending in
+    ``.failed`` (``x.failed.md`` is case ``x``'s failure report), not reserved and at most
+    ``MAX_NAME`` long is used as it is. Any other id keeps its safe characters (others
+    become ``_``) and gets ``~`` and a hash of the whole id: ``~`` is never in an id used
+    as it is, so two distinct ids never share a name, nor one's answer the other's report.
     """
     plain = (
         case_id
         and len(case_id) <= MAX_NAME
         and all(c in _SAFE for c in case_id)
         and not case_id.startswith(".")
+        and not case_id.lower().endswith(FAILED)
         and case_id.split(".")[0].lower() not in _RESERVED
     )
     if plain:
