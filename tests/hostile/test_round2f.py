@@ -230,3 +230,31 @@ def test_sound_twin_a_plain_config_is_read(run_cli, tmp_path: Path) -> None:
     res = run_cli("eval", "--example", "003")
     assert res.code == OK, res.err
     assert "**Thresholds: passed**" in res.out
+
+
+# --------------------------------------------------------------------------- base URL hosts the HTTP client refuses
+
+
+@pytest.mark.parametrize(("host", "why"), [
+    ("999.1.1.1", "its host 999.1.1.1 is not an IPv4 address (each of the four numbers is 0 to 255)"),
+    ("\U0001f600.com", "its host '\U0001f600.com' is not a valid international domain name (IDNA)"),
+])
+@pytest.mark.parametrize("command", ["generate", "batch"])
+def test_a_base_url_host_the_http_client_refuses_is_a_setting_error(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                     host: str, why: str, command: str) -> None:
+    # was an internal error (exit 70: InvalidURL) when the backend was built; `batch submit`
+    # had written the run's state and folder first, so the corrected command was refused too
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-2f-000000000000000000000000")
+    url = f"http://user:pw-SECRET-2f-77@{host}/v1"
+    words = ["generate", CASE, "--cache", "off"] if command == "generate" else ["batch", "submit", CASE, "--state", "run.json"]
+    res = run_cli(*words, "--base-url", url)
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    assert res.err == f"cnaps-llm: setting `openai_base_url`: Value error, {why}; fix the flag, OPENAI_BASE_URL or .env\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_sound_twin_an_international_host_and_an_ip_address_are_accepted() -> None:
+    from cnaps_llm.settings import load_settings
+
+    for url in ("http://\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444/v1", "http://10.0.0.255:8080/v1", "http://[::1]:8080/v1", "http://my-host.local/v1"):
+        assert load_settings(openai_base_url=url).openai_base_url == url
