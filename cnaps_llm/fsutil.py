@@ -143,6 +143,19 @@ def make_folder(path: Path, flag: str) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
 
 
+def refuse_unwritable_folder(folder: Path, fix: str) -> None:
+    """Raise an ``InputError`` naming ``folder`` when no file can be made in it (a read-only
+    folder or file system, one without write permission): found only when the first result
+    is written otherwise, after its request was sent and paid for. Probed as writing does it,
+    by making (and removing) a temporary file there; ``fix`` says what to do."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".cnaps-llm-", suffix=".probe", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write files in this folder ({exc.strerror or exc}); {fix}", path=str(folder)) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 def file_key(path: Path | str) -> tuple[int, int] | None:
     """(device, inode) of the regular file ``path`` names (through symlinks), else None."""
     try:
@@ -184,6 +197,8 @@ def make_parents(outputs: list[tuple[str, Path]]) -> None:
             except (FileExistsError, NotADirectoryError):
                 raise InputError("cannot write it (a part of its folder is a file); check the path and its permissions", path=str(path)) from None
             refuse_unwritable(Path(path), "give a file name")  # found only after the run otherwise, the report lost
+            if _std_stream(Path(path)) is None and not _special(Path(path)):  # a regular file: replaced through one made beside it
+                refuse_unwritable_folder(_target(Path(path)).parent, "check its permissions, or give the report another path")
 
 
 def refuse_unwritable(path: Path, fix: str) -> None:

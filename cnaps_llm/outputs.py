@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .batch import Appender
 from .errors import InputError
-from .fsutil import FAILED, atomic_write, encodable, file_key, inside, make_folder, refuse_unwritable, safe_name, terminal_line
+from .fsutil import FAILED, atomic_write, encodable, file_key, inside, make_folder, refuse_unwritable, refuse_unwritable_folder, safe_name, terminal_line
 from .models import Result
 from .redact import redact_obj
 
@@ -80,6 +80,7 @@ class Outputs:
         self.form = get_format(fmt)
         if folder is not None:
             make_folder(folder, "-o")
+            refuse_unwritable_folder(folder, "check its permissions, or give -o another folder")
             _refuse_inputs(folder, ids, inputs, self.form.suffix, jsonl)
         self.fmt, self.folder, self.annotate, self.single, self.settings = fmt, folder, annotate, single, settings
         self.jsonl_stdout = jsonl_stdout

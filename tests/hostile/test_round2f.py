@@ -258,3 +258,47 @@ def test_sound_twin_an_international_host_and_an_ip_address_are_accepted() -> No
 
     for url in ("http://\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444/v1", "http://10.0.0.255:8080/v1", "http://[::1]:8080/v1", "http://my-host.local/v1"):
         assert load_settings(openai_base_url=url).openai_base_url == url
+
+
+# --------------------------------------------------------------------------- a folder no file can be written in
+
+
+def _read_only_folder(tmp_path: Path) -> Path:
+    """A folder that exists and holds no file this process can make: one without write
+    permission for a user, a sysfs folder for root (whom permissions do not stop)."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    if not os.path.isdir("/sys/kernel"):
+        pytest.skip("no read-only folder to try as root")
+    return Path("/sys/kernel")
+
+
+@pytest.mark.parametrize("flag", ["-o", "--json", "--html"])
+def test_a_folder_no_file_can_be_written_in_is_refused_before_any_request(run_cli, tmp_path: Path, flag: str) -> None:
+    # an existing read-only folder was found only when the first answer (or the report)
+    # was written: after its request was sent and paid for, the answer lost with the run
+    folder = _read_only_folder(tmp_path)
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        if flag == "-o":
+            res = run_cli("generate", CASE, "-o", folder, "--base-url", srv.base_url, "--cache", "off")
+        else:
+            res = run_cli("eval", CASE, flag, folder / "report.out", "--base-url", srv.base_url, "--cache", "off")
+        assert srv.requests == []
+    assert (res.code, res.out) == (BAD_INPUT, "")
+    fix = "give -o another folder" if flag == "-o" else "give the report another path"
+    assert res.err.startswith(f"cnaps-llm: {folder}: cannot write files in this folder (")
+    assert res.err.endswith(f"); check its permissions, or {fix}\n") and res.err.count("\n") == 1
+
+
+def test_sound_twin_answers_and_reports_in_writable_folders_and_to_stdout_are_written(run_cli, tmp_path: Path) -> None:
+    res = run_cli("generate", "--example", "003", "-o", tmp_path / "new" / "out")
+    assert res.code == OK, res.err
+    assert [p.name for p in (tmp_path / "new" / "out").iterdir()] == ["003_1ea1203c459ef3cc.md"]  # no probe left behind
+    # /dev/stdout (a pipe here) is written to, not replaced: its folder is not probed
+    proc = _capped(tmp_path, ["eval", "--example", "003", "--json", tmp_path / "r" / "report.json", "--junit", "/dev/stdout"], 10**9)
+    assert proc.returncode == OK, proc.stderr
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["metrics"] and "<testsuite" in proc.stdout
+    assert [p.name for p in (tmp_path / "r").iterdir()] == ["report.json"]
