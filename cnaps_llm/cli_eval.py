@@ -92,7 +92,7 @@ def eval_(
     settings = make_settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
     thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
-    make_parents([(flag, p) for flag, p in reports if p is not None])  # after every other check, before any request
+    make_parents([(flag, p) for flag, p in reports if p is not None], appended=frozenset({"--markdown"}))  # after every other check, before any request
     if from_run is not None:  # a finished `batch` run: its records, checked as generate checks them
         from .batchapi import run_results
 

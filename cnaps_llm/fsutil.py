@@ -186,17 +186,20 @@ def refuse_clobbering(outputs: list[tuple[str, Path]], inputs: list[Path]) -> No
         seen[key] = flag
 
 
-def make_parents(outputs: list[tuple[str, Path]]) -> None:
+def make_parents(outputs: list[tuple[str, Path]], *, appended: frozenset[str] = frozenset()) -> None:
     """Make the folder of each output file (``(flag, path)``) now, before any work whose
     result goes there, or raise an ``InputError`` naming it: a report whose folder cannot
-    be made would otherwise be found only after every request was sent and paid for."""
-    for _flag, path in outputs:
+    be made (or written in) would otherwise be found only after every request was sent and
+    paid for. A file of a flag in ``appended`` that exists is appended to: its folder is not probed."""
+    for flag, path in outputs:
         with _writing(Path(path)):
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
                 raise InputError("cannot write it (a part of its folder is a file); check the path and its permissions", path=str(path)) from None
             refuse_unwritable(Path(path), "give a file name")  # found only after the run otherwise, the report lost
+            if flag in appended and os.path.exists(path):
+                continue  # `--markdown "$GITHUB_STEP_SUMMARY"`: written in place, as its folder allows or not
             if _std_stream(Path(path)) is None and not _special(Path(path)):  # a regular file: replaced through one made beside it
                 refuse_unwritable_folder(_target(Path(path)).parent, "check its permissions, or give the report another path")
 

@@ -302,3 +302,19 @@ def test_sound_twin_answers_and_reports_in_writable_folders_and_to_stdout_are_wr
     assert proc.returncode == OK, proc.stderr
     assert json.loads((tmp_path / "r" / "report.json").read_text())["metrics"] and "<testsuite" in proc.stdout
     assert [p.name for p in (tmp_path / "r").iterdir()] == ["report.json"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in any folder: no read-only folder to hold the file")
+def test_sound_twin_a_markdown_summary_in_a_read_only_folder_is_still_appended_to(run_cli, tmp_path: Path) -> None:
+    # GitHub's $GITHUB_STEP_SUMMARY: a file the job may write, in a folder it may not add files to
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    summary = folder / "summary.md"
+    summary.write_text("earlier step\n")
+    folder.chmod(0o555)
+    try:
+        res = run_cli("eval", "--example", "003", "--markdown", summary)
+    finally:
+        folder.chmod(0o755)
+    assert res.code == OK, res.err
+    assert summary.read_text().startswith("earlier step\n## cnaps-llm eval")
