@@ -161,6 +161,7 @@ class Appender:
     killed and never interleaves with another process appending to the same file."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path
         try:  # before any request: a folder that cannot be made is found now, not as a crash
             path.parent.mkdir(parents=True, exist_ok=True)
             self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
@@ -177,8 +178,14 @@ class Appender:
         if self.fd is None:
             raise ValueError("the results file is closed")
         data = record_line(result)
-        with _locked(self.fd):
-            _write_all(self.fd, data)
+        try:
+            with _locked(self.fd):
+                _write_all(self.fd, data)
+        except OSError as exc:  # a full disk or quota: said of this file, not of stdout
+            raise InputError(
+                f"cannot append a record ({exc.strerror or exc}); free some space, then rerun with --resume to finish the rest",
+                path=str(self.path),
+            ) from None
 
     def close(self) -> None:
         if self.fd is not None:

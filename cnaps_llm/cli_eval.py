@@ -76,7 +76,10 @@ def eval_(
 
     earlier = load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run
     reports = [("--markdown", markdown_out), ("--json", json_out), ("--junit", junit_out), ("--html", html_out)]
-    named = [*(expand_paths(input_paths(datasets, example)) if from_run is None else []), from_run, baseline, config]
+    from .config import DEFAULT_PATH
+
+    # the settings read without being named (./pyproject.toml, ./.env) are inputs too: a report must not replace them
+    named = [*(expand_paths(input_paths(datasets, example)) if from_run is None else []), from_run, baseline, config or DEFAULT_PATH, Path(".env")]
     if from_run is not None:  # the run's records and cases are inputs too: a report must not replace them
         from .batchstate import folder_of
 
@@ -89,7 +92,7 @@ def eval_(
     settings = make_settings(cache=cache, cache_dir=cache_dir, model=model, openai_base_url=base_url)
     configured = load_config(config).eval
     thresholds = None if no_thresholds else evals.Thresholds().override(configured).override(limits)
-    make_parents([(flag, p) for flag, p in reports if p is not None])  # after every other check, before any request
+    make_parents([(flag, p) for flag, p in reports if p is not None], appended=frozenset({"--markdown"}))  # after every other check, before any request
     if from_run is not None:  # a finished `batch` run: its records, checked as generate checks them
         from .batchapi import run_results
 

@@ -72,7 +72,10 @@ def load_config(path: Path | None = None) -> Config:
     import tomllib  # only when there is a file to read: 1% of `check`'s start-up otherwise
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (Windows Notepad's) is read past, as in every input
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deeply); fix it or pass another --config") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config ({exc}); check the file") from None
     except tomllib.TOMLDecodeError as exc:

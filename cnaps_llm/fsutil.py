@@ -32,6 +32,7 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 # names Windows reserves whatever the extension; refused everywhere so a results folder can be shared
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 MAX_NAME = 100  # characters of a readable name before the hash suffix
+FAILED = ".failed"  # what a failed case's report adds to its name (``outputs``): no plain name ends so
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -56,16 +57,18 @@ def terminal_line(text: str) -> str:
 def safe_name(case_id: str) -> str:
     """A file name for ``case_id``: readable, inside its folder, and unique.
 
-    An id made only of ``[A-Za-z0-9._-]``, not starting with a dot, not reserved and at
-    most ``MAX_NAME`` long is used as it is. Any other id keeps its safe characters
-    (others become ``_``) and gets ``~`` and a hash of the whole id: ``~`` is never in
-    an id used as it is, so two distinct ids never share a name.
+    An id made only of ``[A-Za-z0-9._-]``, not starting with a dot, not ending in
+    ``.failed`` (``x.failed.md`` is case ``x``'s failure report), not reserved and at most
+    ``MAX_NAME`` long is used as it is. Any other id keeps its safe characters (others
+    become ``_``) and gets ``~`` and a hash of the whole id: ``~`` is never in an id used
+    as it is, so two distinct ids never share a name, nor one's answer the other's report.
     """
     plain = (
         case_id
         and len(case_id) <= MAX_NAME
         and all(c in _SAFE for c in case_id)
         and not case_id.startswith(".")
+        and not case_id.lower().endswith(FAILED)
         and case_id.split(".")[0].lower() not in _RESERVED
     )
     if plain:
@@ -140,6 +143,19 @@ def make_folder(path: Path, flag: str) -> None:
         Path(path).mkdir(parents=True, exist_ok=True)
 
 
+def refuse_unwritable_folder(folder: Path, fix: str) -> None:
+    """Raise an ``InputError`` naming ``folder`` when no file can be made in it (a read-only
+    folder or file system, one without write permission): found only when the first result
+    is written otherwise, after its request was sent and paid for. Probed as writing does it,
+    by making (and removing) a temporary file there; ``fix`` says what to do."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".cnaps-llm-", suffix=".probe", dir=folder)
+    except OSError as exc:
+        raise InputError(f"cannot write files in this folder ({exc.strerror or exc}); {fix}", path=str(folder)) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
 def file_key(path: Path | str) -> tuple[int, int] | None:
     """(device, inode) of the regular file ``path`` names (through symlinks), else None."""
     try:
@@ -170,17 +186,22 @@ def refuse_clobbering(outputs: list[tuple[str, Path]], inputs: list[Path]) -> No
         seen[key] = flag
 
 
-def make_parents(outputs: list[tuple[str, Path]]) -> None:
+def make_parents(outputs: list[tuple[str, Path]], *, appended: frozenset[str] = frozenset()) -> None:
     """Make the folder of each output file (``(flag, path)``) now, before any work whose
     result goes there, or raise an ``InputError`` naming it: a report whose folder cannot
-    be made would otherwise be found only after every request was sent and paid for."""
-    for _flag, path in outputs:
+    be made (or written in) would otherwise be found only after every request was sent and
+    paid for. A file of a flag in ``appended`` that exists is appended to: its folder is not probed."""
+    for flag, path in outputs:
         with _writing(Path(path)):
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except (FileExistsError, NotADirectoryError):
                 raise InputError("cannot write it (a part of its folder is a file); check the path and its permissions", path=str(path)) from None
             refuse_unwritable(Path(path), "give a file name")  # found only after the run otherwise, the report lost
+            if flag in appended and os.path.exists(path):
+                continue  # `--markdown "$GITHUB_STEP_SUMMARY"`: written in place, as its folder allows or not
+            if _std_stream(Path(path)) is None and not _special(Path(path)):  # a regular file: replaced through one made beside it
+                refuse_unwritable_folder(_target(Path(path)).parent, "check its permissions, or give the report another path")
 
 
 def refuse_unwritable(path: Path, fix: str) -> None:

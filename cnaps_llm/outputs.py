@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .batch import Appender
 from .errors import InputError
-from .fsutil import atomic_write, encodable, file_key, inside, make_folder, refuse_unwritable, safe_name, terminal_line
+from .fsutil import FAILED, atomic_write, encodable, file_key, inside, make_folder, refuse_unwritable, refuse_unwritable_folder, safe_name, terminal_line
 from .models import Result
 from .redact import redact_obj
 
@@ -35,8 +35,8 @@ def _print(text: str) -> None:
 
 def _file_names(case_id: str, suffix: str) -> tuple[str, str]:
     """A case's answer file and failure report: ``<name>.<suffix>``, ``<name>.failed.<suffix>``."""
-    name = safe_name(case_id)
-    return f"{name}.{suffix}", f"{name}.failed.{suffix}"
+    name = safe_name(case_id)  # never ends in FAILED: no answer is another case's report
+    return f"{name}.{suffix}", f"{name}{FAILED}.{suffix}"
 
 
 def case_file(folder: Path, result: Result, suffix: str) -> Path:
@@ -80,6 +80,7 @@ class Outputs:
         self.form = get_format(fmt)
         if folder is not None:
             make_folder(folder, "-o")
+            refuse_unwritable_folder(folder, "check its permissions, or give -o another folder")
             _refuse_inputs(folder, ids, inputs, self.form.suffix, jsonl)
         self.fmt, self.folder, self.annotate, self.single, self.settings = fmt, folder, annotate, single, settings
         self.jsonl_stdout = jsonl_stdout
@@ -123,7 +124,7 @@ class Outputs:
             line = summary_line(r)
             path = self.written.get(r.case_id)
             if path is not None:
-                kept = path.with_name(path.name.replace(".failed.", ".")) if ".failed." in path.name else None
+                kept = path.with_name(_file_names(r.case_id, self.form.suffix)[0]) if r.status == "failed" else None
                 line += f"; wrote {path}" + (f" (kept {kept.name})" if kept is not None and kept.exists() else "")
             if r.attempts and all(a.replayed for a in r.attempts):
                 line += "; replayed from recorded responses, no model was called"

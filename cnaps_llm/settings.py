@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, Literal
@@ -100,6 +101,7 @@ class Settings(BaseSettings):
                 raise
             # urllib quotes the "port" it read, which is part of a password holding `/`, `?` or `#`
             raise ValueError("its port is not a number (a password holding / ? or # must be percent-encoded: %2F %3F %23)") from None
+        _check_host(parts.hostname)
         return value
 
     @field_validator("cache_dir", "prompts_dir")
@@ -136,6 +138,31 @@ class Settings(BaseSettings):
         if not self.openai_base_url:
             return "api.openai.com"
         return redact.redact(self.openai_base_url)
+
+
+_IPV4_SHAPE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
+
+
+def _check_host(host: str) -> None:
+    """Refuse a host the HTTP client would refuse when the backend is built (an internal error
+    then, after a batch run's files were written): four numbers that are not an IPv4 address
+    (``999.1.1.1``), or a non-ASCII name that IDNA cannot encode (``😀.com``)."""
+    if _IPV4_SHAPE.fullmatch(host):
+        import ipaddress
+
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise ValueError(f"its host {host} is not an IPv4 address (each of the four numbers is 0 to 255)") from None
+    elif not host.isascii():
+        try:
+            import idna  # what the HTTP client encodes such a host with
+        except ImportError:
+            return
+        try:
+            idna.encode(host)
+        except idna.IDNAError:
+            raise ValueError(f"its host {host!r} is not a valid international domain name (IDNA)") from None
 
 
 def _field_env_names() -> set[str]:

@@ -433,5 +433,7 @@ class OpenAIBackend:
         }.get(code)
         if hint is None and code >= 500:
             hint = f"the server kept failing (HTTP {code}) after {tries} tries; try again later"
+        if hint is None:  # a code no server of chat completions answers with (a 302 without a Location, a 418)
+            hint = f"the server answered HTTP {code}, not a chat completion; check OPENAI_BASE_URL (it usually ends in /v1) and the server"
         cls = CallFailed if code in (408, 409, 429) or code >= 500 else BackendError
-        return cls(f"{hint or f'HTTP {code}'} [HTTP {code}: {detail}]")
+        return cls(f"{hint} [HTTP {code}: {detail}]" if detail.strip() else hint)

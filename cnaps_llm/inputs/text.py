@@ -26,6 +26,15 @@ _NOT_UTF8 = "file is not UTF-8; re-save it as UTF-8"
 # what Windows PowerShell's `>` writes: said once for the file, not once for every line
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF16 = "file is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark); re-save it as UTF-8"
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")  # the first also starts like UTF-16's: asked first
+_UTF32 = "file is UTF-32, not UTF-8 (it starts with a UTF-32 byte-order mark); re-save it as UTF-8"
+
+
+def _wide(data: bytes, name: str) -> InputError | None:
+    """The error for a file that starts with a UTF-16 or UTF-32 byte-order mark, else None."""
+    if data.startswith(_UTF32_BOMS):
+        return InputError(_UTF32, path=name)
+    return InputError(_UTF16, path=name) if data.startswith(_UTF16_BOMS) else None
 
 
 def _newlines(text: str) -> str:
@@ -141,8 +150,9 @@ def read_decoded(path: str | Path, *, limit: int = MAX_INPUT_BYTES, what: str = 
             fh.close()
     if len(data) > limit:
         raise InputError(f"file is larger than {_mb(limit)}; split it into smaller files", path=name)
-    if data.startswith(_UTF16_BOMS):
-        raise InputError(_UTF16, path=name)
+    wide = _wide(data, name)
+    if wide is not None:
+        raise wide
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -186,8 +196,9 @@ def _lines(fh: BinaryIO, name: str, *, line_limit: int, limit: int) -> Iterator[
         raw = fh.readline(line_limit + 1)
         if not raw:
             return
-        if total == 0 and raw.startswith(_UTF16_BOMS):
-            yield 0, InputError(_UTF16, path=name)
+        wide = _wide(raw, name) if total == 0 else None
+        if wide is not None:
+            yield 0, wide
             return
         total += len(raw)
         if len(raw) > line_limit:
