@@ -12,7 +12,15 @@ before when it starts "It"/"This model" (``statements.subject``), by the heading
 label a bullet sits under (for a mechanism or trait, not when the bullet is labelled a
 workflow role, "Output:": a verdict there, "the best option", is still a claim).
 A comparison naming several sources is about those of its last clause ("Compared with
-HAIR, SwinIR is superior" is about SwinIR). It is
+HAIR, SwinIR is superior" is about SwinIR); one whose clause names another listed source
+after its cue ("preferable to GFPGAN"), and any "than <listed source>" whatever the degree
+word ("recovers more of the eyes than Restormer"), is a comparison between listed models,
+grounded only when the source's own text names the other. "by <doing>" ("by tracking each
+baseline") is a mechanism cue; people said to favour a source named after the cue
+("Archivists rely on InkSep") make a claim about it. A trait that is a word of a
+capitalised title ("Residual Channel Attention Network"), or of a clause of its own
+(", while the other …"), is none; nor is what the answer's design hands a model ("uses
+them to …", "handles the primary blur", "Use X's encoder for …", "by upscaling"). It is
 grounded when a source it is about says so itself: a comparison when that source's
 text makes one and gives the claim's key words ("copes better with green casts" is not
 grounded by a summary that is better on faded colours), a licence when it names one, a
@@ -48,7 +56,7 @@ from . import Finding, Rule, View
 
 # ", as its name says", ", per its summary", ", according to its summary": a clause that says where the
 # claim comes from ends the claim's own
-_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+|as\s+|per\s+|according\s+to\s+)")
+_CLAUSE_END = patterns.compile(r"[.;:!?()\[\]{}|\n—–]|\s-\s|,\s+(?:and\s+|but\s+|which\s+|while\s+|so\s+|as\s+|per\s+|according\s+to\s+|going\s+by\s+|judging\s+(?:by|from)\s+)")
 _QUOTE_END = patterns.compile(r"[.,;:!?()\[\]{}|\n—–]|\s-\s")  # the claim quoted back: the cue to the next comma
 _WORD = patterns.compile(r"[a-z][a-z0-9'’-]*")
 KEY_WORDS = 8  # words after a cue read as its key content
@@ -139,8 +147,35 @@ def _probe(word: str) -> tuple[str, frozenset[str]]:
     return st, frozenset((st, *parts, *pieces))
 
 
+_CLAUSE_BACK = patterns.compile(r"[,;:(—–]\s*")
+
+
+def _words_before(facts: CaseFacts, text: str, unit_start: int, cue_start: int) -> tuple[str, list[str]]:
+    """The words of the cue's clause before it, less plain ones and the sources' names
+    (at most ``KEY_WORDS``, the last ones): what a cue that ends its clause claims."""
+    cut = max((m.end() for m in _CLAUSE_BACK.finditer(text, unit_start, cue_start)), default=unit_start)
+    names = {w for s in facts.sources for w in s.tokens}
+    words = _WORD.findall(text[cut:cue_start].lower())[-KEY_WORDS:]
+    return " ".join(words), [w for w in words if w.strip("'’-") not in plain_words() and len(w) > 2
+                             and w.split("'")[0].split("’")[0] not in names]
+
+
+def _compared_with(facts: CaseFacts, about: set[int], text: str, cue_end: int, unit_end: int,
+                   links: tuple[tuple[int, int, str], ...]) -> set[int]:
+    """The other listed sources a comparison's clause names after its cue ("… than
+    Restormer", "preferable to GFPGAN"), when none of the sources it is about names them
+    in its own text: a comparison between listed models the input does not make."""
+    stop = _CLAUSE_END.search(text, cue_end, unit_end)
+    others = facts.about(text, cue_end, stop.start() if stop else unit_end, links) - about
+    if not others:
+        return others
+    own = [facts.sources[i] for i in facts.with_papers(about)]
+    return {o for o in others
+            if not any(all(t in s.tokens for t in h) for h in facts.sources[o].handles for s in own)}
+
+
 def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_start: int, cue_end: int, unit_end: int,
-               known_tasks: frozenset[int] | None = None) -> bool | None:
+               known_tasks: frozenset[int] | None = None, unit_start: int = -1) -> bool | None:
     """Whether the sources ``about`` say what the claim says; None when it has nothing to
     judge. With ``known_tasks`` (the input's tasks), a clause naming a task outside them is
     left to the task rule."""
@@ -158,6 +193,9 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
     if not words and kind == "quality":  # "handles glare gracefully": a manner ending its clause is the claim itself
         words = [w for w in _WORD.findall(text[cue_start:cue_end].lower()) if w not in plain_words() and len(w) > 2]
         clause = " ".join(words)
+    if not words and kind == "mechanism" and unit_start >= 0 and "training" in text[cue_start:cue_end].lower():
+        # "saw a million faces during training": a training cue ending its clause claims the words before it
+        clause, words = _words_before(facts, text, unit_start, cue_start)
     if not words:
         return None
     question, pools = facts.question_words, [s.words for s in sources]
@@ -177,7 +215,13 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
     clause_tasks = {t for t, _, _ in tasks_in(clause)}
     if known_tasks is not None and not clause_tasks <= known_tasks:
         return None  # a task no source does, said of a subject named before: the task rule reports it
+    if (kind == "weakness" and text[cue_start:cue_end].lower() not in labels()) or _TAUGHT.search(text, cue_start, cue_end):
+        return False  # "sometimes doubles the specks it enlarges", "distilled from a larger upscaler": the task is no answer
     return any(clause_tasks & s.tasks for s in sources)
+
+
+# a cue of what a model was taught on ("taught on", "fitted on", "distilled from"): a task in its clause grounds nothing
+_TAUGHT = patterns.compile(r"(?i)taught|fitted|\bfit\b|distill|training|millions|thousands|billions")
 
 
 # "… does not need paired data and beats …", "… and it is faster than …": a predicate
@@ -501,9 +545,143 @@ def _fences(text: str) -> list[int]:
     return out
 
 
+_THAN = b" than "
+_NOT_COMPARING = (b"rather", b"other")  # "rather than X", "other than X": no comparison
+
+
+def _than_sources(text: str, words: bytes, found: list[tuple[int, int, str]], facts: CaseFacts,
+                  links: tuple[tuple[int, int, str], ...]) -> list[tuple[int, int, str]]:
+    """A comparison cue at each "than" a listed source follows in its clause ("recovers
+    more of the eyes than Restormer does"), from the word before it, where no cue is:
+    whatever the degree word, a comparison between listed models."""
+    out: list[tuple[int, int, str]] = []
+    at = words.find(_THAN)
+    while at >= 0:
+        prev = words.rfind(b" ", 0, at) + 1  # the word before "than", in ``words`` (one ahead of ``text``)
+        start, end = prev - 1, at + 5
+        if words[prev:at] not in _NOT_COMPARING and not any(s <= start < e or s <= end - 1 < e for s, e, _ in found):
+            stop = _CLAUSE_END.search(text, end, min(len(text), end + 80))
+            if facts.about(text, end, stop.start() if stop else min(len(text), end + 80), links):
+                out.append((start, end, "comparison"))
+        at = words.find(_THAN, at + 5)
+    return out
+
+
+# a run of three capitalised words or more ("Multi-Scale-Stage Network for Single Image Deblurring", "Residual
+# Channel Attention Network"): a title or a name spelled out, whose words are no trait of a model
+_CAPITAL = patterns.compile(r"(?:[A-Z][\w-]*|of|for|and|the|in|on|by|with|to|a)$")
+
+
+def _in_title(text: str, start: int, end: int) -> bool:
+    """Whether the trait cue at ``text[start:end]`` is a word of a capitalised run of at
+    least three words, two of them capitalised besides the cue's own: a title, not a trait."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    le = len(text) if le < 0 else le
+    before = text[max(ls, start - 80) : start].split()
+    after = text[end : min(le, end + 80)].split()
+    if not text[start:end][:1].isupper():
+        return False
+    run, named = 0, False
+    for w in reversed(before):
+        w = w.strip("*_\"'“”(`-")
+        if not _CAPITAL.match(w):
+            break
+        run += w[:1].isupper()
+        named = named or w in _TITLE_NOUNS
+    for w in after:
+        w = w.strip("*_\"'“”)`,.:;-")
+        if not w or not _CAPITAL.match(w):
+            break
+        run += w[:1].isupper()
+        named = named or w in _TITLE_NOUNS
+    return run >= 2 and named
+
+
+_TITLE_NOUNS = frozenset(("Network", "Networks", "Net", "Nets", "Learning", "Transformer", "Transformers", "Model",
+                          "Models", "Restoration", "Recognition", "Deblurring", "Denoising", "Super-Resolution"))
+
+
+# what the answer's own design hands a model ("uses them to adjust …", "uses the text prompt to …", "handles
+# the primary motion blur", "Use X's encoder for …"): its role in the workflow, not what the model is
+_DESIGN_USE = frozenset(("uses", "use", "using", "utilizes", "utilises", "leverages", "leveraging", "employs"))
+_DESIGN_ROLE = frozenset(("handles", "performs", "addresses", "tackles", "targets"))
+_DESIGN_OBJECT = patterns.compile(
+    r"\s+(?:them|these|those|both|the\s+(?:[\w-]+\s+){0,2}?(?:outputs?|results?|prompts?|masks?|maps?|inputs?|"
+    r"images?|features|estimates?|guidance)\b)")
+_ROLE_OBJECT = patterns.compile(r"\s+the\s+(?:primary|main|first|initial|final|remaining|second|core|bulk|rest)\b")
+_IMPERATIVE_USE = patterns.compile(r"[\s*_>#\d.)-]*(?:[\w ]{1,20}:[*_]*\s*)?(?:Use|Using|Reuse|Take)\s")
+
+
+def _design_use(text: str, us: int, start: int, end: int, kind: str) -> bool:
+    """Whether the cue at ``text[start:end]`` gives a model's role in the answer's design:
+    using the workflow's own data ("uses them to …"), taking its main share ("handles the
+    primary blur"), or a part of it the design takes ("Use X's encoder for …")."""
+    cue = text[start:end].lower()
+    if kind == "mechanism" and cue in _DESIGN_USE:
+        return _DESIGN_OBJECT.match(text, end) is not None
+    if kind == "mechanism" and cue in _DESIGN_ROLE:
+        return _ROLE_OBJECT.match(text, end) is not None
+    return kind == "trait" and _IMPERATIVE_USE.match(text, us, start) is not None
+
+
+_FIGURE = patterns.compile(r"\d[\d.,]*\s*$")  # a figure right before "million", "thousand"
+
+# "…, while the other sends …": a clause of its own within a unit, for a trait
+_OWN_CLAUSE = patterns.compile(r";\s|,\s+(?:while|whereas|and|but)\s")
+
+
+_BY_ING = patterns.compile(rb" by ([a-z]{3,}ing) ")
+
+
+def _by_means(words: bytes, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A mechanism cue at each "by <doing>" ("straightens the lines by tracking each
+    baseline"): how a model does what it does, whatever the verb."""
+    out: list[tuple[int, int, str]] = []
+    for m in _BY_ING.finditer(words):
+        start, end = m.start(), m.end(1) - 1  # ``words`` is one ahead of the text
+        if m.group(1) not in _DESIGN_MEANS and not any(s <= start < e for s, e, _ in found):
+            out.append((start, end, "mechanism"))
+    return out
+
+
+# "by using …", "by feeding …", "by upscaling to 4x": what the answer's design does, not how a model works
+_DESIGN_MEANS = frozenset(w.encode() for w in (
+    "using", "applying", "running", "feeding", "combining", "producing", "generating", "creating", "providing",
+    "adding", "passing", "sending", "routing", "merging", "blending", "upscaling", "downsampling", "downscaling",
+    "resizing", "cropping", "converting", "taking", "making", "giving", "calling", "chaining", "stacking",
+    "selecting", "choosing", "comparing", "checking", "following", "default", "leveraging", "employing"))
+
+
+def _leads(facts: CaseFacts, text: str, us: int, start: int, links: tuple[tuple[int, int, str], ...]) -> bool:
+    """Whether a source named before ``start`` leads its unit (within its first few words,
+    markup aside): the subject of the sentence, not an object the design uses."""
+    head = text[us:start]
+    words = head.split()[:4]
+    if not words:
+        return False
+    cut = us + len(head) - len(head.lstrip()) + len(" ".join(words))
+    return bool(facts.about(text, us, min(cut, start), links))
+
+
+# "Archivists rely on X", "Photographers turn to X": people said to favour a source named after the cue
+_PEOPLE = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:(?:[Mm]any|[Mm]ost|[Ss]ome|[Pp]rofessional|[A-Z][a-z]+)\s+){0,2}"
+    r"(?:[A-Za-z][a-z]+(?:ists|ers|ors|ians|als)|[Pp]eople|[Mm]any|[Mm]ost|[Ss]tudios|[Pp]ros|[Ee]xperts|"
+    r"[Tt]eams|[Cc]ompanies|[Ll]abs)\s+(?:[a-z]+ly\s+)?$")
+
+
 def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     found = [t for t in triggers(text) if t[2] in CLAIM_CUE_KINDS]
+    words = words_only(text)
+    more = _by_means(words, found) if b" by " in words else []
+    if _THAN in words:  # "… than Restormer": a comparison with a listed source, whatever its words
+        facts = facts_for(g)
+        if facts is not None:
+            more += _than_sources(text, words, found, facts, view.links)
+    if more:
+        found = sorted([*found, *more])
     if not found:
         return
     if "|" in text:  # cells under a "Strengths"/"Weaknesses" column
@@ -553,7 +731,19 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue
         if kind == "quality" and _PURPOSE.match(text, max(us, start - 4), start) and text[start:end].endswith("ly"):
             continue  # "uses IMDN to cleanly upscale the text": the purpose the answer's design gives it
+        if start < end and _design_use(text, us, start, end, kind):
+            continue  # "uses them to adjust …": the answer's design
+        if kind == "trait" and _FIGURE.search(text, max(us, start - 12), start):
+            continue  # "4.5 million images": a figure, the number rule's to check
+        if kind == "trait" and start < end and _in_title(text, start, end):
+            continue  # "Residual Channel Attention Network": a title or a name spelled out
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
+        if said and kind == "mechanism" and words[start + 1 : start + 4] == b"by " and not _leads(facts, text, us, start, links):
+            continue  # "Branch B uses X to restore textures by …": the design's means, X its object
+        if said and kind == "trait":  # "X infers …, while the other sends attention-informed …": not X's trait
+            cut = max((m.end() for m in _OWN_CLAUSE.finditer(text, us, start)), default=us)
+            if cut > us and not facts.about(text, cut, start, links):
+                said = set()
         if k + 1 < len(found) and found[k + 1][0] < ue and kind == "comparison" and text[us:start].strip(" *_-#>\t") == "":
             continue  # "Compared with X, Y is superior on faces": the clause's own cue is quoted
         carried = not said
@@ -563,11 +753,15 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             said = about[us]
             if not said:  # "Every model here …", "The result will …": all the sources, or what they make
                 said = _every_source(facts, text, us, start, end, kind)
+            if not said and kind in ("quality", "mechanism", "trait") and _PEOPLE.match(text, us, start):
+                stop = _CLAUSE_END.search(text, end, ue)  # "Archivists routinely rely on InkSep …"
+                said = facts.about(text, end, stop.start() if stop else ue, links)
             if said and kind in ("mechanism", "trait", "quality") and _workflow_label(text, us, start, kind == "quality"):
                 continue
         if kind == "trait" and _supported(facts, facts.about(text, us, ue, links), kind, text, start, end, ue):
             continue  # a trait a source named in the unit gives: "CNN" in the title "… CNN Auto Encoder …"
-        if said and _supported(facts, said, kind, text, start, end, ue, g.tasks if carried else None) is False:
+        if said and ((kind == "comparison" and _compared_with(facts, said, text, end, ue, links))
+                     or _supported(facts, said, kind, text, start, end, ue, g.tasks if carried else None, us) is False):
             if _from_question(text, start, end, us, ue, g):
                 continue  # the user's own words, copied: "The user asks: … in one click …"
             judged_to = ue
