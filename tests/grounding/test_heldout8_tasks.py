@@ -1,0 +1,136 @@
+"""Round 8 of answers the validator was not tuned on, area tasks: plain-word task claims
+whose verb or object no phrase reached — removal said as "gets rid of", a frame rate
+raised or a clip slowed down, a picture conjured from a prompt, spoken words written
+down, a skeleton traced over a body, every cyclist spotted or boxed, how many of a
+countable thing, the species of a plant named, text handed back as an editable
+spreadsheet, a caption said as "described in a sentence" — beside the twins that must
+pass: a gap statement (also one whose absence comes late in the clause), the question
+asking it, idioms ("keeps track of", "a track record") and architecture words ("the
+upsampling layers").
+
+Each planted claim has a sound twin that differs only in what makes it sound.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnaps_llm.grounding import check
+
+from ..test_task_claims import answer, case
+
+NEUTRAL = "How do these models work on my old scans?"
+
+
+def flags(body: str, question: str = NEUTRAL) -> list[str]:
+    return [v.text for v in check(answer(body), case(question)) if v.kind == "task"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "text", "twin"),
+    [
+        # removal verbs in other words
+        ("It also gets rid of the glare on the museum glass.", None,
+         "It also gets rid of the yellow cast on the museum scan."),
+        ("It can take out the power lines crossing the sky.", "take out the power lines",
+         "It can take out the guesswork of choosing settings."),
+        # the clip slowed, the frame rate raised
+        ("It also slows the footage down for the replay.", "slows the footage down",
+         "It also keeps the footage unchanged for the replay."),
+        ("It plays the jump back in slow motion.", "plays the jump back in slow motion",
+         "It plays the jump back at normal speed."),
+        ("Then it doubles the frame rate of the skate video.", "doubles the frame rate",
+         "Then it doubles the sharpness of the skate photo, as the source reports."),
+        # a new picture from a prompt
+        ("It can paint a lighthouse from a short text prompt.", "paint a lighthouse from a short text prompt",
+         "It can clean a lighthouse photo from a short exposure."),
+        ("It comes up with a brand-new image of a castle.", "comes up with a brand-new image",
+         "It comes up with a cleaner copy of the castle photo."),
+        # speech written down, spoken commands heard
+        ("It also turns the interview recordings into a transcript.", "turns the interview recordings into a transcript",
+         "It also turns the interview photos into clean prints."),
+        ("It also responds to voice commands while it works.", "responds to voice commands",
+         "It also responds to a settings file while it works."),
+        ("The lecture is transcribed word for word.", "lecture is transcribed",
+         "The lecture slide is cleaned pixel by pixel."),
+        # a body's skeleton or joints
+        ("It also traces the skeleton of the gymnast on the beam.", "traces the skeleton",
+         "It also traces the grain pattern of the gymnast photo."),
+        ("It then locates every joint of the climber's body.", "locates every joint",
+         "It then locates every stain on the climber's photo."),
+        # things spotted, boxed, listed or counted
+        ("It also spots every cyclist on the bridge.", "spots every cyclist",
+         "It also keeps every cyclist on the bridge crisp."),
+        ("It draws boxes around every dog in the park.", "draws boxes around every dog",
+         "It draws on a large set of park photos."),
+        ("It then lists everything in the fridge photo.", "lists everything in the",
+         "It then lists the settings for the fridge photo."),
+        ("It also tells you how many cows are in the meadow.", "tells you how many cows",
+         "It also tells you how many passes the restoration takes, as the source does."),
+        # what kind a thing is, who does what
+        ("It also names the breed of the puppy.", "names the breed of",
+         "It also names the output file after the puppy."),
+        ("It can tell the swans from the geese in the lake shot.", None,
+         "It can tell the grain from the real texture in the lake shot."),
+        ("It also predicts what the goalkeeper is doing.", None,
+         "It also predicts what the clean pixel value is."),
+        # the text handed back editable
+        ("It converts the scanned timetable into a spreadsheet.", "converts the scanned timetable into a spreadsheet",
+         "It converts the scanned timetable into a sharper PNG."),
+        ("You get the recipe card back as searchable text.", "searchable text",
+         "You get the recipe card back as a sharper image."),
+        # translation of the user's things
+        ("It also translates the street signs for you.", "translates the street signs",
+         "It also keeps the street signs readable."),
+        # a caption said in other words
+        ("Each scan is then described in a single sentence.", "is then described in a single sentence",
+         "Each scan is then restored in a single pass."),
+        # a distance to the camera, a mood, a painting's look, torn parts
+        ("It also estimates the distance from the camera to each hiker.", "estimates the distance from the camera",
+         "It also estimates the noise from the camera's sensor, as the source does."),
+        ("It tells you whether the bride is happy or sad.", None,
+         "It tells you whether the scan is noisy or clean, as the source does."),
+        ("It makes the harbour look as if it were painted in oils.", None,
+         "It makes the harbour look as it did before the scan faded."),
+        ("It fills in the corner that was torn off.", "fills in the corner that was torn off",
+         "It fills in the form that was sent with the scan."),
+    ],
+)
+def test_a_plain_word_task_claim_is_caught(claim: str, text: str | None, twin: str) -> None:
+    found = flags(claim)
+    assert found if text is None else found == [text], found
+    assert flags(twin) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "question"),
+    [
+        ("It spots every cyclist on the bridge.", "Can it spot every cyclist on the bridge in my photo?"),
+        ("It plays the jump back in slow motion.", "How do I play my skate jump back in slow motion?"),
+        ("It tells you how many cows are in the meadow.", "How many cows are in the meadow in this picture?"),
+    ],
+)
+def test_the_question_asking_it_grounds_the_claim(claim: str, question: str) -> None:
+    assert flags(claim)  # on a neutral question it is a claim …
+    assert flags(claim, question) == [], question  # … and the question in plain words supports it
+
+
+def test_idioms_and_architecture_words_are_no_task() -> None:
+    assert flags("The restorer keeps track of the noise level in every tile.") == []
+    assert flags("The authors have a strong track record in restoration.") == []
+    assert flags("Skip connections feed the decoder's upsampling layers.") == []
+    assert flags("It tracks the noise level across the whole scan.")  # a verb still claims tracking
+
+
+@pytest.mark.parametrize(
+    "gap",
+    [
+        # an absence said late in the clause
+        "Following the skier across the video frames is outside what the restorer does.",
+        "None of the listed models can turn voice memos into text.",
+        "Counting the cows would need a detector, which is not provided.",
+        "Slowing the footage down in slow motion is not something these models do.",
+    ],
+)
+def test_a_gap_statement_passes(gap: str) -> None:
+    assert flags(gap) == [], gap
