@@ -133,6 +133,37 @@ def flags(body: str, question: str = NEUTRAL) -> list[str]:
          "The passers-by in the square are kept as they were."),
         ("The handwritten recipe is converted into typed text.", "is converted into typed text",
          "The handwritten recipe is converted into a sharper scan."),
+        # an artist named, a height measured, someone put elsewhere, a season changed
+        ("It also tells you who painted the portrait on the wall.", "tells you who painted the",
+         "It also tells you how long the portrait on the wall took to scan."),
+        ("It measures the height of the bookcase in the scan.", "measures the height",
+         "It keeps the height of the bookcase in the scan unchanged."),
+        ("It puts the couple on a beach at sunset.", "puts the couple on a beach",
+         "It puts the couple's photo through a second pass."),
+        ("It changes the time of day in the street photo.", "changes the time of day",
+         "It changes the file name of the street photo."),
+        # music written, lips read, vocals split, a finding in a scan
+        ("It also writes a jingle for the shop's advert.", "writes a jingle",
+         "It also writes a log for the shop's advert."),
+        ("It reads her lips in the muted clip.", "reads her lips",
+         "It reads the scan in one pass."),
+        ("It isolates the vocals from the recording.", "isolates the vocals",
+         "It isolates the stains from the clean paper."),
+        ("It examines the X-ray for a fracture.", "examines the X-ray for a fracture",
+         "It examines the scan for a colour cast."),
+        # a hiker found, a hat added, a crowd's size, product descriptions, questions answered, friends named
+        ("It locates the missing hiker in the aerial photos.", "locates the missing hiker",
+         "It locates the missing pixels in the aerial photos and fills them from neighbours, as the source does."),
+        ("It gives the cat a party hat.", "gives the cat a party hat",
+         "It gives the cat photo a second pass."),
+        ("The crowd at the concert is put at about five thousand.", "The crowd at the concert is put at",
+         "The scan of the concert ticket is kept at full size."),
+        ("It writes a short description for each product photo.", "writes a short description",
+         "It writes a short log for each product photo."),
+        ("It answers questions about the picture in plain English.", "answers questions about the picture",
+         "It answers no questions; it only cleans the scan."),
+        ("It tells you which of your cousins are in the photo.", None,
+         "It tells you which of the scans are the sharpest, as the source does."),
     ],
 )
 def test_a_plain_word_task_claim_is_caught(claim: str, text: str | None, twin: str) -> None:
@@ -158,6 +189,8 @@ def test_idioms_and_architecture_words_are_no_task() -> None:
     assert flags("The restorer keeps track of the noise level in every tile.") == []
     assert flags("The authors have a strong track record in restoration.") == []
     assert flags("Skip connections feed the decoder's upsampling layers.") == []
+    assert flags("The decoder upsamples the features back to full size.") == []
+    assert flags("The loop counts the number of refinement passes.") == []  # no objects counted
     assert flags("It tracks the noise level across the whole scan.")  # a verb still claims tracking
 
 
@@ -169,6 +202,9 @@ def test_idioms_and_architecture_words_are_no_task() -> None:
         "None of the listed models can turn voice memos into text.",
         "Counting the cows would need a detector, which is not provided.",
         "Slowing the footage down in slow motion is not something these models do.",
+        # a model supposed, and the input lacks it
+        "A lip-reading model, if one were available, could read their lips.",
+        "Reading the lips of the speakers in a clip would need a lip-reading model.",
     ],
 )
 def test_a_gap_statement_passes(gap: str) -> None:
