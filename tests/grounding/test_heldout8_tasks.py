@@ -164,6 +164,17 @@ def flags(body: str, question: str = NEUTRAL) -> list[str]:
          "It answers no questions; it only cleans the scan."),
         ("It tells you which of your cousins are in the photo.", None,
          "It tells you which of the scans are the sharpest, as the source does."),
+        # a timetable translated, an episode written down, someone edited out, a colour changed, a torn half rebuilt
+        ("It translates the bus timetable at the stop.", "translates the bus timetable",
+         "It keeps the bus timetable at the stop legible."),
+        ("It turns the webinar into meeting minutes.", "turns the webinar into meeting minutes",
+         "It turns the webinar slides into clean scans."),
+        ("It edits out the stranger in the red coat.", "edits out the stranger",
+         "It edits out nothing; it leaves the stranger in the red coat as he is."),
+        ("It changes the colour of the car to silver.", "changes the colour of the car to silver",
+         "It keeps the colour of the car true to the original."),
+        ("It recreates the missing corner of the torn postcard.", "recreates the missing corner",
+         "It recreates the faded colours of the postcard, as the source does."),
     ],
 )
 def test_a_plain_word_task_claim_is_caught(claim: str, text: str | None, twin: str) -> None:
@@ -191,6 +202,7 @@ def test_idioms_and_architecture_words_are_no_task() -> None:
     assert flags("Skip connections feed the decoder's upsampling layers.") == []
     assert flags("The decoder upsamples the features back to full size.") == []
     assert flags("The loop counts the number of refinement passes.") == []  # no objects counted
+    assert flags("The loss measures the L1 distance between the output and the target.") == []
     assert flags("It tracks the noise level across the whole scan.")  # a verb still claims tracking
 
 
