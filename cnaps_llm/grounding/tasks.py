@@ -352,6 +352,18 @@ def _modified_away(low: str, start: int) -> int | None:
     return None if kept else m.start(1)
 
 
+@cache
+def _idioms() -> dict[str, frozenset[str]]:
+    """A term written just so -> the words before it that make it an idiom, not the task
+    (the cue file's ``idioms``: "keeps track of", "lost track", "on track")."""
+    return {w: frozenset(before) for w, before in _cue_file().get("idioms", {}).items() if not w.startswith("_")}
+
+
+def _idiom_before(low: str, start: int, before: frozenset[str]) -> bool:
+    m = _WORD_BEFORE.search(low, max(0, start - 40), start)
+    return m is not None and m.group(1) in before
+
+
 def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield ``(task index, offset, matched text)`` for every task term in ``text``."""
     for task, offset, matched, _ in terms_in(text):
@@ -383,6 +395,8 @@ def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
             other = _modified_away(low, start) if hit[2] in _bare_heads()[0] else None
             if other is not None and other < last_end:  # "human pose detection": the task before it
                 yield NOT_A_TASK, start - 1, text[start - 1 : pos - 1], hit[2]
+            elif low[start:pos] in _idioms() and _idiom_before(low, start, _idioms()[low[start:pos]]):
+                yield NOT_A_TASK, start - 1, text[start - 1 : pos - 1], hit[2]  # "keeps track of": no tracking
             elif other is not None:  # "fall detection": a task of its own, quoted with its modifier
                 yield OTHER_TASK, other - 1, text[other - 1 : pos - 1], hit[2]
             else:

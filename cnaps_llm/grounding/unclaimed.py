@@ -45,6 +45,13 @@ def _gap() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Patter
     )
 
 
+@cache
+def _counterfactual() -> re.Pattern[str]:
+    """A sentence that supposes a model the input lacks ("A captioning model, if one were
+    available, could describe…"): the cue file's ``gap.counterfactuals``."""
+    return re.compile(r"(?<![\w'])(?:" + "|".join(cue_file()["gap"].get("counterfactuals", ())) + r")(?![\w'])")
+
+
 # where a statement ends: a sentence or clause end, or a line break; and where a clause
 # joined to it begins ("…, but it adds noise"), beyond which a negation no longer reaches
 # (a stop before white space or the end, or a line break: led by one class, so re skips to
@@ -140,7 +147,11 @@ def in_gap_statement(text: str, start: int, end: int) -> bool:
     if gap_after.search(" ".join(words_after[:_WORDS_AFTER])) or gap_far.search(" ".join(words_after[:_WORDS_AFTER_FAR])):
         return True
     # "Face recognition? Not in scope.": a question the next clause answers with a negation
-    return stop < len(text) and text[stop] == "?" and answers.match(text[stop + 1 : stop + 40].lower()) is not None
+    if stop < len(text) and text[stop] == "?" and answers.match(text[stop + 1 : stop + 40].lower()) is not None:
+        return True
+    # a sentence that supposes a model the input lacks: "…, if one were available, could describe…"
+    sentence = text[clause_start:stop].lower()
+    return "if" in sentence and _counterfactual().search(sentence) is not None
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
