@@ -287,7 +287,10 @@ def classify(raw: str) -> str | None:
         return None  # a format or colour standard with its bit depth or number: PNG-24, TIFF16, FOGRA39
     parts = c.split("-")
     if c.isupper() and (is_task_word(c) or any(is_task_word(p) for p in parts)):
-        return None  # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST
+        # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST; but a listed name with
+        # a task's short form is a name of its own (CLIP-IQA, BLIP-VQA: a metric, a model)
+        if len(parts) < 2 or not any(p in v.exact or (vocab.squash(p) in v.any_case and vocab.squash(p) not in generic) for p in parts if not is_task_word(p)):
+            return None
     plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
     in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
     if in_vocab or _shape_is_name(c):

@@ -96,9 +96,14 @@ _PAIR = patterns.compile(r"/(?:0?\.\d+|(\d\d))(?!\w|[./]\d)")
 # a range's low end before a figure's number, the unit written once: "2–3 dB", "20 to 30 steps";
 # not a name's digits (v2-4x) nor a date's (2021-2023 is no unit's range)
 _RANGE_BEFORE = patterns.compile(rf"(?<![\w.,/-])({_NUM})[ \t]*(?:–|—|-|to)[ \t]*$")
-# what joins a range's ends right before its high end: "2–3", "2 – 3", "20 to 30"
+# what joins a range's ends right before its high end: "2–3", "2 – 3", "20 to 30"; and a range
+# or choice in words: "between 20 and 50 steps", "2 or 4 GPUs"
 _DASHES = frozenset("-–—")
-_JOINTS = frozenset({"to ", " – ", " - ", " — "})
+_DASH_JOINTS = frozenset({"to ", " – ", " - ", " — "})
+_JOINTS = _DASH_JOINTS | {"nd ", "or "}
+_WORDED_RANGE_BEFORE = patterns.compile(
+    rf"(?:(?<![\w-])(?i:between)[ \t]+({_NUM})[ \t]+and|(?<![\w.,/-])({_NUM})[ \t]+or)[ \t]+$"
+)
 # a range's high end after a setting's value: "weight 0.6–0.8"
 _RANGE_AFTER = patterns.compile(rf"[ \t]*(?:–|—|-|to)[ \t]*({_NUM})(?!\w|\.\d)")
 # "2 × 4 = 8": a product, not a size
@@ -225,9 +230,14 @@ def _figures(text: str) -> Iterator[Figure]:
                 continue  # 1x: the original size
             joint = text[start - 3 : start]
             if joint[-1:] in _DASHES or joint in _JOINTS:  # two set lookups tell the usual case
-                low_end = _RANGE_BEFORE.search(text, max(0, start - 24), start)
-                if low_end:  # "2–3 dB", "20 to 30 steps": the low end shares the unit
-                    yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low_end.group(1)), *values), kind)
+                if joint[-1:] in _DASHES or joint in _DASH_JOINTS:
+                    low_end = _RANGE_BEFORE.search(text, max(0, start - 24), start)
+                    low = low_end.group(1) if low_end else None
+                else:  # "between 20 and 50 steps", "2 or 4 GPUs"
+                    low_end = _WORDED_RANGE_BEFORE.search(text, max(0, start - 32), start)
+                    low = (low_end.group(1) or low_end.group(2)) if low_end else None
+                if low_end and low is not None:  # "2–3 dB", "20 to 30 steps": the low end shares the unit
+                    yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low), *values), kind)
                     continue
             yield Figure(start, fig, values, kind)
             continue

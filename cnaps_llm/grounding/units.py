@@ -72,11 +72,11 @@ _HYPHEN_UNITS = (
 )
 
 
-# "an 8-bit PNG", "8-bit sRGB": the depth every ordinary image file has, no figure (a "10-bit
+# "an 8-bit PNG", "8-bit sRGB", "8-bit per channel": the depth every ordinary image file has, no figure (a "10-bit
 # video" or a "16-bit TIFF" is one; so is "8-bit weights")
 _EIGHT_BIT = (
     r"(?<=(?<![\d.,])8-)bit[ \t]+(?:JPEG|JPG|PNG|TIFF|BMP|WebP|WEBP|sRGB|RGB|RGBA|grayscale|greyscale|images?|colou?rs?"
-    r"|channels?|output|photos?|files?)(?![A-Za-z])"
+    r"|channels?|output|photos?|files?|per[ \t]+(?:channel|colou?r|pixel|component))(?![A-Za-z])"
 )
 
 
