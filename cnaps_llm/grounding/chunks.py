@@ -127,6 +127,11 @@ def _formats() -> frozenset[str]:
     return frozenset(vocab.squash(w) for w in vocab.data_lines("formats.txt"))
 
 
+def format_words() -> frozenset[str]:
+    """``_formats()``, for ``names`` (a name and the word after it may be one: "COCO format")."""
+    return _formats()
+
+
 @cache
 def weight_types() -> frozenset[str]:
     """The file types of model weights (``data/formats.txt``, its "model weights" part)."""
@@ -268,6 +273,9 @@ def classify(raw: str) -> str | None:
             return None  # a call into a module: cv2.GaussianBlur, torch.nn.Conv2d
     if not c:
         return None
+    if "-to-" in c:  # a conversion between formats or colour spaces: HEIC-to-JPEG, RGB-to-Lab
+        if all(classify(side) is None for side in c.split("-to-")):
+            return None
     if c[-1] == "+":
         # a variant written with a plus (IMDN++, MIMO-UNet+) is a name when what it varies is
         # one; the index grounds it only as the input writes it (with the plus, or "Plus")

@@ -126,3 +126,102 @@ def test_a_member_credited_after_a_dated_verb_is_an_author(case) -> None:
 
 def test_the_owner_the_input_gives_after_a_dated_verb_passes(case) -> None:
     assert plant(case, "DreamClear was uploaded to GitHub by the user shallowdream204", ("author",)) == []
+
+
+# --------------------------------------------------------------------------- a work named before "repo", "library"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The denoiser follows the Deep Image Prior repo closely", "Deep Image Prior"),
+        ("Masks are drawn with the Label Forge library first", "Label Forge"),
+    ],
+)
+def test_capitalised_words_before_a_repository_or_library_are_a_name(case, text: str, name: str) -> None:
+    assert plant(case, text) == [("model", name)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The code is in the GitHub repository above", "Load it with the Hugging Face library", "See the official repository of HAIR"],
+)
+def test_a_host_or_plain_words_before_a_repository_pass(case, text: str) -> None:
+    assert plant(case, text) == []
+
+
+# --------------------------------------------------------------------------- annotation formats and conversions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write the detections as COCO-format JSON",
+        "Store the boxes in YOLO format, one file per image",
+        "A PNG-to-WebP step shrinks the files",
+        "Run the RGB-to-YCbCr conversion first",
+    ],
+)
+def test_an_annotation_format_or_a_format_conversion_is_no_name(case, text: str) -> None:
+    assert plant(case, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("HAIR was evaluated on COCO before release", "COCO"), ("A SwinIR-to-NAFSR hand-off follows", "SwinIR-to-NAFSR")],
+)
+def test_a_dataset_or_a_name_on_one_side_of_a_conversion_is_still_a_name(case, text: str, name: str) -> None:
+    assert plant(case, text) == [("model", name)]
+
+
+# --------------------------------------------------------------------------- the channels of an ordinary image
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Both paths read the same 3-channel RGB photo", "The input has 3 channels (RGB) only", "The matte is a 1-channel grayscale mask"],
+)
+def test_the_channels_an_ordinary_image_has_are_no_figure(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [("HAIR reads a 6-channel input of image and prior", "6-channel"), ("The first layer has 7 channels per group", "7 channels")],
+)
+def test_other_channel_counts_are_figures(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+# --------------------------------------------------------------------------- data types, symbols divided, settings held
+
+
+@pytest.mark.parametrize("text", ["Keep the weights in bfloat16 and the pixels as uint8", "The output is a float32 array"])
+def test_a_data_type_is_no_name(case, text: str) -> None:
+    assert plant(case, text) == []
+
+
+@pytest.mark.parametrize("text", ["The encoder halves the map to H/2 × W/2 twice", "A bottleneck of C/4 channels follows"])
+def test_a_symbol_divided_is_no_figure(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("Renders are repeatable with the seed fixed at 20251", "seed fixed at 20251"),
+        ("The guidance scale is kept at 6.5 for every prompt", "guidance scale is kept at 6.5"),
+        ("A hires pass with an upscale of 1.75 sharpens faces", "upscale of 1.75"),
+    ],
+)
+def test_a_setting_fixed_or_kept_at_a_value_is_a_figure(case, text: str, figure: str) -> None:
+    assert plant(case, text, ("number",)) == [("number", figure)]
+
+
+@pytest.mark.parametrize("text", ["The seed is fixed so runs repeat", "An upscale of the crop follows", "The seed is held at one value"])
+def test_a_setting_with_no_value_passes(case, text: str) -> None:
+    assert plant(case, text, ("number",)) == []
+
+
+def test_an_aperture_after_a_lower_case_f_is_still_a_figure(case) -> None:
+    assert plant(case, "Shoot at f/2.8 or wider", ("number",)) == [("number", "f/2.8")]
