@@ -127,6 +127,11 @@ def _formats() -> frozenset[str]:
     return frozenset(vocab.squash(w) for w in vocab.data_lines("formats.txt"))
 
 
+def format_words() -> frozenset[str]:
+    """``_formats()``, for ``names`` (a name and the word after it may be one: "COCO format")."""
+    return _formats()
+
+
 @cache
 def weight_types() -> frozenset[str]:
     """The file types of model weights (``data/formats.txt``, its "model weights" part)."""
@@ -268,6 +273,9 @@ def classify(raw: str) -> str | None:
             return None  # a call into a module: cv2.GaussianBlur, torch.nn.Conv2d
     if not c:
         return None
+    if "-to-" in c:  # a conversion between formats or colour spaces: HEIC-to-JPEG, RGB-to-Lab
+        if all(classify(side) is None for side in c.split("-to-")):
+            return None
     if c[-1] == "+":
         # a variant written with a plus (IMDN++, MIMO-UNet+) is a name when what it varies is
         # one; the index grounds it only as the input writes it (with the plus, or "Plus")
@@ -287,7 +295,10 @@ def classify(raw: str) -> str | None:
         return None  # a format or colour standard with its bit depth or number: PNG-24, TIFF16, FOGRA39
     parts = c.split("-")
     if c.isupper() and (is_task_word(c) or any(is_task_word(p) for p in parts)):
-        return None  # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST
+        # section labels in capitals: SUPER-RESOLUTION, DEBLUR-FIRST; but a listed name with
+        # a task's short form is a name of its own (CLIP-IQA, BLIP-VQA: a metric, a model)
+        if len(parts) < 2 or not any(p in v.exact or (vocab.squash(p) in v.any_case and vocab.squash(p) not in generic) for p in parts if not is_task_word(p)):
+            return None
     plain_word = c.isalpha() and c.islower()  # "shape" is a word, not Shap-E
     in_vocab = c in v.exact or (not plain_word and (sq in v.any_case or (sq.endswith("s") and sq[:-1] in v.any_case)))
     if in_vocab or _shape_is_name(c):

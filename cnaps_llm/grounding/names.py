@@ -29,7 +29,8 @@ from functools import cache
 
 from . import patterns, vocab
 from .chunks import (
-    CHUNK, CHUNK_CHARS, PORT_WORDS, caps_listed, chunk_at, classify, family_words, lower_port, read_alone, scan, strip_suffix, weight_types,
+    CHUNK, CHUNK_CHARS, PORT_WORDS, caps_listed, chunk_at, classify, family_words, format_words, lower_port, read_alone, scan, strip_suffix,
+    weight_types,
 )
 from .words import STOP, capitalised_before, head_nouns, is_task_word
 
@@ -186,12 +187,24 @@ def _ports(text: str) -> list[tuple[int, str]]:
 def names_in(text: str) -> Iterator[tuple[int, str]]:
     """Yield ``(offset, name)`` for each name-like mention in ``text`` (links already masked),
     in order: names read by the scan, listed names written in lower case (and joined to a
-    port word: ``_ports``), and capitalised words a cue says are a name (``cued_in``)."""
+    port word: ``_ports``), and capitalised words a cue says are a name (``cued_in``); not a
+    name with the word after it that makes a format of it ("COCO format", "COCO-format JSON")."""
     ports = _ports(text) if "-" in text else []
-    if ports:
-        yield from heapq.merge(_names_in(text), ports)
-    else:
-        yield from _names_in(text)
+    found = heapq.merge(_names_in(text), ports) if ports else _names_in(text)
+    for offset, name in found:
+        if text.startswith(_FORMAT_JOINTS, offset + len(name)) and _format_phrase(text, offset + len(name), name):
+            continue
+        yield offset, name
+
+
+_FORMAT_JOINTS = (" ", "-")
+_NEXT_FORMAT_WORD = patterns.compile(r"[ -]([A-Za-z]{3,6})(?![\w-])")
+
+
+def _format_phrase(text: str, end: int, name: str) -> bool:
+    """Whether ``name`` and the word after it are a format ("COCO format", "COCO JSON")."""
+    m = _NEXT_FORMAT_WORD.match(text, end)
+    return m is not None and vocab.squash(name + m.group(1)) in format_words()
 
 
 def _names_in(text: str) -> Iterator[tuple[int, str]]:
@@ -226,8 +239,11 @@ _CUES = (
     (b"merged", "merged from "), (b"merge", "merge of "), (b"mix", "mix of "), (b"blend", "blend of "),
     (b"fine-tuned", "fine-tuned from "), (b"finetuned", "finetuned from "),
 )
-# nouns whose capitalised modifiers name one thing: "the Waterloo Exploration dataset"
-_KIND_NOUNS = tuple((n.strip(" ,.").encode(), n) for n in (" dataset", " benchmark", " toolbox", " toolkit", " app ", " app,", " app.", " apps ", " plugin", " sampler"))
+# nouns whose capitalised modifiers name one thing: "the Waterloo Exploration dataset", "the Fast Style Transfer repo"
+_KIND_NOUNS = tuple((n.strip(" ,.").encode(), n) for n in (
+    " dataset", " benchmark", " toolbox", " toolkit", " app ", " app,", " app.", " apps ", " plugin", " sampler",
+    " repo ", " repo,", " repo.", " repository", " codebase", " library",  # "the Fast Style Transfer repo"
+))
 # what an organisation's capitalised word may qualify, not name: "Apple's Photos app",
 # "Google's Pixel phones", "Adobe's Research team"
 _OWNED_KINDS = frozenset(
@@ -338,11 +354,12 @@ def cued_in(text: str, words: set[bytes] | None = None) -> list[tuple[int, str]]
     for word, noun in _KIND_NOUNS:
         at = text.find(noun) if words is None or word in words else -1
         while at >= 0:
-            start, words = capitalised_before(text, at)
+            # (its own variable: ``words``, the text's words, decides the nouns still to look for)
+            start, before = capitalised_before(text, at)
             # after an article or an owner: "the KAIR toolbox", not "from Japanese dataset"
-            det = text[max(0, start - 5) : start].rsplit(None, 1)[-1:] if words else []
-            if det and det[0].lower() in ("the", "a", "an") and (name := _cued_name(" ".join(words))) is not None:
-                found.append((at - len(" ".join(words)), name))
+            det = text[max(0, start - 5) : start].rsplit(None, 1)[-1:] if before else []
+            if det and det[0].lower() in ("the", "a", "an") and (name := _cued_name(" ".join(before))) is not None:
+                found.append((at - len(" ".join(before)), name))
             at = text.find(noun, at + len(noun))
     return sorted(set(found))
 

@@ -37,7 +37,7 @@ from typing import NamedTuple
 from . import patterns
 from .spelled import A_SCALE, multipliers_in, parse_run
 from .surroundings import CSS_KEY, INDEX_BEFORE, JSON_KEY, Spans, example_spans, in_object, table_cells
-from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, UNITS, count_pattern, setting_pattern, setting_words, spelled_figure_patterns
+from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, PLAIN_CHANNELS, UNITS, count_pattern, setting_pattern, setting_words, spelled_figure_patterns
 
 _NUM, _METRICS = NUM, METRICS  # the names the patterns below (and the scanner tests) use
 
@@ -53,7 +53,7 @@ _NUMBER = patterns.compile(r"\d" + _NUMBER_TAIL)
 _NUMBER_ASCII = patterns.compile(r"[0-9]" + _NUMBER_TAIL)
 # a size: 256x256, 512 × 512 px, 1024x1024x3
 _AFTER_RES = patterns.compile(rf"\s*[x×]\s*{_NUM}(?:\s*[x×]\s*{_NUM})?(?:px|\s*pixels?)?(?![\w.])")
-_AFTER_UNIT = patterns.compile(rf"(?:\s*{MULT})?\s*(?:{UNITS})(?![a-zA-Z])", re.IGNORECASE)
+_AFTER_UNIT = patterns.compile(rf"(?!{PLAIN_CHANNELS})(?:\s*{MULT})?\s*(?:{UNITS})(?![a-zA-Z])", re.IGNORECASE)
 # the ASCII characters a size, a unit or a count may start with (right after the number):
 # white space and each alternative's first character ("G?FLOPs": G and F), in either
 # case. After any other ASCII character ("1." "2021," "(2)") the three are not tried:
@@ -96,11 +96,18 @@ _PAIR = patterns.compile(r"/(?:0?\.\d+|(\d\d))(?!\w|[./]\d)")
 # a range's low end before a figure's number, the unit written once: "2–3 dB", "20 to 30 steps";
 # not a name's digits (v2-4x) nor a date's (2021-2023 is no unit's range)
 _RANGE_BEFORE = patterns.compile(rf"(?<![\w.,/-])({_NUM})[ \t]*(?:–|—|-|to)[ \t]*$")
-# what joins a range's ends right before its high end: "2–3", "2 – 3", "20 to 30"
+# what joins a range's ends right before its high end: "2–3", "2 – 3", "20 to 30"; and a range
+# or choice in words: "between 20 and 50 steps", "2 or 4 GPUs"
 _DASHES = frozenset("-–—")
-_JOINTS = frozenset({"to ", " – ", " - ", " — "})
+_DASH_JOINTS = frozenset({"to ", " – ", " - ", " — "})
+_JOINTS = _DASH_JOINTS | {"nd ", "or "}
+_WORDED_RANGE_BEFORE = patterns.compile(
+    rf"(?:(?<![\w-])(?i:between)[ \t]+({_NUM})[ \t]+and|(?<![\w.,/-])({_NUM})[ \t]+or)[ \t]+$"
+)
 # a range's high end after a setting's value: "weight 0.6–0.8"
 _RANGE_AFTER = patterns.compile(rf"[ \t]*(?:–|—|-|to)[ \t]*({_NUM})(?!\w|\.\d)")
+# after "H/2": the rest of a shape of symbols (" × W/2"), read with it
+_AFTER_SYMBOLS = patterns.compile(r"(?:[ \t]*[x×][ \t]*[A-Z](?:/\d+)?(?![\w]))*")
 # "2 × 4 = 8": a product, not a size
 _PRODUCT = patterns.compile(r"[ \t]*=")
 # a resolution's name: 1080p, 720p, 4K, 8K
@@ -188,6 +195,9 @@ def _figures(text: str) -> Iterator[Figure]:
             continue
         if skipped and start in skipped:
             continue
+        if text[start - 1 : start] == "/" and start >= 2 and text[start - 2].isupper() and not text[start - 3 : start - 2].isalnum():
+            covered = _AFTER_SYMBOLS.match(text, end).end()
+            continue  # a symbol divided: "H/2 × W/2", "C/4 channels" (a shape, no value)
         nxt = text[end : end + 1]
         after = None
         if nxt in _UNIT_LEADS or nxt > "\x7f":  # a character outside ASCII may be a space, × or a folded letter
@@ -225,9 +235,14 @@ def _figures(text: str) -> Iterator[Figure]:
                 continue  # 1x: the original size
             joint = text[start - 3 : start]
             if joint[-1:] in _DASHES or joint in _JOINTS:  # two set lookups tell the usual case
-                low_end = _RANGE_BEFORE.search(text, max(0, start - 24), start)
-                if low_end:  # "2–3 dB", "20 to 30 steps": the low end shares the unit
-                    yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low_end.group(1)), *values), kind)
+                if joint[-1:] in _DASHES or joint in _DASH_JOINTS:
+                    low_end = _RANGE_BEFORE.search(text, max(0, start - 24), start)
+                    low = low_end.group(1) if low_end else None
+                else:  # "between 20 and 50 steps", "2 or 4 GPUs"
+                    low_end = _WORDED_RANGE_BEFORE.search(text, max(0, start - 32), start)
+                    low = (low_end.group(1) or low_end.group(2)) if low_end else None
+                if low_end and low is not None:  # "2–3 dB", "20 to 30 steps": the low end shares the unit
+                    yield Figure(low_end.start(), text[low_end.start() : covered], (_value(low), *values), kind)
                     continue
             yield Figure(start, fig, values, kind)
             continue

@@ -72,11 +72,20 @@ _HYPHEN_UNITS = (
 )
 
 
-# "an 8-bit PNG", "8-bit sRGB": the depth every ordinary image file has, no figure (a "10-bit
+# "an 8-bit PNG", "8-bit sRGB", "8-bit per channel": the depth every ordinary image file has, no figure (a "10-bit
 # video" or a "16-bit TIFF" is one; so is "8-bit weights")
 _EIGHT_BIT = (
     r"(?<=(?<![\d.,])8-)bit[ \t]+(?:JPEG|JPG|PNG|TIFF|BMP|WebP|WEBP|sRGB|RGB|RGBA|grayscale|greyscale|images?|colou?rs?"
-    r"|channels?|output|photos?|files?)(?![A-Za-z])"
+    r"|channels?|output|photos?|files?|per[ \t]+(?:channel|colou?r|pixel|component))(?![A-Za-z])"
+)
+
+
+# "a 3-channel RGB image", "3 channels (RGB)", "a 4-channel RGBA file", "a 1-channel grayscale mask": the
+# channels every ordinary image of that kind has, no figure (a "6-channel input" is one)
+PLAIN_CHANNELS = (
+    r"(?:(?<=(?<![\d.,])3)(?:-|[ \t]+)channels?[ \t]+\(?(?:[A-Za-z]+[ \t]+)?(?:RGB|BGR|sRGB|YCbCr|colou?r|images?|inputs?|outputs?"
+    r"|photos?|composites?|frames?|pictures?)|(?<=(?<![\d.,])4)(?:-|[ \t]+)channels?[ \t]+\(?(?:RGBA|BGRA)"
+    r"|(?<=(?<![\d.,])1)(?:-|[ \t]+)channels?[ \t]+\(?(?:gr[ae]yscale|masks?|alpha|luminance))(?![A-Za-z])"
 )
 
 
@@ -100,13 +109,13 @@ def count_pattern() -> re.Pattern[str]:
     word = rf"(?!{_STOP}\b)[A-Za-z0-9][\w/-]*"
     scaled = r"(?:[ \t]*(?:thousand|million|billion)|[kKMB])"
     return patterns.compile(
-        rf"{scaled}?(?:[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,3}}(?:{alts})(?![a-zA-Z])|-(?!{_EIGHT_BIT})(?:{hyphen})(?![a-zA-Z]))"
+        rf"(?!{PLAIN_CHANNELS}){scaled}?(?:[ \t]*(?:{alts})(?![a-zA-Z])|[ \t]+(?:{word}[ \t]+){{1,3}}(?:{alts})(?![a-zA-Z])|-(?!{_EIGHT_BIT})(?:{hyphen})(?![a-zA-Z]))"
     )
 
 
 # what may stand between a setting's word and its value: "CFG 6.5", "seed: 42", "σ = 25",
-# "a confidence of 0.9", "strength set to 0.45", "gamma around 1.8"
-_SETTING_GAP = r"(?:[ \t]*(?:[:=~≈]|of|is|at|to|set|around|about|roughly|approximately|near|value))"
+# "a confidence of 0.9", "strength set to 0.45", "gamma around 1.8", "the seed fixed at 1234"
+_SETTING_GAP = r"(?:[ \t]*(?:[:=~≈]|of|is|at|to|set|fixed|kept|held|locked|pinned|around|about|roughly|approximately|near|value))"
 
 
 @cache

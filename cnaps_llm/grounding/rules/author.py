@@ -38,6 +38,8 @@ _NAME = patterns.compile(r"[A-Z][\w&'’.-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w&'’
 _PERSON = patterns.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?){1,2}")
 _ORG_WORDS = patterns.compile(r"\b(?:University|Institute|Lab|Labs|Laboratory|Academy|College|Research)\b")
 _SURNAME_BEFORE = patterns.compile(r"([A-Z][\w'’-]+)(?:\s+(?:and|&)\s+[A-Z][\w'’-]+)?\s+$")
+# surnames listed before the one of "et al." ("Guo, Chen, Wang et al."), after a bracket or a line's start
+_SURNAMES_BEFORE_ETAL = patterns.compile(r"(?:[(\[]|^|\n)[ \t]*((?:[A-Z][a-z]+,[ \t]+)+)$")
 # a given name before the surname of "et al." ("Kai Zhang et al."), quoted with it
 _GIVEN_BEFORE = patterns.compile(r"(?<![\w'’.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+$")
 # "developed by X" credits X as author or developer; "(by X", ", by X" and "paper by X" only a person
@@ -48,6 +50,8 @@ _BY_VERBS = frozenset((
     "together", "assembled", "curated", "compiled", "led", "coded", "produced", "co-authored", "coauthored",
     "co-written", "co-developed", "co-created", "supervised", "advised", "mentored", "funded", "sponsored",
 ))
+# "MSSNet is by Kim, Lee and Cho": a work's verb before "by" credits a person
+_BY_COPULAS = frozenset(("is", "was", "are", "were"))
 _BY_WORKS = frozenset((
     "paper", "work", "style", "painting", "paintings", "artwork", "art", "method", "study", "approach",
     "article", "model", "repository", "repo", "code", "codebase", "checkpoint", "checkpoints", "weights",
@@ -68,9 +72,10 @@ _VERSION_LIKE = patterns.compile(r"[A-Za-z]\d[\d.]*")  # "by v2", "by x4": a ver
 _MEMBER = patterns.compile(
     r"(?:the\s+|a\s+)?(?:user|creator|author|artist|uploader|account|handle)\s+@?([A-Za-z][\w.-]*[A-Za-z0-9])(?![\w'’-])"
 )
-# "introduced in 2021 by X", "published at ECCV Workshops 2022 by X": a credit verb, then a date or venue
+# "introduced in 2021 by X", "published at ECCV Workshops 2022 by X", "uploaded to Hugging Face by X": a credit
+# verb, then a date, a venue or a site
 _DATED_VERB = patterns.compile(
-    r"\b(" + "|".join(sorted(_BY_VERBS, key=lambda w: (-len(w), w))) + r")\s+(?:in|at|on|during)\s+"
+    r"\b(" + "|".join(sorted(_BY_VERBS, key=lambda w: (-len(w), w))) + r")\s+(?:in|at|on|to|during)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]*\s+|(?:19|20)\d\d,?\s+){1,4}$"
 )
 # "Ahn, Kang and Sohn": a list of surnames
@@ -231,6 +236,12 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
             return []
         stop = end + 1 if text[end : end + 1] == "." else end
         at = m.start()
+        listed = _SURNAMES_BEFORE_ETAL.search(text, max(0, at - 60), at)
+        if listed is not None:  # "(Guo, Chen, Wang et al., 2020)": every surname of the list
+            names = [n for n in re.findall(r"[A-Z][a-z]+", listed.group(1))]
+            if not any(n in _NOT_NAMES or _model_like(n, facts) or _org(n) is not None for n in names):
+                names.append(m.group(1))
+                return [(listed.start(1), text[listed.start(1) : stop], (tuple(n.lower() for n in names),))]
         given = _GIVEN_BEFORE.search(text, max(0, at - 20), at)
         if given is not None and given.group(1) not in _NOT_NAMES and not _is_model_name(given.group(1), facts):
             at = given.start(1)
@@ -278,18 +289,19 @@ def _credit(text: str, start: int, end: int, kind: str, facts: CaseFacts) -> lis
     before = text[max(0, start - 24) : start].rstrip()
     word = before.rsplit(None, 1)[-1].lstrip("*_([\"'“‘").lower() if before else ""  # "(paper by" as "paper by"
     who = _BY_WHO.match(text, end).end()  # type: ignore[union-attr]
-    if word in _BY_VERBS or _DATED_VERB.search(text, max(0, start - 80), start):
+    dated = False
+    if word in _BY_VERBS or (dated := _DATED_VERB.search(text, max(0, start - 80), start) is not None):
         people_only = False
-    elif word in _BY_WORKS or before[-1:] in ("(", ",", ";", "—", "–", ")"):
+    elif word in _BY_WORKS or word in _BY_COPULAS or before[-1:] in ("(", ",", ";", "—", "–", ")"):
         people_only = True
     elif before and _WORK_NAME.fullmatch(before.rsplit(None, 1)[-1].strip("*_`")):
         people_only = True  # "a re-training of RCAN by Zudi Lin"
     else:
         return []
     member = _HOST_MEMBER.match(text, who)
-    if member is not None and word in _BY_VERBS:  # "trained by the Civitai user epinikion"
+    if member is not None and (word in _BY_VERBS or dated):  # "trained by the Civitai user epinikion"
         return [(member.start(1), member.group(1), ((member.group(1).lower(),),))]
-    if word in _BY_VERBS or word in _BY_WORKS:
+    if word in _BY_VERBS or word in _BY_WORKS or dated:  # "published on Civitai by the creator Nyx"
         member = _MEMBER.match(text, who)
         if member is not None and not _is_model_name(member.group(1), facts):  # "published by the author Lemon"
             return [(member.start(1), member.group(1), ((member.group(1).lower(),),))]

@@ -74,8 +74,13 @@ def _inside_longer(spans: list[tuple[int, int]], offset: int, end: int) -> bool:
 
 
 def _venue_year(name: str) -> bool:
-    """A venue and its year joined into one word ("CVPR-2023", "ECCV-22"): the venue rule's, no model."""
+    """A venue and its year joined into one word ("CVPR-2023", "ECCV-22", "CVPR2020"): the venue rule's, no model."""
     head, _, year = name.rpartition("-")
+    if not head:  # glued: the year's four digits end the word ("CVPR2020", "ICCVW2021")
+        head, year = name[:-4], name[-4:]
+        if head[-1:] == "W" and head[:-1] in venues():
+            head = head[:-1]
+        return year.isdigit() and year[:2] in ("19", "20") and head in venues()
     return year.isdigit() and len(year) in (2, 4) and head in venues()
 
 
@@ -96,7 +101,7 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     for offset, name in found:
         if has_name(name):  # most names read are the input's: the one memo look-up first
             continue
-        if name[-1:].isdigit() and "-" in name and _venue_year(name):
+        if name[-1:].isdigit() and _venue_year(name):
             continue
         end = offset + len(name)
         if (wide and _inside_longer(wide, offset, end)) or code_token(text, offset, name):

@@ -66,6 +66,30 @@ def _venue_at(text: str, start: int, end: int) -> tuple[int, str, str | None] | 
     return (m.end(), short, m.group(1)) if m else (end, short, None)
 
 
+# a venue's short name glued to its year: "CVPR2020", "ICCVW2021" (the year's first two digits
+# are found by ``str.find``; the letters before them are read back to the word's start)
+_GLUED_NAME = patterns.compile(r"(?<![\w-])[A-Z][A-Za-z]*$")
+_GLUED_YEAR = patterns.compile(r"(?:19[89]|20[0-2])\d(?![\w-]|\.\d)")
+
+
+def glued(text: str) -> list[tuple[int, int, str, str]]:
+    """Each venue glued to its year ("CVPR2020"): (start, end, venue's short name, year)."""
+    out = []
+    names = venues()
+    for lead in ("20", "19"):
+        at = text.find(lead, 1)
+        while at > 0:
+            if text[at - 1].isupper() and (year := _GLUED_YEAR.match(text, at)) is not None:
+                word = _GLUED_NAME.search(text, max(0, at - 12), at)
+                if word is not None:
+                    raw = word.group()
+                    name = raw[:-1] if raw[-1] == "W" and raw[:-1] in names else raw
+                    if name in names:
+                        out.append((word.start(), year.end(), names[name], year.group()))
+            at = text.find(lead, at + 1)
+    return sorted(out)
+
+
 def _dates_a_work(text: str, start: int, end: int) -> int:
     """0 when the year at ``start`` dates no work; 2 when only a bracket before it does
     ("an old print (1998)" dates a work only if the words before it name one); else 1."""
@@ -86,8 +110,17 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     text = view.text
     facts = None
     taken = -1  # the end of the last venue phrase: its year is not judged again alone
-    for start, end, kind in triggers(text):
-        if kind == "venue":
+    found = triggers(text)
+    if "20" in text or "19" in text:
+        stuck = glued(text)
+        if stuck:
+            found = sorted([*found, *((a, b, "glued") for a, b, _, _ in stuck)])
+            stuck_at = {a: (v, y) for a, _, v, y in stuck}
+    for start, end, kind in found:
+        if kind == "glued":
+            venue, year = stuck_at[start]
+            taken = end
+        elif kind == "venue":
             hit = _venue_at(text, start, end)
             if hit is None:
                 continue
