@@ -1,0 +1,146 @@
+"""The eighth held-out round of the structure and quality rules: useless drafts of shapes
+not seen before (a line that loops on a few words, a draft in another language than the
+question's, a table of labels with nothing beside them) must not pass; sound answers in
+many heading styles and formats must. Each planted miss has a sound twin."""
+
+from __future__ import annotations
+
+from cnaps_llm.grounding import check
+from cnaps_llm.inputs import case_from_object
+
+INSTRUCTION = (
+    "You are an AI scientist.\n\nBased on the following recommended models, explain:\n\n"
+    "1. What task the user is trying to perform.\n"
+    "2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).\n"
+    "3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.\n"
+)
+RECOMMENDED = [
+    {"name": "Deblur-MSSNet-RealBlurR", "paper": "https://cg.example.org/mssnet.pdf"},
+    {"name": "SISR-DRN-L-4x", "paper": "https://arxiv.org/abs/2003.07018"},
+]
+QUESTION = "The photo of my train ticket is small and smeared; make it crisp and four times bigger."
+
+
+def case(question: str = QUESTION):  # type: ignore[no-untyped-def]
+    return case_from_object(
+        {"id": "q8", "question": question, "instruction": INSTRUCTION, "recommended": RECOMMENDED}, default_id="q8"
+    )
+
+
+def flags(text: str, question: str = QUESTION) -> list[str]:
+    return [v.text for v in check(text, case(question), kinds=("structure", "quality"))]
+
+
+TASK = "The user photographed a train ticket that came out small and smeared, and wants it crisp and four times larger so the printed details can be read."
+FLOW = (
+    "The photo goes first to Deblur-MSSNet-RealBlurR, which removes the smear, and the sharpened photo then goes to "
+    "SISR-DRN-L-4x, which enlarges it four times.\n\nphoto → Deblur-MSSNet-RealBlurR → SISR-DRN-L-4x → crisp ticket"
+)
+REFS = (
+    "- MSSNet: https://cg.example.org/mssnet.pdf, a multi-scale deblurring network trained on real camera blur, which matches a handheld shot.\n"
+    "- DRN: https://arxiv.org/abs/2003.07018, a dual regression network made for 4x upscaling, the factor asked for."
+)
+
+
+def answer(task: str = TASK, flow: str = FLOW, refs: str = REFS, extra: str = "") -> str:
+    return f"## 1. Task\n\n{task}\n\n## 2. Workflow\n\n{flow}\n\n## 3. Papers and tools\n\n{refs}\n{extra}"
+
+
+def test_the_sound_answer_passes() -> None:
+    assert flags(answer()) == []
+
+
+# --------------------------------------------------------------------------- a line that loops
+
+
+def test_a_line_looping_on_a_few_words_is_flagged() -> None:
+    looped = answer(extra="\n" + "the ticket the ticket " * 40 + "\n")
+    assert any("over and over" in v.message for v in check(looped, case(), kinds="quality"))
+    # twin: a long sentence that names the same model twice does not loop
+    sound = answer(extra="\nBoth steps run on a laptop: Deblur-MSSNet-RealBlurR takes about a second for a phone photo, and "
+                   "SISR-DRN-L-4x about two, so the whole workflow finishes in a few seconds without a dedicated graphics card.\n")
+    assert flags(sound) == []
+
+
+def test_a_word_repeated_without_a_stop_in_a_sentence_is_flagged() -> None:
+    flow = "The photo goes to Deblur-MSSNet-RealBlurR and then " + "SISR-DRN-L-4x and then " * 30
+    assert any("over and over" in v.message for v in check(answer(flow=flow), case(), kinds="quality"))
+
+
+def test_diagram_rules_and_table_rules_do_not_loop() -> None:
+    diagram = "```\n" + "─" * 200 + "\n[photo] → [Deblur-MSSNet-RealBlurR] → [SISR-DRN-L-4x]\n" + "─" * 200 + "\n```\n"
+    table = "| Step | Model |\n|" + "-----|" * 40 + "\n| 1 | Deblur-MSSNet-RealBlurR |\n| 2 | SISR-DRN-L-4x |\n"
+    assert flags(answer(flow=FLOW + "\n\n" + diagram + "\n" + table)) == []
+
+
+# --------------------------------------------------------------------------- another language
+
+FRENCH = answer(
+    task="L'utilisateur souhaite que la photo du billet soit plus nette et quatre fois plus grande afin de lire les détails.",
+    flow="La photo passe d'abord par Deblur-MSSNet-RealBlurR, qui supprime le flou, puis par SISR-DRN-L-4x, qui l'agrandit quatre fois. "
+         "Le résultat est une image nette que l'on peut lire sans effort.",
+    refs="- MSSNet : https://cg.example.org/mssnet.pdf, un réseau pour le flou réel des appareils photo.\n"
+         "- DRN : https://arxiv.org/abs/2003.07018, conçu pour un agrandissement par quatre, comme dans la demande.",
+)
+PORTUGUESE = answer(
+    task="O usuário quer que a foto do bilhete fique nítida e quatro vezes maior para poder ler os detalhes impressos.",
+    flow="A foto passa primeiro pelo Deblur-MSSNet-RealBlurR, que remove o borrão, e depois pelo SISR-DRN-L-4x, que a amplia quatro vezes. "
+         "Não é preciso outro modelo, pois a foto não tem ruído e uma das redes já faz a ampliação pela escala pedida.",
+    refs="- MSSNet: https://cg.example.org/mssnet.pdf, uma rede para o borrão real das câmeras.\n"
+         "- DRN: https://arxiv.org/abs/2003.07018, feita para ampliação de quatro vezes, são os dois modelos usados.",
+)
+JAPANESE = answer(
+    task="ユーザーは小さくにじんだ切符の写真を鮮明にし、四倍に拡大して印刷された文字を読めるようにしたいと考えています。",
+    flow="写真はまず Deblur-MSSNet-RealBlurR でぼけを取り除き、次に SISR-DRN-L-4x で四倍に拡大します。\n\n写真 → Deblur-MSSNet-RealBlurR → SISR-DRN-L-4x → 鮮明な切符",
+    refs="- MSSNet: https://cg.example.org/mssnet.pdf 実際のカメラのぼけに対応するネットワークです。\n"
+         "- DRN: https://arxiv.org/abs/2003.07018 四倍拡大のために設計されたネットワークです。",
+)
+
+
+def test_an_answer_in_another_language_than_the_question_is_flagged() -> None:
+    for text in (FRENCH, PORTUGUESE, JAPANESE):
+        assert "language" in flags(text)
+
+
+def test_an_answer_in_the_question_language_passes_the_language_check() -> None:
+    # twin: the same French answer to a question asked in French is in the right language
+    question = "La photo de mon billet de train est petite et floue ; rendez-la nette et quatre fois plus grande."
+    assert "language" not in flags(FRENCH, question)
+    # a question in Japanese may be answered in Japanese
+    assert "language" not in flags(JAPANESE, "切符の写真が小さくてぼやけています。鮮明にして四倍に拡大してください。")
+
+
+def test_english_answers_quoting_other_languages_pass() -> None:
+    # a user's words quoted in Korean, and Greek letters of a loss, do not make an answer foreign
+    task = TASK + ' The ticket reads "서울역 → 부산역" at the top.'
+    flow = FLOW + "\n\nThe loss weights are α = 0.5 and β = 0.1, as in the DRN paper; the output keeps the ticket's colours (le rouge du logo included)."
+    assert flags(answer(task=task, flow=flow)) == []
+
+
+# --------------------------------------------------------------------------- a table of empty rows
+
+
+def test_a_table_of_labels_with_nothing_beside_them_is_flagged() -> None:
+    text = (
+        "| Part | Answer |\n|---|---|\n| Task |  |\n| Workflow |  |\n| Papers and tools |  |\n\n"
+        "This answer relies on Deblur-MSSNet-RealBlurR and SISR-DRN-L-4x and on their papers, which are listed in the "
+        "context and summarised for the reader where appropriate, with https://arxiv.org/abs/2003.07018 as the main one.\n"
+    )
+    assert "| Task |  |" in flags(text)
+    # twin: the same table filled in
+    filled = (
+        f"| Part | Answer |\n|---|---|\n| Task | {TASK} |\n"
+        "| Workflow | photo → Deblur-MSSNet-RealBlurR (removes the smear) → SISR-DRN-L-4x (4x larger) |\n"
+        "| Papers and tools | MSSNet (https://cg.example.org/mssnet.pdf) handles real camera blur; DRN (https://arxiv.org/abs/2003.07018) is built for 4x upscaling. |\n"
+    )
+    assert flags(filled) == []
+
+
+def test_a_comparison_table_with_a_few_blank_or_dashed_cells_passes() -> None:
+    table = (
+        "| Model | Used for | Paper |\n|---|---|---|\n"
+        "| Deblur-MSSNet-RealBlurR | removing the smear | https://cg.example.org/mssnet.pdf |\n"
+        "| SISR-DRN-L-4x | 4x enlargement | https://arxiv.org/abs/2003.07018 |\n"
+        "| (none) | — | — |\n| Extra notes |  |  |\n"
+    )
+    assert flags(answer(extra="\n" + table)) == []
