@@ -144,3 +144,83 @@ def test_a_comparison_table_with_a_few_blank_or_dashed_cells_passes() -> None:
         "| (none) | — | — |\n| Extra notes |  |  |\n"
     )
     assert flags(answer(extra="\n" + table)) == []
+
+
+# --------------------------------------------------------------------------- a single sentence
+
+
+def test_an_answer_of_one_long_sentence_is_flagged() -> None:
+    one = (
+        "The user wants the ticket crisp and larger, so run Deblur-MSSNet-RealBlurR and then SISR-DRN-L-4x as described in "
+        "https://arxiv.org/abs/2003.07018 and https://cg.example.org/mssnet.pdf, which together cover the deblurring and the "
+        "four-times enlargement that the user needs in order to read the small printed details on the ticket without any effort at all"
+    )
+    assert "one sentence" in flags(one)
+    # twin: the same words in a few sentences on one line are a terse answer, not one sentence
+    terse = one.replace(", so run", ". Run").replace(", which together", ". Together they").replace(" that the user", ". The user")
+    assert "one sentence" not in flags(terse)
+
+
+# --------------------------------------------------------------------------- a model left out
+
+
+def test_a_model_left_out_in_other_words_is_set_aside() -> None:
+    rec = [*RECOMMENDED, {"name": "Denoise-SwinIR-Noise25", "paper": "https://arxiv.org/abs/2108.10257"}]
+    c = case_from_object({"id": "q8", "question": QUESTION, "instruction": INSTRUCTION, "recommended": rec}, default_id="q8")
+    for aside in (
+        "I leave Denoise-SwinIR-Noise25 out, because the photo is smeared rather than grainy.",
+        "Denoise-SwinIR-Noise25 is redundant here: the photo has no grain to remove.",
+        "Denoise-SwinIR-Noise25 is left out, as the photo has no grain.",
+        "Denoise-SwinIR-Noise25 would not be called at all, since the photo has no grain.",
+    ):
+        # said under the references, outside the workflow that uses the others
+        text = f"Task\n====\n\n{TASK}\n\nWorkflow\n========\n\n{FLOW}\n\nReferences\n==========\n\n{REFS}\n\n{aside}\n"
+        assert [v.text for v in check(text, c, kinds="quality")] == [], aside
+    # twin: a sentence that carries a step out after the model's name does not set it aside
+    kept = text.replace(aside, "Denoise-SwinIR-Noise25 carries out a light clean-up of the result as well.")
+    assert "Denoise-SwinIR-Noise25" in [v.text for v in check(kept, c, kinds="quality")]
+
+
+# --------------------------------------------------------------------------- plain headings
+
+
+def _parts(text: str) -> list[str]:
+    from cnaps_llm.grounding import grounding_for, sections
+    from cnaps_llm.grounding.rules import View
+
+    return sorted(sections.Answer(View(text), grounding_for(case())).parts)
+
+
+def test_plain_label_headings_start_the_parts() -> None:
+    for h1, h2, h3 in (
+        ("Task\n====", "Workflow\n========", "References\n=========="),
+        ("CORE TASK", "WORKFLOW", "PAPERS AND TOOLS"),
+        ("Task:", "How the models work together:", "Sources:"),
+        ("Task —", "Workflow —", "Sources —"),
+        ("(1) Core task", "(2) Workflow", "(3) Justification"),
+        ("1/ Core task", "2/ Workflow", "3/ Justification"),
+        ("Part I: Core Task", "Part II: Workflow", "Part III: Justification"),
+        ("Section A – Task", "Section B – Workflow", "Section C – Justification"),
+        ("1️⃣ Core Task", "2️⃣ Workflow", "3️⃣ Justification"),
+        ("> **Task**", "> **Workflow**", "> **References**"),
+    ):
+        text = f"{h1}\n\n{TASK}\n\n{h2}\n\n{FLOW}\n\n{h3}\n\n{REFS}\n"
+        assert _parts(text) == ["references", "task", "workflow"], h1
+        assert flags(text) == [], h1
+
+
+def test_a_sentence_or_a_long_line_is_no_label_heading() -> None:
+    # a line that ends a sentence, or runs past a label's few words, starts no part
+    text = f"The task is clear.\n\n{TASK}\n\nThe workflow below uses two of the listed models in a row\n\n{FLOW}\n"
+    assert _parts(text) == []
+
+
+def test_a_label_heading_with_a_bare_name_under_it_is_an_empty_task() -> None:
+    text = f"CORE TASK\n\nSISR-DRN-L-4x\n\nWORKFLOW\n\n{FLOW}\n\nPAPERS AND TOOLS\n\n{REFS}\n"
+    assert any(v.text == "SISR-DRN-L-4x" and "Part 1" in v.message for v in check(text, case(), kinds="quality"))
+    assert flags(text.replace("SISR-DRN-L-4x\n\nWORKFLOW", TASK + "\n\nWORKFLOW")) == []
+
+
+def test_question_headings_name_the_task_and_the_reasons() -> None:
+    text = f"### What is the user trying to do?\n\n{TASK}\n\n### How would the models work?\n\n{FLOW}\n\n### Why these models?\n\n{REFS}\n"
+    assert _parts(text) == ["references", "task", "workflow"]

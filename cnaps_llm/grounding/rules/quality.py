@@ -451,6 +451,10 @@ def _length(a: Answer) -> Iterator[Finding]:
     if n is not None and n < MIN_WORDS:
         yield Finding(None, f"{n} words", f"The answer is only {n} words; explain the task, the workflow and the sources in full sentences.")
         return
+    # one line of prose that never ends a sentence (fewer words are too few, above)
+    if "\n" not in text.strip() and _SENTENCE_BREAK.search(text) is None and len(_words(text)) >= MIN_WORDS:
+        yield Finding(None, "one sentence", "The answer is a single sentence; explain the task, the workflow and the sources, each in its own part.")
+        return
     if n is not None and n > MAX_WORDS:
         yield Finding(None, f"{n} words", f"The answer is {n} words long; keep it under {MAX_WORDS} words, each point made once.")
     if a.ours:  # repeated steps are the repeated_step check's, and their quotes repeat with them
@@ -490,6 +494,10 @@ def _length(a: Answer) -> Iterator[Finding]:
         p, k = max(wall or repeated, key=lambda pk: pk[1] * len(pk[0]))
         at = a.view.text.find(p)
         yield Finding(at if at >= 0 else None, _clip(p), f'The answer repeats "{_clip(p, 60)}" {k} times; say each thing once.')
+
+
+# where one sentence ends and another starts ("… blur. Then …"): a line without one is a single sentence
+_SENTENCE_BREAK = patterns.compile(r"[.!?:;][)\]\"'”’*_]*\s+[\"'“‘*_(\[]*[A-Z0-9]")
 
 
 def _loop_unit(line: str) -> str | None:
