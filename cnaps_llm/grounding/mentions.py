@@ -121,6 +121,36 @@ def mention_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(long)), tuple(sorted(short))
 
 
+@lru_cache(maxsize=4096)
+def plain_core(name: str) -> str:
+    """The one distinctive word of a name whose core is a capitalised plain word, as the
+    name writes it ("Realisian" of ``Txt2Img-StableDiffusionV1-Realisian``), or "": a
+    mention when the answer writes it so, not where a sentence starts (see ``Mentions``).
+    A name that ``mention_forms`` reads by its core already ("GhostMix", "ICBINP") has none."""
+    tokens = [t for t in re.split(r"[-_\s/]+", name) if t]
+    core = [t for t in tokens if not _is_generic(t) and t.lower() not in _PREFIXES]
+    if len(core) != 1:
+        return ""
+    word = core[0]
+    if len(word) < 5 or not (word[0].isupper() and word[1:].islower()) or _name_shaped(word):
+        return ""
+    return word
+
+
+def _written_as_name(answer: str, word: str) -> bool:
+    """Is ``word`` in ``answer`` as a whole word, not where a sentence or a line starts
+    (where any word takes a capital)?"""
+    at = answer.find(word)
+    while at >= 0:
+        end = at + len(word)
+        whole = (at == 0 or not answer[at - 1].isalnum()) and (end == len(answer) or not answer[end].isalnum())
+        before = answer[max(0, at - 4) : at].rstrip(" \t*_\"'“‘(")
+        if whole and before and before[-1] not in ".!?\n#>-•" and not before[-1].isdigit():
+            return True
+        at = answer.find(word, end)
+    return False
+
+
 # "none fits" in the words answers use: "none of the listed checkpoints…", "none of them…",
 # "none can locate…", "no listed model…", "no model in the list…", "nothing in the list…",
 # "the provided models cannot…". Each branch is led by its letter (a word boundary checked
@@ -145,6 +175,15 @@ _NONE_FITS_PATTERN = (
     rf"|thing (?:\w+ )?{_LISTED}\b|ne of what (?:was|is|were) (?:\w+ )?{_LISTED}\b)"
     rf"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
     rf" (?:[\w-]+ ){{0,2}}{_MODEL_NOUN} (?:\w+ )?{_NEGATED}(?![a-z])"
+    # "neither applies", "neither of them fits", "neither checkpoint is suitable"
+    rf"|n(?<!\wn)either (?:of (?:them|these|those|the (?:[\w-]+ ){{0,2}}{_MODEL_NOUN}) |{_MODEL_NOUN} |one )?"
+    rf"(?:(?:really |truly |actually )?(?:applies|fits|suits|works|helps|matches|handles|performs)\b"
+    rf"|is (?:suitable|suited|useful|relevant|appropriate|a fit|designed)\b|can\b|could\b|would (?:help|work|fit)\b)"
+    # "the list contains no detector", "the selection has no segmentation model"
+    rf"|(?:l(?<!\wl)ist|s(?<!\ws)election|r(?<!\wr)ecommendations|c(?<!\wc)atalog(?:ue)?) (?:contains|has|includes|offers|provides|holds) no\b"
+    # "I can't recommend any of the listed models", "cannot use any of them"
+    rf"|c(?<!\wc)(?:an't|an’t|annot|an not|ouldn't|ould not) (?:recommend|use|pick|choose|suggest|rely on) any "
+    rf"(?:of (?:them|these|those)\b|(?:of the )?(?:[\w-]+ ){{0,1}}{_LISTED} {_MODEL_NOUN}\b)"
 )
 _NONE_FITS = patterns.compile(_NONE_FITS_PATTERN, re.I)
 _NONE_FITS_LOW = patterns.compile(_NONE_FITS_PATTERN)
@@ -218,6 +257,9 @@ class Mentions:
                 self._words = frozenset(_WORD.findall(self.answer.lower() if self._low is None else self._low()))
             if any(f in self._words for f in short):
                 return True
+        word = plain_core(name)
+        if word and _written_as_name(self.answer, word):
+            return True
         links = tuple(links)
         if links:
             if self._links is None:

@@ -224,3 +224,85 @@ def test_a_label_heading_with_a_bare_name_under_it_is_an_empty_task() -> None:
 def test_question_headings_name_the_task_and_the_reasons() -> None:
     text = f"### What is the user trying to do?\n\n{TASK}\n\n### How would the models work?\n\n{FLOW}\n\n### Why these models?\n\n{REFS}\n"
     assert _parts(text) == ["references", "task", "workflow"]
+
+
+# --------------------------------------------------------------------------- a short line again and again
+
+
+def test_a_short_line_written_again_and_again_is_flagged() -> None:
+    looped = answer(extra="\n" + "→ SISR-DRN-L-4x →\n" * 20)
+    assert "→ SISR-DRN-L-4x →" in flags(looped)
+    # twin: a label repeated for each of three modules is no loop
+    modules = "".join(f"\n**Module {i}**\n- **Output**:\n  the photo after step {i}\n" for i in (1, 2, 3))
+    assert flags(answer(extra=modules)) == []
+
+
+# --------------------------------------------------------------------------- none fits, in other words
+
+MISFIT = [{"name": "Txt2Img-StableDiffusionV1-Realisian"}, {"name": "Txt2Img-StableDiffusionV1-ICBINP"}]
+COUNT_Q = "Count the cars and the cyclists in this crossroads photo."
+
+
+def misfit_case(instruction: str = INSTRUCTION):  # type: ignore[no-untyped-def]
+    return case_from_object({"id": "m8", "question": COUNT_Q, "instruction": instruction, "recommended": MISFIT}, default_id="m8")
+
+
+def _misfit(flow: str) -> str:
+    return (
+        "## 1. Task\n\nCounting cars and cyclists in a photo of a crossroads, which needs object detection.\n\n"
+        f"## 2. Workflow\n\n{flow}\n\n"
+        "## 3. Papers and tools\n\nNo paper or code links come with these checkpoints, so there is nothing to cite for detection.\n"
+    )
+
+
+def test_none_fits_said_in_other_words() -> None:
+    for said in (
+        "The list contains no detector; a DETR-style model would be needed.",
+        "Both recommended checkpoints are image generators, so neither applies to counting.",
+        "Neither of the two models fits: they paint pictures from text prompts.",
+        "I can't recommend any of the listed models, since they generate images rather than find objects.",
+    ):
+        assert [v.text for v in check(_misfit(said), misfit_case(), kinds="structure")] == [], said
+    # twin: a workflow that names no model and says nothing of the list
+    generic = "A detector finds the cars and cyclists and a counter tallies them."
+    assert "no-recommended" in [v.text for v in check(_misfit(generic), misfit_case(), kinds="structure")]
+
+
+def test_a_plain_word_core_of_a_name_counts_as_a_mention_where_it_is_a_name() -> None:
+    said = "Both Realisian and ICBINP are image generators and do not detect anything, so no workflow is built from them."
+    assert [v.text for v in check(_misfit(said), misfit_case(), kinds="structure")] == []
+    # twin: "Realisian" missing, the other named: the first is never mentioned
+    only = said.replace("Both Realisian and ICBINP are image generators", "ICBINP is an image generator").replace("from them", "from it")
+    assert "no-recommended" in [v.text for v in check(_misfit(only), misfit_case(), kinds="structure")]
+
+
+def test_plain_core_words_are_read_only_as_names() -> None:
+    from cnaps_llm.grounding.mentions import Mentions, plain_core
+
+    assert plain_core("Txt2Img-StableDiffusionV1-Realisian") == "Realisian"
+    assert plain_core("Txt2Img-StableDiffusionV1-ICBINP") == ""  # read by mention_forms already
+    assert plain_core("StableDiffusion-colorful") == ""  # lower case: a plain word of prose
+    seen = Mentions("Reliberate. Photos are shared.\nReliberate is not used.", ())
+    assert not seen("Txt2Img-StableDiffusionV1-Reliberate")  # only where sentences and lines start
+    assert Mentions("We keep Reliberate for later.", ())("Txt2Img-StableDiffusionV1-Reliberate")
+
+
+# --------------------------------------------------------------------------- parts named in other words
+
+
+def test_heading_words_for_a_selection_and_for_how_it_works() -> None:
+    from cnaps_llm.grounding.structure import missing_parts
+
+    five = (
+        "1. Describe the user's goal.\n2. Select suitable models from the list.\n3. Draw the data flow between them.\n"
+        "4. Discuss failure cases.\n5. Give references with links.\n"
+    )
+    text = (
+        f"## Goal\n\n{TASK}\n\n## Chosen models\n\nDeblur-MSSNet-RealBlurR and SISR-DRN-L-4x.\n\n## Data flow\n\n{FLOW}\n\n"
+        f"## Failure cases\n\nTiny print may come back with invented strokes.\n\n## References\n\n{REFS}\n"
+    )
+    assert missing_parts(text, five) == []
+    assert [p.number for p in missing_parts(text.replace("## Chosen models", "## Notes"), five)] == [2]
+    hood = f"## What you asked for\n\n{TASK}\n\n## Under the hood\n\n{FLOW}\n\n## Further reading\n\n{REFS}\n"
+    assert missing_parts(hood, INSTRUCTION) == []
+    assert [p.number for p in missing_parts(hood.replace("Under the hood", "A few remarks"), INSTRUCTION)] == [2]

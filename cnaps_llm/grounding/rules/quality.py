@@ -51,6 +51,8 @@ LOOP_REPEATS, LOOP_WORDS = 4, 5
 # or a line that loops on a few words without a stop: a unit of at most LOOP_PERIOD
 # characters written LOOP_UNITS times in a row, in a line of LOOP_LINE characters or more
 LOOP_LINE, LOOP_PERIOD, LOOP_UNITS, LOOP_WINDOW = 160, 80, 6, 12
+# or a short line (SHORT_CHARS characters or more, with letters) written SHORT_REPEATS times
+SHORT_CHARS, SHORT_REPEATS = 12, 8
 
 _LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
 # the first character of the next line that is neither blank nor a rule ("---", "***")
@@ -464,7 +466,17 @@ def _length(a: Answer) -> Iterator[Finding]:
         text = a.view.blanked(sorted(spans)).text if spans else text
     # the lines, and the sentences of long lines: what a model stuck in a loop writes again
     # (a sentence that ends a line or a paragraph, its stop dropped, is the same sentence)
-    pieces = [ln.rstrip(". ") for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
+    lines = text.split("\n")
+    pieces = [ln.rstrip(". ") for ln in lines if len(ln) >= SEGMENT_CHARS]
+    if len(lines) - len(pieces) >= SHORT_REPEATS:
+        # a short line written again and again ("→ SISR-DRN-L-4x →" thirty times); real
+        # answers repeat a short label ("- **Output**:") three times at most
+        short = Counter(s for ln in lines if SHORT_CHARS <= len(s := ln.strip().rstrip(". ")) < SEGMENT_CHARS)
+        line, k = max(short.items(), key=lambda lk: lk[1], default=("", 0))
+        if k >= SHORT_REPEATS and sum(c.isalpha() for c in line) >= 3:
+            at = a.view.text.find(line)
+            yield Finding(at if at >= 0 else None, line, f'The answer repeats the line "{_clip(line, 60)}" {k} times; say each thing once.')
+            return
     long = [ln for ln in pieces if len(ln) > LONG_LINE]
     for ln in long:
         if len(ln) >= LOOP_LINE and (unit := _loop_unit(ln)) is not None:
