@@ -306,3 +306,34 @@ def test_heading_words_for_a_selection_and_for_how_it_works() -> None:
     hood = f"## What you asked for\n\n{TASK}\n\n## Under the hood\n\n{FLOW}\n\n## Further reading\n\n{REFS}\n"
     assert missing_parts(hood, INSTRUCTION) == []
     assert [p.number for p in missing_parts(hood.replace("Under the hood", "A few remarks"), INSTRUCTION)] == [2]
+
+
+# --------------------------------------------------------------------------- other Latin-script languages
+
+TURKISH = answer(
+    task="Kullanıcı, küçük ve lekeli bilet fotoğrafının net olmasını ve dört kat büyütülmesini istiyor; böylece basılı ayrıntılar okunabilir.",
+    flow="Fotoğraf önce Deblur-MSSNet-RealBlurR ile netleştirilir, sonra SISR-DRN-L-4x ile dört kat büyütülür. "
+         "Fotoğrafta gürültü olmadığı için başka bir modele gerek yoktur ve iki model bu iş için yeterlidir.",
+    refs="- MSSNet: https://cg.example.org/mssnet.pdf, gerçek kamera bulanıklığı için tasarlanmış bir ağ.\n"
+         "- DRN: https://arxiv.org/abs/2003.07018, dört kat büyütme için tasarlanmış bir ağ, tam olarak istenen ölçek.",
+)
+INDONESIAN = answer(
+    task="Pengguna ingin foto tiket yang kecil dan buram menjadi tajam dan empat kali lebih besar agar detail cetakannya bisa dibaca.",
+    flow="Foto masuk ke Deblur-MSSNet-RealBlurR untuk menghilangkan keburaman, lalu ke SISR-DRN-L-4x untuk memperbesar empat kali. "
+         "Model lain tidak diperlukan karena foto tidak berisik dan kedua model ini sudah cukup.",
+    refs="- MSSNet: https://cg.example.org/mssnet.pdf, jaringan untuk keburaman nyata dari kamera.\n"
+         "- DRN: https://arxiv.org/abs/2003.07018, dibuat untuk perbesaran empat kali seperti yang diminta.",
+)
+
+
+def test_other_latin_script_languages_are_flagged_by_the_missing_english_words() -> None:
+    for text in (TURKISH, INDONESIAN):
+        assert "language" in flags(text)
+
+
+def test_a_terse_english_answer_of_tables_and_lists_is_english() -> None:
+    text = answer(
+        flow="| Step | Model | Output |\n|---|---|---|\n| 1 | Deblur-MSSNet-RealBlurR | sharp photo |\n| 2 | SISR-DRN-L-4x | 4x photo |\n\n"
+             "- Input: ticket photo (RGB, phone camera)\n- Output: crisp ticket, 4x size\n- Runtime: about 3 s on a laptop GPU",
+    )
+    assert flags(text) == []

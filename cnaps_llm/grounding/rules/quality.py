@@ -555,6 +555,7 @@ _FOREIGN = frozenset(
 )
 _LATIN_WORD = patterns.compile(r"[a-zà-öø-ÿ]+")
 FOREIGN_WORDS = 10  # foreign function words, and more than twice the English ones
+PROSE_WORDS, ENGLISH_SHARE = 40, 5  # distinct words read, and the percentage of English function words below which they are not English
 OTHER_SHARE = 0.5  # letters of another script, as a share of the Latin letters
 
 
@@ -571,13 +572,24 @@ def _language(text: str, least: int = FOREIGN_WORDS) -> str:
     # English prose says "the" once in twenty words or so: a few finds tell it in C
     if sample.count("the ") >= 8:
         return "english"
-    english = foreign = 0
+    english = foreign = words = 0
+    distinct = set()
     for w in _LATIN_WORD.findall(sample):
         if w in _ENGLISH:
             english += 1
         elif w in _FOREIGN:
             foreign += 1
-    return "other" if foreign >= least and foreign > 2 * english else "english"
+        elif len(w) > 1:
+            words += 1
+            distinct.add(w)
+    if foreign >= least and foreign > 2 * english:
+        return "other"
+    # any other language in Latin letters (Indonesian, Vietnamese, Turkish…): English prose
+    # gives a tenth of its words or more to "the", "of", "to"…; prose of PROSE_WORDS distinct
+    # words that gives almost none is not English (real answers, tables and all: 9% at least;
+    # a list of names and titles says the same few words again and again: no prose to tell by)
+    words += english + foreign
+    return "other" if len(distinct) >= PROSE_WORDS and english * 100 < ENGLISH_SHARE * words else "english"
 
 
 _ASCII_LETTERS = patterns.compile(r"[a-z]+")
@@ -599,7 +611,7 @@ def _expects_english(g: Grounding) -> bool:
 def _wrong_language(a: Answer) -> Iterator[Finding]:
     if not _expects_english(a.g) or _language(a.low) == "english":
         return
-    yield Finding(None, "language", "The answer is not written in English, the language of the question; write it in English.")
+    yield Finding(None, "language", "The answer is not written in English prose, the language of the question; write it in English sentences.")
 
 
 CHECKS: tuple[tuple[str, Callable[[Answer], Iterator[Finding]]], ...] = (
