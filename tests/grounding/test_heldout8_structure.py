@@ -337,3 +337,16 @@ def test_a_terse_english_answer_of_tables_and_lists_is_english() -> None:
              "- Input: ticket photo (RGB, phone camera)\n- Output: crisp ticket, 4x size\n- Runtime: about 3 s on a laptop GPU",
     )
     assert flags(text) == []
+
+
+def test_to_be_continued_is_a_placeholder() -> None:
+    text = answer(flow="To be continued.")
+    assert "To be continued." in flags(text)
+    # twin: a workflow that continues a step is content
+    assert flags(answer(flow=FLOW + "\n\nThe enlarged photo is then continued to the user's gallery as a PNG file.")) == []
+
+
+def test_a_loop_is_quoted_from_a_sentence_start() -> None:
+    looped = answer(extra="\nThe final ticket is crisp. " + "The final ticket is crisp and clear and " * 20)
+    found = [v.text for v in check(looped, case(), kinds="quality") if "over and over" in v.message]
+    assert found == ["The final ticket is crisp and clear and"]

@@ -527,7 +527,9 @@ def _loop_unit(line: str) -> str | None:
             continue
         unit = line[first:second]
         if sum(c.isalpha() for c in unit) >= 3 and line.startswith(unit * LOOP_UNITS, first):
-            return unit
+            # quoted from a sentence's start if it has one, else a word's: "the image " of "image the "
+            start = next((i for i in range(1, len(unit)) if unit[i].isupper() and unit[i - 1] == " "), unit.find(" ") + 1)
+            return unit[start:] + unit[:start]
     return None
 
 
