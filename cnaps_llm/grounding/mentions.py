@@ -123,31 +123,40 @@ def mention_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 @lru_cache(maxsize=4096)
 def plain_core(name: str) -> str:
-    """The one distinctive word of a name whose core is a capitalised plain word, as the
-    name writes it ("Realisian" of ``Txt2Img-StableDiffusionV1-Realisian``), or "": a
-    mention when the answer writes it so, not where a sentence starts (see ``Mentions``).
-    A name that ``mention_forms`` reads by its core already ("GhostMix", "ICBINP") has none."""
+    """The distinctive word of a name whose core is a plain word, lower-cased, or "": the
+    one word left of ``Txt2Img-StableDiffusionV1-Realisian`` once prefixes and generic parts
+    are dropped, or the first word of a Hugging Face model's own name (``openjourney`` of
+    ``Txt2Img-HuggingFace-prompthero-openjourney-v4``, ``vilt`` of ``…-dandelin-vilt-b32-…``).
+    A mention when the answer writes it with a capital, as a name ("Realisian", "ViLT"),
+    not where a sentence starts (``_written_as_name``). A name that ``mention_forms`` reads
+    by its core already ("GhostMix", "ICBINP") has none."""
     tokens = [t for t in re.split(r"[-_\s/]+", name) if t]
+    at = next((i for i, t in enumerate(tokens) if t.lower() == "huggingface"), None)
+    hub = at is not None and at + 2 < len(tokens)
+    if hub:
+        tokens = tokens[at + 2 :]  # Task-HuggingFace-org-model -> model
     core = [t for t in tokens if not _is_generic(t) and t.lower() not in _PREFIXES]
-    if len(core) != 1:
+    if not core or (len(core) > 1 and not hub):
         return ""
     word = core[0]
-    if len(word) < 5 or not (word[0].isupper() and word[1:].islower()) or _name_shaped(word):
+    # a hub's model ids are lower case; elsewhere a lower-case core is a plain word ("colorful")
+    plain = (hub and word.islower()) or (word[0].isupper() and word[1:].islower())
+    if not word.isalpha() or len(word) < (4 if hub else 5) or not plain or _name_shaped(word):
         return ""
-    return word
+    return word.lower()
 
 
-def _written_as_name(answer: str, word: str) -> bool:
-    """Is ``word`` in ``answer`` as a whole word, not where a sentence or a line starts
-    (where any word takes a capital)?"""
-    at = answer.find(word)
+def _written_as_name(answer: str, low: str, word: str) -> bool:
+    """Is ``word`` (lower case) in ``answer`` (``low`` lower-cased) as a whole word written
+    with a capital, not where a sentence or a line starts (where any word takes one)?"""
+    at = low.find(word)
     while at >= 0:
         end = at + len(word)
-        whole = (at == 0 or not answer[at - 1].isalnum()) and (end == len(answer) or not answer[end].isalnum())
+        whole = (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum())
         before = answer[max(0, at - 4) : at].rstrip(" \t*_\"'“‘(")
-        if whole and before and before[-1] not in ".!?\n#>-•" and not before[-1].isdigit():
+        if whole and not answer[at:end].islower() and before and before[-1] not in ".!?\n#>-•" and not before[-1].isdigit():
             return True
-        at = answer.find(word, end)
+        at = low.find(word, end)
     return False
 
 
@@ -258,8 +267,10 @@ class Mentions:
             if any(f in self._words for f in short):
                 return True
         word = plain_core(name)
-        if word and _written_as_name(self.answer, word):
-            return True
+        if word:
+            low = self.answer.lower() if self._low is None else self._low()
+            if len(low) == len(self.answer) and _written_as_name(self.answer, low, word):
+                return True
         links = tuple(links)
         if links:
             if self._links is None:

@@ -279,7 +279,10 @@ def test_a_plain_word_core_of_a_name_counts_as_a_mention_where_it_is_a_name() ->
 def test_plain_core_words_are_read_only_as_names() -> None:
     from cnaps_llm.grounding.mentions import Mentions, plain_core
 
-    assert plain_core("Txt2Img-StableDiffusionV1-Realisian") == "Realisian"
+    assert plain_core("Txt2Img-StableDiffusionV1-Realisian") == "realisian"
+    assert plain_core("Txt2Img-HuggingFace-prompthero-openjourney-v4") == "openjourney"  # a hub's model id
+    assert Mentions("We draw it with Openjourney.", ())("Txt2Img-HuggingFace-prompthero-openjourney-v4")
+    assert not Mentions("We draw it with openjourney.", ())("Txt2Img-HuggingFace-prompthero-openjourney-v4")
     assert plain_core("Txt2Img-StableDiffusionV1-ICBINP") == ""  # read by mention_forms already
     assert plain_core("StableDiffusion-colorful") == ""  # lower case: a plain word of prose
     seen = Mentions("Reliberate. Photos are shared.\nReliberate is not used.", ())
@@ -350,3 +353,19 @@ def test_a_loop_is_quoted_from_a_sentence_start() -> None:
     looped = answer(extra="\nThe final ticket is crisp. " + "The final ticket is crisp and clear and " * 20)
     found = [v.text for v in check(looped, case(), kinds="quality") if "over and over" in v.message]
     assert found == ["The final ticket is crisp and clear and"]
+
+
+def test_heading_words_for_limitations_and_evaluation() -> None:
+    from cnaps_llm.grounding.structure import missing_parts
+
+    five = (
+        "1. State the objective.\n2. Propose a pipeline using the listed models.\n3. Explain the limitations and risks.\n"
+        "4. Suggest how to evaluate the result.\n5. Provide citations with URLs.\n"
+    )
+    text = (
+        f"## Objective\n\n{TASK}\n\n## Pipeline\n\n{FLOW}\n\n## Drawbacks\n\nTiny print may come back with invented strokes.\n\n"
+        f"## Measuring success\n\nCompare OCR accuracy before and after on a few tickets.\n\n## Citations\n\n{REFS}\n"
+    )
+    assert missing_parts(text, five) == []
+    assert [p.number for p in missing_parts(text.replace("## Drawbacks", "## Remarks"), five)] == [3]
+    assert [p.number for p in missing_parts(text.replace("## Measuring success", "## Remarks"), five)] == [4]
