@@ -28,7 +28,7 @@ _PART_WORDS = (
     ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what (?:is |does )?the user|r(?<!\wr)equest\b|o(?<!\wo)bjective\b"),
     ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) (?:works?|(?:would |will )?runs?)"
      r"|f(?<!\wf)low\b|s(?<!\ws)teps?\b|a(?<!\wa)rchitecture|under the hood"),
-    ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif|why (?:th(?:is|ese|ose)|it|we)\b"),
+    ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|literature|justif|why (?:th(?:is|ese|ose)|it|we)\b"),
 )
 PARTS = tuple((name, patterns.compile(words)) for name, words in _PART_WORDS)
 

@@ -369,3 +369,14 @@ def test_heading_words_for_limitations_and_evaluation() -> None:
     assert missing_parts(text, five) == []
     assert [p.number for p in missing_parts(text.replace("## Drawbacks", "## Remarks"), five)] == [3]
     assert [p.number for p in missing_parts(text.replace("## Measuring success", "## Remarks"), five)] == [4]
+
+
+def test_literature_heading_addresses_the_references() -> None:
+    from cnaps_llm.grounding.structure import missing_parts
+
+    text = f"## Task\n\n{TASK}\n\n## Step-by-step plan\n\n{FLOW}\n\n## Backing literature\n\n{REFS}\n"
+    assert missing_parts(text, INSTRUCTION) == []
+    assert _parts(text) == ["references", "task", "workflow"]
+    # twin: a closing heading that names no source part, over text with no link, leaves part 3 missing
+    twin = text.replace("## Backing literature", "## Closing remarks").replace(REFS, "The two steps run in a few seconds on a laptop.")
+    assert [p.number for p in missing_parts(twin, INSTRUCTION)] == [3]
