@@ -5,10 +5,14 @@ whether the answer says plainly that none fits, and the quality rule's looser ke
 * **Mentions.** A model counts as mentioned by its name as written, with or without the
   recommender's task prefix and suffixes (``Deblur-``, ``SISR-``, ``-4x``,
   ``HuggingFace-org-``), by its distinctive part (``MSSNet`` for
-  ``Deblur-MSSNet-RealBlurR``), a common abbreviation (``SD 1.4``) or its own link.
+  ``Deblur-MSSNet-RealBlurR``), a common abbreviation (``SD 1.4``) or its own link; a
+  core that is a plain word (``Realisian``, a hub's ``openjourney``) only where the answer
+  writes it with a capital, not at a sentence's start (``plain_core``).
 * **One is enough.** When the prompt says the answer need not use every listed model,
   one is enough, or a plain statement that none fits ("none of the listed models…",
-  "none of them…", "no model in the list…", "the provided checkpoints cannot…").
+  "none of them…", "no model in the list…", "the provided checkpoints cannot…",
+  "neither applies", "the list contains no detector", "I can't recommend any of the
+  listed models").
 * **Distinct forms.** The quality rule finds a model where the answer uses it or sets it
   aside by ``lower_keys``: the name lower-cased, or a distinctive part of it
   (``distinct_forms``: any part not a task word nor a generic one; no prefix is dropped).

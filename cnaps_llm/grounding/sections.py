@@ -1,5 +1,7 @@
 """An answer's Markdown as the quality checks read it: code fences, headings, the three
-parts, and whether it is in our rendered format.
+parts (under Markdown or bold headings, or else under plain ones: "2. Workflow",
+"Part II: Workflow", or a short label line alone such as "WORKFLOW", "Sources:" or a
+setext heading's text), and whether it is in our rendered format.
 
 Invariant: pure; built per check from the answer and the case's index (``answer_of``: one
 per check, shared by the rules that read it), each piece computed at most once

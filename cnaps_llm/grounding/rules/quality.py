@@ -1,6 +1,6 @@
 """Rule ``quality``: a grounded answer must also be a useful one.
 
-Seven checks, each with a name (``CHECKS``) that evals count failures by:
+Eight checks, each with a name (``CHECKS``) that evals count failures by:
 
 * ``task``: part 1 describes the user's task in a sentence (not a bare name, id or slug)
   and shares a word or a task with the question;
@@ -9,11 +9,14 @@ Seven checks, each with a name (``CHECKS``) that evals count failures by:
 * ``repeated_step``: no step repeats an earlier one;
 * ``empty``: no heading with nothing under it, no empty list item, no placeholder where
   content belongs ("TBD", "[MODEL NAME]"), no part made of the prompt's own instructions
-  copied back (``grounding.hollow``);
+  copied back (``grounding.hollow``), no table of labels with nothing beside them;
 * ``models``: each recommended model is used in the workflow or set aside with a reason;
   when the prompt says not every model need be used, one is enough;
 * ``references``: part 3 cites a source with its link and a reason;
-* ``length``: not a one-liner, not a wall that repeats itself.
+* ``length``: not a one-liner nor a single sentence, not a wall that repeats itself (a
+  sentence again and again, a short line again and again, a line that loops on a few words);
+* ``language``: written in English when the prompt is (another script, or another
+  language's function words, or prose without English's own).
 
 The workflow and repeated-step checks read our rendered format (``answer_format``) and do
 nothing on prose without it; the others read any Markdown answer. Invariant: pure.
