@@ -75,7 +75,7 @@ _ASIDE_CUE = patterns.compile(patterns.trie_regex([[re.escape(c) for c in cue] f
     "not ", "n't", "n’t", "irrelevant", "unsuitable", "unnecessary", "exclud", "omit", "skip", "set aside",
     "instead", "rather than", "optional", "outside th", "no need", "no role", "mismatch",
     "it aside", "them aside", "one aside", "wrong tool", "wrong model", "poor fit", "bad fit",
-    "redundant", "superfluous", "unused", "no part in", "left out", "leave out", "out of scope", "discard", " out",
+    "redundant", "superfluous", "unused", "no part in", "left out", "leave out", "out of scope", "discard", " out ", " out,", " out.", " out;",
 )]))
 # what leaves a model " out": "I leave SwinIR out", "DRN is left out", "which rules it out"
 # (not "carry out", "filter out", "stand out"), read in the few words before the cue
@@ -144,8 +144,8 @@ def _sets_aside(window: str) -> bool:
             if window.endswith(("is", "are"), 0, at) or _NOT_WHAT.match(window, m.end() + 1) is not None:
                 return True
             continue
-        if cue == " out":  # "… out" says it after a verb that leaves a thing out, and as a whole word
-            if not window[m.end() : m.end() + 1].isalpha() and _OUT_VERB.match(window, max(0, at - 60), at) is not None:
+        if cue[:4] == " out":  # "… out" says it after a verb that leaves a thing out (not "output": a stop or space follows)
+            if _OUT_VERB.match(window, max(0, at - 60), at) is not None:
                 return True
             continue
         if at and window[at - 1].isalpha() and cue != "not ":

@@ -547,6 +547,7 @@ def _names_part(segment: str, a: Answer) -> bool:
 # --------------------------------------------------------------------------- language
 
 LANGUAGE_CHARS = 3000  # the answer's opening read for its language
+ENGLISH_CHARS = 1200  # and the part of it that tells most English answers at once
 # letters of scripts other than Latin (Greek left out: its letters name symbols in English
 # prose): Cyrillic, Hebrew, Arabic, the Indic scripts, Thai, kana, CJK ideographs, Hangul
 _OTHER_SCRIPT = patterns.compile(r"[\u0400-\u052f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
@@ -574,7 +575,8 @@ def _language(text: str, least: int = FOREIGN_WORDS) -> str:
     sample = text[:LANGUAGE_CHARS]
     # English prose says "the", "of", "and" or "to" once in eight words or so: four finds in C tell most answers
     # (before a scan for other scripts, which reads every character)
-    if sample.count(" the ") + sample.count(" of ") + sample.count(" and ") + sample.count(" to ") >= 8:
+    head = sample[:ENGLISH_CHARS]
+    if head.count(" the ") + head.count(" of ") + head.count(" and ") + head.count(" to ") >= 8:
         return "english"
     if not sample.isascii() and _OTHER_SCRIPT.search(sample) is not None:
         other = sum(len(run) for run in _OTHER_SCRIPT.findall(sample))
