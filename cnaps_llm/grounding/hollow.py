@@ -27,7 +27,7 @@ _SLOT_TEXT = patterns.compile(
 )
 _TBD_LINE = patterns.compile(
     r"[\s>*_+\-(\[]*(?:(?:tbd|tba|todo|to do|fixme|placeholder|coming soon|(?P<dots>\.\.\.|…)"
-    r"|to be (?:completed|added|written|filled(?: in)?|determined|decided|done|provided|expanded))"
+    r"|to be (?:completed|added|written|filled(?: in)?|determined|decided|done|provided|expanded|continued|updated|announced))"
     r"[\s*_.!)\]]*$|(?:todo|tbd|fixme)\s*:)"
 )
 

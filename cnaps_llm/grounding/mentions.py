@@ -5,10 +5,14 @@ whether the answer says plainly that none fits, and the quality rule's looser ke
 * **Mentions.** A model counts as mentioned by its name as written, with or without the
   recommender's task prefix and suffixes (``Deblur-``, ``SISR-``, ``-4x``,
   ``HuggingFace-org-``), by its distinctive part (``MSSNet`` for
-  ``Deblur-MSSNet-RealBlurR``), a common abbreviation (``SD 1.4``) or its own link.
+  ``Deblur-MSSNet-RealBlurR``), a common abbreviation (``SD 1.4``) or its own link; a
+  core that is a plain word (``Realisian``, a hub's ``openjourney``) only where the answer
+  writes it with a capital, not at a sentence's start (``plain_core``).
 * **One is enough.** When the prompt says the answer need not use every listed model,
   one is enough, or a plain statement that none fits ("none of the listed models…",
-  "none of them…", "no model in the list…", "the provided checkpoints cannot…").
+  "none of them…", "no model in the list…", "the provided checkpoints cannot…",
+  "neither applies", "the list contains no detector", "I can't recommend any of the
+  listed models").
 * **Distinct forms.** The quality rule finds a model where the answer uses it or sets it
   aside by ``lower_keys``: the name lower-cased, or a distinctive part of it
   (``distinct_forms``: any part not a task word nor a generic one; no prefix is dropped).
@@ -121,6 +125,45 @@ def mention_forms(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(long)), tuple(sorted(short))
 
 
+@lru_cache(maxsize=4096)
+def plain_core(name: str) -> str:
+    """The distinctive word of a name whose core is a plain word, lower-cased, or "": the
+    one word left of ``Txt2Img-StableDiffusionV1-Realisian`` once prefixes and generic parts
+    are dropped, or the first word of a Hugging Face model's own name (``openjourney`` of
+    ``Txt2Img-HuggingFace-prompthero-openjourney-v4``, ``vilt`` of ``…-dandelin-vilt-b32-…``).
+    A mention when the answer writes it with a capital, as a name ("Realisian", "ViLT"),
+    not where a sentence starts (``_written_as_name``). A name that ``mention_forms`` reads
+    by its core already ("GhostMix", "ICBINP") has none."""
+    tokens = [t for t in re.split(r"[-_\s/]+", name) if t]
+    at = next((i for i, t in enumerate(tokens) if t.lower() == "huggingface"), None)
+    hub = at is not None and at + 2 < len(tokens)
+    if hub:
+        tokens = tokens[at + 2 :]  # Task-HuggingFace-org-model -> model
+    core = [t for t in tokens if not _is_generic(t) and t.lower() not in _PREFIXES]
+    if not core or (len(core) > 1 and not hub):
+        return ""
+    word = core[0]
+    # a hub's model ids are lower case; elsewhere a lower-case core is a plain word ("colorful")
+    plain = (hub and word.islower()) or (word[0].isupper() and word[1:].islower())
+    if not word.isalpha() or len(word) < (4 if hub else 5) or not plain or _name_shaped(word):
+        return ""
+    return word.lower()
+
+
+def _written_as_name(answer: str, low: str, word: str) -> bool:
+    """Is ``word`` (lower case) in ``answer`` (``low`` lower-cased) as a whole word written
+    with a capital, not where a sentence or a line starts (where any word takes one)?"""
+    at = low.find(word)
+    while at >= 0:
+        end = at + len(word)
+        whole = (at == 0 or not low[at - 1].isalnum()) and (end == len(low) or not low[end].isalnum())
+        before = answer[max(0, at - 4) : at].rstrip(" \t*_\"'“‘(")
+        if whole and not answer[at:end].islower() and before and before[-1] not in ".!?\n#>-•" and not before[-1].isdigit():
+            return True
+        at = low.find(word, end)
+    return False
+
+
 # "none fits" in the words answers use: "none of the listed checkpoints…", "none of them…",
 # "none can locate…", "no listed model…", "no model in the list…", "nothing in the list…",
 # "the provided models cannot…". Each branch is led by its letter (a word boundary checked
@@ -145,6 +188,15 @@ _NONE_FITS_PATTERN = (
     rf"|thing (?:\w+ )?{_LISTED}\b|ne of what (?:was|is|were) (?:\w+ )?{_LISTED}\b)"
     rf"|(?:p(?<!\wp)rovided|l(?<!\wl)isted|r(?<!\wr)ecommended|g(?<!\wg)iven|a(?<!\wa)vailable)"
     rf" (?:[\w-]+ ){{0,2}}{_MODEL_NOUN} (?:\w+ )?{_NEGATED}(?![a-z])"
+    # "neither applies", "neither of them fits", "neither checkpoint is suitable"
+    rf"|n(?<!\wn)either (?:of (?:them|these|those|the (?:[\w-]+ ){{0,2}}{_MODEL_NOUN}) |{_MODEL_NOUN} |one )?"
+    rf"(?:(?:really |truly |actually )?(?:applies|fits|suits|works|helps|matches|handles|performs)\b"
+    rf"|is (?:suitable|suited|useful|relevant|appropriate|a fit|designed)\b|can\b|could\b|would (?:help|work|fit)\b)"
+    # "the list contains no detector", "the selection has no segmentation model"
+    rf"|(?:l(?<!\wl)ist|s(?<!\ws)election|r(?<!\wr)ecommendations|c(?<!\wc)atalog(?:ue)?) (?:contains|has|includes|offers|provides|holds) no\b"
+    # "I can't recommend any of the listed models", "cannot use any of them"
+    rf"|c(?<!\wc)(?:an't|an’t|annot|an not|ouldn't|ould not) (?:recommend|use|pick|choose|suggest|rely on) any "
+    rf"(?:of (?:them|these|those)\b|(?:of the )?(?:[\w-]+ ){{0,1}}{_LISTED} {_MODEL_NOUN}\b)"
 )
 _NONE_FITS = patterns.compile(_NONE_FITS_PATTERN, re.I)
 _NONE_FITS_LOW = patterns.compile(_NONE_FITS_PATTERN)
@@ -217,6 +269,11 @@ class Mentions:
             if self._words is None:
                 self._words = frozenset(_WORD.findall(self.answer.lower() if self._low is None else self._low()))
             if any(f in self._words for f in short):
+                return True
+        word = plain_core(name)
+        if word:
+            low = self.answer.lower() if self._low is None else self._low()
+            if len(low) == len(self.answer) and _written_as_name(self.answer, low, word):
                 return True
         links = tuple(links)
         if links:

@@ -1,5 +1,7 @@
 """An answer's Markdown as the quality checks read it: code fences, headings, the three
-parts, and whether it is in our rendered format.
+parts (under Markdown or bold headings, or else under plain ones: "2. Workflow",
+"Part II: Workflow", or a short label line alone such as "WORKFLOW", "Sources:" or a
+setext heading's text), and whether it is in our rendered format.
 
 Invariant: pure; built per check from the answer and the case's index (``answer_of``: one
 per check, shared by the rules that read it), each piece computed at most once
@@ -25,10 +27,10 @@ from .rules import View
 # the search: re then tests the first letter in C, which re.IGNORECASE or a leading \b
 # prevent. (``structure`` reads the parts a prompt asks for; this reads an answer's outline.)
 _PART_WORDS = (
-    ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what the user"),
+    ("task", r"t(?<!\wt)asks?\b|g(?<!\wg)oal\b|p(?<!\wp)roblem\b|what (?:is |does )?the user|r(?<!\wr)equest\b|o(?<!\wo)bjective\b"),
     ("workflow", r"w(?:orkflow|(?<!\ww)orks?\b)|pipeline|input\s*(?:→|->|to)|how (?:it|the models?|they) (?:works?|(?:would |will )?runs?)"
      r"|f(?<!\wf)low\b|s(?<!\ws)teps?\b|a(?<!\wa)rchitecture|under the hood"),
-    ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|justif"),
+    ("references", r"papers?|tools?|references?|resources?|links?|citations?|sources|further reading|literature|justif|why (?:th(?:is|ese|ose)|it|we)\b"),
 )
 PARTS = tuple((name, patterns.compile(words)) for name, words in _PART_WORDS)
 
@@ -36,15 +38,25 @@ _MD_HEADING = patterns.compile(r"(#{1,6})\s+(.*?)\s*#*\s*")
 _BOLD_LINE = patterns.compile(r"\*\*[^*\n]+\*\*:?|__[^_\n]+__:?")
 # "2. CNAPS-style Workflow", "C. Justification & References": plain lines that head a part
 # in answers without Markdown; counted only where their words name a part
+# (also "(2) Workflow", "2/ Workflow", "Part II: Workflow", "Section B – Workflow")
 _PLAIN_HEADING = patterns.compile(
-    r"(?:(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)] [^*:\n]{3,55}|(?:Part|Section) \d{1,2}\b[^*:\n]{0,55})[^.:!?*\n]"
+    r"(?:(?:\(\d{1,2}\)|\d{1,2}/|(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)]) [^*:\n]{3,55}"
+    r"|(?:Part|Section) (?:\d{1,2}|[IVX]{1,4}|[A-Z])\b[^*\n]{0,55})[^.:!?*\n]"
 )
 PLAIN = 8
 # a line that may be a heading, found on the answer with "\n" put in front (so offsets of
 # the "\n" are the answer's line starts): it starts with "#", "**" or "__"
 # (an emoji may lead it: "🎯 **Core Task**"), or "2. "/"C. "/"Part 2 "
 _HEADING_LINE = patterns.compile(r"\n[ \t]*(?:[^\x00-\x7f\w\s][ \t]*){0,4}((?:#|\*\*|__)[^\n]*)")
-_PLAIN_LINE = patterns.compile(r"\n[ \t]*((?:(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)]|(?:Part|Section) \d{1,2}\b) [^\n]*)")
+_PLAIN_LINE = patterns.compile(
+    r"\n[ \t]*((?:(?:\(\d{1,2}\)|\d{1,2}/|(?:\d{1,2}|[IVX]{2,4}|[A-Z])[.)]) |(?:Part|Section) (?:\d{1,2}|[IVX]{1,4}|[A-Z])\b)[^\n]*)"
+)
+# a short line that is a label alone, in answers without Markdown: "Workflow", "CORE TASK",
+# "Sources:", "Task —", "➤ WORKFLOW", "> **Task**" (a quoted bold line), or a setext heading's
+# text above its "====" (read by ``_label_kind``)
+_LABEL_HEAD = patterns.compile(r"\n[ \t>]*((?:(?:[^\x00-\x7f\w\s]|\d\ufe0f?\u20e3)[ \t]*){0,3}(?:\*\*|__)?[A-Z][^\n]{1,44})(?=\n)")
+_LABEL_TEXT = patterns.compile(r"[A-Z][A-Za-z'’&/ ()-]{1,40}?[ \t]*(?::|—|–| -)?")
+LABEL_WORDS = 6
 # our rendered format, on "\n" + the answer: the model label alone on its line over the first
 # numbered step ("**Model:**\n1. **Name**: …"), as the renderer writes it. A prose answer's
 # bold "**Model:** SwinIR restores…" on one line is not ours.
@@ -63,10 +75,15 @@ _ASIDE_CUE = patterns.compile(patterns.trie_regex([[re.escape(c) for c in cue] f
     "not ", "n't", "n’t", "irrelevant", "unsuitable", "unnecessary", "exclud", "omit", "skip", "set aside",
     "instead", "rather than", "optional", "outside th", "no need", "no role", "mismatch",
     "it aside", "them aside", "one aside", "wrong tool", "wrong model", "poor fit", "bad fit",
+    "redundant", "superfluous", "unused", "no part in", "left out", "leave out", "out of scope", "discard", " out ", " out,", " out.", " out;",
 )]))
+# what leaves a model " out": "I leave SwinIR out", "DRN is left out", "which rules it out"
+# (not "carry out", "filter out", "stand out"), read in the few words before the cue
+_OUT_VERB = patterns.compile(r".*\b(?:leav(?:e|es|ing)|left|rul(?:e|es|ed|ing)|cross(?:es|ed)?)(?![\w-])[^.;:!?\n]{0,40}$", re.S)
 _NOT_WHAT = patterns.compile(
     r"(?:be |directly |really )?(?:used|needed|necessary|suitable|suited|relevant|applicable|required|a fit|"
-    r"a good fit|appropriate|designed|meant|helpful|useful|included|for |fit|apply|address|match|help|handle|target|need)"
+    r"a good fit|appropriate|designed|meant|helpful|useful|included|for |fit|apply|address|match|help|handle|target|need|"
+    r"called|invoked|employed|chosen|selected|applied|part of|the right)"
 )
 
 
@@ -85,6 +102,19 @@ def _read_heading(line: str) -> tuple[int, str, str] | None:
     if s[0] in "*_":
         return (7, s.strip("*_: "), s) if _BOLD_LINE.fullmatch(s) else None
     return (PLAIN, s, s) if _PLAIN_HEADING.fullmatch(s) else None
+
+
+@lru_cache(maxsize=4096)
+def _label_kind(line: str) -> str | None:
+    """The words of a line that is a label alone (see ``_LABEL_HEAD``), or None: at most
+    LABEL_WORDS words of letters, with a colon or a dash at most after them, and nothing
+    that ends a sentence. Remembered: the line is short."""
+    s = line.strip().lstrip("".join(c for c in line if c > "\x7f" and not c.isalnum()) + " \t0123456789")  # emoji, keycaps ("1️⃣")
+    s = s.strip("*_").strip()
+    if _LABEL_TEXT.fullmatch(s) is None:
+        return None
+    words = s.rstrip(" \t:—–-").split()
+    return " ".join(words) if 0 < len(words) <= LABEL_WORDS else None
 
 
 def _parts_named(text: str) -> frozenset[str]:
@@ -112,6 +142,10 @@ def _sets_aside(window: str) -> bool:
             # "isn't"/"aren't" say it; after "doesn't", "can't"… only what is not the case
             # does ("doesn't fit"): "you can't see the cars" sets nothing aside
             if window.endswith(("is", "are"), 0, at) or _NOT_WHAT.match(window, m.end() + 1) is not None:
+                return True
+            continue
+        if cue[:4] == " out":  # "… out" says it after a verb that leaves a thing out (not "output": a stop or space follows)
+            if _OUT_VERB.match(window, max(0, at - 60), at) is not None:
                 return True
             continue
         if at and window[at - 1].isalpha() and cue != "not ":
@@ -205,8 +239,19 @@ class Answer:
 
     @cached_property
     def plain_headings(self) -> list[Heading]:
-        """Lines like "2. CNAPS-style Workflow": read only when no other heading names a part."""
-        return self._headings(_PLAIN_LINE)
+        """Lines like "2. CNAPS-style Workflow", and short lines that are a label alone
+        ("Workflow", "CORE TASK", "Sources:"): read only when no other heading names a part."""
+        found = self._headings(_PLAIN_LINE)
+        at = {h.start for h in found}
+        fences = self._fences
+        for m in _LABEL_HEAD.finditer(self.nl):
+            start = m.start()
+            if start in at or (fences and self.fenced(start)):
+                continue
+            text = _label_kind(m.group(1))
+            if text is not None:
+                found.append(Heading(start, m.end() - 1, PLAIN, text, m.group(1).strip()))
+        return sorted(found)
 
     def _headings(self, pattern: re.Pattern[str]) -> list[Heading]:
         out = []
@@ -322,4 +367,4 @@ def answer_of(view: View, g: Grounding) -> Answer:
     return a
 
 
-MEMOS = (_short_heading_kind, _short_parts_named, _assign_parts)
+MEMOS = (_short_heading_kind, _short_parts_named, _assign_parts, _label_kind)

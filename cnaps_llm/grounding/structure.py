@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from . import patterns, vocab
-from .mentions import Mentions, mention_forms, one_model_is_enough
+from .mentions import Mentions, mention_forms, one_model_is_enough, plain_core
 
 # --------------------------------------------------------------------------- parts
 
@@ -462,4 +462,4 @@ def _in_place(heads: list[tuple[int, str, str]], parts: list[Part]) -> bool:
 # for ``grounding.clear_caches``: what is remembered per prompt, and per name (``mentions``'
 # memos listed here too, so that clearing this module's clears both)
 PER_CASE = (parts_asked, one_model_is_enough, _echoed, _asked)
-MEMOS = (mention_forms,)
+MEMOS = (mention_forms, plain_core)

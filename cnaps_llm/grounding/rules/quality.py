@@ -1,6 +1,6 @@
 """Rule ``quality``: a grounded answer must also be a useful one.
 
-Seven checks, each with a name (``CHECKS``) that evals count failures by:
+Eight checks, each with a name (``CHECKS``) that evals count failures by:
 
 * ``task``: part 1 describes the user's task in a sentence (not a bare name, id or slug)
   and shares a word or a task with the question;
@@ -9,11 +9,14 @@ Seven checks, each with a name (``CHECKS``) that evals count failures by:
 * ``repeated_step``: no step repeats an earlier one;
 * ``empty``: no heading with nothing under it, no empty list item, no placeholder where
   content belongs ("TBD", "[MODEL NAME]"), no part made of the prompt's own instructions
-  copied back (``grounding.hollow``);
+  copied back (``grounding.hollow``), no table of labels with nothing beside them;
 * ``models``: each recommended model is used in the workflow or set aside with a reason;
   when the prompt says not every model need be used, one is enough;
 * ``references``: part 3 cites a source with its link and a reason;
-* ``length``: not a one-liner, not a wall that repeats itself.
+* ``length``: not a one-liner nor a single sentence, not a wall that repeats itself (a
+  sentence again and again, a short line again and again, a line that loops on a few words);
+* ``language``: written in English when the prompt is (another script, or another
+  language's function words, or prose without English's own).
 
 The workflow and repeated-step checks read our rendered format (``answer_format``) and do
 nothing on prose without it; the others read any Markdown answer. Invariant: pure.
@@ -48,6 +51,11 @@ REPEATS, REPEAT_WORDS, REPEATED_SHARE = 3, 8, 0.4
 # or a shorter sentence (LOOP_WORDS words or more) written LOOP_REPEATS times: real answers
 # repeat a module's "- Input: RGB image (H×W×3)" line three times, never a sentence four
 LOOP_REPEATS, LOOP_WORDS = 4, 5
+# or a line that loops on a few words without a stop: a unit of at most LOOP_PERIOD
+# characters written LOOP_UNITS times in a row, in a line of LOOP_LINE characters or more
+LOOP_LINE, LOOP_PERIOD, LOOP_UNITS, LOOP_WINDOW = 160, 80, 6, 12
+# or a short line (SHORT_CHARS characters or more, with letters) written SHORT_REPEATS times
+SHORT_CHARS, SHORT_REPEATS = 12, 8
 
 _LINK_WORDS = frozenset(("paper", "code", "github", "arxiv", "reference"))
 # the first character of the next line that is neither blank nor a rule ("---", "***")
@@ -233,6 +241,8 @@ def _empty(a: Answer) -> Iterator[Finding]:
     for m in _EMPTY_ITEM.finditer(a.nl):  # offsets in the answer: the match starts at its "\n"
         if not a.fenced(m.start()):
             yield Finding(m.start(), m.group().strip(), "An empty list item; write what belongs there or remove it.")
+    if "\n|" in a.nl:
+        yield from _empty_rows(a)
     hs = a.headings  # not plain numbered lines: one may as well be a list item
     by_start = {h.start: h for h in hs}
     for h in hs:
@@ -250,6 +260,39 @@ def _empty(a: Answer) -> Iterator[Finding]:
             continue
         if nxt is None or sibling or (after is not None and (after.level <= h.level or h.level == 7)):
             yield Finding(h.start, h.line, f'The heading "{h.line}" has nothing under it; write what belongs there or remove the heading.')
+
+
+_TABLE_ROW = patterns.compile(r"\n[ \t]*(\|[^\n]*)")
+EMPTY_ROWS = 2
+
+
+def _empty_rows(a: Answer) -> Iterator[Finding]:
+    """A Markdown table whose rows are labels with nothing beside them ("| Core task |  |"):
+    EMPTY_ROWS rows or more, and half its rows or more, blank in every cell after the first.
+    (A cell of "—" or "N/A" says something: a model without a paper.)"""
+    tables: list[list[tuple[int, str]]] = []
+    nl, after = a.nl, -1  # where the last row's line ends (its "\n"): a row that starts there continues its table
+    for m in _TABLE_ROW.finditer(nl):
+        if m.start() != after:
+            tables.append([])
+        tables[-1].append((m.start(), m.group(1)))
+        after = m.end()
+    for table in tables:
+        # the rule under the header: "|---|:---:|", pipes, dashes, colons and spaces only
+        rule = next((k for k, (_, row) in enumerate(table) if "---" in row and not row.strip("|-: \t")), None)
+        if rule is None or a.fenced(table[0][0]):
+            continue
+        body = table[rule + 1 :]
+        empty = [(at, row) for at, row in body if _blank_beside(row)]
+        if len(empty) >= EMPTY_ROWS and 2 * len(empty) >= len(body):
+            at, row = empty[0]
+            yield Finding(at, row.strip(), f'The table row "{_clip(row.strip(), 60)}" and others like it have nothing beside their label; fill them in or remove the table.')
+
+
+def _blank_beside(row: str) -> bool:
+    """Is every cell of a table row after its first blank (spaces or markup only)?"""
+    cells = row.strip().strip("|").split("|")
+    return len(cells) >= 2 and bool(cells[0].strip(" \t*_`")) and all(not c.strip(" \t*_`") for c in cells[1:])
 
 
 def _models(a: Answer) -> Iterator[Finding]:
@@ -413,6 +456,10 @@ def _length(a: Answer) -> Iterator[Finding]:
     if n is not None and n < MIN_WORDS:
         yield Finding(None, f"{n} words", f"The answer is only {n} words; explain the task, the workflow and the sources in full sentences.")
         return
+    # one line of prose that never ends a sentence (fewer words are too few, above)
+    if "\n" not in text.strip() and _SENTENCE_BREAK.search(text) is None and len(_words(text)) >= MIN_WORDS:
+        yield Finding(None, "one sentence", "The answer is a single sentence; explain the task, the workflow and the sources, each in its own part.")
+        return
     if n is not None and n > MAX_WORDS:
         yield Finding(None, f"{n} words", f"The answer is {n} words long; keep it under {MAX_WORDS} words, each point made once.")
     if a.ours:  # repeated steps are the repeated_step check's, and their quotes repeat with them
@@ -422,8 +469,26 @@ def _length(a: Answer) -> Iterator[Finding]:
         text = a.view.blanked(sorted(spans)).text if spans else text
     # the lines, and the sentences of long lines: what a model stuck in a loop writes again
     # (a sentence that ends a line or a paragraph, its stop dropped, is the same sentence)
-    pieces = [ln.rstrip(". ") for ln in text.split("\n") if len(ln) >= SEGMENT_CHARS]
+    lines = text.split("\n")
+    pieces = [ln.rstrip(". ") for ln in lines if len(ln) >= SEGMENT_CHARS]
+    # a short line written again and again ("→ SISR-DRN-L-4x →" thirty times); real answers
+    # repeat a short label ("- **Output**:") three times at most. Counted in C, lines as
+    # written: only a line written SHORT_REPEATS times is read (blank ones, rules, fences…)
+    written = Counter(lines)
+    written.pop("", None)
+    if written and max(written.values()) >= SHORT_REPEATS:
+        for ln, k in written.items():
+            line = ln.strip().rstrip(". ")
+            if k >= SHORT_REPEATS and SHORT_CHARS <= len(line) < SEGMENT_CHARS and sum(c.isalpha() for c in line) >= 3:
+                at = a.view.text.find(line)
+                yield Finding(at if at >= 0 else None, line, f'The answer repeats the line "{_clip(line, 60)}" {k} times; say each thing once.')
+                return
     long = [ln for ln in pieces if len(ln) > LONG_LINE]
+    for ln in long:
+        if len(ln) >= LOOP_LINE and (unit := _loop_unit(ln)) is not None:
+            at = a.view.text.find(unit)
+            yield Finding(at if at >= 0 else None, _clip(unit), f'The answer repeats "{_clip(unit.strip(), 60)}" over and over in one line; say each thing once.')
+            return
     if long:
         pieces = [ln for ln in pieces if len(ln) <= LONG_LINE] + ". ".join(long).split(". ")
     counts = Counter(pieces)
@@ -449,9 +514,115 @@ def _length(a: Answer) -> Iterator[Finding]:
         yield Finding(at if at >= 0 else None, _clip(p), f'The answer repeats "{_clip(p, 60)}" {k} times; say each thing once.')
 
 
+# where one sentence ends and another starts ("… blur. Then …"): a line without one is a single sentence
+_SENTENCE_BREAK = patterns.compile(r"[.!?:;][)\]\"'”’*_]*\s+[\"'“‘*_(\[]*[A-Z0-9]")
+
+
+def _loop_unit(line: str) -> str | None:
+    """The words a line loops on, if it does: a unit of at most LOOP_PERIOD characters with
+    letters in it, written LOOP_UNITS times in a row from where the line's middle or its
+    last quarter falls (a model stuck in a loop writes "the image the image …" or
+    "sharp sharp sharp …" without a stop, which no repeated sentence shows). A rule of
+    "─" or "|---|" has no letters."""
+    for at in (len(line) // 2, len(line) * 3 // 4):
+        window = line[at : at + LOOP_WINDOW]
+        first = line.find(window)
+        second = line.find(window, first + 1)
+        period = second - first
+        if second < 0 or period > LOOP_PERIOD:
+            continue
+        unit = line[first:second]
+        if sum(c.isalpha() for c in unit) >= 3 and line.startswith(unit * LOOP_UNITS, first):
+            # quoted from a sentence's start if it has one, else a word's: "the image " of "image the "
+            start = next((i for i in range(1, len(unit)) if unit[i].isupper() and unit[i - 1] == " "), unit.find(" ") + 1)
+            return unit[start:] + unit[:start]
+    return None
+
+
 def _names_part(segment: str, a: Answer) -> bool:
     sq = vocab.squash(segment)
     return any(sq in k for k in a.source_keys)
+
+
+# --------------------------------------------------------------------------- language
+
+LANGUAGE_CHARS = 3000  # the answer's opening read for its language
+ENGLISH_CHARS = 1200  # and the part of it that tells most English answers at once
+# letters of scripts other than Latin (Greek left out: its letters name symbols in English
+# prose): Cyrillic, Hebrew, Arabic, the Indic scripts, Thai, kana, CJK ideographs, Hangul
+_OTHER_SCRIPT = patterns.compile(r"[\u0400-\u052f\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+# the function words that tell English prose from French, Spanish, German, Portuguese and
+# Italian prose (none an English word, an abbreviation of English prose such as "et al.",
+# "CE", "aux", "MIT", a piece of a link such as "com", or a prefix split off by a hyphen)
+_ENGLISH = frozenset("the and of to is in that for with this are it be by on from which as its an".split())
+_FOREIGN = frozenset(
+    "le la les des du une pour dans qui que sur avec pas cette sont être également afin puis mais ainsi leur leurs nous vous très "
+    "el los las del una para con por como más este esta también pero "
+    "der die das und ist nicht für ein eine einen zu den von dem wird sich auch oder werden "
+    "não uma dos pela pelo são também "
+    "il della delle che è sono gli anche".split()
+)
+_LATIN_WORD = patterns.compile(r"[a-zà-öø-ÿ]+")
+FOREIGN_WORDS = 10  # foreign function words, and more than twice the English ones
+PROSE_WORDS, ENGLISH_SHARE = 40, 5  # distinct words read, and the percentage of English function words below which they are not English
+OTHER_SHARE = 0.5  # letters of another script, as a share of the Latin letters
+
+
+def _language(text: str, least: int = FOREIGN_WORDS) -> str:
+    """"other" when ``text`` (lower-cased) is written in another script or in one of the
+    Latin-script languages ``_FOREIGN`` knows, else "english" (English, or too little to
+    tell). ``least``: the foreign function words that tell."""
+    sample = text[:LANGUAGE_CHARS]
+    # English prose says "the", "of", "and" or "to" once in eight words or so: four finds in C tell most answers
+    # (before a scan for other scripts, which reads every character)
+    head = sample[:ENGLISH_CHARS]
+    if head.count(" the ") + head.count(" of ") + head.count(" and ") + head.count(" to ") >= 8:
+        return "english"
+    if not sample.isascii() and _OTHER_SCRIPT.search(sample) is not None:
+        other = sum(len(run) for run in _OTHER_SCRIPT.findall(sample))
+        latin = len(sample) - len(_ASCII_LETTERS.sub("", sample))
+        if other >= 40 and other >= OTHER_SHARE * latin:
+            return "other"
+    english = foreign = words = 0
+    distinct = set()
+    for w in _LATIN_WORD.findall(sample):
+        if w in _ENGLISH:
+            english += 1
+        elif w in _FOREIGN:
+            foreign += 1
+        elif len(w) > 1:
+            words += 1
+            distinct.add(w)
+    if foreign >= least and foreign > 2 * english:
+        return "other"
+    # any other language in Latin letters (Indonesian, Vietnamese, Turkish…): English prose
+    # gives a tenth of its words or more to "the", "of", "to"…; prose of PROSE_WORDS distinct
+    # words that gives almost none is not English (real answers, tables and all: 9% at least;
+    # a list of names and titles says the same few words again and again: no prose to tell by)
+    words += english + foreign
+    return "other" if len(distinct) >= PROSE_WORDS and english * 100 < ENGLISH_SHARE * words else "english"
+
+
+_ASCII_LETTERS = patterns.compile(r"[a-z]+")
+
+
+def _expects_english(g: Grounding) -> bool:
+    """Is the prompt (its question and instruction) written in English? Once per case: a
+    question in another language may well be answered in it."""
+    known = g.derived.get("quality.english")
+    if known is None and g.case is not None:
+        # a short question tells by two function words ("rendez-la", "la photo de mon billet")
+        question, instruction = g.case.question.lower(), g.case.instruction.lower()
+        known = g.derived["quality.english"] = (
+            _language(question, 2) == "english" and _language(instruction) == "english" and _OTHER_SCRIPT.search(question) is None
+        )
+    return bool(known)
+
+
+def _wrong_language(a: Answer) -> Iterator[Finding]:
+    if not _expects_english(a.g) or _language(a.low) == "english":
+        return
+    yield Finding(None, "language", "The answer is not written in English prose, the language of the question; write it in English sentences.")
 
 
 CHECKS: tuple[tuple[str, Callable[[Answer], Iterator[Finding]]], ...] = (
@@ -462,6 +633,7 @@ CHECKS: tuple[tuple[str, Callable[[Answer], Iterator[Finding]]], ...] = (
     ("models", _models),
     ("references", _references),
     ("length", _length),
+    ("language", _wrong_language),
 )
 
 
