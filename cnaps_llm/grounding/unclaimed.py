@@ -101,6 +101,9 @@ def _ends_with_task(text: str) -> bool:
     return any(offset + len(matched) == len(tail) for _, offset, matched in tasks_in(tail))
 
 
+_REACH = 400  # characters read either side of a task for its clause
+
+
 def in_gap_statement(text: str, start: int, end: int) -> bool:
     """Is the task at ``text[start:end]`` named inside a negated or hedged statement (an
     honest gap: "none of the listed models can…", "is not provided", "out of scope",
@@ -113,7 +116,9 @@ def in_gap_statement(text: str, start: int, end: int) -> bool:
     in the answer to a question the task ends ("Tracking? Not needed.").
     """
     gap_before, gap_after, gap_far, answers, breaks, determiners = _gap()
-    line_start = text.rfind("\n", 0, start) + 1
+    # read within _REACH characters either way: a clause is a few words, and a wall of task
+    # names on one line ("super-resolution super-resolution …") is then read in linear time
+    line_start = max(text.rfind("\n", max(0, start - _REACH), start) + 1, start - _REACH)
     clause_start = line_start
     for m in _CLAUSE_END.finditer(text, line_start, start):
         clause_start = m.end()
@@ -136,8 +141,8 @@ def in_gap_statement(text: str, start: int, end: int) -> bool:
             pass
         if last is not None and _governs(last, words, determiners, breaks):
             return True
-    m = _CLAUSE_END.search(text, end)
-    stop = m.start() if m else len(text)
+    m = _CLAUSE_END.search(text, end, end + _REACH)
+    stop = m.start() if m else min(len(text), end + _REACH)
     after = text[end:stop].lower().replace("’", "'")
     joined = _JOIN.search(after)
     # a clause joined by "and"/"but" is another statement, unless a negative subject opens it
