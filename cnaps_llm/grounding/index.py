@@ -195,6 +195,12 @@ def short_form(parts: tuple[str, ...], whole: tuple[str, ...]) -> bool:
     least (``real`` for ``realistic``, ``yolo`` for ``yolos``), or the initials of
     consecutive parts (``sd`` for stable+diffusion). Parts of ``whole`` may be left out.
     """
+    # every way of matching below reads the parts' letters in order within the whole's: a
+    # name whose letters are not a subsequence of the whole's is no short form of it (most
+    # names an answer invents, told without the search below: 1 ms a name before)
+    letters = iter("".join(whole))
+    if not all(c in letters for c in "".join(parts)):
+        return False
     n, m = len(parts), len(whole)
     failed: set[tuple[int, int]] = set()
     rest = [0] * (m + 1)  # rest[j]: the length of whole[j:] run together
