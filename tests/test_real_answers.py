@@ -32,7 +32,7 @@ FLOORS = {  # kind: (precision, recall)
     "structure": (0.97, 0.97),
     "venue": (1.0, 1.0),
     "author": (1.0, 1.0),
-    "claim": (0.95, 0.55),  # precision first: a claim flag on a sound sentence is worse than none
+    "claim": (0.95, 0.59),  # precision first: a claim flag on a sound sentence is worse than none
 }
 
 
