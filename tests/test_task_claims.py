@@ -33,6 +33,15 @@ def answer(body: str, name: str = "Restoration-Example-Restorer") -> str:
     )
 
 
+NEUTRAL = "How do these models work on my old scans?"
+
+
+def planted_flags(body: str, question: str = NEUTRAL) -> list[str]:
+    """The task violations' texts of ``body`` planted in a grounded answer to ``question``
+    (the held-out rounds' sentences)."""
+    return [v.text for v in check(answer(body), case(question)) if v.kind == "task"]
+
+
 def task_flags(text: str, c) -> list[tuple[str, list[int]]]:
     return [(v.text, v.lines) for v in check(text, c) if v.kind == "task"]
 

@@ -15,15 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnaps_llm.grounding import check
-
-from ..test_task_claims import answer, case
-
-NEUTRAL = "How do these models work on my old scans?"
-
-
-def flags(body: str, question: str = NEUTRAL) -> list[str]:
-    return [v.text for v in check(answer(body), case(question)) if v.kind == "task"]
+from ..test_task_claims import planted_flags as flags
 
 
 @pytest.mark.parametrize(
