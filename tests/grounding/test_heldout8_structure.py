@@ -329,9 +329,34 @@ INDONESIAN = answer(
 )
 
 
-def test_other_latin_script_languages_are_flagged_by_the_missing_english_words() -> None:
+def test_other_latin_script_languages_are_flagged_by_their_function_words() -> None:
     for text in (TURKISH, INDONESIAN):
         assert "language" in flags(text)
+
+
+VIETNAMESE = answer(
+    task="Người dùng muốn ảnh vé nhỏ và mờ trở nên sắc nét và lớn gấp bốn lần để có thể đọc được các chi tiết in trên vé.",
+    flow="Ảnh đi qua Deblur-MSSNet-RealBlurR để loại bỏ vết mờ, sau đó qua SISR-DRN-L-4x để phóng to bốn lần. "
+         "Không cần mô hình nào khác vì ảnh không bị nhiễu.",
+    refs="- MSSNet: https://cg.example.org/mssnet.pdf, một mạng khử mờ đa tỷ lệ cho vết mờ thật của máy ảnh.\n"
+         "- DRN: https://arxiv.org/abs/2003.07018, một mạng hồi quy kép để phóng to bốn lần, đúng tỷ lệ được yêu cầu.",
+)
+
+
+def test_a_language_of_many_accented_letters_is_flagged() -> None:
+    assert "language" in flags(VIETNAMESE)
+
+
+def test_a_telegraphic_english_answer_with_no_function_words_is_english() -> None:
+    # no "the", "of", "and" in forty words and more: lists of labels and noun phrases, as a
+    # terse model writes them; the missing function words alone do not make it foreign
+    text = answer(
+        task="Ticket photo: small, smudged, blurry; goal: sharp print, fourfold size, readable details.",
+        flow="- Input: smudged ticket photo, phone camera, RGB\n- Model: Deblur-MSSNet-RealBlurR — multi-scale deblurring, real camera blur\n"
+             "- Model: SISR-DRN-L-4x — single-image super-resolution, fourfold upscaling\n- Output: crisp ticket image, print legible\n"
+             "- Note: noise absent, extra denoiser unnecessary; both networks sufficient",
+    )
+    assert "language" not in flags(text)
 
 
 def test_a_terse_english_answer_of_tables_and_lists_is_english() -> None:

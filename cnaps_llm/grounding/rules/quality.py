@@ -560,11 +560,17 @@ _FOREIGN = frozenset(
     "el los las del una para con por como más este esta también pero "
     "der die das und ist nicht für ein eine einen zu den von dem wird sich auch oder werden "
     "não uma dos pela pelo são também "
-    "il della delle che è sono gli anche".split()
+    "il della delle che è sono gli anche "
+    # Indonesian and Malay, Turkish, Dutch: languages in Latin letters whose prose shares few
+    # words with English (none of these is an English word)
+    "yang untuk dengan dari dalam adalah akan ini itu atau juga dapat tidak pada oleh karena lalu bisa menjadi sudah "
+    "ve bir bu için ile olarak gibi daha olan sonra önce "
+    "het een niet zijn wordt voor ook naar deze worden".split()
 )
 _LATIN_WORD = patterns.compile(r"[a-zà-öø-ÿ]+")
 FOREIGN_WORDS = 10  # foreign function words, and more than twice the English ones
-PROSE_WORDS, ENGLISH_SHARE = 40, 5  # distinct words read, and the percentage of English function words below which they are not English
+PROSE_WORDS = 40  # accented letters at least, for a text to be told by them
+ACCENTED_SHARE = 10  # the percentage of letters outside ASCII from which Latin-script prose is not English
 OTHER_SHARE = 0.5  # letters of another script, as a share of the Latin letters
 
 
@@ -583,27 +589,27 @@ def _language(text: str, least: int = FOREIGN_WORDS) -> str:
         latin = len(sample) - len(_ASCII_LETTERS.sub("", sample))
         if other >= 40 and other >= OTHER_SHARE * latin:
             return "other"
-    english = foreign = words = 0
-    distinct = set()
+    english = foreign = 0
     for w in _LATIN_WORD.findall(sample):
         if w in _ENGLISH:
             english += 1
         elif w in _FOREIGN:
             foreign += 1
-        elif len(w) > 1:
-            words += 1
-            distinct.add(w)
     if foreign >= least and foreign > 2 * english:
         return "other"
-    # any other language in Latin letters (Indonesian, Vietnamese, Turkish…): English prose
-    # gives a tenth of its words or more to "the", "of", "to"…; prose of PROSE_WORDS distinct
-    # words that gives almost none is not English (real answers, tables and all: 9% at least;
-    # a list of names and titles says the same few words again and again: no prose to tell by)
-    words += english + foreign
-    return "other" if len(distinct) >= PROSE_WORDS and english * 100 < ENGLISH_SHARE * words else "english"
+    # a language written with many accented letters (Vietnamese, Polish, Czech…): English,
+    # even quoting a name or a symbol, has almost none. The lack of English function words
+    # alone tells nothing: a terse English answer of lists and tables has none either
+    if not sample.isascii():
+        accented = sum(len(run) for run in _ACCENTED.findall(sample))
+        letters = accented + len(sample) - len(_ASCII_LETTERS.sub("", sample))
+        if accented >= PROSE_WORDS and accented * 100 >= ACCENTED_SHARE * letters:
+            return "other"
+    return "english"
 
 
 _ASCII_LETTERS = patterns.compile(r"[a-z]+")
+_ACCENTED = patterns.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")  # Latin letters with marks
 
 
 def _expects_english(g: Grounding) -> bool:
