@@ -244,13 +244,19 @@ class Answer:
         found = self._headings(_PLAIN_LINE)
         at = {h.start for h in found}
         fences = self._fences
-        for m in _LABEL_HEAD.finditer(self.nl):
+        nl = self.nl
+        for m in _LABEL_HEAD.finditer(nl):
             start = m.start()
             if start in at or (fences and self.fenced(start)):
+                continue
+            # a label on the line right under another heading is that part's own sub-label
+            # ("Workflow" then "Tools used"), not the start of another part
+            if nl.rfind("\n", 0, start) in at:
                 continue
             text = _label_kind(m.group(1))
             if text is not None:
                 found.append(Heading(start, m.end() - 1, PLAIN, text, m.group(1).strip()))
+                at.add(start)
         return sorted(found)
 
     def _headings(self, pattern: re.Pattern[str]) -> list[Heading]:

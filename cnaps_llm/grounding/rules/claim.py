@@ -492,19 +492,20 @@ def _column_cells(text: str, found: list[tuple[int, int, str]]) -> list[tuple[in
     a cue at each cell under it: each row's entry is a claim of that kind about the row.
     One walk of each table for all its label columns, each row split once (in C), so a
     table of thousands of columns costs its size, not its size per column."""
-    rows: dict[int, list[tuple[int, int, str]]] = {}  # header row start -> its label cues
+    rows: dict[int, list[tuple[int, int, str]]] = {}  # the start of each row with a label cue -> its cues
     names = labels()
     for start, end, kind in found:
         if kind != "trait" and text[start:end].lower() in names:
             rows.setdefault(text.rfind("\n", 0, start) + 1, []).append((start, end, kind))
     out: list[tuple[int, int, str]] = []
-    for ls, cues in rows.items():
+    headers: dict[int, int] = {}  # the rows with a label that head a table (followed by |---|) -> their end
+    for ls in rows:
         le = text.find("\n", ls)
         le = len(text) if le < 0 else le
-        if not text[ls:le].lstrip().startswith("|"):
-            continue
-        if not _SEPARATOR.match(text, le + 1):  # a header row is followed by |---|
-            continue
+        if text[ls:le].lstrip().startswith("|") and _SEPARATOR.match(text, le + 1):
+            headers[ls] = le
+    for ls, le in headers.items():
+        cues = rows[ls]
         columns: list[tuple[int, str]] = []
         column, at = 0, ls
         for start, end, kind in sorted(cues):
@@ -517,7 +518,7 @@ def _column_cells(text: str, found: list[tuple[int, int, str]]) -> list[tuple[in
         at = le + 1
         # to the table's end, or to the next header row with a label (its own walk): each
         # row is read once, however many headers a table of headers repeats
-        while at < len(text) and text.startswith("|", at) and at not in rows:
+        while at < len(text) and text.startswith("|", at) and at not in headers:
             row_end = text.find("\n", at)
             row_end = len(text) if row_end < 0 else row_end
             parts = text[at:row_end].split("|")

@@ -283,16 +283,29 @@ def _empty_rows(a: Answer) -> Iterator[Finding]:
         if rule is None or a.fenced(table[0][0]):
             continue
         body = table[rule + 1 :]
-        empty = [(at, row) for at, row in body if _blank_beside(row)]
+        # a column of links may be blank where the input gives none ("| P1 |  |" under "GitHub")
+        links = _link_columns(table[0][1]) if rule > 0 else frozenset()
+        empty = [(at, row) for at, row in body if _blank_beside(row, links)]
         if len(empty) >= EMPTY_ROWS and 2 * len(empty) >= len(body):
             at, row = empty[0]
             yield Finding(at, row.strip(), f'The table row "{_clip(row.strip(), 60)}" and others like it have nothing beside their label; fill them in or remove the table.')
 
 
-def _blank_beside(row: str) -> bool:
-    """Is every cell of a table row after its first blank (spaces or markup only)?"""
+_LINK_HEADER = patterns.compile(r"(?i)\b(?:links?|urls?|papers?|code|github|repo(?:sitory)?|arxiv|weights|checkpoints?|demo|source|pdf)\b")
+
+
+def _link_columns(header: str) -> frozenset[int]:
+    """The columns (after the first) of a table whose header names links, papers or code."""
+    cells = header.strip().strip("|").split("|")
+    return frozenset(k for k, c in enumerate(cells) if k and _LINK_HEADER.search(c))
+
+
+def _blank_beside(row: str, links: frozenset[int] = frozenset()) -> bool:
+    """Is every cell of a table row after its first blank (spaces or markup only), in a
+    table with a column that is not ``links`` (a blank link cell is honest: the input has none)?"""
     cells = row.strip().strip("|").split("|")
-    return len(cells) >= 2 and bool(cells[0].strip(" \t*_`")) and all(not c.strip(" \t*_`") for c in cells[1:])
+    rest = [c for k, c in enumerate(cells) if k and k not in links]
+    return len(cells) >= 2 and bool(rest) and bool(cells[0].strip(" \t*_`")) and all(not c.strip(" \t*_`") for c in rest)
 
 
 def _models(a: Answer) -> Iterator[Finding]:
@@ -476,10 +489,12 @@ def _length(a: Answer) -> Iterator[Finding]:
     # written: only a line written SHORT_REPEATS times is read (blank ones, rules, fences…)
     written = Counter(lines)
     written.pop("", None)
-    if written and max(written.values()) >= SHORT_REPEATS:
+    # (one a source at most: "- Code: not provided." under each of nine papers is a line per source)
+    repeats = max(SHORT_REPEATS, len(a.g.case.sources) + 3 if a.g.case is not None else 0)
+    if written and max(written.values()) >= repeats:
         for ln, k in written.items():
             line = ln.strip().rstrip(". ")
-            if k >= SHORT_REPEATS and SHORT_CHARS <= len(line) < SEGMENT_CHARS and sum(c.isalpha() for c in line) >= 3:
+            if k >= repeats and SHORT_CHARS <= len(line) < SEGMENT_CHARS and sum(c.isalpha() for c in line) >= 3:
                 at = a.view.text.find(line)
                 yield Finding(at if at >= 0 else None, line, f'The answer repeats the line "{_clip(line, 60)}" {k} times; say each thing once.')
                 return
