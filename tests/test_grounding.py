@@ -152,8 +152,12 @@ def test_unsupported_task_claims_are_violations(cases, claim: str) -> None:
 
 @pytest.mark.parametrize("ok", ["dehazing", "dehazes", "haze removal", "denoiser", "noise reduction", "denoised", "weather removal"])
 def test_task_inflections_and_synonyms_are_grounded(cases, ok: str) -> None:
-    # seed 001 grounds dehazing only through the model name WeatherRemoval-CLAIO-DeHaze
-    assert _plant(cases, "001", "Haze is not the noise", f"It does {ok}. Haze is not the noise") == []
+    # seed 001 grounds dehazing only through the model name WeatherRemoval-CLAIO-DeHaze, and
+    # denoising through the question; "It" is that dehazing model, so the noise forms are a
+    # claim that it fits (tests/grounding/test_fit.py), never a task violation
+    v = _plant(cases, "001", "Haze is not the noise", f"It does {ok}. Haze is not the noise")
+    assert [k for k, _ in kinds(v) if k != "claim"] == []
+    assert bool(v) == ("nois" in ok)
 
 
 # --------------------------------------------------------------------------- number

@@ -29,6 +29,7 @@ from .rules import Finding, Rule, Span, View
 from .rules import attribution as _attribution
 from .rules import author as _author
 from .rules import claim as _claim
+from .rules import fit as _fit
 from .rules import evidence as _evidence
 from .rules import model_names as _model_names
 from .rules import model_titles as _model_titles
@@ -71,7 +72,7 @@ def rule_table(*rules: Rule) -> tuple[Rule, ...]:
 
 RULES = rule_table(
     _url.RULE, _model_names.RULE, _model_titles.RULE, _task.RULE, _number.RULE, _structure.RULE,
-    _attribution.RULE, _venue.RULE, _author.RULE, _claim.RULE,
+    _attribution.RULE, _venue.RULE, _author.RULE, _claim.RULE, _fit.RULE,
     _quality.RULE, _evidence.RULE,
 )
 

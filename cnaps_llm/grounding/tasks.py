@@ -371,7 +371,20 @@ def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
             yield task, offset, matched
 
 
-def terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
+_LAST_TERMS: list = [None, ()]  # the text last scanned and its terms: the task rule and the fit rule read one text
+
+
+def terms_in(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """``_terms_in(text)`` as a tuple, remembered for the text last asked (each check's
+    task and fit rules scan the same view of the answer)."""
+    if _LAST_TERMS[0] is text:
+        return _LAST_TERMS[1]  # type: ignore[no-any-return]
+    found = tuple(_terms_in(text))
+    _LAST_TERMS[0], _LAST_TERMS[1] = text, found
+    return found
+
+
+def _terms_in(text: str) -> Iterator[tuple[int, int, str, str]]:
     """Yield ``(task index, offset, matched text, term)`` for every task term in ``text``,
     for the phrases that only look like one (task ``NOT_A_TASK``), and for a bare head
     term with a modifier that makes it a task the vocabulary lacks (task ``OTHER_TASK``,
