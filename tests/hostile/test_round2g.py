@@ -1,0 +1,85 @@
+"""Round 2g of hostile use: HTTP codes a server refuses a request with, rate limits that can
+never admit a request, control characters in server-provided strings of the reports,
+counterfactual gap statements read as task claims, and Polish and Czech answers read as
+English. Each case here once misled the user or the validator; each now ends in one clear
+line or the right verdict, and each has a sound twin that still works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cnaps_llm.api import load_case
+from cnaps_llm.grounding import check
+
+from ..conftest import FIXTURES
+
+
+# --------------------------------------------------------------------------- counterfactual gap statements
+
+
+def planted(n: str, sentence: str) -> list[str]:
+    """The task violations' texts of the grounded fixture answer ``n`` with ``sentence`` planted
+    as a paragraph of its first section, checked against its own prompt."""
+    text = (FIXTURES / "answers" / f"{n}_grounded.md").read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n\n## 2.")
+    assert sep, n
+    case = load_case(next((FIXTURES / "prompts").glob(f"{n}_*.txt")))
+    return [v.text for v in check(f"{head}\n\n{sentence}{sep}{rest}", case) if v.kind == "task"]
+
+
+# honest gap statements: each supposes a model the input lacks (the task is NOT covered)
+COUNTERFACTUAL_GAPS = [
+    "Had the list included an OCR model, it could read the text on the plate.",
+    "Were a face-restoration model provided, it could repair the faces.",
+    "If an OCR model were provided, it could read the text on the plate.",
+    "Should a colorization model be added, it could colourise the photo.",
+    "Had a captioning model been provided, it could describe the picture.",
+    "If a tracking model had been included, it could track the car.",
+    "Were the list to include an OCR model, it would read the text on the plate.",
+    "Should an OCR model be added later, it would read the text.",
+    "Had there been a super-resolution model, it could enlarge the photo four times.",
+    "If a colorization model were in the list, it would colourise the photo.",
+    "Had the recommendations offered a captioning model, it could caption the photo.",
+    "Were any OCR model among the sources, it could read the text on the plate.",
+    "It could read the text on the plate, had the list included an OCR model.",
+]
+
+# their twins: real claims that a provided model does the task (the task text still flagged)
+CONDITIONAL_CLAIMS = [
+    ("Had you used it, the model would also colourise the photo.", "colourise"),
+    ("If you run it, the model reads the text on the plate.", "reads the text"),
+    ("Were you to run it, the model would read the text on the plate.", "read the text"),
+    ("Should you run it twice, the model colourises the photo.", "colourises"),
+    ("Had you run it, it would have read the plate with OCR.", "OCR"),
+    ("If it were run on the scan, the model would colourise the photo.", "colourise"),
+    ("Were it applied to the clip, the model would track the car.", "track"),
+    ("Should the photo be uploaded, the model will read the text on the plate.", "read the text"),
+    # a missing model supposed, but the main clause says the provided model does the task
+    ("Had an OCR model been provided, the model would still colourise the photo.", "colourise"),
+    ("If a denoising model were run first, the model would read the text on the plate.", "read the text"),
+    # a clause joined after the gap statement is another statement
+    ("Had the list included an OCR model, it could read the plate, and the model also colourises the photo.", "colourises"),
+    # a counterfactual about the photo, not about a missing model
+    ("If the photo were brighter, the model would read the text on the plate.", "read the text"),
+    ("The model would read the text on the plate, had the list included an OCR model.", "read the text"),
+]
+
+
+@pytest.mark.parametrize("n", ["000", "003"])
+def test_the_fixtures_are_grounded_before_planting(n: str) -> None:
+    assert planted(n, "") == []
+
+
+@pytest.mark.parametrize("n", ["000", "003"])
+@pytest.mark.parametrize("sentence", COUNTERFACTUAL_GAPS)
+def test_a_counterfactual_conditional_supposing_a_missing_model_is_a_gap_statement(n: str, sentence: str) -> None:
+    # "Had the list included an OCR model, …" says OCR is NOT covered: it was read as a claim
+    assert planted(n, sentence) == []
+
+
+@pytest.mark.parametrize("n", ["000", "003"])
+@pytest.mark.parametrize(("sentence", "claimed"), CONDITIONAL_CLAIMS)
+def test_sound_twin_a_conditional_claiming_the_provided_model_does_the_task_is_flagged(n: str, sentence: str, claimed: str) -> None:
+    assert claimed in planted(n, sentence)
