@@ -6,14 +6,18 @@ line or the right verdict, and each has a sound twin that still works."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from cnaps_llm.api import load_case
 from cnaps_llm.grounding import check
+from cnaps_llm.grounding.rules import quality
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, SHARED
+from ..grounding.test_heldout8_structure import answer as q8_answer
+from ..grounding.test_heldout8_structure import flags as q8_flags
 
 
 # --------------------------------------------------------------------------- counterfactual gap statements
@@ -83,3 +87,63 @@ def test_a_counterfactual_conditional_supposing_a_missing_model_is_a_gap_stateme
 @pytest.mark.parametrize(("sentence", "claimed"), CONDITIONAL_CLAIMS)
 def test_sound_twin_a_conditional_claiming_the_provided_model_does_the_task_is_flagged(n: str, sentence: str, claimed: str) -> None:
     assert claimed in planted(n, sentence)
+
+
+# --------------------------------------------------------------------------- Polish and Czech answers
+
+
+POLISH = q8_answer(
+    task="Użytkownik chce, aby zdjęcie biletu było ostre oraz cztery razy większe, tak aby dało się przeczytać jego szczegóły.",
+    flow="Zdjęcie trafia najpierw do Deblur-MSSNet-RealBlurR, który usuwa rozmycie, a potem do SISR-DRN-L-4x, który "
+         "powiększa je cztery razy. Inny model nie jest potrzebny, jak widać po zdjęciu, które nie ma szumu.",
+    refs="- MSSNet: https://cg.example.org/mssnet.pdf, sieć dla rozmycia z prawdziwego aparatu, jako pierwszy krok.\n"
+         "- DRN: https://arxiv.org/abs/2003.07018, sieć przez którą zdjęcie jest powiększane cztery razy, tylko dla tego zadania.",
+)
+# short, and few accented letters: too few for the accented-letter share to tell it
+CZECH = q8_answer(
+    task="Uživatel chce, aby fotka jízdenky byla ostrá a dvakrát větší, aby šlo číst detaily.",
+    flow="Fotka jde nejprve do Deblur-MSSNet-RealBlurR, který odstraní rozmazání, a potom do SISR-DRN-L-4x, který ji "
+         "zvětší. Jiný model není nutno dodat, protože fotka nemá šum nebo jiné vady, co by bylo nutno opravit.",
+    refs="- MSSNet: https://cg.example.org/mssnet.pdf, síť pro rozmazané fotky, jako první krok.\n"
+         "- DRN: https://arxiv.org/abs/2003.07018, síť, pomocí které je fotka zvětšena, podle zadání také jako druhý krok.",
+)
+
+
+@pytest.mark.parametrize("text", [POLISH, CZECH], ids=["polish", "czech"])
+def test_a_short_polish_or_czech_answer_is_not_english(text: str) -> None:
+    assert "language" in q8_flags(text)
+
+
+def test_sound_twin_a_polish_answer_to_a_polish_question_passes_the_language_check() -> None:
+    question = "Zdjęcie mojego biletu jest małe i rozmazane; czy można je wyostrzyć oraz powiększyć cztery razy?"
+    assert "language" not in q8_flags(POLISH, question)
+
+
+def test_sound_twin_english_answers_quoting_polish_and_czech_names_are_english() -> None:
+    task = (
+        "The user photographed a train ticket from Wrocław Główny to Kraków Płaszów that came out small and smeared, "
+        "and wants it crisp and four times larger so the printed details can be read."
+    )
+    flow = (
+        "The photo goes first to Deblur-MSSNet-RealBlurR, which removes the smear, and the sharpened photo then goes to "
+        "SISR-DRN-L-4x, which enlarges it four times. The ticket's heading, \"Bilet jednorazowy, nie dla przewozu bagażu\", "
+        "and the carrier's name, České dráhy, stay readable.\n\nphoto → Deblur-MSSNet-RealBlurR → SISR-DRN-L-4x → crisp ticket"
+    )
+    assert "language" not in q8_flags(q8_answer(task=task, flow=flow))
+
+
+def _real_answers() -> list[tuple[str, str]]:
+    out = []
+    for path in sorted((SHARED / "real-answers").glob("*.json")):
+        for name, text in json.loads(path.read_text(encoding="utf-8"))["responses"].items():
+            out.append((f"{path.stem}:{name}", text))
+    return out
+
+
+@pytest.mark.skipif(not (SHARED / "real-answers").is_dir(), reason="the shared real answers are not here")
+def test_sound_twin_every_real_answer_and_fixture_is_still_english() -> None:
+    texts = _real_answers()
+    assert len(texts) >= 146
+    texts += [(str(p), p.read_text(encoding="utf-8")) for p in sorted((FIXTURES / "answers").glob("*")) if p.is_file()]
+    foreign = [name for name, text in texts if quality._language(text.lower()) != "english"]
+    assert foreign == []
