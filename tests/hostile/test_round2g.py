@@ -7,17 +7,100 @@ line or the right verdict, and each has a sound twin that still works."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from cnaps_llm.api import load_case
+from cnaps_llm.errors import BAD_INPUT, OK, SERVER
 from cnaps_llm.grounding import check
 from cnaps_llm.grounding.rules import quality
+from cnaps_llm.models import Attempt, Result, Usage, Violation
+from cnaps_llm.reports import html, markdown
 
-from ..conftest import FIXTURES, SHARED
+from ..conftest import FIXTURES, SEEDS, SHARED
 from ..grounding.test_heldout8_structure import answer as q8_answer
 from ..grounding.test_heldout8_structure import flags as q8_flags
+from ..stubserver import Reply, StubServer, grounded_draft
+
+CASE = SEEDS["003"]
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "1")
+    monkeypatch.setenv("CNAPS_MAX_RETRY_WAIT", "0.05")
+
+
+# --------------------------------------------------------------------------- 4xx codes the backend does not name
+
+TOO_LARGE = "Request Entity Too Large: 52000 tokens is more than the 32768 this deployment takes"
+FASTAPI_422 = json.dumps({"detail": [{"loc": ["body", "max_tokens"], "msg": "Input should be less than or equal to 512", "type": "less_than_equal"}]})
+REFUSED = {
+    413: (json.dumps({"error": {"message": TOO_LARGE, "type": "invalid_request_error"}}),
+          f"the server refused the request as too large (HTTP 413: {TOO_LARGE}); shorten the inputs, or lower --max-input-tokens "
+          "(now 6000) or CNAPS_MAX_OUTPUT_TOKENS (now 1200)"),
+    422: (FASTAPI_422,
+          "the server refused the request's parameters (HTTP 422: body.max_tokens: Input should be less than or equal to 512); "
+          "check that model 'gpt-4o-mini' takes them: max_tokens 1200, temperature 0, seed 0, response_format json_object (--structured)"),
+    408: (json.dumps({"message": "request timeout"}),
+          "the server gave up waiting for the request (HTTP 408: request timeout) after 2 tries; check the network and the server"),
+    409: (json.dumps({"error": "another request holds this session"}),
+          "the server refused the request (HTTP 409) after 2 tries: another request holds this session"),
+    418: ("I'm a teapot", "the server refused the request (HTTP 418): I'm a teapot"),
+    451: ("", "the server refused the request (HTTP 451) without giving a reason; check the server"),
+}
+
+
+@pytest.mark.parametrize("status", sorted(REFUSED))
+def test_a_4xx_without_a_hint_says_what_the_server_said_and_what_to_change(run_cli, fast, tmp_path: Path, status: int) -> None:
+    # each said "the server answered HTTP N, not a chat completion; check OPENAI_BASE_URL",
+    # misleading: the server was the right one, and it said why it refused the request
+    body, said = REFUSED[status]
+    with StubServer(default=Reply(status=status, body=body)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object")
+    assert res.code == SERVER and "Traceback" not in res.err
+    if status in (408, 409):  # retried, then a failure of this case only: its report says why
+        assert f"The model server failed: {said}\n" in res.out
+    else:  # a refusal the same server would repeat for every case ends the run
+        assert res.out == "" and res.err.splitlines()[-1] == f"cnaps-llm: {said}"
+    assert "OPENAI_BASE_URL" not in res.err + res.out
+
+
+def test_a_refusal_quotes_the_server_redacted_on_one_bounded_line(run_cli, fast, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    key = "sk-live-4f1b2c3d4e5f60718293a4b5c6d7e8f9"
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    said = f"\x1b[2Jbad key {key}\r\nrewritten\x07 line " + "x" * 5000
+    with StubServer(default=Reply(status=422, body=json.dumps({"error": {"message": said}}))) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object",
+                      "--jsonl", tmp_path / "r.jsonl")
+    assert res.code == SERVER and "Traceback" not in res.err
+    line = res.err.splitlines()[-1]
+    assert line.startswith("cnaps-llm: the server refused the request's parameters (HTTP 422: [2Jbad key [redacted] rewritten line xxx")
+    assert key[:8] not in res.err and "\x1b" not in res.err and "\x07" not in res.err and "\r" not in res.err
+    assert len(line) < 500
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and key[:8] in p.read_text(errors="replace")]
+
+
+def test_a_refusal_body_nested_past_the_parser_is_quoted_not_parsed(run_cli, fast, tmp_path: Path) -> None:
+    with StubServer(default=Reply(status=422, body="[" * 50_000 + "]" * 50_000)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object")
+    assert res.code == SERVER and "Traceback" not in res.err
+    assert res.err.splitlines()[-1].startswith("cnaps-llm: the server refused the request's parameters (HTTP 422: [[[[")
+
+
+def test_sound_twin_a_redirect_without_a_location_still_points_at_the_base_url(run_cli, fast, tmp_path: Path) -> None:
+    with StubServer(default=Reply(status=302, body="")) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off")
+    assert res.err.splitlines()[-1] == (
+        "cnaps-llm: the server answered HTTP 302, not a chat completion; check OPENAI_BASE_URL (it usually ends in /v1) and the server")
+
+
+def test_sound_twin_named_codes_keep_their_hints(run_cli, fast, tmp_path: Path) -> None:
+    with StubServer(default=Reply(status=401, body='{"error": {"message": "bad key"}}')) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off")
+    assert res.err.splitlines()[-1] == 'cnaps-llm: the API key was refused; set a valid OPENAI_API_KEY [HTTP 401: {"error": {"message": "bad key"}}]'
 
 
 # --------------------------------------------------------------------------- counterfactual gap statements
