@@ -9,8 +9,9 @@ response body, an error's included, is read with a size bound on its decoded byt
 field, every string redacted: whatever a server sends, the result is a ``Completion``
 or a one-line ``BackendError``. A 4xx the hint table does not name (413, 422, 409, 418…) is
 said in the server's own words (``server_said``: the reason its body gives, redacted, on one
-line of at most 200 characters) with what the user can change. The HTTP client is closed
-inside the run's loop.
+line of at most 200 characters) with what the user can change. A rate limit that could not
+admit a request within a case's deadline is a ``ConfigError`` before anything is sent
+(``Throttle.refusal``). The HTTP client is closed inside the run's loop.
 
 Redirects stay on the configured server (``keep_to_origin``): one to the same scheme,
 host and port is followed (a proxy moving a path); one anywhere else is refused before
@@ -365,6 +366,9 @@ class OpenAIBackend:
         kwargs = wire(request)
         limit = max(MIN_REPLY_BYTES, 10 * 4 * request.max_tokens)  # ~4 bytes a token, 10x slack
         estimate = sum(len(m.content) for m in request.messages) / 4 + request.max_tokens
+        refusal = self.throttle.refusal(estimate, self.settings.case_timeout)
+        if refusal is not None:  # the limit would hold it past its deadline: say so now, not at the deadline
+            raise ConfigError(refusal)
         started = time.perf_counter()
         timeouts = 0
 

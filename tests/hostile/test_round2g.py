@@ -103,6 +103,56 @@ def test_sound_twin_named_codes_keep_their_hints(run_cli, fast, tmp_path: Path) 
     assert res.err.splitlines()[-1] == 'cnaps-llm: the API key was refused; set a valid OPENAI_API_KEY [HTTP 401: {"error": {"message": "bad key"}}]'
 
 
+# --------------------------------------------------------------------------- rate limits that never admit a request
+
+
+@pytest.mark.parametrize(("flag", "value", "said"), [
+    ("--tpm", "0.0001", "cnaps-llm: --tpm 0.0001 admits a request of ~"),
+    ("--rpm", "0.0001", "cnaps-llm: --rpm 0.0001 admits one request every 6.9 days, longer than a case may take (5 s, --case-timeout)"),
+    ("--rpm", "6", "cnaps-llm: --rpm 6 admits one request every 10 s, longer than a case may take (5 s, --case-timeout)"),
+])
+def test_a_limit_that_cannot_admit_a_request_in_time_fails_at_once(run_cli, tmp_path: Path, flag: str, value: str, said: str) -> None:
+    # the run waited out its deadline and then said only "the case ran out of its 5 s"
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        started = time.monotonic()
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", flag, value, "--case-timeout", "5",
+                      "--jsonl", tmp_path / "r.jsonl")
+        elapsed = time.monotonic() - started
+        assert srv.requests == []  # nothing was sent
+    assert (res.code, res.out) == (BAD_INPUT, "") and "Traceback" not in res.err
+    line = res.err.splitlines()[-1]
+    assert line.startswith(said) and line.endswith(f"raise {flag}"), line
+    assert elapsed < 4
+
+
+def test_the_tpm_refusal_says_how_long_in_hours_or_days() -> None:
+    from cnaps_llm.backends.throttle import Throttle
+
+    said = Throttle(tpm=0.0001).refusal(1200, 300)
+    assert said == ("--tpm 0.0001 admits a request of ~1,200 tokens (its prompt and output budget) only after 8,326 days, "
+                    "longer than a case may take (300 s, --case-timeout); raise --tpm")
+    assert "7.0 hours" in (Throttle(tpm=5).refusal(2100, 3600) or "")
+
+
+def test_sound_twin_limits_that_admit_a_request_in_time_run(run_cli, tmp_path: Path) -> None:
+    from cnaps_llm.backends.throttle import Throttle
+
+    assert Throttle(rpm=60, tpm=100_000).refusal(3000, 300) is None
+    assert Throttle(tpm=600).refusal(3000, 300) is None  # 299 s for the rest of 3,000 tokens at 10 a second
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--rpm", "60", "--tpm", "1000000")
+    assert res.code == OK, res.err
+
+
+def test_a_tpm_from_the_environment_fails_an_eval_at_once(run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CNAPS_TPM", "0.0001")
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("eval", CASE, "--base-url", srv.base_url, "--cache", "off")
+        assert srv.requests == []
+    assert res.code == BAD_INPUT and "Traceback" not in res.err
+    assert res.err.splitlines()[-1].startswith("cnaps-llm: --tpm 0.0001 admits a request of ~")
+
+
 # --------------------------------------------------------------------------- counterfactual gap statements
 
 
