@@ -153,6 +153,54 @@ def test_a_tpm_from_the_environment_fails_an_eval_at_once(run_cli, monkeypatch: 
     assert res.err.splitlines()[-1].startswith("cnaps-llm: --tpm 0.0001 admits a request of ~")
 
 
+# --------------------------------------------------------------------------- control characters in the reports
+
+EVIL_MODEL = "gpt-4o\x1b[31m-red\x07\u202eevil\x9b2J"
+EVIL_ID = "case\u202egnp.exe"
+
+
+def _evil_result() -> Result:
+    violation = Violation(kind="model", text="Evil\u2066Net", line=3, message="Not in the sources: Evil\u2066Net\u2069.")
+    attempt = Attempt(number=1, mode="json_object", messages=[], raw="not json \x1b]0;title\x07 \u202e", answer=None,
+                      violations=[violation], error="the server said \x1b[2J\u202eno")
+    return Result(case_id=EVIL_ID, status="failed", model=EVIL_MODEL, answer=None, violations=[violation], attempts=[attempt],
+                  usage=Usage(prompt_tokens=1, completion_tokens=1), latency_s=0.1, cost_usd=None, template_hash="t",
+                  error="the server said \x1b[2J\u202eno", error_kind="server")
+
+
+HIDDEN = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\u2069")
+
+
+def test_the_html_report_shows_control_and_bidi_characters_as_escapes() -> None:
+    page = html.page([_evil_result()])
+    assert [c for c in HIDDEN if c in page] == []
+    assert "gpt-4o\\x1b[31m-red\\x07\\u202eevil\\x9b2J" in page  # the model name, shown as it is
+    assert "case\\u202egnp.exe" in page and "Evil\\u2066Net" in page
+
+
+def test_the_html_report_of_a_server_with_an_escaping_model_name(run_cli, tmp_path: Path) -> None:
+    with StubServer(default=Reply(reply_to=grounded_draft, model=EVIL_MODEL)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "-f", "html")
+    assert res.code == OK, res.err
+    assert [c for c in HIDDEN if c in res.out] == []
+    assert "gpt-4o\\x1b[31m-red\\x07\\u202eevil\\x9b2J" in res.out
+
+
+def test_the_markdown_report_shows_control_and_bidi_characters_as_escapes() -> None:
+    text = markdown.case(_evil_result())
+    assert [c for c in HIDDEN if c in text] == []
+    assert text.startswith("# FAILED: case\\u202egnp.exe\n")
+    assert "the server said \\x1b[2J\\u202eno" in text
+
+
+def test_sound_twin_tabs_line_breaks_and_letters_of_any_script_are_kept() -> None:
+    answer = "## 1. The task\n\nA\tB — «déjà» 漢字 עברית\r\nnext line\n"
+    r = _evil_result().model_copy(update={"answer": answer, "status": "grounded", "error": None, "error_kind": None,
+                                          "violations": [], "model": "gpt-4o", "case_id": "c1"})
+    assert markdown.case(r) == "## 1. The task\n\nA\tB — «déjà» 漢字 עברית\nnext line\n"
+    assert "A\tB — «déjà» 漢字 עברית" in html.page([r])
+
+
 # --------------------------------------------------------------------------- counterfactual gap statements
 
 
