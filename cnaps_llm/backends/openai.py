@@ -7,7 +7,11 @@ two never multiply. A 429 pauses the whole run's dispatch (``Throttle``). Every
 response body, an error's included, is read with a size bound on its decoded bytes
 (a gzip bomb is cut off like a 50 MB reply) and a deadline, and checked field by
 field, every string redacted: whatever a server sends, the result is a ``Completion``
-or a one-line ``BackendError``. The HTTP client is closed inside the run's loop.
+or a one-line ``BackendError``. A 4xx the hint table does not name (413, 422, 409, 418…) is
+said in the server's own words (``server_said``: the reason its body gives, redacted, on one
+line of at most 200 characters) with what the user can change. A rate limit that could not
+admit a request within a case's deadline is a ``ConfigError`` before anything is sent
+(``Throttle.refusal``). The HTTP client is closed inside the run's loop.
 
 Redirects stay on the configured server (``keep_to_origin``): one to the same scheme,
 host and port is followed (a proxy moving a path); one anywhere else is refused before
@@ -197,6 +201,45 @@ def body_text(exc: openai.APIStatusError) -> str:
     return _CONTROLS.sub(" ", text)
 
 
+SAID_CHARS = 200  # of a server's reason quoted in a one-line error
+_SAID_BODY = 65536  # an error body longer than this is not parsed for its reason, only quoted from its start
+
+
+def _reason_in(body: Any) -> str | None:
+    """The reason an error body gives, in the shapes servers use: ``{"error": {"message"}}``
+    (OpenAI, llama.cpp), ``{"error": "…"}``, ``{"message"}`` (vLLM), ``{"detail"}`` (FastAPI,
+    its 422 a list of ``{"loc", "msg"}``)."""
+    if not isinstance(body, dict):
+        return None
+    error = body.get("error")
+    said = error.get("message") if isinstance(error, dict) else error
+    if not isinstance(said, str) or not said.strip():
+        said = body.get("message") if isinstance(body.get("message"), str) else body.get("detail")
+    if isinstance(said, list):  # FastAPI: [{"loc": ["body", "max_tokens"], "msg": "…"}, …]
+        said = "; ".join(
+            f"{'.'.join(str(p) for p in d.get('loc', ()) if isinstance(p, (str, int)))}: {d.get('msg')}".lstrip(": ")
+            for d in said[:5] if isinstance(d, dict) and isinstance(d.get("msg"), str)
+        )
+    return said if isinstance(said, str) and said.strip() else None
+
+
+def server_said(exc: openai.APIStatusError, redactor: Redactor) -> str:
+    """What an error reply says was wrong, as one line for a message: the reason its JSON body
+    gives, else the start of its body; control characters and runs of white space become one
+    space, secrets are masked, and it is cut to ``SAID_CHARS`` characters ("" for an empty body)."""
+    try:
+        text = exc.response.text
+    except Exception:  # a streamed or closed body: the message is all we have
+        text = str(exc.message)
+    said = None
+    if len(text) <= _SAID_BODY:
+        try:
+            said = _reason_in(json.loads(text))
+        except (ValueError, RecursionError):  # not JSON, or nested past what the parser takes
+            said = None
+    return redactor.clip(" ".join(_CONTROLS.sub(" ", said if said is not None else text[:2000]).split()), SAID_CHARS)
+
+
 def _redirect_loop(exc: BaseException) -> bool:
     return type(exc.__cause__).__name__ == "TooManyRedirects"
 
@@ -323,6 +366,9 @@ class OpenAIBackend:
         kwargs = wire(request)
         limit = max(MIN_REPLY_BYTES, 10 * 4 * request.max_tokens)  # ~4 bytes a token, 10x slack
         estimate = sum(len(m.content) for m in request.messages) / 4 + request.max_tokens
+        refusal = self.throttle.refusal(estimate, self.settings.case_timeout)
+        if refusal is not None:  # the limit would hold it past its deadline: say so now, not at the deadline
+            raise ConfigError(refusal)
         started = time.perf_counter()
         timeouts = 0
 
@@ -424,6 +470,7 @@ class OpenAIBackend:
             return UnsupportedFormat(f"the server rejected response_format {request.mode} (HTTP {code})", mode=request.mode)
         detail = self.redactor.clip(body_text(exc), 200).replace("\n", " ")
         tries = self.settings.transport_retries + 1
+        cls = CallFailed if code in (408, 409, 429) or code >= 500 else BackendError
         hint = {
             400: "the server refused the request; check --model and the server's limits",
             401: "the API key was refused; set a valid OPENAI_API_KEY",
@@ -433,7 +480,28 @@ class OpenAIBackend:
         }.get(code)
         if hint is None and code >= 500:
             hint = f"the server kept failing (HTTP {code}) after {tries} tries; try again later"
-        if hint is None:  # a code no server of chat completions answers with (a 302 without a Location, a 418)
+        if hint is None and 400 <= code < 500:  # the server read the request and refused it: say why, in its words
+            return cls(self._refused(exc, request, tries))
+        if hint is None:  # a code no server of chat completions answers with (a 302 without a Location)
             hint = f"the server answered HTTP {code}, not a chat completion; check OPENAI_BASE_URL (it usually ends in /v1) and the server"
-        cls = CallFailed if code in (408, 409, 429) or code >= 500 else BackendError
         return cls(f"{hint} [HTTP {code}: {detail}]" if detail.strip() else hint)
+
+    def _refused(self, exc: openai.APIStatusError, request: Request, tries: int) -> str:
+        """One line for a 4xx the table above does not name: what the server said (its reason,
+        redacted and cut short) and what the user can change."""
+        code = exc.status_code
+        said = server_said(exc, self.redactor)
+        status = f"HTTP {code}: {said}" if said else f"HTTP {code}, no reason given"
+        if code == 413:
+            return (f"the server refused the request as too large ({status}); shorten the inputs, or lower --max-input-tokens "
+                    f"(now {self.settings.max_input_tokens}) or CNAPS_MAX_OUTPUT_TOKENS (now {request.max_tokens})")
+        if code == 422:
+            sent = f"max_tokens {request.max_tokens}, temperature {request.temperature:g}"
+            sent += f", seed {request.seed}" if request.seed is not None else ""
+            sent += f", response_format {request.mode} (--structured)" if request.mode != "text" else ""
+            return f"the server refused the request's parameters ({status}); check that model {request.model!r} takes them: {sent}"
+        if code == 408:
+            return f"the server gave up waiting for the request ({status}) after {tries} tries; check the network and the server"
+        after = f" after {tries} tries" if code == 409 else ""  # a conflict is retried
+        return f"the server refused the request (HTTP {code}){after}: {said}" if said else (
+            f"the server refused the request (HTTP {code}){after} without giving a reason; check the server")

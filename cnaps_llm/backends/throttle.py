@@ -4,7 +4,8 @@ Invariant: one ``Throttle`` per run. ``acquire`` waits for (1) a run-wide pause 
 429 or by rate-limit headers saying the budget is spent, then (2) a request slot and
 (3) the request's estimated tokens, from leaky buckets (aiolimiter) holding one second of
 the budget: a steady flow at the limit, never a minute's worth at once (servers enforce
-per-minute limits over shorter periods, OpenAI says so of its own).
+per-minute limits over shorter periods, OpenAI says so of its own). A limit too small to admit a
+request within a case's deadline is said at once (``refusal``), never waited out.
 """
 
 from __future__ import annotations
@@ -41,8 +42,18 @@ def _limiter(per_minute: float):  # type: ignore[no-untyped-def]
     return AsyncLimiter(capacity, capacity * 60.0 / per_minute)
 
 
+def span(seconds: float) -> str:
+    """A wait in words: "40 s", "12 minutes", "3.5 hours", "1,234 days"."""
+    for unit, size in (("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0)):
+        if seconds >= 2 * size:
+            n = seconds / size
+            return f"{n:,.0f} {unit}" if n >= 10 else f"{n:.1f} {unit}"
+    return f"{seconds:.0f} s"
+
+
 class Throttle:
     def __init__(self, rpm: float | None = None, tpm: float | None = None, *, max_pause: float = 60.0) -> None:
+        self.rpm, self.tpm = rpm, tpm
         self.requests = _limiter(rpm) if rpm else None
         self.tokens = _limiter(tpm) if tpm else None
         self.max_pause = max_pause
@@ -62,6 +73,27 @@ class Throttle:
                 take = min(tokens, self.tokens.max_rate)
                 await self.tokens.acquire(take)
                 tokens -= take
+
+    def first_admission(self, tokens: float) -> float:
+        """Seconds an idle throttle takes to admit one request of ``tokens`` estimated tokens:
+        its first bucketful at once, the rest at the limit's rate."""
+        if self.tokens is None or not self.tpm:
+            return 0.0
+        return max(0.0, tokens - self.tokens.max_rate) * 60.0 / self.tpm
+
+    def refusal(self, tokens: float, within: float) -> str | None:
+        """Why a request of ``tokens`` estimated tokens cannot be sent within ``within`` seconds
+        (a case's deadline) under these limits, as one line naming the flag to raise; None when
+        it can. A request interval longer than the deadline leaves no case room for a retry, a
+        redraft or the next case's first request."""
+        wait = self.first_admission(tokens)
+        if wait > within:
+            return (f"--tpm {self.tpm:g} admits a request of ~{tokens:,.0f} tokens (its prompt and output budget) only after "
+                    f"{span(wait)}, longer than a case may take ({within:g} s, --case-timeout); raise --tpm")
+        if self.rpm and 60.0 / self.rpm > within:
+            return (f"--rpm {self.rpm:g} admits one request every {span(60.0 / self.rpm)}, longer than a case may take "
+                    f"({within:g} s, --case-timeout), so no retry, redraft or next case could be sent in time; raise --rpm")
+        return None
 
     def pause(self, seconds: float) -> None:
         """Hold every request of the run for ``seconds`` (capped): a 429 is the server's

@@ -156,7 +156,63 @@ def in_gap_statement(text: str, start: int, end: int) -> bool:
         return True
     # a sentence that supposes a model the input lacks: "…, if one were available, could describe…"
     sentence = text[clause_start:stop].lower()
-    return "if" in sentence and _counterfactual().search(sentence) is not None
+    if "if" in sentence and _counterfactual().search(sentence) is not None:
+        return True
+    return supposes_missing_model(sentence, start - clause_start, end - clause_start)
+
+
+# a counterfactual conditional that supposes a model the input lacks, inverted ("Had the list
+# included an OCR model, …", "Were a face-restoration model provided, …", "Should a colorization
+# model be added, …") or with "if" ("If a tracking model were in the list, …"): the task it
+# names, and the one its main clause says that model would do, are not claimed
+_CONDITIONAL = patterns.compile(r"(?<![\w'-])(had|were|should|if)\s")
+_CLAUSE_OPENS = frozenset(",;:(—–")  # an inverted conditional opens its sentence or follows one of these
+_MISSING_MODEL = patterns.compile(
+    r"(?<![\w'-])(?:an?|any|another|some|such an?|one more|a separate|an extra|an additional)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:model|tool|module|network|detector|classifier|recogni[sz]er|reader|engine|checkpoint)s?(?![\w-])"
+)
+# what a supposition with "if" says of that model: it were there, had been, were added…
+_SUPPOSING_VERB = patterns.compile(
+    r"(?<![\w'-])(?:were|had|was|existed|became|included|contained|offered|provided|listed|added|supplied|available)(?![\w'-])"
+)
+# a source the input gives: "if a model such as R1 were…" supposes no missing model
+_A_SOURCE = patterns.compile(r"(?<![\w-])(?:[rp]\d+|(?:the|this|these) (?:provided|recommended|listed|given) )")
+# a main clause whose subject is a provided model: "…, the model would still colourise the photo"
+_PROVIDED_SUBJECT = patterns.compile(
+    r"[\s*_]*(?:then\s+)?(?:(?:the|this|these|our|your|that)\s+(?:(?:provided|recommended|listed|given|chosen|same|existing|current|"
+    r"original|present)\s+)?(?:model|models|restorer|network|pipeline|workflow|one)(?![\w-])|[rp]\d+(?![\w-]))"
+)
+_CONDITIONAL_END = patterns.compile(r"[,;:]|\sthen\s")
+
+
+def supposes_missing_model(sentence: str, start: int, end: int) -> bool:
+    """Is the task at ``sentence[start:end]`` (a lower-cased sentence) named in a counterfactual
+    conditional that supposes a model the input lacks, or in its main clause, whose subject is
+    that model ("it could read the plate"), not a provided one ("the model would…"), before
+    any clause joined to it ("…, and the model also colourises the photo")?"""
+    if "had " not in sentence and "were " not in sentence and "should " not in sentence and "if " not in sentence:
+        return False
+    for m in _CONDITIONAL.finditer(sentence):
+        lead = sentence[: m.start()].rstrip(" *_\"“'‘-•")
+        if m.group(1) != "if" and lead and lead[-1] not in _CLAUSE_OPENS:
+            continue  # "the list had…", "they were…": not an inverted conditional
+        close = _CONDITIONAL_END.search(sentence, m.end())
+        cut = close.start() if close else len(sentence)
+        clause = sentence[m.start() : cut]
+        if _MISSING_MODEL.search(clause) is None or _A_SOURCE.search(clause) is not None:
+            continue
+        if m.group(1) == "if" and _SUPPOSING_VERB.search(clause, m.end() - m.start()) is None:
+            continue
+        if m.start() <= start and end <= cut:
+            return True  # the task is the supposed model's: "Had the list included an OCR model"
+        if start >= cut:  # in the main clause after it
+            main = sentence[cut:start].lstrip(",;:")
+            if _JOIN.search(sentence, cut, start) is None and _PROVIDED_SUBJECT.match(main) is None:
+                return True
+        elif end <= m.start() and _JOIN.search(sentence, end, m.start()) is None:  # before it: "it could read the plate if…"
+            if _PROVIDED_SUBJECT.match(sentence) is None:
+                return True
+    return False
 
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

@@ -6,8 +6,10 @@ CDN, and no script but ours even if an escape were missed. Every text that comes
 results (case ids, answers, raw replies, violation texts and messages, errors) reaches the
 page through Jinja2's autoescape; nothing from a result is marked safe, and the script reads
 the page's DOM, never HTML from data. Texts are redacted as every output is (``redact``: API
-keys, URL passwords, auth headers). Pure: the only files read are the package's template,
-style and script.
+keys, URL passwords, auth headers), and their control characters and bidi controls (a
+server's model name holding ``\x1b[31m``, ``\x07`` or U+202E) are shown as visible escapes
+(``markdown.visible``), never rendered raw. Pure: the only files read are the package's
+template, style and script.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .. import __version__
 from ..models import Result, Violation
 from ..redact import redact
 from ..thresholds import THRESHOLDS
+from .markdown import visible
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -245,10 +248,11 @@ def _assets() -> tuple[Template, str, str]:
 
 def _finalize(value: object) -> object:
     """Every ``{{ … }}`` of the template: a string from the results is redacted (API keys, URL
-    passwords, auth headers), then autoescaped; our own markup (macros, style, script) is kept."""
+    passwords, auth headers), its control characters and bidi controls made visible escapes,
+    then autoescaped; our own markup (macros, style, script) is kept."""
     from markupsafe import Markup
 
-    return redact(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+    return visible(redact(value)) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _sha256(text: str) -> str:

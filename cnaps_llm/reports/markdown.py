@@ -1,11 +1,15 @@
 """Markdown: a case's answer (or a report that is plainly not one); an eval's metrics table.
 
 Invariant: a failed case never shows its ungrounded draft, only what was wrong with it.
-Threshold rows, their labels and limits come from ``thresholds.THRESHOLDS``.
+Threshold rows, their labels and limits come from ``thresholds.THRESHOLDS``. No text from
+outside (a server's model name or error, a model's answer, a case id) reaches the page with
+a control character or a bidi control in it (``visible``): each is written as a visible
+escape, so a terminal or a viewer shows the text as it is, not coloured, cleared or reversed.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..models import Result
@@ -15,10 +19,30 @@ if TYPE_CHECKING:
     from ..evals import Report
 
 
+# C0 controls but tab and line feed, DEL, C1 controls (ESC starts a terminal's escapes, BEL rings
+# it), and the marks that reorder text on screen: bidi embeddings, overrides and isolates
+# (U+202E shows "gpt-4o\u202eevil" as "gpt-4olive"), the Arabic letter mark, LRM and RLM
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character and bidi control written as a visible escape
+    (``\\x1b``, ``\\u202e``); a carriage return ends a line as a line feed does (``\\r\\n`` is one
+    line break); tabs and line feeds are kept."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _HIDDEN.sub(_escape, text) if _HIDDEN.search(text) else text
+
+
 def case(result: Result) -> str:
     """The answer when there is one; otherwise a report that is plainly not an answer."""
     if result.answer is not None:  # published as it is: no ids, no comment (generate --annotate adds one)
-        return result.answer
+        return visible(result.answer)
     if result.error is not None:
         what = {
             "no_recording": "There is no recorded response to replay",
@@ -26,16 +50,16 @@ def case(result: Result) -> str:
             "budget": "The case was stopped",
             "input": "The case's prompt could not be sent",
         }.get(result.error_kind or "", "The model server failed")
-        lines = [f"# FAILED: {result.case_id}", "", f"{what}: {result.error}", ""]
+        lines = [f"# FAILED: {visible(result.case_id)}", "", f"{what}: {visible(result.error)}", ""]
     else:
         lines = [
-            f"# NOT GROUNDED: {result.case_id}",
+            f"# NOT GROUNDED: {visible(result.case_id)}",
             "",
             f"No grounded answer after {len(result.attempts)} attempt(s); the last draft is withheld. Its violations:",
             "",
         ]
-    lines += [f"- line {v.line} [{v.kind}] {v.text!r}: {v.message}" for v in result.violations]
-    errors = [f"attempt {a.number}: {a.error}" for a in result.attempts if a.error]
+    lines += [f"- line {v.line} [{v.kind}] {v.text!r}: {visible(v.message)}" for v in result.violations]
+    errors = [f"attempt {a.number}: {visible(a.error)}" for a in result.attempts if a.error]
     if errors and result.error is None:
         lines += ["", "Errors:"] + [f"- {e}" for e in errors]
     return "\n".join(lines) + "\n"
@@ -49,8 +73,8 @@ def run(results: list[Result], report: Report | None = None) -> str:
 
 
 def _cell(text: str) -> str:
-    # a case id or message must not end its table cell or row
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    # a case id or message must not end its table cell or row, nor hide or reorder its text
+    return visible(text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " "))
 
 
 def _eval(report: Report, results: list[Result]) -> str:

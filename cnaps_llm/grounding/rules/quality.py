@@ -580,7 +580,14 @@ _FOREIGN = frozenset(
     # words with English (none of these is an English word)
     "yang untuk dengan dari dalam adalah akan ini itu atau juga dapat tidak pada oleh karena lalu bisa menjadi sudah "
     "ve bir bu için ile olarak gibi daha olan sonra önce "
-    "het een niet zijn wordt voor ook naar deze worden".split()
+    "het een niet zijn wordt voor ook naar deze worden "
+    # Polish and Czech (their accented letters tell a long answer, not a short one): words that
+    # are neither English nor technical shorthand; left out: "a", "i", "w", "z", "v", "na", "do",
+    # "to", "se", "je", "pro", "ale", "tak" (English words or shorthand), "jest" (a test runner),
+    # "się", "że", "są" (read as "si", "e", "s" by ``_LATIN_WORD``); with their unaccented spellings
+    "nie oraz dla przez jako jak czy który która które których lub tylko albo aby jego jej tego tej "
+    "který která které kterých není také nebo jsou podle mezi pomocí jejich lze jsem být "
+    "ktory ktora ktore ktorych ktery ktera ktere kterych neni".split()
 )
 _LATIN_WORD = patterns.compile(r"[a-zà-öø-ÿ]+")
 FOREIGN_WORDS = 10  # foreign function words, and more than twice the English ones
