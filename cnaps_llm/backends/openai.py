@@ -216,11 +216,19 @@ def _reason_in(body: Any) -> str | None:
     if not isinstance(said, str) or not said.strip():
         said = body.get("message") if isinstance(body.get("message"), str) else body.get("detail")
     if isinstance(said, list):  # FastAPI: [{"loc": ["body", "max_tokens"], "msg": "…"}, …]
-        said = "; ".join(
-            f"{'.'.join(str(p) for p in d.get('loc', ()) if isinstance(p, (str, int)))}: {d.get('msg')}".lstrip(": ")
-            for d in said[:5] if isinstance(d, dict) and isinstance(d.get("msg"), str)
-        )
+        said = "; ".join(f"{_where(d.get('loc'))}: {d.get('msg')}".lstrip(": ")
+                         for d in said[:5] if isinstance(d, dict) and isinstance(d.get("msg"), str))
     return said if isinstance(said, str) and said.strip() else None
+
+
+def _where(loc: Any) -> str:
+    """A FastAPI error's ``loc`` as "body.max_tokens": a list of names and indexes, or one name;
+    anything else (null, a number, a mapping) says nothing."""
+    if isinstance(loc, (str, int)) and not isinstance(loc, bool):
+        return str(loc)
+    if isinstance(loc, list):
+        return ".".join(str(p) for p in loc if isinstance(p, (str, int)) and not isinstance(p, bool))
+    return ""
 
 
 def server_said(exc: openai.APIStatusError, redactor: Redactor) -> str:
@@ -368,7 +376,9 @@ class OpenAIBackend:
         estimate = sum(len(m.content) for m in request.messages) / 4 + request.max_tokens
         refusal = self.throttle.refusal(estimate, self.settings.case_timeout)
         if refusal is not None:  # the limit would hold it past its deadline: say so now, not at the deadline
-            raise ConfigError(refusal)
+            if self.throttle.refusal(request.max_tokens, self.settings.case_timeout) is not None:
+                raise ConfigError(refusal)  # not even a request of no prompt would go in time: no case of the run can
+            raise CallFailed(refusal)  # this case's prompt is what is too long for the limit: the others may fit
         started = time.perf_counter()
         timeouts = 0
 

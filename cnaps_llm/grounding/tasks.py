@@ -371,16 +371,19 @@ def tasks_in(text: str) -> Iterator[tuple[int, int, str]]:
             yield task, offset, matched
 
 
-_LAST_TERMS: list = [None, ()]  # the text last scanned and its terms: the task rule and the fit rule read one text
+_LAST_TERMS: tuple[str | None, tuple[tuple[int, int, str, str], ...]] = (None, ())  # the text last scanned, its terms
 
 
 def terms_in(text: str) -> tuple[tuple[int, int, str, str], ...]:
     """``_terms_in(text)`` as a tuple, remembered for the text last asked (each check's
-    task and fit rules scan the same view of the answer)."""
-    if _LAST_TERMS[0] is text:
-        return _LAST_TERMS[1]  # type: ignore[no-any-return]
+    task and fit rules scan the same view of the answer). The pair is read and replaced
+    whole, so a check in another thread never pairs one text with another's terms."""
+    global _LAST_TERMS
+    last_text, last_terms = _LAST_TERMS
+    if last_text is text:
+        return last_terms
     found = tuple(_terms_in(text))
-    _LAST_TERMS[0], _LAST_TERMS[1] = text, found
+    _LAST_TERMS = (text, found)
     return found
 
 

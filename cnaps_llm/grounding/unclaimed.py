@@ -183,6 +183,13 @@ _PROVIDED_SUBJECT = patterns.compile(
     r"original|present)\s+)?(?:model|models|restorer|network|pipeline|workflow|one)(?![\w-])|[rp]\d+(?![\w-]))"
 )
 _CONDITIONAL_END = patterns.compile(r"[,;:]|\sthen\s")
+# a main clause whose subject is the supposed model, or the user with it: "…, it could read the
+# plate", "…, one would read the plate", "…, you could read the plate"; a provided model's name
+# ("…, ResShift would still read the plate") is a claim, whatever the supposition
+_SUPPOSED_SUBJECT = patterns.compile(
+    r"[\s*_]*(?:then\s+)?(?:it|that|such|one|they|we|you|an?|the\s+(?:new|added|missing|extra|additional|supposed|"
+    r"hypothetical|other|second|right)|this\s+(?:extra|additional|missing|new)|its)(?![\w'-])"
+)
 
 
 def supposes_missing_model(sentence: str, start: int, end: int) -> bool:
@@ -207,10 +214,10 @@ def supposes_missing_model(sentence: str, start: int, end: int) -> bool:
             return True  # the task is the supposed model's: "Had the list included an OCR model"
         if start >= cut:  # in the main clause after it
             main = sentence[cut:start].lstrip(",;:")
-            if _JOIN.search(sentence, cut, start) is None and _PROVIDED_SUBJECT.match(main) is None:
+            if _JOIN.search(sentence, cut, start) is None and _PROVIDED_SUBJECT.match(main) is None and _SUPPOSED_SUBJECT.match(main):
                 return True
         elif end <= m.start() and _JOIN.search(sentence, end, m.start()) is None:  # before it: "it could read the plate if…"
-            if _PROVIDED_SUBJECT.match(sentence) is None:
+            if _PROVIDED_SUBJECT.match(sentence) is None and _SUPPOSED_SUBJECT.match(sentence):
                 return True
     return False
 

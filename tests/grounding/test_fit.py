@@ -46,7 +46,6 @@ def test_the_grounded_answers_credit_no_model_wrongly() -> None:
         ("004", "MIMO-UNet performs image denoising on the grainy indoor photo."),
         ("004", "MIMO-UNet removes the grain as well."),
         ("004", "MIMO-UNet can also brighten dark indoor photos automatically."),
-        ("004", "The recommended model, MIMO-UNet, cleans up the noise in low light."),
         ("004", "1. **Deblur-MIMO-UNet-RealBlur** (R1): reduces noise in the grainy photo."),
         ("001", "CLAIO denoises the low-light photo."),
         ("001", "WeatherRemoval-CLAIO-DeHaze reduces noise from digital zoom."),
@@ -84,7 +83,7 @@ def test_honest_sentences_about_the_misfit_pass(n: str, honest: str) -> None:
 
 CASE = Case(
     id="fit",
-    question="My scanned slides are full of dust and the colours are faded. Can AI clean and recolour them?",
+    question="My scanned slides are full of dust and the colours are faded. Can AI clean and colorize them?",
     sources=[
         Source(id="R1", role="recommended", name="Inpainting-LaMa-Places"),
         Source(id="R2", role="recommended", name="Colorization-DDColor-Artistic"),
@@ -122,3 +121,79 @@ def test_the_finding_fails_the_answer_and_says_what_the_input_gives() -> None:
     assert not is_grounded(violations)
     message = next(v.message for v in violations if " credits " in v.message)
     assert "Inpainting-LaMa-Places" in message and "inpainting" in message and "does not fit" in message
+
+
+# --------------------------------------------------------------------------- a review's finds, by kind
+
+NIGHT = Case(
+    id="fit-night",
+    question="The night photos from my trip are noisy, blurry and too small. Please clean them up and enlarge them 2x.",
+    sources=[
+        Source(id="R1", role="recommended", name="Denoise-SwinIR-Noise15"),
+        Source(id="R2", role="recommended", name="Deblur-MSSNet-RealBlurR"),
+        Source(id="R3", role="recommended", name="Deblur-MSSNet-RealBlurJ"),
+        Source(id="R4", role="recommended", name="SISR-CARN-2x"),
+        Source(id="R5", role="recommended", name="Inpainting-MISF-Places2"),
+    ],
+)
+
+
+def night_flags(text: str) -> list[str]:
+    return [v.message for v in check(text, NIGHT, kinds=("claim",)) if " credits " in v.message]
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        # what the model is given, not what it does
+        "MSSNet-RealBlurR receives the denoised image and deblurs it.",
+        "MSSNet-RealBlurR sharpens the denoised image.",
+        "MSSNet-RealBlurR: Input (denoised image) → Output (deblurred image)",
+        "MSSNet-RealBlurR works on the 2x upscaled photo.",
+        "Inpainting-MISF-Places2 fills the holes in the upscaled image.",
+        # the user's shooting condition
+        "MSSNet-RealBlurR deblurs the night photo.",
+        "MSSNet-RealBlurR removes blur from night photography.",
+        # a misfit said in other words
+        "MSSNet-RealBlurR is a poor fit for denoising.",
+        "MSSNet-RealBlurR is ill-suited to noise reduction.",
+        "MSSNet-RealBlurR fails to remove noise.",
+        "MSSNet-RealBlurR is the wrong tool for denoising.",
+        "MSSNet-RealBlurR is a deblurring network, unrelated to noise removal.",
+        "MSSNet-RealBlurR vs. a denoiser: different tasks.",
+        "- **Deblur-MSSNet-RealBlurR**: fit for denoising ✗",
+        "**MSSNet-RealBlurR and denoising?** No.",
+        "MSSNet-RealBlurR is complementary to the denoiser.",
+        # another stage
+        "MSSNet-RealBlurR outputs a deblurred image ready for upscaling.",
+        "SwinIR removes noise so that the deblurring step sees a cleaner image.",
+        # another model named nearer the task
+        "MSSNet-RealBlurR is a deblurring model and the SwinIR denoiser handles noise.",
+    ],
+)
+def test_sound_sentences_a_review_found_flagged_pass(sound: str) -> None:
+    assert not night_flags(sound)
+
+
+@pytest.mark.parametrize(
+    "pretence",
+    [
+        "MSSNet-RealBlurR also reduces noise.",
+        "SISR-CARN-2x denoises the night photo.",
+        "Denoise-SwinIR-Noise15 upscales the photo 2x.",
+        "MSSNet-RealBlurR produces a denoised image.",
+    ],
+)
+def test_their_pretences_are_still_caught(pretence: str) -> None:
+    assert night_flags(pretence)
+
+
+def test_the_message_names_the_variant_the_sentence_names() -> None:
+    # "Deblur-MSSNet-RealBlurJ" is written in full: the message must not name its sibling
+    (message,) = night_flags("Deblur-MSSNet-RealBlurJ upscales the photo 2x.")
+    assert "Deblur-MSSNet-RealBlurJ" in message and "RealBlurR" not in message
+
+
+def test_only_the_questions_tasks_are_judged() -> None:
+    # the user asks for no JPEG artifact removal: a model's own name suggesting one is not a pretence to catch here
+    assert not night_flags("Deblur-MSSNet-RealBlurJ suits JPEG inputs with compression artifacts.")

@@ -90,6 +90,16 @@ def test_a_refusal_body_nested_past_the_parser_is_quoted_not_parsed(run_cli, fas
     assert res.err.splitlines()[-1].startswith("cnaps-llm: the server refused the request's parameters (HTTP 422: [[[[")
 
 
+@pytest.mark.parametrize(("loc", "said"), [(None, "bad"), (7, "7: bad"), ("body", "body: bad"), ({"a": 1}, "bad"),
+                                          (["body", "max_tokens"], "body.max_tokens: bad"), ([True, "x"], "x: bad")])
+def test_a_422_whose_loc_is_not_a_list_is_quoted_not_a_crash(loc: object, said: str) -> None:
+    # a review's find: {"detail": [{"loc": null, "msg": "bad"}]} was an internal error (exit 70),
+    # and "loc": "body" read as "b.o.d.y"
+    from cnaps_llm.backends.openai import _reason_in
+
+    assert _reason_in({"detail": [{"loc": loc, "msg": "bad"}]}) == said
+
+
 def test_sound_twin_a_redirect_without_a_location_still_points_at_the_base_url(run_cli, fast, tmp_path: Path) -> None:
     with StubServer(default=Reply(status=302, body="")) as srv:
         res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off")
@@ -123,6 +133,20 @@ def test_a_limit_that_cannot_admit_a_request_in_time_fails_at_once(run_cli, tmp_
     line = res.err.splitlines()[-1]
     assert line.startswith(said) and line.endswith(f"raise {flag}"), line
     assert elapsed < 4
+
+
+def test_a_case_too_long_for_the_tpm_fails_alone_and_the_others_run(run_cli, tmp_path: Path) -> None:
+    # a review's find: one case of ~2,900 tokens under --tpm 15000 and an 8 s deadline ended
+    # the whole run (exit 2), and the cases after it, which fit, never ran
+    out = tmp_path / "r.jsonl"
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", "example:012", "example:003", "example:010", "--base-url", srv.base_url, "--cache", "off",
+                      "--tpm", "15000", "--case-timeout", "8", "--jsonl", out)
+    assert "Traceback" not in res.err and res.code not in (OK, BAD_INPUT), res.err
+    records = {r["case_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert {k: r["status"] for k, r in records.items()} == {
+        "012_super_resolution": "grounded", "003_1ea1203c459ef3cc": "failed", "010_style_transfer": "grounded"}
+    assert "003_1ea1203c459ef3cc: failed: --tpm 15000 admits a request of ~" in res.err and "raise --tpm" in res.err
 
 
 def test_the_tpm_refusal_says_how_long_in_hours_or_days() -> None:
@@ -249,6 +273,11 @@ CONDITIONAL_CLAIMS = [
     # a counterfactual about the photo, not about a missing model
     ("If the photo were brighter, the model would read the text on the plate.", "read the text"),
     ("The model would read the text on the plate, had the list included an OCR model.", "read the text"),
+    # a provided model named in the main clause, by any of its names (a review's finds)
+    ("Were a second model added, Inpainting-ResShift-ImageNet would still read the text on the plate.", "read the text"),
+    ("If a model such as ResShift were used, ResShift could read the text on the plate.", "read the text"),
+    ("Should a user prefer a single model, ResShift reads the text on the plate.", "reads the text"),
+    ("Should a newer model be released, Inpainting-ResShift-ImageNet will colourise the photo.", "colourise"),
 ]
 
 
@@ -311,6 +340,15 @@ def test_sound_twin_english_answers_quoting_polish_and_czech_names_are_english()
         "and the carrier's name, České dráhy, stay readable.\n\nphoto → Deblur-MSSNet-RealBlurR → SISR-DRN-L-4x → crisp ticket"
     )
     assert "language" not in q8_flags(q8_answer(task=task, flow=flow))
+
+
+def test_sound_twin_a_terse_english_list_of_dla_backbones_is_english() -> None:
+    # a review's find: "dla" (Deep Layer Aggregation) and "jak" were Polish words, and a terse
+    # list of DLA backbones read as "not written in English prose"
+    from cnaps_llm.grounding.rules.quality import _language
+
+    rows = "\n".join(f"- DLA-{n}: backbone, stride 4, JAK-{n} tag" for n in (34, 46, 60, 102, 169, 34, 46, 60, 102, 169))
+    assert _language(rows.lower()) == "english"
 
 
 def _real_answers() -> list[tuple[str, str]]:

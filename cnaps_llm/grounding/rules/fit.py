@@ -22,11 +22,11 @@ import re
 from collections.abc import Iterator
 
 from .. import patterns, vocab
-from ..cues import claims_at
+from ..cues import claims_at, supported_in
 from ..index import Grounding
 from ..sources import CaseFacts, facts_for, stem, words_of
 from ..statements import subject, unit_at
-from ..tasks import HEAD, task_index, terms_in
+from ..tasks import HEAD, task_index, tasks_in, terms_in
 from ..triggers import hedge_reading
 from ..unclaimed import in_gap_statement, in_name, in_title
 from ..triggers import words_only
@@ -36,14 +36,16 @@ from . import Finding, Rule, View
 # not what the model does ("runs after denoising", "unlike denoisers", "instead of denoising")
 _NOT_ITS_OWN = patterns.compile(
     r"(?i)\b(?:after|before|than|unlike|besides|instead\s+of|rather\s+than|in\s+addition\s+to|followed\s+by|"
-    r"prior\s+to|without|not|no|nor|never|cannot|can't|isn't|doesn't|won't|lacks?|beyond|already|previously|during|throughout)\s+"
+    r"prior\s+to|without|not|no|nor|never|cannot|can't|isn't|doesn't|won't|lacks?|beyond|already|previously|during|throughout|"
+    r"like|ready\s+for|goes\s+to|go\s+to|sent\s+to|passed\s+to|fed\s+to)\s+"
     r"(?:(?:the|a|an|any|its|dedicated|separate|true|real|actual|proper|pure|further|extra|additional)\s+)*$"
 )
 # between the source and the task: a negation or a verb of need ("does not remove noise",
 # "needs a denoiser first", "would need denoising"): the clause says what it lacks
 _LACKS = patterns.compile(
     r"(?i)\b(?:not|n't|never|cannot|no|neither|nor|lacks?|need(?:s|ed)?|requires?|required|without|only\s+if|unless|"
-    r"instead|rather|other\s+than|except|outside)\b"
+    r"instead|rather|other\s+than|except|outside|poor|ill-suited|unsuited|unsuitable|mismatch(?:ed)?|wrong|fails?|failed|"
+    r"incapable|unrelated|irrelevant|mistaken|vs|versus|complementary|different)\b|[≠✗✘❌]"
 )
 _CLAUSE_BREAK = patterns.compile(
     r"[;:]|,\s+(?:but|while|whereas|which|who|so|and\s+then|then)\s|\s(?:but|while|whereas|which|and\s+then|then|followed\s+by)\s"
@@ -54,7 +56,8 @@ _FLOW = patterns.compile(r"→|->|=>|⇒|←|│|\||\]|\+|\S {3,}\S")
 # the pipeline ("a face enhancement step", "the deblurring stage")
 _NOT_A_DEED = patterns.compile(
     r"[\s*_`]*(?:-\s*)?(?:conditions?|settings?|scenes?|environments?|scenarios?|cases?|photos?|photographs?|images?|"
-    r"pictures?|shots?|footage|inputs?|stages?|process(?:es)?|phases?|pipelines?|paths?|branch(?:es)?|pass(?:es)?)\b",
+    r"pictures?|shots?|footage|inputs?|outputs?|results?|versions?|frames?|steps?|stages?|process(?:es)?|phases?|pipelines?|"
+    r"paths?|branch(?:es)?|pass(?:es)?|masks?|maps?|labels?)\b",
     re.IGNORECASE,
 )
 # before the task: the source serves another stage ("complements pose estimation", "guides the
@@ -63,10 +66,32 @@ _SERVES = patterns.compile(
     r"(?i)\b(?:complement|support|assist|help|guid|feed|inform|prepar|preced|follow|enabl|aid|improv|benefit|boost|"
     r"pair|combin|hand|pass|send|rout|leav|us|leverag|employ|appl|run|select|choos|call|invok|deriv)(?:e|es|ed|ing|s|ies|ied)?\b"
 )
+_CROSS = patterns.compile(r"[≠✗✘❌]")
+# a participle before such a noun is what the model is given ("receives the denoised image"), unless
+# the model makes it ("produces a denoised image")
+_MAKES = patterns.compile(r"(?i)\b(?:produc|output|return|yield|creat|deliver|generat|mak|turn|giv)(?:e|es|ed|ing|s)?\b")
+# a task term all of whose words say a condition, not a deed: "night photo", "low light", "synthetic images"
+_CONDITION_WORDS = frozenset(
+    "low light night nighttime time photo photos photography shot shots picture pictures scene scenes synthetic image "
+    "images dark indoor outdoor footage".split())
 # crediting a broad task is no misfit: a deblurring model is "an image restoration model",
 # a style model "an image-to-image model"
 _UMBRELLAS = ("image restoration", "image editing", "image-to-image translation", "scene understanding")
 _LEAD_WORDS = 6  # the source leads its clause: named within its first words, markup aside
+
+
+def _not_a_deed(text: str, clause_at: int, start: int, end: int) -> bool:
+    """Whether the task at ``text[start:end]`` says a condition or what the model is given, not
+    what it does: "in low-light conditions", "night photography", "the denoised image",
+    "a face enhancement step", "Denoising?" (a question), "the mask"."""
+    written = text[start:end].lower()
+    if set(_WORD.findall(written)) <= _CONDITION_WORDS:
+        return True
+    if text[end : end + 4].lstrip(" *_`").startswith("?"):
+        return True
+    if _NOT_A_DEED.match(text, end) is None:
+        return False
+    return not written.endswith("ed") or _MAKES.search(text, max(clause_at, start - 40), start) is None
 
 
 def message(written: str, name: str, task: str, given: str) -> str:
@@ -111,15 +136,18 @@ _ALLOWED: dict[int, tuple[Grounding, tuple[list[frozenset[int] | None], frozense
 
 def _allowed_for(g: Grounding, facts: CaseFacts) -> tuple[list[frozenset[int] | None], frozenset[int]]:
     """Per source, the tasks it may be credited with (``_allowed``); and the tasks the
-    input asks for that some source it gives a task may not be credited with: the only
-    ones worth reading an answer for. Once per case index."""
+    question asks for (its terms and plain-word phrases, not a source's name or summary)
+    that some source the input gives a task may not be credited with: the only ones worth
+    reading an answer for. Once per case index."""
     hit = _ALLOWED.get(id(g))
     if hit is not None and hit[0] is g:
         return hit[1]
     allowed = _allowed(facts)
     index = task_index()
     umbrellas = {index[n] for n in _UMBRELLAS if n in index}
-    judged = frozenset(t for t in g.tasks if t not in umbrellas and any(a is not None and t not in a for a in allowed))
+    question = g.case.question if g.case is not None else ""
+    asked = {t for t, _, _ in tasks_in(question)} | supported_in(question)  # the user's words, not a source's
+    judged = frozenset(t for t in asked if t not in umbrellas and any(a is not None and t not in a for a in allowed))
     if len(_ALLOWED) >= 256:
         _ALLOWED.pop(next(iter(_ALLOWED)))
     _ALLOWED[id(g)] = (g, (allowed, judged))
@@ -176,6 +204,13 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             about = subject(facts, text, us, ue, links)  # "It reduces noise", a bullet under the model's heading
         if not about:
             continue
+        if cut < start:  # another source named after the lead, nearer the task, is what it is about
+            nearer = facts.about(text, cut, start, links)
+            if nearer and not nearer <= about:
+                continue
+        named_in_full = [i for i in about if facts.sources[i].name.lower() in text[clause_at:start].lower()]
+        if len(named_in_full) == 1:  # "Deblur-MIMO-UNet-Plus", not every MIMO-UNet checkpoint
+            about = set(named_in_full)
         sources = facts.with_papers(about)
         if any(allowed[i] is None or task in allowed[i] for i in sources):  # type: ignore[operator]
             continue
@@ -187,11 +222,13 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             or _SERVES.search(text, clause_at, start)
             or _LACKS.search(text, clause_at, start)
             or _NOT_ITS_OWN.search(text, max(clause_at, start - 60), start)
-            or (not text[start:end].lower().endswith("ed") and _NOT_A_DEED.match(text, end))
+            or _not_a_deed(text, clause_at, start, end)
             or in_name(text, start, end)
             or in_title(view.answer, start, end)
             or in_gap_statement(text, start, end)
         ):
+            continue
+        if _CROSS.search(text, us, ue):  # "fit for denoising ✗": a verdict against it
             continue
         if words is None:
             words = words_only(text)

@@ -583,9 +583,9 @@ _FOREIGN = frozenset(
     "het een niet zijn wordt voor ook naar deze worden "
     # Polish and Czech (their accented letters tell a long answer, not a short one): words that
     # are neither English nor technical shorthand; left out: "a", "i", "w", "z", "v", "na", "do",
-    # "to", "se", "je", "pro", "ale", "tak" (English words or shorthand), "jest" (a test runner),
+    # "to", "se", "je", "pro", "ale", "tak" (English words or shorthand), "jest" (a test runner), "dla" and "jak" (DLA backbones, JAK pathways),
     # "się", "że", "są" (read as "si", "e", "s" by ``_LATIN_WORD``); with their unaccented spellings
-    "nie oraz dla przez jako jak czy który która które których lub tylko albo aby jego jej tego tej "
+    "nie oraz przez jako czy który która które których lub tylko albo aby jego jej tego tej "
     "který která které kterých není také nebo jsou podle mezi pomocí jejich lze jsem být "
     "ktory ktora ktore ktorych ktery ktera ktere kterych neni".split()
 )
