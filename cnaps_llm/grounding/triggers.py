@@ -43,7 +43,10 @@ CREDIT_VERBS = ("released", "developed", "created", "proposed", "introduced", "p
 # what a gradable word after which is a claim of degree ("is quick", "it's noticeably slower"), as words-only text
 COPULA = ("is", "s", "are", "was", "were", "stays", "remains",
           *(f"{c} {a}" for c in ("is", "s", "are") for a in ("very", "quite", "really", "much", "far", "also", "still",
-                                                             "noticeably", "remarkably", "a bit")))
+                                                             "noticeably", "remarkably", "a bit", "extremely",
+                                                             "incredibly", "exceptionally", "impressively", "blazing",
+                                                             "blazingly", "super", "insanely", "amazingly", "truly",
+                                                             "surprisingly", "wonderfully", "exceedingly")))
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept

@@ -174,11 +174,12 @@ SOUND: dict[str, list[str]] = {
 
 CASES = {"audio": AUDIO, "ocr": OCR, "video": VIDEO}
 
-# First scored on main eafdcb9 (before any fix): caught 40 of 48, sound flagged 3 of 48.
+# First scored on main eafdcb9 (before any fix): caught 40 of 48, sound flagged 3 of 48;
+# after the fixes of branch claims9: caught 48 of 48, sound flagged 0 of 48.
 # Scores on the code the set was first scored with: caught of 48, sound
 # flagged of 48. Raised as fixes land; they may only rise (caught) or fall (flagged).
-CAUGHT_FLOOR = 40
-FLAGGED_CEILING = 3
+CAUGHT_FLOOR = 48
+FLAGGED_CEILING = 0
 
 
 def flagged(text: str, case: Case) -> bool:
