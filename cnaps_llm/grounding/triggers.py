@@ -293,6 +293,10 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
         tail = b"|".join(re.escape(r).encode() for r in sorted(rests, key=len, reverse=True) if r)
         body = re.escape(first).encode() + (rb" +(?:" + tail + rb")" if tail else b"")
         add(first, ("comparison", rb"(?:" + copula + rb")" + body + not_to, True))
+    # "without dulling the cymbals": what a model is said to spare, whatever the verb ("without using" is a means)
+    add("without", ("quality", rb"without +(?!(?:using|needing|requiring|having|being|changing|touching|modifying|"
+                               rb"retraining|training|fine tuning|writing|coding|installing|paying)(?![a-z0-9]))"
+                               rb"[a-z]{2,}ing(?![a-z0-9])", True))
     for year in YEARS:
         add(str(year), ("year", None, True))
     add("et", ("etal", rb"et +al(?![a-z0-9])", True))

@@ -143,8 +143,9 @@ SOUND: dict[str, list[str]] = {
 CASES = {"mri": MRI, "statue": STATUE, "band": BAND}
 
 # First score (branch claims9 at 64b74b6, before any fix was taken from the probe): caught 28 of 44,
-# sound flagged 0 of 25.
-CAUGHT_FLOOR = 28
+# sound flagged 0 of 25; after the fixes taken from it: caught 39 of 44, sound flagged 0 of 25 (the two
+# nnU-Net sentences are missed because "nnU-Net" is not read as the name nnUNet).
+CAUGHT_FLOOR = 39
 FLAGGED_CEILING = 0
 
 

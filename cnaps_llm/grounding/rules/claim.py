@@ -22,7 +22,10 @@ or "it" (modals aside: "HushNet can also transcribe …", "it can even tell who 
 capability claimed beyond what it is known for, a mechanism cue; a promise ("never",
 "guarantees", "without fail") is grounded only when the source makes it in those words.
 Licence words after "before" ("check it before commercial use") are advice, and a verb
-coordinated with the answer's own subject ("We feed X into Y and keep …") its own step. A trait that is a word of a
+coordinated with the answer's own subject ("We feed X into Y and keep …") its own step;
+"without <doing>" after a model is a quality cue ("removes crackle without dulling the
+cymbals"), not when "we"/"you" or an imperative leads the unit. A label cue ("Pros:")
+with no model before it is about the model named right after it. A trait that is a word of a
 capitalised title ("Residual Channel Attention Network"), or of a clause of its own
 (", while the other …"), is none; nor is what the answer's design hands a model ("uses
 them to …", "handles the primary blur", "Use X's encoder for …", "by upscaling"). It is
@@ -675,7 +678,7 @@ def _leads(facts: CaseFacts, text: str, us: int, start: int, links: tuple[tuple[
 
 # "X also transcribes the talk", "it can even tell who is speaking": a capability added to what a model is
 # known for, read only where the model (or "it") is the word right before it, modals aside
-_CAPABILITY = frozenset(("also", "even"))
+_CAPABILITY = frozenset(("also", "even", "additionally", "automatically"))
 _MODALS = frozenset(("can", "will", "also", "even", "then", "now", "additionally"))
 _PRONOUNS = frozenset(("it", "they"))
 # "can also be used", "also known as", "even if", "even though": the design's use, a name, a condition
@@ -699,8 +702,7 @@ def _capability_subject(facts: CaseFacts, text: str, us: int, start: int, end: i
 
 
 # a promise ("never", "always", "guarantees", "without fail"): grounded only when the source itself makes it
-_PROMISES = frozenset(("never", "guarantees", "guaranteed", "every time", "every single time",
-                       "without fail", "flawless", "flawlessly"))
+_PROMISES = frozenset(("never", "guarantees", "guaranteed", "flawless", "flawlessly"))
 
 # "… before commercial use", "check the licence before …": advice on the user's use, no licence claimed
 _LICENCE_ADVICE = patterns.compile(r"(?:\b(?:before|prior\s+to|ahead\s+of)\s+(?:any\s+|using\s+it\s+for\s+|you\s+rely\s+on\s+it\s+for\s+)?"
@@ -793,7 +795,11 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if (kind in ("mechanism", "quality", "trait") and _AND_BEFORE.search(text, max(us, start - 20), start)
                 and _OWN_SUBJECT.match(text, us)):
             continue  # "We feed X into Y and keep …": the answer's own step
+        if kind == "quality" and cue.startswith("without ") and (_OWN_SUBJECT.match(text, us) or _IMPERATIVE_USE.match(text, us)):
+            continue  # "We run X without changing …": the answer's own step
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
+        if not said and kind in ("mechanism", "weakness") and start < end and text[start:end].lower() in labels():
+            said = facts.about(text, end, min(ue, end + 48), links)  # "**Pros:** X handles …": the model right after the label
         if said and kind == "mechanism" and words[start + 1 : start + 4] == b"by " and not _leads(facts, text, us, start, links):
             continue  # "Branch B uses X to restore textures by …": the design's means, X its object
         if said and kind == "trait":  # "X infers …, while the other sends attention-informed …": not X's trait
