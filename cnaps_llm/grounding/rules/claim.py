@@ -685,15 +685,16 @@ _PRONOUNS = frozenset(("it", "they"))
 _NOT_CAPABILITY = patterns.compile(r"\s+(?:be|been|being|known|called|if|though|so|when|more|less|better|worse|faster|slower)\b")
 
 
-def _capability_subject(facts: CaseFacts, text: str, us: int, start: int, end: int) -> bool:
+def _capability_subject(facts: CaseFacts, text: str, start: int, end: int) -> bool:
     """Whether the capability cue at ``text[start:end]`` ("also", "even") has a source or
-    "it"/"they" as the word right before it, modals between ("HushNet can also …")."""
+    "it"/"they" as the word right before it in its sentence, modals between ("HushNet can
+    also …")."""
     if _NOT_CAPABILITY.match(text, end):
         return False
-    words = text[max(us, start - 80) : start].split()
+    words = text[max(0, start - 60) : start].split()
     while words and words[-1].lower() in _MODALS:
         words.pop()
-    if not words:
+    if not words or words[-1][-1] in ".!?:;":
         return False
     last = words[-1].strip("*_`'\"’”)],")
     if last.lower() in _PRONOUNS:
@@ -750,6 +751,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     hedges: dict[int, int] = {}  # unit start -> 2 when it hedges (no claim), 1 when it holds a negation (read by clause)
     about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
     for k, (start, end, kind) in enumerate(found):
+        if kind == "mechanism" and text[start:end].lower() in _CAPABILITY and not _capability_subject(facts, text, start, end):
+            continue  # "also" or "even" with no model right before it: read before the unit, for speed
         if start < judged_to or (fences and bisect_right(fences, start) % 2) or (start < end and _not_a_label(text, start, end)):
             continue
         if quoting:
@@ -788,8 +791,6 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         if kind == "trait" and start < end and _in_title(text, start, end):
             continue  # "Residual Channel Attention Network": a title or a name spelled out
         cue = text[start:end].lower() if kind in ("mechanism", "licence", "quality") else ""
-        if kind == "mechanism" and cue in _CAPABILITY and not _capability_subject(facts, text, us, start, end):
-            continue  # "also" or "even" with no model right before it
         if kind == "licence" and _LICENCE_ADVICE.search(text, max(us, start - 40), start):
             continue  # "check its repository before commercial use": advice, no licence claimed
         if (kind in ("mechanism", "quality", "trait") and _AND_BEFORE.search(text, max(us, start - 20), start)
