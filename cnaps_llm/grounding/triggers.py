@@ -43,7 +43,10 @@ CREDIT_VERBS = ("released", "developed", "created", "proposed", "introduced", "p
 # what a gradable word after which is a claim of degree ("is quick", "it's noticeably slower"), as words-only text
 COPULA = ("is", "s", "are", "was", "were", "stays", "remains",
           *(f"{c} {a}" for c in ("is", "s", "are") for a in ("very", "quite", "really", "much", "far", "also", "still",
-                                                             "noticeably", "remarkably", "a bit")))
+                                                             "noticeably", "remarkably", "a bit", "extremely",
+                                                             "incredibly", "exceptionally", "impressively", "blazing",
+                                                             "blazingly", "super", "insanely", "amazingly", "truly",
+                                                             "surprisingly", "wonderfully", "exceedingly")))
 YEARS = range(1980, 2030)  # not 2048: a size far more often than a year
 # answer as ASCII bytes (a non-ASCII character encodes as one "?") -> letters lower-cased,
 # digits kept, everything else a space: words split on spaces, offsets kept
@@ -290,6 +293,10 @@ def _reader_recipes() -> dict[bytes, tuple[bytes, tuple[_Recipe, ...]]]:
         tail = b"|".join(re.escape(r).encode() for r in sorted(rests, key=len, reverse=True) if r)
         body = re.escape(first).encode() + (rb" +(?:" + tail + rb")" if tail else b"")
         add(first, ("comparison", rb"(?:" + copula + rb")" + body + not_to, True))
+    # "without dulling the cymbals": what a model is said to spare, whatever the verb ("without using" is a means)
+    add("without", ("quality", rb"without +(?!(?:using|needing|requiring|having|being|changing|touching|modifying|"
+                               rb"retraining|training|fine tuning|writing|coding|installing|paying)(?![a-z0-9]))"
+                               rb"[a-z]{2,}ing(?![a-z0-9])", True))
     for year in YEARS:
         add(str(year), ("year", None, True))
     add("et", ("etal", rb"et +al(?![a-z0-9])", True))

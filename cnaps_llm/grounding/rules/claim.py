@@ -17,7 +17,15 @@ after its cue ("preferable to GFPGAN"), and any "than <listed source>" whatever 
 word ("recovers more of the eyes than Restormer"), is a comparison between listed models,
 grounded only when the source's own text names the other. "by <doing>" ("by tracking each
 baseline") is a mechanism cue; people said to favour a source named after the cue
-("Archivists rely on InkSep") make a claim about it. A trait that is a word of a
+("Archivists rely on InkSep") make a claim about it. "also"/"even" right after a source
+or "it" (modals aside: "HushNet can also transcribe …", "it can even tell who speaks") is a
+capability claimed beyond what it is known for, a mechanism cue; a promise ("never",
+"guarantees", "without fail") is grounded only when the source makes it in those words.
+Licence words after "before" ("check it before commercial use") are advice, and a verb
+coordinated with the answer's own subject ("We feed X into Y and keep …") its own step;
+"without <doing>" after a model is a quality cue ("removes crackle without dulling the
+cymbals"), not when "we"/"you" or an imperative leads the unit. A label cue ("Pros:")
+with no model before it is about the model named right after it. A trait that is a word of a
 capitalised title ("Residual Channel Attention Network"), or of a clause of its own
 (", while the other …"), is none; nor is what the answer's design hands a model ("uses
 them to …", "handles the primary blur", "Use X's encoder for …", "by upscaling"). It is
@@ -51,7 +59,7 @@ from ..sources import CaseFacts, facts_for, stem, words_of
 from ..statements import _BULLET, _INNER_PRONOUN, _PRONOUN, _one, _previous_unit, subject, unit_at
 from ..tasks import tasks_in
 from ..unclaimed import in_gap_statement
-from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedge_reading, triggers, words_only
+from ..triggers import CLAIM_CUE_KINDS, claim_terms, hedge_reading, to_words, triggers, words_only
 from . import Finding, Rule, View
 
 # ", as its name says", ", per its summary", ", according to its summary": a clause that says where the
@@ -186,6 +194,9 @@ def _supported(facts: CaseFacts, about: set[int], kind: str, text: str, cue_star
         return False
     if kind == "quality" and not any("quality" in s.says for s in sources):
         return False
+    if kind == "quality" and text[cue_start:cue_end].lower() in _PROMISES:  # "never fails": the source's own promise
+        promise = words_of(text[cue_start:cue_end])
+        return any(promise <= s.words for s in sources)
     if kind == "trait":  # "lightweight", "real-time": the source's own words say it
         trait = words_of(text[cue_start:cue_end])
         return any(trait <= s.words for s in sources) or trait <= facts.question_words
@@ -665,6 +676,45 @@ def _leads(facts: CaseFacts, text: str, us: int, start: int, links: tuple[tuple[
     return bool(facts.about(text, us, min(cut, start), links))
 
 
+# "X also transcribes the talk", "it can even tell who is speaking": a capability added to what a model is
+# known for, read only where the model (or "it") is the word right before it, modals aside
+_CAPABILITY = frozenset(("also", "even", "additionally", "automatically"))
+_MODALS = frozenset(("can", "will", "also", "even", "then", "now", "additionally"))
+_PRONOUNS = frozenset(("it", "they"))
+# "can also be used", "also known as", "even if", "even though": the design's use, a name, a condition
+_NOT_CAPABILITY = patterns.compile(r"\s+(?:be|been|being|known|called|if|though|so|when|more|less|better|worse|faster|slower)\b")
+
+
+def _capability_subject(facts: CaseFacts, text: str, start: int, end: int) -> bool:
+    """Whether the capability cue at ``text[start:end]`` ("also", "even") has a source or
+    "it"/"they" as the word right before it in its sentence, modals between ("HushNet can
+    also …")."""
+    if _NOT_CAPABILITY.match(text, end):
+        return False
+    words = text[max(0, start - 60) : start].split()
+    while words and words[-1].lower() in _MODALS:
+        words.pop()
+    if not words or words[-1][-1] in ".!?:;":
+        return False
+    last = words[-1].strip("*_`'\"’”)],")
+    if last.lower() in _PRONOUNS:
+        return True
+    return bool(last) and bool(facts.named(to_words(last).split()))
+
+
+# a promise ("never", "always", "guarantees", "without fail"): grounded only when the source itself makes it
+_PROMISES = frozenset(("never", "guarantees", "guaranteed", "flawless", "flawlessly"))
+
+# "… before commercial use", "check the licence before …": advice on the user's use, no licence claimed
+_LICENCE_ADVICE = patterns.compile(r"(?:\b(?:before|prior\s+to|ahead\s+of)\s+(?:any\s+|using\s+it\s+for\s+|you\s+rely\s+on\s+it\s+for\s+)?"
+                                   r"|\b(?:check|verify|confirm|review|read)\s+(?:the|its|their|each)\s+)$")
+
+# "We feed X into Y and keep the louder …": a verb coordinated with the answer's own subject (we, you)
+_OWN_SUBJECT = patterns.compile(
+    r"[\s*_>#\d.)-]*(?:(?:Then|First|Next|Finally|After\s+that|Afterwards|Here|Now|Second|Third)\s*,?\s+)?(?:[Ww]e|[Yy]ou|I)\s")
+_AND_BEFORE = patterns.compile(r"\sand\s+(?:then\s+|also\s+|finally\s+)?$")
+
+
 # "Archivists rely on X", "Photographers turn to X": people said to favour a source named after the cue
 _PEOPLE = patterns.compile(
     r"[\s*_>#\d.)-]*(?:(?:[Mm]any|[Mm]ost|[Ss]ome|[Pp]rofessional|[A-Z][a-z]+)\s+){0,2}"
@@ -701,6 +751,8 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     hedges: dict[int, int] = {}  # unit start -> 2 when it hedges (no claim), 1 when it holds a negation (read by clause)
     about: dict[int, set[int]] = {}  # unit start -> the source "It" or a bullet's heading carries
     for k, (start, end, kind) in enumerate(found):
+        if kind == "mechanism" and text[start:end].lower() in _CAPABILITY and not _capability_subject(facts, text, start, end):
+            continue  # "also" or "even" with no model right before it: read before the unit, for speed
         if start < judged_to or (fences and bisect_right(fences, start) % 2) or (start < end and _not_a_label(text, start, end)):
             continue
         if quoting:
@@ -738,7 +790,17 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             continue  # "4.5 million images": a figure, the number rule's to check
         if kind == "trait" and start < end and _in_title(text, start, end):
             continue  # "Residual Channel Attention Network": a title or a name spelled out
+        cue = text[start:end].lower() if kind in ("mechanism", "licence", "quality") else ""
+        if kind == "licence" and _LICENCE_ADVICE.search(text, max(us, start - 40), start):
+            continue  # "check its repository before commercial use": advice, no licence claimed
+        if (kind in ("mechanism", "quality", "trait") and _AND_BEFORE.search(text, max(us, start - 20), start)
+                and _OWN_SUBJECT.match(text, us)):
+            continue  # "We feed X into Y and keep …": the answer's own step
+        if kind == "quality" and cue.startswith("without ") and (_OWN_SUBJECT.match(text, us) or _IMPERATIVE_USE.match(text, us)):
+            continue  # "We run X without changing …": the answer's own step
         said = _subject_before(facts, text, us, start, links, kind, end, ue)
+        if not said and kind in ("mechanism", "weakness") and start < end and text[start:end].lower() in labels():
+            said = facts.about(text, end, min(ue, end + 48), links)  # "**Pros:** X handles …": the model right after the label
         if said and kind == "mechanism" and words[start + 1 : start + 4] == b"by " and not _leads(facts, text, us, start, links):
             continue  # "Branch B uses X to restore textures by …": the design's means, X its object
         if said and kind == "trait":  # "X infers …, while the other sends attention-informed …": not X's trait

@@ -106,13 +106,15 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
         yield Finding(start, written, message(written, all_tasks[task].name))
     # a participle after an auxiliary, whatever its subject: "the stars are then counted"
     participles = passives()
+    low = None  # the text lower-cased, once, when a participle first needs it
     for at in heads:
         word = _WORD.match(text, at)
         task = participles.get(word.group().lower()) if word is not None else None
         if task is None or task in g.tasks:
             continue
         before, not_before = passive_context()
-        aux = before.search(text.lower(), max(0, at - 30), at)
+        low = text.lower() if low is None else low
+        aux = before.search(low, max(0, at - 30), at)
         after = _WORD.match(text, _skip(text, word.end()))
         if aux is None or (after is not None and after.group().lower() in not_before):
             continue
@@ -124,7 +126,6 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
     # a participle of a verb done to the user's content, where its reading holds: "the
     # pages are summarised", "the moon is swapped for a bigger one", "each star is named."
     read = readings()
-    low = None
     for at in heads:
         word = _WORD.match(text, at)
         cands = read.get(word.group().lower()) if word is not None else None
