@@ -1,0 +1,129 @@
+"""Round 2g of hostile use: what earlier rounds left out. Secrets in the parts of a base URL
+other than its query, recordings edited by hand (impossible figures, a file of gigabytes),
+and more. Each test names the attack; each failed on the code before its fix (or is marked
+``xfail(strict=True)`` where the fix lies in a module another engineer owns)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from cnaps_llm.errors import NO_RECORDING, OK, SERVER
+
+from ..conftest import SEEDS
+from ..stubserver import Reply, StubServer, grounded_draft
+from ..test_robustness import _peak_rss_mb
+
+CASE = SEEDS["003"]
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CNAPS_TRANSPORT_RETRIES", "1")
+    monkeypatch.setenv("CNAPS_MAX_RETRY_WAIT", "0.05")
+
+
+def _all_written(tmp_path: Path) -> str:
+    return "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
+
+
+# --------------------------------------------------------------------------- secrets outside a URL's query
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["#access_token=FRAGSECRET0123456789", "#state=1&token=FRAGSECRET0123456789", ";token=PATHSECRET0123456789", "?api-version=1#sig=FRAGSECRET0123456789"],
+)
+def test_a_token_in_a_base_urls_fragment_or_path_parameters_reaches_no_output(run_cli, fast, tmp_path: Path, tail: str) -> None:
+    """Attack: a base URL pasted with its credential in a fragment (OAuth's implicit flow
+    writes `#access_token=…`) or in a path segment's parameters (`/v1;token=…`), against a
+    server that is down. The credential was masked only in the query: the one-line error,
+    the `.failed.md` file and the JSONL record all showed it whole."""
+    secret = tail.rpartition("=")[2]
+    res = run_cli("generate", CASE, "--cache", "off", "--base-url", f"http://127.0.0.1:9/v1{tail}", "-o", tmp_path / "out", "--jsonl", tmp_path / "r.jsonl")
+    assert res.code == SERVER, res.err
+    assert "cannot connect to http://127.0.0.1:9/v1" in res.err
+    for text in (res.out, res.err, _all_written(tmp_path)):
+        assert secret[:12] not in text
+
+
+def test_sound_twin_a_fragment_without_a_credential_is_shown_and_a_query_token_still_masked(run_cli, fast, tmp_path: Path) -> None:
+    res = run_cli("generate", CASE, "--cache", "off", "--base-url", "http://127.0.0.1:9/v1?token=QUERYSECRET012345#part=intro")
+    assert res.code == SERVER
+    assert "cannot connect to http://127.0.0.1:9/v1?token=[redacted]#part=intro" in res.err
+    assert "QUERYSECRET" not in res.err
+
+
+# --------------------------------------------------------------------------- recordings edited by hand
+
+
+def _record(tmp_path: Path) -> Path:
+    """One live recording of seed 003 in ``tmp_path/cas``; its path."""
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        from cnaps_llm.cli import main  # noqa: F401  (the package is importable)
+
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CNAPS_"))}
+        env.update(CNAPS_REGEX_CACHE="off", PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+        proc = subprocess.run([sys.executable, "-m", "cnaps_llm.cli", "generate", str(CASE), "--cache", "record", "--cache-dir", str(tmp_path / "cas"),
+                               "--base-url", srv.base_url], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == OK, proc.stderr
+    (path,) = (tmp_path / "cas").rglob("*.json")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("latency_s", math.nan, "impossible latency (nan)"),
+        ("latency_s", -3.0, "impossible latency (-3.0)"),
+        ("usage", {"prompt_tokens": 10**30, "completion_tokens": 5}, "impossible token usage (prompt_tokens=1000000000000000000000000000000)"),
+        ("usage", {"prompt_tokens": 10, "completion_tokens": -5}, "impossible token usage (completion_tokens=-5)"),
+    ],
+)
+def test_a_recording_with_impossible_figures_fails_its_case_and_keeps_the_reports_valid_json(run_cli, tmp_path: Path, field: str, value, said: str) -> None:
+    """Attack: a recording edited by hand (or by a broken script) with a NaN or negative
+    latency, or token usage no server could report. A live reply with such usage is that
+    case's failure; replayed, it was taken as it was: `eval --json` wrote `NaN` into the
+    report (not JSON: jq and JSON.parse refuse it), and the summary read
+    `1000000000000000000000000000000+-5 tokens`."""
+    path = _record(tmp_path)
+    data = json.loads(path.read_text())
+    data["response"][field] = value
+    path.write_text(json.dumps(data))
+    res = run_cli("eval", CASE, "--cache", "replay", "--cache-dir", tmp_path / "cas", "--json", tmp_path / "r.json", "--no-thresholds")
+    assert res.code == OK, res.err
+    report = json.loads((tmp_path / "r.json").read_text(), parse_constant=lambda c: pytest.fail(f"{c} in the JSON report"))
+    (case,) = report["results"] if "results" in report else report["cases"]
+    assert case["error_kind"] == "no_recording"
+    assert said in case["error"] and "delete it and record again" in case["error"]
+
+
+def test_sound_twin_a_recording_as_written_replays(run_cli, tmp_path: Path) -> None:
+    _record(tmp_path)
+    res = run_cli("generate", CASE, "--cache", "replay", "--cache-dir", tmp_path / "cas")
+    assert res.code == OK, res.err
+    assert "10+5 tokens" in res.err
+
+
+def test_a_recording_of_hundreds_of_megabytes_is_refused_by_its_size_unread(tmp_path: Path) -> None:
+    """Attack: a recording grown to 300 MB (a sparse file, an editor's accident, a disk
+    image named like a recording). It was read whole, decoded and parsed: a 3 GB one took
+    71 s and 9.5 GB of memory before failing as unreadable. Now it is refused by its size."""
+    path = _record(tmp_path)
+    with open(path, "r+b") as fh:
+        fh.truncate(300 * 1024 * 1024)
+    code, rss, err = _peak_rss_mb(
+        "import sys; from cnaps_llm.cli import main; "
+        f"sys.argv=['cnaps-llm','generate',{str(CASE)!r},'--cache','replay','--cache-dir',{str(tmp_path / 'cas')!r}]\n"
+        "try:\n main()\nexcept SystemExit as e: sys.stderr.write('EXIT=%s\\n' % e.code)"
+    )
+    assert f"EXIT={NO_RECORDING}" in err, err[-2000:]
+    assert "recording is larger than 256 MB" in err
+    assert rss < 250, rss
