@@ -127,3 +127,70 @@ def test_a_recording_of_hundreds_of_megabytes_is_refused_by_its_size_unread(tmp_
     assert f"EXIT={NO_RECORDING}" in err, err[-2000:]
     assert "recording is larger than 256 MB" in err
     assert rss < 250, rss
+
+
+# --------------------------------------------------------------------------- a batch run submitted without a key
+
+
+def test_batch_submit_without_a_key_leaves_no_run_behind_and_the_fixed_rerun_is_not_refused(run_cli, tmp_path: Path) -> None:
+    """Attack: a careless user runs `batch submit` before exporting OPENAI_API_KEY. The
+    command said "the Batch API needs OPENAI_API_KEY" (exit 2, nothing sent) but had
+    already written `run.json` and `run.batch/`: the same command, rerun with the key set,
+    was then refused with "run.json: already exists"."""
+    res = run_cli("batch", "submit", CASE, "--state", tmp_path / "run.json")
+    assert res.code == 2
+    assert "the Batch API needs OPENAI_API_KEY" in res.err
+    assert not (tmp_path / "run.json").exists() and not (tmp_path / "run.batch").exists()
+    res = run_cli("batch", "submit", CASE, "--state", tmp_path / "run.json", "--base-url", "http://127.0.0.1:9/v1")
+    assert "already exists" not in res.err
+
+
+def test_sound_twin_a_fully_cached_run_needs_no_key_and_a_run_begun_is_kept(run_cli, tmp_path: Path) -> None:
+    _record(tmp_path)
+    res = run_cli("batch", "submit", CASE, "--state", tmp_path / "run.json", "--cache-dir", tmp_path / "cas")
+    assert res.code == OK, res.err
+    assert (tmp_path / "run.json").exists()
+    res = run_cli("batch", "submit", CASE, "--state", tmp_path / "b.json", "--base-url", "http://127.0.0.1:9/v1")
+    assert (tmp_path / "b.json").exists()  # it began to upload: collect resumes it
+
+
+# --------------------------------------------------------------------------- base URLs a careless user pastes
+
+
+def _paths_of(srv: StubServer) -> list[str]:
+    """Wraps the stub's handler so that each request's path is kept."""
+    handler = srv.httpd.RequestHandlerClass
+    paths: list[str] = []
+    post = handler.do_POST
+
+    def do_post(self) -> None:  # noqa: ANN001
+        paths.append(self.path)
+        post(self)
+
+    handler.do_POST = do_post
+    return paths
+
+
+@pytest.mark.xfail(strict=True, reason="settings.py/backends/openai.py (owned elsewhere): a base URL's query is glued into the path by the SDK")
+def test_a_base_url_with_a_query_string_is_refused_or_sent_to_the_right_path(run_cli, fast, tmp_path: Path) -> None:
+    """Attack: a base URL written with a query (`…/v1?api-version=2024-06-01`, as Azure-style
+    proxies are documented). The SDK joined the endpoint after the query: requests went to
+    `/v1/?api-version=2024-06-01chat/completions`, a path no server serves, so every case
+    fails with a 404 that does not say why. It must be refused as a setting (exit 2, one
+    line) or sent to `/v1/chat/completions` with its query."""
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        paths = _paths_of(srv)
+        res = run_cli("generate", CASE, "--cache", "off", "--base-url", srv.base_url + "?api-version=2024-06-01")
+    assert res.code == 2 and res.err.count("\n") == 1 or all(p.startswith("/v1/chat/completions") for p in paths) and paths, (res.err, paths)
+
+
+@pytest.mark.xfail(strict=True, reason="settings.py (owned elsewhere): a base URL holding a space is taken and percent-encoded")
+def test_a_base_url_with_a_space_and_a_comment_pasted_after_it_is_a_setting_error(run_cli, fast, tmp_path: Path) -> None:
+    """Attack: `--base-url "http://127.0.0.1:8080/v1 local"` (a note pasted after the URL,
+    or an unquoted `.env` value). It was sent as `/v1%20local/chat/completions`: a 404 from a
+    real server, "cannot connect" from none, never "this is not a URL"."""
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        paths = _paths_of(srv)
+        res = run_cli("generate", CASE, "--cache", "off", "--base-url", srv.base_url + " local")
+    assert res.code == 2 and not paths, (res.err, paths)
+    assert "base" in res.err.lower() and res.err.count("\n") == 1
