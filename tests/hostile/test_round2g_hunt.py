@@ -194,3 +194,38 @@ def test_a_base_url_with_a_space_and_a_comment_pasted_after_it_is_a_setting_erro
         res = run_cli("generate", CASE, "--cache", "off", "--base-url", srv.base_url + " local")
     assert res.code == 2 and not paths, (res.err, paths)
     assert "base" in res.err.lower() and res.err.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- a streamed reply shown as it is written
+
+
+def _sse(*events: object) -> str:
+    return "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+
+
+def _chunk(text: object = None, finish: object = None) -> dict:
+    return {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "stub",
+            "choices": [{"index": 0, "delta": {"content": text} if text is not None else {}, "finish_reason": finish}]}
+
+
+def test_a_streamed_replys_terminal_escapes_never_reach_stderr(run_cli, fast, tmp_path: Path) -> None:
+    """Attack: a server streams a reply holding terminal escapes (`\\x1b[2J` clears the
+    screen, `\\x1b]0;…\\x07` retitles the window, `\\r` overwrites the line), run with
+    `--stream 2>&1 | tee log`, so stderr is a pipe whose other end is a terminal. The checked
+    answer had those dropped, but `--stream` wrote each streamed piece to stderr as it came,
+    escapes included."""
+    text = json.dumps({"task": "x"})
+    evil = "\x1b[2J\x1b]0;owned\x07\rfake prompt$ \x9b31m"
+    body = _sse(_chunk(text[:5] + evil), _chunk(text[5:], "stop"))
+    with StubServer(default=Reply(body=body)) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "--stream", "--max-attempts", "1")
+    assert "Traceback" not in res.err
+    for c in ("\x1b", "\x07", "\r", "\x9b"):
+        assert c not in res.err, repr(res.err[:400])
+    assert '{"tas' in res.err  # the stream is still shown
+
+
+def test_sound_twin_a_streamed_reply_keeps_its_line_breaks_and_tabs(run_cli, fast, tmp_path: Path) -> None:
+    with StubServer(default=Reply(body=_sse(_chunk('{\n\t"task"'), _chunk(': "x"}', "stop")))) as srv:
+        res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "--stream", "--max-attempts", "1")
+    assert '{\n\t"task": "x"}' in res.err
