@@ -49,8 +49,11 @@ def run(results: list[Result], report: Report | None = None) -> str:
 
 
 def _cell(text: str) -> str:
-    # a case id or message must not end its table cell or row
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    # a case id or message must not end its table cell or row, nor show a bidirectional
+    # override (`\u202egpj.exe` reads as `exe.jpg`) other than as its escape
+    from ..fsutil import terminal_line
+
+    return terminal_line(text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " "))
 
 
 def _eval(report: Report, results: list[Result]) -> str:
