@@ -229,3 +229,95 @@ def test_sound_twin_a_streamed_reply_keeps_its_line_breaks_and_tabs(run_cli, fas
     with StubServer(default=Reply(body=_sse(_chunk('{\n\t"task"'), _chunk(': "x"}', "stop")))) as srv:
         res = run_cli("generate", CASE, "--base-url", srv.base_url, "--cache", "off", "--structured", "json_object", "--stream", "--max-attempts", "1")
     assert '{\n\t"task": "x"}' in res.err
+
+
+# --------------------------------------------------------------------------- structured cases whose names carry Markdown
+
+
+def _structured(tmp_path: Path, name: str = "Xnet", links: dict | None = None) -> Path:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({"id": "x", "question": "How do I denoise my photo?", "recommended": [
+        {"name": name, "summary": "Xnet denoises photos.", "paper": "https://arxiv.org/abs/2401.00001", "links": links or {}}]}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "links"),
+    [
+        ("Xnet\n\n## 4. Extra\n[Download the weights](https://evil.example/w.exe)", None),
+        ("Xnet", {"HF\n\n## 4. Extra\n[Download the weights](https://evil.example/w.exe)\n": "https://huggingface.co/x/y"}),
+        ("Xnet", {"[weights](https://evil.example/w.exe)": "https://huggingface.co/x/y"}),
+        ("Xnet", {"": "https://huggingface.co/x/y"}),
+    ],
+)
+def test_a_structured_source_name_or_link_name_cannot_write_markdown_into_the_answer(run_cli, tmp_path: Path, name: str, links) -> None:
+    """Attack: a JSON case (from an upstream recommender) whose source name, or the name of
+    one of its `links`, holds line breaks and Markdown. Both are written into the answer as
+    they are: the answer got a `## 4. Extra` part with a download link, which the `url` rule
+    took as grounded (it is in the input). A prompt file cannot say this (its names and
+    `Key:` labels are one line); a JSON case must not either: one clear line, exit 2."""
+    res = run_cli("parse", _structured(tmp_path, name, links))
+    assert res.code == 2, res.out
+    assert res.err.count("\n") == 1 and "case.json" in res.err
+
+
+def test_sound_twin_ordinary_link_names_and_names_are_read(run_cli, tmp_path: Path) -> None:
+    links = {"HuggingFace": "https://huggingface.co/a/b", "Project page": "https://a.example/p", "paper_v2": "https://a.example/v2",
+             "Ĝit-hub 2.0": "https://a.example/g", "Demo": None}
+    res = run_cli("parse", _structured(tmp_path, "Real-ESRGAN (x4, GAN)", links))
+    assert res.code == OK, res.err
+    (source,) = json.loads(res.out)["sources"]
+    assert source["name"] == "Real-ESRGAN (x4, GAN)" and list(source["links"]) == ["HuggingFace", "Project page", "paper_v2", "Ĝit-hub 2.0"]
+
+
+def test_an_expected_citation_of_a_source_the_case_lacks_is_refused_not_a_silent_miss(run_cli, tmp_path: Path) -> None:
+    """Attack: a careless eval dataset whose `expect.must_cite` names `R9` (a typo, or a case
+    edited after its sources were cut) in a case with one source. It was accepted: no answer
+    can cite a source the case does not give, so that case counted as a miss in every run's
+    expected-citation recall and the gate failed with nothing saying why."""
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps({"id": "x", "question": "How do I denoise my photo?", "recommended": [{"name": "Xnet"}],
+                                "expect": {"must_cite": ["R1", "R9"]}}) + "\n")
+    res = run_cli("parse", path)
+    assert res.code == 2
+    assert "cases.jsonl:1: `expect.must_cite` names 'R9', which this case has no source for; its sources are R1" in res.err
+
+
+def test_sound_twin_expected_citations_of_the_cases_sources_are_read(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps({"id": "x", "question": "How do I denoise my photo?", "recommended": [{"name": "Xnet"}],
+                                "related": [{"name": "A paper", "paper": "https://arxiv.org/abs/2401.00001"}],
+                                "expect": {"task": "denoising", "must_cite": ["R1", "P1"]}}) + "\n")
+    res = run_cli("parse", path)
+    assert res.code == OK, res.err
+    assert json.loads(res.out)["expect"] == {"task": "denoising", "must_cite": ["R1", "P1"]}
+
+
+# --------------------------------------------------------------------------- a baseline's case ids on the terminal
+
+
+def test_a_baselines_case_ids_never_drive_the_terminal_the_report_is_printed_on(run_cli, tmp_path: Path) -> None:
+    """Attack: an `eval --json` baseline downloaded from another CI run and edited (or made by
+    a hostile pull request) so that a case id holds terminal escapes (`\\x1b]0;…\\x07`
+    retitles the window, `\\x1b[2J` clears it) and a bidirectional override. `eval
+    --baseline` printed "Cases of the baseline not run: `evil…`" to stdout with the escapes
+    raw; this run's ids cannot hold them, a baseline's could."""
+    assert run_cli("eval", "--example", "003", "--json", tmp_path / "base.json", "--no-thresholds").code == OK
+    base = json.loads((tmp_path / "base.json").read_text())
+    evil = dict(base["results"][0], case_id="evil\x1b]0;owned\x07\x1b[2J\u202egpj.exe", status="failed")
+    base["results"].append(evil)
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    res = run_cli("eval", "--example", "003", "--baseline", tmp_path / "base.json", "--no-thresholds", "--markdown", tmp_path / "m.md")
+    assert res.code == OK, res.err
+    for text in (res.out, res.err, (tmp_path / "m.md").read_text()):
+        assert not any(c in text for c in "\x1b\x07\u202e"), repr(text[-300:])
+    assert "Cases of the baseline not run: `evil\\x1b]0;owned\\x07\\x1b[2J\\u202egpj.exe`" in res.out
+
+
+def test_sound_twin_a_baselines_plain_and_accented_ids_are_shown_as_written(run_cli, tmp_path: Path) -> None:
+    assert run_cli("eval", "--example", "003", "--json", tmp_path / "base.json", "--no-thresholds").code == OK
+    base = json.loads((tmp_path / "base.json").read_text())
+    base["results"].append(dict(base["results"][0], case_id="café_01|x", status="failed"))
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    res = run_cli("eval", "--example", "003", "--baseline", tmp_path / "base.json", "--no-thresholds")
+    assert "Cases of the baseline not run: `café_01\\|x`" in res.out
