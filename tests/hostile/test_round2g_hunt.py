@@ -321,3 +321,32 @@ def test_sound_twin_a_baselines_plain_and_accented_ids_are_shown_as_written(run_
     (tmp_path / "base.json").write_text(json.dumps(base))
     res = run_cli("eval", "--example", "003", "--baseline", tmp_path / "base.json", "--no-thresholds")
     assert "Cases of the baseline not run: `café_01\\|x`" in res.out
+
+
+# --------------------------------------------------------------------------- one folder for answers and recordings
+
+
+def test_answers_and_recordings_in_one_folder_never_collide_after_the_paid_calls(run_cli, tmp_path: Path) -> None:
+    """Attack: `-o out --cache-dir out` (a careless user keeping everything together) over
+    cases `a.json` and `a` in `--format json`. Case `a.json`'s recordings went in
+    `out/a.json/`, the very path of case `a`'s answer: after both paid calls the run ended
+    with "out/a.json: is a folder" (exit 2), case `a`'s answer unwritten and no summary
+    line for the others. It is refused before any request."""
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "prompt": CASE.read_text()}) + "\n" for i in ("a.json", "a")))
+    out = tmp_path / "out"
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", data, "-o", out, "--cache-dir", out, "-f", "json", "--base-url", srv.base_url)
+        assert not srv.requests, res.err
+    assert res.code == 2 and res.err.count("\n") == 1
+    assert "a.json: is where another case's recordings go" in res.err
+
+
+def test_sound_twin_one_folder_for_answers_and_recordings_of_ids_that_cannot_collide(run_cli, tmp_path: Path) -> None:
+    data = tmp_path / "d.jsonl"
+    data.write_text("".join(json.dumps({"id": i, "prompt": CASE.read_text()}) + "\n" for i in ("a", "b")))
+    out = tmp_path / "out"
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", data, "-o", out, "--cache-dir", out, "-f", "json", "--base-url", srv.base_url)
+    assert res.code == OK, res.err
+    assert {p.name for p in out.iterdir()} == {"a", "b", "a.json", "b.json"}
