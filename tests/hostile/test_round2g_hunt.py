@@ -350,3 +350,28 @@ def test_sound_twin_one_folder_for_answers_and_recordings_of_ids_that_cannot_col
         res = run_cli("generate", data, "-o", out, "--cache-dir", out, "-f", "json", "--base-url", srv.base_url)
     assert res.code == OK, res.err
     assert {p.name for p in out.iterdir()} == {"a", "b", "a.json", "b.json"}
+
+
+# --------------------------------------------------------------------------- a pretty-printed JSON named .jsonl
+
+
+@pytest.mark.parametrize("command", ["parse", "check"])
+def test_a_pretty_printed_json_named_jsonl_is_one_error_not_one_per_line(run_cli, tmp_path: Path, command: str) -> None:
+    """Attack: a careless user saves a dataset with `json.dump(cases, f, indent=2)` (or `jq .`)
+    and names it `.jsonl`. Each of its lines was read as a case: 200 cases gave about 2,000
+    lines of "not valid JSON", one per line of the file, burying what was wrong."""
+    cases = [{"id": f"c{i}", "prompt": "Q", "answer": "A"} for i in range(200)]
+    path = tmp_path / "data.jsonl"
+    path.write_text(json.dumps(cases, indent=2) + "\n")
+    res = run_cli(command, path) if command == "parse" else run_cli("check", path, "--json")
+    assert res.code == 2
+    assert res.err.count("\n") == 1, res.err[:500]
+    assert "data.jsonl:1: opens a JSON document written over several lines, not JSONL" in res.err
+
+
+def test_sound_twin_a_jsonl_with_blank_lines_and_crlf_is_read(run_cli, tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    line = json.dumps({"id": "a", "prompt": CASE.read_text()})
+    path.write_bytes(("\r\n  \r\n" + line + "\r\n\r\n" + line.replace('"a"', '"b"') + "\r\n").encode())
+    res = run_cli("parse", path)
+    assert res.code == OK, res.err
