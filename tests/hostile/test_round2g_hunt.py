@@ -375,3 +375,31 @@ def test_sound_twin_a_jsonl_with_blank_lines_and_crlf_is_read(run_cli, tmp_path:
     path.write_bytes(("\r\n  \r\n" + line + "\r\n\r\n" + line.replace('"a"', '"b"') + "\r\n").encode())
     res = run_cli("parse", path)
     assert res.code == OK, res.err
+
+
+# --------------------------------------------------------------------------- a regression allowance that allows everything
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf"])
+def test_a_max_regression_of_nan_or_inf_is_refused_not_a_gate_that_never_closes(run_cli, tmp_path: Path, value: str) -> None:
+    """Attack: `eval --baseline base.json --max-regression "$MAX_REG"` with the variable set
+    to `nan` (or `inf`) by a template. typer's `min=0` check lets NaN through, and every
+    comparison with NaN is false: a first-pass rate falling from 100% to 0% passed with
+    "**Baseline: no regression** (at most nan% allowed)", exit 0. The threshold flags
+    already refuse NaN; this one did not."""
+    assert run_cli("eval", "--example", "003", "--json", tmp_path / "base.json", "--no-thresholds").code == OK
+    base = json.loads((tmp_path / "base.json").read_text())
+    base["metrics"]["first_pass_rate"] = 1.0
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    res = run_cli("eval", "--example", "003", "--baseline", tmp_path / "base.json", "--max-regression", value)
+    assert res.code == 2, res.out[-300:]
+    assert "--max-regression must be a finite number" in res.err and res.err.count("\n") == 1
+
+
+def test_sound_twin_a_finite_allowance_still_gates(run_cli, tmp_path: Path) -> None:
+    assert run_cli("eval", "--example", "003", "--json", tmp_path / "base.json", "--no-thresholds").code == OK
+    base = json.loads((tmp_path / "base.json").read_text())
+    base["metrics"]["first_pass_rate"] = 1.0
+    (tmp_path / "base.json").write_text(json.dumps(base))
+    res = run_cli("eval", "--example", "003", "--baseline", tmp_path / "base.json", "--max-regression", "0.5")
+    assert res.code == 1 and "**Baseline: REGRESSED**" in res.out
