@@ -403,3 +403,24 @@ def test_sound_twin_a_finite_allowance_still_gates(run_cli, tmp_path: Path) -> N
     (tmp_path / "base.json").write_text(json.dumps(base))
     res = run_cli("eval", "--example", "003", "--baseline", tmp_path / "base.json", "--max-regression", "0.5")
     assert res.code == 1 and "**Baseline: REGRESSED**" in res.out
+
+
+# --------------------------------------------------------------------------- a settings file of hundreds of megabytes
+
+
+@pytest.mark.xfail(strict=True, reason="settings.py (owned elsewhere) reads ./.env whole; a FIFO or device is guarded, a huge regular file is not")
+def test_a_dotenv_of_a_hundred_megabytes_is_not_read_whole(tmp_path: Path) -> None:
+    """Attack: a `.env` in the working folder that is not a settings file (a disk image or a
+    log renamed by accident; here 100 MB of NUL bytes). It was read and parsed whole, then
+    silently ignored: 300 MB took 24 s and 650 MB of memory, 2 GB more than 60 s and 4 GB,
+    before any case ran. A `.env` that is a FIFO or `/dev/zero` is already guarded; a
+    regular file of that size should be refused by its size (one line naming it)."""
+    with open(tmp_path / ".env", "wb") as fh:
+        fh.truncate(100 * 1024 * 1024)
+    code, rss, err = _peak_rss_mb(
+        f"import os, sys; os.chdir({str(tmp_path)!r}); from cnaps_llm.cli import main; "
+        "sys.argv=['cnaps-llm','prompt','--example','003']\n"
+        "try:\n main()\nexcept SystemExit as e: sys.stderr.write('EXIT=%s\\n' % e.code)"
+    )
+    assert rss < 200, rss
+    assert ".env" in err
