@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -110,7 +111,10 @@ class Outputs:
     def text(self, result: Result) -> str:
         text = self.form.case(result)
         if self.annotate and self.fmt == "md" and result.answer is not None:
-            return f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n" + text
+            # an HTML comment ends at the first `--` (`-->`, `--!>`): an id holding one must not end
+            # it, or the rest of the id is live HTML in the published answer
+            shown = terminal_line(re.sub(r"-(?=-)", r"\\u002d", result.case_id))
+            return f"<!-- cnaps-llm: {shown} {result.status} after {len(result.attempts)} attempt(s) -->\n" + text
         return text
 
     def landed(self, result: Result) -> None:

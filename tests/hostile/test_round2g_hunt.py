@@ -424,3 +424,29 @@ def test_a_dotenv_of_a_hundred_megabytes_is_not_read_whole(tmp_path: Path) -> No
     )
     assert rss < 200, rss
     assert ".env" in err
+
+
+# --------------------------------------------------------------------------- --annotate's comment
+
+
+@pytest.mark.parametrize("case_id", ["x--><img src=https://tracker.example/p.png><!--", "y--!><script>alert(1)</script>", "z---"])
+def test_an_annotated_answers_comment_is_never_closed_by_its_case_id(run_cli, tmp_path: Path, case_id: str) -> None:
+    """Attack: `generate --annotate` of a case whose id holds `-->` (or `--!>`). The id was
+    written raw into the `<!-- cnaps-llm: … -->` line heading the published answer: the id
+    closed the comment and the rest of it (an `<img>` fetching a tracker, a script) was live
+    HTML in the Markdown."""
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps({"id": case_id, "prompt": CASE.read_text()}) + "\n")
+    with StubServer(default=Reply(reply_to=grounded_draft)) as srv:
+        res = run_cli("generate", data, "--annotate", "--cache", "off", "--base-url", srv.base_url, "-o", tmp_path / "out")
+    assert res.code == OK, res.err
+    (answer,) = (tmp_path / "out").iterdir()
+    first, _, rest = answer.read_text().partition("\n")
+    assert first.startswith("<!-- cnaps-llm: ") and first.endswith(" grounded after 1 attempt(s) -->")
+    assert "--" not in first[len("<!--"): -len("-->")], first
+    assert rest.startswith("## 1.")
+
+
+def test_sound_twin_an_annotated_answers_plain_id_is_as_written(run_cli, tmp_path: Path) -> None:
+    res = run_cli("generate", "--example", "003", "--annotate")
+    assert res.out.startswith("<!-- cnaps-llm: 003_1ea1203c459ef3cc grounded after 2 attempt(s) -->\n")
