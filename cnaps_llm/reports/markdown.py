@@ -6,6 +6,7 @@ Threshold rows, their labels and limits come from ``thresholds.THRESHOLDS``.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..models import Result
@@ -53,7 +54,13 @@ def _cell(text: str) -> str:
     # override (`\u202egpj.exe` reads as `exe.jpg`) other than as its escape
     from ..fsutil import terminal_line
 
-    return terminal_line(text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " "))
+    # nor be read as markup where the report is rendered ($GITHUB_STEP_SUMMARY): an id like
+    # `[x](https://…)` or `<img src=…>` is shown as written, not as a link or an image
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return terminal_line(_MARKUP.sub(r"\\\g<0>", text))
+
+
+_MARKUP = re.compile(r"[<>\[\]`*]")
 
 
 def _eval(report: Report, results: list[Result]) -> str:

@@ -450,3 +450,28 @@ def test_an_annotated_answers_comment_is_never_closed_by_its_case_id(run_cli, tm
 def test_sound_twin_an_annotated_answers_plain_id_is_as_written(run_cli, tmp_path: Path) -> None:
     res = run_cli("generate", "--example", "003", "--annotate")
     assert res.out.startswith("<!-- cnaps-llm: 003_1ea1203c459ef3cc grounded after 2 attempt(s) -->\n")
+
+
+# --------------------------------------------------------------------------- the eval summary, rendered
+
+
+@pytest.mark.parametrize("case_id", ["[click](https://evil.example/x)", "<img src=https://tracker.example/p.png>", "![i](https://tracker.example/q.png)"])
+def test_a_case_id_is_text_in_the_rendered_eval_summary_not_a_link_or_an_image(run_cli, tmp_path: Path, case_id: str) -> None:
+    """Attack: an eval dataset whose case id is Markdown or HTML, its report appended to
+    `$GITHUB_STEP_SUMMARY` (`--markdown`, as the README advises), which GitHub renders. The
+    id was written raw into the per-case table and the failed-cases line: a live link, or an
+    image fetched from a tracker by everyone who opens the run's page."""
+    from markdown_it import MarkdownIt
+
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps({"id": case_id, "prompt": CASE.read_text()}) + "\n")
+    res = run_cli("eval", data, "--markdown", tmp_path / "summary.md", "--cache-dir", tmp_path / "none")
+    assert res.code == 1, res.err
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render((tmp_path / "summary.md").read_text())
+    assert "<a " not in html and "<img" not in html, html[-600:]
+    assert html.count("example/") >= 2  # the id is still shown, in the table and the verdict
+
+
+def test_sound_twin_plain_ids_in_the_eval_summary_are_as_written(run_cli, tmp_path: Path) -> None:
+    res = run_cli("eval", "--example", "003", "--example", "017", "--no-thresholds")
+    assert "| 003_1ea1203c459ef3cc | grounded |" in res.out and "| 017_pose_estimation | grounded |" in res.out
