@@ -10,6 +10,7 @@ stops the others.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,10 +38,24 @@ def backend_for(settings: Settings, template_hash: str, on_token: Callable[[str 
     return cache.wrap(settings, template_hash, live)
 
 
+def mode_memory(settings: Settings) -> Path:
+    """Where the reply formats servers accepted are remembered. Beside the default recordings
+    folder, in the user cache (``~/.cache/cnaps-llm/servers.json``); with ``--cache-dir``, inside
+    that folder, as ``.servers.json`` (no case's recordings folder starts with a dot): beside it
+    was outside the folder the user named, where a project's own ``servers.json`` was
+    rewritten and a prompts folder got a file the next run read as a case."""
+    from .settings import default_cache_dir
+
+    folder = Path(settings.cache_dir)
+    if os.path.realpath(folder) == os.path.realpath(default_cache_dir()):
+        return folder.parent / "servers.json"
+    return folder / ".servers.json"
+
+
 def negotiator_for(settings: Settings) -> ModeNegotiator:
     """The run's structured-mode negotiation, remembering what a live server accepted."""
     live = settings.cache in ("off", "record") or (settings.cache == "auto" and settings.has_backend)
-    memory = settings.cache_dir.parent / "servers.json" if live else None
+    memory = mode_memory(settings) if live else None
     return ModeNegotiator.for_run(settings.structured, memory=memory, server=f"{settings.server}|{settings.model}")
 
 
