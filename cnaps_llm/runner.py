@@ -10,6 +10,7 @@ stops the others.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -38,18 +39,27 @@ def backend_for(settings: Settings, template_hash: str, on_token: Callable[[str 
     return cache.wrap(settings, template_hash, live)
 
 
-def mode_memory(settings: Settings) -> Path:
-    """Where the reply formats servers accepted are remembered. Beside the default recordings
-    folder, in the user cache (``~/.cache/cnaps-llm/servers.json``); with ``--cache-dir``, inside
-    that folder, as ``.servers.json`` (no case's recordings folder starts with a dot): beside it
-    was outside the folder the user named, where a project's own ``servers.json`` was
-    rewritten and a prompts folder got a file the next run read as a case."""
-    from .settings import default_cache_dir
+_MODES = {"json_schema", "json_object", "text"}
+_MEMORY_BYTES = 1 << 20  # ours holds one short line per server and model
 
-    folder = Path(settings.cache_dir)
-    if os.path.realpath(folder) == os.path.realpath(default_cache_dir()):
-        return folder.parent / "servers.json"
-    return folder / ".servers.json"
+
+def mode_memory(settings: Settings) -> Path | None:
+    """Where the reply formats servers accepted are remembered: ``servers.json`` beside the
+    recordings folder (in the user cache by default). With ``--cache-dir``, that is a folder
+    the user chose, where a ``servers.json`` may be a project's own: a file there that is not
+    ours (not an object of ``server|model`` -> mode) is left alone, read and written by no
+    one, and the formats are simply not remembered."""
+    path = Path(settings.cache_dir).parent / "servers.json"
+    try:
+        if not os.path.lexists(path):
+            return path
+        if not os.path.isfile(path) or os.path.getsize(path) > _MEMORY_BYTES:
+            return None
+        known = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    ours = isinstance(known, dict) and all(isinstance(k, str) and "|" in k and v in _MODES for k, v in known.items())
+    return path if ours else None
 
 
 def negotiator_for(settings: Settings) -> ModeNegotiator:

@@ -256,7 +256,7 @@ def test_a_url_credential_a_server_quotes_back_bare_is_masked(run_cli, tmp_path:
     assert [o.code for o in outs] == [SERVER, 0], [o.err for o in outs]
     assert "invalid key [redacted] for this account" in outs[0].err
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert {"r.jsonl", "e.json", "e.md", "e.xml", ".servers.json"} <= {p.name for p in written}
+    assert {"r.jsonl", "e.json", "e.md", "e.xml", "servers.json"} <= {p.name for p in written}
     assert not [p for p in written if SECRET[:12] in p.read_text(errors="replace")]
     assert not [o for o in outs if SECRET[:12] in o.out + o.err]
 

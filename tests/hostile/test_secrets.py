@@ -97,7 +97,7 @@ def test_no_secret_reaches_any_output(run_cli, env, tmp_path: Path) -> None:
     assert [o.code for o in outputs[:7]] == [1, 1, 1, 3, 3, 3, 3], [o.err[-300:] for o in outputs]
     assert outputs[-2].code == 3 and "cannot connect to http://***@127.0.0.1" in outputs[-2].err
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
-    assert {"all.jsonl", "eval.xml", "eval.md", "eval.json", "down.xml", ".servers.json"} <= {p.name for p in written}
+    assert {"all.jsonl", "eval.xml", "eval.md", "eval.json", "down.xml", "servers.json"} <= {p.name for p in written}
     assert len(list((tmp_path / "cassettes").rglob("*.json"))) >= 12
     found = {str(p.relative_to(tmp_path)): leaks(p.read_text(errors="replace")) for p in written}
     found.update({f"output {i}": leaks(o.out + o.err) for i, o in enumerate(outputs)})
