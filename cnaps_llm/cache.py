@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import stat
 import sys
@@ -31,6 +32,12 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 FORMAT_VERSION = 2
+# far above any recording we write (a prompt within its token budget and a reply within the
+# backend's cap, each escaped once more in JSON): a larger file was edited or grown by hand,
+# and reading it whole would take its size several times over in memory
+MAX_RECORDING_BYTES = 256 * 1024 * 1024
+# as the live backend checks a reply's usage: more tokens in one reply is a broken file
+MAX_USAGE = 100_000_000
 
 
 class BadRecording(ReplayMiss):
@@ -75,9 +82,15 @@ def _read(path: Path) -> dict[str, Any]:
         # opened without waiting, and only a regular file read: a FIFO named like a recording
         # would block the run for ever, a link to /dev/zero fill the memory
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
                 raise BadRecording(f"{path}: recording is not a regular file; delete it and record again")
-            data = json.loads(fh.read().decode("utf-8"))
+            raw = fh.read(MAX_RECORDING_BYTES + 1) if info.st_size <= MAX_RECORDING_BYTES else b""
+            if info.st_size > MAX_RECORDING_BYTES or len(raw) > MAX_RECORDING_BYTES:
+                raise BadRecording(
+                    f"{path}: recording is larger than {MAX_RECORDING_BYTES >> 20} MB, far more than any reply; delete it and record again"
+                )
+            data = json.loads(raw.decode("utf-8"))
     except RecursionError:
         raise BadRecording(f"{path}: recording is nested too deeply to read; delete it and record again") from None
     except (OSError, ValueError) as exc:
@@ -85,6 +98,19 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRecording(f"{path}: recording is not a JSON object; delete it and record again")
     return data
+
+
+def _check_numbers(path: Path, completion: Completion) -> None:
+    """The figures a replayed reply brings into records, totals and reports are the ones a
+    live reply could bring: token counts the backend would accept, a finite latency (NaN
+    would make every JSON report invalid JSON, 1e308 every latency figure absurd)."""
+    for name in ("prompt_tokens", "completion_tokens"):
+        value = getattr(completion.usage, name)
+        if not 0 <= value <= MAX_USAGE:
+            raise BadRecording(f"{path}: recording holds impossible token usage ({name}={value!r:.40}); delete it and record again")
+    latency = completion.latency_s
+    if not (math.isfinite(latency) and 0 <= latency <= 86_400):
+        raise BadRecording(f"{path}: recording holds an impossible latency ({latency!r:.40}); delete it and record again")
 
 
 class CachingBackend:
@@ -149,6 +175,7 @@ class CachingBackend:
             completion = Completion.model_validate(redact_obj(data["response"]))
         except (KeyError, ValueError) as exc:
             raise BadRecording(f"{path}: recording is unreadable ({str(exc).splitlines()[0]}); delete it and record again") from None
+        _check_numbers(path, completion)
         return completion.model_copy(update={"replayed": True})
 
     def _save(self, path: Path, request: Request, completion: Completion) -> None:

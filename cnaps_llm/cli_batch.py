@@ -8,6 +8,7 @@ to stderr; stdout carries only answers (``collect``) or the status report (``sta
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .errors import NO_RECORDING, NOT_GROUNDED, OK, SERVER, InputError
+from .errors import NO_RECORDING, NOT_GROUNDED, OK, SERVER, ConfigError, InputError
 
 if TYPE_CHECKING:
     from .batchstate import RunState
@@ -148,10 +149,36 @@ def submit(
             batchdriver.new_run(cases, settings, state, limits=bs.Limits(max_requests=max_requests_per_file, max_bytes=max_bytes_per_file),
                              max_resubmits=max_resubmits, inputs=inputs)
             driver = _driver(state, settings, watch)
-            done = driver.step(poll=False)
+            try:
+                done = driver.step(poll=False)
+            except ConfigError:  # no key, no server: found when the first request file was to be sent
+                _discard_unsent(state)
+                raise
     finally:
         watch.close()
     _note(f"{'every case was answered from the cache; ' if done else ''}next: cnaps-llm batch collect {state} --wait")
+
+
+def _discard_unsent(state_path: Path) -> None:
+    """Remove a run that a settings error stopped before anything was sent: left behind, it
+    made the same command, rerun once the settings are fixed, refuse its state file as
+    "already exists". A run that began any upload is kept (collect resumes it)."""
+    from . import batchstate as bs
+
+    try:
+        st = bs.load(state_path)
+    except InputError:
+        return
+    if any(p.phase != "written" or p.intent_at is not None or p.file_id or p.batch_id for r in st.rounds for p in r.parts):
+        return
+    run_dir = bs.folder_of(state_path)
+    for path in [state_path, *(run_dir.iterdir() if run_dir.is_dir() else [])]:
+        if path.name != "lock":
+            with contextlib.suppress(OSError):
+                path.unlink()
+    with contextlib.suppress(OSError):
+        (run_dir / "lock").unlink()
+        run_dir.rmdir()
 
 
 @app.command()

@@ -6,6 +6,7 @@ flags are generated from ``thresholds.THRESHOLDS``, the only list of them.
 """
 
 import inspect
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -72,6 +73,10 @@ def eval_(
         raise ConfigError(f"--no-thresholds contradicts {BY_NAME[given[0]].flag}; give one or the other")
     if max_regression is not None and baseline is None:
         raise ConfigError("--max-regression needs --baseline FILE, the `eval --json` report to compare with")
+    if max_regression is not None and not math.isfinite(max_regression):
+        # typer's range check lets NaN through (every comparison with it is false): NaN allowed
+        # every regression, silently ("at most nan% allowed"), and so did inf
+        raise ConfigError("--max-regression must be a finite number (a fraction of the baseline's value, such as 0.05)")
     from .reports.baseline import compare, load_baseline, render
 
     earlier = load_baseline(baseline) if baseline is not None else None  # a bad file fails before any run

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -68,6 +69,23 @@ def _refuse_inputs(folder: Path, ids: Iterable[str], inputs: Iterable[Path], suf
                 raise InputError("is also an input; give -o another folder, where the answers cannot replace the inputs", path=str(path))
 
 
+def _refuse_recording_folders(folder: Path, ids: list[str], suffix: str, settings: Settings) -> None:
+    """With ``--cache-dir`` the ``-o`` folder, each case's recordings go in a folder named like
+    it: a case's answer named like another case's recording folder (``a`` answered as
+    ``a.json`` beside the recordings of case ``a.json``) could not be written after its paid
+    call. Refused before any request."""
+    if getattr(settings, "cache", "off") not in ("auto", "record") or os.path.realpath(folder) != os.path.realpath(settings.cache_dir):
+        return
+    folders = {safe_name(i) for i in ids}
+    for case_id in ids:
+        for file in _file_names(case_id, suffix):
+            if file in folders:
+                raise InputError(
+                    "is where another case's recordings go, since --cache-dir is the -o folder; give --cache-dir a folder of its own",
+                    path=str(folder / file),
+                )
+
+
 class Outputs:
     def __init__(
         self, *, fmt: str, folder: Path | None, jsonl: Path | None, jsonl_stdout: bool, annotate: bool, single: bool, settings: Settings,
@@ -81,7 +99,9 @@ class Outputs:
         if folder is not None:
             make_folder(folder, "-o")
             refuse_unwritable_folder(folder, "check its permissions, or give -o another folder")
+            ids = list(ids)
             _refuse_inputs(folder, ids, inputs, self.form.suffix, jsonl)
+            _refuse_recording_folders(folder, ids, self.form.suffix, settings)
         self.fmt, self.folder, self.annotate, self.single, self.settings = fmt, folder, annotate, single, settings
         self.jsonl_stdout = jsonl_stdout
         self.appender = Appender(jsonl) if jsonl is not None else None
@@ -91,7 +111,10 @@ class Outputs:
     def text(self, result: Result) -> str:
         text = self.form.case(result)
         if self.annotate and self.fmt == "md" and result.answer is not None:
-            return f"<!-- cnaps-llm: {result.case_id} {result.status} after {len(result.attempts)} attempt(s) -->\n" + text
+            # an HTML comment ends at the first `--` (`-->`, `--!>`): an id holding one must not end
+            # it, or the rest of the id is live HTML in the published answer
+            shown = terminal_line(re.sub(r"-(?=-)", r"\\u002d", result.case_id))
+            return f"<!-- cnaps-llm: {shown} {result.status} after {len(result.attempts)} attempt(s) -->\n" + text
         return text
 
     def landed(self, result: Result) -> None:

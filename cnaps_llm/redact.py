@@ -2,9 +2,9 @@
 
 Invariant: ``redact`` removes the configured secrets wherever they occur in a string,
 userinfo from every URL (``https://user:pass@host`` -> ``https://***@host``), the
-values of ``Authorization``/``api-key``-style headers and of query parameters named
-like keys; ``redact_obj`` applies it to every string of a JSON-like value, dict keys
-included; a lone surrogate (which no UTF-8 file or stream can hold) becomes U+FFFD;
+values of ``Authorization``/``api-key``-style headers and of URL parameters named
+like keys (in the query, a fragment or a path segment's ``;`` parameters);
+``redact_obj`` applies it to every string of a JSON-like value, dict keys included; a lone surrogate (which no UTF-8 file or stream can hold) becomes U+FFFD;
 ``clip`` cuts a text to a length without letting a secret's first characters
 through. A base URL's password is a secret in every form it travels in (``url_secrets``:
 as written, percent-decoded, and inside HTTP Basic credentials). Idempotent: redacting
@@ -28,7 +28,7 @@ _HEADER = re.compile(
     r"(?:bearer\s+|basic\s+)?[^\s\"',;}]+"
 )
 _QUERY = re.compile(
-    r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|auth|sig|signature|secret|password|pwd)=)(?!\[redacted\])[^&\s\"'#;,)<>\]]+"
+    r"(?i)([?&#;](?:api[-_]?key|key|token|access[-_]?token|auth|sig|signature|secret|password|pwd)=)(?!\[redacted\])[^&\s\"'#;,)<>\]]+"
 )  # (a value already masked as a configured secret is left as it is)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # a token, not a word: it holds a digit or a token punctuation mark ("Bearer sk-…", not "bearer bonds")
@@ -96,7 +96,11 @@ def url_secrets(url: str | None) -> list[str]:
     except ValueError:
         return []
     out: list[str] = []
-    for piece in parts.query.split("&"):
+    # parameters in the query, in a fragment (`#access_token=`, as OAuth's implicit flow
+    # writes it) and in a path segment's parameters (`/v1;token=`) are all part of the URL
+    # a careless user pastes, and all shown where the URL is
+    params = [parts.query, parts.fragment, *(seg.partition(";")[2] for seg in parts.path.split("/"))]
+    for piece in (p for group in params for p in re.split(r"[&;]", group)):
         name, _, value = piece.partition("=")
         if value and _SECRET_PARAM.search(unquote(name)):
             out += [value, unquote_plus(value)]

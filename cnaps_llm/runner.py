@@ -10,6 +10,8 @@ stops the others.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,10 +39,33 @@ def backend_for(settings: Settings, template_hash: str, on_token: Callable[[str 
     return cache.wrap(settings, template_hash, live)
 
 
+_MODES = {"json_schema", "json_object", "text"}
+_MEMORY_BYTES = 1 << 20  # ours holds one short line per server and model
+
+
+def mode_memory(settings: Settings) -> Path | None:
+    """Where the reply formats servers accepted are remembered: ``servers.json`` beside the
+    recordings folder (in the user cache by default). With ``--cache-dir``, that is a folder
+    the user chose, where a ``servers.json`` may be a project's own: a file there that is not
+    ours (not an object of ``server|model`` -> mode) is left alone, read and written by no
+    one, and the formats are simply not remembered."""
+    path = Path(settings.cache_dir).parent / "servers.json"
+    try:
+        if not os.path.lexists(path):
+            return path
+        if not os.path.isfile(path) or os.path.getsize(path) > _MEMORY_BYTES:
+            return None
+        known = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    ours = isinstance(known, dict) and all(isinstance(k, str) and "|" in k and v in _MODES for k, v in known.items())
+    return path if ours else None
+
+
 def negotiator_for(settings: Settings) -> ModeNegotiator:
     """The run's structured-mode negotiation, remembering what a live server accepted."""
     live = settings.cache in ("off", "record") or (settings.cache == "auto" and settings.has_backend)
-    memory = settings.cache_dir.parent / "servers.json" if live else None
+    memory = mode_memory(settings) if live else None
     return ModeNegotiator.for_run(settings.structured, memory=memory, server=f"{settings.server}|{settings.model}")
 
 

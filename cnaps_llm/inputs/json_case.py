@@ -13,6 +13,7 @@ of the wrong type is an error, never dropped or turned into a string.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,6 +43,13 @@ def _check_keys(obj: dict[str, Any], known: tuple[str, ...], where: str, *, path
     raise InputError(f"unknown key `{shown}` in {where}; {hint} (see README 'Input formats')", path=path, line=line)
 
 
+# a line break as Markdown or a terminal reads one, after the text's normalisation
+_LINE_BREAK = re.compile("[\n\r\f\v\x85\u2028\u2029]")
+# a link's name in `links`: a label as a prompt file's `Key: URL` line gives one, a little wider
+# (no line break, no Markdown or HTML, no URL of its own: it is written into the answer as it is)
+_LABEL = re.compile(r"[^\W_][\w .,'&+-]{0,39}")
+
+
 def _optional_str(obj: dict[str, Any], key: str, what: str, *, path: str | None, line: int | None) -> str | None:
     value = obj.get(key)
     if value is None or isinstance(value, str):
@@ -56,6 +64,8 @@ def _source(item: Any, role: str, *, path: str | None, line: int | None) -> Entr
     name = (_optional_str(item, "name", "of a source", path=path, line=line) or "").strip()
     if not name:
         raise InputError(f"a `{role}` source has no `name`; give each source a name", path=path, line=line)
+    if _LINE_BREAK.search(name):  # a name is written into the answer: a line break in it would start a heading or a list there
+        raise InputError(f"source name {name[:60]!r} holds a line break; give each source a one-line name", path=path, line=line)
     if item.get("role", role) != role:
         given = repr(item["role"][:40]) if isinstance(item["role"], str) else f"of type {type(item['role']).__name__}"
         raise InputError(f"source {name[:60]!r} in `{role}` has `role` {given}; move it or fix its role", path=path, line=line)
@@ -71,6 +81,11 @@ def _source(item: Any, role: str, *, path: str | None, line: int | None) -> Entr
     if not isinstance(links, dict):
         raise InputError("`links` must be an object of name -> URL", path=path, line=line)
     for label, url in links.items():
+        if not _LABEL.fullmatch(label.strip()):  # written into the answer beside its link, as a prompt file's `Key:` is
+            raise InputError(
+                f"link name {label[:60]!r} in `links` must be a short name (letters, digits, spaces, `.,'&+-`), like `HuggingFace`",
+                path=path, line=line,
+            )
         value = clean_value(_optional_str(links, label, "in `links`", path=path, line=line) or "")
         if value:
             e.links[str(label)] = check_link(value, path=path, line=line, field=f"`{label}`")
@@ -158,7 +173,16 @@ def case_from_object(obj: Any, *, default_id: str, path: str | None = None, line
         else:
             case = _structured(obj, case_id, path=path, line=line)
         if obj.get("expect") is not None:
-            case = case.model_copy(update={"expect": _expectations(obj["expect"], path=path, line=line)})
+            expect = _expectations(obj["expect"], path=path, line=line)
+            ids = [s.id for s in case.sources]
+            unknown = [sid for sid in expect.must_cite if sid not in ids]
+            if unknown:  # never citable: the case would count as missing it in every run, and no one would see why
+                raise InputError(
+                    f"`expect.must_cite` names {', '.join(map(repr, unknown[:5]))}, which this case has no source for; "
+                    f"its sources are {', '.join(ids[:12])}{'…' if len(ids) > 12 else ''}",
+                    path=path, line=line,
+                )
+            case = case.model_copy(update={"expect": expect})
         return case
     except InputError as exc:
         if exc.line is None and line is not None:

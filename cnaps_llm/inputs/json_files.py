@@ -80,10 +80,19 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
     Any JSONL reader (a dataset of cases, or of ``{prompt, answer}`` pairs) can use it.
     """
     name = str(path)
+    first = True
     for n, line in read_lines(name, line_limit=MAX_INPUT_BYTES, limit=MAX_DATASET_BYTES):
         if isinstance(line, InputError):
             yield n, line
         elif line.strip():
+            if first and line.strip() in ("{", "["):  # pretty-printed JSON: one error for the file, not one per line
+                yield n, InputError(
+                    "opens a JSON document written over several lines, not JSONL (one object per line); "
+                    "name the file .json, or write each case on one line",
+                    path=name, line=n,
+                )
+                return
+            first = False
             try:
                 yield n, loads(line, path=name, line=n, hint=_PER_LINE)
             except InputError as exc:

@@ -203,8 +203,12 @@ def compare(report: Report, baseline: Baseline, *, max_regression: float = 0.0, 
 
 
 def _cell(text: str) -> str:
-    # a case id must not end its table cell, row or code span
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\r", " ").replace("\n", " ")
+    # a case id must not end its table cell, row or code span; the baseline's ids come from a
+    # file (a CI artifact, edited by hand): their control characters and bidirectional
+    # overrides are shown as escapes, never sent to the terminal this report is printed on
+    from ..fsutil import terminal_line
+
+    return terminal_line(text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\r", " ").replace("\n", " "))
 
 
 def _ids(ids: list[str], limit: int = 20) -> str:

@@ -73,8 +73,14 @@ def run(results: list[Result], report: Report | None = None) -> str:
 
 
 def _cell(text: str) -> str:
-    # a case id or message must not end its table cell or row, nor hide or reorder its text
-    return visible(text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " "))
+    # a case id or message must not end its table cell or row, nor hide or reorder its text,
+    # nor be read as markup where the report is rendered ($GITHUB_STEP_SUMMARY): an id like
+    # `[x](https://…)` or `<img src=…>` is shown as written, not as a link or an image
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return visible(_MARKUP.sub(r"\\\g<0>", text))
+
+
+_MARKUP = re.compile(r"[<>\[\]`*]")
 
 
 def _eval(report: Report, results: list[Result]) -> str:
