@@ -261,10 +261,25 @@ def _claim_sources() -> tuple[str, dict[str, str]]:
 _CLAUSE_MARK = patterns.compile(r"[.;:!?](?=\s|$)|[()\[\]]|,\s")  # not the point of "2.5x"
 
 
-def claims_at(text: str, starts: list[int]) -> list[tuple[int, int, int]]:
+_LAST_CLAIMS: tuple[str | None, list[int], tuple[tuple[int, int, int], ...]] = (None, [], ())  # text, starts, claims
+
+
+def claims_at(text: str, starts: list[int]) -> tuple[tuple[int, int, int], ...]:
     """``claims_in`` tried only at ``starts`` (offsets in ``text``, in order): the places
     the task scan stopped without a term (``tasks.HEAD``), which include every word a
-    claim can start with. The task rule's one walk over the answer serves both."""
+    claim can start with. The task rule's one walk over the answer serves both. The
+    claims of the text last asked are remembered (the task and fit rules ask for the same),
+    as one pair, read and replaced whole."""
+    global _LAST_CLAIMS
+    last_text, last_starts, last_found = _LAST_CLAIMS
+    if last_text is text and last_starts == starts:
+        return last_found
+    found = tuple(_claims_at(text, starts))
+    _LAST_CLAIMS = (text, list(starts), found)
+    return found
+
+
+def _claims_at(text: str, starts: list[int]) -> list[tuple[int, int, int]]:
     low = text.lower()
     if len(low) != len(text) or not starts:
         return []
