@@ -91,6 +91,8 @@ class Settings(BaseSettings):
         value = value.strip()
         if not value.isprintable():  # urlsplit drops \n and \t; the HTTP client refused them at the first request
             raise ValueError("holds a line break, a tab or a control character; write the URL on one line")
+        if any(c.isspace() for c in value):  # "http://…/v1 local": a note pasted after it, sent as /v1%20local
+            raise ValueError("holds a space; write the URL alone, such as http://127.0.0.1:8080/v1")
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL such as http://127.0.0.1:8080/v1")
@@ -195,6 +197,8 @@ def _dotenv(path: str = ".env") -> dict[str, str]:
     fifo = _is_fifo(path)
     if not fifo and not os.path.isfile(path):
         return {}
+    if not fifo and os.path.getsize(path) > MAX_DOTENV_BYTES:  # a disk image or a log renamed: read whole, 650 MB for 300 MB
+        raise ConfigError(f"{path}: is larger than {MAX_DOTENV_BYTES // 1024} KB, more than any settings file; check it")
     from dotenv import dotenv_values
 
     try:

@@ -231,6 +231,22 @@ def _where(loc: Any) -> str:
     return ""
 
 
+def split_base_url(url: str | None) -> tuple[str | None, dict[str, str] | None]:
+    """A base URL without its query and fragment, and its query's parameters. The SDK appends
+    the endpoint to the base URL as text: ``…/v1?api-version=1`` became
+    ``/v1/?api-version=1chat/completions``, and a ``#…`` fragment swallowed the endpoint; the
+    query is sent with every request instead, and a fragment is never sent over HTTP."""
+    if not url:
+        return None, None
+    parts = urlsplit(url)
+    if not parts.query and not parts.fragment:
+        return url, None
+    from urllib.parse import parse_qsl, urlunsplit
+
+    query = dict(parse_qsl(parts.query, keep_blank_values=True)) or None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), query
+
+
 def server_said(exc: openai.APIStatusError, redactor: Redactor) -> str:
     """What an error reply says was wrong, as one line for a message: the reason its JSON body
     gives, else the start of its body; control characters and runs of white space become one
@@ -323,8 +339,9 @@ class OpenAIBackend:
         self.redactor = Redactor([key if key != PLACEHOLDER_KEY else None, *url_secrets(settings.openai_base_url)])
         cap = HTTP_SLACK * max(MIN_REPLY_BYTES, 10 * 4 * settings.max_output_tokens)
         http = _capped_client(cap, settings.timeout)
+        base, query = split_base_url(settings.openai_base_url)
         self.client = openai.AsyncOpenAI(
-            api_key=key, base_url=settings.openai_base_url or None, timeout=settings.timeout, max_retries=0, http_client=http,
+            api_key=key, base_url=base, default_query=query, timeout=settings.timeout, max_retries=0, http_client=http,
         )
         keep_to_origin(http, self.client.base_url, self.redactor)
         self.throttle = throttle or Throttle(settings.rpm, settings.tpm, max_pause=settings.max_retry_wait)
