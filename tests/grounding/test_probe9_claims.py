@@ -10,8 +10,9 @@ The floors are the probe's scores; they may only improve.
 
 from __future__ import annotations
 
-from cnaps_llm.grounding import check
 from cnaps_llm.models import Case, Source
+
+from . import planted_sets
 
 MRI = Case(
     id="probe9-mri",
@@ -149,15 +150,9 @@ CAUGHT_FLOOR = 39
 FLAGGED_CEILING = 0
 
 
-def flagged(text: str, case: Case) -> bool:
-    return any(v.kind in ("claim", "task") for v in check(text, case, kinds=("claim", "task")))
-
-
 def score() -> tuple[list[str], list[str]]:
     """(planted sentences missed, sound sentences flagged)."""
-    missed = [s for k, ss in PLANTED.items() for s in ss if not flagged(s, CASES[k])]
-    wrong = [s for k, ss in SOUND.items() for s in ss if flagged(s, CASES[k])]
-    return missed, wrong
+    return planted_sets.score(PLANTED, SOUND, CASES)
 
 
 def test_the_probe_is_big_enough() -> None:
@@ -172,8 +167,4 @@ def test_score_holds() -> None:
 
 
 if __name__ == "__main__":
-    missed, wrong = score()
-    n, m = sum(map(len, PLANTED.values())), sum(map(len, SOUND.values()))
-    print(f"caught {n - len(missed)}/{n}, sound flagged {len(wrong)}/{m}")
-    print("missed:", *missed, sep="\n  ")
-    print("sound flagged:", *wrong, sep="\n  ")
+    planted_sets.report(PLANTED, SOUND, CASES)
