@@ -761,6 +761,10 @@ def find(view: View, g: Grounding) -> Iterator[Finding]:
             if _quoted_from_source(text, start, summaries) or _in_evidence_quote(text, start):
                 continue
         us, ue = unit_at(text, start)
+        if kind == "mechanism" and text[start:end].lower() in _CAPABILITY:
+            stop = _CLAUSE_END.search(text, end, ue)
+            if any(t not in g.tasks for t, _, _ in tasks_in(text[end : stop.start() if stop else ue])):
+                continue  # "X also does object tracking": a task no source gives, the task rule's to report (once)
         if us not in hedges:
             hedges[us] = hedge_reading(words, us + 1, ue + 1)
         reading = hedges[us]
