@@ -25,3 +25,11 @@ def report(planted: dict[str, list[str]], sound: dict[str, list[str]], cases: di
     print(f"caught {n - len(missed)}/{n}, sound flagged {len(wrong)}/{m}")
     print("missed:", *missed, sep="\n  ")
     print("sound flagged:", *wrong, sep="\n  ")
+
+
+def assert_holds(planted: dict[str, list[str]], sound: dict[str, list[str]], cases: dict[str, Case],
+                 caught_floor: int, flagged_ceiling: int) -> None:
+    """At least ``caught_floor`` planted sentences caught, at most ``flagged_ceiling`` sound ones flagged."""
+    missed, wrong = score(planted, sound, cases)
+    assert sum(map(len, planted.values())) - len(missed) >= caught_floor, missed
+    assert len(wrong) <= flagged_ceiling, wrong

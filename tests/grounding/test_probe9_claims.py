@@ -150,20 +150,12 @@ CAUGHT_FLOOR = 39
 FLAGGED_CEILING = 0
 
 
-def score() -> tuple[list[str], list[str]]:
-    """(planted sentences missed, sound sentences flagged)."""
-    return planted_sets.score(PLANTED, SOUND, CASES)
-
-
 def test_the_probe_is_big_enough() -> None:
     assert sum(map(len, PLANTED.values())) >= 20 and sum(map(len, SOUND.values())) >= 20
 
 
 def test_score_holds() -> None:
-    missed, wrong = score()
-    caught = sum(map(len, PLANTED.values())) - len(missed)
-    assert caught >= CAUGHT_FLOOR, missed
-    assert len(wrong) <= FLAGGED_CEILING, wrong
+    planted_sets.assert_holds(PLANTED, SOUND, CASES, CAUGHT_FLOOR, FLAGGED_CEILING)
 
 
 if __name__ == "__main__":
