@@ -27,9 +27,8 @@ from ..index import Grounding
 from ..sources import CaseFacts, facts_for, stem, words_of
 from ..statements import subject, unit_at
 from ..tasks import HEAD, task_index, tasks_in, terms_in
-from ..triggers import hedge_reading
+from ..triggers import hedge_reading, words_only
 from ..unclaimed import in_gap_statement, in_name, in_title
-from ..triggers import words_only
 from . import Finding, Rule, View
 
 # right before the task: it is the object of a comparison, a sequence or a contrast,
@@ -45,7 +44,7 @@ _NOT_ITS_OWN = patterns.compile(
 _LACKS = patterns.compile(
     r"(?i)\b(?:not|n't|never|cannot|no|neither|nor|lacks?|need(?:s|ed)?|requires?|required|without|only\s+if|unless|"
     r"instead|rather|other\s+than|except|outside|poor|ill-suited|unsuited|unsuitable|mismatch(?:ed)?|wrong|fails?|failed|"
-    r"incapable|unrelated|irrelevant|mistaken|vs|versus|complementary|different)\b|[≠✗✘❌]"
+    r"incapable|unrelated|irrelevant|mistaken|vs|versus|complementary|different)\b"
 )
 _CLAUSE_BREAK = patterns.compile(
     r"[;:]|,\s+(?:but|while|whereas|which|who|so|and\s+then|then)\s|\s(?:but|while|whereas|which|and\s+then|then|followed\s+by)\s"
@@ -66,7 +65,7 @@ _SERVES = patterns.compile(
     r"(?i)\b(?:complement|support|assist|help|guid|feed|inform|prepar|preced|follow|enabl|aid|improv|benefit|boost|"
     r"pair|combin|hand|pass|send|rout|leav|us|leverag|employ|appl|run|select|choos|call|invok|deriv)(?:e|es|ed|ing|s|ies|ied)?\b"
 )
-_CROSS = patterns.compile(r"[≠✗✘❌]")
+_CROSS = patterns.compile(r"[≠✗✘❌]")  # anywhere in the unit: a verdict against the model
 # a participle before such a noun is what the model is given ("receives the denoised image"), unless
 # the model makes it ("produces a denoised image")
 _MAKES = patterns.compile(r"(?i)\b(?:produc|output|return|yield|creat|deliver|generat|mak|turn|giv)(?:e|es|ed|ing|s)?\b")
