@@ -213,6 +213,32 @@ def test_figures_the_input_lacks_are_violations(cases, fig: str) -> None:
     assert plant(cases, "000", text) == [("number", fig)]
 
 
+@pytest.mark.parametrize(
+    ("text", "fig"),
+    [
+        ("It improves accuracy by seven per cent", "seven per cent"),
+        ("It gains seven percentage points of mAP", "seven percentage points"),
+        ("It is seven points better than the baseline", "seven points"),
+        ("It gains seven points of accuracy", "seven points"),
+        ("It scores seven points higher than before", "seven points"),
+    ],
+)
+def test_spelled_percentages_and_points_of_a_score_are_figures(cases, text: str, fig: str) -> None:
+    assert plant(cases, "000", text) == [("number", fig)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There are seven points to note here",  # points of an argument
+        "It works at seven points in the pipeline",  # places
+        "It is three points better than the baseline",  # three: "three classical image restoration tasks"
+    ],
+)
+def test_points_that_are_no_score_or_the_input_gives_pass(cases, text: str) -> None:
+    assert plant(cases, "000", text) == []
+
+
 def test_a_count_of_gpus_is_a_figure_and_the_gpu_a_name(cases) -> None:
     assert plant(cases, "000", "It was trained on four V100s") == [("number", "four V100s"), ("model", "V100s")]
 

@@ -37,7 +37,7 @@ from typing import NamedTuple
 from . import patterns
 from .spelled import A_SCALE, multipliers_in, parse_run
 from .surroundings import CSS_KEY, INDEX_BEFORE, JSON_KEY, Spans, example_spans, in_object, table_cells
-from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, PLAIN_CHANNELS, UNITS, count_pattern, setting_pattern, setting_words, spelled_figure_patterns
+from .units import METRICS, METRICS_AS_WRITTEN, MULT, NUM, PLAIN_CHANNELS, POINTS, SPELLED_UNITS, UNITS, count_pattern, setting_pattern, setting_words, spelled_figure_patterns
 
 _NUM, _METRICS = NUM, METRICS  # the names the patterns below (and the scanner tests) use
 
@@ -447,10 +447,7 @@ _COMPARATIVE = patterns.compile(
     r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as|the)(?![a-z])"
 )
 # after a spelled number: units and counts that make a figure of a small one ("three decibels")
-_SPELLED_UNIT = patterns.compile(
-    r"[ \t]*(?:percent|%|decibels?|dB|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|FPS|Hz|GB|MB|TB|"
-    r"gigabytes?|megabytes?|terabytes?|megapixels?|pixels|px|-?fold)(?![a-zA-Z])"
-)
+_SPELLED_UNIT = patterns.compile(rf"(?i:[ \t]*(?:{SPELLED_UNITS}))(?![a-zA-Z])|[ \t]*{POINTS}(?![a-zA-Z])")
 
 
 
@@ -519,5 +516,5 @@ def _spelled_figures(text: str, skipped: Spans) -> Iterator[Figure]:
             yield Figure(start, text[start : after.end() if after else end], (value,), "value")
         elif count and value > 1:
             fig = text[start : count.end()]
-            kind = "percent" if fig.endswith(("%", "percent")) else "scale" if "times" in fig or "fold" in fig else "value"
+            kind = "percent" if fig.lower().endswith(("%", "percent", "per cent")) else "scale" if "times" in fig or "fold" in fig else "value"
             yield Figure(start, fig, (value,), kind)

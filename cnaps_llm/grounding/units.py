@@ -43,6 +43,18 @@ METRICS = (
 # short metric names that are words in lower case ("depth map", "dice"): matched only as written
 METRICS_AS_WRITTEN = ("mAP", "AP", "PQ", "MSE", "fMSE", "PCK", "OKS", "Dice", "F1", "AUC", "MOS", "WER", "CER")
 
+# after a number written in words, the units that make it a figure ("three decibels", "seven per cent")
+SPELLED_UNITS = (
+    r"percent|%|decibels?|db|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|hz|gb|mb|tb|"
+    r"gigabytes?|megabytes?|terabytes?|megapixels?|pixels|px|-?fold|per[ \t]+cent|percentage[ \t]+points?"
+)
+# points of a score, where the words after say so ("seven points better", "three points of mAP");
+# "three points to note", "at two points in the pipeline" are no figures
+POINTS = (
+    r"points?(?=[ \t]+(?:higher|lower|better|worse|more|fewer|less|ahead|behind|above|below|(?:of|in|on)[ \t]+"
+    r"(?:accuracy|precision|recall|mAP|AP|PSNR|SSIM|IoU|mIoU|F1|BLEU|ROUGE|WER|CER|AUC|top-[15]|Dice)(?![a-zA-Z])))"
+)
+
 _STOP = r"(?:of|the|and|or|to|in|on|for|with|a|an|per|from|by|at|each|every|all|is|are|its|their|our|this|that)"
 
 
@@ -167,12 +179,8 @@ def spelled_figure_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pat
     # order of equal-length words never changes a match
     words = {re.escape(n.lower()) for n in nouns} | {re.escape(h) + "s?" for h in hardware}
     counts = "|".join(sorted(words, key=lambda w: (-len(w), w)))
-    units = (
-        r"percent|%|decibels?|db|milliseconds?|ms|seconds?|minutes?|hours?|days?|weeks?|months?|fps|hz|gb|mb|tb|"
-        r"gigabytes?|megabytes?|terabytes?|megapixels?|pixels|px|-?fold"
-    )
     comparative = r"[ \t]+times[ \t]+(?:smaller|faster|larger|bigger|more|fewer|less|higher|lower|slower|longer|shorter|greater|as|the)"
-    follows = rf"(?i:[ \t]*(?:{units})(?![a-z])|{comparative}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
+    follows = rf"(?i:[ \t]*(?:{SPELLED_UNITS})(?![a-z])|{comparative}(?![a-z])|[ \t]*{POINTS}(?![a-z])|[ \t]+(?:[a-z0-9][\w-]*[ \t]+){{0,2}}(?:{counts})(?![a-z]))"
     scaled = "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million", "billion"))
     # no leading "a" ("a million" is read by ``A_SCALE``): an optional article costs a
     # step at every space
